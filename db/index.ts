@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+import { acquireDataDirLock } from "./lock";
+
+export type Schema = typeof schema;
+/** Either driver's database, or a transaction of it (a transaction is a database too). */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type DatabaseKind = "embedded" | "postgres";
+
+export type Connection = {
+  db: Database;
+  kind: DatabaseKind;
+  /** The raw driver, for what Drizzle does not cover (COPY, LISTEN, pg-boss). */
+  client: PGlite | postgres.Sql;
+  close(): Promise<void>;
+};
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+
+export function dataDir(): string {
+  return path.resolve(process.env.STEWARD_DATA_DIR ?? ".steward");
+}
+
+export function databaseKind(): DatabaseKind {
+  return process.env.DATABASE_URL ? "postgres" : "embedded";
+}
+
+/** Opens a PGlite database: in memory when `dir` is undefined (tests), else on disk. */
+export function openEmbedded(dir?: string): Connection {
+  let release = () => {};
+  let client: PGlite;
+  if (dir) {
+    fs.mkdirSync(dir, { recursive: true });
+    release = acquireDataDirLock(dir);
+    client = new PGlite(path.join(dir, "pgdata"), { extensions: { pg_trgm } });
+  } else {
+    client = new PGlite({ extensions: { pg_trgm } });
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "embedded",
+    client,
+    async close() {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+export function openPostgres(url: string, options: { max?: number } = {}): Connection {
+  const client = postgres(url, {
+    max: options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return { db, kind: "postgres", client, close: () => client.end({ timeout: 5 }) };
+}
+
+/** Opens the configured database: DATABASE_URL if set, else the embedded folder. */
+export function openConfigured(): Connection {
+  const url = process.env.DATABASE_URL;
+  return url ? openPostgres(url) : openEmbedded(dataDir());
+}
+
+export async function migrate(conn: Connection): Promise<void> {
+  if (conn.kind === "embedded") {
+    await migratePglite(conn.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    await migratePostgres(conn.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+}
+
+// One connection per process, cached on globalThis so dev reloads and route bundles share it.
+const cache = globalThis as unknown as { __stewardConnection?: Connection };
+
+export function getConnection(): Connection {
+  cache.__stewardConnection ??= openConfigured();
+  return cache.__stewardConnection;
+}
+
+export function getDb(): Database {
+  return getConnection().db;
+}
+
+/** Replaces the process's connection (tests use an isolated database per file). */
+export function setConnection(conn: Connection | undefined): void {
+  cache.__stewardConnection = conn;
+}
+
+/** Runs raw SQL and returns its rows, whichever driver is underneath. */
+export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,90 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  credentialTypeEnum,
+  entitlementStatusEnum,
+  environmentEnum,
+  identityKindEnum,
+  identityOriginEnum,
+  identityStatusEnum,
+} from "./enums";
+import { teams, users } from "./people";
+import { systems } from "./systems";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const identities = pgTable(
+  "identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    kind: identityKindEnum("kind").notNull(),
+    systemId: uuid("system_id").notNull().references(() => systems.id),
+    environment: environmentEnum("environment").notNull(),
+    // Nullable only for discovered/imported identities nobody has claimed yet.
+    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
+    backupOwnerId: uuid("backup_owner_id").references(() => users.id, { onDelete: "set null" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    purpose: text("purpose"),
+    status: identityStatusEnum("status").notNull().default("active"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at"),
+    lastUsedAt: ts("last_used_at"),
+    lastRotatedAt: ts("last_rotated_at"),
+    nextReviewAt: ts("next_review_at"),
+    credentialType: credentialTypeEnum("credential_type").notNull().default("static_secret"),
+    rotationPeriodDays: integer("rotation_period_days"),
+    // A reference to where the secret lives (vault path, secret manager ARN), never the secret.
+    secretStore: text("secret_store"),
+    origin: identityOriginEnum("origin").notNull(),
+    externalId: text("external_id"),
+    createdByRequestId: uuid("created_by_request_id"),
+  },
+  (t) => [
+    // The birth certificate: whatever Steward creates through a request is accountable from day one.
+    check(
+      "identities_birth_certificate",
+      sql`${t.origin} <> 'requested' OR (${t.ownerId} IS NOT NULL AND ${t.purpose} IS NOT NULL AND btrim(${t.purpose}) <> '' AND ${t.expiresAt} IS NOT NULL)`,
+    ),
+    check("identities_rotation_period_positive", sql`${t.rotationPeriodDays} IS NULL OR ${t.rotationPeriodDays} > 0`),
+    check("identities_name_not_blank", sql`btrim(${t.name}) <> ''`),
+    uniqueIndex("identities_system_external_id_uq").on(t.systemId, t.externalId),
+    // Filters of the inventory, each with the keyset tiebreaker so a filtered page is an index range.
+    index("identities_owner_idx").on(t.ownerId, t.name, t.id),
+    index("identities_backup_owner_idx").on(t.backupOwnerId),
+    index("identities_team_idx").on(t.teamId, t.name, t.id),
+    index("identities_system_idx").on(t.systemId, t.name, t.id),
+    index("identities_status_idx").on(t.status, t.name, t.id),
+    index("identities_kind_env_idx").on(t.kind, t.environment),
+    // Sorts of the inventory (keyset pagination on (column, id)).
+    index("identities_name_idx").on(t.name, t.id),
+    index("identities_expires_idx").on(t.expiresAt, t.id),
+    index("identities_last_used_idx").on(t.lastUsedAt, t.id),
+    index("identities_created_idx").on(t.createdAt, t.id),
+    index("identities_next_review_idx").on(t.nextReviewAt, t.id),
+    // Free-text search (pg_trgm).
+    index("identities_name_trgm").using("gin", t.name.op("gin_trgm_ops")),
+    index("identities_purpose_trgm").using("gin", t.purpose.op("gin_trgm_ops")),
+    index("identities_external_id_trgm").using("gin", t.externalId.op("gin_trgm_ops")),
+  ],
+);
+
+export const entitlements = pgTable(
+  "entitlements",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    identityId: uuid("identity_id").notNull().references(() => identities.id, { onDelete: "cascade" }),
+    resource: text("resource").notNull(),
+    permission: text("permission").notNull(),
+    privileged: boolean("privileged").notNull().default(false),
+    grantedByRequestId: uuid("granted_by_request_id"),
+    status: entitlementStatusEnum("status").notNull().default("active"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at"),
+  },
+  (t) => [
+    index("entitlements_identity_idx").on(t.identityId),
+    // "Privileged" filter: the identities holding an active privileged entitlement.
+    index("entitlements_privileged_idx").on(t.identityId).where(sql`${t.privileged} AND ${t.status} = 'active'`),
+  ],
+);

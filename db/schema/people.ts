@@ -1,0 +1,25 @@
+import { sql } from "drizzle-orm";
+import { index, pgTable, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { personStatusEnum, roleEnum } from "./enums";
+
+export const teams = pgTable("teams", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    roles: roleEnum("roles").array().notNull().default(sql`'{member}'::role[]`),
+    managerId: uuid("manager_id").references((): AnyPgColumn => users.id, { onDelete: "set null" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    status: personStatusEnum("status").notNull().default("active"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    departedAt: timestamp("departed_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [index("users_manager_idx").on(t.managerId), index("users_team_idx").on(t.teamId)],
+);

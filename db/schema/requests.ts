@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { approverRuleEnum, requestStatusEnum, requestTypeEnum, stageDecisionEnum } from "./enums";
+import { identities } from "./identities";
+import { users } from "./people";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export type DecisionTrace = {
+  outcome: "allow" | "deny" | "needs_approval";
+  rules: { rule: string; result: "pass" | "deny" | "needs_approval"; reason: string }[];
+  stages: { rule: string; reason: string }[];
+};
+
+export const requests = pgTable(
+  "requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    type: requestTypeEnum("type").notNull(),
+    requesterId: uuid("requester_id").notNull().references(() => users.id),
+    // The identity the request is about (null for a new identity until it is created).
+    subjectIdentityId: uuid("subject_identity_id").references(() => identities.id, { onDelete: "set null" }),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    justification: text("justification").notNull(),
+    status: requestStatusEnum("status").notNull().default("pending"),
+    policyVersion: text("policy_version").notNull(),
+    decisionTrace: jsonb("decision_trace").$type<DecisionTrace>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    decidedAt: ts("decided_at"),
+    fulfilledAt: ts("fulfilled_at"),
+  },
+  (t) => [
+    index("requests_requester_idx").on(t.requesterId, t.createdAt),
+    index("requests_status_idx").on(t.status, t.createdAt),
+    index("requests_subject_idx").on(t.subjectIdentityId),
+    // One pending request per subject and type: duplicates are refused.
+    uniqueIndex("requests_one_pending_per_subject_uq")
+      .on(t.subjectIdentityId, t.type)
+      .where(sql`${t.status} = 'pending' AND ${t.subjectIdentityId} IS NOT NULL`),
+  ],
+);
+
+export const approvalStages = pgTable(
+  "approval_stages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    requestId: uuid("request_id").notNull().references(() => requests.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    approverRule: approverRuleEnum("approver_rule").notNull(),
+    // Set when the rule names a person (or is resolved to one, e.g. the owner's manager).
+    approverId: uuid("approver_id").references(() => users.id),
+    reason: text("reason").notNull(),
+  },
+  (t) => [uniqueIndex("approval_stages_request_position_uq").on(t.requestId, t.position), index("approval_stages_approver_idx").on(t.approverId)],
+);
+
+// A decision is its own row so the database, not the application, guarantees that a stage is
+// decided once: concurrent approvers race on this unique key and exactly one wins.
+export const stageDecisions = pgTable(
+  "stage_decisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    stageId: uuid("stage_id").notNull().references(() => approvalStages.id, { onDelete: "cascade" }),
+    decidedBy: uuid("decided_by").notNull().references(() => users.id),
+    decision: stageDecisionEnum("decision").notNull(),
+    comment: text("comment"),
+    decidedAt: ts("decided_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("stage_decisions_one_per_stage_uq").on(t.stageId)],
+);

@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { revocationStatusEnum, revocationTargetEnum } from "./enums";
+import { entitlements, identities } from "./identities";
+import { users } from "./people";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const revocations = pgTable(
+  "revocations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    targetType: revocationTargetEnum("target_type").notNull(),
+    identityId: uuid("identity_id").notNull().references(() => identities.id),
+    entitlementId: uuid("entitlement_id").references(() => entitlements.id),
+    credentialRef: text("credential_ref"),
+    reason: text("reason").notNull(),
+    // Null when a lifecycle job requested it (the audit event names the job).
+    requestedBy: uuid("requested_by").references(() => users.id),
+    status: revocationStatusEnum("status").notNull().default("requested"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    lastError: text("last_error"),
+    connectorResult: jsonb("connector_result").$type<Record<string, unknown>>(),
+    evidence: jsonb("evidence").$type<Record<string, unknown>>(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    verifiedAt: ts("verified_at"),
+  },
+  (t) => [
+    check("revocations_entitlement_target", sql`${t.targetType} <> 'entitlement' OR ${t.entitlementId} IS NOT NULL`),
+    check("revocations_credential_target", sql`${t.targetType} <> 'credential' OR ${t.credentialRef} IS NOT NULL`),
+    // Revoking what is already being revoked is one revocation, not two.
+    uniqueIndex("revocations_one_in_flight_uq")
+      .on(t.targetType, t.identityId, sql`coalesce(${t.entitlementId}, '00000000-0000-0000-0000-000000000000'::uuid)`, sql`coalesce(${t.credentialRef}, '')`)
+      .where(sql`${t.status} IN ('requested', 'executing', 'executed', 'failed')`),
+    index("revocations_status_idx").on(t.status, t.nextAttemptAt),
+    index("revocations_identity_idx").on(t.identityId),
+  ],
+);

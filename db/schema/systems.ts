@@ -1,0 +1,15 @@
+import { sql } from "drizzle-orm";
+import { jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { connectorKindEnum, systemKindEnum, systemStatusEnum } from "./enums";
+
+export const systems = pgTable("systems", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  kind: systemKindEnum("kind").notNull(),
+  connector: connectorKindEnum("connector").notNull().default("manual"),
+  // Connector settings; secrets inside are never sent to the browser.
+  settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  status: systemStatusEnum("status").notNull().default("active"),
+  createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  retiredAt: timestamp("retired_at", { withTimezone: true, precision: 3 }),
+});

@@ -1,0 +1,115 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { queryRows, type Connection } from "@/db";
+import { auditEvents } from "@/db/schema";
+import { createTestDatabase } from "@/db/test-database";
+import { rejection } from "@/lib/test-utils";
+import { record } from "./record";
+import { verifyAuditChain } from "./verify";
+
+let conn: Connection;
+const actor = { type: "person" as const, id: "p1", label: "sam.security@example.com" };
+
+beforeAll(async () => {
+  conn = await createTestDatabase();
+});
+afterAll(async () => {
+  await conn.close();
+});
+
+// The trigger forbids TRUNCATE, so each test starts from a fresh chain by disabling it briefly
+// (only the database owner can; the application never does).
+beforeEach(async () => {
+  await withTriggersDisabled(() => conn.db.execute(sql`TRUNCATE audit_events`));
+});
+
+async function withTriggersDisabled<T>(fn: () => Promise<T>): Promise<T> {
+  await conn.db.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER USER`);
+  try {
+    return await fn();
+  } finally {
+    await conn.db.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER USER`);
+  }
+}
+
+async function appendEvents(n: number) {
+  for (let i = 0; i < n; i++) {
+    await conn.db.transaction(async (tx) => {
+      await record(tx, { actor, action: "identity.attested", subject: { type: "identity", id: `id-${i}` }, after: { n: i, nested: { b: 1, a: [1, "x"] } } });
+    });
+  }
+}
+
+describe("audit log", () => {
+  it("chains each event to the one before and verifies intact", async () => {
+    await appendEvents(5);
+    const rows = await conn.db.select().from(auditEvents).orderBy(auditEvents.seq);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: true, count: 5 });
+  });
+
+  it("rolls the event back with the transaction it belongs to", async () => {
+    await expect(
+      conn.db.transaction(async (tx) => {
+        await record(tx, { actor, action: "identity.attested" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await conn.db.select().from(auditEvents)).toHaveLength(0);
+  });
+
+  it("serialises concurrent appends into one gapless chain", async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => conn.db.transaction((tx) => record(tx, { actor, action: "concurrent", after: { i } }))),
+    );
+    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: true, count: 20 });
+  });
+
+  it.each([
+    ["UPDATE", sql`UPDATE audit_events SET action = 'forged'`],
+    ["DELETE", sql`DELETE FROM audit_events WHERE seq = 1`],
+    ["TRUNCATE", sql`TRUNCATE audit_events`],
+  ])("the trigger rejects %s", async (_op, statement) => {
+    await appendEvents(2);
+    expect(await rejection(conn.db.execute(statement))).toMatch(/append-only/);
+    const rows = await conn.db.select().from(auditEvents);
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.action === "identity.attested")).toBe(true);
+  });
+
+  it("detects an edited event and names it", async () => {
+    await appendEvents(5);
+    await withTriggersDisabled(() => conn.db.execute(sql`UPDATE audit_events SET after = '{"n": 99}' WHERE seq = 3`));
+    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: false, brokenAt: 3, reason: expect.stringContaining("altered") });
+  });
+
+  it("detects a deleted event and names the missing sequence number", async () => {
+    await appendEvents(5);
+    await withTriggersDisabled(() => conn.db.execute(sql`DELETE FROM audit_events WHERE seq = 2`));
+    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: false, brokenAt: 2, reason: expect.stringContaining("missing") });
+  });
+
+  it("detects a deleted tail-less head: the first event removed", async () => {
+    await appendEvents(3);
+    await withTriggersDisabled(() => conn.db.execute(sql`DELETE FROM audit_events WHERE seq = 1`));
+    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: false, brokenAt: 1 });
+  });
+
+  it("detects reordered events", async () => {
+    await appendEvents(5);
+    await withTriggersDisabled(async () => {
+      await conn.db.execute(sql`UPDATE audit_events SET seq = -4 WHERE seq = 4`);
+      await conn.db.execute(sql`UPDATE audit_events SET seq = 4 WHERE seq = 3`);
+      await conn.db.execute(sql`UPDATE audit_events SET seq = 3 WHERE seq = -4`);
+    });
+    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: false, brokenAt: 3 });
+  });
+
+  it("verifies across batch boundaries", async () => {
+    await appendEvents(7);
+    expect(await verifyAuditChain(conn.db, 3)).toMatchObject({ ok: true, count: 7 });
+    const [row] = await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM audit_events`);
+    expect(row!.n).toBe(7);
+  });
+});

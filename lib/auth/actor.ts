@@ -1,0 +1,31 @@
+import type { Role } from "@/db/schema";
+import type { AuditActor } from "@/lib/audit/record";
+import { forbidden } from "@/lib/errors";
+
+/** The signed-in person every domain function receives and checks. */
+export type Actor = {
+  personId: string;
+  name: string;
+  email: string;
+  roles: readonly Role[];
+  teamId: string | null;
+};
+
+export function hasRole(actor: Actor, ...roles: Role[]): boolean {
+  return roles.some((r) => actor.roles.includes(r));
+}
+
+/** Throws `forbidden` unless the actor holds one of the roles. */
+export function requireRole(actor: Actor, ...roles: Role[]): void {
+  if (!hasRole(actor, ...roles)) {
+    throw forbidden(`This needs the ${roles.join(" or ")} role.`);
+  }
+}
+
+export function auditActor(actor: Actor): AuditActor {
+  return { type: "person", id: actor.personId, label: actor.email };
+}
+
+/** Security and auditors read the audit log; nobody else does. */
+export const canReadAuditLog = (actor: Actor) => hasRole(actor, "security", "auditor");
+export const canManagePeople = (actor: Actor) => hasRole(actor, "admin");

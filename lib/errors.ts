@@ -1,0 +1,26 @@
+// Domain errors carry a code the edges (actions, API, CLI) map to a message and a status.
+export type DomainErrorCode = "forbidden" | "not_found" | "invalid" | "conflict" | "unauthenticated";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const forbidden = (message = "You are not allowed to do this.") => new DomainError("forbidden", message);
+export const notFound = (what = "The record") => new DomainError("not_found", `${what} was not found.`);
+export const invalid = (message: string, fieldErrors?: Record<string, string[]>) => new DomainError("invalid", message, fieldErrors);
+export const conflict = (message: string) => new DomainError("conflict", message);
+
+export const HTTP_STATUS: Record<DomainErrorCode, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+};
