@@ -1,0 +1,108 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { openConfigured, migrate, type Connection } from "@/db";
+import { DataDirBusyError } from "@/db/lock";
+import { verifyAuditChain } from "@/lib/audit/verify";
+
+export const USAGE = `Usage: steward <command> [options]
+
+Commands:
+  db migrate                          apply pending migrations
+  db seed [--identities N] [--seed S] [--if-empty]
+                                      load deterministic demo data (default 2000 identities, seed 1);
+                                      --if-empty does nothing when people already exist
+  audit verify                        recompute the audit hash chain; exit 1 naming the first broken event
+
+The database is DATABASE_URL when set, else the embedded folder (STEWARD_DATA_DIR, default ./.steward).`;
+
+export class UsageError extends Error {}
+
+const seedOptions = z.object({
+  identities: z.coerce.number().int("--identities must be a whole number").min(0).max(10_000_000, "--identities is at most 10,000,000").default(2000),
+  seed: z.coerce.number().int("--seed must be a whole number").min(0).max(2_147_483_647).default(1),
+  "if-empty": z.boolean().default(false),
+});
+
+type Io = { out: (s: string) => void; err: (s: string) => void };
+const stdio: Io = { out: (s) => console.log(s), err: (s) => console.error(s) };
+
+/** Runs one CLI command and returns the exit code: 0 ok, 1 failure, 2 bad usage. */
+export async function main(argv: string[], io: Io = stdio, open: () => Connection = openConfigured): Promise<number> {
+  let command: () => Promise<number>;
+  try {
+    command = parseCommand(argv, io, open);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`steward: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  try {
+    return await command();
+  } catch (e) {
+    if (e instanceof DataDirBusyError) {
+      io.err(`steward: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function parseCommand(argv: string[], io: Io, open: () => Connection): () => Promise<number> {
+  const [group, verb, ...rest] = argv;
+  const key = `${group ?? ""} ${verb ?? ""}`.trim();
+  switch (key) {
+    case "db migrate":
+      noOptions(rest);
+      return () => withConnection(open, async (conn) => {
+        await migrate(conn);
+        io.out(`Migrated the ${conn.kind} database.`);
+        return 0;
+      });
+    case "db seed": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { identities: { type: "string" }, seed: { type: "string" }, "if-empty": { type: "boolean" } },
+        strict: true,
+        allowPositionals: false,
+      });
+      const parsed = seedOptions.safeParse(values);
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+      const opts = parsed.data;
+      return () => withConnection(open, async (conn) => {
+        await migrate(conn);
+        const { seedDatabase } = await import("@/db/seed");
+        const result = await seedDatabase(conn, { identities: opts.identities, seed: opts.seed, ifEmpty: opts["if-empty"], log: io.out });
+        io.out(result.message);
+        return 0;
+      });
+    }
+    case "audit verify":
+      noOptions(rest);
+      return () => withConnection(open, async (conn) => {
+        const result = await verifyAuditChain(conn.db);
+        if (result.ok) {
+          io.out(`Audit log intact: ${result.count} events, head ${result.head.slice(0, 16)}…`);
+          return 0;
+        }
+        io.err(`Audit log BROKEN at event ${result.brokenAt}: ${result.reason}. ${result.count} events before it verified.`);
+        return 1;
+      });
+    default:
+      throw new UsageError(group ? `unknown command "${key}"` : "no command given");
+  }
+}
+
+function noOptions(rest: string[]) {
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+}
+
+async function withConnection(open: () => Connection, fn: (conn: Connection) => Promise<number>): Promise<number> {
+  const conn = open();
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
