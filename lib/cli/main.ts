@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openConfigured, migrate, type Connection } from "@/db";
 import { DataDirBusyError } from "@/db/lock";
+import { DomainError } from "@/lib/errors";
 import { verifyAuditChain } from "@/lib/audit/verify";
 
 export const USAGE = `Usage: steward <command> [options]
@@ -41,7 +42,7 @@ export async function main(argv: string[], io: Io = stdio, open: () => Connectio
   try {
     return await command();
   } catch (e) {
-    if (e instanceof DataDirBusyError) {
+    if (e instanceof DataDirBusyError || e instanceof DomainError) {
       io.err(`steward: ${e.message}`);
       return 1;
     }
