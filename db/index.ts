@@ -25,10 +25,10 @@ export type Connection = {
   close(): Promise<void>;
 };
 
-export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+export const MIGRATIONS_FOLDER = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
 
 export function dataDir(): string {
-  return path.resolve(process.env.STEWARD_DATA_DIR ?? ".steward");
+  return path.resolve(/*turbopackIgnore: true*/ process.env.STEWARD_DATA_DIR ?? ".steward");
 }
 
 export function databaseKind(): DatabaseKind {

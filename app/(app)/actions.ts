@@ -1,0 +1,7 @@
+"use server";
+
+import { signOut } from "@/lib/auth/next-auth";
+
+export async function signOutAction() {
+  await signOut({ redirectTo: "/signin?signedOut=1" });
+}

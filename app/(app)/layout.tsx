@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { NavLinks } from "@/components/shell/nav-links";
+import { Button } from "@/components/ui/button";
+import { requireActor } from "@/lib/auth/session";
+import { navigationFor } from "@/lib/navigation";
+import { signOutAction } from "./actions";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const actor = await requireActor();
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
+          <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-brand-800">
+            <svg aria-hidden="true" viewBox="0 0 32 32" className="h-7 w-7">
+              <rect width="32" height="32" rx="7" fill="#1f6f5c" />
+              <path d="M16 6l8 3v6c0 5-3.4 9.2-8 11-4.6-1.8-8-6-8-11V9z" fill="#fff" />
+            </svg>
+            Steward
+          </Link>
+          <nav aria-label="Main" className="flex-1">
+            <NavLinks items={navigationFor(actor)} />
+          </nav>
+          <div className="flex items-center gap-3">
+            <div className="text-right text-sm leading-tight">
+              <div className="font-medium" data-testid="current-person">{actor.name}</div>
+              <div className="text-slate-600">{actor.roles.join(", ")}</div>
+            </div>
+            <form action={signOutAction}>
+              <Button variant="secondary" type="submit">Sign out</Button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

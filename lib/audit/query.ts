@@ -1,0 +1,147 @@
+import { and, asc, desc, eq, gte, ilike, inArray, lt, gt, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows, type Database } from "@/db";
+import { auditEvents, users } from "@/db/schema";
+import { canReadAuditLog, type Actor } from "@/lib/auth/actor";
+import { forbidden, invalid } from "@/lib/errors";
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-23.")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "That is not a real date.");
+const seqCursor = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** The audit page's URL state; unknown or malformed values get a clear message, sizes a clamp. */
+export const auditFilterSchema = z.object({
+  actor: z.string().trim().max(200, "Actor is at most 200 characters.").optional().catch(undefined),
+  action: z.string().trim().max(100, "Action is at most 100 characters.").optional(),
+  subjectType: z.string().trim().max(50).optional(),
+  subjectId: z.string().trim().max(200).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  before: seqCursor.optional(),
+  after: seqCursor.optional(),
+  order: z.enum(["desc", "asc"]).catch("desc").default("desc"),
+  size: z.coerce.number().int().catch(50).default(50).transform((n) => Math.min(Math.max(n, 10), 200)),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export type AuditEventDto = {
+  seq: number;
+  occurredAt: string;
+  actorType: string;
+  actorLabel: string;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  before: string | null;
+  after: string | null;
+  hash: string;
+};
+
+export type AuditPage = { events: AuditEventDto[]; newerCursor: number | null; olderCursor: number | null };
+
+/** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
+export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
+  const blankless = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === "string" && v.trim() !== ""));
+  const parsed = auditFilterSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
+    throw invalid("Some filters are not valid.", fieldErrors);
+  }
+  return parsed.data;
+}
+
+/**
+ * One page of the audit log, newest first by default, with keyset cursors on the sequence number
+ * (no OFFSET, no COUNT over the whole log). Security and auditors only.
+ */
+export async function listAuditEvents(db: Database, actor: Actor, filter: AuditFilter): Promise<AuditPage> {
+  if (!canReadAuditLog(actor)) throw forbidden("Only security and auditors may read the audit log.");
+  const where: SQL[] = [];
+  if (filter.actor) {
+    const pattern = `%${escapeLike(filter.actor)}%`;
+    const people = db.select({ id: sql<string>`${users.id}::text` }).from(users).where(or(ilike(users.name, pattern), ilike(users.email, pattern)));
+    where.push(or(ilike(auditEvents.actorLabel, pattern), inArray(auditEvents.actorId, people))!);
+  }
+  if (filter.action) where.push(eq(auditEvents.action, filter.action));
+  if (filter.subjectType) where.push(eq(auditEvents.subjectType, filter.subjectType));
+  if (filter.subjectId) where.push(eq(auditEvents.subjectId, filter.subjectId));
+  if (filter.from) where.push(gte(auditEvents.occurredAt, new Date(`${filter.from}T00:00:00Z`)));
+  if (filter.to) where.push(lt(auditEvents.occurredAt, new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000)));
+
+  // Walking "back" (towards the newest when listing newest first) reads in reverse, then flips.
+  const newestFirst = filter.order === "desc";
+  const goingBack = filter.after !== undefined && filter.before === undefined;
+  if (filter.before !== undefined) where.push(newestFirst ? lt(auditEvents.seq, filter.before) : gt(auditEvents.seq, filter.before));
+  if (goingBack) where.push(newestFirst ? gt(auditEvents.seq, filter.after!) : lt(auditEvents.seq, filter.after!));
+  const descending = newestFirst !== goingBack;
+
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(descending ? desc(auditEvents.seq) : asc(auditEvents.seq))
+    .limit(filter.size + 1);
+  const hasMore = rows.length > filter.size;
+  const page = rows.slice(0, filter.size);
+  if (goingBack) page.reverse();
+
+  const first = page[0]?.seq ?? null;
+  const last = page.at(-1)?.seq ?? null;
+  const atStart = filter.before === undefined && filter.after === undefined;
+  return {
+    events: page.map(toDto),
+    // "before" continues away from the start of the list, "after" goes back towards it.
+    olderCursor: (goingBack ? page.length > 0 : hasMore) ? last : null,
+    newerCursor: atStart ? null : goingBack ? (hasMore ? first : null) : first,
+  };
+}
+
+/** The distinct actions and subject types in the log, for the filter pickers (loose index scans). */
+export async function auditFacets(db: Database, actor: Actor): Promise<{ actions: string[]; subjectTypes: string[] }> {
+  if (!canReadAuditLog(actor)) throw forbidden("Only security and auditors may read the audit log.");
+  const actions = await queryRows<{ action: string }>(
+    db,
+    sql`WITH RECURSIVE a AS (
+          (SELECT action FROM audit_events ORDER BY action LIMIT 1)
+          UNION ALL
+          SELECT (SELECT action FROM audit_events WHERE action > a.action ORDER BY action LIMIT 1) FROM a WHERE a.action IS NOT NULL
+        ) SELECT action FROM a WHERE action IS NOT NULL`,
+  );
+  const subjectTypes = await queryRows<{ subject_type: string }>(
+    db,
+    sql`WITH RECURSIVE s AS (
+          (SELECT subject_type FROM audit_events WHERE subject_type IS NOT NULL ORDER BY subject_type LIMIT 1)
+          UNION ALL
+          SELECT (SELECT subject_type FROM audit_events WHERE subject_type > s.subject_type ORDER BY subject_type LIMIT 1) FROM s WHERE s.subject_type IS NOT NULL
+        ) SELECT subject_type FROM s WHERE subject_type IS NOT NULL`,
+  );
+  return { actions: actions.map((r) => r.action), subjectTypes: subjectTypes.map((r) => r.subject_type) };
+}
+
+function toDto(row: typeof auditEvents.$inferSelect): AuditEventDto {
+  return {
+    seq: row.seq,
+    occurredAt: row.occurredAt.toISOString(),
+    actorType: row.actorType,
+    actorLabel: row.actorLabel,
+    action: row.action,
+    subjectType: row.subjectType,
+    subjectId: row.subjectId,
+    before: summarise(row.before),
+    after: summarise(row.after),
+    hash: row.hash,
+  };
+}
+
+function summarise(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = JSON.stringify(value);
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

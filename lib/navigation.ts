@@ -1,0 +1,15 @@
+import type { Actor } from "@/lib/auth/actor";
+import { canManagePeople, canReadAuditLog } from "@/lib/auth/actor";
+
+export type NavItem = { href: string; label: string };
+
+// Only pages that exist, and only those the actor may use: the pages check again on their own.
+const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] = [
+  { href: "/", label: "Overview", visible: () => true },
+  { href: "/audit", label: "Audit log", visible: canReadAuditLog },
+  { href: "/people", label: "People", visible: canManagePeople },
+];
+
+export function navigationFor(actor: Actor): NavItem[] {
+  return ITEMS.filter((i) => i.visible(actor)).map(({ href, label }) => ({ href, label }));
+}

@@ -1,0 +1,102 @@
+import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db";
+import { ROLES, teams, users, type Role } from "@/db/schema";
+import { record } from "@/lib/audit/record";
+import { auditActor, canManagePeople, type Actor } from "@/lib/auth/actor";
+import { now } from "@/lib/clock";
+import { forbidden, invalid, notFound } from "@/lib/errors";
+
+export type PersonDto = { id: string; name: string; email: string; roles: Role[]; status: "active" | "departed"; team: string | null; manager: string | null };
+
+export const peopleQuerySchema = z.object({
+  q: z.string().trim().max(200).catch("").default(""),
+  after: z.string().max(400).optional().catch(undefined),
+});
+
+/** People and their roles, by name, keyset-paginated. Admins only (they manage roles). */
+export async function listPeople(db: Database, actor: Actor, query: z.infer<typeof peopleQuerySchema>, size = 50): Promise<{ people: PersonDto[]; next: string | null }> {
+  if (!canManagePeople(actor)) throw forbidden("Only admins manage people and roles.");
+  const managers = db.select({ id: users.id, name: users.name }).from(users).as("managers");
+  const conditions = [];
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(users.name, pattern), ilike(users.email, pattern)));
+  }
+  if (query.after) {
+    const [name, id] = decodeCursor(query.after);
+    if (name !== undefined && id) conditions.push(or(gt(users.name, name), and(eq(users.name, name), gt(users.id, id))));
+  }
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, status: users.status, team: teams.name, manager: managers.name })
+    .from(users)
+    .leftJoin(teams, eq(teams.id, users.teamId))
+    .leftJoin(managers, eq(managers.id, users.managerId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(size + 1);
+  const people = rows.slice(0, size);
+  const last = people.at(-1);
+  return { people, next: rows.length > size && last ? encodeCursor(last.name, last.id) : null };
+}
+
+const encodeCursor = (name: string, id: string) => Buffer.from(JSON.stringify([name, id])).toString("base64url");
+function decodeCursor(c: string): [string | undefined, string | undefined] {
+  try {
+    const v = JSON.parse(Buffer.from(c, "base64url").toString());
+    return Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string" && /^[0-9a-f-]{36}$/.test(v[1]) ? [v[0], v[1]] : [undefined, undefined];
+  } catch {
+    return [undefined, undefined];
+  }
+}
+
+export const setRolesSchema = z.object({
+  personId: z.string().uuid("Unknown person."),
+  roles: z.array(z.enum(ROLES, "Unknown role.")).min(1, "A person needs at least one role.").max(ROLES.length),
+});
+
+/**
+ * Changes a person's roles. Admins only; separation of duties: an admin cannot grant themselves
+ * security (that would let them approve what they administer) and cannot drop their own admin
+ * role (which could leave nobody to manage people).
+ */
+export async function setPersonRoles(db: Database, actor: Actor, input: unknown): Promise<PersonDto["roles"]> {
+  if (!canManagePeople(actor)) throw forbidden("Only admins change roles.");
+  const parsed = setRolesSchema.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error.issues[0]!.message);
+  const roles = ROLES.filter((r) => parsed.data.roles.includes(r));
+  return db.transaction(async (tx) => {
+    const [person] = await tx.select().from(users).where(eq(users.id, parsed.data.personId)).for("update");
+    if (!person) throw notFound("That person");
+    if (person.id === actor.personId) {
+      if (roles.includes("security") && !person.roles.includes("security")) throw forbidden("Separation of duties: an admin cannot grant themselves the security role.");
+      if (!roles.includes("admin")) throw forbidden("You cannot remove your own admin role; ask another admin.");
+    }
+    if (sameRoles(person.roles, roles)) return roles;
+    await tx.update(users).set({ roles }).where(eq(users.id, person.id));
+    await record(tx, { actor: auditActor(actor), action: "person.roles_changed", subject: { type: "person", id: person.id }, before: { roles: person.roles }, after: { roles } });
+    return roles;
+  });
+}
+
+export const setStatusSchema = z.object({ personId: z.string().uuid("Unknown person."), status: z.enum(["active", "departed"], "Unknown status.") });
+
+/** Marks a person departed (their identities become orphans) or active again. Admins only. */
+export async function setPersonStatus(db: Database, actor: Actor, input: unknown): Promise<void> {
+  if (!canManagePeople(actor)) throw forbidden("Only admins change whether a person has left.");
+  const parsed = setStatusSchema.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error.issues[0]!.message);
+  const { personId, status } = parsed.data;
+  if (personId === actor.personId) throw forbidden("You cannot change your own status.");
+  await db.transaction(async (tx) => {
+    const [person] = await tx.select().from(users).where(eq(users.id, personId)).for("update");
+    if (!person) throw notFound("That person");
+    if (person.status === status) return;
+    await tx.update(users).set({ status, departedAt: status === "departed" ? now() : null }).where(eq(users.id, personId));
+    await record(tx, { actor: auditActor(actor), action: status === "departed" ? "person.departed" : "person.reinstated", subject: { type: "person", id: personId }, before: { status: person.status }, after: { status } });
+  });
+}
+
+function sameRoles(a: readonly Role[], b: readonly Role[]) {
+  return a.length === b.length && a.every((r) => b.includes(r));
+}
