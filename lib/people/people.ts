@@ -51,7 +51,7 @@ function decodeCursor(c: string): [string | undefined, string | undefined] {
 }
 
 export const setRolesSchema = z.object({
-  personId: z.string().uuid("Unknown person."),
+  personId: z.guid("Unknown person."),
   roles: z.array(z.enum(ROLES, "Unknown role.")).min(1, "A person needs at least one role.").max(ROLES.length),
 });
 
@@ -79,7 +79,7 @@ export async function setPersonRoles(db: Database, actor: Actor, input: unknown)
   });
 }
 
-export const setStatusSchema = z.object({ personId: z.string().uuid("Unknown person."), status: z.enum(["active", "departed"], "Unknown status.") });
+export const setStatusSchema = z.object({ personId: z.guid("Unknown person."), status: z.enum(["active", "departed"], "Unknown status.") });
 
 /** Marks a person departed (their identities become orphans) or active again. Admins only. */
 export async function setPersonStatus(db: Database, actor: Actor, input: unknown): Promise<void> {
