@@ -16,7 +16,7 @@ test.describe("the audit log page", () => {
 
     // The date filter keeps the value and explains what is wrong, without a 500.
     await page.goto("/audit?from=2026-13-45");
-    await expect(page.getByRole("main").getByRole("alert")).toContainText("That is not a real date.");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("Use a real date like 2026-11-23.");
 
     await page.goto("/audit?size=999999999&order=sideways&before=abc");
     await expect(page.getByRole("main").getByRole("alert")).toBeVisible();

@@ -5,11 +5,15 @@ import { auditEvents, users } from "@/db/schema";
 import { canReadAuditLog, type Actor } from "@/lib/auth/actor";
 import { forbidden, invalid } from "@/lib/errors";
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-23.")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "That is not a real date.");
-const seqCursor = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const isoDate = z.string().refine(isRealDate, "Use a real date like 2026-11-23.");
+const CURSOR_MESSAGE = "That page link is broken; start again from the first page.";
+const seqCursor = z.coerce.number({ error: CURSOR_MESSAGE }).int(CURSOR_MESSAGE).positive(CURSOR_MESSAGE).max(Number.MAX_SAFE_INTEGER, CURSOR_MESSAGE);
+
+function isRealDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
 
 /** The audit page's URL state; unknown or malformed values get a clear message, sizes a clamp. */
 export const auditFilterSchema = z.object({

@@ -19,8 +19,13 @@ The database is DATABASE_URL when set, else the embedded folder (STEWARD_DATA_DI
 export class UsageError extends Error {}
 
 const seedOptions = z.object({
-  identities: z.coerce.number().int("--identities must be a whole number").min(0).max(10_000_000, "--identities is at most 10,000,000").default(2000),
-  seed: z.coerce.number().int("--seed must be a whole number").min(0).max(2_147_483_647).default(1),
+  identities: z.coerce
+    .number({ error: "--identities must be a whole number" })
+    .int("--identities must be a whole number")
+    .min(0, "--identities must be a whole number")
+    .max(10_000_000, "--identities is at most 10,000,000")
+    .default(2000),
+  seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number").min(0, "--seed must be a whole number").max(2_147_483_647, "--seed is at most 2147483647").default(1),
   "if-empty": z.boolean().default(false),
 });
 

@@ -1,0 +1,83 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { openEmbedded } from "@/db";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "..", "..");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "steward-cli-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs the real `steward` command on an embedded folder of its own. */
+async function steward(args: string[], dataDir = path.join(tmp, "data")): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, STEWARD_DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "steward.mjs"), ...args], { env, cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("the steward CLI", () => {
+  it.each([
+    [[], "no command given"],
+    [["db"], 'unknown command "db"'],
+    [["db", "drop"], 'unknown command "db drop"'],
+    [["db", "seed", "--identities", "many"], "--identities must be a whole number"],
+    [["db", "seed", "--identities=-5"], "--identities must be a whole number"],
+    [["db", "seed", "--seed", "1.5"], "--seed must be a whole number"],
+    [["db", "seed", "--identities", "99999999999"], "--identities is at most 10,000,000"],
+    [["db", "seed", "--colour", "blue"], "Unknown option '--colour'"],
+    [["db", "migrate", "now"], 'unexpected argument "now"'],
+    [["audit", "verify", "--fix"], 'unexpected argument "--fix"'],
+  ])("steward %j exits 2 with a usage message", async (args, message) => {
+    const result = await steward(args, path.join(tmp, "never-created"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Usage: steward <command>");
+    expect(fs.existsSync(path.join(tmp, "never-created"))).toBe(false);
+  });
+
+  it("migrates, seeds and verifies an embedded database", async () => {
+    expect((await steward(["db", "migrate"])).stdout).toContain("Migrated the embedded database.");
+    const seeded = await steward(["db", "seed", "--identities", "40", "--seed", "7"]);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toMatch(/Seeded 40 identities/);
+    expect((await steward(["db", "seed", "--if-empty"])).code).toBe(0);
+    const again = await steward(["db", "seed"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has data/);
+    const verify = await steward(["audit", "verify"]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/Audit log intact: 1 events/);
+  });
+
+  it("a second process on the same embedded folder gets a clear error, not a corrupted database", async () => {
+    const dir = path.join(tmp, "busy");
+    const holder = openEmbedded(dir); // this test process holds the folder, as the running app would
+    try {
+      await holder.client.query("SELECT 1");
+      const result = await steward(["db", "migrate"], dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`is in use by another process (pid ${process.pid})`);
+      expect(result.stderr).toContain("set DATABASE_URL");
+    } finally {
+      await holder.close();
+    }
+    // Released on close: the folder opens again.
+    expect((await steward(["db", "migrate"], dir)).code).toBe(0);
+  });
+
+  it("a lock left by a process that died is taken over", async () => {
+    const dir = path.join(tmp, "stale");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "steward.lock"), "999999");
+    expect((await steward(["db", "migrate"], dir)).code).toBe(0);
+  });
+});

@@ -1,0 +1,103 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Connection } from "@/db";
+import { auditEvents, users } from "@/db/schema";
+import { createTestDatabase } from "@/db/test-database";
+import { resolveActor } from "@/lib/auth/people";
+import { DomainError } from "@/lib/errors";
+import { ALL_PERSONAS, actorOf, auditCount, seedSmall } from "@/lib/test-fixtures";
+import { listPeople, setPersonRoles, setPersonStatus } from "./people";
+
+let conn: Connection;
+beforeAll(async () => {
+  conn = await createTestDatabase();
+  await seedSmall(conn);
+});
+afterAll(() => conn.close());
+
+async function refusal(p: Promise<unknown>): Promise<DomainError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error("expected a refusal");
+}
+
+const rolesOf = async (email: string) => (await conn.db.select().from(users).where(eq(users.email, email)))[0]!.roles;
+
+describe("people and roles", () => {
+  it("every role but admin is refused changing roles, listing people or marking someone departed, and nothing changes", async () => {
+    const omar = await actorOf(conn.db, "omar");
+    const before = await auditCount(conn.db);
+    for (const key of ALL_PERSONAS.filter((k) => k !== "ada")) {
+      const actor = await actorOf(conn.db, key);
+      expect((await refusal(setPersonRoles(conn.db, actor, { personId: omar.personId, roles: ["member", "security"] }))).code).toBe("forbidden");
+      expect((await refusal(setPersonStatus(conn.db, actor, { personId: omar.personId, status: "departed" }))).code).toBe("forbidden");
+      expect((await refusal(listPeople(conn.db, actor, { q: "" }))).code).toBe("forbidden");
+      // Even when they try it on themselves.
+      expect((await refusal(setPersonRoles(conn.db, actor, { personId: actor.personId, roles: ["admin"] }))).code).toBe("forbidden");
+    }
+    expect(await rolesOf("omar.owner@example.com")).toEqual(["member"]);
+    expect(await auditCount(conn.db)).toBe(before);
+  });
+
+  it("an admin changes someone's roles in one audited transaction", async () => {
+    const ada = await actorOf(conn.db, "ada");
+    const omar = await actorOf(conn.db, "omar");
+    await setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["member", "manager"] });
+    expect(await rolesOf("omar.owner@example.com")).toEqual(["member", "manager"]);
+    const [event] = await conn.db.select().from(auditEvents).where(eq(auditEvents.action, "person.roles_changed"));
+    expect(event).toMatchObject({ actorId: ada.personId, subjectId: omar.personId, before: { roles: ["member"] }, after: { roles: ["member", "manager"] } });
+    // The new role takes effect on the person's next request.
+    expect((await resolveActor(conn.db, omar.personId))!.roles).toEqual(["member", "manager"]);
+  });
+
+  it("an admin cannot grant themselves security, nor drop their own admin role", async () => {
+    const ada = await actorOf(conn.db, "ada");
+    const before = await auditCount(conn.db);
+    expect((await refusal(setPersonRoles(conn.db, ada, { personId: ada.personId, roles: ["admin", "security"] }))).message).toMatch(/Separation of duties/);
+    expect((await refusal(setPersonRoles(conn.db, ada, { personId: ada.personId, roles: ["member"] }))).message).toMatch(/your own admin role/);
+    expect(await rolesOf("ada.admin@example.com")).toEqual(["admin"]);
+    expect(await auditCount(conn.db)).toBe(before);
+  });
+
+  it("bad input gets a clear message and changes nothing", async () => {
+    const ada = await actorOf(conn.db, "ada");
+    const omar = await actorOf(conn.db, "omar");
+    expect((await refusal(setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["overlord"] }))).message).toBe("Unknown role.");
+    expect((await refusal(setPersonRoles(conn.db, ada, { personId: omar.personId, roles: [] }))).message).toBe("A person needs at least one role.");
+    expect((await refusal(setPersonRoles(conn.db, ada, { personId: "'; DROP TABLE users; --", roles: ["member"] }))).message).toBe("Unknown person.");
+    expect((await refusal(setPersonRoles(conn.db, ada, { personId: "00000000-0000-0000-0000-000000000000", roles: ["member"] }))).code).toBe("not_found");
+    expect((await refusal(setPersonStatus(conn.db, ada, { personId: omar.personId, status: "retired" }))).message).toBe("Unknown status.");
+  });
+
+  it("an admin marks a person departed: audited, and that person can no longer act", async () => {
+    const ada = await actorOf(conn.db, "ada");
+    const maya = await actorOf(conn.db, "maya");
+    await setPersonStatus(conn.db, ada, { personId: maya.personId, status: "departed" });
+    expect(await resolveActor(conn.db, maya.personId)).toBeNull();
+    expect(await auditCount(conn.db, "person.departed")).toBe(1);
+    await setPersonStatus(conn.db, ada, { personId: maya.personId, status: "active" });
+    expect(await resolveActor(conn.db, maya.personId)).not.toBeNull();
+    expect((await refusal(setPersonStatus(conn.db, ada, { personId: ada.personId, status: "departed" }))).code).toBe("forbidden");
+  });
+
+  it("lists people by name with keyset pages that neither skip nor repeat", async () => {
+    const ada = await actorOf(conn.db, "ada");
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await listPeople(conn.db, ada, { q: "", after }, 7);
+      seen.push(...page.people.map((p) => p.id));
+      after = page.next ?? undefined;
+    } while (after);
+    const all = await conn.db.select({ id: users.id }).from(users);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe(all.length);
+    const found = await listPeople(conn.db, ada, { q: "olivia" });
+    expect(found.people.map((p) => p.email)).toEqual(["olivia.owner@example.com"]);
+    expect(found.people[0]).toMatchObject({ team: "Payments", manager: "Maya Manager" });
+  });
+});
