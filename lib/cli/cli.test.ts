@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openEmbedded } from "@/db";
 
@@ -13,7 +14,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs the real `steward` command on an embedded folder of its own. */
 async function steward(args: string[], dataDir = path.join(tmp, "data")): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, STEWARD_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, STEWARD_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   try {
     const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "steward.mjs"), ...args], { env, cwd: root });
@@ -62,7 +63,7 @@ describe("the steward CLI", () => {
     const dir = path.join(tmp, "busy");
     const holder = openEmbedded(dir); // this test process holds the folder, as the running app would
     try {
-      await holder.client.query("SELECT 1");
+      await holder.db.execute(sql`SELECT 1`);
       const result = await steward(["db", "migrate"], dir);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`is in use by another process (pid ${process.pid})`);
