@@ -57,6 +57,19 @@ describe("the steward CLI", () => {
     const verify = await steward(["audit", "verify"]);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/Audit log intact: 1 events/);
+
+    // Tamper with the stored event (only possible with the trigger disabled): verify names it.
+    const conn = openEmbedded(path.join(tmp, "data"));
+    try {
+      await conn.db.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER USER`);
+      await conn.db.execute(sql`UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 1`);
+      await conn.db.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER USER`);
+    } finally {
+      await conn.close();
+    }
+    const broken = await steward(["audit", "verify"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("Audit log BROKEN at event 1: event 1 was altered");
   });
 
   it("a second process on the same embedded folder gets a clear error, not a corrupted database", async () => {
