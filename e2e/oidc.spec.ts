@@ -1,0 +1,92 @@
+import type { Browser, Page } from "@playwright/test";
+import { expect, signInAs, test } from "./support/fixtures";
+import { APP_URL, OIDC_ISSUER } from "./support/urls";
+
+/**
+ * Goes through "Sign in with Test IdP" in a browser context of its own, logs in on the issuer's
+ * page (e2e/support/oidc-provider.mjs: any email, any password) and returns wherever Steward
+ * lands, signed in or not.
+ */
+async function signInThroughIdp(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: APP_URL });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+
+  // A real login page at the issuer, not a shortcut in Steward.
+  await expect(page).toHaveURL(new RegExp(`^${OIDC_ISSUER}/interaction/`));
+  await expect(page.getByRole("heading", { name: "Sign in to Test IdP" })).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("any password will do");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+
+  await expect(page).toHaveURL(new RegExp(`^${APP_URL}/`));
+  return page;
+}
+
+function shell(page: Page) {
+  return {
+    person: page.getByTestId("current-person"),
+    roles: page.getByTestId("current-person").locator("xpath=following-sibling::div[1]"),
+    nav: page.getByRole("navigation", { name: "Main" }),
+  };
+}
+
+test.describe("sign-in through OpenID Connect", () => {
+  test("an existing person signs in at the identity provider and comes back signed in", async ({ browser }) => {
+    const page = await signInThroughIdp(browser, "olivia.owner@example.com");
+    const { person, roles, nav } = shell(page);
+    await expect(person).toHaveText("Olivia Owner");
+    await expect(roles).toHaveText("member");
+    await expect(nav.getByRole("link")).toHaveText(["Overview"]);
+    const session = await (await page.request.get("/api/auth/session")).json();
+    expect(session?.user?.email).toBe("olivia.owner@example.com");
+    await page.context().close();
+  });
+
+  test("someone Steward has not met is provisioned as a member, and that is audited", async ({ browser }) => {
+    const nina = await signInThroughIdp(browser, "nina.newcomer@example.com");
+    const { person, roles, nav } = shell(nina);
+    await expect(person).toHaveText("Nina Newcomer");
+    await expect(roles).toHaveText("member");
+    await expect(nav.getByRole("link")).toHaveText(["Overview"]);
+    await nina.context().close();
+
+    const ari = await signInAs(browser, "ari");
+    await ari.goto("/audit?action=person.provisioned");
+    const provisioned = ari.getByRole("row").filter({ hasText: "person.provisioned" }).filter({ hasText: "nina.newcomer@example.com" });
+    await expect(provisioned).toHaveCount(1);
+    await expect(provisioned).toContainText(`OIDC ${OIDC_ISSUER}`);
+    await expect(provisioned).toContainText('"roles":["member"]');
+
+    await ari.goto("/audit?action=auth.signed_in");
+    const signedIn = ari.getByRole("row").filter({ hasText: "auth.signed_in" }).filter({ hasText: "nina.newcomer@example.com" });
+    await expect(signedIn).toHaveCount(1);
+    await expect(signedIn).toContainText('"provider":"oidc"');
+    await ari.context().close();
+  });
+
+  test("an email in STEWARD_ADMIN_EMAILS becomes an admin on first sign-in", async ({ browser }) => {
+    const page = await signInThroughIdp(browser, "root.admin@example.com");
+    const { person, roles, nav } = shell(page);
+    await expect(person).toHaveText("Root Admin");
+    await expect(roles).toHaveText("member, admin");
+    await expect(nav.getByRole("link", { name: "People" })).toBeVisible();
+    await nav.getByRole("link", { name: "People" }).click();
+    await expect(page).toHaveURL(/\/people/);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
+    await page.context().close();
+  });
+
+  test("someone who has left the company is refused", async ({ browser }) => {
+    const page = await signInThroughIdp(browser, "dan.departed@example.com");
+    await expect(page).toHaveURL(/\/signin\?(.*&)?error=AccessDenied/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("may not sign in to Steward");
+    await expect(page.getByTestId("current-person")).toHaveCount(0);
+    const session = await (await page.request.get("/api/auth/session")).json();
+    expect(session).toBeNull();
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/signin/);
+    await page.context().close();
+  });
+});
