@@ -18,6 +18,8 @@ const ERRORS: Record<string, string> = {
   NoEmail: "Your identity provider did not share an email address, which Steward needs to know who you are.",
   EmailNotVerified: "Your identity provider has not verified your email address.",
   Configuration: "Sign-in is misconfigured on the server. An operator should check the logs.",
+  OAuthCallbackError: "Sign-in with your identity provider did not complete (it was cancelled or refused). Try again.",
+  CallbackRouteError: "Sign-in with your identity provider did not complete. Try again.",
 };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -45,6 +45,13 @@ async function config(): Promise<NextAuthConfig> {
   }
   return {
     secret: await authSecret(),
+    logger: {
+      // A refused persona sign-in is an expected outcome (shown to the visitor), not a server error.
+      error(error) {
+        if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
+        console.error(error);
+      },
+    },
     trustHost: true,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
     pages: { signIn: "/signin", error: "/signin" },
