@@ -4,6 +4,7 @@ import { queryRows, type Connection, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { now } from "@/lib/clock";
 import { conflict, invalid } from "@/lib/errors";
+import { rescoreIdentities } from "@/lib/identities/risk";
 import { insertEntitlementsSql, insertIdentitiesSql, type BulkPlan } from "./seed/bulk";
 import { timeIdentityCopy } from "./seed/copy-benchmark";
 import { CURATED, curatedIdentityId, insertCurated, insertRequestsAndSettings } from "./seed/curated";
@@ -76,6 +77,9 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
       }
       if (bulk > 0) await tx.execute(raw(insertEntitlementsSql(plan, CURATED.slice(0, curated).map((c) => curatedIdentityId(opts.seed, c.key)))));
       if (bulk > SEED_CHUNK) log(`seed: entitlements (${secs(performance.now() - tb)})`);
+      // Risk is derived from all of the above (owners, entitlements, dates): score it in one pass.
+      await rescoreIdentities(tx, sql`true`, at);
+      if (bulk > SEED_CHUNK) log(`seed: risk scores (${secs(performance.now() - tb)})`);
     };
     const tb = performance.now();
     if (deferIndexes) await withIndexesDeferred(tx, ["identities", "entitlements"], log, load);
@@ -98,7 +102,9 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
 
   // Fresh statistics, so the first queries after a big seed get sensible plans.
   const ta = performance.now();
-  await conn.db.execute(sql`ANALYZE teams, users, systems, identities, entitlements, requests, approval_stages`);
+  // VACUUM too: scoring risk rewrote every identity row once, and index-only scans want a clean visibility map.
+  await conn.db.execute(sql`VACUUM ANALYZE identities`);
+  await conn.db.execute(sql`ANALYZE teams, users, systems, entitlements, requests, approval_stages`);
   const analyzeMs = performance.now() - ta;
 
   let copyMs: number | undefined;

@@ -6,6 +6,7 @@ export type NavItem = { href: string; label: string };
 // Only pages that exist, and only those the actor may use: the pages check again on their own.
 const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] = [
   { href: "/", label: "Overview", visible: () => true },
+  { href: "/identities", label: "Identities", visible: () => true },
   { href: "/audit", label: "Audit log", visible: canReadAuditLog },
   { href: "/people", label: "People", visible: canManagePeople },
 ];

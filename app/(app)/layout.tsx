@@ -13,7 +13,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
+        <div className="mx-auto flex max-w-[100rem] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
           <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-brand-800">
             <svg aria-hidden="true" viewBox="0 0 32 32" className="h-7 w-7">
               <rect width="32" height="32" rx="7" fill="#1f6f5c" />
@@ -35,7 +35,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </div>
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+      <main id="main" className="mx-auto max-w-[100rem] px-4 py-6">
         {children}
       </main>
     </div>

@@ -11,13 +11,15 @@ export default async function OverviewPage() {
   const actor = await requireActor();
   const db = getDb();
   const [owned, orphans] = await Promise.all([ownedSummary(db, actor), orphanCount(db, actor)]);
-  const cards: { label: string; value: number; hint: string }[] = [
-    { label: "Identities you own", value: owned.owned, hint: "active or suspended" },
-    { label: "Expiring within 30 days", value: owned.expiring, hint: "extend or let them end" },
-    { label: "Expired", value: owned.expired, hint: "past their end date" },
-    { label: "Dormant", value: owned.dormant, hint: "no use in 90 days" },
-    { label: "Review overdue", value: owned.reviewOverdue, hint: "attest that you still need them" },
-    { label: "No expiry", value: owned.noExpiry, hint: "long-lived: give them an end" },
+  // Each card opens the inventory on exactly those identities (active or suspended, like the counts).
+  const mine = (state?: string) => `/identities?owner=me${state ? `&state=${state}` : ""}`;
+  const cards: { label: string; value: number; hint: string; href: string }[] = [
+    { label: "Identities you own", value: owned.owned, hint: "active or suspended", href: mine() },
+    { label: "Expiring within 30 days", value: owned.expiring, hint: "extend or let them end", href: `${mine("expiring")}&sort=expires` },
+    { label: "Expired", value: owned.expired, hint: "past their end date", href: mine("expired") },
+    { label: "Dormant", value: owned.dormant, hint: "no use in 90 days", href: mine("dormant") },
+    { label: "Review overdue", value: owned.reviewOverdue, hint: "attest that you still need them", href: mine("review_overdue") },
+    { label: "No expiry", value: owned.noExpiry, hint: "long-lived: give them an end", href: mine("no_expiry") },
   ];
   return (
     <section aria-labelledby="overview-heading" className="space-y-6">
@@ -29,7 +31,9 @@ export default async function OverviewPage() {
         {cards.map((c) => (
           <div key={c.label} className="rounded-lg border border-slate-200 bg-white p-3">
             <dt className="text-sm text-slate-600">{c.label}</dt>
-            <dd className="mt-1 text-2xl font-semibold tabular-nums">{c.value.toLocaleString("en")}</dd>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums">
+              <Link href={c.href} className="underline-offset-2 hover:underline" aria-label={`${c.value.toLocaleString("en")} — ${c.label}: open in the inventory`}>{c.value.toLocaleString("en")}</Link>
+            </dd>
             <dd className="text-xs text-slate-600">{c.hint}</dd>
           </div>
         ))}
@@ -37,7 +41,7 @@ export default async function OverviewPage() {
       {orphans !== null ? (
         <div className="rounded-lg border border-amber-300 bg-amber-50 p-4">
           <h2 className="font-medium">Orphaned identities across the company</h2>
-          <p className="mt-1 text-sm"><span className="text-2xl font-semibold tabular-nums" data-testid="orphan-count">{orphans.toLocaleString("en")}</span> active identities have no owner or an owner who has left.</p>
+          <p className="mt-1 text-sm"><span className="text-2xl font-semibold tabular-nums" data-testid="orphan-count">{orphans.toLocaleString("en")}</span> active identities have no owner or an owner who has left. <Link className="text-brand-700 underline" href="/identities?state=orphaned">Open them in the inventory</Link>.</p>
         </div>
       ) : null}
       {canReadAuditLog(actor) ? (

@@ -1,15 +1,45 @@
 "use client";
 
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState, type VisibilityState } from "@tanstack/react-table";
+
+type Props<T> = {
+  columns: ColumnDef<T, unknown>[];
+  data: T[];
+  caption: string;
+  empty: string;
+  rowKey: (row: T) => string;
+  /** Which columns show (from the URL); all when omitted. */
+  columnVisibility?: VisibilityState;
+  /** Extra attributes for a header cell, e.g. aria-sort for the sorted column. */
+  headerProps?: (columnId: string) => React.ThHTMLAttributes<HTMLTableCellElement>;
+  rowSelection?: RowSelectionState;
+  onRowSelectionChange?: (next: RowSelectionState) => void;
+  canSelectRow?: (row: T) => boolean;
+};
 
 /**
  * A TanStack table whose data is already one server-side page: sorting, filtering and paging
- * happen in SQL and live in the URL, so the table only renders.
+ * happen in SQL and live in the URL, so the table renders, hides columns and tracks selection.
  */
-export function DataTable<T>({ columns, data, caption, empty, rowKey }: { columns: ColumnDef<T, unknown>[]; data: T[]; caption: string; empty: string; rowKey: (row: T) => string }) {
+export function DataTable<T>({ columns, data, caption, empty, rowKey, columnVisibility, headerProps, rowSelection, onRowSelectionChange, canSelectRow }: Props<T>) {
   // The table is rebuilt from props on every render, which is all a server-paged table needs.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel(), manualPagination: true, manualSorting: true, manualFiltering: true, getRowId: rowKey });
+  const table = useReactTable({
+    data,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    manualPagination: true,
+    manualSorting: true,
+    manualFiltering: true,
+    getRowId: rowKey,
+    state: { columnVisibility: columnVisibility ?? {}, rowSelection: rowSelection ?? {} },
+    enableRowSelection: canSelectRow ? (row) => canSelectRow(row.original) : false,
+    onRowSelectionChange: (updater) => {
+      if (!onRowSelectionChange) return;
+      onRowSelectionChange(typeof updater === "function" ? updater(rowSelection ?? {}) : updater);
+    },
+  });
+  const visible = table.getVisibleLeafColumns().length;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -18,7 +48,7 @@ export function DataTable<T>({ columns, data, caption, empty, rowKey }: { column
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="px-3 py-2 text-left font-medium text-slate-700">
+                <th key={header.id} scope="col" className="px-3 py-2 text-left font-medium whitespace-nowrap text-slate-700" {...headerProps?.(header.column.id)}>
                   {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
                 </th>
               ))}
@@ -28,11 +58,11 @@ export function DataTable<T>({ columns, data, caption, empty, rowKey }: { column
         <tbody className="divide-y divide-slate-100">
           {table.getRowModel().rows.length === 0 ? (
             <tr>
-              <td colSpan={columns.length} className="px-3 py-6 text-center text-slate-600">{empty}</td>
+              <td colSpan={visible} className="px-3 py-6 text-center text-slate-600">{empty}</td>
             </tr>
           ) : (
             table.getRowModel().rows.map((row) => (
-              <tr key={row.id} className="align-top hover:bg-slate-50">
+              <tr key={row.id} className={`align-top hover:bg-slate-50 ${row.getIsSelected() ? "bg-brand-50" : ""}`}>
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id} className="px-3 py-2">{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
                 ))}

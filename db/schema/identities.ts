@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import {
   credentialTypeEnum,
   entitlementStatusEnum,
@@ -39,6 +39,12 @@ export const identities = pgTable(
     origin: identityOriginEnum("origin").notNull(),
     externalId: text("external_id"),
     createdByRequestId: uuid("created_by_request_id"),
+    // Derived, stored so the inventory can sort and filter by risk at a million rows. Written by
+    // lib/identities/risk.ts only: in the transaction of every change to the identity, and by a
+    // set-based rescore for the factors that move with time (dormancy, overdue rotation/review).
+    riskScore: smallint("risk_score").notNull().default(0),
+    // Factor keys, heaviest first: [1] is the top factor the table shows.
+    riskFactors: text("risk_factors").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     // The birth certificate: whatever Steward creates through a request is accountable from day one.
@@ -59,7 +65,9 @@ export const identities = pgTable(
     // Sorts of the inventory (keyset pagination on (column, id)).
     index("identities_name_idx").on(t.name, t.id),
     index("identities_expires_idx").on(t.expiresAt, t.id),
-    index("identities_last_used_idx").on(t.lastUsedAt, t.id),
+    // Never used sorts as the oldest use: NULLS FIRST ascending, so both directions are one index walk.
+    index("identities_last_used_idx").on(t.lastUsedAt.asc().nullsFirst(), t.id),
+    index("identities_risk_idx").on(t.riskScore, t.id),
     index("identities_created_idx").on(t.createdAt, t.id),
     index("identities_next_review_idx").on(t.nextReviewAt, t.id),
     // Free-text search (pg_trgm).

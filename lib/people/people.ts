@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { ROLES, teams, users, type Role } from "@/db/schema";
@@ -6,6 +6,7 @@ import { record } from "@/lib/audit/record";
 import { auditActor, canManagePeople, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { forbidden, invalid, notFound } from "@/lib/errors";
+import { rescoreIdentities } from "@/lib/identities/risk";
 
 export type PersonDto = { id: string; name: string; email: string; roles: Role[]; status: "active" | "departed"; team: string | null; manager: string | null };
 
@@ -93,10 +94,18 @@ export async function setPersonStatus(db: Database, actor: Actor, input: unknown
     if (!person) throw notFound("That person");
     if (person.status === status) return;
     await tx.update(users).set({ status, departedAt: status === "departed" ? now() : null }).where(eq(users.id, personId));
+    // Their identities become (or stop being) orphans: the stored risk follows in the same transaction.
+    await rescoreIdentities(tx, sql`i.owner_id = ${personId}::uuid`, now());
     await record(tx, { actor: auditActor(actor), action: status === "departed" ? "person.departed" : "person.reinstated", subject: { type: "person", id: personId }, before: { status: person.status }, after: { status } });
   });
 }
 
 function sameRoles(a: readonly Role[], b: readonly Role[]) {
   return a.length === b.length && a.every((r) => b.includes(r));
+}
+
+/** The id of the active person with this email (case-insensitive), for forms that name people by email. */
+export async function activePersonIdByEmail(db: Database, email: string): Promise<string | null> {
+  const [row] = await db.select({ id: users.id }).from(users).where(and(sql`lower(${users.email}) = lower(${email.slice(0, 320)})`, eq(users.status, "active")));
+  return row?.id ?? null;
 }

@@ -1,0 +1,149 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { getDb } from "@/db";
+import { requireActor } from "@/lib/auth/session";
+import { now } from "@/lib/clock";
+import { DomainError } from "@/lib/errors";
+import { humanize, isoDay, isoMinute, relativeTime } from "@/lib/format";
+import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
+import { getIdentityDetail, type IdentityDetail, type PersonRef } from "@/lib/identities/identity-detail";
+import { reviewPeriodDays } from "@/lib/identities/identity-actions";
+import { RiskBadge, StateBadges, StatusBadge } from "../_components/identity-badges";
+import { OwnerActions } from "./_components/owner-actions";
+import { RiskExplanation } from "./_components/risk-explanation";
+import { Timeline } from "./_components/timeline";
+
+export const metadata: Metadata = { title: "Identity" };
+
+type Props = { params: Promise<{ id: string }> };
+
+export default async function IdentityPage({ params }: Props) {
+  const actor = await requireActor();
+  const { id } = await params;
+  const db = getDb();
+  let identity: IdentityDetail;
+  try {
+    identity = await getIdentityDetail(db, actor, id);
+  } catch (e) {
+    if (e instanceof DomainError && e.code === "not_found") notFound();
+    throw e;
+  }
+  const nowIso = now().toISOString();
+  const period = await reviewPeriodDays(db);
+  const rel = (iso: string | null, never = "never") => (iso ? `${relativeTime(iso, nowIso)} (${isoMinute(iso)})` : never);
+
+  const facts: [string, React.ReactNode][] = [
+    ["Owner", <Person key="o" person={identity.owner} missing="No owner" />],
+    ["Backup owner", <Person key="b" person={identity.backupOwner} missing="None" />],
+    ["Team", identity.team ?? "—"],
+    ["Purpose", identity.purpose ?? <span className="text-slate-600">none stated</span>],
+    ["System", `${identity.system.name} (${humanize(identity.system.kind)})`],
+    ["Environment", humanize(identity.environment)],
+    ["Kind", humanize(identity.kind)],
+    ["Created", rel(identity.createdAt)],
+    ["Expires", identity.expiresAt ? rel(identity.expiresAt) : <span className="text-slate-700">never (no expiry)</span>],
+    ["Credential type", humanize(identity.credentialType)],
+    ["Rotation period", identity.rotationPeriodDays ? `every ${identity.rotationPeriodDays} days` : "not set"],
+    ["Secret store", identity.secretStore ? <code className="font-mono text-xs break-all">{identity.secretStore}</code> : "not recorded"],
+    ["Origin", humanize(identity.origin)],
+    ["External id", identity.externalId ? <code className="font-mono text-xs break-all">{identity.externalId}</code> : "—"],
+    ["Last used", rel(identity.lastUsedAt, "never used")],
+    ["Last rotated", rel(identity.lastRotatedAt, "never rotated")],
+    ["Next review", rel(identity.nextReviewAt, "not scheduled")],
+  ];
+
+  return (
+    <article aria-labelledby="identity-heading" className="space-y-6">
+      <div>
+        <Link href="/identities" className="text-sm text-brand-700 underline">← Identities</Link>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 id="identity-heading" className="text-xl font-semibold break-all">{identity.name}</h1>
+          <StatusBadge status={identity.status} />
+          <RiskBadge score={identity.risk.score} top={identity.risk.factors[0] ? { label: identity.risk.factors[0].label, owasp: identity.risk.factors[0].owasp.id } : null} />
+        </div>
+        <div className="mt-2"><StateBadges states={identity.states} labels={DERIVED_STATE_LABELS} /></div>
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <section aria-labelledby="birth-heading" className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
+          <h2 id="birth-heading" className="font-semibold">Birth certificate</h2>
+          <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
+            {facts.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="text-slate-600">{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        <OwnerActions identity={{ id: identity.id, purpose: identity.purpose, expiresAt: identity.expiresAt, nextReviewAt: identity.nextReviewAt }} can={identity.can} reviewPeriodDays={period} today={nowIso.slice(0, 10)} />
+      </div>
+
+      <RiskExplanation score={identity.risk.score} factors={identity.risk.factors} />
+
+      <section aria-labelledby="ent-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="ent-heading" className="font-semibold">Entitlements</h2>
+        {identity.entitlements.length === 0 ? <p className="mt-2 text-sm text-slate-600">No entitlements recorded.</p> : (
+          <table className="mt-2 min-w-full text-sm">
+            <caption className="sr-only">Entitlements of {identity.name}</caption>
+            <thead><tr className="text-left text-slate-700"><th scope="col" className="py-1 pr-4">Resource</th><th scope="col" className="pr-4">Permission</th><th scope="col" className="pr-4">Status</th><th scope="col" className="pr-4">Granted</th><th scope="col">Expires</th></tr></thead>
+            <tbody className="divide-y divide-slate-100">
+              {identity.entitlements.map((e) => (
+                <tr key={e.id}>
+                  <td className="py-1 pr-4 font-mono text-xs break-all">{e.resource}</td>
+                  <td className="pr-4">{e.permission} {e.privileged ? <Badge tone="warn">privileged</Badge> : null}</td>
+                  <td className="pr-4">{humanize(e.status)}</td>
+                  <td className="pr-4">{isoDay(e.createdAt)}</td>
+                  <td>{e.expiresAt ? isoDay(e.expiresAt) : "never"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section aria-labelledby="req-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="req-heading" className="font-semibold">Requests</h2>
+          {identity.requests.length === 0 ? <p className="mt-2 text-sm text-slate-600">No requests about this identity.</p> : (
+            <ul className="mt-2 divide-y divide-slate-100 text-sm">
+              {identity.requests.map((r) => (
+                <li key={r.id} className="flex flex-wrap justify-between gap-2 py-1.5">
+                  <span>{humanize(r.type)} by {r.requester}</span>
+                  <span className="text-slate-600">{humanize(r.status)} · {isoDay(r.createdAt)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section aria-labelledby="rev-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="rev-heading" className="font-semibold">Reviews</h2>
+          {identity.reviews.length === 0 ? <p className="mt-2 text-sm text-slate-600">Not part of any review campaign yet.</p> : (
+            <ul className="mt-2 divide-y divide-slate-100 text-sm">
+              {identity.reviews.map((r) => (
+                <li key={r.id} className="flex flex-wrap justify-between gap-2 py-1.5">
+                  <span>{r.campaign}</span>
+                  <span className="text-slate-600">{r.decision ? humanize(r.decision) : "awaiting decision"}{r.reviewer ? ` · ${r.reviewer}` : ""}{r.decidedAt ? ` · ${isoDay(r.decidedAt)}` : ""}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      <Timeline events={identity.timeline} />
+    </article>
+  );
+}
+
+function Person({ person, missing }: { person: PersonRef; missing: string }) {
+  if (!person) return <Badge tone="bad">{missing}</Badge>;
+  return (
+    <span>
+      {person.name} <span className="text-slate-600">({person.email})</span>
+      {person.departed ? <span className="ml-1"><Badge tone="bad">departed</Badge></span> : null}
+    </span>
+  );
+}

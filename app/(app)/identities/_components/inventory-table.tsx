@@ -1,0 +1,156 @@
+"use client";
+
+import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
+import Link from "next/link";
+import { useActionState, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
+import type { ActionResult } from "@/lib/action-result";
+import { humanize, isoDay, relativeTime } from "@/lib/format";
+import type { InventoryRow } from "@/lib/identities/inventory";
+import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
+import { bulkAttestAction } from "../actions";
+import { RiskBadge, StateBadges, StatusBadge } from "./identity-badges";
+
+export type SortLink = { href: string; direction: "ascending" | "descending" | null; label: string };
+
+type Props = {
+  rows: InventoryRow[];
+  nowIso: string;
+  actorId: string;
+  visible: string[];
+  sortLinks: Record<string, SortLink>;
+};
+
+function SortHeader({ link }: { link: SortLink }) {
+  const arrow = link.direction === "ascending" ? "▲" : link.direction === "descending" ? "▼" : "";
+  return (
+    <Link href={link.href} className="inline-flex items-center gap-1 underline-offset-2 hover:underline">
+      {link.label}
+      <span aria-hidden="true" className="text-xs">{arrow}</span>
+      <span className="sr-only">{link.direction ? `, sorted ${link.direction}; activate to reverse` : ", activate to sort"}</span>
+    </Link>
+  );
+}
+
+export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Props) {
+  const [selection, setSelection] = useState<RowSelectionState>({});
+  const [result, formAction, pending] = useActionState<ActionResult, FormData>(bulkAttestAction, null);
+  const mine = (r: InventoryRow) => (r.ownerId === actorId || r.backupOwnerId === actorId) && ["pending", "active", "suspended"].includes(r.status);
+  const selectable = rows.filter(mine);
+  const selectedIds = Object.keys(selection).filter((id) => selection[id] && rows.some((r) => r.id === id));
+  const header = (key: string, fallback: string) => (sortLinks[key] ? <SortHeader link={sortLinks[key]} /> : fallback);
+
+  const columns: ColumnDef<InventoryRow, unknown>[] = [
+    {
+      id: "select",
+      header: () =>
+        selectable.length ? (
+          <input
+            type="checkbox"
+            aria-label="Select all of your identities on this page"
+            checked={selectable.length > 0 && selectable.every((r) => selection[r.id])}
+            onChange={(e) => setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})}
+          />
+        ) : <span className="sr-only">Select</span>,
+      cell: ({ row }) =>
+        row.getCanSelect() ? (
+          <input type="checkbox" aria-label={`Select ${row.original.name}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />
+        ) : null,
+    },
+    {
+      id: "name",
+      header: () => header("name", "Name"),
+      cell: ({ row }) => (
+        <div className="min-w-48">
+          <Link href={`/identities/${row.original.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">{row.original.name}</Link>
+          {row.original.privileged ? <span className="ml-1"><Badge tone="warn">privileged</Badge></span> : null}
+        </div>
+      ),
+    },
+    { id: "kind", header: "Kind", cell: ({ row }) => <span className="whitespace-nowrap">{humanize(row.original.kind)}</span> },
+    { id: "system", header: "System", cell: ({ row }) => row.original.systemName },
+    { id: "environment", header: "Env", cell: ({ row }) => humanize(row.original.environment) },
+    {
+      id: "owner",
+      header: "Owner",
+      cell: ({ row }) =>
+        !row.original.ownerName ? <Badge tone="bad">no owner</Badge> : (
+          <span className="whitespace-nowrap">
+            <Link href={`/identities?owner=${row.original.ownerId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.ownerName}'s identities`}>{row.original.ownerName}</Link>
+            {row.original.ownerDeparted ? <span className="ml-1"><Badge tone="bad">departed</Badge></span> : null}
+          </span>
+        ),
+    },
+    {
+      id: "team",
+      header: "Team",
+      cell: ({ row }) =>
+        row.original.teamId ? (
+          <Link href={`/identities?team=${row.original.teamId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.teamName}'s identities`}>{row.original.teamName}</Link>
+        ) : <span className="text-slate-500">—</span>,
+    },
+    {
+      id: "purpose",
+      header: "Purpose",
+      cell: ({ row }) => (row.original.purpose ? <span className="line-clamp-2 max-w-64">{row.original.purpose}</span> : <span className="text-slate-500">none stated</span>),
+    },
+    { id: "status", header: "Status", cell: ({ row }) => <StatusBadge status={row.original.status} /> },
+    {
+      id: "expires",
+      header: () => header("expires", "Expires"),
+      cell: ({ row }) =>
+        row.original.expiresAt ? (
+          <span className="whitespace-nowrap">
+            {relativeTime(row.original.expiresAt, nowIso)}
+            <time dateTime={row.original.expiresAt} className="block text-xs text-slate-600">{isoDay(row.original.expiresAt)}</time>
+          </span>
+        ) : <span className="text-slate-600">never</span>,
+    },
+    {
+      id: "lastUsed",
+      header: () => header("lastUsed", "Last used"),
+      cell: ({ row }) => (
+        <time dateTime={row.original.lastUsedAt ?? undefined} title={row.original.lastUsedAt ?? "never used"} className="whitespace-nowrap">
+          {relativeTime(row.original.lastUsedAt, nowIso)}
+        </time>
+      ),
+    },
+    { id: "risk", header: () => header("risk", "Risk"), cell: ({ row }) => <RiskBadge score={row.original.riskScore} top={row.original.riskTop} /> },
+    { id: "states", header: "Flags", cell: ({ row }) => <StateBadges states={row.original.states} labels={DERIVED_STATE_LABELS} /> },
+  ];
+
+  const columnVisibility = Object.fromEntries(columns.map((c) => [c.id!, c.id === "select" || c.id === "name" || visible.includes(c.id!)]));
+
+  return (
+    <div className="space-y-2">
+      {selectable.length ? (
+        <form action={formAction} className="flex flex-wrap items-center gap-3 text-sm" aria-label="Bulk attest">
+          {selectedIds.map((id) => <input key={id} type="hidden" name="ids" value={id} />)}
+          <Button type="submit" variant="secondary" disabled={pending || selectedIds.length === 0}>
+            Attest selected ({selectedIds.length})
+          </Button>
+          <span className="text-slate-600">Select identities you own to confirm you still own and need them.</span>
+          {result ? (
+            <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-emerald-800" : "text-red-800"}>
+              {result.ok ? result.message : result.error}
+            </span>
+          ) : null}
+        </form>
+      ) : null}
+      <DataTable
+        columns={columns}
+        data={rows}
+        caption="Non-human identities"
+        empty="No identities match these filters."
+        rowKey={(r) => r.id}
+        columnVisibility={columnVisibility}
+        headerProps={(id) => (sortLinks[id]?.direction ? { "aria-sort": sortLinks[id]!.direction! } : {})}
+        rowSelection={selection}
+        onRowSelectionChange={setSelection}
+        canSelectRow={mine}
+      />
+    </div>
+  );
+}

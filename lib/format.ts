@@ -1,0 +1,34 @@
+/**
+ * Dates as people read them, computed against a fixed instant passed from the server so the
+ * server render and the browser's hydration agree.
+ */
+const DAY = 86_400_000;
+
+export function relativeTime(iso: string | null, nowIso: string, never = "never"): string {
+  if (!iso) return never;
+  const diff = Date.parse(iso) - Date.parse(nowIso);
+  const abs = Math.abs(diff);
+  const past = diff < 0;
+  let text: string;
+  if (abs < 60_000) return "just now";
+  if (abs < 3_600_000) text = plural(Math.round(abs / 60_000), "minute");
+  else if (abs < DAY) text = plural(Math.round(abs / 3_600_000), "hour");
+  else if (abs < 60 * DAY) text = plural(Math.round(abs / DAY), "day");
+  else if (abs < 730 * DAY) text = plural(Math.round(abs / (30 * DAY)), "month");
+  else text = plural(Math.round(abs / (365 * DAY)), "year");
+  return past ? `${text} ago` : `in ${text}`;
+}
+
+function plural(n: number, unit: string) {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+/** 2026-11-23 (UTC): the absolute date beside a relative one. */
+export const isoDay = (iso: string | null) => (iso ? iso.slice(0, 10) : "—");
+export const isoMinute = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");
+
+/** snake_case enum values as words: service_account → Service account. */
+export function humanize(value: string): string {
+  const s = value.replace(/_/g, " ").replace(/\b(api|ci|ai|aws)\b/g, (w) => w.toUpperCase()).replace(/\boauth\b/g, "OAuth");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db";
+import { hasRole, type Actor } from "@/lib/auth/actor";
+
+/**
+ * How the actor stands to one identity. Every identity function derives its permission from this,
+ * read inside its own transaction, so the check and the change see the same row.
+ */
+export type Relation = {
+  owner: boolean;
+  backupOwner: boolean;
+  /** The actor manages the owner, directly or further up the line. */
+  manager: boolean;
+  team: boolean;
+  security: boolean;
+  auditor: boolean;
+};
+
+export type IdentityAccessRow = { id: string; owner_id: string | null; backup_owner_id: string | null; team_id: string | null; status: string };
+
+export async function relationTo(db: Database, actor: Actor, row: IdentityAccessRow): Promise<Relation> {
+  let manager = false;
+  if (row.owner_id && row.owner_id !== actor.personId) {
+    const [hit] = await queryRows<{ hit: number }>(
+      db,
+      sql`WITH RECURSIVE up AS (
+            SELECT manager_id FROM users WHERE id = ${row.owner_id}::uuid
+            UNION SELECT u.manager_id FROM users u JOIN up ON u.id = up.manager_id
+          ) SELECT 1 AS hit FROM up WHERE manager_id = ${actor.personId}::uuid LIMIT 1`,
+    );
+    manager = Boolean(hit);
+  }
+  return {
+    owner: row.owner_id === actor.personId,
+    backupOwner: row.backup_owner_id === actor.personId,
+    manager,
+    team: row.team_id !== null && row.team_id === actor.teamId,
+    security: hasRole(actor, "security"),
+    auditor: hasRole(actor, "auditor"),
+  };
+}
+
+/** The same rule as the inventory's scope (inventory-query.ts scopeSql), for one identity. */
+export const canSee = (r: Relation) => r.owner || r.backupOwner || r.manager || r.team || r.security || r.auditor;
+/** "I still own this and it is still needed": said by those answerable for it, not by onlookers. */
+export const canAttest = (r: Relation) => r.owner || r.backupOwner || r.manager;
+export const canEditPurpose = (r: Relation) => r.owner || r.backupOwner || r.manager || r.security;
+export const canShortenExpiry = canEditPurpose;
+/** Managers and security hand over directly; owners will ask through a transfer request. */
+export const canHandOver = (r: Relation) => r.manager || r.security;
+
+/** Statuses in which an identity can still be changed (revoked and expired are history). */
+export const LIVE_STATUSES = ["pending", "active", "suspended"] as const;
+export const isLive = (status: string) => (LIVE_STATUSES as readonly string[]).includes(status);

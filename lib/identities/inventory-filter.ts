@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
+import { invalid } from "@/lib/errors";
+import { DERIVED_DEFAULTS, DERIVED_STATES } from "./derived-states";
+
+/**
+ * The inventory's URL state: filters, search, sort, page and visible columns. The same shape is
+ * parsed from the page's search params, the CSV export's and (later) a campaign's saved scope.
+ * Unknown or malformed values get a message per field; sizes and page numbers get a clamp.
+ */
+export const SORT_KEYS = ["name", "expires", "lastUsed", "created", "nextReview", "risk"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export const SORT_LABELS: Record<SortKey, string> = {
+  name: "Name",
+  expires: "Expires",
+  lastUsed: "Last used",
+  created: "Created",
+  nextReview: "Next review",
+  risk: "Risk",
+};
+
+export const COLUMN_KEYS = ["kind", "system", "environment", "owner", "team", "purpose", "status", "expires", "lastUsed", "risk", "states"] as const;
+export type ColumnKey = (typeof COLUMN_KEYS)[number];
+export const DEFAULT_COLUMNS: readonly ColumnKey[] = COLUMN_KEYS;
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+const guid = (what: string) => z.guid(`${what} is not a valid id.`);
+const CURSOR = /^[A-Za-z0-9_-]{1,400}$/;
+
+function oneOf<T extends readonly [string, ...string[]]>(values: T, what: string) {
+  return z.enum(values, { error: `Unknown ${what}; use one of: ${values.join(", ")}.` });
+}
+
+// A URL may carry a key once (string) or several times (array); lists also accept commas.
+const list = (v: unknown) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(",")).map((s) => s.trim()).filter(Boolean));
+const single = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+const flag = z.preprocess((v) => (v === "1" || v === "true" || v === "on" || v === true ? true : v === "0" || v === "false" || v === false ? false : v), z.boolean({ error: "Use 1 or 0." }));
+
+export const inventoryFilterSchema = z.object({
+  q: z.string().trim().max(200, "Search is at most 200 characters.").optional(),
+  kind: oneOf(IDENTITY_KINDS, "kind").optional(),
+  system: guid("System").optional(),
+  env: oneOf(ENVIRONMENTS, "environment").optional(),
+  status: oneOf(IDENTITY_STATUSES, "status").optional(),
+  owner: z.union([z.literal("me"), z.literal("none"), guid("Owner")], { error: "Owner is not a valid id." }).optional(),
+  team: guid("Team").optional(),
+  state: z.preprocess(list, z.array(oneOf(DERIVED_STATES, "state")).max(DERIVED_STATES.length)).optional(),
+  within: z.coerce.number({ error: "Expiring within must be a number of days." }).int("Expiring within must be whole days.").min(1, "Expiring within is 1 to 3650 days.").max(3650, "Expiring within is 1 to 3650 days.").default(DERIVED_DEFAULTS.expiringDays),
+  idle: z.coerce.number({ error: "Dormant for must be a number of days." }).int("Dormant for must be whole days.").min(1, "Dormant for is 1 to 3650 days.").max(3650, "Dormant for is 1 to 3650 days.").default(DERIVED_DEFAULTS.dormantDays),
+  privileged: flag.optional(),
+  riskMin: z.coerce.number({ error: "Risk at or above must be a number from 0 to 100." }).int("Risk at or above must be a whole number.").min(0, "Risk at or above is 0 to 100.").max(100, "Risk at or above is 0 to 100.").optional(),
+  sort: oneOf(SORT_KEYS, "sort").default("name"),
+  dir: oneOf(["asc", "desc"] as const, "direction").optional(),
+  size: z.coerce.number().catch(DEFAULT_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 10), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE)),
+  after: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
+  before: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
+  page: z.coerce.number().catch(1).default(1).transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 1), 1_000_000) : 1)),
+  cols: z.preprocess(list, z.array(z.string()).transform((a) => COLUMN_KEYS.filter((c) => a.includes(c)))).optional(),
+});
+
+export type InventoryFilter = z.infer<typeof inventoryFilterSchema>;
+export type SortDir = "asc" | "desc";
+
+/** Risk reads best highest first; everything else ascending. */
+export function sortDir(f: Pick<InventoryFilter, "sort" | "dir">): SortDir {
+  return (f.dir ?? (f.sort === "risk" ? "desc" : "asc")) as SortDir;
+}
+
+const SINGLE_KEYS = ["q", "kind", "system", "env", "status", "owner", "team", "within", "idle", "privileged", "riskMin", "sort", "dir", "size", "after", "before", "page"] as const;
+
+/** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
+export function parseInventoryFilter(params: Record<string, unknown>): InventoryFilter {
+  const input: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const value = (SINGLE_KEYS as readonly string[]).includes(k) ? single(v) : v;
+    if (value === undefined || (typeof value === "string" && value.trim() === "")) continue;
+    input[k] = value;
+  }
+  const parsed = inventoryFilterSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
+    throw invalid("Some filters are not valid.", fieldErrors);
+  }
+  return parsed.data;
+}
+
+/** The filter back as URL params (defaults left out), for links that keep the view. */
+export function inventoryParams(f: Partial<InventoryFilter>, overrides: Record<string, string | undefined> = {}): URLSearchParams {
+  const q = new URLSearchParams();
+  const put = (k: string, v: unknown) => {
+    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  };
+  put("q", f.q);
+  put("kind", f.kind);
+  put("system", f.system);
+  put("env", f.env);
+  put("status", f.status);
+  put("owner", f.owner);
+  put("team", f.team);
+  if (f.state?.length) q.set("state", f.state.join(","));
+  if (f.within !== undefined && f.within !== DERIVED_DEFAULTS.expiringDays) put("within", f.within);
+  if (f.idle !== undefined && f.idle !== DERIVED_DEFAULTS.dormantDays) put("idle", f.idle);
+  if (f.privileged) q.set("privileged", "1");
+  put("riskMin", f.riskMin);
+  if (f.sort && f.sort !== "name") q.set("sort", f.sort);
+  if (f.dir) q.set("dir", f.dir);
+  if (f.size && f.size !== DEFAULT_PAGE_SIZE) put("size", f.size);
+  if (f.cols && f.cols.length !== COLUMN_KEYS.length) q.set("cols", f.cols.join(","));
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) q.delete(k);
+    else q.set(k, v);
+  }
+  return q;
+}
+
+/** Ready-made views: each is just URL params over the same table. */
+export const SAVED_VIEWS: readonly { key: string; label: string; params: Record<string, string> }[] = [
+  { key: "mine", label: "My identities", params: { owner: "me" } },
+  { key: "orphaned", label: "Orphaned", params: { state: "orphaned" } },
+  { key: "dormant", label: "Dormant 90 days", params: { state: "dormant", idle: "90" } },
+  { key: "expiring", label: "Expiring in 30 days", params: { state: "expiring", within: "30", sort: "expires" } },
+  { key: "no-expiry", label: "No expiry", params: { state: "no_expiry" } },
+  { key: "prod-privileged", label: "Production privileged", params: { env: "production", privileged: "1" } },
+];

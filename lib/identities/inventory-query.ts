@@ -1,0 +1,173 @@
+import { sql, type SQL } from "drizzle-orm";
+import { hasRole, type Actor } from "@/lib/auth/actor";
+import { invalid } from "@/lib/errors";
+import { DERIVED_STATES, derivedStatePredicate } from "./derived-states";
+import { sortDir, type InventoryFilter, type SortDir, type SortKey } from "./inventory-filter";
+
+/**
+ * The inventory's SQL, built once and run by whoever needs it: the page (through Drizzle), the
+ * CSV export (in batches) and the benchmark's floor (bare, on one connection). Every query is a
+ * keyset walk of one index: `(sort column, id)` ranges, never OFFSET.
+ */
+
+/** Who may see what, as a predicate over `identities i`: enforced in every query, not in pages. */
+export function scopeSql(actor: Actor): SQL | null {
+  if (hasRole(actor, "security", "auditor")) return null;
+  const me = sql`${actor.personId}::uuid`;
+  const own = [sql`i.owner_id = ${me}`, sql`i.backup_owner_id = ${me}`];
+  if (actor.teamId) own.push(sql`i.team_id = ${actor.teamId}::uuid`);
+  // Managers see their reports' identities, down the whole line (departed reports included). The
+  // relation, not the role, decides, exactly as access.ts does for one identity.
+  own.push(sql`i.owner_id = ANY (ARRAY(${reportsSql(actor.personId)}))`);
+  return sql`(${sql.join(own, sql` OR `)})`;
+}
+
+/** Everyone who reports to `managerId`, directly or through others. */
+export function reportsSql(managerId: string): SQL {
+  return sql`WITH RECURSIVE r AS (SELECT id FROM users WHERE manager_id = ${managerId}::uuid UNION SELECT u.id FROM users u JOIN r ON u.manager_id = r.id) SELECT id FROM r`;
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * "Holds an active privileged entitlement", probed per identity through the partial index.
+ * OFFSET 0 keeps it a per-row probe: as a semi-join the planner would hash every privileged
+ * entitlement in the estate (a quarter of a million rows) to answer for a page or a sample.
+ */
+export const PRIVILEGED_PROBE = sql`SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active' OFFSET 0`;
+
+/** The filter's conditions plus the actor's scope, over `identities i`. */
+export function whereSql(actor: Actor, f: InventoryFilter, at: Date): SQL[] {
+  const where: SQL[] = [];
+  const scope = scopeSql(actor);
+  if (scope) where.push(scope);
+  if (f.q) {
+    const pattern = `%${escapeLike(f.q)}%`;
+    where.push(sql`(i.name ILIKE ${pattern} OR i.purpose ILIKE ${pattern} OR i.external_id ILIKE ${pattern})`);
+  }
+  if (f.kind) where.push(sql`i.kind = ${f.kind}`);
+  if (f.system) where.push(sql`i.system_id = ${f.system}::uuid`);
+  if (f.env) where.push(sql`i.environment = ${f.env}`);
+  if (f.status) where.push(sql`i.status = ${f.status}`);
+  if (f.owner === "me") where.push(sql`i.owner_id = ${actor.personId}::uuid`);
+  else if (f.owner === "none") where.push(sql`i.owner_id IS NULL`);
+  else if (f.owner) where.push(sql`i.owner_id = ${f.owner}::uuid`);
+  if (f.team) where.push(sql`i.team_id = ${f.team}::uuid`);
+  for (const state of f.state ?? []) where.push(derivedStatePredicate(state, at, { dormantDays: f.idle, expiringDays: f.within }));
+  if (f.privileged === true) where.push(sql`EXISTS (${PRIVILEGED_PROBE})`);
+  if (f.privileged === false) where.push(sql`NOT EXISTS (${PRIVILEGED_PROBE})`);
+  if (f.riskMin !== undefined && f.riskMin > 0) where.push(sql`i.risk_score >= ${f.riskMin}`);
+  return where;
+}
+
+type SortSpec = { column: string; cast: "text" | "timestamptz" | "int"; nulls: "none" | "low" | "high" };
+
+// `nulls` says where NULL sorts in ascending order, matching the index: a missing expiry or
+// review date is the far future (high), a never-used identity the oldest use (low).
+export const SORTS: Record<SortKey, SortSpec> = {
+  name: { column: "name", cast: "text", nulls: "none" },
+  expires: { column: "expires_at", cast: "timestamptz", nulls: "high" },
+  lastUsed: { column: "last_used_at", cast: "timestamptz", nulls: "low" },
+  created: { column: "created_at", cast: "timestamptz", nulls: "none" },
+  nextReview: { column: "next_review_at", cast: "timestamptz", nulls: "high" },
+  risk: { column: "risk_score", cast: "int", nulls: "none" },
+};
+
+export type Cursor = { v: string | number | null; id: string };
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.v, c.id])).toString("base64url");
+}
+
+const BROKEN = "That page link is broken; start again from the first page.";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Decodes and type-checks a cursor for `sort`; anything else is a clear `invalid`. */
+export function decodeCursor(token: string, sort: SortKey, field: "after" | "before"): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    throw invalid(BROKEN, { [field]: [BROKEN] });
+  }
+  const spec = SORTS[sort];
+  const ok =
+    Array.isArray(parsed) &&
+    parsed.length === 2 &&
+    typeof parsed[1] === "string" &&
+    UUID.test(parsed[1]) &&
+    (parsed[0] === null
+      ? spec.nulls !== "none"
+      : spec.cast === "int"
+        ? Number.isInteger(parsed[0])
+        : spec.cast === "timestamptz"
+          ? typeof parsed[0] === "string" && !Number.isNaN(Date.parse(parsed[0]))
+          : typeof parsed[0] === "string" && parsed[0].length <= 1000);
+  if (!ok) throw invalid(BROKEN, { [field]: [BROKEN] });
+  const [v, id] = parsed as [string | number | null, string];
+  return { v, id };
+}
+
+type Segment = "values" | "nulls";
+
+/** The segments of the order, in walking order: NULLs form their own run at one end. */
+function segments(spec: SortSpec, dir: SortDir): Segment[] {
+  if (spec.nulls === "none") return ["values"];
+  const nullsFirst = (spec.nulls === "low") === (dir === "asc");
+  return nullsFirst ? ["nulls", "values"] : ["values", "nulls"];
+}
+
+function orderSql(spec: SortSpec, dir: SortDir, alias = "i"): SQL {
+  const d = dir === "asc" ? sql.raw("ASC") : sql.raw("DESC");
+  const nulls = spec.nulls === "none" ? sql.raw("") : sql.raw((spec.nulls === "low") === (dir === "asc") ? " NULLS FIRST" : " NULLS LAST");
+  return sql`${sql.raw(`${alias}.${spec.column}`)} ${d}${nulls}, ${sql.raw(`${alias}.id`)} ${d}`;
+}
+
+function cursorValue(spec: SortSpec, v: string | number): SQL {
+  return spec.cast === "int" ? sql`${v}::int` : spec.cast === "timestamptz" ? sql`${v}::timestamptz` : sql`${v}::text`;
+}
+
+export type PageQuery = { segment: Segment; sql: SQL };
+
+/**
+ * The keyset queries for one page, in order: run them until `limit` rows are in hand (the second
+ * only runs when the first segment ends inside the page). Each selects the identity columns the
+ * page shows, with the owner, team and system joined for the page's rows only.
+ */
+export function pageQueries(where: SQL[], sort: SortKey, dir: SortDir, cursor: Cursor | null, limit: number, select: (inner: SQL, order: SQL) => SQL): PageQuery[] {
+  const spec = SORTS[sort];
+  const col = sql.raw(`i.${spec.column}`);
+  const segs = segments(spec, dir);
+  const start = cursor ? segs.indexOf(cursor.v === null ? "nulls" : "values") : 0;
+  const cmp = dir === "asc" ? sql.raw(">") : sql.raw("<");
+  return segs.slice(Math.max(start, 0)).map((segment, i) => {
+    const conds = [...where];
+    if (spec.nulls !== "none") conds.push(segment === "nulls" ? sql`${col} IS NULL` : sql`${col} IS NOT NULL`);
+    if (cursor && i === 0) {
+      if (segment === "nulls") conds.push(sql`i.id ${cmp} ${cursor.id}::uuid`);
+      else conds.push(sql`(${col}, i.id) ${cmp} (${cursorValue(spec, cursor.v!)}, ${cursor.id}::uuid)`);
+    }
+    const whereClause = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``;
+    const inner = sql`SELECT i.* FROM identities i ${whereClause} ORDER BY ${orderSql(spec, dir)} LIMIT ${limit}`;
+    return { segment, sql: select(inner, orderSql(spec, dir)) };
+  });
+}
+
+/** The value of the sort column in a row, as the cursor stores it. */
+export function cursorOf(sort: SortKey, row: { id: string; sortValue: unknown }): Cursor {
+  const v = row.sortValue;
+  if (v === null || v === undefined) return { v: null, id: row.id };
+  if (v instanceof Date) return { v: v.toISOString(), id: row.id };
+  if (SORTS[sort].cast === "int") return { v: Number(v), id: row.id };
+  return { v: String(v), id: row.id };
+}
+
+/** Derived states of `identities i` as a text[] of keys, for the badges. */
+export function statesSql(at: Date, f: Pick<InventoryFilter, "idle" | "within">): SQL {
+  const items = DERIVED_STATES.map((s) => sql`CASE WHEN ${derivedStatePredicate(s, at, { dormantDays: f.idle, expiringDays: f.within })} THEN ${s}::text END`);
+  return sql`array_remove(ARRAY[${sql.join(items, sql`, `)}], NULL)`;
+}
+
+export { sortDir };
