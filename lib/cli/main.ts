@@ -13,6 +13,10 @@ Commands:
                                       load deterministic demo data (default 2000 identities, seed 1);
                                       --if-empty does nothing when people already exist
   audit verify                        recompute the audit hash chain; exit 1 naming the first broken event
+  risk rescore                        rescore every identity's risk (the factors that move with the clock); audited
+  bench inventory [--runs N] [--users N] [--per-user N] [--port P] [--no-http]
+                                      measure the inventory against its floors (PostgreSQL only:
+                                      seed it first with db seed --identities 1000000)
 
 The database is DATABASE_URL when set, else the embedded folder (STEWARD_DATA_DIR, default ./.steward).`;
 
@@ -27,6 +31,17 @@ const seedOptions = z.object({
     .default(2000),
   seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number").min(0, "--seed must be a whole number").max(2_147_483_647, "--seed is at most 2147483647").default(1),
   "if-empty": z.boolean().default(false),
+});
+
+const count = (flag: string, min: number, max: number, fallback: number) =>
+  z.coerce.number({ error: `--${flag} must be a whole number` }).int(`--${flag} must be a whole number`).min(min, `--${flag} is ${min} to ${max}`).max(max, `--${flag} is ${min} to ${max}`).default(fallback);
+
+const benchOptions = z.object({
+  runs: count("runs", 5, 10_000, 30),
+  users: count("users", 1, 200, 10),
+  "per-user": count("per-user", 1, 10_000, 20),
+  port: count("port", 1024, 65_535, 3900),
+  "no-http": z.boolean().default(false),
 });
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -95,6 +110,31 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
         io.err(`Audit log BROKEN at event ${result.brokenAt}: ${result.reason}. ${result.count} events before it verified.`);
         return 1;
       });
+    case "risk rescore":
+      noOptions(rest);
+      return () => withConnection(open, async (conn) => {
+        const { rescoreEstate } = await import("@/lib/identities/rescore");
+        const { changed, ms } = await rescoreEstate(conn.db, { type: "system", id: null, label: "steward risk rescore" });
+        io.out(`Rescored risk: ${changed.toLocaleString("en")} ${changed === 1 ? "identity" : "identities"} changed in ${(ms / 1000).toFixed(1)} s.`);
+        return 0;
+      });
+    case "bench inventory": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { runs: { type: "string" }, users: { type: "string" }, "per-user": { type: "string" }, port: { type: "string" }, "no-http": { type: "boolean" } },
+        strict: true,
+        allowPositionals: false,
+      });
+      const parsed = benchOptions.safeParse(values);
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+      const url = process.env.DATABASE_URL;
+      if (!url) throw new UsageError("bench inventory measures PostgreSQL: set DATABASE_URL to a database seeded with `steward db seed --identities 1000000`");
+      const o = parsed.data;
+      return () => withConnection(open, async (conn) => {
+        const { benchInventory } = await import("@/lib/bench/inventory");
+        return benchInventory(conn, url, { runs: o.runs, users: o.users, perUser: o["per-user"], port: o.port, http: !o["no-http"], out: io.out, log: io.err });
+      });
+    }
     default:
       throw new UsageError(group ? `unknown command "${key}"` : "no command given");
   }

@@ -86,8 +86,12 @@ export async function walkPage(exec: Exec, actor: Actor, f: InventoryFilter, at:
  * the total (exact when small, an estimate marked as such when large).
  */
 export async function listIdentities(db: Database, actor: Actor, f: InventoryFilter, opts: { withTotal?: boolean } = {}): Promise<InventoryPage> {
-  const at = now();
-  const exec = drizzleExec(db);
+  return listIdentitiesWith(drizzleExec(db), actor, f, opts);
+}
+
+/** listIdentities over any executor: the benchmark records the SQL it runs to replay it bare. */
+export async function listIdentitiesWith(exec: Exec, actor: Actor, f: InventoryFilter, opts: { withTotal?: boolean; at?: Date } = {}): Promise<InventoryPage> {
+  const at = opts.at ?? now();
   const backwards = f.before !== undefined && f.after === undefined;
   const [walk, total] = await Promise.all([
     walkPage(exec, actor, f, at, f.size, backwards ? f.before : f.after, backwards, backwards ? "before" : "after"),
