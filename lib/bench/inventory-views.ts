@@ -23,7 +23,8 @@ type Ids = { system: string; team: string; olivia: string; deepCursor: string };
 const SPECS: Spec[] = [
   { key: "all.name", label: "everything, by name (security)", persona: "sam", params: {} },
   { key: "deep.page", label: `page ${DEEP_PAGE + 1} by name (keyset)`, persona: "sam", params: (ids) => ({ after: ids.deepCursor, page: String(DEEP_PAGE + 1) }) },
-  { key: "search", label: "search \"payments\"", persona: "sam", params: { q: "payments" } },
+  { key: "search", label: "search \"legacy-batch\" (specific)", persona: "sam", params: { q: "legacy-batch" } },
+  { key: "search.common", label: "search \"payments\" (31k matches)", persona: "sam", params: { q: "payments" } },
   { key: "kind.env.created", label: "kind + environment, by created", persona: "sam", params: { kind: "api_key", env: "production", sort: "created" } },
   { key: "system.status.review", label: "system + status, by next review", persona: "sam", params: (ids) => ({ system: ids.system, status: "active", sort: "nextReview" }) },
   { key: "team.lastused", label: "team, by last used (newest)", persona: "sam", params: (ids) => ({ team: ids.team, sort: "lastUsed", dir: "desc" }) },

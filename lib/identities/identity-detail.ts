@@ -66,7 +66,7 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
     sql`SELECT i.*, s.name AS system_name, s.kind AS system_kind,
           o.name AS owner_name, o.email AS owner_email, o.status AS owner_status,
           b.name AS backup_name, b.email AS backup_email, b.status AS backup_status, t.name AS team_name,
-          ${statesSql(at, { idle: DERIVED_DEFAULTS.dormantDays, within: DERIVED_DEFAULTS.expiringDays })} AS states
+          ${statesSql(at, { idle: DERIVED_DEFAULTS.dormantDays, within: DERIVED_DEFAULTS.expiringDays }, sql`o.status`)} AS states
         FROM identities i JOIN systems s ON s.id = i.system_id
         LEFT JOIN users o ON o.id = i.owner_id LEFT JOIN users b ON b.id = i.backup_owner_id LEFT JOIN teams t ON t.id = i.team_id
         WHERE i.id = ${id}::uuid`,

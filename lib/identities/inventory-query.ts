@@ -38,15 +38,31 @@ export function escapeLike(s: string): string {
  */
 export const PRIVILEGED_PROBE = sql`SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active' OFFSET 0`;
 
+/**
+ * What free-text search looks in: name, external id and purpose joined by chr(31), exactly the
+ * expression of the identities_search_trgm index (db/schema/identities.ts), so one trigram bitmap
+ * answers it. The separator cannot occur in a search term (searchTerm strips control characters),
+ * so a match never spans two fields.
+ */
+export const SEARCH_HAYSTACK = sql`(i.name || chr(31) || coalesce(i.external_id, '') || chr(31) || coalesce(i.purpose, ''))`;
+
+export const searchTerm = (q: string) => q.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+
+/**
+ * A search of three or more characters is answered match-first: the trigram index finds every
+ * match, and the page is sorted from those. Walking the sort index and testing each row instead
+ * looks cheap to the planner but is ruinous when the matches sit together far down the order
+ * (every name containing "payments" sorts under p): 3.4 s against 0.5 s at a million rows.
+ * Shorter terms have no trigram to look up, so they walk.
+ */
+export const searchesMatchFirst = (f: Pick<InventoryFilter, "q">) => searchTerm(f.q ?? "").length >= 3;
+
 /** The filter's conditions plus the actor's scope, over `identities i`. */
 export function whereSql(actor: Actor, f: InventoryFilter, at: Date): SQL[] {
   const where: SQL[] = [];
   const scope = scopeSql(actor);
   if (scope) where.push(scope);
-  if (f.q) {
-    const pattern = `%${escapeLike(f.q)}%`;
-    where.push(sql`(i.name ILIKE ${pattern} OR i.purpose ILIKE ${pattern} OR i.external_id ILIKE ${pattern})`);
-  }
+  if (f.q) where.push(sql`${SEARCH_HAYSTACK} ILIKE ${`%${escapeLike(searchTerm(f.q))}%`}`);
   if (f.kind) where.push(sql`i.kind = ${f.kind}`);
   if (f.system) where.push(sql`i.system_id = ${f.system}::uuid`);
   if (f.env) where.push(sql`i.environment = ${f.env}`);
@@ -136,7 +152,7 @@ export type PageQuery = { segment: Segment; sql: SQL };
  * only runs when the first segment ends inside the page). Each selects the identity columns the
  * page shows, with the owner, team and system joined for the page's rows only.
  */
-export function pageQueries(where: SQL[], sort: SortKey, dir: SortDir, cursor: Cursor | null, limit: number, select: (inner: SQL, order: SQL) => SQL): PageQuery[] {
+export function pageQueries(where: SQL[], sort: SortKey, dir: SortDir, cursor: Cursor | null, limit: number, select: (inner: SQL, order: SQL) => SQL, opts: { matchFirst?: boolean } = {}): PageQuery[] {
   const spec = SORTS[sort];
   const col = sql.raw(`i.${spec.column}`);
   const segs = segments(spec, dir);
@@ -150,7 +166,10 @@ export function pageQueries(where: SQL[], sort: SortKey, dir: SortDir, cursor: C
       else conds.push(sql`(${col}, i.id) ${cmp} (${cursorValue(spec, cursor.v!)}, ${cursor.id}::uuid)`);
     }
     const whereClause = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``;
-    const inner = sql`SELECT i.* FROM identities i ${whereClause} ORDER BY ${orderSql(spec, dir)} LIMIT ${limit}`;
+    // MATERIALIZED keeps the planner from pushing ORDER BY … LIMIT into the scan (see searchesMatchFirst).
+    const inner = opts.matchFirst
+      ? sql`WITH m AS MATERIALIZED (SELECT i.* FROM identities i ${whereClause}) SELECT i.* FROM m i ORDER BY ${orderSql(spec, dir)} LIMIT ${limit}`
+      : sql`SELECT i.* FROM identities i ${whereClause} ORDER BY ${orderSql(spec, dir)} LIMIT ${limit}`;
     return { segment, sql: select(inner, orderSql(spec, dir)) };
   });
 }
@@ -165,8 +184,13 @@ export function cursorOf(sort: SortKey, row: { id: string; sortValue: unknown })
 }
 
 /** Derived states of `identities i` as a text[] of keys, for the badges. */
-export function statesSql(at: Date, f: Pick<InventoryFilter, "idle" | "within">): SQL {
-  const items = DERIVED_STATES.map((s) => sql`CASE WHEN ${derivedStatePredicate(s, at, { dormantDays: f.idle, expiringDays: f.within })} THEN ${s}::text END`);
+export function statesSql(at: Date, f: Pick<InventoryFilter, "idle" | "within">, ownerStatus?: SQL): SQL {
+  const items = DERIVED_STATES.map((s) => {
+    // With the owner already joined, read its status there: the generic predicate's EXISTS
+    // becomes a hashed scan of every person, which costs more than the rest of a page.
+    const holds = s === "orphaned" && ownerStatus ? sql`(i.owner_id IS NULL OR ${ownerStatus} = 'departed')` : derivedStatePredicate(s, at, { dormantDays: f.idle, expiringDays: f.within });
+    return sql`CASE WHEN ${holds} THEN ${s}::text END`;
+  });
   return sql`array_remove(ARRAY[${sql.join(items, sql`, `)}], NULL)`;
 }
 

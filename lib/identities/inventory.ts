@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import type { DerivedState } from "./derived-states";
 import { sortDir, type InventoryFilter, type SortKey } from "./inventory-filter";
-import { cursorOf, decodeCursor, encodeCursor, pageQueries, SORTS, statesSql, whereSql } from "./inventory-query";
+import { cursorOf, decodeCursor, encodeCursor, pageQueries, searchesMatchFirst, SORTS, statesSql, whereSql } from "./inventory-query";
 import { RISK_FACTOR_BY_KEY } from "./risk";
 import { countMatches, type Total } from "./inventory-total";
 
@@ -50,7 +50,7 @@ export function pageSelect(at: Date, f: Pick<InventoryFilter, "idle" | "within">
       i.backup_owner_id, i.team_id, t.name AS team_name, i.purpose, i.status, i.created_at, i.expires_at, i.last_used_at, i.next_review_at,
       i.risk_score, i.risk_factors,
       EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active') AS privileged,
-      ${statesSql(at, f)} AS states, ${sql.raw(`i.${SORTS[sort].column}`)} AS sort_value
+      ${statesSql(at, f, sql`o.status`)} AS states, ${sql.raw(`i.${SORTS[sort].column}`)} AS sort_value
     FROM (${inner}) i
     JOIN systems s ON s.id = i.system_id
     LEFT JOIN users o ON o.id = i.owner_id
@@ -71,7 +71,7 @@ export async function walkPage(exec: Exec, actor: Actor, f: InventoryFilter, at:
   const cursor = cursorToken ? decodeCursor(cursorToken, f.sort, field) : null;
   const where = whereSql(actor, f, at);
   const rows: RawRow[] = [];
-  for (const q of pageQueries(where, f.sort, walkDir, cursor, size + 1, pageSelect(at, f, f.sort))) {
+  for (const q of pageQueries(where, f.sort, walkDir, cursor, size + 1, pageSelect(at, f, f.sort), { matchFirst: searchesMatchFirst(f) })) {
     rows.push(...(await exec<RawRow>(q.sql)));
     if (rows.length > size) break;
   }
