@@ -37,6 +37,10 @@ describe("the steward CLI", () => {
     [["db", "seed", "--colour", "blue"], "Unknown option '--colour'"],
     [["db", "migrate", "now"], 'unexpected argument "now"'],
     [["audit", "verify", "--fix"], 'unexpected argument "--fix"'],
+    [["risk", "rescore", "now"], 'unexpected argument "now"'],
+    [["bench", "inventory", "--runs", "2"], "--runs is 5 to 10000"],
+    [["bench", "inventory", "--port", "80"], "--port is 1024 to 65535"],
+    [["bench", "inventory"], "bench inventory measures PostgreSQL: set DATABASE_URL"],
   ])("steward %j exits 2 with a usage message", async (args, message) => {
     const result = await steward(args, path.join(tmp, "never-created"));
     expect(result.code).toBe(2);
@@ -70,6 +74,30 @@ describe("the steward CLI", () => {
     const broken = await steward(["audit", "verify"]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain("Audit log BROKEN at event 1: event 1 was altered");
+  });
+
+  it("rescores the risk of identities whose stored score went stale, and records it", async () => {
+    const dir = path.join(tmp, "rescore");
+    expect((await steward(["db", "seed", "--identities", "40"], dir)).code).toBe(0);
+    let conn = openEmbedded(dir);
+    try {
+      await conn.db.execute(sql`UPDATE identities SET risk_score = 0, risk_factors = '{}' WHERE name = 'legacy-batch-loader'`);
+    } finally {
+      await conn.close();
+    }
+    const result = await steward(["risk", "rescore"], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Rescored risk: 1 identity changed/);
+    conn = openEmbedded(dir);
+    try {
+      const [row] = (await conn.db.execute(sql`SELECT risk_score, risk_factors[1] AS top FROM identities WHERE name = 'legacy-batch-loader'`)).rows as { risk_score: number; top: string }[];
+      expect(row).toEqual({ risk_score: 100, top: "orphaned" });
+      const events = (await conn.db.execute(sql`SELECT actor_label, after FROM audit_events WHERE action = 'risk.rescored'`)).rows as { actor_label: string; after: { changed: number } }[];
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ actor_label: "steward risk rescore", after: { changed: 1 } });
+    } finally {
+      await conn.close();
+    }
   });
 
   it("a second process on the same embedded folder gets a clear error, not a corrupted database", async () => {
