@@ -1,9 +1,14 @@
-import { eq } from "drizzle-orm";
-import type { Connection, Database } from "@/db";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { queryRows, type Connection, type Database } from "@/db";
 import { seedDatabase } from "@/db/seed";
+import { curatedIdentityId } from "@/db/seed/curated";
+import { personaId } from "@/db/seed/people";
 import { auditEvents, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { PERSONAS, type PersonaKey } from "@/lib/auth/personas";
+import { DomainError } from "@/lib/errors";
+import { listIdentities, type InventoryRow } from "@/lib/identities/inventory";
+import { parseInventoryFilter } from "@/lib/identities/inventory-filter";
 
 /** Seeds a small demo estate (the personas included) into a test database. */
 export async function seedSmall(conn: Connection, identities = 60): Promise<void> {
@@ -24,3 +29,39 @@ export async function auditCount(db: Database, action?: string): Promise<number>
 }
 
 export const ALL_PERSONAS: PersonaKey[] = ["olivia", "omar", "maya", "sam", "ari", "ada"];
+
+/** The DomainError a promise rejects with; any other outcome fails the test. */
+export async function refusal(p: Promise<unknown>): Promise<DomainError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error("expected a refusal");
+}
+
+/** The seeded curated identity's id (seedSmall uses seed 1). */
+export const curatedId = (key: string) => curatedIdentityId(1, key);
+export const personaIdOf = (key: PersonaKey) => personaId(1, key);
+
+/** Ids of identities matching a ground-truth predicate over `identities i`, sorted. */
+export async function idsWhere(db: Database, where: SQL): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(db, sql`SELECT i.id FROM identities i WHERE ${where} ORDER BY i.id`);
+  return rows.map((r) => r.id);
+}
+
+/** Every inventory row the actor sees for these URL params, walking all pages (200 a page). */
+export async function walkInventory(db: Database, actor: Actor, params: Record<string, string | undefined> = {}): Promise<InventoryRow[]> {
+  const rows: InventoryRow[] = [];
+  let after: string | undefined;
+  for (let i = 0; i < 1000; i++) {
+    const page = await listIdentities(db, actor, parseInventoryFilter({ ...params, size: "200", after }), { withTotal: false });
+    rows.push(...page.rows);
+    if (!page.nextCursor) return rows;
+    after = page.nextCursor;
+  }
+  throw new Error("the inventory walk did not end");
+}
+
+export const sortedIds = (rows: { id: string }[]) => rows.map((r) => r.id).sort();

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { openEmbedded } from "@/db";
+import { openEmbedded, queryRows } from "@/db";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -90,9 +90,9 @@ describe("the steward CLI", () => {
     expect(result.stdout).toMatch(/Rescored risk: 1 identity changed/);
     conn = openEmbedded(dir);
     try {
-      const [row] = (await conn.db.execute(sql`SELECT risk_score, risk_factors[1] AS top FROM identities WHERE name = 'legacy-batch-loader'`)).rows as { risk_score: number; top: string }[];
+      const [row] = await queryRows<{ risk_score: number; top: string }>(conn.db, sql`SELECT risk_score, risk_factors[1] AS top FROM identities WHERE name = 'legacy-batch-loader'`);
       expect(row).toEqual({ risk_score: 100, top: "orphaned" });
-      const events = (await conn.db.execute(sql`SELECT actor_label, after FROM audit_events WHERE action = 'risk.rescored'`)).rows as { actor_label: string; after: { changed: number } }[];
+      const events = await queryRows<{ actor_label: string; after: { changed: number } }>(conn.db, sql`SELECT actor_label, after FROM audit_events WHERE action = 'risk.rescored'`);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ actor_label: "steward risk rescore", after: { changed: 1 } });
     } finally {
