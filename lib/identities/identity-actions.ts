@@ -147,7 +147,7 @@ export async function handOverIdentity(db: Database, actor: Actor, input: unknow
 
 export const shortenExpirySchema = z.object({
   id: identityId,
-  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-12-31.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Use a real date like 2026-12-31."),
+  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Use a date like 2026-12-31.", abort: true }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Use a real date like 2026-12-31."),
 });
 
 /** Brings the expiry forward (to the start of `expiresOn`, UTC); never later, never in the past. */

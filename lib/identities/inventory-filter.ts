@@ -46,8 +46,10 @@ export const inventoryFilterSchema = z.object({
   system: guid("System").optional(),
   env: oneOf(ENVIRONMENTS, "environment").optional(),
   status: oneOf(IDENTITY_STATUSES, "status").optional(),
-  owner: z.union([z.literal("me"), z.literal("none"), guid("Owner")], { error: "Owner is not a valid id." }).optional(),
-  team: guid("Team").optional(),
+  // An owner is "me", "none", a person's id (links from the table) or email (typed in the form).
+  owner: z.union([z.literal("me"), z.literal("none"), z.guid(), z.email()], { error: "Owner is me, none, or a person's email." }).optional(),
+  // A team is its id (links from the table) or its name (typed in the form; case does not matter).
+  team: z.string().trim().min(1).max(200, "Team is at most 200 characters.").optional(),
   state: z.preprocess(list, z.array(oneOf(DERIVED_STATES, "state")).max(DERIVED_STATES.length)).optional(),
   within: z.coerce.number({ error: "Expiring within must be a number of days." }).int("Expiring within must be whole days.").min(1, "Expiring within is 1 to 3650 days.").max(3650, "Expiring within is 1 to 3650 days.").default(DERIVED_DEFAULTS.expiringDays),
   idle: z.coerce.number({ error: "Dormant for must be a number of days." }).int("Dormant for must be whole days.").min(1, "Dormant for is 1 to 3650 days.").max(3650, "Dormant for is 1 to 3650 days.").default(DERIVED_DEFAULTS.dormantDays),
@@ -105,7 +107,7 @@ export function inventoryParams(f: Partial<InventoryFilter>, overrides: Record<s
   if (f.state?.length) q.set("state", f.state.join(","));
   if (f.within !== undefined && f.within !== DERIVED_DEFAULTS.expiringDays) put("within", f.within);
   if (f.idle !== undefined && f.idle !== DERIVED_DEFAULTS.dormantDays) put("idle", f.idle);
-  if (f.privileged) q.set("privileged", "1");
+  if (f.privileged !== undefined) q.set("privileged", f.privileged ? "1" : "0");
   put("riskMin", f.riskMin);
   if (f.sort && f.sort !== "name") q.set("sort", f.sort);
   if (f.dir) q.set("dir", f.dir);

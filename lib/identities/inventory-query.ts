@@ -27,6 +27,8 @@ export function reportsSql(managerId: string): SQL {
   return sql`WITH RECURSIVE r AS (SELECT id FROM users WHERE manager_id = ${managerId}::uuid UNION SELECT u.id FROM users u JOIN r ON u.manager_id = r.id) SELECT id FROM r`;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -69,8 +71,10 @@ export function whereSql(actor: Actor, f: InventoryFilter, at: Date): SQL[] {
   if (f.status) where.push(sql`i.status = ${f.status}`);
   if (f.owner === "me") where.push(sql`i.owner_id = ${actor.personId}::uuid`);
   else if (f.owner === "none") where.push(sql`i.owner_id IS NULL`);
-  else if (f.owner) where.push(sql`i.owner_id = ${f.owner}::uuid`);
-  if (f.team) where.push(sql`i.team_id = ${f.team}::uuid`);
+  else if (f.owner && UUID.test(f.owner)) where.push(sql`i.owner_id = ${f.owner}::uuid`);
+  else if (f.owner) where.push(sql`i.owner_id IN (SELECT u.id FROM users u WHERE lower(u.email) = lower(${f.owner}))`);
+  if (f.team && UUID.test(f.team)) where.push(sql`i.team_id = ${f.team}::uuid`);
+  else if (f.team) where.push(sql`i.team_id IN (SELECT t.id FROM teams t WHERE lower(t.name) = lower(${f.team}))`);
   for (const state of f.state ?? []) where.push(derivedStatePredicate(state, at, { dormantDays: f.idle, expiringDays: f.within }));
   if (f.privileged === true) where.push(sql`EXISTS (${PRIVILEGED_PROBE})`);
   if (f.privileged === false) where.push(sql`NOT EXISTS (${PRIVILEGED_PROBE})`);
@@ -98,7 +102,9 @@ export function encodeCursor(c: Cursor): string {
 }
 
 const BROKEN = "That page link is broken; start again from the first page.";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Cursors carry instants as toISOString() writes them (the columns keep milliseconds, as a Date
+// does, so a cursor is exact); Date.parse alone would accept "chat-worker-5".
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 /** Decodes and type-checks a cursor for `sort`; anything else is a clear `invalid`. */
 export function decodeCursor(token: string, sort: SortKey, field: "after" | "before"): Cursor {
@@ -117,9 +123,9 @@ export function decodeCursor(token: string, sort: SortKey, field: "after" | "bef
     (parsed[0] === null
       ? spec.nulls !== "none"
       : spec.cast === "int"
-        ? Number.isInteger(parsed[0])
+        ? Number.isInteger(parsed[0]) && Math.abs(parsed[0]) <= 32_767
         : spec.cast === "timestamptz"
-          ? typeof parsed[0] === "string" && !Number.isNaN(Date.parse(parsed[0]))
+          ? typeof parsed[0] === "string" && ISO_INSTANT.test(parsed[0]) && !Number.isNaN(Date.parse(parsed[0]))
           : typeof parsed[0] === "string" && parsed[0].length <= 1000);
   if (!ok) throw invalid(BROKEN, { [field]: [BROKEN] });
   const [v, id] = parsed as [string | number | null, string];

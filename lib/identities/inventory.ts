@@ -50,12 +50,22 @@ export function pageSelect(at: Date, f: Pick<InventoryFilter, "idle" | "within">
       i.backup_owner_id, i.team_id, t.name AS team_name, i.purpose, i.status, i.created_at, i.expires_at, i.last_used_at, i.next_review_at,
       i.risk_score, i.risk_factors,
       EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active') AS privileged,
-      ${statesSql(at, f, sql`o.status`)} AS states, ${sql.raw(`i.${SORTS[sort].column}`)} AS sort_value
+      ${statesSql(at, f, sql`o.status`)} AS states, ${sortValueSql(sort)} AS sort_value
     FROM (${inner}) i
     JOIN systems s ON s.id = i.system_id
     LEFT JOIN users o ON o.id = i.owner_id
     LEFT JOIN teams t ON t.id = i.team_id
     ORDER BY ${order}`;
+}
+
+/**
+ * The sort column as the cursor stores it. Instants are written as ISO text by Postgres itself:
+ * the drivers hand timestamps back differently (a Date from one, "2026-01-02 03:04:05.6+00" from
+ * the other), and a cursor must read the same whichever produced it.
+ */
+function sortValueSql(sort: SortKey): SQL {
+  const col = sql.raw(`i.${SORTS[sort].column}`);
+  return SORTS[sort].cast === "timestamptz" ? sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : col;
 }
 
 export type Exec = <T>(q: SQL) => Promise<T[]>;

@@ -28,13 +28,17 @@ export default async function IdentitiesPage({ searchParams }: Props) {
   let error: DomainError | null = null;
   try {
     filter = parseInventoryFilter(raw);
-    page = await listIdentities(db, actor, filter);
   } catch (e) {
     if (!(e instanceof DomainError)) throw e;
     error = e;
   }
-  const ownerId = filter?.owner && filter.owner !== "me" && filter.owner !== "none" ? filter.owner : undefined;
-  const facets = await inventoryFacets(db, actor, ownerId);
+  // The page and the pickers' labels are independent: fetch them together.
+  const [listed, facets] = await Promise.all([
+    filter ? listIdentities(db, actor, filter).catch((e: unknown) => (e instanceof DomainError ? e : Promise.reject(e))) : null,
+    inventoryFacets(db, actor, { owner: filter?.owner, team: filter?.team }),
+  ]);
+  if (listed instanceof DomainError) error = listed;
+  else if (listed) page = listed;
   const f: Partial<InventoryFilter> = filter ?? {};
   const visible = filter?.cols ?? [...COLUMN_KEYS];
   const dir = filter ? sortDir(filter) : "asc";

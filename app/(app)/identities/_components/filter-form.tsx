@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SuggestInput } from "@/components/inventory/suggest-input";
 import { buttonClass } from "@/components/ui/button";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
 import { humanize } from "@/lib/format";
@@ -44,14 +45,17 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
         <Select label="System" name="system" value={value("system")} options={facets.systems.map((s) => [s.id, s.name])} errors={fieldErrors} />
         <Select label="Environment" name="env" value={value("env")} options={ENVIRONMENTS.map((k) => [k, humanize(k)])} errors={fieldErrors} />
         <Select label="Status" name="status" value={value("status")} options={IDENTITY_STATUSES.map((k) => [k, humanize(k)])} errors={fieldErrors} />
-        <Select
-          label="Owner"
+        <SuggestInput
+          id="f-owner"
           name="owner"
-          value={value("owner")}
-          options={[["me", "Me"], ["none", "No owner"], ...(facets.ownerName && filter.owner ? [[filter.owner, facets.ownerName] as [string, string]] : [])]}
-          errors={fieldErrors}
+          label="Owner"
+          kind="person"
+          defaultValue={facets.ownerLabel ?? value("owner")}
+          placeholder="me, none or an email"
+          fixed={[{ value: "me", label: "Me" }, { value: "none", label: "No owner" }]}
+          error={fieldErrors?.owner?.join(" ")}
         />
-        <Select label="Team" name="team" value={value("team")} options={facets.teams.map((t) => [t.id, t.name])} errors={fieldErrors} />
+        <SuggestInput id="f-team" name="team" label="Team" kind="team" defaultValue={facets.teamLabel ?? value("team")} placeholder="a team's name" error={fieldErrors?.team?.join(" ")} />
         <NumberField label="Risk at or above" name="riskMin" value={value("riskMin")} min={0} max={100} errors={fieldErrors} />
         <NumberField label="Expiring within (days)" name="within" value={value("within")} min={1} max={3650} errors={fieldErrors} />
         <NumberField label="Dormant for (days)" name="idle" value={value("idle")} min={1} max={3650} errors={fieldErrors} />
