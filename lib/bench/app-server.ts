@@ -9,14 +9,14 @@ import path from "node:path";
  */
 export type AppServer = { baseUrl: string; pid: number; stop(): Promise<void> };
 
-export async function startAppServer(opts: { port: number; databaseUrl: string; log: (s: string) => void }): Promise<AppServer> {
+export async function startAppServer(opts: { port: number; databaseUrl: string; log: (s: string) => void; env?: NodeJS.ProcessEnv }): Promise<AppServer> {
   const root = process.cwd();
   const built = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { stdio: "inherit", cwd: root, env: process.env });
   if (built.status !== 0) throw new Error("building the app failed");
   const baseUrl = `http://localhost:${opts.port}`;
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(opts.port)], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: opts.databaseUrl, STEWARD_DEMO: "1", AUTH_URL: baseUrl, AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123", NODE_ENV: "production" },
+    env: { ...process.env, DATABASE_URL: opts.databaseUrl, STEWARD_DEMO: "1", AUTH_URL: baseUrl, AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123", NODE_ENV: "production", ...opts.env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

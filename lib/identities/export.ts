@@ -1,8 +1,9 @@
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { auditActor, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
-import { drizzleExec, toRow, walkPage, type InventoryRow } from "./inventory";
+import { drizzleExec, walkPage } from "./inventory";
 import { inventoryParams, type InventoryFilter } from "./inventory-filter";
 import { encodeCursor, cursorOf } from "./inventory-query";
 
@@ -10,6 +11,10 @@ import { encodeCursor, cursorOf } from "./inventory-query";
  * CSV of everything the filter matches for this actor (not just one page), streamed: keyset
  * batches are read only as fast as the client takes them, so memory stays flat at any size.
  * The export is audited before the first byte leaves, with the filter that defines it.
+ *
+ * Postgres writes each CSV line itself (csvLineSql): the batch arrives as one text per row, so
+ * the export costs little more than COPY of the same rows, where building the lines in
+ * JavaScript from twenty parsed columns per row cost three times as much.
  */
 export const CSV_COLUMNS = [
   "id", "name", "kind", "system", "environment", "owner", "owner_departed", "team", "purpose", "status",
@@ -18,22 +23,38 @@ export const CSV_COLUMNS = [
 
 export const EXPORT_BATCH = 5_000;
 
-function csvField(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  // Quote when needed; a leading =,+,-,@ would run as a formula in a spreadsheet (CSV injection).
-  const guarded = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(guarded) || guarded !== s ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+/**
+ * One CSV field from a text expression: empty for NULL; quoted when it holds a comma, quote or
+ * line break; and a value starting with =, +, -, @, tab or CR is prefixed with ' and quoted, so a
+ * spreadsheet shows it instead of running it as a formula (CSV injection).
+ */
+function csvField(v: SQL): SQL {
+  return sql`CASE WHEN ${v} IS NULL THEN ''
+    WHEN ${v} ~ '^[-=+@\t\r]' THEN '"''' || replace(${v}, '"', '""') || '"'
+    WHEN ${v} ~ '[",\n\r]' THEN '"' || replace(${v}, '"', '""') || '"'
+    ELSE ${v} END`;
 }
 
-export function csvLine(r: InventoryRow): string {
-  return [
-    r.id, r.name, r.kind, r.systemName, r.environment, r.ownerName, r.ownerDeparted, r.teamName, r.purpose, r.status,
-    r.createdAt, r.expiresAt, r.lastUsedAt, r.nextReviewAt, r.riskScore, r.riskTop?.key, r.privileged, r.states.join(" "),
-  ].map(csvField).join(",") + "\n";
+const instant = (col: string) => sql`to_char(${sql.raw(col)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const bool = (v: SQL) => sql`CASE WHEN ${v} THEN 'true' ELSE 'false' END`;
+
+/** The CSV line of a page row `r` (inventory.ts pageSelect), in CSV_COLUMNS order, newline included. */
+const CSV_LINE = sql.join(
+  [
+    sql`r.id::text`, sql`r.name`, sql`r.kind::text`, sql`r.system_name`, sql`r.environment::text`, sql`r.owner_name`,
+    bool(sql`r.owner_status = 'departed'`), sql`r.team_name`, sql`r.purpose`, sql`r.status::text`,
+    instant("r.created_at"), instant("r.expires_at"), instant("r.last_used_at"), instant("r.next_review_at"),
+    sql`r.risk_score::text`, sql`r.risk_factors[1]`, bool(sql`r.privileged`), sql`array_to_string(r.states, ' ')`,
+  ].map(csvField),
+  sql` || ',' || `,
+);
+
+export function csvLinesSql(page: SQL): SQL {
+  return sql`SELECT r.id, r.sort_value, ${CSV_LINE} || E'\\n' AS line FROM (${page}) r`;
 }
 
-export async function exportIdentitiesCsv(db: Database, actor: Actor, f: InventoryFilter): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
+export async function exportIdentitiesCsv(db: Database, actor: Actor, f: InventoryFilter, opts: { batch?: number } = {}): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
+  const batch = opts.batch ?? EXPORT_BATCH;
   const at = now();
   const filter: InventoryFilter = { ...f, after: undefined, before: undefined };
   await db.transaction((tx) =>
@@ -55,8 +76,8 @@ export async function exportIdentitiesCsv(db: Database, actor: Actor, f: Invento
         controller.close();
         return;
       }
-      const { rows, more } = await walkPage(exec, actor, filter, at, EXPORT_BATCH, cursor, false);
-      if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => csvLine(toRow(r))).join("")));
+      const { rows, more } = await walkPage<{ id: string; sort_value: unknown; line: string }>(exec, actor, filter, at, batch, cursor, false, "after", csvLinesSql);
+      if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => r.line).join("")));
       const last = rows.at(-1);
       if (!more || !last) done = true;
       else cursor = encodeCursor(cursorOf(filter.sort, { id: last.id, sortValue: last.sort_value }));

@@ -75,14 +75,20 @@ export const drizzleExec = (db: Database): Exec => (q) => queryRows(db, q);
  * Runs the keyset queries of one page with `exec` and returns the rows in display order plus
  * whether more rows follow in the walking direction. Shared by the page, the export and the bench.
  */
-export async function walkPage(exec: Exec, actor: Actor, f: InventoryFilter, at: Date, size: number, cursorToken: string | undefined, backwards: boolean, field: "after" | "before" = "after"): Promise<{ rows: RawRow[]; more: boolean }> {
+export async function walkPage<T extends { id: string; sort_value: unknown } = RawRow>(
+  exec: Exec, actor: Actor, f: InventoryFilter, at: Date, size: number, cursorToken: string | undefined, backwards: boolean,
+  field: "after" | "before" = "after",
+  /** Reshapes the page's select (the export turns each row into a CSV line); it must keep id and sort_value. */
+  wrap: (page: SQL) => SQL = (page) => page,
+): Promise<{ rows: T[]; more: boolean }> {
   const dir = sortDir(f);
   const walkDir = backwards ? (dir === "asc" ? "desc" : "asc") : dir;
   const cursor = cursorToken ? decodeCursor(cursorToken, f.sort, field) : null;
   const where = whereSql(actor, f, at);
-  const rows: RawRow[] = [];
-  for (const q of pageQueries(where, f.sort, walkDir, cursor, size + 1, pageSelect(at, f, f.sort), { matchFirst: searchesMatchFirst(f) })) {
-    rows.push(...(await exec<RawRow>(q.sql)));
+  const select = pageSelect(at, f, f.sort);
+  const rows: T[] = [];
+  for (const q of pageQueries(where, f.sort, walkDir, cursor, size + 1, (inner, order) => wrap(select(inner, order)), { matchFirst: searchesMatchFirst(f) })) {
+    rows.push(...(await exec<T>(q.sql)));
     if (rows.length > size) break;
   }
   const more = rows.length > size;
@@ -103,11 +109,14 @@ export async function listIdentities(db: Database, actor: Actor, f: InventoryFil
 export async function listIdentitiesWith(exec: Exec, actor: Actor, f: InventoryFilter, opts: { withTotal?: boolean; at?: Date } = {}): Promise<InventoryPage> {
   const at = opts.at ?? now();
   const backwards = f.before !== undefined && f.after === undefined;
-  const [walk, total] = await Promise.all([
-    walkPage(exec, actor, f, at, f.size, backwards ? f.before : f.after, backwards, backwards ? "before" : "after"),
-    opts.withTotal === false ? Promise.resolve<Total>({ kind: "unknown" }) : countMatches(exec, whereSql(actor, f, at)),
-  ]);
+  const walk = await walkPage(exec, actor, f, at, f.size, backwards ? f.before : f.after, backwards, backwards ? "before" : "after");
   const rows = walk.rows;
+  // A first page that holds every match is its own exact total (a member's or a manager's view,
+  // a narrow filter): counting would only read the same rows again.
+  const total: Total =
+    opts.withTotal === false ? { kind: "unknown" }
+    : !f.after && !f.before && !walk.more ? { kind: "exact", value: rows.length }
+    : await countMatches(exec, whereSql(actor, f, at));
   const first = rows[0];
   const last = rows.at(-1);
   const atStart = !f.after && !f.before;
