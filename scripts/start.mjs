@@ -23,6 +23,6 @@ if (demo) run(["db", "seed", "--if-empty"]);
 const port = process.env.PORT ?? "3000";
 const where = process.env.DATABASE_URL ? "PostgreSQL" : `embedded database in ${process.env.STEWARD_DATA_DIR ?? ".steward"}`;
 console.log(`steward: serving http://localhost:${port} (${where}${demo ? ", demo mode" : ""})`);
-const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], { stdio: "inherit", env: process.env });
+const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], { stdio: "inherit", env: { ...process.env, PORT: port } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -4,7 +4,7 @@ import path from "node:path";
 
 /**
  * The production app as the benchmark's HTTP side sees it: built if needed, started with
- * `next start` on the benchmark's database in demo mode (personas sign in over HTTP), stopped
+ * scripts/serve.mjs on the benchmark's database in demo mode (personas sign in over HTTP), stopped
  * afterwards. Its memory is read from /proc for the whole process tree.
  */
 export type AppServer = { baseUrl: string; pid: number; stop(): Promise<void> };
@@ -14,9 +14,10 @@ export async function startAppServer(opts: { port: number; databaseUrl: string; 
   const built = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { stdio: "inherit", cwd: root, env: process.env });
   if (built.status !== 0) throw new Error("building the app failed");
   const baseUrl = `http://localhost:${opts.port}`;
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(opts.port)], {
+  // Served as `npm start` serves it (scripts/serve.mjs: one worker per core on PostgreSQL).
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: opts.databaseUrl, STEWARD_DEMO: "1", AUTH_URL: baseUrl, AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123", NODE_ENV: "production", ...opts.env },
+    env: { ...process.env, PORT: String(opts.port), DATABASE_URL: opts.databaseUrl, STEWARD_DEMO: "1", AUTH_URL: baseUrl, AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123", ...opts.env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
