@@ -3,14 +3,14 @@ import Link from "next/link";
 import { getDb } from "@/db";
 import { canReadAuditLog, hasRole } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
-import { orphanCount, ownedSummary } from "@/lib/identities/summary";
+import { orphanTotal, ownedSummary } from "@/lib/identities/summary";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requireActor();
   const db = getDb();
-  const [owned, orphans] = await Promise.all([ownedSummary(db, actor), orphanCount(db, actor)]);
+  const [owned, orphans] = await Promise.all([ownedSummary(db, actor), orphanTotal(db, actor)]);
   // Each card opens the inventory on exactly those identities (active or suspended, like the counts).
   const mine = (state?: string) => `/identities?owner=me${state ? `&state=${state}` : ""}`;
   const cards: { label: string; value: number; hint: string; href: string }[] = [
@@ -41,7 +41,7 @@ export default async function OverviewPage() {
       {orphans !== null ? (
         <div className="rounded-lg border border-amber-300 bg-amber-50 p-4">
           <h2 className="font-medium">Orphaned identities across the company</h2>
-          <p className="mt-1 text-sm"><span className="text-2xl font-semibold tabular-nums" data-testid="orphan-count">{orphans.toLocaleString("en")}</span> active identities have no owner or an owner who has left. <Link className="text-brand-700 underline" href="/identities?state=orphaned">Open them in the inventory</Link>.</p>
+          <p className="mt-1 text-sm">{orphans.kind === "estimate" ? "About " : orphans.kind === "atLeast" ? "More than " : null}<span className="text-2xl font-semibold tabular-nums" data-testid="orphan-count">{"value" in orphans ? orphans.value.toLocaleString("en") : "?"}</span> identities have no owner or an owner who has left. <Link className="text-brand-700 underline" href="/identities?state=orphaned">Open them in the inventory</Link>.</p>
         </div>
       ) : null}
       {canReadAuditLog(actor) ? (
