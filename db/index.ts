@@ -107,3 +107,13 @@ export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
+
+/**
+ * The postgres.js client under `db`, or null on the embedded database (and for a transaction,
+ * which must keep to its own connection): for what only the server driver does, such as
+ * prepared statements and cursors.
+ */
+export function postgresClientOf(db: Database): postgres.Sql | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return typeof client === "function" && "unsafe" in client ? (client as postgres.Sql) : null;
+}

@@ -11,7 +11,8 @@ export type AppServer = { baseUrl: string; pid: number; stop(): Promise<void> };
 
 export async function startAppServer(opts: { port: number; databaseUrl: string; log: (s: string) => void; env?: NodeJS.ProcessEnv }): Promise<AppServer> {
   const root = process.cwd();
-  const built = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { stdio: "inherit", cwd: root, env: process.env });
+  // Build output goes to stderr: stdout carries the measurements.
+  const built = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { stdio: ["ignore", 2, 2], cwd: root, env: process.env });
   if (built.status !== 0) throw new Error("building the app failed");
   const baseUrl = `http://localhost:${opts.port}`;
   // Served as `npm start` serves it (scripts/serve.mjs: one worker per core on PostgreSQL).

@@ -149,4 +149,21 @@ describe("CSV export", () => {
       expect(new Set(batched.ids).size).toBe(400);
     }
   });
+
+  it("stops reading when the client goes away, and leaves nothing running", async () => {
+    const sam = await actorOf(conn.db, "sam");
+    const { stream } = await exportIdentitiesCsv(conn.db, sam, parseInventoryFilter({}), { batch: 5 });
+    const reader = stream.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(CSV_COLUMNS.join(",") + "\n");
+    expect(new TextDecoder().decode((await reader.read()).value).split("\n")).toHaveLength(6);
+    await reader.cancel();
+    if (conn.kind === "postgres") {
+      const [running] = await queryRows<{ n: number }>(
+        conn.db,
+        sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%AS line%'`,
+      );
+      expect(running!.n).toBe(0);
+    }
+    expect(new Set((await exportCsv(sam)).ids).size).toBe(400);
+  });
 });

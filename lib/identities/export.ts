@@ -1,20 +1,22 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Database } from "@/db";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type postgres from "postgres";
+import { postgresClientOf, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { auditActor, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
-import { drizzleExec, walkPage } from "./inventory";
-import { inventoryParams, type InventoryFilter } from "./inventory-filter";
-import { encodeCursor, cursorOf } from "./inventory-query";
+import { drizzleExec, pageSelect, walkPage } from "./inventory";
+import { inventoryParams, sortDir, type InventoryFilter } from "./inventory-filter";
+import { cursorOf, encodeCursor, pageQueries, searchesMatchFirst, whereSql } from "./inventory-query";
 
 /**
  * CSV of everything the filter matches for this actor (not just one page), streamed: keyset
  * batches are read only as fast as the client takes them, so memory stays flat at any size.
  * The export is audited before the first byte leaves, with the filter that defines it.
  *
- * Postgres writes each CSV line itself (csvLineSql): the batch arrives as one text per row, so
- * the export costs little more than COPY of the same rows, where building the lines in
- * JavaScript from twenty parsed columns per row cost three times as much.
+ * Postgres writes each CSV line itself (csvLinesSql): a batch arrives as one text per row, where
+ * building the lines in JavaScript from twenty parsed columns per row cost three times COPY. On
+ * PostgreSQL the rows come through one cursor (cursorBatches), elsewhere in keyset batches.
  */
 export const CSV_COLUMNS = [
   "id", "name", "kind", "system", "environment", "owner", "owner_departed", "team", "purpose", "status",
@@ -60,10 +62,9 @@ export async function exportIdentitiesCsv(db: Database, actor: Actor, f: Invento
   await db.transaction((tx) =>
     record(tx, { actor: auditActor(actor), action: "identities.exported", after: { format: "csv", filter: inventoryParams(filter).toString() } }),
   );
-  const exec = drizzleExec(db);
+  const client = postgresClientOf(db);
+  const batches = client ? cursorBatches(client, actor, filter, at, batch) : keysetBatches(db, actor, filter, at, batch);
   const encoder = new TextEncoder();
-  let cursor: string | undefined;
-  let done = false;
   let headerSent = false;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -72,16 +73,48 @@ export async function exportIdentitiesCsv(db: Database, actor: Actor, f: Invento
         controller.enqueue(encoder.encode(CSV_COLUMNS.join(",") + "\n"));
         return;
       }
-      if (done) {
-        controller.close();
-        return;
-      }
-      const { rows, more } = await walkPage<{ id: string; sort_value: unknown; line: string }>(exec, actor, filter, at, batch, cursor, false, "after", csvLinesSql);
-      if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => r.line).join("")));
-      const last = rows.at(-1);
-      if (!more || !last) done = true;
-      else cursor = encodeCursor(cursorOf(filter.sort, { id: last.id, sortValue: last.sort_value }));
+      const next = await batches.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    // The client went away: stop reading (a cursor's portal is closed, its connection freed).
+    async cancel() {
+      await batches.return(undefined);
     },
   });
   return { filename: `steward-identities-${at.toISOString().slice(0, 10)}.csv`, stream };
 }
+
+type LineRow = { id: string; sort_value: unknown; line: string };
+
+/**
+ * On PostgreSQL: the whole match as one query read through a cursor, `batch` rows at a time. One
+ * plan for the whole export (the one COPY would use: find the matches, then sort them), where
+ * keyset batches walking the sort index would visit the table's pages in random order.
+ */
+async function* cursorBatches(client: postgres.Sql, actor: Actor, f: InventoryFilter, at: Date, batch: number): AsyncGenerator<string, void, undefined> {
+  const select = pageSelect(at, f, f.sort);
+  const queries = pageQueries(whereSql(actor, f, at), f.sort, sortDir(f), null, ALL_ROWS, (inner, order) => csvLinesSql(select(inner, order)), { matchFirst: searchesMatchFirst(f) });
+  for (const q of queries) {
+    const { sql: text, params } = dialect.sqlToQuery(q.sql);
+    for await (const rows of client.unsafe<LineRow[]>(text, params as postgres.ParameterOrJSON<never>[]).cursor(batch)) {
+      yield rows.map((r) => r.line).join("");
+    }
+  }
+}
+
+/** Elsewhere (the embedded database has no cursors): keyset batches, each a walk from the last row. */
+async function* keysetBatches(db: Database, actor: Actor, f: InventoryFilter, at: Date, batch: number): AsyncGenerator<string, void, undefined> {
+  const exec = drizzleExec(db);
+  let cursor: string | undefined;
+  for (;;) {
+    const { rows, more } = await walkPage<LineRow>(exec, actor, f, at, batch, cursor, false, "after", csvLinesSql);
+    if (rows.length) yield rows.map((r) => r.line).join("");
+    const last = rows.at(-1);
+    if (!more || !last) return;
+    cursor = encodeCursor(cursorOf(f.sort, { id: last.id, sortValue: last.sort_value }));
+  }
+}
+
+const ALL_ROWS = 2_147_483_647;
+const dialect = new PgDialect();
