@@ -26,28 +26,31 @@ export const CSV_COLUMNS = [
 export const EXPORT_BATCH = 5_000;
 
 /**
- * One CSV field from a text expression: empty for NULL; quoted when it holds a comma, quote or
- * line break; and a value starting with =, +, -, @, tab or CR is prefixed with ' and quoted, so a
- * spreadsheet shows it instead of running it as a formula (CSV injection).
+ * One CSV field from a free-text expression: empty for NULL; quoted when it holds a comma, quote
+ * or line break; and a value starting with =, +, -, @, tab or CR is prefixed with ' and quoted,
+ * so a spreadsheet shows it instead of running it as a formula (CSV injection). strpos and left,
+ * not regular expressions: this runs for every text field of every exported row.
  */
-function csvField(v: SQL): SQL {
+function csvText(v: SQL): SQL {
   return sql`CASE WHEN ${v} IS NULL THEN ''
-    WHEN ${v} ~ '^[-=+@\t\r]' THEN '"''' || replace(${v}, '"', '""') || '"'
-    WHEN ${v} ~ '[",\n\r]' THEN '"' || replace(${v}, '"', '""') || '"'
+    WHEN left(${v}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '"''' || replace(${v}, '"', '""') || '"'
+    WHEN strpos(${v}, ',') + strpos(${v}, '"') + strpos(${v}, chr(10)) + strpos(${v}, chr(13)) > 0 THEN '"' || replace(${v}, '"', '""') || '"'
     ELSE ${v} END`;
 }
 
-const instant = (col: string) => sql`to_char(${sql.raw(col)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** A field that can never need quoting (ids, enum values, numbers, ISO instants, factor keys). */
+const plain = (v: SQL) => sql`coalesce(${v}, '')`;
+const instant = (col: string) => plain(sql`to_char(${sql.raw(col)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const bool = (v: SQL) => sql`CASE WHEN ${v} THEN 'true' ELSE 'false' END`;
 
-/** The CSV line of a page row `r` (inventory.ts pageSelect), in CSV_COLUMNS order, newline included. */
+/** The CSV line of a page row `r` (inventory.ts pageSelect), in CSV_COLUMNS order. */
 const CSV_LINE = sql.join(
   [
-    sql`r.id::text`, sql`r.name`, sql`r.kind::text`, sql`r.system_name`, sql`r.environment::text`, sql`r.owner_name`,
-    bool(sql`r.owner_status = 'departed'`), sql`r.team_name`, sql`r.purpose`, sql`r.status::text`,
+    plain(sql`r.id::text`), csvText(sql`r.name`), plain(sql`r.kind::text`), csvText(sql`r.system_name`), plain(sql`r.environment::text`), csvText(sql`r.owner_name`),
+    bool(sql`r.owner_status = 'departed'`), csvText(sql`r.team_name`), csvText(sql`r.purpose`), plain(sql`r.status::text`),
     instant("r.created_at"), instant("r.expires_at"), instant("r.last_used_at"), instant("r.next_review_at"),
-    sql`r.risk_score::text`, sql`r.risk_factors[1]`, bool(sql`r.privileged`), sql`array_to_string(r.states, ' ')`,
-  ].map(csvField),
+    plain(sql`r.risk_score::text`), plain(sql`r.risk_factors[1]`), bool(sql`r.privileged`), plain(sql`array_to_string(r.states, ' ')`),
+  ],
   sql` || ',' || `,
 );
 
