@@ -5,7 +5,7 @@ import { drizzleExec, listIdentities, listIdentitiesWith, pageSelect } from "@/l
 import { now } from "@/lib/clock";
 import { recordingExec, replay, compile, type Statement } from "./capture";
 import { DEEP_PAGE, PAGE_SIZE, type BenchView } from "./inventory-views";
-import { summarize, timeRuns, type Summary } from "./stats";
+import { summarize, timeAlternating, timeRuns, type Summary } from "./stats";
 
 /**
  * The database side of `steward bench inventory`: for each view, the app's time (listIdentities,
@@ -20,8 +20,8 @@ export async function measureViews(db: Database, bare: postgres.Sql, views: Benc
     // One recorded run: the statements this view costs, for the floor.
     const statements: Statement[] = [];
     const page = await listIdentitiesWith(recordingExec(drizzleExec(db), statements), view.actor, view.filter);
-    const app = await timeRuns(runs, 3, () => listIdentities(db, view.actor, view.filter));
-    const floor = await timeRuns(runs, 3, () => replay(bare, statements));
+    // App and floor runs alternate, so both meet the same moments of a noisy machine.
+    const { a: app, b: floor } = await timeAlternating(runs, 3, () => listIdentities(db, view.actor, view.filter), () => replay(bare, statements));
     const total = page.total.kind === "unknown" ? "?" : `${page.total.kind === "exact" ? "" : page.total.kind === "estimate" ? "~" : ">"}${page.total.value}`;
     out.push({ view, rows: page.rows.length, total, statements: statements.length, app: summarize(app), floor: summarize(floor) });
     log(`bench: ${view.key} app p95 ${summarize(app).p95.toFixed(1)} ms, floor p95 ${summarize(floor).p95.toFixed(1)} ms`);

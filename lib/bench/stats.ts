@@ -26,6 +26,19 @@ export async function timeRuns(runs: number, warmup: number, fn: () => Promise<u
   return out;
 }
 
+/** Times `a` and `b` in turns, `runs` times each after `warmup` unmeasured turns; milliseconds per run. */
+export async function timeAlternating(runs: number, warmup: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number[]; b: number[] }> {
+  const out = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const [fn, into] of [[a, out.a], [b, out.b]] as const) {
+      const t0 = performance.now();
+      await fn();
+      if (i >= warmup) into.push(performance.now() - t0);
+    }
+  }
+  return out;
+}
+
 export const ms = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(v < 10 ? 2 : 1)) : null);
 export const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? Number((a / b).toFixed(2)) : null);
 

@@ -34,6 +34,8 @@ function SortHeader({ link }: { link: SortLink }) {
   );
 }
 
+// Links inside rows are plain anchors: a page holds up to 600 of them, and next/link would
+// render a client component for each and prefetch every one that scrolls into view.
 export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Props) {
   const [selection, setSelection] = useState<RowSelectionState>({});
   const [result, formAction, pending] = useActionState<ActionResult, FormData>(bulkAttestAction, null);
@@ -64,7 +66,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Pr
       header: () => header("name", "Name"),
       cell: ({ row }) => (
         <div className="min-w-48">
-          <Link href={`/identities/${row.original.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">{row.original.name}</Link>
+          <a href={`/identities/${row.original.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">{row.original.name}</a>
           {row.original.privileged ? <span className="ml-1"><Badge tone="warn">privileged</Badge></span> : null}
         </div>
       ),
@@ -78,7 +80,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Pr
       cell: ({ row }) =>
         !row.original.ownerName ? <Badge tone="bad">no owner</Badge> : (
           <span className="whitespace-nowrap">
-            <Link href={`/identities?owner=${row.original.ownerId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.ownerName}'s identities`}>{row.original.ownerName}</Link>
+            <a href={`/identities?owner=${row.original.ownerId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.ownerName}'s identities`}>{row.original.ownerName}</a>
             {row.original.ownerDeparted ? <span className="ml-1"><Badge tone="bad">departed</Badge></span> : null}
           </span>
         ),
@@ -88,7 +90,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Pr
       header: "Team",
       cell: ({ row }) =>
         row.original.teamId ? (
-          <Link href={`/identities?team=${row.original.teamId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.teamName}'s identities`}>{row.original.teamName}</Link>
+          <a href={`/identities?team=${row.original.teamId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.teamName}'s identities`}>{row.original.teamName}</a>
         ) : <span className="text-slate-500">—</span>,
     },
     {
