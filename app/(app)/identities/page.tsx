@@ -1,60 +1,39 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
-import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { inventoryFacets } from "@/lib/identities/facets";
-import { listIdentities, type InventoryPage } from "@/lib/identities/inventory";
-import { COLUMN_KEYS, inventoryParams, parseInventoryFilter, SAVED_VIEWS, sortDir, type InventoryFilter, type SortKey } from "@/lib/identities/inventory-filter";
+import { decodeCursor } from "@/lib/identities/inventory-query";
+import { COLUMN_KEYS, inventoryParams, parseInventoryFilter, SAVED_VIEWS, type InventoryFilter } from "@/lib/identities/inventory-filter";
 import { FilterForm } from "./_components/filter-form";
-import { InventoryTable, type SortLink } from "./_components/inventory-table";
+import { InventoryResults, InventoryResultsLoading } from "./_components/inventory-results";
 import { TotalLine } from "./_components/total-line";
 
 export const metadata: Metadata = { title: "Identities" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const HEADER_SORTS: SortKey[] = ["name", "expires", "lastUsed", "risk"];
-
 export default async function IdentitiesPage({ searchParams }: Props) {
   const actor = await requireActor();
   const raw = await searchParams;
-  const db = getDb();
 
   let filter: InventoryFilter | null = null;
-  let page: InventoryPage = { rows: [], nextCursor: null, prevCursor: null, total: { kind: "exact", value: 0 } };
   let error: DomainError | null = null;
   try {
     filter = parseInventoryFilter(raw);
+    // A broken page link is a bad parameter too: say so here, with the other filters.
+    if (filter.after) decodeCursor(filter.after, filter.sort, "after");
+    if (filter.before) decodeCursor(filter.before, filter.sort, "before");
   } catch (e) {
     if (!(e instanceof DomainError)) throw e;
     error = e;
   }
-  // The page and the pickers' labels are independent: fetch them together.
-  const [listed, facets] = await Promise.all([
-    filter ? listIdentities(db, actor, filter).catch((e: unknown) => (e instanceof DomainError ? e : Promise.reject(e))) : null,
-    inventoryFacets(db, actor, { owner: filter?.owner, team: filter?.team }),
-  ]);
-  if (listed instanceof DomainError) error = listed;
-  else if (listed) page = listed;
+  const facets = await inventoryFacets(getDb(), actor, { owner: filter?.owner, team: filter?.team });
   const f: Partial<InventoryFilter> = filter ?? {};
   const visible = filter?.cols ?? [...COLUMN_KEYS];
-  const dir = filter ? sortDir(filter) : "asc";
-
-  const sortLinks: Record<string, SortLink> = {};
-  for (const key of HEADER_SORTS) {
-    const active = f.sort === key || (!f.sort && key === "name");
-    const nextDir = active ? (dir === "asc" ? "desc" : "asc") : key === "risk" ? "desc" : "asc";
-    sortLinks[key] = {
-      href: `/identities?${inventoryParams({ ...f, sort: key, dir: nextDir }, { after: undefined, before: undefined, page: undefined })}`,
-      direction: active ? (dir === "asc" ? "ascending" : "descending") : null,
-      label: { name: "Name", expires: "Expires", lastUsed: "Last used", risk: "Risk" }[key as "name"],
-    };
-  }
-  const pageNo = filter?.page ?? 1;
-  const link = (over: Record<string, string | undefined>) => `/identities?${inventoryParams(f, over)}`;
   const exportHref = `/identities/export?${inventoryParams(f)}`;
 
   return (
@@ -88,18 +67,13 @@ export default async function IdentitiesPage({ searchParams }: Props) {
         </div>
       ) : null}
 
-      <TotalLine total={page.total} shown={page.rows.length} pageNo={pageNo} size={filter?.size ?? 50} />
-
-      <InventoryTable rows={page.rows} nowIso={now().toISOString()} actorId={actor.personId} visible={visible} sortLinks={sortLinks} />
-
-      <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
-        <div className="flex gap-2">
-          {filter && (filter.after || filter.before) ? <Link className={buttonClass("ghost")} href={link({ after: undefined, before: undefined, page: undefined })}>« First</Link> : null}
-          {page.prevCursor ? <Link className={buttonClass("secondary")} href={link({ before: page.prevCursor, after: undefined, page: String(Math.max(1, pageNo - 1)) })} rel="prev">← Previous</Link> : null}
-        </div>
-        <span className="text-slate-600">Page {pageNo.toLocaleString("en")}</span>
-        {page.nextCursor ? <Link className={buttonClass("secondary")} href={link({ after: page.nextCursor, before: undefined, page: String(pageNo + 1) })} rel="next">Next →</Link> : <span />}
-      </nav>
+      {filter && !error ? (
+        <Suspense key={inventoryParams(filter).toString() + (filter.after ?? "") + (filter.before ?? "")} fallback={<InventoryResultsLoading />}>
+          <InventoryResults actor={actor} filter={filter} visible={visible} />
+        </Suspense>
+      ) : (
+        <TotalLine total={{ kind: "exact", value: 0 }} shown={0} pageNo={1} size={filter?.size ?? 50} />
+      )}
     </section>
   );
 }
