@@ -4,8 +4,7 @@ import type { Connection } from "@/db";
 import { auditEvents, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/test-database";
 import { resolveActor } from "@/lib/auth/people";
-import { DomainError } from "@/lib/errors";
-import { ALL_PERSONAS, actorOf, auditCount, seedSmall } from "@/lib/test-fixtures";
+import { ALL_PERSONAS, actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { listPeople, setPersonRoles, setPersonStatus } from "./people";
 
 let conn: Connection;
@@ -14,16 +13,6 @@ beforeAll(async () => {
   await seedSmall(conn);
 });
 afterAll(() => conn.close());
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
 
 const rolesOf = async (email: string) => (await conn.db.select().from(users).where(eq(users.email, email)))[0]!.roles;
 
