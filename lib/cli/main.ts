@@ -37,7 +37,7 @@ const count = (flag: string, min: number, max: number, fallback: number) =>
   z.coerce.number({ error: `--${flag} must be a whole number` }).int(`--${flag} must be a whole number`).min(min, `--${flag} is ${min} to ${max}`).max(max, `--${flag} is ${min} to ${max}`).default(fallback);
 
 const benchOptions = z.object({
-  runs: count("runs", 5, 10_000, 30),
+  runs: count("runs", 5, 10_000, 100),
   users: count("users", 1, 200, 10),
   "per-user": count("per-user", 1, 10_000, 20),
   port: count("port", 1024, 65_535, 3900),
