@@ -93,6 +93,30 @@ test.describe("the identity inventory", () => {
     await expect(ari.getByRole("row").nth(1)).toHaveText(first);
   });
 
+  test("security filters by a team typed by name, picked from suggestions, and by an owner's email", async ({ as }) => {
+    const sam = await as("sam");
+    await sam.goto("/identities");
+    const filters = sam.getByRole("form", { name: "Filter identities" });
+    const team = filters.getByLabel("Team");
+    await team.fill("Paym");
+    // The suggestions are a datalist filled from the server as the person types.
+    await expect(sam.locator("#f-team-suggestions option[value='Payments']")).toHaveCount(1);
+    await team.fill("Payments");
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    await expect(sam).toHaveURL(/team=Payments/);
+    const rows = sam.locator("table tbody tr");
+    await expect(rows.first()).toContainText("Payments");
+    expect(await rows.filter({ hasNotText: "Payments" }).count()).toBe(0);
+
+    await filters.getByLabel("Team").fill("");
+    await filters.getByLabel("Owner").fill("OMAR.owner@example.com");
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    await expect(sam).toHaveURL(/owner=OMAR.owner%40example.com/);
+    await expect(rows.first()).toContainText("Omar Owner");
+    expect(await rows.filter({ hasNotText: "Omar Owner" }).count()).toBe(0);
+    await expectNoAxeViolations(sam);
+  });
+
   test("the table works from the keyboard: sort by a header, select own rows, bulk attest", async ({ as }) => {
     const olivia = await as("olivia");
     await olivia.goto("/identities?owner=me&cols=owner,expires,risk");

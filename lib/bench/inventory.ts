@@ -82,7 +82,10 @@ async function benchHttp(conn: Connection, url: string, bare: postgres.Sql, page
       sql`SELECT s.id, s.name, c.n FROM (SELECT system_id, count(*)::int AS n FROM identities GROUP BY system_id) c JOIN systems s ON s.id = c.system_id ORDER BY abs(c.n - 100000), s.name LIMIT 1`,
     );
     const filter = parseInventoryFilter({ system: pick!.id });
-    const exp = await measureExport(server, cookies[0]!, inventoryParams(filter).toString());
+    // Three exports, the median by time: one sample of a multi-second stream on a shared machine says little.
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await measureExport(server, cookies[0]!, inventoryParams(filter).toString()));
+    const exp = { ...runs.sort((a, b) => a.ms - b.ms)[1]!, growthMb: Math.max(...runs.map((r) => r.growthMb)), rssPeakMb: Math.max(...runs.map((r) => r.rssPeakMb)) };
     const actor = await personaActor(conn.db, "sam");
     const at = now();
     const queries = pageQueries(whereSql(actor, filter, at), filter.sort, sortDir(filter), null, 2_147_483_647, pageSelect(at, filter, filter.sort), { matchFirst: searchesMatchFirst(filter) }).map((q) => q.sql);
@@ -90,8 +93,8 @@ async function benchHttp(conn: Connection, url: string, bare: postgres.Sql, page
     const expRatio = ratio(exp.ms, copy.p50);
     const ok = exp.ms <= GOALS.exportMs && exp.growthMb < GOALS.exportGrowthMb && (expRatio ?? Infinity) <= GOALS.exportRatio;
     opts.out(
-      `CSV export of ${pick!.name} (${exp.rows.toLocaleString("en")} rows, ${(exp.bytes / 1024 / 1024).toFixed(1)} MB): ${ms(exp.ms)} ms (goal ≤ ${GOALS.exportMs}); ` +
-        `server memory ${exp.rssBeforeMb} → peak ${exp.rssPeakMb} MB, growth ${exp.growthMb} MB (goal < ${GOALS.exportGrowthMb}); ` +
+      `CSV export of ${pick!.name} (${exp.rows.toLocaleString("en")} rows, ${(exp.bytes / 1024 / 1024).toFixed(1)} MB), median of 3: ${ms(exp.ms)} ms (goal ≤ ${GOALS.exportMs}); ` +
+        `server memory ${exp.rssBeforeMb} → peak ${exp.rssPeakMb} MB, largest growth ${exp.growthMb} MB (goal < ${GOALS.exportGrowthMb}); ` +
         `COPY … TO STDOUT of the same rows ${ms(copy.p50)} ms: export ÷ COPY = ${expRatio} (goal ≤ ${GOALS.exportRatio})\n`,
     );
     json.push({ metric: "inventory.export_csv", rows: exp.rows, bytes: exp.bytes, ms: ms(exp.ms), rss_before_mb: exp.rssBeforeMb, rss_peak_mb: exp.rssPeakMb, growth_mb: exp.growthMb, copy_ms: ms(copy.p50), ratio: expRatio, goal_ms: GOALS.exportMs, goal_growth_mb: GOALS.exportGrowthMb, goal_ratio: GOALS.exportRatio, pass: ok });

@@ -58,6 +58,9 @@ export function csvLinesSql(page: SQL): SQL {
   return sql`SELECT r.id, r.sort_value, ${CSV_LINE} || E'\\n' AS line FROM (${page}) r`;
 }
 
+/** Just the lines, for a cursor that never needs to resume from a row. */
+const csvOnlyLinesSql = (page: SQL): SQL => sql`SELECT ${CSV_LINE} || E'\\n' AS line FROM (${page}) r`;
+
 export async function exportIdentitiesCsv(db: Database, actor: Actor, f: InventoryFilter, opts: { batch?: number } = {}): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
   const batch = opts.batch ?? EXPORT_BATCH;
   const at = now();
@@ -97,10 +100,10 @@ type LineRow = { id: string; sort_value: unknown; line: string };
  */
 async function* cursorBatches(client: postgres.Sql, actor: Actor, f: InventoryFilter, at: Date, batch: number): AsyncGenerator<string, void, undefined> {
   const select = pageSelect(at, f, f.sort);
-  const queries = pageQueries(whereSql(actor, f, at), f.sort, sortDir(f), null, ALL_ROWS, (inner, order) => csvLinesSql(select(inner, order)), { matchFirst: searchesMatchFirst(f) });
+  const queries = pageQueries(whereSql(actor, f, at), f.sort, sortDir(f), null, ALL_ROWS, (inner, order) => csvOnlyLinesSql(select(inner, order)), { matchFirst: searchesMatchFirst(f) });
   for (const q of queries) {
     const { sql: text, params } = dialect.sqlToQuery(q.sql);
-    for await (const rows of client.unsafe<LineRow[]>(text, params as postgres.ParameterOrJSON<never>[]).cursor(batch)) {
+    for await (const rows of client.unsafe<{ line: string }[]>(text, params as postgres.ParameterOrJSON<never>[]).cursor(batch)) {
       yield rows.map((r) => r.line).join("");
     }
   }
