@@ -39,7 +39,12 @@ async function serve() {
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => handle(req, res));
   server.listen(port);
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    // Requests still running get a few seconds to finish.
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
@@ -69,6 +74,7 @@ if (workers === 1 || !cluster.isPrimary) {
   const stopAll = () => {
     stopping = true;
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on("SIGTERM", stopAll);
   process.on("SIGINT", stopAll);
