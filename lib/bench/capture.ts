@@ -22,10 +22,12 @@ export function compileInline(q: SQL): string {
 }
 
 export function recordingExec(inner: Exec, into: Statement[]): Exec {
-  return async <T>(q: SQL) => {
+  const exec: Exec = async <T>(q: SQL) => {
     into.push(compile(q));
     return inner<T>(q);
   };
+  exec.key = inner.key; // shares the app's per-database caches, so it records what the app runs
+  return exec;
 }
 
 /** Runs recorded statements one after another on `client` (a pool of one), as prepared statements. */

@@ -16,8 +16,7 @@ const SAMPLE_ROWS = 10_000;
 
 export async function countMatches(exec: Exec, where: SQL[]): Promise<Total> {
   const whereClause = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
-  const [stats] = await exec<{ reltuples: number | string }>(sql`SELECT reltuples FROM pg_class WHERE oid = 'identities'::regclass`);
-  const tableRows = Math.max(0, Number(stats?.reltuples ?? 0));
+  const tableRows = await estateSize(exec);
 
   let estimate = tableRows;
   if (where.length) {
@@ -46,6 +45,21 @@ export async function countMatches(exec: Exec, where: SQL[]): Promise<Total> {
     return n <= EXACT_UP_TO ? { kind: "exact", value: n } : { kind: "atLeast", value: EXACT_UP_TO };
   }
   return { kind: "estimate", value: roundEstimate(scaled) };
+}
+
+// The planner's idea of the table's size moves only when Postgres analyzes it; asking once every
+// few seconds per executor saves a round trip on every page view of a large estate.
+const SIZE_TTL_MS = 10_000;
+const sizes = new WeakMap<object, { at: number; rows: number }>();
+
+async function estateSize(exec: Exec): Promise<number> {
+  const key = exec.key ?? exec;
+  const cached = sizes.get(key);
+  if (cached && Date.now() - cached.at < SIZE_TTL_MS) return cached.rows;
+  const [stats] = await exec<{ reltuples: number | string }>(sql`SELECT reltuples FROM pg_class WHERE oid = 'identities'::regclass`);
+  const rows = Math.max(0, Number(stats?.reltuples ?? 0));
+  sizes.set(key, { at: Date.now(), rows });
+  return rows;
 }
 
 function planRows(plan: unknown): number {

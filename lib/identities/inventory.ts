@@ -70,7 +70,8 @@ function sortValueSql(sort: SortKey): SQL {
   return SORTS[sort].cast === "timestamptz" ? sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : col;
 }
 
-export type Exec = <T>(q: SQL) => Promise<T[]>;
+/** Runs SQL and returns rows. `key` identifies the database it runs on, for per-database caches. */
+export type Exec = (<T>(q: SQL) => Promise<T[]>) & { key?: object };
 
 const dialect = new PgDialect();
 
@@ -81,13 +82,14 @@ const dialect = new PgDialect();
  */
 export const drizzleExec = (db: Database): Exec => {
   const pg = postgresClientOf(db);
-  if (pg) {
-    return async <T>(q: SQL) => {
-      const { sql: text, params } = dialect.sqlToQuery(q);
-      return (await pg.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
-    };
-  }
-  return (q) => queryRows(db, q);
+  const exec: Exec = pg
+    ? async <T>(q: SQL) => {
+        const { sql: text, params } = dialect.sqlToQuery(q);
+        return (await pg.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+      }
+    : (q) => queryRows(db, q);
+  exec.key = db;
+  return exec;
 };
 
 /**
