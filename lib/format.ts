@@ -32,3 +32,6 @@ export function humanize(value: string): string {
   const s = value.replace(/_/g, " ").replace(/\b(api|ci|ai|aws)\b/g, (w) => w.toUpperCase()).replace(/\boauth\b/g, "OAuth");
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** A timestamp as the drivers hand it back (a Date, or Postgres text) as ISO 8601; null stays null. */
+export const isoOrNull = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());

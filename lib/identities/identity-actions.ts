@@ -7,6 +7,7 @@ import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, notFound } from "@/lib/errors";
 import { canAttest, canEditPurpose, canHandOver, canSee, canShortenExpiry, isLive, relationTo, type IdentityAccessRow, type Relation } from "./access";
 import { rescoreIdentities } from "./risk";
+import { isoOrNull } from "@/lib/format";
 
 /**
  * What owners, managers and security do to one identity from its page. Each function checks the
@@ -37,7 +38,7 @@ function parseId(input: unknown): string {
   return parsed.data;
 }
 
-const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+const iso = isoOrNull;
 
 /** The review period of policy, in days (settings `policy.review_period_days`, default 90). */
 export async function reviewPeriodDays(db: Database): Promise<number> {

@@ -9,6 +9,7 @@ import { statesSql } from "./inventory-query";
 import { pgArray } from "./inventory";
 import { DERIVED_DEFAULTS, type DerivedState } from "./derived-states";
 import { RISK_FACTOR_BY_KEY, type RiskFactor } from "./risk";
+import { isoOrNull } from "@/lib/format";
 
 export type PersonRef = { id: string; name: string; email: string; departed: boolean } | null;
 
@@ -52,7 +53,7 @@ type Row = {
   risk_score: number; risk_factors: string[] | string; states: string[] | string;
 };
 
-const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+const iso = isoOrNull;
 const person = (id: string | null, name: string | null, email: string | null, status: string | null): PersonRef => (id && name ? { id, name, email: email ?? "", departed: status === "departed" } : null);
 
 /** Everything the identity page shows, for those who may see the identity; not found otherwise. */

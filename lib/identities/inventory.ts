@@ -9,6 +9,7 @@ import { sortDir, type InventoryFilter, type SortKey } from "./inventory-filter"
 import { cursorOf, decodeCursor, encodeCursor, pageQueries, searchesMatchFirst, SORTS, statesSql, whereSql } from "./inventory-query";
 import { RISK_FACTOR_BY_KEY } from "./risk";
 import { countMatches, type Total } from "./inventory-total";
+import { isoOrNull } from "@/lib/format";
 
 export type InventoryRow = {
   id: string;
@@ -150,7 +151,7 @@ export async function listIdentitiesWith(exec: Exec, actor: Actor, f: InventoryF
   };
 }
 
-const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+const iso = isoOrNull;
 
 /** Postgres arrays arrive parsed from postgres.js and as text ("{a,b}") from some paths. */
 export function pgArray(v: string[] | string | null): string[] {
