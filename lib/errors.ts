@@ -24,3 +24,10 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   invalid: 400,
   conflict: 409,
 };
+
+/** A zod failure as `invalid`, with one list of messages per field (the first path segment). */
+export function invalidInput(message: string, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): DomainError {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+  return invalid(message, fieldErrors);
+}

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { auditEvents, users } from "@/db/schema";
 import { canReadAuditLog, type Actor } from "@/lib/auth/actor";
-import { forbidden, invalid } from "@/lib/errors";
+import { forbidden, invalidInput } from "@/lib/errors";
 
 const isoDate = z.string().refine(isRealDate, "Use a real date like 2026-11-23.");
 const CURSOR_MESSAGE = "That page link is broken; start again from the first page.";
@@ -49,11 +49,7 @@ export type AuditPage = { events: AuditEventDto[]; newerCursor: number | null; o
 export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
   const blankless = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === "string" && v.trim() !== ""));
   const parsed = auditFilterSchema.safeParse(blankless);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
-    throw invalid("Some filters are not valid.", fieldErrors);
-  }
+  if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
 }
 

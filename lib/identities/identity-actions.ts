@@ -4,7 +4,7 @@ import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { auditActor, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
-import { conflict, forbidden, invalid, notFound } from "@/lib/errors";
+import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { canAttest, canEditPurpose, canHandOver, canSee, canShortenExpiry, isLive, relationTo, type IdentityAccessRow, type Relation } from "./access";
 import { rescoreIdentities } from "./risk";
 import { isoOrNull } from "@/lib/format";
@@ -109,7 +109,7 @@ export const purposeSchema = z.object({
 
 export async function editPurpose(db: Database, actor: Actor, input: unknown): Promise<void> {
   const parsed = purposeSchema.safeParse(input);
-  if (!parsed.success) throw invalid("The purpose was not saved.", fieldErrorsOf(parsed.error));
+  if (!parsed.success) throw invalidInput("The purpose was not saved.", parsed.error);
   const { id, purpose } = parsed.data;
   await db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
@@ -126,7 +126,7 @@ export const handOverSchema = z.object({ id: identityId, newOwnerId: z.guid("Cho
 
 export async function handOverIdentity(db: Database, actor: Actor, input: unknown): Promise<void> {
   const parsed = handOverSchema.safeParse(input);
-  if (!parsed.success) throw invalid("Ownership was not handed over.", fieldErrorsOf(parsed.error));
+  if (!parsed.success) throw invalidInput("Ownership was not handed over.", parsed.error);
   const { id, newOwnerId } = parsed.data;
   await db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
@@ -154,7 +154,7 @@ export const shortenExpirySchema = z.object({
 /** Brings the expiry forward (to the start of `expiresOn`, UTC); never later, never in the past. */
 export async function shortenExpiry(db: Database, actor: Actor, input: unknown): Promise<{ expiresAt: string }> {
   const parsed = shortenExpirySchema.safeParse(input);
-  if (!parsed.success) throw invalid("The expiry was not changed.", fieldErrorsOf(parsed.error));
+  if (!parsed.success) throw invalidInput("The expiry was not changed.", parsed.error);
   const { id, expiresOn } = parsed.data;
   const next = new Date(`${expiresOn}T00:00:00Z`);
   return db.transaction(async (tx) => {
@@ -173,10 +173,4 @@ export async function shortenExpiry(db: Database, actor: Actor, input: unknown):
     await record(tx, { actor: auditActor(actor), action: "identity.expiry_shortened", subject: { type: "identity", id }, before: { expiresAt: iso(row.expires_at) }, after: { expiresAt: next.toISOString() } });
     return { expiresAt: next.toISOString() };
   });
-}
-
-function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) (out[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
-  return out;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
-import { invalid } from "@/lib/errors";
+import { invalidInput } from "@/lib/errors";
 import { DERIVED_DEFAULTS, DERIVED_STATES } from "./derived-states";
 
 /**
@@ -83,11 +83,7 @@ export function parseInventoryFilter(params: Record<string, unknown>): Inventory
     input[k] = value;
   }
   const parsed = inventoryFilterSchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
-    throw invalid("Some filters are not valid.", fieldErrors);
-  }
+  if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
 }
 
