@@ -1,0 +1,43 @@
+import type { Environment } from "@/db/schema";
+import type { PolicySettings } from "./settings";
+
+/**
+ * What policy sees of a request: plain facts gathered by lib/requests (who, what, for how long),
+ * never database rows, so every rule is a pure function that a table-driven test can drive.
+ */
+export type Grant = { resource: string; permission: string };
+
+/** The identity a request is about, as it stands. */
+export type SubjectFacts = { environment: Environment; ownerId: string | null; ownerManagerId: string | null; expiresAt: Date | null };
+
+export type PolicyRequest =
+  | {
+      type: "new_identity";
+      environment: Environment;
+      ownerId: string | null;
+      ownerActive: boolean;
+      purpose: string | null;
+      expiresAt: Date | null;
+      entitlements: Grant[];
+    }
+  | { type: "grant_entitlement"; subject: SubjectFacts; entitlement: Grant; expiresAt: Date | null }
+  | { type: "extend_expiry"; subject: SubjectFacts; expiresAt: Date }
+  | { type: "policy_exception"; subject: SubjectFacts; justification: string; endsAt: Date }
+  | { type: "transfer_ownership"; subject: SubjectFacts; newOwnerId: string; newOwnerActive: boolean }
+  | { type: "break_glass"; subject: SubjectFacts; entitlement: Grant; hours: number; incident: string };
+
+export type PolicyContext = { now: Date; requesterId: string; settings: PolicySettings };
+
+/** An approval stage policy asks for: the owner's manager, then security. */
+export type StageRule = "owner_manager" | "security";
+
+/** One rule's verdict on one request, in words a requester understands. */
+export type RuleVerdict = { result: "pass" | "deny" | "needs_approval"; reason: string; stage?: StageRule };
+
+export type Rule = {
+  id: string;
+  /** What the rule is for, shown beside its verdicts. */
+  title: string;
+  appliesTo: readonly PolicyRequest["type"][];
+  evaluate(request: PolicyRequest, ctx: PolicyContext): RuleVerdict;
+};
