@@ -37,6 +37,7 @@ export function isStandard(r: PolicyRequest, ctx: PolicyContext): boolean {
   const end = requestedEnd(r);
   const { environments, maxTtlDays } = ctx.settings.autoApprove;
   return (
+    (r.type !== "new_identity" || r.requesterIsOwner) &&
     privilegedGrants(r, ctx).length === 0 &&
     environments.includes(envOf(r)) &&
     end !== null &&

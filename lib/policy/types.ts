@@ -16,6 +16,8 @@ export type PolicyRequest =
       environment: Environment;
       ownerId: string | null;
       ownerActive: boolean;
+      /** Someone creating an identity for another person is never the standard baseline. */
+      requesterIsOwner: boolean;
       purpose: string | null;
       expiresAt: Date | null;
       entitlements: Grant[];

@@ -1,0 +1,86 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db";
+import type { Environment } from "@/db/schema";
+import type { Actor } from "@/lib/auth/actor";
+import { invalid, notFound } from "@/lib/errors";
+import { canEditPurpose, canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
+import type { PolicyRequest, SubjectFacts } from "@/lib/policy/types";
+import type { RequestInput } from "./input";
+
+/**
+ * Turns a parsed request into the facts policy decides on, reading what the database knows (who
+ * owns the identity, who manages the owner, whether people are still here). Also refuses, before
+ * policy, what is not the requester's to ask: a request about an identity is for those answerable
+ * for it (owner, backup owner, the owner's managers, security).
+ */
+export type Person = { id: string; name: string; active: boolean; managerId: string | null; teamId: string | null };
+export type Subject = IdentityAccessRow & { name: string; environment: Environment; expires_at: Date | string | null; owner_manager_id: string | null };
+export type Facts = { policy: PolicyRequest; subject: Subject | null; owner: Person | null };
+
+export async function personById(db: Database, id: string): Promise<Person | null> {
+  const [p] = await queryRows<{ id: string; name: string; status: string; manager_id: string | null; team_id: string | null }>(
+    db,
+    sql`SELECT id, name, status, manager_id, team_id FROM users WHERE id = ${id}::uuid`,
+  );
+  return p ? { id: p.id, name: p.name, active: p.status === "active", managerId: p.manager_id, teamId: p.team_id } : null;
+}
+
+async function subjectFor(db: Database, actor: Actor, identityId: string): Promise<Subject> {
+  const [row] = await queryRows<Subject>(
+    db,
+    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, i.environment, i.expires_at, o.manager_id AS owner_manager_id
+        FROM identities i LEFT JOIN users o ON o.id = i.owner_id WHERE i.id = ${identityId}::uuid`,
+  );
+  if (!row) throw notFound("That identity");
+  const rel = await relationTo(db, actor, row);
+  if (!canSee(rel)) throw notFound("That identity");
+  if (!canEditPurpose(rel)) throw invalid("Requests about an identity come from its owner, backup owner, the owner's manager or security.", { identityId: ["You are not answerable for this identity."] });
+  if (!["active", "suspended", "pending"].includes(row.status)) throw invalid(`This identity is ${row.status}; nothing more can be asked for it.`, { identityId: [`It is ${row.status}.`] });
+  return row;
+}
+
+const facts = (s: Subject): SubjectFacts => ({
+  environment: s.environment,
+  ownerId: s.owner_id,
+  ownerManagerId: s.owner_manager_id,
+  expiresAt: s.expires_at === null ? null : new Date(s.expires_at),
+});
+
+export async function gatherFacts(db: Database, actor: Actor, input: RequestInput): Promise<Facts> {
+  if (input.type === "new_identity") {
+    const ownerId = input.ownerId ?? actor.personId;
+    const owner = await personById(db, ownerId);
+    if (!owner) throw invalid("That owner was not found.", { ownerId: ["That person was not found."] });
+    return {
+      subject: null,
+      owner,
+      policy: {
+        type: "new_identity",
+        environment: input.environment,
+        ownerId,
+        ownerActive: owner.active,
+        requesterIsOwner: ownerId === actor.personId,
+        purpose: input.purpose || null,
+        expiresAt: input.expiresOn ?? null,
+        entitlements: input.entitlements,
+      },
+    };
+  }
+  const subject = await subjectFor(db, actor, input.identityId);
+  const owner = subject.owner_id ? await personById(db, subject.owner_id) : null;
+  const s = facts(subject);
+  switch (input.type) {
+    case "grant_entitlement":
+      return { subject, owner, policy: { type: "grant_entitlement", subject: s, entitlement: { resource: input.resource, permission: input.permission }, expiresAt: input.expiresOn ?? null } };
+    case "extend_expiry":
+      return { subject, owner, policy: { type: "extend_expiry", subject: s, expiresAt: input.expiresOn } };
+    case "policy_exception":
+      return { subject, owner, policy: { type: "policy_exception", subject: s, justification: input.justification, endsAt: input.endsOn } };
+    case "transfer_ownership": {
+      const next = await personById(db, input.newOwnerId);
+      if (!next) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
+      if (next.id === subject.owner_id) throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
+      return { subject, owner, policy: { type: "transfer_ownership", subject: s, newOwnerId: next.id, newOwnerActive: next.active } };
+    }
+  }
+}

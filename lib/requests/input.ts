@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS } from "@/db/schema";
+
+/**
+ * What a requester submits, per request type, parsed at the edge (forms, API). Dates are calendar
+ * days (UTC); an identity or grant ends at the start of the day given.
+ */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const day = (what: string) =>
+  z
+    .string({ error: `Choose ${what}.` })
+    .regex(DATE, { message: `Use a date like 2026-12-31 for ${what}.`, abort: true })
+    .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), `Use a real date for ${what}.`)
+    .transform((s) => new Date(`${s}T00:00:00Z`));
+
+const id = (what: string) => z.guid(`Choose ${what}.`);
+const justification = z.string().trim().min(10, "Say why (at least 10 characters).").max(2000, "Keep the justification under 2,000 characters.");
+const grant = z.object({
+  resource: z.string().trim().min(1, "Name the resource.").max(300),
+  permission: z.string().trim().min(1, "Name the permission.").max(200),
+});
+
+export const requestInputSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.object({
+      type: z.literal("new_identity"),
+      name: z.string().trim().min(3, "The name needs at least 3 characters.").max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, "Use letters, digits and . _ : @ / - (no spaces)."),
+      kind: z.enum(IDENTITY_KINDS, { error: "Choose a kind." }),
+      systemId: id("a system"),
+      environment: z.enum(ENVIRONMENTS, { error: "Choose an environment." }),
+      ownerId: id("an owner").optional(),
+      backupOwnerId: id("a backup owner").optional(),
+      purpose: z.string().trim().max(500, "Purpose is at most 500 characters.").default(""),
+      expiresOn: day("an expiry").optional(),
+      credentialType: z.enum(CREDENTIAL_TYPES, { error: "Choose a credential type." }),
+      rotationPeriodDays: z.coerce.number().int("Whole days.").min(1, "1 to 3650 days.").max(3650, "1 to 3650 days.").optional(),
+      secretStore: z.string().trim().max(500).optional(),
+      entitlements: z.array(grant).max(20, "At most 20 entitlements per request.").default([]),
+      justification,
+    }),
+    z.object({ type: z.literal("grant_entitlement"), identityId: id("an identity"), resource: grant.shape.resource, permission: grant.shape.permission, expiresOn: day("an end date").optional(), justification }),
+    z.object({ type: z.literal("extend_expiry"), identityId: id("an identity"), expiresOn: day("the new expiry"), justification }),
+    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), endsOn: day("when the exception ends"), justification: z.string().trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
+    z.object({ type: z.literal("transfer_ownership"), identityId: id("an identity"), newOwnerId: id("the new owner"), justification }),
+  ],
+  { error: "Choose what you are requesting." },
+);
+
+export type RequestInput = z.infer<typeof requestInputSchema>;

@@ -1,0 +1,164 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows, type Connection } from "@/db";
+import { createTestDatabase } from "@/db/test-database";
+import type { Actor } from "@/lib/auth/actor";
+import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
+import { cancelRequest, decideStage } from "./decide";
+import { previewRequest, submitRequest } from "./submit";
+
+// Requests end to end in the domain: policy decides, people approve in order, the final approval
+// carries the request out, and every step is in the audit log. Denials and refusals change nothing.
+
+let conn: Connection;
+let olivia: Actor, omar: Actor, maya: Actor, sam: Actor, ari: Actor;
+let awsProd: string;
+beforeAll(async () => {
+  conn = await createTestDatabase();
+  await seedSmall(conn, 60);
+  olivia = await actorOf(conn.db, "olivia");
+  omar = await actorOf(conn.db, "omar");
+  maya = await actorOf(conn.db, "maya");
+  sam = await actorOf(conn.db, "sam");
+  ari = await actorOf(conn.db, "ari");
+  awsProd = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE name LIKE 'AWS production%'`))[0]!.id;
+});
+afterAll(() => conn.close());
+
+const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+const newIdentity = (over: Record<string, unknown> = {}) => ({
+  type: "new_identity",
+  name: `svc-${Math.random().toString(36).slice(2, 8)}`,
+  kind: "service_account",
+  systemId: awsProd,
+  environment: "production",
+  purpose: "Reconciles card settlements every night",
+  expiresOn: inDays(60),
+  credentialType: "federated",
+  entitlements: [{ resource: "arn:aws:iam::4123:role/settlements", permission: "AdministratorAccess" }],
+  justification: "The nightly settlement job moves to its own account",
+  ...over,
+});
+const countRows = async (table: "requests" | "identities" | "stage_decisions") => (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM ${sql.raw(table)}`))[0]!.n;
+
+describe("requests", () => {
+  it("Olivia's privileged production identity: Maya approves first, then Sam, and it is active with its birth certificate", async () => {
+    const preview = await previewRequest(conn.db, olivia, newIdentity());
+    expect(preview.outcome).toBe("needs_approval");
+    const submitted = await submitRequest(conn.db, olivia, newIdentity({ name: "settlements-recon" }));
+    expect(submitted.status).toBe("pending");
+    const stages = await queryRows<{ approver_rule: string; approver_id: string | null }>(conn.db, sql`SELECT approver_rule, approver_id FROM approval_stages WHERE request_id = ${submitted.id}::uuid ORDER BY position`);
+    expect(stages).toEqual([{ approver_rule: "owner_manager", approver_id: maya.personId }, { approver_rule: "security", approver_id: null }]);
+
+    // Olivia cannot approve her own request, nor Sam the manager's stage, nor an auditor anything.
+    expect((await refusal(decideStage(conn.db, olivia, { requestId: submitted.id, decision: "approve" }))).code).toBe("forbidden");
+    expect((await refusal(decideStage(conn.db, sam, { requestId: submitted.id, decision: "approve" }))).message).toMatch(/owner's manager/);
+    expect((await refusal(decideStage(conn.db, ari, { requestId: submitted.id, decision: "approve" }))).code).toBe("forbidden");
+    expect(await countRows("stage_decisions")).toBe(0);
+
+    expect(await decideStage(conn.db, maya, { requestId: submitted.id, decision: "approve" })).toMatchObject({ status: "pending" });
+    expect((await refusal(decideStage(conn.db, maya, { requestId: submitted.id, decision: "approve" }))).message).toMatch(/security team/);
+    const done = await decideStage(conn.db, sam, { requestId: submitted.id, decision: "approve", comment: "Scoped to the settlements role" });
+    expect(done.status).toBe("fulfilled");
+
+    const [identity] = await queryRows<{ status: string; owner_id: string; purpose: string; expires_at: string; origin: string; created_by_request_id: string }>(
+      conn.db,
+      sql`SELECT status, owner_id, purpose, expires_at::text, origin, created_by_request_id FROM identities WHERE id = ${done.identityId}::uuid`,
+    );
+    expect(identity).toMatchObject({ status: "active", owner_id: olivia.personId, purpose: "Reconciles card settlements every night", origin: "requested", created_by_request_id: submitted.id });
+    const [grant] = await queryRows<{ privileged: boolean; permission: string }>(conn.db, sql`SELECT privileged, permission FROM entitlements WHERE identity_id = ${done.identityId}::uuid`);
+    expect(grant).toEqual({ privileged: true, permission: "AdministratorAccess" });
+    const trail = await queryRows<{ action: string; actor_label: string }>(
+      conn.db,
+      sql`SELECT action, actor_label FROM audit_events WHERE (subject_type = 'request' AND subject_id = ${submitted.id}) OR (subject_type = 'identity' AND subject_id = ${done.identityId}) ORDER BY seq`,
+    );
+    expect(trail).toEqual([
+      { action: "request.submitted", actor_label: olivia.email },
+      { action: "request.stage_approved", actor_label: maya.email },
+      { action: "request.stage_approved", actor_label: sam.email },
+      { action: "identity.created", actor_label: sam.email },
+      { action: "request.fulfilled", actor_label: sam.email },
+    ]);
+  });
+
+  it("the standard baseline is approved by policy at once, and recorded", async () => {
+    const r = await submitRequest(conn.db, omar, newIdentity({ environment: "development", entitlements: [{ resource: "reports", permission: "read" }], expiresOn: inDays(30) }));
+    expect(r.status).toBe("fulfilled");
+    const [row] = await queryRows<{ status: string; decision_trace: { outcome: string } }>(conn.db, sql`SELECT status, decision_trace FROM requests WHERE id = ${r.id}::uuid`);
+    expect(row).toMatchObject({ status: "fulfilled", decision_trace: { outcome: "allow" } });
+    const [event] = await queryRows<{ actor_label: string }>(conn.db, sql`SELECT actor_label FROM audit_events WHERE action = 'request.fulfilled' AND subject_id = ${r.id}`);
+    expect(event!.actor_label).toMatch(/^policy /);
+  });
+
+  it("a request policy denies, or one that does not parse, writes nothing", async () => {
+    const before = { requests: await countRows("requests"), identities: await countRows("identities"), audit: await auditCount(conn.db) };
+    const denied = await refusal(submitRequest(conn.db, olivia, newIdentity({ expiresOn: inDays(200) })));
+    expect(denied.message).toMatch(/production allows at most 90 days/);
+    expect(denied.fieldErrors?.policy).toHaveLength(1);
+    const bad = await refusal(submitRequest(conn.db, olivia, { type: "new_identity", name: "x y", expiresOn: "31/12/2026" }));
+    expect(bad.code).toBe("invalid");
+    expect(Object.keys(bad.fieldErrors ?? {})).toEqual(expect.arrayContaining(["name", "kind", "systemId", "expiresOn", "justification"]));
+    expect({ requests: await countRows("requests"), identities: await countRows("identities"), audit: await auditCount(conn.db) }).toEqual(before);
+  });
+
+  it("each request type about an existing identity: its happy path and its policy denial", async () => {
+    const key = curatedId("olivia-refund-worker"); // production, owned by Olivia, expiring in 80 days
+    const grant = await submitRequest(conn.db, olivia, { type: "grant_entitlement", identityId: key, resource: "ledger", permission: "SELECT", expiresOn: inDays(30), justification: "Needs to read the ledger" });
+    expect(await decideStage(conn.db, maya, { requestId: grant.id, decision: "approve" })).toMatchObject({ status: "fulfilled" });
+    expect((await queryRows(conn.db, sql`SELECT 1 FROM entitlements WHERE identity_id = ${key}::uuid AND permission = 'SELECT' AND granted_by_request_id = ${grant.id}::uuid`)).length).toBe(1);
+
+    const extend = await submitRequest(conn.db, olivia, { type: "extend_expiry", identityId: key, expiresOn: inDays(88), justification: "Quarter-end reconciliation" });
+    // Maya shortens what was asked, and may not lengthen it.
+    expect((await refusal(decideStage(conn.db, maya, { requestId: extend.id, decision: "approve", shortenTo: inDays(89) }))).message).toMatch(/never lengthen/);
+    await decideStage(conn.db, maya, { requestId: extend.id, decision: "approve", shortenTo: inDays(85) });
+    const [after] = await queryRows<{ d: string }>(conn.db, sql`SELECT to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d FROM identities WHERE id = ${key}::uuid`);
+    expect(after!.d).toBe(inDays(85));
+    expect((await refusal(submitRequest(conn.db, olivia, { type: "extend_expiry", identityId: key, expiresOn: inDays(400), justification: "Forever please" }))).fieldErrors?.policy?.[0]).toMatch(/at most 90 days/);
+
+    const exception = await submitRequest(conn.db, olivia, { type: "policy_exception", identityId: key, endsOn: inDays(60), justification: "The bank's SFTP cannot take short-lived keys until March" });
+    await decideStage(conn.db, maya, { requestId: exception.id, decision: "approve" });
+    expect(await decideStage(conn.db, sam, { requestId: exception.id, decision: "approve" })).toMatchObject({ status: "fulfilled" });
+    expect(await auditCount(conn.db, "policy.exception_granted")).toBe(1);
+    expect((await refusal(submitRequest(conn.db, olivia, { type: "policy_exception", identityId: key, endsOn: inDays(200), justification: "The bank's SFTP cannot take short-lived keys" }))).message).toMatch(/at most 90 days/);
+
+    const transfer = await submitRequest(conn.db, olivia, { type: "transfer_ownership", identityId: key, newOwnerId: omar.personId, justification: "Omar runs reconciliation now" });
+    await decideStage(conn.db, maya, { requestId: transfer.id, decision: "approve" });
+    expect((await queryRows<{ owner_id: string }>(conn.db, sql`SELECT owner_id FROM identities WHERE id = ${key}::uuid`))[0]!.owner_id).toBe(omar.personId);
+    const dan = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM users WHERE email = 'dan.departed@example.com'`))[0]!.id;
+    expect((await refusal(submitRequest(conn.db, omar, { type: "transfer_ownership", identityId: key, newOwnerId: dan, justification: "Give it back to Dan" }))).message).toMatch(/has left/);
+  });
+
+  it("refuses a second pending request for the same identity and type, and a request about someone else's identity", async () => {
+    const key = curatedId("olivia-payments-api");
+    const first = await submitRequest(conn.db, olivia, { type: "extend_expiry", identityId: key, expiresOn: inDays(80), justification: "Another quarter" });
+    const again = await refusal(submitRequest(conn.db, olivia, { type: "extend_expiry", identityId: key, expiresOn: inDays(70), justification: "Another quarter" }));
+    expect(again.code).toBe("conflict");
+    expect(again.message).toContain(`/requests/${first.id}`);
+    expect((await refusal(submitRequest(conn.db, ari, { type: "extend_expiry", identityId: key, expiresOn: inDays(70), justification: "Auditors change nothing" }))).code).toMatch(/invalid|not_found/);
+    // Only the requester cancels; then a new request may be made.
+    expect((await refusal(cancelRequest(conn.db, maya, first.id))).code).toBe("forbidden");
+    await cancelRequest(conn.db, olivia, first.id);
+    expect((await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM requests WHERE id = ${first.id}::uuid`))[0]!.status).toBe("cancelled");
+    expect((await submitRequest(conn.db, olivia, { type: "extend_expiry", identityId: key, expiresOn: inDays(70), justification: "Another quarter" })).status).toBe("pending");
+  });
+
+  it("a denial needs a reason and ends the request", async () => {
+    const r = await submitRequest(conn.db, omar, newIdentity({ name: "omar-admin" }));
+    expect((await refusal(decideStage(conn.db, maya, { requestId: r.id, decision: "deny" }))).fieldErrors?.comment).toBeDefined();
+    expect(await decideStage(conn.db, maya, { requestId: r.id, decision: "deny", comment: "Use the shared deploy role" })).toMatchObject({ status: "denied" });
+    expect((await refusal(decideStage(conn.db, sam, { requestId: r.id, decision: "approve" }))).message).toMatch(/already denied \(Maya Manager decided first: deny\)/);
+  });
+
+  it("50 approvers deciding one stage at once record one decision and one audit event", async () => {
+    const r = await submitRequest(conn.db, olivia, newIdentity({ name: "race-svc" }));
+    await decideStage(conn.db, maya, { requestId: r.id, decision: "approve" });
+    const before = await auditCount(conn.db, "request.stage_approved");
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => decideStage(conn.db, sam, { requestId: r.id, decision: "approve" })));
+    expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
+    for (const x of results) if (x.status === "rejected") expect(String((x.reason as Error).message)).toMatch(/already fulfilled \(Sam Security decided first: approve\)/);
+    expect(await auditCount(conn.db, "request.stage_approved")).toBe(before + 1);
+    const [decisions] = await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM stage_decisions sd JOIN approval_stages s ON s.id = sd.stage_id WHERE s.request_id = ${r.id}::uuid`);
+    expect(decisions!.n).toBe(2);
+    expect((await queryRows(conn.db, sql`SELECT 1 FROM identities WHERE created_by_request_id = ${r.id}::uuid`)).length).toBe(1);
+  });
+});

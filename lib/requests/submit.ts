@@ -1,0 +1,125 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db";
+import { record } from "@/lib/audit/record";
+import { auditActor, type Actor } from "@/lib/auth/actor";
+import { now } from "@/lib/clock";
+import { conflict, invalid, invalidInput } from "@/lib/errors";
+import { evaluatePolicy, type PolicyDecision } from "@/lib/policy/evaluate";
+import { loadPolicySettings } from "@/lib/policy/settings";
+import { applyRequest, type StoredRequest } from "./apply";
+import { gatherFacts, type Facts } from "./facts";
+import { requestInputSchema, type RequestInput } from "./input";
+
+/**
+ * Submitting a request: parse, gather the facts, let policy decide, then (in one transaction)
+ * store the request with its decision trace and approval stages and its audit event, or, when
+ * policy allows it outright, carry it out at once. A denial writes nothing.
+ */
+export const POLICY_ACTOR = (version: string) => ({ type: "system" as const, id: null, label: `policy ${version}` });
+
+function parse(raw: unknown): RequestInput {
+  const parsed = requestInputSchema.safeParse(raw);
+  if (!parsed.success) throw invalidInput("The request is not complete.", parsed.error);
+  return parsed.data;
+}
+
+/** The verdict policy would give, without writing anything: the form shows it live. */
+export async function previewRequest(db: Database, actor: Actor, raw: unknown): Promise<PolicyDecision> {
+  const input = parse(raw);
+  const facts = await gatherFacts(db, actor, input);
+  return evaluatePolicy(facts.policy, { now: now(), requesterId: actor.personId, settings: await loadPolicySettings(db) });
+}
+
+export type Submitted = { id: string; status: "pending" | "fulfilled"; decision: PolicyDecision; identityId: string | null };
+
+export async function submitRequest(db: Database, actor: Actor, raw: unknown): Promise<Submitted> {
+  const input = parse(raw);
+  return db.transaction(async (tx) => {
+    const at = now();
+    const settings = await loadPolicySettings(tx);
+    const facts = await gatherFacts(tx, actor, input);
+    const decision = evaluatePolicy(facts.policy, { now: at, requesterId: actor.personId, settings });
+    if (decision.outcome === "deny") throw invalid(`Policy refuses this request: ${decision.denials.join(" ")}`, { policy: decision.denials });
+    await refuseDuplicate(tx, input, facts);
+
+    const payload = payloadOf(input, facts);
+    const [req] = await insertOrConflict(() => queryRows<{ id: string }>(
+      tx,
+      sql`INSERT INTO requests (type, requester_id, subject_identity_id, payload, justification, status, policy_version, decision_trace, created_at)
+          VALUES (${input.type}::request_type, ${actor.personId}::uuid, ${facts.subject?.id ?? null}::uuid, ${JSON.stringify(payload)}::jsonb, ${input.justification},
+            'pending', ${decision.version}, ${JSON.stringify({ outcome: decision.outcome, rules: decision.rules, stages: decision.stages })}::jsonb, ${at.toISOString()}::timestamptz)
+          RETURNING id`,
+    ));
+    const id = req!.id;
+    for (const [i, stage] of decision.stages.entries()) {
+      // The owner's manager decides the first stage. An owner without a manager, or a manager who
+      // is the requester (nobody decides their own request), leaves it to security.
+      const manager = stage.rule === "owner_manager" ? facts.owner?.managerId ?? null : null;
+      const approver = manager === actor.personId ? null : manager;
+      await tx.execute(sql`INSERT INTO approval_stages (request_id, position, approver_rule, approver_id, reason)
+        VALUES (${id}::uuid, ${i + 1}, ${stage.rule}::approver_rule, ${approver}::uuid, ${stage.reason})`);
+    }
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "request.submitted",
+      subject: { type: "request", id },
+      after: { type: input.type, identityId: facts.subject?.id ?? null, outcome: decision.outcome, stages: decision.stages.map((s) => s.rule), policyVersion: decision.version },
+    });
+    if (decision.outcome !== "allow") return { id, status: "pending" as const, decision, identityId: facts.subject?.id ?? null };
+
+    // The standard baseline: approved by policy, carried out now, and recorded as such.
+    const stored: StoredRequest = { id, type: input.type, requester_id: actor.personId, subject_identity_id: facts.subject?.id ?? null, payload };
+    const identityId = await applyRequest(tx, stored, POLICY_ACTOR(decision.version), at, settings);
+    await tx.execute(sql`UPDATE requests SET status = 'fulfilled', decided_at = ${at.toISOString()}::timestamptz, fulfilled_at = ${at.toISOString()}::timestamptz WHERE id = ${id}::uuid`);
+    await record(tx, { actor: POLICY_ACTOR(decision.version), action: "request.fulfilled", subject: { type: "request", id }, after: { approvedBy: "policy", identityId } });
+    return { id, status: "fulfilled" as const, decision, identityId };
+  });
+}
+
+/** The request's content as stored: what it asks for, with the owner resolved and dates as ISO instants. */
+function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {
+  const { type: _type, justification: _j, ...rest } = input;
+  const out: Record<string, unknown> = { ...rest };
+  if (input.type === "new_identity") {
+    out.ownerId = facts.owner!.id;
+    out.expiresAt = input.expiresOn?.toISOString() ?? null;
+    delete out.expiresOn;
+  }
+  if (input.type === "grant_entitlement" || input.type === "extend_expiry") {
+    out.expiresAt = input.expiresOn?.toISOString() ?? null;
+    delete out.expiresOn;
+  }
+  if (input.type === "policy_exception") {
+    out.endsAt = input.endsOn.toISOString();
+    out.justification = input.justification;
+    delete out.endsOn;
+  }
+  return out;
+}
+
+/** One pending request per subject and type (the database enforces it too); a new identity's name per system. */
+async function refuseDuplicate(tx: Database, input: RequestInput, facts: Facts): Promise<void> {
+  const [existing] = facts.subject
+    ? await queryRows<{ id: string }>(tx, sql`SELECT id FROM requests WHERE status = 'pending' AND subject_identity_id = ${facts.subject.id}::uuid AND type = ${input.type}::request_type`)
+    : input.type === "new_identity"
+      ? await queryRows<{ id: string }>(
+          tx,
+          sql`SELECT id FROM requests WHERE status = 'pending' AND type = 'new_identity' AND payload->>'name' = ${input.name} AND payload->>'systemId' = ${input.systemId}`,
+        )
+      : [];
+  if (existing) throw conflict(`A pending request for this already exists: /requests/${existing.id}. Cancel it or wait for its decision.`);
+}
+
+/** Two submissions racing past refuseDuplicate meet the unique index; the loser gets the same answer. */
+async function insertOrConflict<T>(insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (e) {
+    let cur: unknown = e;
+    while (cur instanceof Error) {
+      if ((cur as { code?: string }).code === "23505") throw conflict("A pending request for this already exists. Cancel it or wait for its decision.");
+      cur = cur.cause;
+    }
+    throw e;
+  }
+}
