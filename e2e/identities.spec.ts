@@ -43,7 +43,7 @@ test.describe("the identity inventory", () => {
     await olivia.goto("/identities?owner=me");
     await olivia.getByRole("link", { name: "payments-alerts-bot" }).click();
     await expect(olivia.getByRole("button", { name: "Hand over" })).toHaveCount(0);
-    await expect(olivia.getByText("transfer requests come with the approval queues")).toBeVisible();
+    await expect(olivia.getByRole("link", { name: "A new owner (transfer request)" })).toHaveAttribute("href", /\/requests\/new\?type=transfer_ownership&identity=/);
   });
 
   test("Maya hands a departed report's identity over to Omar, who then sees it as his", async ({ as }) => {

@@ -22,11 +22,11 @@ test.describe("sign-in and the app shell", () => {
   });
 
   const navByPersona = [
-    ["olivia", ["Overview", "Identities"]],
-    ["maya", ["Overview", "Identities"]],
-    ["sam", ["Overview", "Identities", "Audit log"]],
-    ["ari", ["Overview", "Identities", "Audit log"]],
-    ["ada", ["Overview", "Identities", "People"]],
+    ["olivia", ["Overview", "Identities", "Requests"]],
+    ["maya", ["Overview", "Identities", "Requests"]],
+    ["sam", ["Overview", "Identities", "Requests", "Audit log"]],
+    ["ari", ["Overview", "Identities", "Requests", "Audit log"]],
+    ["ada", ["Overview", "Identities", "Requests", "People"]],
   ] as const;
   for (const [key, links] of navByPersona) {
     test(`${key} sees only the navigation their roles may use`, async ({ as }) => {

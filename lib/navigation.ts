@@ -7,6 +7,7 @@ export type NavItem = { href: string; label: string };
 const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] = [
   { href: "/", label: "Overview", visible: () => true },
   { href: "/identities", label: "Identities", visible: () => true },
+  { href: "/requests", label: "Requests", visible: () => true },
   { href: "/audit", label: "Audit log", visible: canReadAuditLog },
   { href: "/people", label: "People", visible: canManagePeople },
 ];

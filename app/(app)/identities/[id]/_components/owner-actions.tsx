@@ -95,8 +95,22 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           <div><Button type="submit" variant="secondary" disabled={handingOver}>Hand over</Button></div>
           <Outcome result={handOver} />
         </form>
-      ) : can.attest ? (
-        <p className="text-sm text-slate-600">To hand this identity to someone else, ask your manager or security; transfer requests come with the approval queues.</p>
+      ) : null}
+
+      {can.editPurpose ? (
+        <nav aria-label="Ask for a change" className="space-y-1 text-sm">
+          <p className="font-medium">Ask for a change</p>
+          <ul className="list-disc pl-5">
+            {[
+              ["extend_expiry", "A later expiry"],
+              ["grant_entitlement", "More access"],
+              ["policy_exception", "An exception to policy"],
+              ...(can.handOver ? [] : [["transfer_ownership", "A new owner (transfer request)"]]),
+            ].map(([type, label]) => (
+              <li key={type}><a className="text-brand-700 underline" href={`/requests/new?type=${type}&identity=${identity.id}`}>{label}</a></li>
+            ))}
+          </ul>
+        </nav>
       ) : null}
     </section>
   );

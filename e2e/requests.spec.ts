@@ -1,0 +1,67 @@
+import { expect, expectNoAxeViolations, test } from "./support/fixtures";
+
+test.describe("requests and approvals", () => {
+  test("Olivia requests a privileged production service account; Maya, then Sam, approve; it is active and every step is audited", async ({ as }) => {
+    const olivia = await as("olivia");
+    await olivia.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Requests" }).click();
+    await olivia.getByRole("link", { name: "New request" }).click();
+    const form = olivia.getByRole("form", { name: "Request" });
+    await form.getByLabel("Name", { exact: true }).fill("chargeback-importer");
+    await form.getByLabel("System").selectOption({ label: "AWS production (4123-8891-2207)" });
+    await form.getByLabel("Environment").selectOption("production");
+    await form.getByLabel("Purpose").fill("Imports card chargebacks from the acquirer every hour");
+    await form.getByLabel("Expires on").fill(new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
+    await form.getByLabel(/Entitlements/).fill("arn:aws:iam::4123:role/chargebacks AdministratorAccess");
+    await form.getByLabel("Justification").fill("The chargeback import moves off the shared batch account");
+    // Policy's verdict, live, before submitting.
+    await expect(olivia.getByTestId("policy-verdict")).toContainText("Needs approval by the owner's manager, then the security team");
+    await expectNoAxeViolations(olivia);
+    await form.getByRole("button", { name: "Submit request" }).click();
+    await expect(olivia).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+    const requestUrl = olivia.url();
+    await expect(olivia.getByRole("heading", { level: 1 })).toContainText("New identity: chargeback-importer");
+    // Her own request offers her no decision, only a cancel.
+    await expect(olivia.getByRole("button", { name: "Approve" })).toHaveCount(0);
+    await expect(olivia.getByRole("button", { name: "Cancel request" })).toBeVisible();
+
+    const maya = await as("maya");
+    await expect(maya.getByTestId("inbox")).toHaveAttribute("aria-label", /Inbox: [1-9]\d* requests? waits? for your decision/);
+    await maya.goto("/requests?queue=decide");
+    await maya.getByRole("link", { name: /chargeback-importer/ }).click();
+    await maya.getByRole("button", { name: "Approve" }).click();
+    await expect(maya.getByRole("status").filter({ hasText: "moves to the next stage" })).toBeVisible();
+
+    const sam = await as("sam");
+    await sam.goto(requestUrl);
+    await sam.getByLabel("Comment (required to deny)").fill("Scoped to the chargebacks role");
+    await sam.getByRole("button", { name: "Approve" }).click();
+    await expect(sam.getByRole("status").filter({ hasText: "carried out" })).toBeVisible();
+    await sam.goto("/identities?q=chargeback-importer");
+    const row = sam.getByRole("row", { name: /chargeback-importer/ });
+    await expect(row).toContainText("Olivia Owner");
+    await expect(row).toContainText("Active");
+
+    await sam.goto("/audit");
+    for (const action of ["request.submitted", "request.stage_approved", "identity.created", "request.fulfilled"]) {
+      await expect(sam.getByRole("table").getByText(action, { exact: true }).first()).toBeVisible();
+    }
+  });
+
+  test("a request policy refuses is not submitted, and the form keeps what was typed", async ({ as }) => {
+    const omar = await as("omar");
+    await omar.goto("/requests/new");
+    const form = omar.getByRole("form", { name: "Request" });
+    await form.getByLabel("Name", { exact: true }).fill("omar-forever-key");
+    await form.getByLabel("System").selectOption({ label: "Datadog" });
+    await form.getByLabel("Environment").selectOption("production");
+    await form.getByLabel("Purpose").fill("Sends payout metrics for ever");
+    await form.getByLabel("Expires on").fill(new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10));
+    await form.getByLabel("Justification").fill("I never want to renew this");
+    await expect(omar.getByTestId("policy-verdict")).toContainText("production allows at most 90 days");
+    await form.getByRole("button", { name: "Submit request" }).click();
+    await expect(omar.getByRole("alert").filter({ hasText: "Policy refuses this request" })).toBeVisible();
+    // The form keeps what was typed.
+    await expect(form.getByLabel("Name", { exact: true })).toHaveValue("omar-forever-key");
+    await expect(form.getByLabel("Justification")).toHaveValue("I never want to renew this");
+  });
+});
