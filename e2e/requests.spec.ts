@@ -64,4 +64,25 @@ test.describe("requests and approvals", () => {
     await expect(form.getByLabel("Name", { exact: true })).toHaveValue("omar-forever-key");
     await expect(form.getByLabel("Justification")).toHaveValue("I never want to renew this");
   });
+
+  test("security tunes a policy number on the Settings page; a bad value is refused and kept; auditors only read", async ({ as }) => {
+    const sam = await as("sam");
+    await sam.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    const stale = sam.getByLabel("Stale requests expire after (days)");
+    await stale.fill("0");
+    await stale.locator("xpath=..").getByRole("button", { name: "Save" }).click();
+    await expect(sam.getByRole("alert").filter({ hasText: "The setting was not changed." })).toBeVisible();
+    await expect(stale).toHaveValue("0");
+    await stale.fill("21");
+    await stale.locator("xpath=..").getByRole("button", { name: "Save" }).click();
+    await expect(sam.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expectNoAxeViolations(sam);
+
+    const ari = await as("ari");
+    await ari.goto("/settings");
+    await expect(ari.getByLabel("Stale requests expire after (days)")).toHaveValue("21");
+    await expect(ari.getByRole("button", { name: "Save" })).toHaveCount(0);
+    await ari.goto("/audit?action=setting.changed");
+    await expect(ari.getByRole("table").getByText("sam.security@example.com").first()).toBeVisible();
+  });
 });

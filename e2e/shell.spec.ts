@@ -24,9 +24,9 @@ test.describe("sign-in and the app shell", () => {
   const navByPersona = [
     ["olivia", ["Overview", "Identities", "Requests"]],
     ["maya", ["Overview", "Identities", "Requests"]],
-    ["sam", ["Overview", "Identities", "Requests", "Audit log"]],
-    ["ari", ["Overview", "Identities", "Requests", "Audit log"]],
-    ["ada", ["Overview", "Identities", "Requests", "People"]],
+    ["sam", ["Overview", "Identities", "Requests", "Audit log", "Settings"]],
+    ["ari", ["Overview", "Identities", "Requests", "Audit log", "Settings"]],
+    ["ada", ["Overview", "Identities", "Requests", "People", "Settings"]],
   ] as const;
   for (const [key, links] of navByPersona) {
     test(`${key} sees only the navigation their roles may use`, async ({ as }) => {

@@ -1,5 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
 import { canManagePeople, canReadAuditLog } from "@/lib/auth/actor";
+import { canReadPolicySettings } from "@/lib/policy/settings-admin";
 
 export type NavItem = { href: string; label: string };
 
@@ -10,6 +11,7 @@ const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] =
   { href: "/requests", label: "Requests", visible: () => true },
   { href: "/audit", label: "Audit log", visible: canReadAuditLog },
   { href: "/people", label: "People", visible: canManagePeople },
+  { href: "/settings", label: "Settings", visible: canReadPolicySettings },
 ];
 
 export function navigationFor(actor: Actor): NavItem[] {

@@ -14,6 +14,7 @@ Commands:
                                       --if-empty does nothing when people already exist
   audit verify                        recompute the audit hash chain; exit 1 naming the first broken event
   risk rescore                        rescore every identity's risk (the factors that move with the clock); audited
+  requests expire-stale               expire pending requests older than policy's stale limit; audited
   bench inventory [--runs N] [--users N] [--per-user N] [--port P] [--no-http]
                                       measure the inventory against its floors (PostgreSQL only:
                                       seed it first with db seed --identities 1000000)
@@ -116,6 +117,15 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
         const { rescoreEstate } = await import("@/lib/identities/rescore");
         const { changed, ms } = await rescoreEstate(conn.db, { type: "system", id: null, label: "steward risk rescore" });
         io.out(`Rescored risk: ${changed.toLocaleString("en")} ${changed === 1 ? "identity" : "identities"} changed in ${(ms / 1000).toFixed(1)} s.`);
+        return 0;
+      });
+    case "requests expire-stale":
+      noOptions(rest);
+      return () => withConnection(open, async (conn) => {
+        const { expireStaleRequests } = await import("@/lib/requests/expire");
+        const { now } = await import("@/lib/clock");
+        const { expired, staleDays } = await expireStaleRequests(conn.db, { type: "job", id: null, label: "steward requests expire-stale" }, now());
+        io.out(`Expired ${expired.toLocaleString("en")} pending ${expired === 1 ? "request" : "requests"} older than ${staleDays} days.`);
         return 0;
       });
     case "bench inventory": {

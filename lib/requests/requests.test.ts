@@ -5,6 +5,7 @@ import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { cancelRequest, decideStage } from "./decide";
+import { expireStaleRequests } from "./expire";
 import { previewRequest, submitRequest } from "./submit";
 
 // Requests end to end in the domain: policy decides, people approve in order, the final approval
@@ -160,5 +161,18 @@ describe("requests", () => {
     const [decisions] = await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM stage_decisions sd JOIN approval_stages s ON s.id = sd.stage_id WHERE s.request_id = ${r.id}::uuid`);
     expect(decisions!.n).toBe(2);
     expect((await queryRows(conn.db, sql`SELECT 1 FROM identities WHERE created_by_request_id = ${r.id}::uuid`)).length).toBe(1);
+  });
+
+  it("pending requests older than the stale limit expire, once, each with an audit event", async () => {
+    const r = await submitRequest(conn.db, olivia, newIdentity({ name: "stale-svc" }));
+    await conn.db.execute(sql`UPDATE requests SET created_at = now() - interval '15 days' WHERE id = ${r.id}::uuid`);
+    const pendingBefore = (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM requests WHERE status = 'pending' AND created_at < now() - interval '14 days'`))[0]!.n;
+    const job = { type: "job" as const, id: null, label: "job requests.expire" };
+    const first = await expireStaleRequests(conn.db, job, new Date());
+    expect(first).toEqual({ expired: pendingBefore, staleDays: 14 });
+    expect((await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM requests WHERE id = ${r.id}::uuid`))[0]!.status).toBe("expired");
+    expect(await auditCount(conn.db, "request.expired")).toBe(pendingBefore);
+    expect(await expireStaleRequests(conn.db, job, new Date())).toEqual({ expired: 0, staleDays: 14 });
+    expect((await refusal(decideStage(conn.db, maya, { requestId: r.id, decision: "approve" }))).message).toMatch(/already expired/);
   });
 });

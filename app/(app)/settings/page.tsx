@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db";
+import { requireActor } from "@/lib/auth/session";
+import { canEditPolicySettings, canReadPolicySettings, readPolicySettings } from "@/lib/policy/settings-admin";
+import type { PolicySettings } from "@/lib/policy/settings";
+import { SettingForm } from "./setting-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+const HELP: Record<keyof PolicySettings, [string, string]> = {
+  maxTtlDays: ["Maximum lifetime per environment (days)", "Longer expiries are refused; a policy exception is the way past them."],
+  privilegedPermissions: ["Privileged permissions", "Case-insensitive patterns; * matches anything. A permission containing * is always privileged. Privileged grants need security."],
+  staleRequestDays: ["Stale requests expire after (days)", "Pending requests older than this expire, granting nothing."],
+  breakGlassMaxHours: ["Break-glass maximum (hours)", "The longest emergency access may last."],
+  autoApprove: ["Standard baseline approved by policy", "Non-privileged requests in these environments, living at most this many days, need no people."],
+  exceptionMaxDays: ["Longest policy exception (days)", "Exceptions end by this many days at the latest."],
+};
+
+export default async function SettingsPage() {
+  const actor = await requireActor();
+  if (!canReadPolicySettings(actor)) notFound();
+  const settings = await readPolicySettings(getDb(), actor);
+  const editable = canEditPolicySettings(actor);
+  return (
+    <section aria-labelledby="settings-heading" className="max-w-3xl space-y-4">
+      <h1 id="settings-heading" className="text-xl font-semibold">Policy settings</h1>
+      <p className="text-sm text-slate-600">{editable ? "The numbers policy decides with. Every change is recorded in the audit log." : "The numbers policy decides with. Only security changes them."}</p>
+      {(Object.keys(HELP) as (keyof PolicySettings)[]).map((field) => (
+        <SettingForm key={field} field={field} label={HELP[field][0]} help={HELP[field][1]} value={JSON.stringify(settings[field], null, 1)} editable={editable} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Connection } from "@/db";
+import { createTestDatabase } from "@/db/test-database";
+import { actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
+import { loadPolicySettings } from "./settings";
+import { changePolicySetting, readPolicySettings } from "./settings-admin";
+
+let conn: Connection;
+beforeAll(async () => {
+  conn = await createTestDatabase();
+  await seedSmall(conn, 30);
+});
+afterAll(() => conn.close());
+
+describe("changing policy settings", () => {
+  it("security changes a number; it is validated, stored and audited with before and after", async () => {
+    const sam = await actorOf(conn.db, "sam");
+    await changePolicySetting(conn.db, sam, { field: "staleRequestDays", value: "21" });
+    expect((await loadPolicySettings(conn.db)).staleRequestDays).toBe(21);
+    expect(await auditCount(conn.db, "setting.changed")).toBe(1);
+    const bad = await refusal(changePolicySetting(conn.db, sam, { field: "maxTtlDays", value: '{"production": 0, "staging": 10, "development": 10}' }));
+    expect(bad.fieldErrors?.maxTtlDays?.[0]).toMatch(/production/);
+    expect((await refusal(changePolicySetting(conn.db, sam, { field: "staleRequestDays", value: "fourteen" }))).message).toMatch(/not valid JSON/);
+    expect((await refusal(changePolicySetting(conn.db, sam, { field: "internalAuthSecret", value: "1" }))).code).toBe("invalid");
+    expect(await auditCount(conn.db, "setting.changed")).toBe(1);
+  });
+
+  it("nobody but security changes them; auditors and admins read them; members neither", async () => {
+    for (const key of ["olivia", "maya", "ari", "ada"] as const) {
+      expect((await refusal(changePolicySetting(conn.db, await actorOf(conn.db, key), { field: "staleRequestDays", value: "1" }))).code, key).toBe("forbidden");
+    }
+    expect((await loadPolicySettings(conn.db)).staleRequestDays).not.toBe(1);
+    for (const key of ["ari", "ada", "sam"] as const) expect((await readPolicySettings(conn.db, await actorOf(conn.db, key))).maxTtlDays.production).toBe(90);
+    expect((await refusal(readPolicySettings(conn.db, await actorOf(conn.db, "olivia")))).code).toBe("forbidden");
+  });
+});
