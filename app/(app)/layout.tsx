@@ -5,7 +5,7 @@ import { requireActor } from "@/lib/auth/session";
 import { navigationFor } from "@/lib/navigation";
 import { getDb } from "@/db";
 import { now } from "@/lib/clock";
-import { inbox } from "@/lib/requests/queue";
+import { inbox, INBOX_CAP } from "@/lib/requests/queue";
 import { signOutAction } from "./actions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -32,11 +32,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <Link
               href={box.toDecide ? "/requests?queue=decide" : "/requests?queue=mine"}
               className="relative rounded-md p-2 text-slate-700 hover:bg-slate-100"
-              aria-label={`Inbox: ${box.toDecide} ${box.toDecide === 1 ? "request waits" : "requests wait"} for your decision, ${box.decided} of yours decided in the last 3 days`}
+              aria-label={`Inbox: ${box.toDecide > INBOX_CAP ? `more than ${INBOX_CAP}` : box.toDecide} ${box.toDecide === 1 ? "request waits" : "requests wait"} for your decision, ${box.decided} of yours decided in the last 3 days`}
               data-testid="inbox"
             >
               <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2"><path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" /><path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" /></svg>
-              {box.toDecide + box.decided > 0 ? <span className="absolute -right-0.5 -top-0.5 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">{box.toDecide + box.decided}</span> : null}
+              {box.toDecide + box.decided > 0 ? <span className="absolute -right-0.5 -top-0.5 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">{box.toDecide > INBOX_CAP ? `${INBOX_CAP}+` : box.toDecide + box.decided}</span> : null}
             </Link>
             <div className="text-right text-sm leading-tight">
               <div className="font-medium" data-testid="current-person">{actor.name}</div>

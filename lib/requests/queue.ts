@@ -76,13 +76,29 @@ export async function listRequests(db: Database, actor: Actor, f: QueueFilter, a
   }));
 }
 
-/** The inbox beside the bell: requests waiting for the actor's decision, and the actor's own decided in the last three days. */
+/**
+ * The inbox beside the bell: requests waiting for the actor's decision (counted to 99, "99+"
+ * beyond), and the actor's own decided in the last three days. It runs on every page, so each
+ * part starts from an index: a manager's stages by approver, security's by pending age.
+ */
+export const INBOX_CAP = 99;
+
 export async function inbox(db: Database, actor: Actor, at: Date): Promise<{ toDecide: number; decided: number }> {
   const since = new Date(at.getTime() - 3 * 86_400_000).toISOString();
+  const me = sql`${actor.personId}::uuid`;
+  const current = (stage: SQL) => sql`NOT EXISTS (SELECT 1 FROM stage_decisions sd WHERE sd.stage_id = ${stage}.id)
+    AND NOT EXISTS (SELECT 1 FROM approval_stages e WHERE e.request_id = ${stage}.request_id AND e.position < ${stage}.position
+      AND NOT EXISTS (SELECT 1 FROM stage_decisions ed WHERE ed.stage_id = e.id))`;
+  const managed = sql`SELECT s.request_id FROM approval_stages s JOIN requests r ON r.id = s.request_id
+    WHERE s.approver_id = ${me} AND s.approver_rule = 'owner_manager' AND r.status = 'pending' AND r.requester_id <> ${me} AND ${current(sql`s`)}`;
+  const secured = hasRole(actor, "security")
+    ? sql`UNION ALL SELECT r.id FROM requests r ${CURRENT_STAGE} WHERE r.status = 'pending' AND r.requester_id <> ${me}
+        AND cs.id IS NOT NULL AND (cs.approver_rule = 'security' OR cs.approver_id IS NULL)`
+    : sql``;
   const [row] = await queryRows<{ to_decide: number; decided: number }>(
     db,
-    sql`SELECT (SELECT count(*)::int FROM requests r ${CURRENT_STAGE} WHERE ${mineToDecide(actor)}) AS to_decide,
-      (SELECT count(*)::int FROM requests r WHERE r.requester_id = ${actor.personId}::uuid AND r.decided_at >= ${since}::timestamptz) AS decided`,
+    sql`SELECT (SELECT count(*)::int FROM (${managed} ${secured} LIMIT ${INBOX_CAP + 1}) w) AS to_decide,
+      (SELECT count(*)::int FROM requests r WHERE r.requester_id = ${me} AND r.decided_at >= ${since}::timestamptz) AS decided`,
   );
   return { toDecide: row?.to_decide ?? 0, decided: row?.decided ?? 0 };
 }

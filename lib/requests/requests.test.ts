@@ -6,6 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { cancelRequest, decideStage } from "./decide";
 import { expireStaleRequests } from "./expire";
+import { inbox, listRequests, parseQueueFilter } from "./queue";
 import { previewRequest, submitRequest } from "./submit";
 
 // Requests end to end in the domain: policy decides, people approve in order, the final approval
@@ -174,5 +175,17 @@ describe("requests", () => {
     expect(await auditCount(conn.db, "request.expired")).toBe(pendingBefore);
     expect(await expireStaleRequests(conn.db, job, new Date())).toEqual({ expired: 0, staleDays: 14 });
     expect((await refusal(decideStage(conn.db, maya, { requestId: r.id, decision: "approve" }))).message).toMatch(/already expired/);
+  });
+
+  it("the bell counts exactly what the Needs my decision queue lists, for every persona", async () => {
+    await submitRequest(conn.db, olivia, newIdentity({ name: "inbox-svc" }));
+    for (const actor of [olivia, omar, maya, sam, ari]) {
+      const queue = await listRequests(conn.db, actor, parseQueueFilter({ queue: "decide", size: "200" }), new Date());
+      const box = await inbox(conn.db, actor, new Date());
+      expect(box.toDecide, actor.email).toBe(queue.length);
+      expect(queue.every((r) => r.mine && r.status === "pending"), actor.email).toBe(true);
+    }
+    expect((await inbox(conn.db, maya, new Date())).toDecide).toBeGreaterThan(0);
+    expect((await inbox(conn.db, olivia, new Date())).toDecide).toBe(0);
   });
 });
