@@ -8,6 +8,7 @@ import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize, isoDay } from "@/lib/format";
+import { RequestStatusBadge } from "./_components/request-status-badge";
 import { canSeeAllRequests, listRequests, parseQueueFilter, type QueueFilter, type QueueRow } from "@/lib/requests/queue";
 
 export const metadata: Metadata = { title: "Requests" };
@@ -101,7 +102,7 @@ function RequestsTable({ rows }: { rows: QueueRow[] }) {
               <tr key={r.id} className={late ? "bg-amber-50" : ""}>
                 <td className="px-3 py-2"><a href={`/requests/${r.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">{humanize(r.type)}{r.subject ? `: ${r.subject}` : ""}</a></td>
                 <td className="px-3 py-2">{r.requester}</td>
-                <td className="px-3 py-2"><Badge tone={r.status === "pending" ? "info" : r.status === "fulfilled" ? "good" : r.status === "denied" ? "bad" : "neutral"}>{humanize(r.status)}</Badge></td>
+                <td className="px-3 py-2"><RequestStatusBadge status={r.status} /></td>
                 <td className="px-3 py-2">{r.stage ? `${r.stage === "owner_manager" ? "owner's manager" : r.stage} (stage ${r.stagePosition} of ${r.stages})` : "—"}{r.mine ? <span className="ml-1"><Badge tone="warn">you</Badge></span> : null}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{isoDay(r.createdAt)}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{r.status === "pending" ? <>{r.waitingHours < 48 ? `${r.waitingHours} h` : `${Math.floor(r.waitingHours / 24)} days`}{late ? <span className="ml-1"><Badge tone="warn">past {SERVICE_LEVEL_HOURS} h</Badge></span> : null}</> : "—"}</td>

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { humanize, isoMinute } from "@/lib/format";
 import { getRequestDetail, type RequestDetail } from "@/lib/requests/queue";
 import { DecisionForms } from "../_components/decision-forms";
+import { RequestStatusBadge } from "../_components/request-status-badge";
 
 export const metadata: Metadata = { title: "Request" };
 
@@ -30,7 +30,7 @@ export default async function RequestPage({ params }: Props) {
         <Link href="/requests" className="text-sm text-brand-700 underline">← Requests</Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 id="request-heading" className="text-xl font-semibold">{humanize(r.type)}{r.subject ? `: ${r.subject}` : ""}</h1>
-          <Badge tone={r.status === "pending" ? "info" : r.status === "fulfilled" ? "good" : r.status === "denied" ? "bad" : "neutral"}>{humanize(r.status)}</Badge>
+          <RequestStatusBadge status={r.status} />
         </div>
         <p className="text-sm text-slate-600">Asked by {r.requester} on {isoMinute(r.createdAt)}{r.decidedAt ? `; decided ${isoMinute(r.decidedAt)}` : ""}.{r.subjectId ? <> <a className="text-brand-700 underline" href={`/identities/${r.subjectId}`}>Open the identity</a>.</> : null}</p>
       </div>
