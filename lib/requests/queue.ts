@@ -20,6 +20,8 @@ export const queueFilterSchema = z.object({
   type: z.enum(REQUEST_TYPES, { error: "Unknown request type." }).optional(),
   dir: z.enum(["asc", "desc"], { error: "Use asc or desc." }).default("asc"),
   size: z.coerce.number().catch(50).default(50).transform((n) => Math.min(Math.max(Math.trunc(n) || 50, 10), 200)),
+  /** The last row of the previous page, "created-at-ISO_id": keyset paging, never OFFSET. */
+  after: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f-]{36}$/i, "That page link is broken; start again from the first page.").optional(),
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -31,6 +33,9 @@ export function parseQueueFilter(params: Record<string, unknown>): QueueFilter {
 }
 
 export const canSeeAllRequests = (actor: Actor) => hasRole(actor, "security", "auditor");
+
+/** The cursor after a row, for the next page's `after`. */
+export const cursorAfter = (row: QueueRow) => `${row.createdAt}_${row.id}`;
 
 /** The first undecided stage of request `r`, as a lateral subquery. */
 const CURRENT_STAGE = sql`LEFT JOIN LATERAL (SELECT s.id, s.position, s.approver_rule, s.approver_id FROM approval_stages s
@@ -57,6 +62,10 @@ export async function listRequests(db: Database, actor: Actor, f: QueueFilter, a
   else if (!canSeeAllRequests(actor)) where.push(sql`false`);
   if (f.status && f.queue !== "decide") where.push(sql`r.status = ${f.status}::request_status`);
   if (f.type) where.push(sql`r.type = ${f.type}::request_type`);
+  if (f.after) {
+    const [createdAt, id] = [f.after.slice(0, 24), f.after.slice(25)];
+    where.push(sql`(r.created_at, r.id) ${sql.raw(f.dir === "desc" ? "<" : ">")} (${createdAt}::timestamptz, ${id}::uuid)`);
+  }
   const rows = await queryRows<{
     id: string; type: string; status: string; requester: string; subject: string | null; subject_id: string | null; created_at: Date | string;
     stage: string | null; stage_position: number | null; stages: number; mine: boolean;
@@ -67,7 +76,7 @@ export async function listRequests(db: Database, actor: Actor, f: QueueFilter, a
           (SELECT count(*)::int FROM approval_stages s WHERE s.request_id = r.id) AS stages, ${mineToDecide(actor)} AS mine
         FROM requests r JOIN users u ON u.id = r.requester_id LEFT JOIN identities i ON i.id = r.subject_identity_id ${CURRENT_STAGE}
         ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
-        ORDER BY r.created_at ${sql.raw(f.dir === "desc" ? "DESC" : "ASC")}, r.id LIMIT ${f.size}`,
+        ORDER BY r.created_at ${sql.raw(f.dir === "desc" ? "DESC" : "ASC")}, r.id ${sql.raw(f.dir === "desc" ? "DESC" : "ASC")} LIMIT ${f.size}`,
   );
   return rows.map((r) => ({
     id: r.id, type: r.type, status: r.status, requester: r.requester, subject: r.subject, subjectId: r.subject_id,

@@ -6,7 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { cancelRequest, decideStage } from "./decide";
 import { expireStaleRequests } from "./expire";
-import { inbox, listRequests, parseQueueFilter } from "./queue";
+import { cursorAfter, inbox, listRequests, parseQueueFilter } from "./queue";
 import { previewRequest, submitRequest } from "./submit";
 
 // Requests end to end in the domain: policy decides, people approve in order, the final approval
@@ -187,5 +187,29 @@ describe("requests", () => {
     }
     expect((await inbox(conn.db, maya, new Date())).toDecide).toBeGreaterThan(0);
     expect((await inbox(conn.db, olivia, new Date())).toDecide).toBe(0);
+  });
+
+  it("the queues page by keyset in both orders, each request once, and only security and auditors see all", async () => {
+    for (const dir of ["asc", "desc"] as const) {
+      const truth = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM requests ORDER BY created_at ${sql.raw(dir.toUpperCase())}, id ${sql.raw(dir.toUpperCase())}`)).map((r) => r.id);
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let i = 0; i < 50; i++) {
+        const page = await listRequests(conn.db, sam, parseQueueFilter({ queue: "all", dir, size: "10", after }), new Date());
+        seen.push(...page.map((r) => r.id));
+        if (page.length < 10) break;
+        after = cursorAfter(page.at(-1)!);
+      }
+      expect(seen, dir).toEqual(truth);
+    }
+    expect(await listRequests(conn.db, olivia, parseQueueFilter({ queue: "all" }), new Date())).toEqual([]);
+    expect((await listRequests(conn.db, ari, parseQueueFilter({ queue: "all", size: "200" }), new Date())).length).toBeGreaterThan(5);
+    let broken: unknown;
+    try {
+      parseQueueFilter({ after: "not-a-cursor" });
+    } catch (e) {
+      broken = e;
+    }
+    expect((broken as { fieldErrors?: Record<string, string[]> }).fieldErrors?.after?.[0]).toMatch(/page link is broken/);
   });
 });

@@ -9,7 +9,7 @@ import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize, isoDay } from "@/lib/format";
 import { RequestStatusBadge } from "./_components/request-status-badge";
-import { canSeeAllRequests, listRequests, parseQueueFilter, type QueueFilter, type QueueRow } from "@/lib/requests/queue";
+import { canSeeAllRequests, cursorAfter, listRequests, parseQueueFilter, type QueueFilter, type QueueRow } from "@/lib/requests/queue";
 
 export const metadata: Metadata = { title: "Requests" };
 
@@ -39,7 +39,7 @@ export default async function RequestsPage({ searchParams }: Props) {
   ];
   const link = (over: Record<string, string | undefined>) => {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries({ queue: filter.queue, type: filter.type, status: filter.status, dir: filter.dir, ...over })) if (v) q.set(k, v);
+    for (const [k, v] of Object.entries({ queue: filter.queue, type: filter.type, status: filter.status, dir: filter.dir, size: filter.size === 50 ? undefined : String(filter.size), ...over })) if (v) q.set(k, v);
     return `/requests?${q}`;
   };
 
@@ -81,8 +81,16 @@ export default async function RequestsPage({ searchParams }: Props) {
         </label>
         <button type="submit" className={buttonClass("secondary")}>Apply</button>
       </form>
-      {error ? <p role="alert" className="text-sm text-red-800">{error.message} Showing the default view.</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-800">
+          {error.message} {Object.values(error.fieldErrors ?? {}).flat().join(" ")} Showing the default view.
+        </p>
+      ) : null}
       <RequestsTable rows={rows} />
+      <nav aria-label="Pages" className="flex justify-between text-sm">
+        {filter.after ? <Link href={link({ after: undefined })} className={buttonClass("ghost")}>« First</Link> : <span />}
+        {rows.length === filter.size ? <Link href={link({ after: cursorAfter(rows.at(-1)!) })} className={buttonClass("secondary")} rel="next">Next →</Link> : null}
+      </nav>
     </section>
   );
 }
