@@ -51,6 +51,15 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
     const ownerId = input.ownerId ?? actor.personId;
     const owner = await personById(db, ownerId);
     if (!owner) throw invalid("That owner was not found.", { ownerId: ["That person was not found."] });
+    // What the identity will point at must exist now, not fail when the last approver signs.
+    const [system] = await queryRows<{ status: string }>(db, sql`SELECT status FROM systems WHERE id = ${input.systemId}::uuid`);
+    if (!system) throw invalid("That system was not found.", { systemId: ["That system was not found."] });
+    if (system.status !== "active") throw invalid("That system is retired; nothing new is created in it.", { systemId: ["That system is retired."] });
+    if (input.backupOwnerId) {
+      const backup = await personById(db, input.backupOwnerId);
+      if (!backup?.active) throw invalid("The backup owner must be someone still here.", { backupOwnerId: ["That person was not found or has left."] });
+      if (backup.id === ownerId) throw invalid("The backup owner must be someone other than the owner.", { backupOwnerId: ["Choose someone other than the owner."] });
+    }
     return {
       subject: null,
       owner,

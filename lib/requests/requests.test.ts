@@ -100,6 +100,8 @@ describe("requests", () => {
     const bad = await refusal(submitRequest(conn.db, olivia, { type: "new_identity", name: "x y", expiresOn: "31/12/2026" }));
     expect(bad.code).toBe("invalid");
     expect(Object.keys(bad.fieldErrors ?? {})).toEqual(expect.arrayContaining(["name", "kind", "systemId", "expiresOn", "justification"]));
+    expect((await refusal(submitRequest(conn.db, olivia, newIdentity({ systemId: "00000000-0000-4000-8000-000000000000" })))).fieldErrors?.systemId).toEqual(["That system was not found."]);
+    expect((await refusal(submitRequest(conn.db, olivia, newIdentity({ backupOwnerId: olivia.personId })))).fieldErrors?.backupOwnerId).toBeDefined();
     expect({ requests: await countRows("requests"), identities: await countRows("identities"), audit: await auditCount(conn.db) }).toEqual(before);
   });
 
