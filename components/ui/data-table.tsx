@@ -15,13 +15,15 @@ type Props<T> = {
   rowSelection?: RowSelectionState;
   onRowSelectionChange?: (next: RowSelectionState) => void;
   canSelectRow?: (row: T) => boolean;
+  /** Extra classes for a row, e.g. a highlight for one past its service level. */
+  rowClassName?: (row: T) => string;
 };
 
 /**
  * A TanStack table whose data is already one server-side page: sorting, filtering and paging
  * happen in SQL and live in the URL, so the table renders, hides columns and tracks selection.
  */
-export function DataTable<T>({ columns, data, caption, empty, rowKey, columnVisibility, headerProps, rowSelection, onRowSelectionChange, canSelectRow }: Props<T>) {
+export function DataTable<T>({ columns, data, caption, empty, rowKey, columnVisibility, headerProps, rowSelection, onRowSelectionChange, canSelectRow, rowClassName }: Props<T>) {
   // The table is rebuilt from props on every render, which is all a server-paged table needs.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
@@ -62,7 +64,7 @@ export function DataTable<T>({ columns, data, caption, empty, rowKey, columnVisi
             </tr>
           ) : (
             table.getRowModel().rows.map((row) => (
-              <tr key={row.id} className={`align-top hover:bg-slate-50 ${row.getIsSelected() ? "bg-brand-50" : ""}`}>
+              <tr key={row.id} className={`align-top hover:bg-slate-50 ${row.getIsSelected() ? "bg-brand-50" : (rowClassName?.(row.original) ?? "")}`}>
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id} className="px-3 py-2">{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
                 ))}

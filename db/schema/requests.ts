@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { approverRuleEnum, requestStatusEnum, requestTypeEnum, stageDecisionEnum } from "./enums";
 import { identities } from "./identities";
 import { users } from "./people";
@@ -10,6 +10,10 @@ export type DecisionTrace = {
   outcome: "allow" | "deny" | "needs_approval";
   rules: { rule: string; result: "pass" | "deny" | "needs_approval"; reason: string }[];
   stages: { rule: string; reason: string }[];
+  /** Policy marks it standard: only the owner's manager is needed and nothing privileged is asked for (bulk approvable). */
+  standard?: boolean;
+  /** Policy run again at the final approval, on the facts and settings of that moment. */
+  recheck?: { at: string; version: string; outcome: "allow" | "deny" | "needs_approval"; rules: DecisionTrace["rules"]; addedStages: string[] };
 };
 
 export const requests = pgTable(
@@ -28,10 +32,22 @@ export const requests = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
     decidedAt: ts("decided_at"),
     fulfilledAt: ts("fulfilled_at"),
+    // Who the current (first undecided) stage waits for, kept by lib/requests/stage-sync.ts in the
+    // transaction of every change, so "needs my decision" is an index range, not a walk over every
+    // pending request's stages. Null / false once the request is no longer pending.
+    currentStage: integer("current_stage"),
+    awaitingApproverId: uuid("awaiting_approver_id").references(() => users.id),
+    awaitingSecurity: boolean("awaiting_security").notNull().default(false),
+    /** Copied from the decision trace: policy marks it standard (bulk approvable). */
+    standard: boolean("standard").notNull().default(false),
   },
   (t) => [
-    index("requests_requester_idx").on(t.requesterId, t.createdAt),
-    index("requests_status_idx").on(t.status, t.createdAt),
+    index("requests_requester_idx").on(t.requesterId, t.createdAt, t.id),
+    index("requests_status_idx").on(t.status, t.createdAt, t.id),
+    index("requests_type_idx").on(t.type, t.createdAt, t.id),
+    index("requests_created_idx").on(t.createdAt, t.id),
+    index("requests_awaiting_approver_idx").on(t.awaitingApproverId, t.createdAt, t.id).where(sql`${t.status} = 'pending'`),
+    index("requests_awaiting_security_idx").on(t.createdAt, t.id).where(sql`${t.status} = 'pending' AND ${t.awaitingSecurity}`),
     index("requests_subject_idx").on(t.subjectIdentityId),
     // One pending request per subject and type: duplicates are refused.
     uniqueIndex("requests_one_pending_per_subject_uq")
@@ -67,4 +83,23 @@ export const stageDecisions = pgTable(
     decidedAt: ts("decided_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("stage_decisions_one_per_stage_uq").on(t.stageId)],
+);
+
+/**
+ * A policy exception in force for one identity: granted by an approved `policy_exception` request,
+ * it waives one rule (today the lifetime rule) until `ends_at`. Policy reads the ones in force
+ * when it decides a later request about the identity.
+ */
+export const policyExceptions = pgTable(
+  "policy_exceptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    identityId: uuid("identity_id").notNull().references(() => identities.id, { onDelete: "cascade" }),
+    rule: text("rule").notNull(),
+    justification: text("justification").notNull(),
+    startsAt: ts("starts_at").notNull(),
+    endsAt: ts("ends_at").notNull(),
+    requestId: uuid("request_id").notNull().references(() => requests.id),
+  },
+  (t) => [index("policy_exceptions_identity_idx").on(t.identityId, t.endsAt), uniqueIndex("policy_exceptions_request_uq").on(t.requestId)],
 );

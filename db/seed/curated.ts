@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db";
+import { syncCurrentStage } from "@/lib/requests/stages";
 import {
   approvalStages, entitlements, identities, requests, settings,
   type DecisionTrace, type Environment, type IdentityKind,
@@ -197,6 +199,9 @@ function seedRequests(seed: number, at: Date): SeedRequest[] {
   ];
 }
 
+/** Standard as policy marks it: only the owner's manager decides (nothing privileged, no exception). */
+const isStandardSeed = (r: { type: string; stages: { rule: string }[] }) => r.type !== "policy_exception" && r.stages.length > 0 && r.stages.every((s) => s.rule === "owner_manager");
+
 /** Pending requests (only those whose subject identity was seeded) and the default settings. */
 export async function insertRequestsAndSettings(tx: Database, seed: number, at: Date, curatedCount: number): Promise<void> {
   const present = new Set(CURATED.slice(0, curatedCount).map((c) => c.key));
@@ -212,7 +217,8 @@ export async function insertRequestsAndSettings(tx: Database, seed: number, at: 
         justification: r.justification,
         status: "pending" as const,
         policyVersion: SEED_POLICY_VERSION,
-        decisionTrace: r.trace,
+        decisionTrace: { ...r.trace, standard: isStandardSeed(r) },
+        standard: isStandardSeed(r),
         createdAt: new Date(at.getTime() - r.created * 86_400_000),
       })),
     );
@@ -228,6 +234,7 @@ export async function insertRequestsAndSettings(tx: Database, seed: number, at: 
         })),
       ),
     );
+    await syncCurrentStage(tx, sql`r2.status = 'pending'`);
   }
   await tx
     .insert(settings)

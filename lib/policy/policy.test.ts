@@ -95,6 +95,32 @@ describe("policy", () => {
     expect(evaluatePolicy(newIdentity(), noBaseline).stages.map((s) => s.rule)).toEqual(["owner_manager"]);
   });
 
+  it("lets an exception to the lifetime rule, in force, start the window at its own end", () => {
+    const excepted: SubjectFacts = { ...prod, exceptions: [{ rule: "expiry-within-lifetime", endsAt: inDays(30) }] };
+    // 30 days of exception + the 90-day production maximum = 120 days, to the millisecond.
+    expect(evaluatePolicy({ type: "extend_expiry", subject: excepted, expiresAt: inDays(120) }, ctx).outcome).toBe("needs_approval");
+    const past = evaluatePolicy({ type: "extend_expiry", subject: excepted, expiresAt: new Date(inDays(120).getTime() + 1) }, ctx);
+    expect(past.outcome).toBe("deny");
+    expect(past.denials.join(" ")).toMatch(/Even with the policy exception/);
+    // An exception that has ended, or one to another rule, waives nothing.
+    const ended: SubjectFacts = { ...prod, exceptions: [{ rule: "expiry-within-lifetime", endsAt: NOW }] };
+    expect(evaluatePolicy({ type: "extend_expiry", subject: ended, expiresAt: inDays(91) }, ctx).outcome).toBe("deny");
+    const other: SubjectFacts = { ...prod, exceptions: [{ rule: "purpose-required", endsAt: inDays(30) }] };
+    expect(evaluatePolicy({ type: "extend_expiry", subject: other, expiresAt: inDays(91) }, ctx).outcome).toBe("deny");
+  });
+
+  it.each<[string, PolicyRequest, boolean]>([
+    ["staging read-only identity (manager only)", newIdentity({ environment: "staging" }), true],
+    ["production extension (manager only)", { type: "extend_expiry", subject: prod, expiresAt: inDays(60) }, true],
+    ["transfer (manager only)", { type: "transfer_ownership", subject: prod, newOwnerId: "omar", newOwnerActive: true }, true],
+    ["privileged grant (security too)", { type: "grant_entitlement", subject: dev, entitlement: { resource: "repo", permission: "admin" }, expiresAt: inDays(30) }, false],
+    ["exception (security)", { type: "policy_exception", subject: prod, justification: "Vendor integration cannot rotate before the Q1 migration", endsAt: inDays(30) }, false],
+    ["the baseline (approved by policy, nothing to approve)", newIdentity(), false],
+    ["a denied request", newIdentity({ purpose: "" }), false],
+  ])("marks %s standard: %s", (_label, request, standard) => {
+    expect(evaluatePolicy(request, ctx).standard).toBe(standard);
+  });
+
   it.each([
     ["AdministratorAccess", true],
     ["cluster-admin", true],

@@ -29,6 +29,16 @@ function requestedEnd(r: PolicyRequest): Date | null {
   return null;
 }
 
+/** The rules a policy exception may waive (the exception request names one). */
+export const LIFETIME_RULE = "expiry-within-lifetime";
+export const EXCEPTABLE_RULES = [LIFETIME_RULE] as const;
+
+/** The end of the latest exception to `rule` still in force at `now`, or null. */
+function latestException(exceptions: { rule: string; endsAt: Date }[] | undefined, rule: string, now: Date): Date | null {
+  const inForce = (exceptions ?? []).filter((e) => e.rule === rule && e.endsAt.getTime() > now.getTime());
+  return inForce.length ? new Date(Math.max(...inForce.map((e) => e.endsAt.getTime()))) : null;
+}
+
 export const privilegedGrants = (r: PolicyRequest, ctx: PolicyContext) => grantsOf(r).filter((g) => isPrivilegedPermission(g.permission, ctx.settings.privilegedPermissions));
 
 /** The standard baseline: nothing privileged, in an auto-approved environment, short-lived. */
@@ -70,7 +80,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: "expiry-within-lifetime",
+    id: LIFETIME_RULE,
     title: "Nothing lives longer than its environment allows",
     appliesTo: ["new_identity", "grant_entitlement", "extend_expiry"],
     evaluate(r, ctx) {
@@ -82,6 +92,13 @@ export const RULES: readonly Rule[] = [
       }
       if (end.getTime() <= ctx.now.getTime()) return deny("The expiry must be in the future.");
       const limit = new Date(ctx.now.getTime() + max * DAY);
+      // A policy exception to this rule, in force, starts the lifetime window at its own end.
+      const excepted = r.type === "new_identity" ? null : latestException(r.subject.exceptions, LIFETIME_RULE, ctx.now);
+      if (excepted && end.getTime() > limit.getTime()) {
+        const widened = new Date(excepted.getTime() + max * DAY);
+        if (end.getTime() <= widened.getTime()) return pass(`Beyond the ${max}-day maximum for ${envOf(r)}, within the policy exception in force until ${day(excepted)} (at most ${day(widened)}).`);
+        return deny(`Even with the policy exception in force until ${day(excepted)}, ${envOf(r)} allows at most ${day(widened)}; ${day(end)} is later.`);
+      }
       if (end.getTime() > limit.getTime()) {
         return deny(`${envOf(r)} allows at most ${max} days (until ${day(limit)}); ${day(end)} is later. Ask for a shorter date, or a policy exception.`);
       }

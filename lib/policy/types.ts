@@ -8,7 +8,11 @@ import type { PolicySettings } from "./settings";
 export type Grant = { resource: string; permission: string };
 
 /** The identity a request is about, as it stands. */
-export type SubjectFacts = { environment: Environment; ownerId: string | null; ownerManagerId: string | null; expiresAt: Date | null };
+export type SubjectFacts = {
+  environment: Environment; ownerId: string | null; ownerManagerId: string | null; expiresAt: Date | null;
+  /** Policy exceptions in force for the identity: the rule each waives and when it ends. */
+  exceptions?: { rule: string; endsAt: Date }[];
+};
 
 export type PolicyRequest =
   | {

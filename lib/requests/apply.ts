@@ -3,6 +3,7 @@ import { queryRows, type Database } from "@/db";
 import { record, type AuditActor } from "@/lib/audit/record";
 import { reviewPeriodDays } from "@/lib/identities/identity-actions";
 import { rescoreIdentities } from "@/lib/identities/risk";
+import { LIFETIME_RULE } from "@/lib/policy/rules";
 import { isPrivilegedPermission, type PolicySettings } from "@/lib/policy/settings";
 import type { RequestInput } from "./input";
 
@@ -57,7 +58,13 @@ export async function applyRequest(tx: Database, req: StoredRequest, by: AuditAc
     }
     case "policy_exception": {
       const identityId = req.subject_identity_id!;
-      await record(tx, { actor: by, action: "policy.exception_granted", subject: { type: "identity", id: identityId }, after: { endsAt: p.endsAt, justification: p.justification, requestId: req.id } });
+      const rule = typeof p.rule === "string" ? p.rule : LIFETIME_RULE;
+      const [exception] = await queryRows<{ id: string }>(
+        tx,
+        sql`INSERT INTO policy_exceptions (identity_id, rule, justification, starts_at, ends_at, request_id)
+            VALUES (${identityId}::uuid, ${rule}, ${String(p.justification)}, ${at.toISOString()}::timestamptz, ${String(p.endsAt)}::timestamptz, ${req.id}::uuid) RETURNING id`,
+      );
+      await record(tx, { actor: by, action: "policy.exception_granted", subject: { type: "identity", id: identityId }, after: { exceptionId: exception!.id, rule, endsAt: p.endsAt, justification: p.justification, requestId: req.id } });
       return identityId;
     }
     case "transfer_ownership": {

@@ -14,7 +14,7 @@ export async function expireStaleRequests(db: Database, by: AuditActor, at: Date
     const cutoff = new Date(at.getTime() - staleRequestDays * 86_400_000);
     const expired = await queryRows<{ id: string; created_at: Date | string }>(
       tx,
-      sql`UPDATE requests SET status = 'expired', decided_at = ${at.toISOString()}::timestamptz
+      sql`UPDATE requests SET status = 'expired', decided_at = ${at.toISOString()}::timestamptz, current_stage = NULL, awaiting_approver_id = NULL, awaiting_security = false
           WHERE status = 'pending' AND created_at < ${cutoff.toISOString()}::timestamptz RETURNING id, created_at`,
     );
     for (const r of expired) {

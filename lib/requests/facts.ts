@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import type { Environment } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
-import { invalid, notFound } from "@/lib/errors";
+import { DomainError, invalid, notFound } from "@/lib/errors";
 import { canEditPurpose, canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
 import type { PolicyRequest, SubjectFacts } from "@/lib/policy/types";
-import type { RequestInput } from "./input";
+import { requestInputSchema, type RequestInput } from "./input";
 
 /**
  * Turns a parsed request into the facts policy decides on, reading what the database knows (who
@@ -14,7 +14,11 @@ import type { RequestInput } from "./input";
  * for it (owner, backup owner, the owner's managers, security).
  */
 export type Person = { id: string; name: string; active: boolean; managerId: string | null; teamId: string | null };
-export type Subject = IdentityAccessRow & { name: string; environment: Environment; expires_at: Date | string | null; owner_manager_id: string | null };
+export type Subject = IdentityAccessRow & {
+  name: string; environment: Environment; expires_at: Date | string | null; owner_manager_id: string | null;
+  /** The identity's policy exceptions, [{ rule, endsAt }] as JSON; policy keeps those in force at its clock. */
+  exceptions: { rule: string; endsAt: string }[] | string | null;
+};
 export type Facts = { policy: PolicyRequest; subject: Subject | null; owner: Person | null };
 
 export async function personById(db: Database, id: string): Promise<Person | null> {
@@ -25,28 +29,58 @@ export async function personById(db: Database, id: string): Promise<Person | nul
   return p ? { id: p.id, name: p.name, active: p.status === "active", managerId: p.manager_id, teamId: p.team_id } : null;
 }
 
-async function subjectFor(db: Database, actor: Actor, identityId: string): Promise<Subject> {
+async function subjectFor(db: Database, actor: Actor, identityId: string, checkAccess: boolean): Promise<Subject> {
   const [row] = await queryRows<Subject>(
     db,
-    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, i.environment, i.expires_at, o.manager_id AS owner_manager_id
+    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, i.environment, i.expires_at, o.manager_id AS owner_manager_id,
+          (SELECT json_agg(json_build_object('rule', e.rule, 'endsAt', e.ends_at)) FROM policy_exceptions e
+            WHERE e.identity_id = i.id) AS exceptions
         FROM identities i LEFT JOIN users o ON o.id = i.owner_id WHERE i.id = ${identityId}::uuid`,
   );
   if (!row) throw notFound("That identity");
-  const rel = await relationTo(db, actor, row);
-  if (!canSee(rel)) throw notFound("That identity");
-  if (!canEditPurpose(rel)) throw invalid("Requests about an identity come from its owner, backup owner, the owner's manager or security.", { identityId: ["You are not answerable for this identity."] });
+  if (checkAccess) {
+    const rel = await relationTo(db, actor, row);
+    if (!canSee(rel)) throw notFound("That identity");
+    if (!canEditPurpose(rel)) throw invalid("Requests about an identity come from its owner, backup owner, the owner's manager or security.", { identityId: ["You are not answerable for this identity."] });
+  }
   if (!["active", "suspended", "pending"].includes(row.status)) throw invalid(`This identity is ${row.status}; nothing more can be asked for it.`, { identityId: [`It is ${row.status}.`] });
   return row;
 }
 
-const facts = (s: Subject): SubjectFacts => ({
-  environment: s.environment,
-  ownerId: s.owner_id,
-  ownerManagerId: s.owner_manager_id,
-  expiresAt: s.expires_at === null ? null : new Date(s.expires_at),
-});
+const facts = (s: Subject): SubjectFacts => {
+  const exceptions = (typeof s.exceptions === "string" ? JSON.parse(s.exceptions) : s.exceptions) as { rule: string; endsAt: string }[] | null;
+  return {
+    environment: s.environment,
+    ownerId: s.owner_id,
+    ownerManagerId: s.owner_manager_id,
+    expiresAt: s.expires_at === null ? null : new Date(s.expires_at),
+    exceptions: (exceptions ?? []).map((e) => ({ rule: e.rule, endsAt: new Date(e.endsAt) })),
+  };
+};
 
-export async function gatherFacts(db: Database, actor: Actor, input: RequestInput): Promise<Facts> {
+/**
+ * The facts of a stored request as they stand now, for policy's second look at the final approval:
+ * the payload read back as the input it came from, the same lookups, no access check (the
+ * requester's standing was checked at submission). Anything that no longer holds (the system
+ * retired, the identity revoked, the backup owner gone) comes back as a reason to deny.
+ */
+export async function factsForStored(
+  db: Database,
+  req: { type: RequestInput["type"]; requester_id: string; justification: string; payload: Record<string, unknown> },
+): Promise<{ facts: Facts } | { denials: string[] }> {
+  const p = req.payload;
+  const asDay = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : undefined);
+  const parsed = requestInputSchema.safeParse({ ...p, type: req.type, justification: req.justification, expiresOn: asDay(p.expiresAt), endsOn: asDay(p.endsAt) });
+  if (!parsed.success) return { denials: [`The stored request no longer reads as valid: ${parsed.error.issues.map((i) => i.message).join(" ")}`] };
+  try {
+    return { facts: await gatherFacts(db, { personId: req.requester_id, name: "", email: "", roles: [], teamId: null }, parsed.data, false) };
+  } catch (e) {
+    if (e instanceof DomainError) return { denials: [e.message] };
+    throw e;
+  }
+}
+
+export async function gatherFacts(db: Database, actor: Actor, input: RequestInput, checkAccess = true): Promise<Facts> {
   if (input.type === "new_identity") {
     const ownerId = input.ownerId ?? actor.personId;
     const owner = await personById(db, ownerId);
@@ -75,7 +109,7 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
       },
     };
   }
-  const subject = await subjectFor(db, actor, input.identityId);
+  const subject = await subjectFor(db, actor, input.identityId, checkAccess);
   const owner = subject.owner_id ? await personById(db, subject.owner_id) : null;
   const s = facts(subject);
   switch (input.type) {

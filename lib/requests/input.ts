@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS } from "@/db/schema";
+import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy/rules";
 
 /**
  * What a requester submits, per request type, parsed at the edge (forms, API). Dates are calendar
@@ -41,7 +42,7 @@ export const requestInputSchema = z.discriminatedUnion(
     }),
     z.object({ type: z.literal("grant_entitlement"), identityId: id("an identity"), resource: grant.shape.resource, permission: grant.shape.permission, expiresOn: day("an end date").optional(), justification }),
     z.object({ type: z.literal("extend_expiry"), identityId: id("an identity"), expiresOn: day("the new expiry"), justification }),
-    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), endsOn: day("when the exception ends"), justification: z.string().trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
+    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), rule: z.enum(EXCEPTABLE_RULES, { error: "Choose the rule to waive." }).default(LIFETIME_RULE), endsOn: day("when the exception ends"), justification: z.string().trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
     z.object({ type: z.literal("transfer_ownership"), identityId: id("an identity"), newOwnerId: id("the new owner"), justification }),
   ],
   { error: "Choose what you are requesting." },

@@ -14,15 +14,38 @@ import { isoOrNull } from "@/lib/format";
 export const QUEUES = ["decide", "mine", "all"] as const;
 export type Queue = (typeof QUEUES)[number];
 
-export const queueFilterSchema = z.object({
-  queue: z.enum(QUEUES, { error: "Unknown queue." }).default("decide"),
-  status: z.enum(REQUEST_STATUSES, { error: "Unknown status." }).optional(),
-  type: z.enum(REQUEST_TYPES, { error: "Unknown request type." }).optional(),
-  dir: z.enum(["asc", "desc"], { error: "Use asc or desc." }).default("asc"),
-  size: z.coerce.number().catch(50).default(50).transform((n) => Math.min(Math.max(Math.trunc(n) || 50, 10), 200)),
-  /** The last row of the previous page, "created-at-ISO_id": keyset paging, never OFFSET. */
-  after: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f-]{36}$/i, "That page link is broken; start again from the first page.").optional(),
-});
+/** The columns a queue sorts by; each page is keyset on (column, created_at, id), never OFFSET. */
+export const QUEUE_SORTS = ["created", "type", "status"] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+/** Past this wait a pending request is highlighted (and the "overdue" filter finds it): it holds someone up. */
+export const SERVICE_LEVEL_HOURS = 48;
+
+const CURSOR = /^(?:([a-z_]+)\.)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/i;
+const flag = z.enum(["1"], { error: "Use 1 to turn this filter on." }).optional().transform((v) => v === "1");
+
+export const queueFilterSchema = z
+  .object({
+    queue: z.enum(QUEUES, { error: "Unknown queue." }).default("decide"),
+    status: z.enum(REQUEST_STATUSES, { error: "Unknown status." }).optional(),
+    type: z.enum(REQUEST_TYPES, { error: "Unknown request type." }).optional(),
+    /** Pending past the service level. */
+    overdue: flag,
+    /** Only requests policy marks standard (bulk approvable). */
+    standard: flag,
+    sort: z.enum(QUEUE_SORTS, { error: "Sort by created, type or status." }).default("created"),
+    dir: z.enum(["asc", "desc"], { error: "Use asc or desc." }).default("asc"),
+    size: z.coerce.number().catch(50).default(50).transform((n) => Math.min(Math.max(Math.trunc(n) || 50, 10), 200)),
+    /** The last row of the previous page: "[sort-value.]created-at-ISO_id". */
+    after: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
+  })
+  .superRefine((f, ctx) => {
+    const match = f.after ? CURSOR.exec(f.after) : null;
+    if (!match) return; // no cursor, or one the regex already refused
+    const key = match[1];
+    const keys: readonly string[] | null = f.sort === "type" ? REQUEST_TYPES : f.sort === "status" ? REQUEST_STATUSES : null;
+    if (keys ? !key || !keys.includes(key) : key !== undefined) ctx.addIssue({ code: "custom", path: ["after"], message: "That page link is broken; start again from the first page." });
+  });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
 export function parseQueueFilter(params: Record<string, unknown>): QueueFilter {
@@ -35,78 +58,90 @@ export function parseQueueFilter(params: Record<string, unknown>): QueueFilter {
 export const canSeeAllRequests = (actor: Actor) => hasRole(actor, "security", "auditor");
 
 /** The cursor after a row, for the next page's `after`. */
-export const cursorAfter = (row: QueueRow) => `${row.createdAt}_${row.id}`;
+export const cursorAfter = (row: QueueRow, sort: QueueSort) => `${sort === "created" ? "" : `${sort === "type" ? row.type : row.status}.`}${row.createdAt}_${row.id}`;
 
-/** The first undecided stage of request `r`, as a lateral subquery. */
-const CURRENT_STAGE = sql`LEFT JOIN LATERAL (SELECT s.id, s.position, s.approver_rule, s.approver_id FROM approval_stages s
-  WHERE s.request_id = r.id AND NOT EXISTS (SELECT 1 FROM stage_decisions sd WHERE sd.stage_id = s.id) ORDER BY s.position LIMIT 1) cs ON true`;
-
-/** "The current stage is mine to decide", over `r` and `cs`. */
+/**
+ * "The current stage is mine to decide", over `r`: read from the columns lib/requests/stages.ts
+ * keeps, the rule decide.ts enforces (the person the stage names, else security; never the requester).
+ */
 function mineToDecide(actor: Actor): SQL {
   const me = sql`${actor.personId}::uuid`;
-  const security = hasRole(actor, "security");
-  return sql`(r.status = 'pending' AND r.requester_id <> ${me} AND cs.id IS NOT NULL AND (
-    (cs.approver_rule = 'owner_manager' AND cs.approver_id = ${me})
-    ${security ? sql`OR cs.approver_rule = 'security' OR cs.approver_id IS NULL` : sql``}))`;
+  return sql`(r.status = 'pending' AND r.requester_id <> ${me} AND (r.awaiting_approver_id = ${me}${hasRole(actor, "security") ? sql` OR r.awaiting_security` : sql``}))`;
 }
 
 export type QueueRow = {
   id: string; type: string; status: string; requester: string; subject: string | null; subjectId: string | null;
-  createdAt: string; waitingHours: number; stage: string | null; stagePosition: number | null; stages: number; mine: boolean;
+  createdAt: string; waitingHours: number; stage: string | null; stagePosition: number | null; stages: number; mine: boolean; standard: boolean;
 };
 
+/**
+ * One page of a queue. Each branch (for security's "needs my decision": the stages naming them and
+ * the stages left to security) walks its own index in the page's order and stops at the page
+ * size; the page is the first `size` of their union. Only then are names and stages looked up.
+ */
 export async function listRequests(db: Database, actor: Actor, f: QueueFilter, at: Date): Promise<QueueRow[]> {
-  const where: SQL[] = [];
-  if (f.queue === "decide") where.push(mineToDecide(actor));
-  else if (f.queue === "mine") where.push(sql`r.requester_id = ${actor.personId}::uuid`);
-  else if (!canSeeAllRequests(actor)) where.push(sql`false`);
-  if (f.status && f.queue !== "decide") where.push(sql`r.status = ${f.status}::request_status`);
-  if (f.type) where.push(sql`r.type = ${f.type}::request_type`);
-  if (f.after) {
-    const [createdAt, id] = [f.after.slice(0, 24), f.after.slice(25)];
-    where.push(sql`(r.created_at, r.id) ${sql.raw(f.dir === "desc" ? "<" : ">")} (${createdAt}::timestamptz, ${id}::uuid)`);
+  const me = sql`${actor.personId}::uuid`;
+  const common: SQL[] = [];
+  let branches: SQL[];
+  if (f.queue === "decide") {
+    common.push(sql`r.status = 'pending'`, sql`r.requester_id <> ${me}`);
+    branches = [sql`r.awaiting_approver_id = ${me}`, ...(hasRole(actor, "security") ? [sql`r.awaiting_security`] : [])];
+  } else {
+    branches = [f.queue === "mine" ? sql`r.requester_id = ${me}` : canSeeAllRequests(actor) ? sql`true` : sql`false`];
+    if (f.status) common.push(sql`r.status = ${f.status}::request_status`);
   }
+  if (f.type) common.push(sql`r.type = ${f.type}::request_type`);
+  if (f.overdue) common.push(sql`r.status = 'pending'`, sql`r.created_at <= ${new Date(at.getTime() - SERVICE_LEVEL_HOURS * 3_600_000).toISOString()}::timestamptz`);
+  if (f.standard) common.push(sql`r.standard`, sql`r.status = 'pending'`);
+
+  const lead = f.sort === "type" ? "type" : f.sort === "status" ? "status" : null;
+  const keys = (t: string) => sql.raw([lead, "created_at", "id"].filter(Boolean).map((c) => `${t}.${c} ${f.dir === "desc" ? "DESC" : "ASC"}`).join(", "));
+  if (f.after) {
+    const [, key, createdAt, id] = CURSOR.exec(f.after)!;
+    const cmp = sql.raw(f.dir === "desc" ? "<" : ">");
+    common.push(
+      lead
+        ? sql`(r.${sql.raw(lead)}, r.created_at, r.id) ${cmp} (${key}::${sql.raw(lead === "type" ? "request_type" : "request_status")}, ${createdAt}::timestamptz, ${id}::uuid)`
+        : sql`(r.created_at, r.id) ${cmp} (${createdAt}::timestamptz, ${id}::uuid)`,
+    );
+  }
+  const branch = (b: SQL) => sql`(SELECT r.id, r.type, r.status, r.created_at FROM requests r WHERE ${sql.join([...common, b], sql` AND `)} ORDER BY ${keys("r")} LIMIT ${f.size})`;
+
   const rows = await queryRows<{
     id: string; type: string; status: string; requester: string; subject: string | null; subject_id: string | null; created_at: Date | string;
-    stage: string | null; stage_position: number | null; stages: number; mine: boolean;
+    stage: string | null; stage_position: number | null; stages: number; mine: boolean; standard: boolean;
   }>(
     db,
-    sql`SELECT r.id, r.type, r.status, u.name AS requester, coalesce(i.name, r.payload->>'name') AS subject, r.subject_identity_id AS subject_id, r.created_at,
-          cs.approver_rule AS stage, cs.position AS stage_position,
+    sql`WITH page AS MATERIALIZED (SELECT * FROM (${sql.join(branches.map(branch), sql` UNION ALL `)}) p ORDER BY ${keys("p")} LIMIT ${f.size})
+        SELECT r.id, r.type, r.status, u.name AS requester, coalesce(i.name, r.payload->>'name') AS subject, r.subject_identity_id AS subject_id, r.created_at,
+          cs.approver_rule AS stage, r.current_stage AS stage_position, r.standard,
           (SELECT count(*)::int FROM approval_stages s WHERE s.request_id = r.id) AS stages, ${mineToDecide(actor)} AS mine
-        FROM requests r JOIN users u ON u.id = r.requester_id LEFT JOIN identities i ON i.id = r.subject_identity_id ${CURRENT_STAGE}
-        ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
-        ORDER BY r.created_at ${sql.raw(f.dir === "desc" ? "DESC" : "ASC")}, r.id ${sql.raw(f.dir === "desc" ? "DESC" : "ASC")} LIMIT ${f.size}`,
+        FROM page p JOIN requests r ON r.id = p.id JOIN users u ON u.id = r.requester_id LEFT JOIN identities i ON i.id = r.subject_identity_id
+          LEFT JOIN approval_stages cs ON cs.request_id = r.id AND cs.position = r.current_stage
+        ORDER BY ${keys("p")}`,
   );
   return rows.map((r) => ({
     id: r.id, type: r.type, status: r.status, requester: r.requester, subject: r.subject, subjectId: r.subject_id,
     createdAt: isoOrNull(r.created_at)!, waitingHours: Math.max(0, Math.floor((at.getTime() - new Date(r.created_at).getTime()) / 3_600_000)),
-    stage: r.stage, stagePosition: r.stage_position, stages: Number(r.stages), mine: Boolean(r.mine),
+    stage: r.stage, stagePosition: r.stage_position, stages: Number(r.stages), mine: Boolean(r.mine), standard: Boolean(r.standard),
   }));
 }
 
 /**
  * The inbox beside the bell: requests waiting for the actor's decision (counted to 99, "99+"
  * beyond), and the actor's own decided in the last three days. It runs on every page, so each
- * part starts from an index: a manager's stages by approver, security's by pending age.
+ * part is an index range: the stages naming the actor, and (for security) those left to security.
  */
 export const INBOX_CAP = 99;
 
 export async function inbox(db: Database, actor: Actor, at: Date): Promise<{ toDecide: number; decided: number }> {
   const since = new Date(at.getTime() - 3 * 86_400_000).toISOString();
   const me = sql`${actor.personId}::uuid`;
-  const current = (stage: SQL) => sql`NOT EXISTS (SELECT 1 FROM stage_decisions sd WHERE sd.stage_id = ${stage}.id)
-    AND NOT EXISTS (SELECT 1 FROM approval_stages e WHERE e.request_id = ${stage}.request_id AND e.position < ${stage}.position
-      AND NOT EXISTS (SELECT 1 FROM stage_decisions ed WHERE ed.stage_id = e.id))`;
-  const managed = sql`SELECT s.request_id FROM approval_stages s JOIN requests r ON r.id = s.request_id
-    WHERE s.approver_id = ${me} AND s.approver_rule = 'owner_manager' AND r.status = 'pending' AND r.requester_id <> ${me} AND ${current(sql`s`)}`;
-  const secured = hasRole(actor, "security")
-    ? sql`UNION ALL SELECT r.id FROM requests r ${CURRENT_STAGE} WHERE r.status = 'pending' AND r.requester_id <> ${me}
-        AND cs.id IS NOT NULL AND (cs.approver_rule = 'security' OR cs.approver_id IS NULL)`
-    : sql``;
+  const waiting = (b: SQL) => sql`(SELECT 1 FROM requests r WHERE r.status = 'pending' AND r.requester_id <> ${me} AND ${b} LIMIT ${INBOX_CAP + 1})`;
+  const branches = [waiting(sql`r.awaiting_approver_id = ${me}`), ...(hasRole(actor, "security") ? [waiting(sql`r.awaiting_security`)] : [])];
   const [row] = await queryRows<{ to_decide: number; decided: number }>(
     db,
-    sql`SELECT (SELECT count(*)::int FROM (${managed} ${secured} LIMIT ${INBOX_CAP + 1}) w) AS to_decide,
+    sql`SELECT (SELECT count(*)::int FROM (SELECT 1 FROM (${sql.join(branches, sql` UNION ALL `)}) b LIMIT ${INBOX_CAP + 1}) w) AS to_decide,
       (SELECT count(*)::int FROM requests r WHERE r.requester_id = ${me} AND r.decided_at >= ${since}::timestamptz) AS decided`,
   );
   return { toDecide: row?.to_decide ?? 0, decided: row?.decided ?? 0 };
@@ -130,7 +165,7 @@ export async function getRequestDetail(db: Database, actor: Actor, rawId: unknow
     db,
     sql`SELECT r.id, r.type, r.status, r.requester_id, u.name AS requester, r.justification, r.payload, r.subject_identity_id AS subject_id,
           coalesce(i.name, r.payload->>'name') AS subject, r.created_at, r.decided_at, r.policy_version, r.decision_trace, ${mineToDecide(actor)} AS mine
-        FROM requests r JOIN users u ON u.id = r.requester_id LEFT JOIN identities i ON i.id = r.subject_identity_id ${CURRENT_STAGE}
+        FROM requests r JOIN users u ON u.id = r.requester_id LEFT JOIN identities i ON i.id = r.subject_identity_id
         WHERE r.id = ${parsed.data}::uuid`,
   );
   if (!r) throw notFound("That request");

@@ -6,7 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { cancelRequest, decideStage } from "./decide";
 import { expireStaleRequests } from "./expire";
-import { cursorAfter, inbox, listRequests, parseQueueFilter } from "./queue";
+import { cursorAfter, QUEUE_SORTS, inbox, listRequests, parseQueueFilter } from "./queue";
 import { previewRequest, submitRequest } from "./submit";
 
 // Requests end to end in the domain: policy decides, people approve in order, the final approval
@@ -191,19 +191,25 @@ describe("requests", () => {
     expect((await inbox(conn.db, olivia, new Date())).toDecide).toBe(0);
   });
 
-  it("the queues page by keyset in both orders, each request once, and only security and auditors see all", async () => {
-    for (const dir of ["asc", "desc"] as const) {
-      const truth = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM requests ORDER BY created_at ${sql.raw(dir.toUpperCase())}, id ${sql.raw(dir.toUpperCase())}`)).map((r) => r.id);
-      const seen: string[] = [];
-      let after: string | undefined;
-      for (let i = 0; i < 50; i++) {
-        const page = await listRequests(conn.db, sam, parseQueueFilter({ queue: "all", dir, size: "10", after }), new Date());
-        seen.push(...page.map((r) => r.id));
-        if (page.length < 10) break;
-        after = cursorAfter(page.at(-1)!);
+  it("the queues page by keyset for every sort in both orders, each request once, and only security and auditors see all", async () => {
+    for (const sort of QUEUE_SORTS) {
+      for (const dir of ["asc", "desc"] as const) {
+        const d = sql.raw(dir.toUpperCase());
+        const lead = sort === "created" ? sql`` : sql`${sql.raw(sort)} ${d}, `;
+        const truth = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM requests ORDER BY ${lead}created_at ${d}, id ${d}`)).map((r) => r.id);
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (let i = 0; i < 50; i++) {
+          const page = await listRequests(conn.db, sam, parseQueueFilter({ queue: "all", sort, dir, size: "10", after }), new Date());
+          seen.push(...page.map((r) => r.id));
+          if (page.length < 10) break;
+          after = cursorAfter(page.at(-1)!, sort);
+        }
+        expect(seen, `${sort} ${dir}`).toEqual(truth);
       }
-      expect(seen, dir).toEqual(truth);
     }
+    // A cursor from one sort is refused by another: it would skip or repeat rows.
+    expect(() => parseQueueFilter({ sort: "type", after: "2026-11-27T12:00:00.000Z_00000000-0000-4000-8000-000000000000" })).toThrow(/not valid/);
     expect(await listRequests(conn.db, olivia, parseQueueFilter({ queue: "all" }), new Date())).toEqual([]);
     expect((await listRequests(conn.db, ari, parseQueueFilter({ queue: "all", size: "200" }), new Date())).length).toBeGreaterThan(5);
     let broken: unknown;

@@ -6,9 +6,11 @@ import { now } from "@/lib/clock";
 import { conflict, invalid, invalidInput } from "@/lib/errors";
 import { evaluatePolicy, type PolicyDecision } from "@/lib/policy/evaluate";
 import { loadPolicySettings } from "@/lib/policy/settings";
+import type { DecisionTrace } from "@/db/schema";
 import { applyRequest, type StoredRequest } from "./apply";
 import { gatherFacts, type Facts } from "./facts";
 import { requestInputSchema, type RequestInput } from "./input";
+import { addStages } from "./stages";
 
 /**
  * Submitting a request: parse, gather the facts, let policy decide, then (in one transaction)
@@ -45,20 +47,13 @@ export async function submitRequest(db: Database, actor: Actor, raw: unknown): P
     const payload = payloadOf(input, facts);
     const [req] = await insertOrConflict(() => queryRows<{ id: string }>(
       tx,
-      sql`INSERT INTO requests (type, requester_id, subject_identity_id, payload, justification, status, policy_version, decision_trace, created_at)
+      sql`INSERT INTO requests (type, requester_id, subject_identity_id, payload, justification, status, policy_version, decision_trace, standard, created_at)
           VALUES (${input.type}::request_type, ${actor.personId}::uuid, ${facts.subject?.id ?? null}::uuid, ${JSON.stringify(payload)}::jsonb, ${input.justification},
-            'pending', ${decision.version}, ${JSON.stringify({ outcome: decision.outcome, rules: decision.rules, stages: decision.stages })}::jsonb, ${at.toISOString()}::timestamptz)
+            'pending', ${decision.version}, ${JSON.stringify(traceOf(decision))}::jsonb, ${decision.standard}, ${at.toISOString()}::timestamptz)
           RETURNING id`,
     ));
     const id = req!.id;
-    for (const [i, stage] of decision.stages.entries()) {
-      // The owner's manager decides the first stage. An owner without a manager, or a manager who
-      // is the requester (nobody decides their own request), leaves it to security.
-      const manager = stage.rule === "owner_manager" ? facts.owner?.managerId ?? null : null;
-      const approver = manager === actor.personId ? null : manager;
-      await tx.execute(sql`INSERT INTO approval_stages (request_id, position, approver_rule, approver_id, reason)
-        VALUES (${id}::uuid, ${i + 1}, ${stage.rule}::approver_rule, ${approver}::uuid, ${stage.reason})`);
-    }
+    await addStages(tx, id, decision.stages, { requesterId: actor.personId, ownerManagerId: facts.owner?.managerId ?? null });
     await record(tx, {
       actor: auditActor(actor),
       action: "request.submitted",
@@ -75,6 +70,9 @@ export async function submitRequest(db: Database, actor: Actor, raw: unknown): P
     return { id, status: "fulfilled" as const, decision, identityId };
   });
 }
+
+/** What a request keeps of policy's decision: every rule's verdict, the stages, whether it is standard. */
+export const traceOf = (d: PolicyDecision): DecisionTrace => ({ outcome: d.outcome, rules: d.rules, stages: d.stages, standard: d.standard });
 
 /** The request's content as stored: what it asks for, with the owner resolved and dates as ISO instants. */
 function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {

@@ -7,7 +7,7 @@ import { toActionResult, type ActionResult } from "@/lib/action-result";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import type { PolicyDecision } from "@/lib/policy/evaluate";
-import { cancelRequest, decideStage } from "@/lib/requests/decide";
+import { approveStandardInBulk, cancelRequest, decideStage } from "@/lib/requests/decide";
 import { requestFromForm } from "@/lib/requests/form";
 import { previewRequest, submitRequest } from "@/lib/requests/submit";
 
@@ -55,6 +55,8 @@ export async function decideAction(_prev: ActionResult, formData: FormData): Pro
       comment: String(formData.get("comment") ?? "").trim() || undefined,
       shortenTo: shortenTo || undefined,
     });
+    if (outcome.policyDenials) return `Approved, but policy, looking again now, refuses it: ${outcome.policyDenials.join(" ")} The request is closed as denied.`;
+    if (outcome.addedStages) return `Approved. Policy, looking again now, also needs ${outcome.addedStages.map((s) => (s === "owner_manager" ? "the owner's manager" : s)).join(" and ")}: it waits for that stage.`;
     return outcome.status === "fulfilled" ? "Approved: the request is carried out." : outcome.status === "denied" ? "Denied." : "Approved: it moves to the next stage.";
   });
   if (result?.ok) {
@@ -72,5 +74,16 @@ export async function cancelAction(_prev: ActionResult, formData: FormData): Pro
     return "Cancelled.";
   });
   if (result?.ok) revalidatePath(`/requests/${String(requestId)}`);
+  return result;
+}
+
+export async function bulkApproveAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireActor();
+  const result = await toActionResult(async () => {
+    const out = await approveStandardInBulk(getDb(), actor, { requestIds: formData.getAll("ids") });
+    const skipped = out.skipped.length ? ` Not approved: ${out.skipped.length} (${[...new Set(out.skipped.map((s) => s.reason))].join(" ")})` : "";
+    return `Approved ${out.approved} ${out.approved === 1 ? "request" : "requests"} (${out.fulfilled} carried out).${skipped}`;
+  });
+  if (result?.ok) revalidatePath("/requests");
   return result;
 }

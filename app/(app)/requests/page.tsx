@@ -1,22 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
-import { Badge } from "@/components/ui/badge";
+import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
 import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
-import { humanize, isoDay } from "@/lib/format";
-import { RequestStatusBadge } from "./_components/request-status-badge";
-import { canSeeAllRequests, cursorAfter, listRequests, parseQueueFilter, type QueueFilter, type QueueRow } from "@/lib/requests/queue";
+import { humanize } from "@/lib/format";
+import { canSeeAllRequests, cursorAfter, listRequests, parseQueueFilter, SERVICE_LEVEL_HOURS, type QueueFilter, type QueueSort } from "@/lib/requests/queue";
+import { QueueTable } from "./_components/queue-table";
 
 export const metadata: Metadata = { title: "Requests" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-/** Past this wait a pending request is highlighted: it is holding someone up. */
-const SERVICE_LEVEL_HOURS = 48;
 
 export default async function RequestsPage({ searchParams }: Props) {
   const actor = await requireActor();
@@ -39,9 +36,20 @@ export default async function RequestsPage({ searchParams }: Props) {
   ];
   const link = (over: Record<string, string | undefined>) => {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries({ queue: filter.queue, type: filter.type, status: filter.status, dir: filter.dir, size: filter.size === 50 ? undefined : String(filter.size), ...over })) if (v) q.set(k, v);
+    const base = {
+      queue: filter.queue, type: filter.type, status: filter.status, overdue: filter.overdue ? "1" : undefined, standard: filter.standard ? "1" : undefined,
+      sort: filter.sort === "created" ? undefined : filter.sort, dir: filter.dir === "asc" ? undefined : filter.dir, size: filter.size === 50 ? undefined : String(filter.size),
+    };
+    for (const [k, v] of Object.entries({ ...base, ...over })) if (v) q.set(k, v);
     return `/requests?${q}`;
   };
+  // Clicking the sorted column reverses it; another column starts ascending (oldest first for "Submitted").
+  const sortLink = (key: QueueSort, label: string): SortLink => ({
+    label,
+    href: link({ sort: key === "created" ? undefined : key, dir: filter.sort === key && filter.dir === "asc" ? "desc" : undefined, after: undefined }),
+    direction: filter.sort === key ? (filter.dir === "asc" ? "ascending" : "descending") : null,
+  });
+  const sortLinks = { created: sortLink("created", "Submitted"), type: sortLink("type", "Request"), ...(filter.queue === "decide" ? {} : { status: sortLink("status", "Status") }) };
 
   return (
     <section aria-labelledby="requests-heading" className="space-y-4">
@@ -51,7 +59,7 @@ export default async function RequestsPage({ searchParams }: Props) {
       </div>
       <nav aria-label="Queues" className="flex gap-2 text-sm">
         {tabs.map((t) => (
-          <Link key={t.key} href={link({ queue: t.key, status: undefined })} aria-current={filter.queue === t.key ? "page" : undefined}
+          <Link key={t.key} href={link({ queue: t.key, status: undefined, standard: undefined, sort: undefined, dir: undefined })} aria-current={filter.queue === t.key ? "page" : undefined}
             className={`rounded-full border px-3 py-1 ${filter.queue === t.key ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 bg-white hover:bg-slate-100"}`}>
             {t.label}
           </Link>
@@ -59,6 +67,8 @@ export default async function RequestsPage({ searchParams }: Props) {
       </nav>
       <form method="get" action="/requests" aria-label="Filter requests" className="flex flex-wrap items-end gap-3 text-sm">
         <input type="hidden" name="queue" value={filter.queue} />
+        {filter.sort !== "created" ? <input type="hidden" name="sort" value={filter.sort} /> : null}
+        {filter.dir !== "asc" ? <input type="hidden" name="dir" value={filter.dir} /> : null}
         <label className="flex flex-col gap-1"><span className="font-medium">Type</span>
           <select name="type" defaultValue={filter.type ?? ""} className="rounded-md border border-slate-300 px-2 py-1.5">
             <option value="">Any</option>
@@ -73,12 +83,8 @@ export default async function RequestsPage({ searchParams }: Props) {
             </select>
           </label>
         ) : null}
-        <label className="flex flex-col gap-1"><span className="font-medium">Order</span>
-          <select name="dir" defaultValue={filter.dir} className="rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="asc">Waiting longest first</option>
-            <option value="desc">Newest first</option>
-          </select>
-        </label>
+        <label className="flex items-center gap-2 pb-2"><input type="checkbox" name="overdue" value="1" defaultChecked={filter.overdue} /> Past {SERVICE_LEVEL_HOURS} h</label>
+        <label className="flex items-center gap-2 pb-2"><input type="checkbox" name="standard" value="1" defaultChecked={filter.standard} /> Standard only</label>
         <button type="submit" className={buttonClass("secondary")}>Apply</button>
       </form>
       {error ? (
@@ -86,39 +92,11 @@ export default async function RequestsPage({ searchParams }: Props) {
           {error.message} {Object.values(error.fieldErrors ?? {}).flat().join(" ")} Showing the default view.
         </p>
       ) : null}
-      <RequestsTable rows={rows} />
+      <QueueTable key={link({})} rows={rows} sortLinks={sortLinks} serviceLevelHours={SERVICE_LEVEL_HOURS} bulk={filter.queue === "decide"} />
       <nav aria-label="Pages" className="flex justify-between text-sm">
         {filter.after ? <Link href={link({ after: undefined })} className={buttonClass("ghost")}>« First</Link> : <span />}
-        {rows.length === filter.size ? <Link href={link({ after: cursorAfter(rows.at(-1)!) })} className={buttonClass("secondary")} rel="next">Next →</Link> : null}
+        {rows.length === filter.size ? <Link href={link({ after: cursorAfter(rows.at(-1)!, filter.sort) })} className={buttonClass("secondary")} rel="next">Next →</Link> : null}
       </nav>
     </section>
-  );
-}
-
-function RequestsTable({ rows }: { rows: QueueRow[] }) {
-  return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">Requests</caption>
-        <thead className="bg-slate-50 text-left text-slate-700">
-          <tr><th scope="col" className="px-3 py-2">Request</th><th scope="col" className="px-3 py-2">Requester</th><th scope="col" className="px-3 py-2">Status</th><th scope="col" className="px-3 py-2">Waiting for</th><th scope="col" className="px-3 py-2">Submitted</th><th scope="col" className="px-3 py-2">Waiting</th></tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.length === 0 ? <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-600">Nothing here.</td></tr> : rows.map((r) => {
-            const late = r.status === "pending" && r.waitingHours >= SERVICE_LEVEL_HOURS;
-            return (
-              <tr key={r.id} className={late ? "bg-amber-50" : ""}>
-                <td className="px-3 py-2"><a href={`/requests/${r.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">{humanize(r.type)}{r.subject ? `: ${r.subject}` : ""}</a></td>
-                <td className="px-3 py-2">{r.requester}</td>
-                <td className="px-3 py-2"><RequestStatusBadge status={r.status} /></td>
-                <td className="px-3 py-2">{r.stage ? `${r.stage === "owner_manager" ? "owner's manager" : r.stage} (stage ${r.stagePosition} of ${r.stages})` : "—"}{r.mine ? <span className="ml-1"><Badge tone="warn">you</Badge></span> : null}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{isoDay(r.createdAt)}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{r.status === "pending" ? <>{r.waitingHours < 48 ? `${r.waitingHours} h` : `${Math.floor(r.waitingHours / 24)} days`}{late ? <span className="ml-1"><Badge tone="warn">past {SERVICE_LEVEL_HOURS} h</Badge></span> : null}</> : "—"}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -5,7 +5,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { listIdentities } from "@/lib/identities/inventory";
 import { inventoryParams, sortDir, type InventoryFilter, type SortKey } from "@/lib/identities/inventory-filter";
-import { InventoryTable, type SortLink } from "./inventory-table";
+import type { SortLink } from "@/components/ui/sort-header";
+import { InventoryTable } from "./inventory-table";
 import { TotalLine } from "./total-line";
 
 const HEADER_SORTS: Record<string, string> = { name: "Name", expires: "Expires", lastUsed: "Last used", risk: "Risk" };

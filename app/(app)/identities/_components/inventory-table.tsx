@@ -1,10 +1,10 @@
 "use client";
 
 import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
-import Link from "next/link";
 import { useActionState, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { SortHeader, type SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
 import type { ActionResult } from "@/lib/action-result";
 import { humanize, isoDay, relativeTime } from "@/lib/format";
@@ -13,8 +13,6 @@ import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
 import { bulkAttestAction } from "../actions";
 import { RiskBadge, StateBadges, StatusBadge } from "./identity-badges";
 
-export type SortLink = { href: string; direction: "ascending" | "descending" | null; label: string };
-
 type Props = {
   rows: InventoryRow[];
   nowIso: string;
@@ -22,17 +20,6 @@ type Props = {
   visible: string[];
   sortLinks: Record<string, SortLink>;
 };
-
-function SortHeader({ link }: { link: SortLink }) {
-  const arrow = link.direction === "ascending" ? "▲" : link.direction === "descending" ? "▼" : "";
-  return (
-    <Link href={link.href} className="inline-flex items-center gap-1 underline-offset-2 hover:underline">
-      {link.label}
-      <span aria-hidden="true" className="text-xs">{arrow}</span>
-      <span className="sr-only">{link.direction ? `, sorted ${link.direction}; activate to reverse` : ", activate to sort"}</span>
-    </Link>
-  );
-}
 
 // Links inside rows are plain anchors: a page holds up to 600 of them, and next/link would
 // render a client component for each and prefetch every one that scrolls into view.
