@@ -85,4 +85,30 @@ test.describe("requests and approvals", () => {
     await ari.goto("/audit?action=setting.changed");
     await expect(ari.getByRole("table").getByText("sam.security@example.com").first()).toBeVisible();
   });
+
+  test("Maya sorts her queue and approves the standard requests in bulk; the privileged one stays for her to decide alone", async ({ as }) => {
+    const maya = await as("maya");
+    await maya.goto("/requests");
+    // Sortable by URL: the Request column sorts by type, and says so to assistive technology.
+    await maya.getByRole("columnheader", { name: /^Request(?!er)/ }).getByRole("link").click();
+    await expect(maya).toHaveURL(/sort=type/);
+    await expect(maya.getByRole("columnheader", { name: /^Request(?!er)/ })).toHaveAttribute("aria-sort", "ascending");
+    await maya.getByRole("checkbox", { name: "Standard only" }).check();
+    await maya.getByRole("button", { name: "Apply" }).click();
+    await expect(maya).toHaveURL(/standard=1/);
+    const standardRows = maya.getByRole("row").filter({ has: maya.getByText("standard", { exact: true }) });
+    const n = await standardRows.count();
+    expect(n).toBeGreaterThanOrEqual(2);
+    await expectNoAxeViolations(maya);
+    await maya.getByRole("checkbox", { name: "Select every standard request on this page" }).check();
+    await maya.getByRole("button", { name: `Approve selected (${n})` }).click();
+    await expect(maya.getByRole("status").filter({ hasText: `Approved ${n} requests` })).toBeVisible();
+    await maya.reload();
+    await expect(maya.getByText("Nothing here.")).toBeVisible();
+
+    // Olivia sees hers decided, and the extension carried out.
+    const olivia = await as("olivia");
+    await olivia.goto("/requests?queue=mine&status=fulfilled");
+    await expect(olivia.getByRole("row", { name: /Extend expiry: ledger-reconciler-key/ })).toContainText("Fulfilled");
+  });
 });

@@ -169,7 +169,8 @@ function seedRequests(seed: number, at: Date): SeedRequest[] {
   return [
     { key: "olivia-new-agent", type: "new_identity", requester: "olivia", subject: null, created: 1,
       payload: { name: "payments-reconciliation-agent", kind: "ai_agent", systemId: seedUuid("system", seed, "openai"), environment: "production",
-        ownerId: personaId(seed, "olivia"), teamId: fixedTeamId(seed, "Payments"), purpose: "Drafts the daily card settlement reconciliation for review", expiresAt: inDays(60) },
+        ownerId: personaId(seed, "olivia"), teamId: fixedTeamId(seed, "Payments"), purpose: "Drafts the daily card settlement reconciliation for review", expiresAt: inDays(60),
+        credentialType: "static_secret", rotationPeriodDays: 30, secretStore: "vault:payments/agents", entitlements: [] },
       justification: "We reconcile card settlements by hand every morning; an agent can draft it for us to check.",
       stages: [MANAGER],
       trace: trace([pass("owner_required", "An owner is named"), pass("purpose_required", "A purpose is stated"),

@@ -42,6 +42,9 @@ describe("the steward CLI", () => {
     [["bench", "inventory", "--runs", "2"], "--runs is 5 to 10000"],
     [["bench", "inventory", "--port", "80"], "--port is 1024 to 65535"],
     [["bench", "inventory"], "bench inventory measures PostgreSQL: set DATABASE_URL"],
+    [["bench", "requests", "--requests", "10"], "--requests is 1000 to 1000000"],
+    [["bench", "requests", "--decisions", "many"], "--decisions must be a whole number"],
+    [["bench", "requests"], "bench requests measures PostgreSQL: set DATABASE_URL"],
   ])("steward %j exits 2 with a usage message", async (args, message) => {
     const result = await steward(args, path.join(tmp, "never-created"));
     expect(result.code).toBe(2);

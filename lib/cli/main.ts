@@ -18,6 +18,9 @@ Commands:
   bench inventory [--runs N] [--users N] [--per-user N] [--port P] [--no-http]
                                       measure the inventory against its floors (PostgreSQL only:
                                       seed it first with db seed --identities 1000000)
+  bench requests [--requests N] [--runs N] [--decisions N] [--users N] [--per-user N] [--port P] [--no-http]
+                                      measure the approval queues and decisions with N pending
+                                      requests (default 100000; PostgreSQL only, seeded as above)
 
 The database is DATABASE_URL when set, else the embedded folder (STEWARD_DATA_DIR, default ./.steward).`;
 
@@ -43,6 +46,11 @@ const benchOptions = z.object({
   "per-user": count("per-user", 1, 10_000, 20),
   port: count("port", 1024, 65_535, 3900),
   "no-http": z.boolean().default(false),
+});
+
+const requestsBenchOptions = benchOptions.extend({
+  requests: count("requests", 1_000, 1_000_000, 100_000),
+  decisions: count("decisions", 10, 10_000, 200),
 });
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -143,6 +151,25 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       return () => withConnection(open, async (conn) => {
         const { benchInventory } = await import("@/lib/bench/inventory");
         return benchInventory(conn, url, { runs: o.runs, users: o.users, perUser: o["per-user"], port: o.port, http: !o["no-http"], out: io.out, log: io.err });
+      });
+    }
+    case "bench requests": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          requests: { type: "string" }, runs: { type: "string" }, decisions: { type: "string" }, users: { type: "string" }, "per-user": { type: "string" }, port: { type: "string" }, "no-http": { type: "boolean" },
+        },
+        strict: true,
+        allowPositionals: false,
+      });
+      const parsed = requestsBenchOptions.safeParse(values);
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+      const url = process.env.DATABASE_URL;
+      if (!url) throw new UsageError("bench requests measures PostgreSQL: set DATABASE_URL to a database seeded with `steward db seed --identities 1000000`");
+      const o = parsed.data;
+      return () => withConnection(open, async (conn) => {
+        const { benchRequests } = await import("@/lib/bench/requests");
+        return benchRequests(conn, url, { target: o.requests, runs: o.runs, decisions: o.decisions, users: o.users, perUser: o["per-user"], port: o.port, http: !o["no-http"], out: io.out, log: io.err });
       });
     }
     default:

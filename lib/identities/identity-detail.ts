@@ -38,6 +38,8 @@ export type IdentityDetail = {
   risk: { score: number; factors: RiskFactor[] };
   entitlements: { id: string; resource: string; permission: string; privileged: boolean; status: string; expiresAt: string | null; createdAt: string }[];
   requests: { id: string; type: string; status: string; requester: string; createdAt: string; decidedAt: string | null }[];
+  /** Policy exceptions granted for it, newest first; `inForce` while they have not ended. */
+  exceptions: { id: string; rule: string; justification: string; startsAt: string; endsAt: string; requestId: string; inForce: boolean }[];
   reviews: { id: string; campaign: string; decision: string | null; reviewer: string | null; decidedAt: string | null }[];
   timeline: { seq: number; occurredAt: string; actor: string; action: string; before: unknown; after: unknown }[];
   can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean };
@@ -76,7 +78,7 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
   const rel = await relationTo(db, actor, row);
   if (!canSee(rel)) throw notFound("That identity");
 
-  const [entitlements, requests, reviews, timeline] = await Promise.all([
+  const [entitlements, requests, reviews, timeline, exceptions] = await Promise.all([
     queryRows<{ id: string; resource: string; permission: string; privileged: boolean; status: string; expires_at: Date | null; created_at: Date }>(
       db,
       sql`SELECT id, resource, permission, privileged, status, expires_at, created_at FROM entitlements WHERE identity_id = ${id}::uuid ORDER BY status, privileged DESC, resource, permission`,
@@ -95,6 +97,10 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
       db,
       sql`SELECT seq, occurred_at, actor_label, action, before, after FROM audit_events
           WHERE subject_type = 'identity' AND subject_id = ${id} ORDER BY seq DESC LIMIT 100`,
+    ),
+    queryRows<{ id: string; rule: string; justification: string; starts_at: Date; ends_at: Date; request_id: string }>(
+      db,
+      sql`SELECT id, rule, justification, starts_at, ends_at, request_id FROM policy_exceptions WHERE identity_id = ${id}::uuid ORDER BY ends_at DESC LIMIT 20`,
     ),
   ]);
 
@@ -124,6 +130,7 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
     risk: { score: Number(row.risk_score), factors: pgArray(row.risk_factors).map((k) => RISK_FACTOR_BY_KEY.get(k)).filter((f): f is RiskFactor => Boolean(f)) },
     entitlements: entitlements.map((e) => ({ id: e.id, resource: e.resource, permission: e.permission, privileged: e.privileged, status: e.status, expiresAt: iso(e.expires_at), createdAt: iso(e.created_at)! })),
     requests: requests.map((r) => ({ id: r.id, type: r.type, status: r.status, requester: r.requester, createdAt: iso(r.created_at)!, decidedAt: iso(r.decided_at) })),
+    exceptions: exceptions.map((e) => ({ id: e.id, rule: e.rule, justification: e.justification, startsAt: iso(e.starts_at)!, endsAt: iso(e.ends_at)!, requestId: e.request_id, inForce: new Date(e.ends_at).getTime() > at.getTime() })),
     reviews: reviews.map((r) => ({ id: r.id, campaign: r.campaign, decision: r.decision, reviewer: r.reviewer, decidedAt: iso(r.decided_at) })),
     timeline: timeline.map((e) => ({ seq: Number(e.seq), occurredAt: iso(e.occurred_at)!, actor: e.actor_label, action: e.action, before: e.before, after: e.after })),
     can: {

@@ -66,11 +66,14 @@ const facts = (s: Subject): SubjectFacts => {
  */
 export async function factsForStored(
   db: Database,
-  req: { type: RequestInput["type"]; requester_id: string; justification: string; payload: Record<string, unknown> },
+  req: { type: RequestInput["type"]; requester_id: string; subject_identity_id: string | null; justification: string; payload: Record<string, unknown> },
 ): Promise<{ facts: Facts } | { denials: string[] }> {
   const p = req.payload;
   const asDay = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : undefined);
-  const parsed = requestInputSchema.safeParse({ ...p, type: req.type, justification: req.justification, expiresOn: asDay(p.expiresAt), endsOn: asDay(p.endsAt) });
+  const parsed = requestInputSchema.safeParse({
+    ...p, type: req.type, justification: req.justification, expiresOn: asDay(p.expiresAt), endsOn: asDay(p.endsAt),
+    ...(req.type === "new_identity" ? {} : { identityId: req.subject_identity_id ?? p.identityId }),
+  });
   if (!parsed.success) return { denials: [`The stored request no longer reads as valid: ${parsed.error.issues.map((i) => i.message).join(" ")}`] };
   try {
     return { facts: await gatherFacts(db, { personId: req.requester_id, name: "", email: "", roles: [], teamId: null }, parsed.data, false) };

@@ -42,6 +42,7 @@ export async function requestFromForm(db: Database, form: FormData): Promise<Rec
     resource: text("resource"),
     permission: text("permission"),
     endsOn: text("endsOn"),
+    rule: text("rule"),
     newOwnerId: await person("newOwnerEmail"),
     justification: text("justification"),
   };

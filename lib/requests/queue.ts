@@ -80,6 +80,19 @@ export type QueueRow = {
  * size; the page is the first `size` of their union. Only then are names and stages looked up.
  */
 export async function listRequests(db: Database, actor: Actor, f: QueueFilter, at: Date): Promise<QueueRow[]> {
+  const rows = await queryRows<{
+    id: string; type: string; status: string; requester: string; subject: string | null; subject_id: string | null; created_at: Date | string;
+    stage: string | null; stage_position: number | null; stages: number; mine: boolean; standard: boolean;
+  }>(db, queueQuery(actor, f, at));
+  return rows.map((r) => ({
+    id: r.id, type: r.type, status: r.status, requester: r.requester, subject: r.subject, subjectId: r.subject_id,
+    createdAt: isoOrNull(r.created_at)!, waitingHours: Math.max(0, Math.floor((at.getTime() - new Date(r.created_at).getTime()) / 3_600_000)),
+    stage: r.stage, stagePosition: r.stage_position, stages: Number(r.stages), mine: Boolean(r.mine), standard: Boolean(r.standard),
+  }));
+}
+
+/** The one statement behind a queue page (the benchmark replays it bare as the floor). */
+export function queueQuery(actor: Actor, f: QueueFilter, at: Date): SQL {
   const me = sql`${actor.personId}::uuid`;
   const common: SQL[] = [];
   let branches: SQL[];
@@ -107,24 +120,13 @@ export async function listRequests(db: Database, actor: Actor, f: QueueFilter, a
   }
   const branch = (b: SQL) => sql`(SELECT r.id, r.type, r.status, r.created_at FROM requests r WHERE ${sql.join([...common, b], sql` AND `)} ORDER BY ${keys("r")} LIMIT ${f.size})`;
 
-  const rows = await queryRows<{
-    id: string; type: string; status: string; requester: string; subject: string | null; subject_id: string | null; created_at: Date | string;
-    stage: string | null; stage_position: number | null; stages: number; mine: boolean; standard: boolean;
-  }>(
-    db,
-    sql`WITH page AS MATERIALIZED (SELECT * FROM (${sql.join(branches.map(branch), sql` UNION ALL `)}) p ORDER BY ${keys("p")} LIMIT ${f.size})
+  return sql`WITH page AS MATERIALIZED (SELECT * FROM (${sql.join(branches.map(branch), sql` UNION ALL `)}) p ORDER BY ${keys("p")} LIMIT ${f.size})
         SELECT r.id, r.type, r.status, u.name AS requester, coalesce(i.name, r.payload->>'name') AS subject, r.subject_identity_id AS subject_id, r.created_at,
           cs.approver_rule AS stage, r.current_stage AS stage_position, r.standard,
           (SELECT count(*)::int FROM approval_stages s WHERE s.request_id = r.id) AS stages, ${mineToDecide(actor)} AS mine
         FROM page p JOIN requests r ON r.id = p.id JOIN users u ON u.id = r.requester_id LEFT JOIN identities i ON i.id = r.subject_identity_id
           LEFT JOIN approval_stages cs ON cs.request_id = r.id AND cs.position = r.current_stage
-        ORDER BY ${keys("p")}`,
-  );
-  return rows.map((r) => ({
-    id: r.id, type: r.type, status: r.status, requester: r.requester, subject: r.subject, subjectId: r.subject_id,
-    createdAt: isoOrNull(r.created_at)!, waitingHours: Math.max(0, Math.floor((at.getTime() - new Date(r.created_at).getTime()) / 3_600_000)),
-    stage: r.stage, stagePosition: r.stage_position, stages: Number(r.stages), mine: Boolean(r.mine), standard: Boolean(r.standard),
-  }));
+        ORDER BY ${keys("p")}`;
 }
 
 /**
@@ -135,16 +137,17 @@ export async function listRequests(db: Database, actor: Actor, f: QueueFilter, a
 export const INBOX_CAP = 99;
 
 export async function inbox(db: Database, actor: Actor, at: Date): Promise<{ toDecide: number; decided: number }> {
+  const [row] = await queryRows<{ to_decide: number; decided: number }>(db, inboxQuery(actor, at));
+  return { toDecide: row?.to_decide ?? 0, decided: row?.decided ?? 0 };
+}
+
+export function inboxQuery(actor: Actor, at: Date): SQL {
   const since = new Date(at.getTime() - 3 * 86_400_000).toISOString();
   const me = sql`${actor.personId}::uuid`;
   const waiting = (b: SQL) => sql`(SELECT 1 FROM requests r WHERE r.status = 'pending' AND r.requester_id <> ${me} AND ${b} LIMIT ${INBOX_CAP + 1})`;
   const branches = [waiting(sql`r.awaiting_approver_id = ${me}`), ...(hasRole(actor, "security") ? [waiting(sql`r.awaiting_security`)] : [])];
-  const [row] = await queryRows<{ to_decide: number; decided: number }>(
-    db,
-    sql`SELECT (SELECT count(*)::int FROM (SELECT 1 FROM (${sql.join(branches, sql` UNION ALL `)}) b LIMIT ${INBOX_CAP + 1}) w) AS to_decide,
-      (SELECT count(*)::int FROM requests r WHERE r.requester_id = ${me} AND r.decided_at >= ${since}::timestamptz) AS decided`,
-  );
-  return { toDecide: row?.to_decide ?? 0, decided: row?.decided ?? 0 };
+  return sql`SELECT (SELECT count(*)::int FROM (SELECT 1 FROM (${sql.join(branches, sql` UNION ALL `)}) b LIMIT ${INBOX_CAP + 1}) w) AS to_decide,
+      (SELECT count(*)::int FROM requests r WHERE r.requester_id = ${me} AND r.decided_at >= ${since}::timestamptz) AS decided`;
 }
 
 export type RequestDetail = {

@@ -104,6 +104,22 @@ export default async function IdentityPage({ params }: Props) {
         )}
       </section>
 
+      {identity.exceptions.length ? (
+        <section aria-labelledby="exc-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="exc-heading" className="font-semibold">Policy exceptions</h2>
+          <ul className="mt-2 space-y-2 text-sm">
+            {identity.exceptions.map((e) => (
+              <li key={e.id}>
+                <span className="font-mono text-xs">{e.rule}</span> waived {isoDay(e.startsAt)} – {isoDay(e.endsAt)}{" "}
+                {e.inForce ? <Badge tone="warn">in force</Badge> : <Badge tone="neutral">ended</Badge>}{" "}
+                <a className="text-brand-700 underline" href={`/requests/${e.requestId}`}>the request</a>
+                <p className="text-slate-600">{e.justification}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <div className="grid gap-6 lg:grid-cols-2">
         <section aria-labelledby="req-heading" className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="req-heading" className="font-semibold">Requests</h2>

@@ -73,7 +73,30 @@ export default async function RequestPage({ params }: Props) {
             ))}
           </tbody>
         </table>
+        {r.trace.standard ? <p className="mt-2 text-sm text-slate-700">Policy marks it <strong>standard</strong>: only the owner&apos;s manager decides and nothing privileged is asked for, so it may be approved in bulk.</p> : null}
       </section>
+
+      {r.trace.recheck ? (
+        <section aria-labelledby="recheck-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="recheck-heading" className="font-semibold">Policy&apos;s second look at the final approval (version {r.trace.recheck.version}, {isoMinute(r.trace.recheck.at)})</h2>
+          <p className="mt-1 text-sm">
+            {r.trace.recheck.outcome === "deny"
+              ? "Something changed while the request waited: policy refused it then, so nothing was carried out."
+              : r.trace.recheck.addedStages.length
+                ? `Policy asked for another stage then (${r.trace.recheck.addedStages.map((s) => (s === "owner_manager" ? "the owner's manager" : s)).join(", ")}).`
+                : "Policy still allowed it, so the change was carried out."}
+          </p>
+          <table className="mt-2 min-w-full text-sm">
+            <caption className="sr-only">Every rule at the final approval and its verdict</caption>
+            <thead><tr className="text-left text-slate-700"><th scope="col" className="py-1 pr-4">Rule</th><th scope="col" className="pr-4">Verdict</th><th scope="col">Why</th></tr></thead>
+            <tbody className="divide-y divide-slate-100">
+              {r.trace.recheck.rules.map((rule, i) => (
+                <tr key={`${rule.rule}-${i}`}><td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td><td className="pr-4">{humanize(rule.result)}</td><td>{rule.reason}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
     </article>
   );
 }

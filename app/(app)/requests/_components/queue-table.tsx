@@ -83,7 +83,7 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
 
   return (
     <div className="space-y-2">
-      {bulk && selectable.length ? (
+      {bulk && (selectable.length || result) ? (
         <form action={formAction} className="flex flex-wrap items-center gap-3 text-sm" aria-label="Bulk approve">
           {selectedIds.map((id) => <input key={id} type="hidden" name="ids" value={id} />)}
           <Button type="submit" variant="secondary" disabled={pending || selectedIds.length === 0}>Approve selected ({selectedIds.length})</Button>

@@ -104,7 +104,16 @@ export function RequestForm({ initialType, identityId, identities, systems, requ
             </>
           ) : null}
           {type === "extend_expiry" ? <Field label="New expiry" name="expiresOn" error={err("expiresOn")}><input id="expiresOn" name="expiresOn" type="date" defaultValue={v("expiresOn")} className={INPUT} /></Field> : null}
-          {type === "policy_exception" ? <Field label="Exception ends on" name="endsOn" error={err("endsOn")}><input id="endsOn" name="endsOn" type="date" defaultValue={v("endsOn")} className={INPUT} /></Field> : null}
+          {type === "policy_exception" ? (
+            <>
+              <Field label="Rule to waive" name="rule" error={err("rule")}>
+                <select id="rule" name="rule" defaultValue={v("rule") || "expiry-within-lifetime"} className={INPUT}>
+                  <option value="expiry-within-lifetime">Lifetime: while in force, later requests may set an expiry up to the environment&apos;s maximum counted from the exception&apos;s end</option>
+                </select>
+              </Field>
+              <Field label="Exception ends on" name="endsOn" error={err("endsOn")}><input id="endsOn" name="endsOn" type="date" defaultValue={v("endsOn")} className={INPUT} /></Field>
+            </>
+          ) : null}
           {type === "transfer_ownership" ? <Field label="New owner (email)" name="newOwnerId" error={err("newOwnerId")}><input id="newOwnerId" name="newOwnerEmail" type="email" defaultValue={v("newOwnerEmail")} className={INPUT} /></Field> : null}
         </div>
       )}
