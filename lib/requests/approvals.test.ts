@@ -8,6 +8,7 @@ import { DEFAULT_POLICY_SETTINGS } from "@/lib/policy/settings";
 import { ALL_PERSONAS, actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { approveStandardInBulk, BULK_LIMIT, decideStage } from "./decide";
 import { listRequests, parseQueueFilter } from "./queue";
+import { requestsOutOfSync } from "./stages";
 import { previewRequest, submitRequest } from "./submit";
 
 // Bulk approval of standard requests, policy's second look at the final approval, and policy
@@ -148,5 +149,15 @@ describe("policy exceptions", () => {
     expect(preview.outcome).toBe("needs_approval");
     expect(preview.rules.find((r) => r.rule === "expiry-within-lifetime")?.reason).toMatch(/policy exception in force/);
     expect((await previewRequest(conn.db, actors.olivia, { ...longer, expiresOn: inDays(125) })).outcome).toBe("deny");
+  });
+});
+
+describe("who a request waits for", () => {
+  it("the columns the queues read agree, for every request, with its stages and decisions", async () => {
+    const disagree = await requestsOutOfSync(conn.db);
+    expect(disagree).toEqual([]);
+    // And the test ran over requests in every state it can name.
+    const states = (await queryRows<{ status: string }>(conn.db, sql`SELECT DISTINCT status FROM requests`)).map((r) => r.status).sort();
+    expect(states).toEqual(expect.arrayContaining(["denied", "fulfilled", "pending"]));
   });
 });

@@ -7,6 +7,7 @@ import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-f
 import { cancelRequest, decideStage } from "./decide";
 import { expireStaleRequests } from "./expire";
 import { cursorAfter, QUEUE_SORTS, inbox, listRequests, parseQueueFilter } from "./queue";
+import { requestsOutOfSync } from "./stages";
 import { previewRequest, submitRequest } from "./submit";
 
 // Requests end to end in the domain: policy decides, people approve in order, the final approval
@@ -219,5 +220,11 @@ describe("requests", () => {
       broken = e;
     }
     expect((broken as { fieldErrors?: Record<string, string[]> }).fieldErrors?.after?.[0]).toMatch(/page link is broken/);
+  });
+
+  it("leaves every request's kept columns (who it waits for) in agreement with its stages, after submit, decide, cancel and expiry", async () => {
+    expect(await requestsOutOfSync(conn.db)).toEqual([]);
+    const states = (await queryRows<{ status: string }>(conn.db, sql`SELECT DISTINCT status FROM requests`)).map((r) => r.status);
+    expect(states).toEqual(expect.arrayContaining(["cancelled", "expired", "denied", "fulfilled", "pending"]));
   });
 });

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Database } from "@/db";
+import { queryRows, type Database } from "@/db";
 
 /**
  * Keeps requests.current_stage / awaiting_approver_id / awaiting_security equal to the first
@@ -42,4 +42,17 @@ export async function addStages(
       VALUES (${requestId}::uuid, ${after + i + 1}, ${stage.rule}::approver_rule, ${approver}::uuid, ${stage.reason})`);
   }
   await syncCurrentStage(tx, sql`r2.id = ${requestId}::uuid`);
+}
+
+/** Requests whose kept columns disagree with their stages and decisions (the tests' invariant; none, ever). */
+export async function requestsOutOfSync(db: Database): Promise<{ id: string }[]> {
+  return queryRows<{ id: string }>(
+    db,
+    sql`SELECT r.id FROM requests r LEFT JOIN LATERAL (
+          SELECT s.position, s.approver_rule, s.approver_id FROM approval_stages s
+          WHERE s.request_id = r.id AND NOT EXISTS (SELECT 1 FROM stage_decisions sd WHERE sd.stage_id = s.id) ORDER BY s.position LIMIT 1) cs ON true
+        WHERE r.current_stage IS DISTINCT FROM (CASE WHEN r.status = 'pending' THEN cs.position END)
+           OR r.awaiting_approver_id IS DISTINCT FROM (CASE WHEN r.status = 'pending' AND cs.approver_rule <> 'security' THEN cs.approver_id END)
+           OR r.awaiting_security IS DISTINCT FROM (r.status = 'pending' AND cs.position IS NOT NULL AND (cs.approver_rule = 'security' OR cs.approver_id IS NULL))`,
+  );
 }
