@@ -4,7 +4,7 @@ import { queryRows, type Connection } from "@/db";
 import { auditEvents } from "@/db/schema";
 import { createTestDatabase } from "@/db/test-database";
 import { rejection } from "@/lib/test-utils";
-import { record } from "./record";
+import { inAuditBatch, record } from "./record";
 import { verifyAuditChain } from "./verify";
 
 let conn: Connection;
@@ -64,6 +64,32 @@ describe("audit log", () => {
       Array.from({ length: 20 }, (_, i) => conn.db.transaction((tx) => record(tx, { actor, action: "concurrent", after: { i } }))),
     );
     expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: true, count: 20 });
+  });
+
+  it("appends a batch's events at its end, in the order recorded, chained, and concurrent batches interleave into one gapless chain", async () => {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, b) =>
+        conn.db.transaction((tx) =>
+          inAuditBatch(tx, async () => {
+            for (let i = 0; i < 3; i++) await record(tx, { actor, action: "batched", after: { b, i } });
+            // Nested batches append with the outer one.
+            await inAuditBatch(tx, () => record(tx, { actor, action: "batched", after: { b, i: 3 } }));
+          }),
+        ),
+      ),
+    );
+    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: true, count: 40 });
+    const rows = await queryRows<{ after: { b: number; i: number } }>(conn.db, sql`SELECT after FROM audit_events ORDER BY seq`);
+    // Each batch's four events are consecutive and in order.
+    for (let k = 0; k < 40; k += 4) expect(rows.slice(k, k + 4).map((r) => r.after.i)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("a batch that fails appends nothing", async () => {
+    await expect(conn.db.transaction((tx) => inAuditBatch(tx, async () => {
+      await record(tx, { actor, action: "batched" });
+      throw new Error("the change failed");
+    }))).rejects.toThrow("the change failed");
+    expect(await conn.db.select().from(auditEvents)).toHaveLength(0);
   });
 
   it.each([

@@ -22,32 +22,69 @@ const AUDIT_CHAIN_LOCK = 7_736_202_611;
 
 /**
  * Appends one event to the chain. Call it with the transaction of the change it records, so the
- * change and its evidence commit or roll back together.
+ * change and its evidence commit or roll back together. Inside `inAuditBatch` the event is kept
+ * and appended with the batch's others at its end.
  */
-export async function record(tx: Database, event: AuditEventInput): Promise<{ seq: number; hash: string }> {
+export async function record(tx: Database, event: AuditEventInput): Promise<void> {
+  const batch = batches.get(tx);
+  if (batch) {
+    batch.push({ event, occurredAt: now() });
+    return;
+  }
+  await append(tx, [{ event, occurredAt: now() }]);
+}
+
+type Pending = { event: AuditEventInput; occurredAt: Date };
+const batches = new WeakMap<Database, Pending[]>();
+
+/**
+ * Runs `fn` in `tx` with its audit events kept until `fn` is done, then appends them together, in
+ * order. Appends serialise on one lock held to commit; taken at the end, a hot path's lock is
+ * held for the appends and the commit, not for all its work, so concurrent decisions overlap.
+ */
+export async function inAuditBatch<T>(tx: Database, fn: () => Promise<T>): Promise<T> {
+  if (batches.has(tx)) return fn(); // already batching: the outer batch appends
+  batches.set(tx, []);
+  try {
+    const out = await fn();
+    const pending = batches.get(tx)!;
+    batches.delete(tx);
+    if (pending.length) await append(tx, pending);
+    return out;
+  } finally {
+    batches.delete(tx);
+  }
+}
+
+async function append(tx: Database, pending: Pending[]): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   const [last] = await tx
     .select({ seq: auditEvents.seq, hash: auditEvents.hash })
     .from(auditEvents)
     .orderBy(desc(auditEvents.seq))
     .limit(1);
-  const row = {
-    seq: (last?.seq ?? 0) + 1,
-    occurredAt: now(),
-    actorType: event.actor.type,
-    actorId: event.actor.id,
-    actorLabel: event.actor.label,
-    action: event.action,
-    subjectType: event.subject?.type ?? null,
-    subjectId: event.subject?.id ?? null,
-    before: roundTrip(event.before),
-    after: roundTrip(event.after),
-    requestId: event.requestId ?? null,
-  };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = eventHash(prevHash, row);
-  await tx.insert(auditEvents).values({ ...row, prevHash, hash });
-  return { seq: row.seq, hash };
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows = pending.map(({ event, occurredAt }) => {
+    const row = {
+      seq: ++seq,
+      occurredAt,
+      actorType: event.actor.type,
+      actorId: event.actor.id,
+      actorLabel: event.actor.label,
+      action: event.action,
+      subjectType: event.subject?.type ?? null,
+      subjectId: event.subject?.id ?? null,
+      before: roundTrip(event.before),
+      after: roundTrip(event.after),
+      requestId: event.requestId ?? null,
+    };
+    const hash = eventHash(prevHash, row);
+    const out = { ...row, prevHash, hash };
+    prevHash = hash;
+    return out;
+  });
+  await tx.insert(auditEvents).values(rows);
 }
 
 // Stores exactly what JSON can represent, so the hash recomputed from jsonb later matches.

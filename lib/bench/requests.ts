@@ -65,11 +65,11 @@ export async function benchRequests(conn: Connection, url: string, opts: Request
     }
     opts.out(`Queue statements with ${counts!.pending.toLocaleString("en")} pending (ms; ${opts.runs} runs each, app and floor alternating; floor = the same statement bare; ok = app p95 ≤ ${REQUEST_GOALS.queueP95Ms})\n${table(rows)}\n`);
 
-    // 2. The page, as approvers load it.
-    if (opts.http) await benchPage(url, opts, json);
-
-    // 3. Decisions.
+    // 2. Decisions.
     await benchDecisions(conn, opts, json, actorFor);
+
+    // 3. The page, as approvers load it.
+    if (opts.http) await benchPage(url, opts, json);
   } finally {
     await bare.end({ timeout: 5 });
   }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
-import { record } from "@/lib/audit/record";
+import { inAuditBatch, record } from "@/lib/audit/record";
 import { auditActor, hasRole, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, DomainError, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
@@ -51,7 +51,7 @@ export async function decideStage(db: Database, actor: Actor, raw: unknown): Pro
   return db.transaction(async (tx) => {
     const [req] = await queryRows<Locked>(tx, sql`${LOCK} WHERE id = ${d.requestId}::uuid FOR UPDATE`);
     if (!req) throw notFound("That request");
-    return decideLocked(tx, actor, req, d);
+    return inAuditBatch(tx, () => decideLocked(tx, actor, req, d));
   });
 }
 
@@ -166,7 +166,7 @@ export async function approveStandardInBulk(db: Database, actor: Actor, raw: unk
   const parsed = bulkSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("Nothing was approved.", parsed.error);
   const ids = [...new Set(parsed.data.requestIds)].sort();
-  return db.transaction(async (tx) => {
+  return db.transaction(async (tx) => inAuditBatch(tx, async () => {
     const locked = await queryRows<Locked>(tx, sql`${LOCK} WHERE id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) ORDER BY id FOR UPDATE`);
     const byId = new Map(locked.map((r) => [r.id, r]));
     const out: BulkApproved = { approved: 0, fulfilled: 0, skipped: [] };
@@ -188,7 +188,7 @@ export async function approveStandardInBulk(db: Database, actor: Actor, raw: unk
       await record(tx, { actor: auditActor(actor), action: "request.bulk_approved", subject: { type: "request", id: ids[0]! }, after: { requestIds: ids, approved: out.approved, skipped: out.skipped.length } });
     }
     return out;
-  });
+  }));
 }
 
 /** The owner's manager named on the stage, or security where the stage is theirs (or has nobody named). */

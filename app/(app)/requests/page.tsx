@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { buttonClass } from "@/components/ui/button";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
+import type { Actor } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
@@ -27,8 +29,6 @@ export default async function RequestsPage({ searchParams }: Props) {
     error = e;
     filter = parseQueueFilter({});
   }
-  const at = now();
-  const rows = await listRequests(getDb(), actor, filter, at);
   const tabs = [
     { key: "decide", label: "Needs my decision" },
     { key: "mine", label: "My requests" },
@@ -92,11 +92,26 @@ export default async function RequestsPage({ searchParams }: Props) {
           {error.message} {Object.values(error.fieldErrors ?? {}).flat().join(" ")} Showing the default view.
         </p>
       ) : null}
-      <QueueTable key={link({})} rows={rows} sortLinks={sortLinks} serviceLevelHours={SERVICE_LEVEL_HOURS} bulk={filter.queue === "decide"} />
-      <nav aria-label="Pages" className="flex justify-between text-sm">
-        {filter.after ? <Link href={link({ after: undefined })} className={buttonClass("ghost")}>« First</Link> : <span />}
-        {rows.length === filter.size ? <Link href={link({ after: cursorAfter(rows.at(-1)!, filter.sort) })} className={buttonClass("secondary")} rel="next">Next →</Link> : null}
-      </nav>
+      {/* The frame and the filters go out at once; the rows follow when their query returns. */}
+      <Suspense key={link({ after: filter.after })} fallback={<p role="status" className="rounded-lg border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600">Loading requests…</p>}>
+        <QueueResults actor={actor} filter={filter} link={link({})} sortLinks={sortLinks} />
+      </Suspense>
     </section>
+  );
+}
+
+async function QueueResults({ actor, filter, link, sortLinks }: { actor: Actor; filter: QueueFilter; link: string; sortLinks: Record<string, SortLink> }) {
+  const rows = await listRequests(getDb(), actor, filter, now());
+  const next = new URLSearchParams(link.slice(link.indexOf("?") + 1));
+  const first = `/requests?${next}`;
+  if (rows.length === filter.size) next.set("after", cursorAfter(rows.at(-1)!, filter.sort));
+  return (
+    <>
+      <QueueTable key={first} rows={rows} sortLinks={sortLinks} serviceLevelHours={SERVICE_LEVEL_HOURS} bulk={filter.queue === "decide"} />
+      <nav aria-label="Pages" className="flex justify-between text-sm">
+        {filter.after ? <Link href={first} className={buttonClass("ghost")}>« First</Link> : <span />}
+        {rows.length === filter.size ? <Link href={`/requests?${next}`} className={buttonClass("secondary")} rel="next">Next →</Link> : null}
+      </nav>
+    </>
   );
 }
