@@ -46,6 +46,11 @@ export async function benchRequests(conn: Connection, url: string, opts: Request
   try {
     const pending = await ensureBenchRequests(conn.db, opts.target, now(), opts.log);
     const [counts] = await queryRows<{ pending: number; security: number }>(conn.db, sql`SELECT count(*)::int AS pending, count(*) FILTER (WHERE awaiting_security)::int AS security FROM requests WHERE status = 'pending'`);
+    const [env] = await queryRows<{ shared_buffers: string; identities: string; requests: string }>(
+      conn.db,
+      sql`SELECT current_setting('shared_buffers') AS shared_buffers, pg_size_pretty(pg_total_relation_size('identities')) AS identities, pg_size_pretty(pg_total_relation_size('requests')) AS requests`,
+    );
+    opts.out(`PostgreSQL shared_buffers ${env!.shared_buffers}; identities with indexes ${env!.identities}, requests ${env!.requests}. A decision writes the identity it changes, so its time follows how much of that fits in memory.\n`);
     opts.log(`bench: ${counts!.pending.toLocaleString("en")} pending requests (${pending.toLocaleString("en")} of them the bench's; ${counts!.security.toLocaleString("en")} waiting for security)`);
 
     // 1. Each queue: the app's call against its statement replayed bare.

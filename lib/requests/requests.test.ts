@@ -6,7 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { cancelRequest, decideStage } from "./decide";
 import { expireStaleRequests } from "./expire";
-import { cursorAfter, QUEUE_SORTS, inbox, listRequests, parseQueueFilter } from "./queue";
+import { cursorAfter, QUEUE_SORTS, inbox, listRequests, parseQueueFilter, SERVICE_LEVEL_HOURS } from "./queue";
 import { requestsOutOfSync } from "./stages";
 import { previewRequest, submitRequest } from "./submit";
 
@@ -226,5 +226,20 @@ describe("requests", () => {
     expect(await requestsOutOfSync(conn.db)).toEqual([]);
     const states = (await queryRows<{ status: string }>(conn.db, sql`SELECT DISTINCT status FROM requests`)).map((r) => r.status);
     expect(states).toEqual(expect.arrayContaining(["cancelled", "expired", "denied", "fulfilled", "pending"]));
+  });
+
+  it("filters: past the service level and standard only, each exactly what SQL says, for security's view of all", async () => {
+    const at = new Date();
+    const cutoff = new Date(at.getTime() - SERVICE_LEVEL_HOURS * 3_600_000).toISOString();
+    const overdue = await listRequests(conn.db, sam, parseQueueFilter({ queue: "all", overdue: "1", size: "200" }), at);
+    const overdueTruth = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM requests WHERE status = 'pending' AND created_at <= ${cutoff}::timestamptz ORDER BY created_at, id`);
+    expect(overdue.map((r) => r.id)).toEqual(overdueTruth.map((r) => r.id));
+    expect(overdue.length).toBeGreaterThan(0); // the seed's requests are days old
+    expect(overdue.every((r) => r.waitingHours >= SERVICE_LEVEL_HOURS)).toBe(true);
+    const standard = await listRequests(conn.db, sam, parseQueueFilter({ queue: "all", standard: "1", size: "200" }), at);
+    const standardTruth = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM requests WHERE status = 'pending' AND standard ORDER BY created_at, id`);
+    expect(standard.map((r) => r.id)).toEqual(standardTruth.map((r) => r.id));
+    expect(standard.every((r) => r.standard)).toBe(true);
+    expect(() => parseQueueFilter({ overdue: "yes" })).toThrow(/not valid/);
   });
 });
