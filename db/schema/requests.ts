@@ -48,6 +48,8 @@ export const requests = pgTable(
     index("requests_created_idx").on(t.createdAt, t.id),
     index("requests_awaiting_approver_idx").on(t.awaitingApproverId, t.createdAt, t.id).where(sql`${t.status} = 'pending'`),
     index("requests_awaiting_security_idx").on(t.createdAt, t.id).where(sql`${t.status} = 'pending' AND ${t.awaitingSecurity}`),
+    // Security's queue sorted by type: without it the planner may walk every pending request by type.
+    index("requests_awaiting_security_type_idx").on(t.type, t.createdAt, t.id).where(sql`${t.status} = 'pending' AND ${t.awaitingSecurity}`),
     index("requests_subject_idx").on(t.subjectIdentityId),
     // One pending request per subject and type: duplicates are refused.
     uniqueIndex("requests_one_pending_per_subject_uq")

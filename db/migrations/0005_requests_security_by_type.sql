@@ -1,0 +1,1 @@
+CREATE INDEX "requests_awaiting_security_type_idx" ON "requests" USING btree ("type","created_at","id") WHERE "requests"."status" = 'pending' AND "requests"."awaiting_security";
