@@ -3,7 +3,7 @@
 import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
 import { useActionState, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { BulkBar } from "@/components/ui/bulk-bar";
 import { SortHeader, type SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
 import type { ActionResult } from "@/lib/action-result";
@@ -115,18 +115,8 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Pr
   return (
     <div className="space-y-2">
       {selectable.length ? (
-        <form action={formAction} className="flex flex-wrap items-center gap-3 text-sm" aria-label="Bulk attest">
-          {selectedIds.map((id) => <input key={id} type="hidden" name="ids" value={id} />)}
-          <Button type="submit" variant="secondary" disabled={pending || selectedIds.length === 0}>
-            Attest selected ({selectedIds.length})
-          </Button>
-          <span className="text-slate-600">Select identities you own to confirm you still own and need them.</span>
-          {result ? (
-            <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-emerald-800" : "text-red-800"}>
-              {result.ok ? result.message : result.error}
-            </span>
-          ) : null}
-        </form>
+        <BulkBar name="Bulk attest" verb="Attest selected" ids={selectedIds} action={formAction} pending={pending} result={result}
+          hint="Select identities you own to confirm you still own and need them." />
       ) : null}
       <DataTable
         columns={columns}

@@ -3,7 +3,7 @@
 import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
 import { useActionState, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { BulkBar } from "@/components/ui/bulk-bar";
 import { DataTable } from "@/components/ui/data-table";
 import { SortHeader, type SortLink } from "@/components/ui/sort-header";
 import type { ActionResult } from "@/lib/action-result";
@@ -84,14 +84,8 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
   return (
     <div className="space-y-2">
       {bulk && (selectable.length || result) ? (
-        <form action={formAction} className="flex flex-wrap items-center gap-3 text-sm" aria-label="Bulk approve">
-          {selectedIds.map((id) => <input key={id} type="hidden" name="ids" value={id} />)}
-          <Button type="submit" variant="secondary" disabled={pending || selectedIds.length === 0}>Approve selected ({selectedIds.length})</Button>
-          <span className="text-slate-600">Only requests policy marks standard (your stage only, nothing privileged) can be approved together.</span>
-          {result ? (
-            <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-emerald-800" : "text-red-800"}>{result.ok ? result.message : result.error}</span>
-          ) : null}
-        </form>
+        <BulkBar name="Bulk approve" verb="Approve selected" ids={selectedIds} action={formAction} pending={pending} result={result}
+          hint="Only requests policy marks standard (your stage only, nothing privileged) can be approved together." />
       ) : null}
       <DataTable
         columns={columns}
