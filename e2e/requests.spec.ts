@@ -28,6 +28,16 @@ test.describe("requests and approvals", () => {
     await expect(maya.getByTestId("inbox")).toHaveAttribute("aria-label", /Inbox: [1-9]\d* requests? waits? for your decision/);
     await maya.goto("/requests?queue=decide");
     await maya.getByRole("link", { name: /chargeback-importer/ }).click();
+
+    // Olivia posts the decision form directly (the fields of Maya's form, her own session): refused on the server.
+    const fields = await maya.locator("form", { has: maya.getByRole("button", { name: "Approve" }) })
+      .evaluate((form) => [...new FormData(form as HTMLFormElement)].map(([k, v]) => [k, String(v)] as [string, string]));
+    expect(fields.some(([k]) => k.startsWith("$ACTION"))).toBe(true);
+    const forged = await olivia.request.post(requestUrl, { multipart: Object.fromEntries([...fields, ["decision", "approve"]]) });
+    expect(await forged.text()).toContain("Nobody decides their own request");
+    await maya.reload();
+    await expect(maya.getByText(/Stage 1: the owner's manager.*waiting/)).toBeVisible();
+
     await maya.getByRole("button", { name: "Approve" }).click();
     await expect(maya.getByRole("status").filter({ hasText: "moves to the next stage" })).toBeVisible();
 
