@@ -1,0 +1,34 @@
+/**
+ * A connector speaks to one kind of target system. Revocation asks it to remove access and then
+ * to confirm, by reading the system back, that the access is gone: Steward calls a revocation
+ * done only on that confirmation. Connectors never see the database; they get plain targets.
+ */
+export type RevokeTarget = {
+  kind: "identity" | "entitlement" | "credential";
+  /** The account in the target system: its external id, else its name. */
+  account: string;
+  identityName: string;
+  /** For an entitlement: the one grant to remove (resource, permission). */
+  entitlement: { resource: string; permission: string } | null;
+  credentialRef: string | null;
+};
+
+export type SystemTarget = { id: string; name: string; connector: "postgres" | "webhook" | "manual"; settings: Record<string, unknown> };
+
+/** What revoking did: done (now verify), or waiting for a person to confirm it by hand. */
+export type RevokeOutcome = { state: "done" | "awaiting_confirmation"; evidence: Record<string, unknown> };
+/** What the target system says now. */
+export type Verification = { verified: boolean; evidence: Record<string, unknown>; reason?: string };
+
+export interface Connector {
+  revoke(system: SystemTarget, target: RevokeTarget): Promise<RevokeOutcome>;
+  verify(system: SystemTarget, target: RevokeTarget): Promise<Verification>;
+}
+
+/** A connector's failure that a retry will not fix (bad settings): reported at once, still retried within the limit. */
+export class ConnectorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConnectorError";
+  }
+}
