@@ -22,11 +22,11 @@ test.describe("sign-in and the app shell", () => {
   });
 
   const navByPersona = [
-    ["olivia", ["Overview", "Identities", "Requests"]],
-    ["maya", ["Overview", "Identities", "Requests"]],
-    ["sam", ["Overview", "Identities", "Requests", "Audit log", "Settings"]],
-    ["ari", ["Overview", "Identities", "Requests", "Audit log", "Settings"]],
-    ["ada", ["Overview", "Identities", "Requests", "People", "Settings"]],
+    ["olivia", ["Overview", "Identities", "Requests", "Revocations"]],
+    ["maya", ["Overview", "Identities", "Requests", "Revocations"]],
+    ["sam", ["Overview", "Identities", "Requests", "Revocations", "Audit log", "Settings"]],
+    ["ari", ["Overview", "Identities", "Requests", "Revocations", "Audit log", "Settings"]],
+    ["ada", ["Overview", "Identities", "Requests", "Revocations", "People", "Settings"]],
   ] as const;
   for (const [key, links] of navByPersona) {
     test(`${key} sees only the navigation their roles may use`, async ({ as }) => {

@@ -15,6 +15,8 @@ Commands:
   audit verify                        recompute the audit hash chain; exit 1 naming the first broken event
   risk rescore                        rescore every identity's risk (the factors that move with the clock); audited
   requests expire-stale               expire pending requests older than policy's stale limit; audited
+  revocations run                     carry out the revocations that are due (new ones, and failed ones
+                                      whose backoff has passed) through their connectors; audited
   bench inventory [--runs N] [--users N] [--per-user N] [--port P] [--no-http]
                                       measure the inventory against its floors (PostgreSQL only:
                                       seed it first with db seed --identities 1000000)
@@ -135,6 +137,15 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
         const { expired, staleDays } = await expireStaleRequests(conn.db, { type: "job", id: null, label: "steward requests expire-stale" }, now());
         io.out(`Expired ${expired.toLocaleString("en")} pending ${expired === 1 ? "request" : "requests"} older than ${staleDays} days.`);
         return 0;
+      });
+    case "revocations run":
+      noOptions(rest);
+      return () => withConnection(open, async (conn) => {
+        const { runRevocations } = await import("@/lib/revocations/run");
+        const { now } = await import("@/lib/clock");
+        const r = await runRevocations(conn.db, { type: "job", id: null, label: "steward revocations run" }, now());
+        io.out(`Took ${r.claimed} due: ${r.verified} verified, ${r.awaitingConfirmation} waiting for a person to confirm, ${r.failed} failed (${r.gaveUp} past their last attempt).`);
+        return r.failed > 0 ? 1 : 0;
       });
     case "bench inventory": {
       const { values } = parseArgs({

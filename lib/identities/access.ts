@@ -46,6 +46,8 @@ export const canSee = (r: Relation) => r.owner || r.backupOwner || r.manager || 
 export const canAttest = (r: Relation) => r.owner || r.backupOwner || r.manager;
 export const canEditPurpose = (r: Relation) => r.owner || r.backupOwner || r.manager || r.security;
 export const canShortenExpiry = canEditPurpose;
+/** Owners revoke what they own, managers what their reports own, security anything. */
+export const canRevoke = (r: Relation) => r.owner || r.backupOwner || r.manager || r.security;
 /** Managers and security hand over directly; owners will ask through a transfer request. */
 export const canHandOver = (r: Relation) => r.manager || r.security;
 

@@ -4,7 +4,7 @@ import { queryRows, type Database } from "@/db";
 import type { Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
-import { canAttest, canEditPurpose, canHandOver, canSee, canShortenExpiry, isLive, relationTo } from "./access";
+import { canAttest, canEditPurpose, canHandOver, canRevoke, canSee, canShortenExpiry, isLive, relationTo } from "./access";
 import { statesSql } from "./inventory-query";
 import { pgArray } from "./inventory";
 import { DERIVED_DEFAULTS, type DerivedState } from "./derived-states";
@@ -42,7 +42,7 @@ export type IdentityDetail = {
   exceptions: { id: string; rule: string; justification: string; startsAt: string; endsAt: string; requestId: string; inForce: boolean }[];
   reviews: { id: string; campaign: string; decision: string | null; reviewer: string | null; decidedAt: string | null }[];
   timeline: { seq: number; occurredAt: string; actor: string; action: string; before: unknown; after: unknown }[];
-  can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean };
+  can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean; revoke: boolean };
 };
 
 type Row = {
@@ -138,6 +138,7 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
       editPurpose: live && canEditPurpose(rel),
       handOver: live && canHandOver(rel),
       shortenExpiry: live && canShortenExpiry(rel),
+      revoke: live && canRevoke(rel),
     },
   };
 }

@@ -5,8 +5,7 @@ import { inAuditBatch, record } from "@/lib/audit/record";
 import { auditActor, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
-import { canRevoke } from "./request";
+import { canRevoke, canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
 import { applyVerified } from "./run";
 
 /**

@@ -5,7 +5,7 @@ import { record } from "@/lib/audit/record";
 import { auditActor, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canSee, isLive, relationTo, type IdentityAccessRow, type Relation } from "@/lib/identities/access";
+import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
 
 /**
  * Asking for a revocation: of an identity (all its access) or of one entitlement. Owners revoke
@@ -13,7 +13,6 @@ import { canSee, isLive, relationTo, type IdentityAccessRow, type Relation } fro
  * identity row is locked, so two people revoking the same thing at once get one revocation: the
  * second is shown the first. The connector runs afterwards (run.ts), outside this transaction.
  */
-export const canRevoke = (r: Relation) => r.owner || r.backupOwner || r.manager || r.security;
 
 const requestSchema = z.object({
   identityId: z.guid("That identity id is not valid."),

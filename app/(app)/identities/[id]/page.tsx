@@ -11,7 +11,9 @@ import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
 import { getIdentityDetail, type IdentityDetail, type PersonRef } from "@/lib/identities/identity-detail";
 import { reviewPeriodDays } from "@/lib/identities/identity-actions";
 import { RiskBadge, StateBadges, StatusBadge } from "../_components/identity-badges";
+import { listRevocations } from "@/lib/revocations/list";
 import { OwnerActions } from "./_components/owner-actions";
+import { RevocationPanel } from "./_components/revocation-panel";
 import { RiskExplanation } from "./_components/risk-explanation";
 import { Timeline } from "./_components/timeline";
 
@@ -31,7 +33,7 @@ export default async function IdentityPage({ params }: Props) {
     throw e;
   }
   const nowIso = now().toISOString();
-  const period = await reviewPeriodDays(db);
+  const [period, revocations] = await Promise.all([reviewPeriodDays(db), listRevocations(db, actor, {}, identity.id)]);
   const rel = (iso: string | null, never = "never") => (iso ? `${relativeTime(iso, nowIso)} (${isoMinute(iso)})` : never);
 
   const facts: [string, React.ReactNode][] = [
@@ -80,6 +82,9 @@ export default async function IdentityPage({ params }: Props) {
         </section>
         <OwnerActions identity={{ id: identity.id, purpose: identity.purpose, expiresAt: identity.expiresAt, nextReviewAt: identity.nextReviewAt }} can={identity.can} reviewPeriodDays={period} today={nowIso.slice(0, 10)} />
       </div>
+
+      <RevocationPanel identityId={identity.id} canRevoke={identity.can.revoke} revocations={revocations}
+        entitlements={identity.entitlements.filter((e) => e.status === "active").map((e) => ({ id: e.id, label: `${e.permission} on ${e.resource}` }))} />
 
       <RiskExplanation score={identity.risk.score} factors={identity.risk.factors} />
 

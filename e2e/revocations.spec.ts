@@ -1,0 +1,47 @@
+import { expect, expectNoAxeViolations, test } from "./support/fixtures";
+
+test.describe("revocation", () => {
+  test("Olivia revokes a workload on a system without an API, confirms the removal with evidence, and security sees it verified", async ({ as }) => {
+    const olivia = await as("olivia");
+    await olivia.goto("/identities?q=refund-worker");
+    await olivia.getByRole("link", { name: "refund-worker" }).click();
+    const panel = olivia.getByRole("region", { name: "Revocation" });
+    // A reason is required: without one nothing happens and the form says why.
+    await panel.getByRole("button", { name: "Revoke" }).click();
+    await expect(panel.getByRole("alert")).toContainText("Nothing was revoked.");
+    await expect(panel.getByTestId("revocation")).toHaveCount(0);
+
+    await panel.getByLabel("Reason (required)").fill("Refunds moved to the new payments platform");
+    await panel.getByRole("button", { name: "Revoke" }).click();
+    await expect(panel.getByRole("status")).toContainText("confirm below once the access is removed");
+    await expect(panel.getByTestId("revocation")).toContainText("Executed: awaiting confirmation");
+    await expectNoAxeViolations(olivia);
+
+    await panel.getByLabel("Evidence that it is removed (a note or a link)").fill("Deleted the service account in k8s-prod, change CHG-2291");
+    await panel.getByRole("button", { name: "Confirm removal" }).click();
+    await expect(panel.getByTestId("revocation")).toContainText("Verified");
+    await expect(olivia.getByRole("heading", { level: 1 }).locator("xpath=..")).toContainText("Revoked");
+
+    const sam = await as("sam");
+    await sam.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Revocations" }).click();
+    await sam.getByRole("link", { name: "Verified" }).click();
+    await expect(sam.getByRole("row", { name: /refund-worker/ })).toContainText("Verified");
+    await sam.goto("/audit?action=revocation.confirmed");
+    await expect(sam.getByRole("table").getByText("olivia.owner@example.com").first()).toBeVisible();
+  });
+
+  test("a revocation the target system does not confirm shows as failed, to be retried, and security finds it under Needs attention", async ({ as }) => {
+    const sam = await as("sam");
+    await sam.goto("/identities?q=checkout-deployer-ci");
+    await sam.getByRole("link", { name: "checkout-deployer-ci" }).click();
+    const panel = sam.getByRole("region", { name: "Revocation" });
+    await panel.getByLabel("Reason (required)").fill("The deployer token leaked in a build log");
+    await panel.getByRole("button", { name: "Revoke" }).click();
+    await expect(panel.getByRole("status")).toContainText("did not confirm the revocation; it will be retried");
+    await expect(panel.getByTestId("revocation")).toContainText("Attempt 1 of 5 failed");
+    await expect(sam.getByRole("heading", { level: 1 }).locator("xpath=..")).toContainText("Active");
+    await sam.goto("/revocations?status=attention");
+    await expect(sam.getByRole("row", { name: /checkout-deployer-ci/ })).toContainText("Failed");
+    await expectNoAxeViolations(sam);
+  });
+});
