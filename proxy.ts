@@ -17,5 +17,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Everything except sign-in, auth endpoints, health, and static assets.
-  matcher: ["/((?!signin|api/auth|api/health|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  matcher: ["/((?!signin|api/auth|api/health|api/v1/connectors|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

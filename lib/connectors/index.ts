@@ -1,6 +1,7 @@
 import { manualConnector } from "./manual";
 import { postgresConnector } from "./postgres";
-import { ConnectorError, type Connector, type SystemTarget } from "./types";
+import type { Connector, SystemTarget } from "./types";
+import { webhookConnector } from "./webhook";
 
 /** The connector a system is configured with. */
 export function connectorFor(system: SystemTarget): Connector {
@@ -10,15 +11,6 @@ export function connectorFor(system: SystemTarget): Connector {
     case "manual":
       return manualConnector;
     case "webhook":
-      // The signed webhook connector is the next piece of issue 5; until then it is refused
-      // loudly rather than treated as done.
-      return {
-        async revoke() {
-          throw new ConnectorError(`${system.name} uses the webhook connector, which is not built yet: revoke it by hand and record it.`);
-        },
-        async verify() {
-          return { verified: false, evidence: {}, reason: "The webhook connector is not built yet." };
-        },
-      };
+      return webhookConnector;
   }
 }

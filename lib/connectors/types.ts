@@ -4,6 +4,7 @@
  * done only on that confirmation. Connectors never see the database; they get plain targets.
  */
 export type RevokeTarget = {
+  revocationId: string;
   kind: "identity" | "entitlement" | "credential";
   /** The account in the target system: its external id, else its name. */
   account: string;

@@ -33,7 +33,7 @@ export async function runRevocations(db: Database, by: AuditActor, at: Date, opt
   for (const c of claimed) {
     const system: SystemTarget = { id: c.system_id, name: c.system_name, connector: c.connector, settings: typeof c.settings === "string" ? JSON.parse(c.settings) : c.settings };
     const target: RevokeTarget = {
-      kind: c.target_type, account: c.external_id ?? c.identity_name, identityName: c.identity_name,
+      revocationId: c.id, kind: c.target_type, account: c.external_id ?? c.identity_name, identityName: c.identity_name,
       entitlement: c.resource !== null ? { resource: c.resource, permission: c.permission ?? "" } : null, credentialRef: c.credential_ref,
     };
     const connector = connectorFor(system);

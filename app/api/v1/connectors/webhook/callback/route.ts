@@ -1,0 +1,18 @@
+import { getDb } from "@/db";
+import { now } from "@/lib/clock";
+import { DomainError, HTTP_STATUS } from "@/lib/errors";
+import { receiveWebhookCallback } from "@/lib/revocations/callback";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@/lib/connectors/webhook-signature";
+
+// A webhook receiver confirms (or reports it could not do) a revocation. No session: the
+// HMAC signature with the system's secret is the credential, checked in lib/revocations.
+export async function POST(request: Request): Promise<Response> {
+  const body = await request.text();
+  try {
+    const out = await receiveWebhookCallback(getDb(), { body, timestamp: request.headers.get(TIMESTAMP_HEADER), signature: request.headers.get(SIGNATURE_HEADER) }, now());
+    return Response.json(out);
+  } catch (e) {
+    if (e instanceof DomainError) return Response.json({ error: e.message }, { status: HTTP_STATUS[e.code] });
+    throw e;
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { now } from "@/lib/clock";
+import { signedHeaders } from "./webhook-signature";
+import { ConnectorError, type Connector, type RevokeTarget, type SystemTarget } from "./types";
+
+/**
+ * Systems Steward reaches through a receiver of their own (an internal service, a function):
+ * revoking POSTs a signed JSON call to `url`; a non-2xx answer or no answer is a failure, retried
+ * with the revocation's backoff. Verification either polls `statusUrl` (a signed GET that answers
+ * `{ "revoked": true }`), or, without one, waits for the receiver's signed callback to
+ * /api/v1/connectors/webhook/callback. Settings: `url`, `secret` (never sent to the browser),
+ * optional `statusUrl`.
+ */
+const settingsSchema = z.object({
+  url: z.string().url(),
+  secret: z.string().min(16),
+  statusUrl: z.string().url().optional(),
+});
+const TIMEOUT_MS = 10_000;
+
+function settingsOf(system: SystemTarget) {
+  const parsed = settingsSchema.safeParse(system.settings);
+  if (!parsed.success) throw new ConnectorError(`${system.name} has no webhook configured (settings.url and a secret of 16+ characters).`);
+  return parsed.data;
+}
+
+const payload = (target: RevokeTarget) => ({
+  action: "revoke",
+  revocationId: target.revocationId,
+  kind: target.kind,
+  account: target.account,
+  identity: target.identityName,
+  entitlement: target.entitlement,
+  credentialRef: target.credentialRef,
+});
+
+async function call(url: string, init: RequestInit): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: "error" });
+  const body = (await res.text()).slice(0, 2000);
+  return { status: res.status, body };
+}
+
+export const webhookConnector: Connector = {
+  async revoke(system, target) {
+    const s = settingsOf(system);
+    const body = JSON.stringify(payload(target));
+    const res = await call(s.url, { method: "POST", body, headers: { "content-type": "application/json", ...signedHeaders(s.secret, body, now()) } });
+    if (res.status < 200 || res.status > 299) throw new Error(`The receiver answered ${res.status}: ${res.body.slice(0, 200)}`);
+    const evidence = { url: s.url, status: res.status, answer: res.body.slice(0, 500) };
+    // Without a status URL, the receiver's signed callback confirms it.
+    return s.statusUrl ? { state: "done", evidence } : { state: "awaiting_confirmation", evidence: { ...evidence, awaiting: "the receiver's signed callback" } };
+  },
+  async verify(system, target) {
+    const s = settingsOf(system);
+    if (!s.statusUrl) return { verified: false, evidence: {}, reason: "Waiting for the receiver's callback." };
+    const url = new URL(s.statusUrl);
+    url.searchParams.set("revocationId", target.revocationId);
+    url.searchParams.set("account", target.account);
+    const query = url.search.slice(1);
+    const res = await call(url.toString(), { method: "GET", headers: signedHeaders(s.secret, query, now()) });
+    let answer: unknown = null;
+    try {
+      answer = JSON.parse(res.body);
+    } catch {
+      // not JSON: reported below
+    }
+    const revoked = res.status === 200 && typeof answer === "object" && answer !== null && (answer as { revoked?: unknown }).revoked === true;
+    return revoked
+      ? { verified: true, evidence: { statusUrl: s.statusUrl, status: res.status, answer } }
+      : { verified: false, evidence: { statusUrl: s.statusUrl, status: res.status, answer: res.body.slice(0, 500) }, reason: `The status URL does not confirm it (${res.status}).` };
+  },
+};

@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows, type Database } from "@/db";
+import { inAuditBatch, record } from "@/lib/audit/record";
+import { verifySignature } from "@/lib/connectors/webhook-signature";
+import { DomainError, conflict } from "@/lib/errors";
+import { applyVerified, backoffMs, MAX_ATTEMPTS } from "./run";
+
+/**
+ * A webhook receiver's signed callback: "done" (the revocation is verified) or "could not"
+ * (a failed attempt, retried with the backoff). The signature, made with the system's secret, is
+ * the only credential: a call that does not verify changes nothing.
+ */
+const callbackSchema = z.object({
+  revocationId: z.guid("revocationId is not a valid id."),
+  revoked: z.boolean({ error: "revoked must be true or false." }),
+  detail: z.string().max(2000).optional(),
+});
+
+export class Unauthenticated extends DomainError {
+  constructor(message: string) {
+    super("unauthenticated", message);
+  }
+}
+
+export async function receiveWebhookCallback(db: Database, raw: { body: string; timestamp: string | null; signature: string | null }, at: Date): Promise<{ status: string }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.body);
+  } catch {
+    throw new DomainError("invalid", "The body is not JSON.");
+  }
+  const parsed = callbackSchema.safeParse(json);
+  if (!parsed.success) throw new DomainError("invalid", parsed.error.issues.map((i) => i.message).join(" "));
+  const cb = parsed.data;
+  return db.transaction((tx) => inAuditBatch(tx, async () => {
+    const [r] = await queryRows<{ status: string; identity_id: string; connector: string; settings: Record<string, unknown> | string; system: string; attempts: number }>(
+      tx,
+      sql`SELECT r.status, r.identity_id, s.connector, s.settings, s.name AS system, r.attempts FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id
+          WHERE r.id = ${cb.revocationId}::uuid FOR UPDATE OF r`,
+    );
+    // Unknown ids and wrong signatures get the same answer: a caller learns nothing without the secret.
+    const settings = r ? (typeof r.settings === "string" ? JSON.parse(r.settings) : r.settings) as { secret?: unknown } : {};
+    const secret = typeof settings.secret === "string" ? settings.secret : null;
+    if (!r || r.connector !== "webhook" || !secret) throw new Unauthenticated("The signature does not verify.");
+    const check = verifySignature(secret, raw.body, raw.timestamp, raw.signature, at);
+    if (!check.ok) throw new Unauthenticated(check.reason);
+    if (r.status !== "executed") throw conflict(`This revocation is ${r.status}, not waiting for a callback.`);
+    const iso = at.toISOString();
+    const by = { type: "system" as const, id: null, label: `webhook receiver of ${r.system}` };
+    if (cb.revoked) {
+      await tx.execute(sql`UPDATE revocations SET status = 'verified', verified_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz,
+        evidence = ${JSON.stringify({ callback: { detail: cb.detail ?? null, at: iso } })}::jsonb WHERE id = ${cb.revocationId}::uuid`);
+      await record(tx, { actor: by, action: "revocation.confirmed", subject: { type: "identity", id: r.identity_id }, after: { revocationId: cb.revocationId, detail: cb.detail ?? null } });
+      await applyVerified(tx, cb.revocationId, by, at);
+      return { status: "verified" };
+    }
+    const attempts = r.attempts + 1;
+    const next = attempts >= MAX_ATTEMPTS ? null : new Date(at.getTime() + backoffMs(attempts)).toISOString();
+    await tx.execute(sql`UPDATE revocations SET status = 'failed', attempts = ${attempts}, last_error = ${`The receiver could not revoke it: ${cb.detail ?? "no detail"}`.slice(0, 2000)},
+      next_attempt_at = ${next}::timestamptz, updated_at = ${iso}::timestamptz WHERE id = ${cb.revocationId}::uuid`);
+    await record(tx, { actor: by, action: next ? "revocation.failed" : "revocation.gave_up", subject: { type: "identity", id: r.identity_id }, after: { revocationId: cb.revocationId, attempts, detail: cb.detail ?? null } });
+    return { status: "failed" };
+  }));
+}
+
+

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows, type Connection } from "@/db";
+import { createTestDatabase } from "@/db/test-database";
+import type { Actor } from "@/lib/auth/actor";
+import { setClock } from "@/lib/clock";
+import { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignature } from "@/lib/connectors/webhook-signature";
+import { actorOf, refusal, seedSmall } from "@/lib/test-fixtures";
+import { receiveWebhookCallback } from "./callback";
+import { requestRevocation } from "./request";
+import { backoffMs, runRevocations } from "./run";
+
+// The webhook connector against a real local receiver: Steward's calls are signed (and a receiver
+// holding another secret refuses them), a receiver that fails twice is retried with backoff until
+// it succeeds, verification polls a signed status URL, and signed callbacks confirm, while
+// unsigned, mis-signed or replayed ones change nothing.
+
+const SECRET = "receiver-shared-secret-0123456789";
+const JOB = { type: "job" as const, id: null, label: "test revocation runner" };
+const T0 = new Date("2026-11-27T12:00:00.000Z");
+
+type Seen = { method: string; path: string; body: string; signatureOk: boolean };
+const seen: Seen[] = [];
+let failuresLeft = 0;
+const revoked = new Set<string>();
+let server: Server;
+let base: string;
+
+async function read(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+let conn: Connection;
+let sam: Actor;
+beforeAll(async () => {
+  // The receiver checks Steward's signature with its own copy of the secret, at the test's clock.
+  server = createServer(async (req, res) => {
+    const url = new URL(req.url!, "http://receiver");
+    const body = req.method === "GET" ? url.search.slice(1) : await read(req);
+    const check = verifySignature(SECRET, body, String(req.headers[TIMESTAMP_HEADER] ?? ""), String(req.headers[SIGNATURE_HEADER] ?? ""), clock);
+    seen.push({ method: req.method!, path: url.pathname, body, signatureOk: check.ok });
+    if (!check.ok) return void res.writeHead(401).end(check.reason);
+    if (url.pathname === "/revoke") {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        return void res.writeHead(503).end("busy, try later");
+      }
+      revoked.add(JSON.parse(body).account);
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+    }
+    if (url.pathname === "/status") {
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ revoked: revoked.has(url.searchParams.get("account")!) }));
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  conn = await createTestDatabase();
+  await seedSmall(conn, 60);
+  sam = await actorOf(conn.db, "sam");
+});
+afterAll(async () => {
+  setClock(undefined);
+  await new Promise((r) => server.close(r));
+  await conn.close();
+});
+
+let clock = T0;
+const at = (d: Date) => {
+  clock = d;
+  setClock(() => d);
+  return d;
+};
+
+async function identityOn(settings: Record<string, unknown>, account: string): Promise<string> {
+  const [s] = await queryRows<{ id: string }>(conn.db, sql`INSERT INTO systems (name, kind, connector, settings) VALUES (${`Receiver ${account}`}, 'saas_app', 'webhook', ${JSON.stringify(settings)}::jsonb) RETURNING id`);
+  const [i] = await queryRows<{ id: string }>(
+    conn.db,
+    sql`INSERT INTO identities (name, kind, system_id, environment, owner_id, status, origin, external_id, credential_type)
+        VALUES (${account}, 'api_key', ${s!.id}::uuid, 'production', ${sam.personId}::uuid, 'active', 'discovered', ${account}, 'static_secret') RETURNING id`,
+  );
+  return i!.id;
+}
+const revocation = async (id: string) =>
+  (await queryRows<{ status: string; attempts: number; last_error: string | null; connector_result: unknown }>(conn.db, sql`SELECT status, attempts, last_error, connector_result FROM revocations WHERE id = ${id}::uuid`))[0]!;
+const identityStatus = async (id: string) => (await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM identities WHERE id = ${id}::uuid`))[0]!.status;
+
+describe("the webhook connector", () => {
+  it("signs its call; a receiver that fails twice is retried after 1 and 2 minutes, then the status URL confirms it", async () => {
+    const identity = await identityOn({ url: `${base}/revoke`, statusUrl: `${base}/status`, secret: SECRET }, "crm-sync-key");
+    at(T0);
+    const asked = await requestRevocation(conn.db, sam, { identityId: identity, reason: "The CRM sync was replaced" });
+    failuresLeft = 2;
+    expect(await runRevocations(conn.db, JOB, at(T0), { ids: [asked.id] })).toMatchObject({ failed: 1 });
+    expect((await revocation(asked.id)).last_error).toMatch(/answered 503/);
+    const second = at(new Date(T0.getTime() + backoffMs(1)));
+    expect(await runRevocations(conn.db, JOB, second, { ids: [asked.id] })).toMatchObject({ failed: 1 });
+    const third = at(new Date(second.getTime() + backoffMs(2)));
+    expect(await runRevocations(conn.db, JOB, third, { ids: [asked.id] })).toMatchObject({ verified: 1 });
+    const r = await revocation(asked.id);
+    expect(r).toMatchObject({ status: "verified", attempts: 2 });
+    expect(r.connector_result).toMatchObject({ verify: { answer: { revoked: true } } });
+    expect(await identityStatus(identity)).toBe("revoked");
+    const calls = seen.filter((s) => s.body.includes("crm-sync-key"));
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /revoke", "POST /revoke", "POST /revoke", "GET /status"]);
+    expect(calls.every((c) => c.signatureOk)).toBe(true);
+    expect(JSON.parse(calls[0]!.body)).toMatchObject({ action: "revoke", revocationId: asked.id, kind: "identity", account: "crm-sync-key" });
+  });
+
+  it("a receiver holding another secret refuses the call (bad signature): the attempt fails and nothing is revoked", async () => {
+    const identity = await identityOn({ url: `${base}/revoke`, statusUrl: `${base}/status`, secret: "some-other-secret-not-the-receivers" }, "billing-export-key");
+    const asked = await requestRevocation(conn.db, sam, { identityId: identity, reason: "Billing export retired" });
+    expect(await runRevocations(conn.db, JOB, at(T0), { ids: [asked.id] })).toMatchObject({ failed: 1 });
+    expect((await revocation(asked.id)).last_error).toMatch(/answered 401: The signature does not match/);
+    expect(seen.at(-1)).toMatchObject({ path: "/revoke", signatureOk: false });
+    expect(await identityStatus(identity)).toBe("active");
+  });
+
+  it("without a status URL it waits for the signed callback; unsigned, mis-signed and replayed callbacks change nothing", async () => {
+    const identity = await identityOn({ url: `${base}/revoke`, secret: SECRET }, "helpdesk-bot-token");
+    const asked = await requestRevocation(conn.db, sam, { identityId: identity, reason: "Helpdesk bot retired" });
+    expect(await runRevocations(conn.db, JOB, at(T0), { ids: [asked.id] })).toMatchObject({ awaitingConfirmation: 1 });
+    expect((await revocation(asked.id)).status).toBe("executed");
+
+    const body = JSON.stringify({ revocationId: asked.id, revoked: true, detail: "token deleted" });
+    const good = signedHeaders(SECRET, body, T0);
+    const attempts = [
+      { timestamp: null, signature: null },
+      { timestamp: good[TIMESTAMP_HEADER]!, signature: signedHeaders("wrong-secret-wrong-secret", body, T0)[SIGNATURE_HEADER]! },
+      { timestamp: good[TIMESTAMP_HEADER]!, signature: signedHeaders(SECRET, body.replace("true", "false"), T0)[SIGNATURE_HEADER]! },
+    ];
+    for (const a of attempts) expect((await refusal(receiveWebhookCallback(conn.db, { body, ...a }, T0))).code).toBe("unauthenticated");
+    // A correct signature replayed ten minutes later is refused too.
+    expect((await refusal(receiveWebhookCallback(conn.db, { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! }, new Date(T0.getTime() + 600_000)))).code).toBe("unauthenticated");
+    expect((await refusal(receiveWebhookCallback(conn.db, { body: "{not json", timestamp: null, signature: null }, T0))).code).toBe("invalid");
+    expect((await revocation(asked.id)).status).toBe("executed");
+
+    expect(await receiveWebhookCallback(conn.db, { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! }, T0)).toEqual({ status: "verified" });
+    expect((await revocation(asked.id)).status).toBe("verified");
+    expect(await identityStatus(identity)).toBe("revoked");
+    // Delivered twice: the second is told it is no longer waiting.
+    expect((await refusal(receiveWebhookCallback(conn.db, { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! }, T0))).code).toBe("conflict");
+  });
+});
