@@ -1,6 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { canManagePeople, canReadAuditLog } from "@/lib/auth/actor";
 import { canReadPolicySettings } from "@/lib/policy/settings-admin";
+import { canReadSystems } from "@/lib/systems/systems";
 
 export type NavItem = { href: string; label: string };
 
@@ -12,6 +13,7 @@ const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] =
   { href: "/revocations", label: "Revocations", visible: () => true },
   { href: "/audit", label: "Audit log", visible: canReadAuditLog },
   { href: "/people", label: "People", visible: canManagePeople },
+  { href: "/systems", label: "Systems", visible: canReadSystems },
   { href: "/settings", label: "Settings", visible: canReadPolicySettings },
 ];
 

@@ -84,7 +84,8 @@ async function append(tx: Database, pending: Pending[]): Promise<void> {
     prevHash = hash;
     return out;
   });
-  await tx.insert(auditEvents).values(rows);
+  // Chunked: one statement's parameters are limited (65,535), and a batch may hold thousands.
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditEvents).values(rows.slice(i, i + 1000));
 }
 
 // Stores exactly what JSON can represent, so the hash recomputed from jsonb later matches.

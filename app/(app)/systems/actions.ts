@@ -1,0 +1,38 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { after } from "next/server";
+import { getDb } from "@/db";
+import { toActionResult, type ActionResult } from "@/lib/action-result";
+import { auditActor } from "@/lib/auth/actor";
+import { requireActor } from "@/lib/auth/session";
+import { now } from "@/lib/clock";
+import { runRevocations } from "@/lib/revocations/run";
+import { configureConnector, retireSystem } from "@/lib/systems/systems";
+
+const field = (f: FormData, k: string) => {
+  const v = f.get(k);
+  return typeof v === "string" ? v : undefined;
+};
+
+export async function configureAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireActor();
+  const result = await toActionResult(async () => {
+    await configureConnector(getDb(), actor, { systemId: field(formData, "systemId"), connector: field(formData, "connector"), url: field(formData, "url"), statusUrl: field(formData, "statusUrl"), secret: field(formData, "secret") });
+    return "Saved.";
+  });
+  if (result?.ok) revalidatePath("/systems");
+  return result;
+}
+
+export async function retireAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireActor();
+  const result = await toActionResult(async () => {
+    const { revocationIds } = await retireSystem(getDb(), actor, { systemId: field(formData, "systemId"), confirmCount: field(formData, "confirmCount"), reason: field(formData, "reason") });
+    // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
+    if (revocationIds.length) after(() => runRevocations(getDb(), auditActor(actor), now(), { ids: revocationIds, limit: revocationIds.length }).then(() => undefined));
+    return `Retired. ${revocationIds.length} ${revocationIds.length === 1 ? "revocation" : "revocations"} requested: follow them on the Revocations page.`;
+  });
+  if (result?.ok) revalidatePath("/systems");
+  return result;
+}

@@ -1,0 +1,147 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows, type Database } from "@/db";
+import { CONNECTOR_KINDS } from "@/db/schema";
+import { inAuditBatch, record } from "@/lib/audit/record";
+import { auditActor, hasRole, requireRole, type Actor } from "@/lib/auth/actor";
+import { now } from "@/lib/clock";
+import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+
+/**
+ * Target systems and their connectors (admins manage them; security and auditors read). A
+ * connector's secrets (a database URL's password, a webhook's signing secret) go in and never
+ * come back out: reads show whether one is set, and a blank field on edit keeps the old one.
+ * Retiring a system revokes every live identity in it through the normal revocation flow.
+ */
+export const canReadSystems = (actor: Actor) => hasRole(actor, "admin", "security", "auditor");
+
+export type SystemView = {
+  id: string; name: string; kind: string; connector: string; status: string; retiredAt: string | null; liveIdentities: number;
+  /** What is safe to show: the target with any password blanked, whether a secret is set. */
+  settings: { url: string | null; statusUrl: string | null; secretSet: boolean; other: Record<string, string> };
+};
+
+/** A URL with its password replaced, for showing. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = "****";
+    return u.toString();
+  } catch {
+    return "(not a valid URL)";
+  }
+}
+
+function viewSettings(raw: Record<string, unknown>): SystemView["settings"] {
+  const other: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (["url", "statusUrl", "secret", "password"].includes(k) || /secret|password|token/i.test(k)) continue;
+    if (typeof v === "string" || typeof v === "number") other[k] = /^[a-z]+:\/\//i.test(String(v)) ? redactUrl(String(v)) : String(v);
+  }
+  return {
+    url: typeof raw.url === "string" ? redactUrl(raw.url) : null,
+    statusUrl: typeof raw.statusUrl === "string" ? redactUrl(raw.statusUrl) : null,
+    secretSet: typeof raw.secret === "string" && raw.secret.length > 0,
+    other,
+  };
+}
+
+export async function listSystems(db: Database, actor: Actor): Promise<SystemView[]> {
+  if (!canReadSystems(actor)) throw forbidden("Admins, security and auditors see the systems.");
+  const rows = await queryRows<{ id: string; name: string; kind: string; connector: string; status: string; retired_at: Date | string | null; settings: Record<string, unknown> | string; live: number }>(
+    db,
+    sql`SELECT s.id, s.name, s.kind, s.connector, s.status, s.retired_at, s.settings,
+          (SELECT count(*)::int FROM identities i WHERE i.system_id = s.id AND i.status IN ('pending', 'active', 'suspended')) AS live
+        FROM systems s ORDER BY s.status, s.name`,
+  );
+  return rows.map((r) => ({
+    id: r.id, name: r.name, kind: r.kind, connector: r.connector, status: r.status, retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null, liveIdentities: r.live,
+    settings: viewSettings(typeof r.settings === "string" ? JSON.parse(r.settings) : r.settings),
+  }));
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const connectorSchema = z.object({
+  systemId: z.guid("That system id is not valid."),
+  connector: z.enum(CONNECTOR_KINDS, { error: "Choose a connector." }),
+  url: z.preprocess(blankToUndefined, z.string().trim().max(2000).optional()),
+  statusUrl: z.preprocess(blankToUndefined, z.string().trim().url("The status URL must be a URL.").max(2000).optional()),
+  secret: z.preprocess(blankToUndefined, z.string().min(16, "A signing secret has at least 16 characters.").max(500).optional()),
+});
+
+/** Sets a system's connector and its settings. Blank secret fields keep what is stored. */
+export async function configureConnector(db: Database, actor: Actor, raw: unknown): Promise<void> {
+  requireRole(actor, "admin");
+  const parsed = connectorSchema.safeParse(raw);
+  if (!parsed.success) throw invalidInput("The connector was not changed.", parsed.error);
+  const input = parsed.data;
+  await db.transaction(async (tx) => {
+    const [sys] = await queryRows<{ name: string; connector: string; status: string; settings: Record<string, unknown> | string }>(tx, sql`SELECT name, connector, status, settings FROM systems WHERE id = ${input.systemId}::uuid FOR UPDATE`);
+    if (!sys) throw notFound("That system");
+    if (sys.status === "retired") throw conflict(`${sys.name} is retired.`);
+    const before = (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) as Record<string, unknown>;
+    const next: Record<string, unknown> = { ...before };
+    if (input.connector === "postgres") {
+      const url = input.url ?? (typeof before.url === "string" ? before.url : undefined);
+      if (!url || !/^postgres(ql)?:\/\//.test(url)) throw invalid("The connector was not changed.", { url: ["Give a postgres:// connection string for a role that may ALTER ROLE and REVOKE."] });
+      next.url = url;
+    }
+    if (input.connector === "webhook") {
+      const url = input.url ?? (typeof before.url === "string" ? before.url : undefined);
+      if (!url || !/^https?:\/\//.test(url)) throw invalid("The connector was not changed.", { url: ["Give the receiver's http(s) URL."] });
+      const secret = input.secret ?? (typeof before.secret === "string" ? before.secret : undefined);
+      if (!secret) throw invalid("The connector was not changed.", { secret: ["Set a signing secret (16+ characters) the receiver also holds."] });
+      Object.assign(next, { url, secret });
+      if (input.statusUrl) next.statusUrl = input.statusUrl;
+    }
+    await tx.execute(sql`UPDATE systems SET connector = ${input.connector}::connector_kind, settings = ${JSON.stringify(next)}::jsonb WHERE id = ${input.systemId}::uuid`);
+    await record(tx, {
+      actor: auditActor(actor), action: "system.connector_changed", subject: { type: "system", id: input.systemId },
+      before: { connector: sys.connector, settings: viewSettings(before) }, after: { connector: input.connector, settings: viewSettings(next) },
+    });
+  });
+}
+
+const retireSchema = z.object({
+  systemId: z.guid("That system id is not valid."),
+  /** The count the person saw and confirmed: if it changed since, they confirm again. */
+  confirmCount: z.coerce.number({ error: "Confirm how many identities it revokes." }).int().min(0),
+  reason: z.string({ error: "Say why the system ends." }).trim().min(5, "Say why the system ends (at least 5 characters).").max(2000),
+});
+
+/**
+ * Retires a system (an app, vendor or workload that ends): the system is marked retired and every
+ * live identity in it gets a revocation, in one transaction with an audit event each. The
+ * revocations then run like any other (the caller starts the runner).
+ */
+export async function retireSystem(db: Database, actor: Actor, raw: unknown): Promise<{ revocationIds: string[] }> {
+  requireRole(actor, "admin");
+  const parsed = retireSchema.safeParse(raw);
+  if (!parsed.success) throw invalidInput("The system was not retired.", parsed.error);
+  const input = parsed.data;
+  return db.transaction((tx) => inAuditBatch(tx, async () => {
+    const [sys] = await queryRows<{ name: string; status: string }>(tx, sql`SELECT name, status FROM systems WHERE id = ${input.systemId}::uuid FOR UPDATE`);
+    if (!sys) throw notFound("That system");
+    if (sys.status === "retired") throw conflict(`${sys.name} is already retired.`);
+    const live = await queryRows<{ id: string }>(tx, sql`SELECT id FROM identities WHERE system_id = ${input.systemId}::uuid AND status IN ('pending', 'active', 'suspended') ORDER BY id FOR UPDATE`);
+    if (live.length !== input.confirmCount) {
+      throw conflict(`${sys.name} now has ${live.length} live ${live.length === 1 ? "identity" : "identities"}, not ${input.confirmCount}: confirm again.`);
+    }
+    const at = now().toISOString();
+    await tx.execute(sql`UPDATE systems SET status = 'retired', retired_at = ${at}::timestamptz WHERE id = ${input.systemId}::uuid`);
+    // One revocation per identity, except where one is already in flight (that one carries on).
+    const created = await queryRows<{ id: string; identity_id: string }>(
+      tx,
+      sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
+          SELECT 'identity', i.id, ${`System retired: ${input.reason}`}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+          FROM identities i WHERE i.system_id = ${input.systemId}::uuid AND i.status IN ('pending', 'active', 'suspended')
+            AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
+          RETURNING id, identity_id`,
+    );
+    await record(tx, { actor: auditActor(actor), action: "system.retired", subject: { type: "system", id: input.systemId }, after: { name: sys.name, reason: input.reason, liveIdentities: live.length, revocationsRequested: created.length } });
+    for (const r of created) {
+      await record(tx, { actor: auditActor(actor), action: "revocation.requested", subject: { type: "identity", id: r.identity_id }, after: { revocationId: r.id, target: "identity", reason: `System retired: ${input.reason}` } });
+    }
+    return { revocationIds: created.map((r) => r.id) };
+  }));
+}
