@@ -44,4 +44,18 @@ test.describe("revocation", () => {
     await expect(sam.getByRole("row", { name: /checkout-deployer-ci/ })).toContainText("Failed");
     await expectNoAxeViolations(sam);
   });
+
+  test("security revokes a selection from the inventory, with a reason", async ({ as }) => {
+    const sam = await as("sam");
+    await sam.goto("/identities?q=omar-sandbox-bot");
+    await sam.getByRole("checkbox", { name: "Select omar-sandbox-bot" }).check();
+    const bar = sam.getByRole("form", { name: "Bulk revoke" });
+    await bar.getByRole("button", { name: "Revoke selected (1)" }).click();
+    await expect(bar.getByRole("alert")).toContainText("Nothing was revoked.");
+    await bar.getByLabel("Reason").fill("Sandbox bots are cleaned up every quarter");
+    await bar.getByRole("button", { name: "Revoke selected (1)" }).click();
+    await expect(bar.getByRole("status")).toContainText("1 revocation requested");
+    await sam.goto("/revocations");
+    await expect(sam.getByRole("row", { name: /omar-sandbox-bot/ })).toBeVisible();
+  });
 });

@@ -11,14 +11,18 @@ type Props = {
   action: (formData: FormData) => void;
   pending: boolean;
   result: ActionResult;
+  /** Fields the action needs besides the ids (a reason, say). */
+  children?: React.ReactNode;
+  danger?: boolean;
 };
 
 /** The bar above a table with a selection: one button that posts the selected ids, and the outcome. */
-export function BulkBar({ name, verb, hint, ids, action, pending, result }: Props) {
+export function BulkBar({ name, verb, hint, ids, action, pending, result, children, danger }: Props) {
   return (
     <form action={action} className="flex flex-wrap items-center gap-3 text-sm" aria-label={name}>
       {ids.map((id) => <input key={id} type="hidden" name="ids" value={id} />)}
-      <Button type="submit" variant="secondary" disabled={pending || ids.length === 0}>
+      {children}
+      <Button type="submit" variant={danger ? "danger" : "secondary"} disabled={pending || ids.length === 0}>
         {verb} ({ids.length})
       </Button>
       <span className="text-slate-600">{hint}</span>

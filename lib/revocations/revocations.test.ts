@@ -7,6 +7,7 @@ import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { ALL_PERSONAS, actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { confirmManualRevocation } from "./confirm";
+import { bulkRevoke } from "./bulk";
 import { requestRevocation } from "./request";
 import { backoffMs, MAX_ATTEMPTS, runRevocations } from "./run";
 
@@ -223,5 +224,25 @@ describe("who may revoke", () => {
       expect(asked.status, who).toBe("requested");
     }
     expect(await count()).toBe(1);
+  });
+});
+
+describe("bulk revocation", () => {
+  it("all or nothing: one identity the actor may not revoke refuses the whole selection; in-flight ones keep their revocation", async () => {
+    const a = await identityIn(manualSystemId, "bulk-bot-a");
+    const b = await identityIn(manualSystemId, "bulk-bot-b");
+    const count = async () => (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM revocations WHERE identity_id IN (${a.id}::uuid, ${b.id}::uuid)`))[0]!.n;
+    // Omar (same team, not the owner) and the auditor may not; nothing is asked.
+    for (const who of ["omar", "ari"] as const) {
+      expect((await refusal(bulkRevoke(conn.db, actors[who], { ids: [a.id, b.id], reason: "Clean-up of old bots" }))).code, who).toBe("forbidden");
+    }
+    expect((await refusal(bulkRevoke(conn.db, actors.sam, { ids: [a.id, b.id] }))).code).toBe("invalid");
+    expect((await refusal(bulkRevoke(conn.db, actors.sam, { ids: [], reason: "Clean-up of old bots" }))).code).toBe("invalid");
+    expect(await count()).toBe(0);
+    await requestRevocation(conn.db, actors.olivia, { identityId: a.id, reason: "Asked on its own first" });
+    const out = await bulkRevoke(conn.db, actors.sam, { ids: [a.id, b.id], reason: "Clean-up of old bots" });
+    expect(out).toMatchObject({ alreadyInFlight: 1 });
+    expect(out.requested).toHaveLength(1);
+    expect(await count()).toBe(2);
   });
 });

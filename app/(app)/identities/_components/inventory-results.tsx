@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { getDb } from "@/db";
-import type { Actor } from "@/lib/auth/actor";
+import { hasRole, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { listIdentities } from "@/lib/identities/inventory";
 import { inventoryParams, sortDir, type InventoryFilter, type SortKey } from "@/lib/identities/inventory-filter";
@@ -34,7 +34,7 @@ export async function InventoryResults({ actor, filter, visible }: { actor: Acto
   return (
     <>
       <TotalLine total={page.total} shown={page.rows.length} pageNo={pageNo} size={filter.size} />
-      <InventoryTable rows={page.rows} nowIso={now().toISOString()} actorId={actor.personId} visible={visible} sortLinks={sortLinks} />
+      <InventoryTable rows={page.rows} nowIso={now().toISOString()} actorId={actor.personId} visible={visible} sortLinks={sortLinks} security={hasRole(actor, "security")} />
       <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
         <div className="flex gap-2">
           {filter.after || filter.before ? <Link className={buttonClass("ghost")} href={link({ after: undefined, before: undefined, page: undefined })}>« First</Link> : null}

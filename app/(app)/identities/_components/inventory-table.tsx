@@ -10,7 +10,7 @@ import type { ActionResult } from "@/lib/action-result";
 import { humanize, isoDay, relativeTime } from "@/lib/format";
 import type { InventoryRow } from "@/lib/identities/inventory";
 import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
-import { bulkAttestAction } from "../actions";
+import { bulkAttestAction, bulkRevokeAction } from "../actions";
 import { RiskBadge, StateBadges, StatusBadge } from "./identity-badges";
 
 type Props = {
@@ -19,15 +19,21 @@ type Props = {
   actorId: string;
   visible: string[];
   sortLinks: Record<string, SortLink>;
+  /** Security may revoke any live identity; others revoke their own (the server decides again). */
+  security: boolean;
 };
 
 // Links inside rows are plain anchors: a page holds up to 600 of them, and next/link would
 // render a client component for each and prefetch every one that scrolls into view.
-export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Props) {
+export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, security }: Props) {
   const [selection, setSelection] = useState<RowSelectionState>({});
   const [result, formAction, pending] = useActionState<ActionResult, FormData>(bulkAttestAction, null);
-  const mine = (r: InventoryRow) => (r.ownerId === actorId || r.backupOwnerId === actorId) && ["pending", "active", "suspended"].includes(r.status);
-  const selectable = rows.filter(mine);
+  const [revoked, revokeAction, revoking] = useActionState<ActionResult, FormData>(bulkRevokeAction, null);
+  const [reason, setReason] = useState("");
+  const live = (r: InventoryRow) => ["pending", "active", "suspended"].includes(r.status);
+  const mine = (r: InventoryRow) => (r.ownerId === actorId || r.backupOwnerId === actorId) && live(r);
+  const selectableRow = (r: InventoryRow) => mine(r) || (security && live(r));
+  const selectable = rows.filter(selectableRow);
   const selectedIds = Object.keys(selection).filter((id) => selection[id] && rows.some((r) => r.id === id));
   const header = (key: string, fallback: string) => (sortLinks[key] ? <SortHeader link={sortLinks[key]} /> : fallback);
 
@@ -38,7 +44,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Pr
         selectable.length ? (
           <input
             type="checkbox"
-            aria-label="Select all of your identities on this page"
+            aria-label={security ? "Select every live identity on this page" : "Select all of your identities on this page"}
             checked={selectable.length > 0 && selectable.every((r) => selection[r.id])}
             onChange={(e) => setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})}
           />
@@ -114,9 +120,18 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Pr
 
   return (
     <div className="space-y-2">
-      {selectable.length ? (
+      {rows.some(mine) ? (
         <BulkBar name="Bulk attest" verb="Attest selected" ids={selectedIds} action={formAction} pending={pending} result={result}
           hint="Select identities you own to confirm you still own and need them." />
+      ) : null}
+      {selectable.length || revoked ? (
+        <BulkBar name="Bulk revoke" verb="Revoke selected" ids={selectedIds} action={revokeAction} pending={revoking} result={revoked} danger
+          hint="Every credential and entitlement of each, verified in its system.">
+          <label className="flex items-center gap-2">
+            <span className="font-medium">Reason</span>
+            <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} className="w-64 rounded-md border border-slate-300 px-2 py-1.5" />
+          </label>
+        </BulkBar>
       ) : null}
       <DataTable
         columns={columns}
@@ -128,7 +143,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks }: Pr
         headerProps={(id) => (sortLinks[id]?.direction ? { "aria-sort": sortLinks[id]!.direction! } : {})}
         rowSelection={selection}
         onRowSelectionChange={setSelection}
-        canSelectRow={mine}
+        canSelectRow={selectableRow}
       />
     </div>
   );
