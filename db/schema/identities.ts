@@ -32,6 +32,9 @@ export const identities = pgTable(
     lastUsedAt: ts("last_used_at"),
     lastRotatedAt: ts("last_rotated_at"),
     nextReviewAt: ts("next_review_at"),
+    // Set when a job hands the identity of a departed owner to someone else: they must attest by
+    // then, or policy suspends it. Cleared by an attestation.
+    attestationDueAt: ts("attestation_due_at"),
     credentialType: credentialTypeEnum("credential_type").notNull().default("static_secret"),
     rotationPeriodDays: integer("rotation_period_days"),
     // A reference to where the secret lives (vault path, secret manager ARN), never the secret.
@@ -70,6 +73,7 @@ export const identities = pgTable(
     index("identities_risk_idx").on(t.riskScore, t.id),
     index("identities_created_idx").on(t.createdAt, t.id),
     index("identities_next_review_idx").on(t.nextReviewAt, t.id),
+    index("identities_attestation_due_idx").on(t.attestationDueAt).where(sql`${t.attestationDueAt} IS NOT NULL`),
     // Free-text search (pg_trgm) over name, external id and purpose as one haystack: one bitmap
     // index scan and one recheck instead of three OR-ed ones. chr(31) (unit separator) keeps a
     // match from spanning two fields. Must equal SEARCH_HAYSTACK in lib/identities/inventory-query.ts.

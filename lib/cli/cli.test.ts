@@ -40,6 +40,7 @@ describe("the steward CLI", () => {
     [["risk", "rescore", "now"], 'unexpected argument "now"'],
     [["requests", "expire-stale", "--all"], 'unexpected argument "--all"'],
     [["revocations", "run", "now"], 'unexpected argument "now"'],
+    [["jobs", "run", "--all"], 'unexpected argument "--all"'],
     [["bench", "inventory", "--runs", "2"], "--runs is 5 to 10000"],
     [["bench", "inventory", "--port", "80"], "--port is 1024 to 65535"],
     [["bench", "inventory"], "bench inventory measures PostgreSQL: set DATABASE_URL"],

@@ -15,6 +15,8 @@ Commands:
   audit verify                        recompute the audit hash chain; exit 1 naming the first broken event
   risk rescore                        rescore every identity's risk (the factors that move with the clock); audited
   requests expire-stale               expire pending requests older than policy's stale limit; audited
+  jobs run                            run every lifecycle job once: expire identities, departed owners,
+                                      stale requests, risk that moves with the clock, revocations
   revocations run                     carry out the revocations that are due (new ones, and failed ones
                                       whose backoff has passed) through their connectors; audited
   bench inventory [--runs N] [--users N] [--per-user N] [--port P] [--no-http]
@@ -136,6 +138,16 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
         const { now } = await import("@/lib/clock");
         const { expired, staleDays } = await expireStaleRequests(conn.db, { type: "job", id: null, label: "steward requests expire-stale" }, now());
         io.out(`Expired ${expired.toLocaleString("en")} pending ${expired === 1 ? "request" : "requests"} older than ${staleDays} days.`);
+        return 0;
+      });
+    case "jobs run":
+      noOptions(rest);
+      return () => withConnection(open, async (conn) => {
+        const { runDueJobs } = await import("@/lib/jobs/run");
+        const { now } = await import("@/lib/clock");
+        for (const r of await runDueJobs(conn.db, now())) {
+          io.out(`${r.job}: ${Object.entries(r.summary).map(([k, v]) => `${k} ${v}`).join(", ")} (${r.ms} ms)`);
+        }
         return 0;
       });
     case "revocations run":

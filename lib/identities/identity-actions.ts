@@ -49,7 +49,8 @@ export async function reviewPeriodDays(db: Database): Promise<number> {
 
 async function attestLocked(tx: Database, actor: Actor, row: LockedRow, periodDays: number, at: Date, bulk: boolean) {
   const next = new Date(at.getTime() + periodDays * DAY);
-  await tx.execute(sql`UPDATE identities SET next_review_at = ${next.toISOString()}::timestamptz WHERE id = ${row.id}::uuid`);
+  // An attestation also answers a departed owner's hand-over: nobody needs to be chased any more.
+  await tx.execute(sql`UPDATE identities SET next_review_at = ${next.toISOString()}::timestamptz, attestation_due_at = NULL WHERE id = ${row.id}::uuid`);
   await rescoreIdentities(tx, sql`i.id = ${row.id}::uuid`, at);
   await record(tx, {
     actor: auditActor(actor),

@@ -23,6 +23,8 @@ export const policySettingsSchema = z.object({
   autoApprove: z.object({ environments: z.array(z.enum(ENVIRONMENTS)).max(3), maxTtlDays: days(3650) }),
   /** The longest a policy exception may last. */
   exceptionMaxDays: days(365),
+  /** When an owner leaves: days the new owner has to attest, and what happens if nobody does. */
+  departedOwner: z.object({ attestWithinDays: days(90), ifNobodyAttests: z.enum(["suspend", "revoke"]) }),
 });
 
 export type PolicySettings = z.infer<typeof policySettingsSchema>;
@@ -34,6 +36,7 @@ export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
   breakGlassMaxHours: 4,
   autoApprove: { environments: ["development"], maxTtlDays: 90 },
   exceptionMaxDays: 90,
+  departedOwner: { attestWithinDays: 14, ifNobodyAttests: "suspend" },
 };
 
 /** settings key ↔ field: the rows the seed writes (policy.max_ttl_days, …) and the ones added since. */
@@ -44,6 +47,7 @@ export const POLICY_SETTING_KEYS: Record<keyof PolicySettings, string> = {
   breakGlassMaxHours: "policy.break_glass_max_hours",
   autoApprove: "policy.auto_approve",
   exceptionMaxDays: "policy.exception_max_days",
+  departedOwner: "policy.departed_owner",
 };
 
 /** The current settings: each stored value that validates, else its default. */

@@ -15,6 +15,7 @@ const HELP: Record<keyof PolicySettings, [string, string]> = {
   breakGlassMaxHours: ["Break-glass maximum (hours)", "The longest emergency access may last."],
   autoApprove: ["Standard baseline approved by policy", "Non-privileged requests in these environments, living at most this many days, need no people."],
   exceptionMaxDays: ["Longest policy exception (days)", "Exceptions end by this many days at the latest."],
+  departedOwner: ["When an owner leaves", "Their identities go to the backup owner, else the owner's manager, who must attest within this many days; if nobody does, the identity is suspended (or revoked)."],
 };
 
 export default async function SettingsPage() {

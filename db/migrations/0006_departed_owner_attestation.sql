@@ -1,0 +1,2 @@
+ALTER TABLE "identities" ADD COLUMN "attestation_due_at" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "identities_attestation_due_idx" ON "identities" USING btree ("attestation_due_at") WHERE "identities"."attestation_due_at" IS NOT NULL;

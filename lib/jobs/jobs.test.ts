@@ -1,0 +1,105 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows, type Connection } from "@/db";
+import { createTestDatabase } from "@/db/test-database";
+import type { Actor } from "@/lib/auth/actor";
+import { setClock } from "@/lib/clock";
+import { attestIdentity } from "@/lib/identities/identity-actions";
+import { ALL_PERSONAS, actorOf, auditCount, seedSmall } from "@/lib/test-fixtures";
+import { runDueJobs } from "./run";
+
+// The lifecycle jobs act on what is due at the time they run: a run after downtime catches up,
+// and a second run at the same time changes nothing. The clock is injected.
+
+let conn: Connection;
+const actors = {} as Record<(typeof ALL_PERSONAS)[number], Actor>;
+beforeAll(async () => {
+  conn = await createTestDatabase();
+  await seedSmall(conn, 60);
+  for (const p of ALL_PERSONAS) actors[p] = await actorOf(conn.db, p);
+});
+afterAll(async () => {
+  setClock(undefined);
+  await conn.close();
+});
+
+const DAY = 86_400_000;
+let T1: Date;
+const snapshot = async () => ({
+  identities: await queryRows(conn.db, sql`SELECT id, status, owner_id, backup_owner_id, attestation_due_at::text, risk_score FROM identities ORDER BY id`),
+  revocations: await queryRows(conn.db, sql`SELECT id, status, attempts FROM revocations ORDER BY id`),
+  requests: await queryRows(conn.db, sql`SELECT id, status FROM requests ORDER BY id`),
+  audit: await auditCount(conn.db),
+});
+
+describe("lifecycle jobs", () => {
+  it("expire identities at their expiry, to the millisecond, and ask for their revocation; a second run changes nothing", async () => {
+    // The live identity that expires next; the run is at exactly its expiry (those already past it expire too).
+    const [one] = await queryRows<{ id: string; expires_at: string }>(
+      conn.db, sql`SELECT id, expires_at::text FROM identities WHERE status = 'active' AND expires_at > now() ORDER BY expires_at, id LIMIT 1`,
+    );
+    const T = new Date(one!.expires_at);
+    T1 = T;
+    // Pretend the app was down for a while: everything due before T is done first.
+    await runDueJobs(conn.db, new Date(T.getTime() - 1));
+    expect((await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM identities WHERE id = ${one!.id}::uuid`))[0]!.status).toBe("active");
+    await runDueJobs(conn.db, T);
+    const [after] = await queryRows<{ status: string; risk_score: number }>(conn.db, sql`SELECT status, risk_score FROM identities WHERE id = ${one!.id}::uuid`);
+    expect(after).toEqual({ status: "expired", risk_score: 0 });
+    const [rev] = await queryRows<{ reason: string; status: string }>(conn.db, sql`SELECT reason, status FROM revocations WHERE identity_id = ${one!.id}::uuid`);
+    expect(rev!.reason).toBe("Expired");
+    const events = await queryRows<{ action: string; actor_label: string }>(conn.db, sql`SELECT action, actor_label FROM audit_events WHERE subject_id = ${one!.id} AND action IN ('identity.expired', 'revocation.executed') ORDER BY seq`);
+    expect(events[0]).toEqual({ action: "identity.expired", actor_label: "job:expire-identities" });
+    const before = await snapshot();
+    await runDueJobs(conn.db, T);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("when an owner leaves: the backup owner, else the manager, takes over and must attest; unattested ones are suspended on the day", async () => {
+    const T = T1;
+    setClock(() => T);
+    const olivias = await queryRows<{ id: string; backup_owner_id: string | null }>(
+      conn.db, sql`SELECT id, backup_owner_id FROM identities WHERE owner_id = ${actors.olivia.personId}::uuid AND status IN ('pending', 'active', 'suspended') ORDER BY id`,
+    );
+    expect(olivias.length).toBeGreaterThan(1);
+    expect(olivias.some((i) => i.backup_owner_id === actors.omar.personId)).toBe(true);
+    await conn.db.execute(sql`UPDATE users SET status = 'departed' WHERE id = ${actors.olivia.personId}::uuid`);
+    try {
+      const [result] = (await runDueJobs(conn.db, T)).filter((r) => r.job === "departed-owners");
+      expect(result!.summary.reassigned).toBe(olivias.length);
+      const moved = await queryRows<{ id: string; owner_id: string; backup_owner_id: string | null; attestation_due_at: string }>(
+        conn.db, sql`SELECT id, owner_id, backup_owner_id, attestation_due_at FROM identities WHERE id IN (${sql.join(olivias.map((o) => sql`${o.id}::uuid`), sql`, `)}) ORDER BY id`,
+      );
+      for (const [i, m] of moved.entries()) {
+        expect(m.owner_id).toBe(olivias[i]!.backup_owner_id === actors.omar.personId ? actors.omar.personId : actors.maya.personId);
+        expect(new Date(m.attestation_due_at).getTime()).toBe(T.getTime() + 14 * DAY);
+        if (m.owner_id === actors.omar.personId) expect(m.backup_owner_id).toBeNull(); // no longer backup to himself
+      }
+      const before = await snapshot();
+      await runDueJobs(conn.db, T);
+      expect(await snapshot()).toEqual(before);
+
+      // Maya attests one of hers; on the due day the others are suspended, that one is not.
+      const mayas = moved.filter((m) => m.owner_id === actors.maya.personId);
+      expect(mayas.length).toBeGreaterThan(0);
+      await attestIdentity(conn.db, actors.maya, mayas[0]!.id);
+      const due = new Date(T.getTime() + 14 * DAY);
+      await runDueJobs(conn.db, new Date(due.getTime() - 1));
+      const movedIds = sql.join(moved.map((m) => sql`${m.id}::uuid`), sql`, `);
+      expect(await queryRows(conn.db, sql`SELECT id FROM identities WHERE status = 'suspended' AND id IN (${movedIds})`)).toEqual([]);
+      await runDueJobs(conn.db, due);
+      const statuses = await queryRows<{ id: string; status: string }>(conn.db, sql`SELECT id, status FROM identities WHERE id IN (${sql.join(moved.map((m) => sql`${m.id}::uuid`), sql`, `)})`);
+      for (const s of statuses) {
+        const wasLive = s.id === mayas[0]!.id ? "active" : "suspended";
+        if (["active", "suspended"].includes(s.status)) expect(s.status, s.id).toBe(wasLive);
+      }
+      expect(await auditCount(conn.db, "identity.suspended")).toBeGreaterThan(0);
+      const again = await snapshot();
+      await runDueJobs(conn.db, due);
+      expect(await snapshot()).toEqual(again);
+    } finally {
+      setClock(undefined);
+      await conn.db.execute(sql`UPDATE users SET status = 'active' WHERE id = ${actors.olivia.personId}::uuid`);
+    }
+  });
+});
