@@ -6,6 +6,9 @@ const executablePath = process.env.STEWARD_CHROMIUM ?? (process.env.PLAYWRIGHT_B
 import { APP_PORT, APP_URL, NO_DEMO_PORT, NO_DEMO_URL, OIDC_ISSUER, OIDC_PORT } from "./e2e/support/urls";
 
 const common = {
+  // The lifecycle jobs would change the seeded estate under the tests (expiring, reassigning):
+  // they have their own tests, so the app under test does not schedule them.
+  STEWARD_JOBS: "off",
   AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
   AUTH_OIDC_ISSUER: OIDC_ISSUER,
   AUTH_OIDC_CLIENT_ID: "steward-e2e",

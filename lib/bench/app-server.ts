@@ -18,7 +18,7 @@ export async function startAppServer(opts: { port: number; databaseUrl: string; 
   // Served as `npm start` serves it (scripts/serve.mjs: one worker per core on PostgreSQL).
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
     cwd: root,
-    env: { ...process.env, PORT: String(opts.port), DATABASE_URL: opts.databaseUrl, STEWARD_DEMO: "1", AUTH_URL: baseUrl, AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123", ...opts.env },
+    env: { ...process.env, PORT: String(opts.port), DATABASE_URL: opts.databaseUrl, STEWARD_DEMO: "1", STEWARD_JOBS: "off", AUTH_URL: baseUrl, AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123", ...opts.env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
