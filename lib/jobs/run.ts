@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Database } from "@/db";
+import { queryRows, type Database } from "@/db";
 import { record, type AuditActor } from "@/lib/audit/record";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { expireStaleRequests } from "@/lib/requests/expire";
@@ -15,6 +15,8 @@ import { expireIdentities, handleDepartedOwners } from "./lifecycle";
 export type JobResult = { job: string; summary: Record<string, number>; ms: number };
 
 const actor = (job: string): AuditActor => ({ type: "job", id: null, label: `job:${job}` });
+const RESCORE_KEY = "jobs.rescore_risk.last_run_at";
+const RESCORE_EVERY_MS = 24 * 3_600_000;
 
 export const JOBS: { name: string; about: string; run: (db: Database, at: Date) => Promise<Record<string, number>> }[] = [
   { name: "expire-identities", about: "identities past their expiry are expired and revoked", run: (db, at) => expireIdentities(db, actor("expire-identities"), at) },
@@ -26,12 +28,19 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
   },
   {
     name: "rescore-risk",
-    about: "risk that moves with the clock (dormancy, expiry soon, overdue review) is rescored",
+    about: "risk that moves with the clock (dormancy, expiry soon, overdue review) is rescored, once a day",
     run: async (db, at) =>
       db.transaction(async (tx) => {
+        // Days are what these factors count, and a pass over a million identities takes a minute:
+        // once a day, whichever run comes first after the day is up (the row lock keeps it to one).
+        const [last] = await queryRows<{ value: unknown }>(tx, sql`SELECT value FROM settings WHERE key = ${RESCORE_KEY} FOR UPDATE`);
+        const lastAt = typeof last?.value === "string" ? new Date(last.value).getTime() : 0;
+        if (at.getTime() - lastAt < RESCORE_EVERY_MS) return { changed: 0, skipped: 1 };
         const changed = await rescoreIdentities(tx, sql`true`, at);
-        if (changed) await record(tx, { actor: actor("rescore-risk"), action: "risk.rescored", after: { changed, at: at.toISOString() } });
-        return { changed };
+        await tx.execute(sql`INSERT INTO settings (key, value, updated_at) VALUES (${RESCORE_KEY}, to_jsonb(${at.toISOString()}::text), ${at.toISOString()}::timestamptz)
+          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+        await record(tx, { actor: actor("rescore-risk"), action: "risk.rescored", after: { changed, at: at.toISOString() } });
+        return { changed, skipped: 0 };
       }),
   },
   {
