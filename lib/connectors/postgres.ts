@@ -30,6 +30,17 @@ const memberships = (sql: postgres.Sql, role: string) =>
   sql<{ granted: string }[]>`SELECT g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ${role} ORDER BY 1`;
 
 export const postgresConnector: Connector = {
+  async discover(system) {
+    return withTarget(system, async (sql) => {
+      // Login roles, except the server's own (pg_*) and superusers, each with its memberships.
+      const rows = await sql<{ rolname: string; rolcanlogin: boolean; granted: string[] | null }[]>`
+        SELECT u.rolname, u.rolcanlogin, array_remove(array_agg(g.rolname ORDER BY g.rolname), NULL) AS granted
+        FROM pg_roles u LEFT JOIN pg_auth_members m ON m.member = u.oid LEFT JOIN pg_roles g ON g.oid = m.roleid
+        WHERE u.rolcanlogin AND NOT u.rolsuper AND u.rolname NOT LIKE 'pg\_%'
+        GROUP BY u.rolname, u.rolcanlogin ORDER BY u.rolname`;
+      return rows.map((r) => ({ account: r.rolname, canLogin: r.rolcanlogin, grants: (r.granted ?? []).map((g) => ({ resource: g, permission: "member" })) }));
+    });
+  },
   async revoke(system, target) {
     return withTarget(system, async (sql) => {
       const [role] = await sql<{ rolcanlogin: boolean }[]>`SELECT rolcanlogin FROM pg_roles WHERE rolname = ${target.account}`;

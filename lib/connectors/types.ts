@@ -21,7 +21,12 @@ export type RevokeOutcome = { state: "done" | "awaiting_confirmation"; evidence:
 /** What the target system says now. */
 export type Verification = { verified: boolean; evidence: Record<string, unknown>; reason?: string };
 
+/** An account found in the target system, with what it holds there. */
+export type DiscoveredAccount = { account: string; canLogin: boolean; grants: { resource: string; permission: string }[] };
+
 export interface Connector {
+  /** The accounts the system holds now (connectors that cannot list them leave this out). */
+  discover?(system: SystemTarget): Promise<DiscoveredAccount[]>;
   revoke(system: SystemTarget, target: RevokeTarget): Promise<RevokeOutcome>;
   verify(system: SystemTarget, target: RevokeTarget): Promise<Verification>;
 }

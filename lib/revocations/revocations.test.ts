@@ -7,6 +7,7 @@ import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { ALL_PERSONAS, actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { confirmManualRevocation } from "./confirm";
+import { discoverSystem } from "@/lib/systems/systems";
 import { bulkRevoke } from "./bulk";
 import { requestRevocation } from "./request";
 import { backoffMs, MAX_ATTEMPTS, runRevocations } from "./run";
@@ -244,5 +245,27 @@ describe("bulk revocation", () => {
     expect(out).toMatchObject({ alreadyInFlight: 1 });
     expect(out.requested).toHaveLength(1);
     expect(await count()).toBe(2);
+  });
+});
+
+describe("discovery through the PostgreSQL connector", () => {
+  it.runIf(targetUp)("login roles become identities of the system, memberships entitlements; run again, only what is new is added", async () => {
+    const g = `steward_t_${randomBytes(3).toString("hex")}_admin`;
+    const { role } = await loginRole([g]);
+    const first = await discoverSystem(conn.db, actors.sam, systemId);
+    expect(first.found).toBeGreaterThan(0);
+    const [found] = await queryRows<{ id: string; owner_id: string | null; origin: string }>(conn.db, sql`SELECT id, owner_id, origin FROM identities WHERE system_id = ${systemId}::uuid AND external_id = ${role}`);
+    expect(found).toMatchObject({ owner_id: null, origin: "discovered" });
+    const grants = await queryRows<{ resource: string; permission: string; privileged: boolean }>(conn.db, sql`SELECT resource, permission, privileged FROM entitlements WHERE identity_id = ${found!.id}::uuid`);
+    expect(grants).toEqual([{ resource: g, permission: "member", privileged: true }]); // "*admin*" is privileged
+    const again = await discoverSystem(conn.db, actors.sam, systemId);
+    expect(again).toMatchObject({ newIdentities: 0, newEntitlements: 0 });
+    const extra = `steward_t_${randomBytes(3).toString("hex")}_readers`;
+    await target.unsafe(`CREATE ROLE "${extra}" NOLOGIN`);
+    roles.push(extra);
+    await target.unsafe(`GRANT "${extra}" TO "${role}"`);
+    expect(await discoverSystem(conn.db, actors.sam, systemId)).toMatchObject({ newIdentities: 0, newEntitlements: 1 });
+    for (const who of ["olivia", "maya", "ari"] as const) expect((await refusal(discoverSystem(conn.db, actors[who], systemId))).code).toBe("forbidden");
+    expect((await refusal(discoverSystem(conn.db, actors.sam, manualSystemId))).message).toMatch(/cannot list accounts/);
   });
 });

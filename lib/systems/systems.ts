@@ -6,6 +6,8 @@ import { inAuditBatch, record } from "@/lib/audit/record";
 import { auditActor, hasRole, requireRole, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { rescoreIdentities } from "@/lib/identities/risk";
+import { isPrivilegedPermission, loadPolicySettings } from "@/lib/policy/settings";
 
 /**
  * Target systems and their connectors (admins manage them; security and auditors read). A
@@ -143,5 +145,61 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
       await record(tx, { actor: auditActor(actor), action: "revocation.requested", subject: { type: "identity", id: r.identity_id }, after: { revocationId: r.id, target: "identity", reason: `System retired: ${input.reason}` } });
     }
     return { revocationIds: created.map((r) => r.id) };
+  }));
+}
+
+/**
+ * Discovery: the accounts the system holds become identities of it (origin `discovered`, no owner
+ * until someone claims them, so the inventory shows them orphaned), their grants entitlements.
+ * Run again, it adds what is new and changes nothing else. Admins and security run it.
+ */
+export async function discoverSystem(db: Database, actor: Actor, rawId: unknown): Promise<{ found: number; newIdentities: number; newEntitlements: number }> {
+  if (!hasRole(actor, "admin", "security")) throw forbidden("Admins and security discover a system's accounts.");
+  const id = z.guid("That system id is not valid.").safeParse(rawId);
+  if (!id.success) throw invalid("That system id is not valid.");
+  const [sys] = await queryRows<{ id: string; name: string; connector: "postgres" | "webhook" | "manual"; status: string; settings: Record<string, unknown> | string }>(
+    db, sql`SELECT id, name, connector, status, settings FROM systems WHERE id = ${id.data}::uuid`,
+  );
+  if (!sys) throw notFound("That system");
+  if (sys.status === "retired") throw conflict(`${sys.name} is retired.`);
+  const { connectorFor } = await import("@/lib/connectors");
+  const connector = connectorFor({ ...sys, settings: typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings });
+  if (!connector.discover) throw conflict(`The ${sys.connector} connector cannot list accounts; add them through requests or an import.`);
+  let accounts;
+  try {
+    accounts = await connector.discover({ ...sys, settings: typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings });
+  } catch (e) {
+    throw conflict(`${sys.name} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const environment = (() => {
+    const s = (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) as { environment?: unknown };
+    return s.environment === "staging" || s.environment === "development" ? s.environment : "production";
+  })();
+  return db.transaction((tx) => inAuditBatch(tx, async () => {
+    const at = now().toISOString();
+    const { privilegedPermissions } = await loadPolicySettings(tx);
+    const payload = JSON.stringify(accounts.map((a) => ({ account: a.account, grants: a.grants.map((g) => ({ ...g, privileged: isPrivilegedPermission(g.resource, privilegedPermissions) })) })));
+    const created = await queryRows<{ id: string; name: string }>(
+      tx,
+      sql`INSERT INTO identities (name, kind, system_id, environment, status, origin, external_id, credential_type, created_at)
+          SELECT a.account, 'service_account', ${sys.id}::uuid, ${environment}::environment, 'active', 'discovered', a.account, 'static_secret', ${at}::timestamptz
+          FROM jsonb_to_recordset(${payload}::jsonb) AS a(account text, grants jsonb)
+          ON CONFLICT (system_id, external_id) DO NOTHING RETURNING id, name`,
+    );
+    const grants = await queryRows<{ id: string; identity_id: string; resource: string }>(
+      tx,
+      sql`INSERT INTO entitlements (identity_id, resource, permission, privileged)
+          SELECT i.id, g.resource, g.permission, g.privileged
+          FROM jsonb_to_recordset(${payload}::jsonb) AS a(account text, grants jsonb)
+            CROSS JOIN LATERAL jsonb_to_recordset(a.grants) AS g(resource text, permission text, privileged boolean)
+            JOIN identities i ON i.system_id = ${sys.id}::uuid AND i.external_id = a.account
+          WHERE NOT EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.resource = g.resource AND e.permission = g.permission AND e.status = 'active')
+          RETURNING id, identity_id, resource`,
+    );
+    const touched = [...new Set([...created.map((c) => c.id), ...grants.map((g) => g.identity_id)])];
+    if (touched.length) await rescoreIdentities(tx, sql`i.id IN (${sql.join(touched.map((t) => sql`${t}::uuid`), sql`, `)})`, new Date(at));
+    await record(tx, { actor: auditActor(actor), action: "system.discovered", subject: { type: "system", id: sys.id }, after: { found: accounts.length, newIdentities: created.length, newEntitlements: grants.length } });
+    for (const c of created) await record(tx, { actor: auditActor(actor), action: "identity.discovered", subject: { type: "identity", id: c.id }, after: { system: sys.name, account: c.name } });
+    return { found: accounts.length, newIdentities: created.length, newEntitlements: grants.length };
   }));
 }

@@ -8,7 +8,7 @@ import { auditActor } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { runRevocations } from "@/lib/revocations/run";
-import { configureConnector, retireSystem } from "@/lib/systems/systems";
+import { configureConnector, discoverSystem, retireSystem } from "@/lib/systems/systems";
 
 const field = (f: FormData, k: string) => {
   const v = f.get(k);
@@ -32,6 +32,16 @@ export async function retireAction(_prev: ActionResult, formData: FormData): Pro
     // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
     if (revocationIds.length) after(() => runRevocations(getDb(), auditActor(actor), now(), { ids: revocationIds, limit: revocationIds.length }).then(() => undefined));
     return `Retired. ${revocationIds.length} ${revocationIds.length === 1 ? "revocation" : "revocations"} requested: follow them on the Revocations page.`;
+  });
+  if (result?.ok) revalidatePath("/systems");
+  return result;
+}
+
+export async function discoverAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireActor();
+  const result = await toActionResult(async () => {
+    const r = await discoverSystem(getDb(), actor, field(formData, "systemId"));
+    return `Found ${r.found} ${r.found === 1 ? "account" : "accounts"}: ${r.newIdentities} new ${r.newIdentities === 1 ? "identity" : "identities"}, ${r.newEntitlements} new ${r.newEntitlements === 1 ? "entitlement" : "entitlements"}.`;
   });
   if (result?.ok) revalidatePath("/systems");
   return result;

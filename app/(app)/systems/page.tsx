@@ -5,6 +5,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { humanize, isoDay } from "@/lib/format";
 import { canReadSystems, listSystems } from "@/lib/systems/systems";
+import { DiscoverForm } from "./_components/discover-form";
 import { SystemForms } from "./_components/system-forms";
 
 export const metadata: Metadata = { title: "Systems" };
@@ -22,6 +23,7 @@ export default async function SystemsPage() {
   }
   const systems = await listSystems(getDb(), actor);
   const admin = hasRole(actor, "admin");
+  const security = hasRole(actor, "security");
   return (
     <section aria-labelledby="systems-heading" className="space-y-4">
       <div>
@@ -42,6 +44,7 @@ export default async function SystemsPage() {
               {s.connector === "webhook" ? <div className="contents"><dt className="text-slate-600">Signing secret</dt><dd>{s.settings.secretSet ? "set" : "not set"}</dd></div> : null}
               {Object.entries(s.settings.other).map(([k, v]) => <div key={k} className="contents"><dt className="text-slate-600">{k}</dt><dd className="break-all">{v}</dd></div>)}
             </dl>
+            {s.connector === "postgres" && s.status === "active" && (admin || security) ? <div className="mt-3"><DiscoverForm systemId={s.id} name={s.name} /></div> : null}
             {admin ? <div className="mt-3"><SystemForms system={s} /></div> : null}
           </li>
         ))}
