@@ -38,7 +38,7 @@ test.describe("sign-in through OpenID Connect", () => {
     const { person, roles, nav } = shell(page);
     await expect(person).toHaveText("Olivia Owner");
     await expect(roles).toHaveText("member");
-    await expect(nav.getByRole("link")).toHaveText(["Overview", "Identities", "Requests"]);
+    await expect(nav.getByRole("link")).toHaveText(["Overview", "Identities", "Requests", "Revocations"]);
     const session = await (await page.request.get("/api/auth/session")).json();
     expect(session?.user?.email).toBe("olivia.owner@example.com");
     await page.context().close();
@@ -49,7 +49,7 @@ test.describe("sign-in through OpenID Connect", () => {
     const { person, roles, nav } = shell(nina);
     await expect(person).toHaveText("Nina Newcomer");
     await expect(roles).toHaveText("member");
-    await expect(nav.getByRole("link")).toHaveText(["Overview", "Identities", "Requests"]);
+    await expect(nav.getByRole("link")).toHaveText(["Overview", "Identities", "Requests", "Revocations"]);
     await nina.context().close();
 
     const ari = await signInAs(browser, "ari");
