@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { z } from "zod";
-import { ConnectorError, type Connector, type RevokeTarget, type SystemTarget } from "./types";
+import { ConnectorError, type BatchOutcome, type Connector, type RevokeTarget, type SystemTarget } from "./types";
 
 /**
  * PostgreSQL databases: the login roles are the identities, their role memberships the
@@ -29,7 +29,73 @@ async function withTarget<T>(system: SystemTarget, fn: (sql: postgres.Sql) => Pr
 const memberships = (sql: postgres.Sql, role: string) =>
   sql<{ granted: string }[]>`SELECT g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ${role} ORDER BY 1`;
 
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const CHUNK = 500;
+
 export const postgresConnector: Connector = {
+  /**
+   * The same revocation for many roles in one session: the ALTER ROLE and REVOKE statements go in
+   * chunks of 500 per round trip (simple protocol), sessions are ended and everything is read back
+   * with one query each. A chunk that fails is retried statement by statement, so one bad role
+   * fails alone.
+   */
+  async revokeBatch(system, targets) {
+    return withTarget(system, async (sql) => {
+      const accounts = [...new Set(targets.map((t) => t.account))];
+      const exists = new Set((await sql<{ rolname: string }[]>`SELECT rolname FROM pg_roles WHERE rolname = ANY(${accounts})`).map((r) => r.rolname));
+      const held = new Map<string, string[]>();
+      for (const m of await sql<{ member: string; granted: string }[]>`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
+        held.set(m.member, [...(held.get(m.member) ?? []), m.granted]);
+      }
+      const statements: { account: string; text: string }[] = [];
+      for (const t of targets) {
+        if (!exists.has(t.account)) continue;
+        if (t.kind === "entitlement") {
+          if ((held.get(t.account) ?? []).includes(t.entitlement!.resource)) statements.push({ account: t.account, text: `REVOKE ${ident(t.entitlement!.resource)} FROM ${ident(t.account)}` });
+          continue;
+        }
+        statements.push({ account: t.account, text: `ALTER ROLE ${ident(t.account)} NOLOGIN` });
+        for (const g of held.get(t.account) ?? []) statements.push({ account: t.account, text: `REVOKE ${ident(g)} FROM ${ident(t.account)}` });
+      }
+      const errors = new Map<string, string>();
+      for (let i = 0; i < statements.length; i += CHUNK) {
+        const chunk = statements.slice(i, i + CHUNK);
+        try {
+          await sql.unsafe(chunk.map((s) => s.text).join(";\n")).simple();
+        } catch {
+          for (const s of chunk) {
+            try {
+              await sql.unsafe(s.text).simple();
+            } catch (e) {
+              errors.set(s.account, e instanceof Error ? e.message : String(e));
+            }
+          }
+        }
+      }
+      const whole = targets.filter((t) => t.kind !== "entitlement" && exists.has(t.account)).map((t) => t.account);
+      if (whole.length) await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(${whole}) AND pid <> pg_backend_pid()`;
+
+      // Read back.
+      const login = new Map((await sql<{ rolname: string; rolcanlogin: boolean }[]>`SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(${accounts})`).map((r) => [r.rolname, r.rolcanlogin]));
+      const after = new Map<string, string[]>();
+      for (const m of await sql<{ member: string; granted: string }[]>`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
+        after.set(m.member, [...(after.get(m.member) ?? []), m.granted]);
+      }
+      const out = new Map<string, BatchOutcome>();
+      for (const t of targets) {
+        const memberships = after.get(t.account) ?? [];
+        const evidence = { role: t.account, canLogin: login.get(t.account) ?? null, memberships, removed: held.get(t.account) ?? [], readAt: "pg_roles, pg_auth_members" };
+        if (errors.has(t.account)) out.set(t.revocationId, { verified: false, error: errors.get(t.account)!, evidence });
+        else if (!login.has(t.account)) out.set(t.revocationId, { verified: true, evidence: { role: t.account, exists: false } });
+        else if (t.kind === "entitlement") {
+          out.set(t.revocationId, memberships.includes(t.entitlement!.resource) ? { verified: false, error: `${t.account} is still a member of ${t.entitlement!.resource}.`, evidence } : { verified: true, evidence });
+        } else if (login.get(t.account)) out.set(t.revocationId, { verified: false, error: `${t.account} can still log in.`, evidence });
+        else if (memberships.length) out.set(t.revocationId, { verified: false, error: `${t.account} is still a member of ${memberships.join(", ")}.`, evidence });
+        else out.set(t.revocationId, { verified: true, evidence });
+      }
+      return out;
+    });
+  },
   async discover(system) {
     return withTarget(system, async (sql) => {
       // Login roles, except the server's own (pg_*) and superusers, each with its memberships.

@@ -24,7 +24,15 @@ export type Verification = { verified: boolean; evidence: Record<string, unknown
 /** An account found in the target system, with what it holds there. */
 export type DiscoveredAccount = { account: string; canLogin: boolean; grants: { resource: string; permission: string }[] };
 
+/** One target's result in a batch: revoked and read back (verified or not), or an error. */
+export type BatchOutcome = { verified: true; evidence: Record<string, unknown> } | { verified: false; error: string; evidence?: Record<string, unknown> };
+
 export interface Connector {
+  /**
+   * Revokes and verifies many targets in one session (systems with many accounts retire at once):
+   * the result per revocation id. Connectors without it are called one target at a time.
+   */
+  revokeBatch?(system: SystemTarget, targets: RevokeTarget[]): Promise<Map<string, BatchOutcome>>;
   /** The accounts the system holds now (connectors that cannot list them leave this out). */
   discover?(system: SystemTarget): Promise<DiscoveredAccount[]>;
   revoke(system: SystemTarget, target: RevokeTarget): Promise<RevokeOutcome>;

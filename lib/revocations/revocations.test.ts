@@ -269,3 +269,23 @@ describe("discovery through the PostgreSQL connector", () => {
     expect((await refusal(discoverSystem(conn.db, actors.sam, manualSystemId))).message).toMatch(/cannot list accounts/);
   });
 });
+
+describe("revocation in batches", () => {
+  it.runIf(targetUp)("many revocations on one PostgreSQL system go through in one session, each verified, with the same records as one by one", async () => {
+    const g = `steward_t_${randomBytes(3).toString("hex")}_batch`;
+    const made = [await loginRole([g]), await loginRole([]), await loginRole([])];
+    const identities = await Promise.all(made.map((m, i) => identityIn(systemId, m.role, i === 0 ? [g] : [])));
+    const gone = await identityIn(systemId, `steward_t_${randomBytes(3).toString("hex")}_never_existed`);
+    const asked = await bulkRevoke(conn.db, actors.sam, { ids: [...identities.map((i) => i.id), gone.id], reason: "The batch job account family is retired" });
+    const before = await auditCount(conn.db);
+    expect(await runRevocations(conn.db, JOB, new Date(), { ids: asked.requested })).toMatchObject({ claimed: 4, verified: 4, failed: 0 });
+    for (const m of made) expect(await canConnect(m.role, m.password)).toMatch(/not permitted to log in/);
+    expect(await target`SELECT 1 FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ${made[0]!.role}`).toHaveLength(0);
+    for (const i of [...identities, gone]) expect(await statusOf("identities", i.id)).toBe("revoked");
+    expect(await statusOf("entitlements", identities[0]!.entitlements[g]!)).toBe("revoked");
+    // executed, identity.revoked, verified: three events a revocation, as one by one.
+    expect(await auditCount(conn.db)).toBe(before + 4 * 3);
+    const [first] = await queryRows<{ connector_result: unknown }>(conn.db, sql`SELECT connector_result FROM revocations WHERE identity_id = ${identities[0]!.id}::uuid`);
+    expect(first!.connector_result).toMatchObject({ batch: true, verify: { canLogin: false, memberships: [], removed: [g], readAt: "pg_roles, pg_auth_members" } });
+  });
+});

@@ -27,16 +27,53 @@ type Claimed = {
   resource: string | null; permission: string | null;
 };
 
+const CLAIM_BATCH = 500;
+
 export async function runRevocations(db: Database, by: AuditActor, at: Date, opts: { ids?: string[]; limit?: number } = {}): Promise<RunResult> {
-  const claimed = await claim(db, at, opts);
-  const out: RunResult = { claimed: claimed.length, verified: 0, awaitingConfirmation: 0, failed: 0, gaveUp: 0 };
-  for (const c of claimed) {
-    const system: SystemTarget = { id: c.system_id, name: c.system_name, connector: c.connector, settings: typeof c.settings === "string" ? JSON.parse(c.settings) : c.settings };
-    const target: RevokeTarget = {
-      revocationId: c.id, kind: c.target_type, account: c.external_id ?? c.identity_name, identityName: c.identity_name,
-      entitlement: c.resource !== null ? { resource: c.resource, permission: c.permission ?? "" } : null, credentialRef: c.credential_ref,
-    };
-    const connector = connectorFor(system);
+  const out: RunResult = { claimed: 0, verified: 0, awaitingConfirmation: 0, failed: 0, gaveUp: 0 };
+  const limit = opts.limit ?? 5_000;
+  // Batches of 500 until nothing is due (or the limit): a retired system's thousands go through in one run.
+  while (out.claimed < limit) {
+    const claimed = await claim(db, at, { ids: opts.ids, limit: Math.min(CLAIM_BATCH, limit - out.claimed) });
+    out.claimed += claimed.length;
+    const bySystem = new Map<string, Claimed[]>();
+    for (const c of claimed) bySystem.set(c.system_id, [...(bySystem.get(c.system_id) ?? []), c]);
+    for (const group of bySystem.values()) await runGroup(db, group, by, at, out);
+    if (claimed.length < CLAIM_BATCH) break;
+  }
+  return out;
+}
+
+const systemOf = (c: Claimed): SystemTarget => ({ id: c.system_id, name: c.system_name, connector: c.connector, settings: typeof c.settings === "string" ? JSON.parse(c.settings) : c.settings });
+const targetOf = (c: Claimed): RevokeTarget => ({
+  revocationId: c.id, kind: c.target_type, account: c.external_id ?? c.identity_name, identityName: c.identity_name,
+  entitlement: c.resource !== null ? { resource: c.resource, permission: c.permission ?? "" } : null, credentialRef: c.credential_ref,
+});
+
+/** One system's claimed revocations: in one batch where the connector can, else one by one. */
+async function runGroup(db: Database, group: Claimed[], by: AuditActor, at: Date, out: RunResult): Promise<void> {
+  const system = systemOf(group[0]!);
+  const connector = connectorFor(system);
+  if (connector.revokeBatch && group.length > 1) {
+    let outcomes: Map<string, { verified: boolean; evidence?: Record<string, unknown>; error?: string }>;
+    try {
+      outcomes = await connector.revokeBatch(system, group.map(targetOf));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      outcomes = new Map(group.map((c) => [c.id, { verified: false, error: message }]));
+    }
+    const verified = group.filter((c) => outcomes.get(c.id)?.verified);
+    await settleVerifiedMany(db, verified.map((c) => ({ c, evidence: { batch: true, verify: outcomes.get(c.id)!.evidence ?? {} } })), by, at);
+    out.verified += verified.length;
+    for (const c of group.filter((x) => !outcomes.get(x.id)?.verified)) {
+      const gaveUp = await fail(db, c, by, at, outcomes.get(c.id)?.error ?? "The target system did not answer for it.");
+      out.failed++;
+      if (gaveUp) out.gaveUp++;
+    }
+    return;
+  }
+  for (const c of group) {
+    const target = targetOf(c);
     try {
       const done = await connector.revoke(system, target);
       if (done.state === "awaiting_confirmation") {
@@ -54,7 +91,43 @@ export async function runRevocations(db: Database, by: AuditActor, at: Date, opt
       if (gaveUp) out.gaveUp++;
     }
   }
-  return out;
+}
+
+/**
+ * Many verified revocations of one batch, set-based in one transaction: the revocations, then the
+ * identities and entitlements they end, the rescore, and their audit events (appended together).
+ */
+async function settleVerifiedMany(db: Database, items: { c: Claimed; evidence: Record<string, unknown> }[], by: AuditActor, at: Date): Promise<void> {
+  if (!items.length) return;
+  await db.transaction((tx) => inAuditBatch(tx, async () => {
+    const iso = at.toISOString();
+    const payload = JSON.stringify(items.map((i) => ({ id: i.c.id, evidence: i.evidence })));
+    const done = await queryRows<{ id: string; target_type: string; identity_id: string; entitlement_id: string | null }>(
+      tx,
+      sql`UPDATE revocations r SET status = 'verified', verified_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz, last_error = NULL, next_attempt_at = NULL,
+            connector_result = x.evidence
+          FROM jsonb_to_recordset(${payload}::jsonb) AS x(id uuid, evidence jsonb)
+          WHERE r.id = x.id AND r.status = 'executing' RETURNING r.id, r.target_type, r.identity_id, r.entitlement_id`,
+    );
+    if (!done.length) return;
+    const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+    const whole = done.filter((d) => d.target_type === "identity").map((d) => d.identity_id);
+    const single = done.filter((d) => d.target_type !== "identity" && d.entitlement_id).map((d) => d.entitlement_id!);
+    if (whole.length) {
+      await tx.execute(sql`UPDATE identities SET status = 'revoked' WHERE id IN (${list(whole)}) AND status IN ('pending', 'active', 'suspended')`);
+      await tx.execute(sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id IN (${list(whole)}) AND status = 'active'`);
+    }
+    if (single.length) await tx.execute(sql`UPDATE entitlements SET status = 'revoked' WHERE id IN (${list(single)}) AND status = 'active'`);
+    await rescoreIdentities(tx, sql`i.id IN (${list([...new Set(done.map((d) => d.identity_id))])})`, at);
+    const system = items[0]!.c.system_name;
+    for (const d of done) {
+      const subject = { type: "identity", id: d.identity_id };
+      await record(tx, { actor: by, action: "revocation.executed", subject, after: { revocationId: d.id, system } });
+      if (d.target_type === "identity") await record(tx, { actor: by, action: "identity.revoked", subject, after: { revocationId: d.id } });
+      else await record(tx, { actor: by, action: "entitlement.revoked", subject, after: { revocationId: d.id, entitlementId: d.entitlement_id } });
+      await record(tx, { actor: by, action: "revocation.verified", subject, after: { revocationId: d.id } });
+    }
+  }));
 }
 
 /** Takes what is due, oldest first, and marks it executing, in one short transaction. */
