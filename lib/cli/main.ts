@@ -25,6 +25,10 @@ Commands:
   bench requests [--requests N] [--runs N] [--decisions N] [--users N] [--per-user N] [--port P] [--no-http]
                                       measure the approval queues and decisions with N pending
                                       requests (default 100000; PostgreSQL only, seeded as above)
+  bench revoke [--identities N] [--target URL]
+                                      revoke N identities (default 10000) through the PostgreSQL
+                                      connector against real roles it creates on the target server
+                                      (default: DATABASE_URL's server), beside N bare ALTER ROLEs
 
 The database is DATABASE_URL when set, else the embedded folder (STEWARD_DATA_DIR, default ./.steward).`;
 
@@ -193,6 +197,18 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       return () => withConnection(open, async (conn) => {
         const { benchRequests } = await import("@/lib/bench/requests");
         return benchRequests(conn, url, { target: o.requests, runs: o.runs, decisions: o.decisions, users: o.users, perUser: o["per-user"], port: o.port, http: !o["no-http"], out: io.out, log: io.err });
+      });
+    }
+    case "bench revoke": {
+      const { values } = parseArgs({ args: rest, options: { identities: { type: "string" }, target: { type: "string" } }, strict: true, allowPositionals: false });
+      const parsed = z.object({ identities: count("identities", 10, 100_000, 10_000), target: z.string().regex(/^postgres(ql)?:\/\//, "--target must be a postgres:// URL").optional() }).safeParse(values);
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+      const url = process.env.DATABASE_URL;
+      if (!url) throw new UsageError("bench revoke measures PostgreSQL: set DATABASE_URL to a seeded database");
+      const target = parsed.data.target ?? (() => { const u = new URL(url); u.pathname = "/postgres"; return u.toString(); })();
+      return () => withConnection(open, async (conn) => {
+        const { benchRevoke } = await import("@/lib/bench/revoke");
+        return benchRevoke(conn, { identities: parsed.data.identities, target, out: io.out, log: io.err });
       });
     }
     default:

@@ -114,11 +114,13 @@ async function settleVerifiedMany(db: Database, items: { c: Claimed; evidence: R
     const whole = done.filter((d) => d.target_type === "identity").map((d) => d.identity_id);
     const single = done.filter((d) => d.target_type !== "identity" && d.entitlement_id).map((d) => d.entitlement_id!);
     if (whole.length) {
-      await tx.execute(sql`UPDATE identities SET status = 'revoked' WHERE id IN (${list(whole)}) AND status IN ('pending', 'active', 'suspended')`);
+      // A revoked identity scores 0 with no factors (risk.ts): set here, so each row is written once.
+      await tx.execute(sql`UPDATE identities SET status = 'revoked', risk_score = 0, risk_factors = '{}' WHERE id IN (${list(whole)}) AND status IN ('pending', 'active', 'suspended')`);
       await tx.execute(sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id IN (${list(whole)}) AND status = 'active'`);
     }
     if (single.length) await tx.execute(sql`UPDATE entitlements SET status = 'revoked' WHERE id IN (${list(single)}) AND status = 'active'`);
-    await rescoreIdentities(tx, sql`i.id IN (${list([...new Set(done.map((d) => d.identity_id))])})`, at);
+    const rescore = [...new Set(done.filter((d) => d.target_type !== "identity").map((d) => d.identity_id))];
+    if (rescore.length) await rescoreIdentities(tx, sql`i.id IN (${list(rescore)})`, at);
     const system = items[0]!.c.system_name;
     for (const d of done) {
       const subject = { type: "identity", id: d.identity_id };
