@@ -40,7 +40,7 @@ describe("systems and their connectors", () => {
 
   it("only admins change a connector; a blank secret keeps the stored one; bad settings change nothing", async () => {
     const slack = await systemNamed("Slack%");
-    for (const who of ["olivia", "maya", "sam", "ari"] as const) {
+    for (const who of ["olivia", "omar", "maya", "sam", "ari"] as const) {
       expect((await refusal(configureConnector(conn.db, actors[who], { systemId: slack.id, connector: "manual" }))).code, who).toBe("forbidden");
     }
     await configureConnector(conn.db, actors.ada, { systemId: slack.id, connector: "webhook", url: "https://hooks.internal/slack-v2", secret: "" });
@@ -62,7 +62,7 @@ describe("systems and their connectors", () => {
           WHERE s.status = 'active' GROUP BY s.id ORDER BY count(*) DESC LIMIT 1`,
     ))[0]!;
     expect(sys.n).toBeGreaterThan(1);
-    for (const who of ["olivia", "maya", "sam", "ari"] as const) {
+    for (const who of ["olivia", "omar", "maya", "sam", "ari"] as const) {
       expect((await refusal(retireSystem(conn.db, actors[who], { systemId: sys.id, confirmCount: sys.n, reason: "Vendor contract ended" }))).code, who).toBe("forbidden");
     }
     // A stale count (someone added an identity since the page was shown) is refused: confirm again.
