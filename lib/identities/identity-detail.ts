@@ -42,7 +42,7 @@ export type IdentityDetail = {
   exceptions: { id: string; rule: string; justification: string; startsAt: string; endsAt: string; requestId: string; inForce: boolean }[];
   reviews: { id: string; campaign: string; decision: string | null; reviewer: string | null; decidedAt: string | null }[];
   timeline: { seq: number; occurredAt: string; actor: string; action: string; before: unknown; after: unknown }[];
-  can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean; revoke: boolean };
+  can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean; revoke: boolean; confirmRevocation: boolean };
 };
 
 type Row = {
@@ -139,6 +139,8 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
       handOver: live && canHandOver(rel),
       shortenExpiry: live && canShortenExpiry(rel),
       revoke: live && canRevoke(rel),
+      // An expired identity's revocation may still wait for a person's confirmation.
+      confirmRevocation: canRevoke(rel),
     },
   };
 }

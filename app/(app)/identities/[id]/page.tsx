@@ -83,7 +83,7 @@ export default async function IdentityPage({ params }: Props) {
         <OwnerActions identity={{ id: identity.id, purpose: identity.purpose, expiresAt: identity.expiresAt, nextReviewAt: identity.nextReviewAt }} can={identity.can} reviewPeriodDays={period} today={nowIso.slice(0, 10)} />
       </div>
 
-      <RevocationPanel identityId={identity.id} canRevoke={identity.can.revoke} revocations={revocations}
+      <RevocationPanel identityId={identity.id} canRevoke={identity.can.revoke} canConfirm={identity.can.confirmRevocation} revocations={revocations}
         entitlements={identity.entitlements.filter((e) => e.status === "active").map((e) => ({ id: e.id, label: `${e.permission} on ${e.resource}` }))} />
 
       <RiskExplanation score={identity.risk.score} factors={identity.risk.factors} />

@@ -7,7 +7,7 @@ import { attestAction, editPurposeAction, handOverAction, shortenExpiryAction } 
 
 type Props = {
   identity: { id: string; purpose: string | null; expiresAt: string | null; nextReviewAt: string | null };
-  can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean; revoke: boolean };
+  can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean; revoke: boolean; confirmRevocation: boolean };
   reviewPeriodDays: number;
   today: string;
 };

@@ -11,6 +11,7 @@ import { confirmRevocationAction, revokeAction } from "../actions";
 type Props = {
   identityId: string;
   canRevoke: boolean;
+  canConfirm: boolean;
   entitlements: { id: string; label: string }[];
   revocations: RevocationRow[];
 };
@@ -21,7 +22,7 @@ function Outcome({ result }: { result: ActionResult }) {
 }
 
 /** Revoke (reason required), and where each revocation of this identity stands, with its evidence. */
-export function RevocationPanel({ identityId, canRevoke, entitlements, revocations }: Props) {
+export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlements, revocations }: Props) {
   const [revoked, revokeForm, revoking] = useActionState<ActionResult, FormData>(revokeAction, null);
   const [confirmed, confirmForm, confirming] = useActionState<ActionResult, FormData>(confirmRevocationAction, null);
   const [reason, setReason] = useState("");
@@ -62,7 +63,7 @@ export function RevocationPanel({ identityId, canRevoke, entitlements, revocatio
               {r.connectorResult || r.evidence ? (
                 <details><summary className="cursor-pointer text-brand-700">Evidence</summary><pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify({ connector: r.connectorResult, confirmation: r.evidence }, null, 2)}</pre></details>
               ) : null}
-              {r.status === "executed" && r.connector === "manual" && canRevoke ? (
+              {r.status === "executed" && r.connector === "manual" && canConfirm ? (
                 <form action={confirmForm} className="mt-2 space-y-1">
                   <input type="hidden" name="id" value={identityId} />
                   <input type="hidden" name="revocationId" value={r.id} />
