@@ -34,6 +34,11 @@ const payload = (target: RevokeTarget) => ({
   credentialRef: target.credentialRef,
 });
 
+const safeUrl = (raw: string) => {
+  const u = new URL(raw);
+  return `${u.origin}${u.pathname}`;
+};
+
 async function call(url: string, init: RequestInit): Promise<{ status: number; body: string }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: "error" });
   const body = (await res.text()).slice(0, 2000);
@@ -46,7 +51,8 @@ export const webhookConnector: Connector = {
     const body = JSON.stringify(payload(target));
     const res = await call(s.url, { method: "POST", body, headers: { "content-type": "application/json", ...signedHeaders(s.secret, body, now()) } });
     if (res.status < 200 || res.status > 299) throw new Error(`The receiver answered ${res.status}: ${res.body.slice(0, 200)}`);
-    const evidence = { url: s.url, status: res.status, answer: res.body.slice(0, 500) };
+    // Evidence keeps where it went, not the query string (which may carry a token).
+    const evidence = { url: safeUrl(s.url), status: res.status, answer: res.body.slice(0, 500) };
     // Without a status URL, the receiver's signed callback confirms it.
     return s.statusUrl ? { state: "done", evidence } : { state: "awaiting_confirmation", evidence: { ...evidence, awaiting: "the receiver's signed callback" } };
   },
@@ -66,7 +72,7 @@ export const webhookConnector: Connector = {
     }
     const revoked = res.status === 200 && typeof answer === "object" && answer !== null && (answer as { revoked?: unknown }).revoked === true;
     return revoked
-      ? { verified: true, evidence: { statusUrl: s.statusUrl, status: res.status, answer } }
-      : { verified: false, evidence: { statusUrl: s.statusUrl, status: res.status, answer: res.body.slice(0, 500) }, reason: `The status URL does not confirm it (${res.status}).` };
+      ? { verified: true, evidence: { statusUrl: safeUrl(s.statusUrl), status: res.status, answer } }
+      : { verified: false, evidence: { statusUrl: safeUrl(s.statusUrl), status: res.status, answer: res.body.slice(0, 500) }, reason: `The status URL does not confirm it (${res.status}).` };
   },
 };

@@ -140,7 +140,7 @@ export async function handOverIdentity(db: Database, actor: Actor, input: unknow
     if (!person) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
     if (person.status !== "active") throw invalid(`${person.name} has left; choose someone still here.`, { newOwnerId: [`${person.name} has left; choose someone still here.`] });
     // The identity follows its new owner's team; a backup owner who now owns it is no longer a backup.
-    await tx.execute(sql`UPDATE identities SET owner_id = ${newOwnerId}::uuid, team_id = coalesce(${person.team_id}::uuid, team_id),
+    await tx.execute(sql`UPDATE identities SET attestation_due_at = NULL, owner_id = ${newOwnerId}::uuid, team_id = coalesce(${person.team_id}::uuid, team_id),
       backup_owner_id = CASE WHEN backup_owner_id = ${newOwnerId}::uuid THEN NULL ELSE backup_owner_id END WHERE id = ${id}::uuid`);
     await rescoreIdentities(tx, sql`i.id = ${id}::uuid`, now());
     await record(tx, { actor: auditActor(actor), action: "identity.owner_changed", subject: { type: "identity", id }, before: { ownerId: row.owner_id, teamId: row.team_id }, after: { ownerId: newOwnerId, teamId: person.team_id ?? row.team_id } });

@@ -32,7 +32,7 @@ export async function expireIdentities(db: Database, by: AuditActor, at: Date): 
         sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
             SELECT 'identity', i.id, 'Expired', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
             WHERE i.id IN (${ids}) AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-            RETURNING id, identity_id`,
+            ON CONFLICT DO NOTHING RETURNING id, identity_id`,
       );
       await rescoreIdentities(tx, sql`i.id IN (${ids})`, at);
       const revocationOf = new Map(revocations.map((r) => [r.identity_id, r.id]));
@@ -99,7 +99,7 @@ export async function handleDepartedOwners(db: Database, by: AuditActor, at: Dat
           SELECT 'identity', i.id, 'Nobody attested after its owner left', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
           WHERE i.status IN ${LIVE} AND i.attestation_due_at <= ${iso}::timestamptz
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          RETURNING id, identity_id`,
+          ON CONFLICT DO NOTHING RETURNING id, identity_id`,
     );
     for (const r of rows) {
       await record(tx, { actor: by, action: "revocation.requested", subject: { type: "identity", id: r.identity_id }, after: { revocationId: r.id, target: "identity", reason: "Nobody attested after its owner left." } });

@@ -57,7 +57,13 @@ export async function runDueJobs(db: Database, at: Date): Promise<JobResult[]> {
   const out: JobResult[] = [];
   for (const job of JOBS) {
     const t0 = performance.now();
-    out.push({ job: job.name, summary: await job.run(db, at), ms: Math.round(performance.now() - t0) });
+    // One job failing (a lock timeout, a race) does not keep the others from running.
+    try {
+      out.push({ job: job.name, summary: await job.run(db, at), ms: Math.round(performance.now() - t0) });
+    } catch (e) {
+      console.error(`steward jobs: ${job.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      out.push({ job: job.name, summary: { error: 1 }, ms: Math.round(performance.now() - t0) });
+    }
   }
   return out;
 }

@@ -70,7 +70,8 @@ export async function applyRequest(tx: Database, req: StoredRequest, by: AuditAc
     case "transfer_ownership": {
       const identityId = req.subject_identity_id!;
       const [before] = await queryRows<{ owner_id: string | null; team_id: string | null }>(tx, sql`SELECT owner_id, team_id FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`);
-      await tx.execute(sql`UPDATE identities i SET owner_id = u.id, team_id = coalesce(u.team_id, i.team_id),
+      // An approved hand-over answers a departed owner's attestation deadline too.
+      await tx.execute(sql`UPDATE identities i SET owner_id = u.id, team_id = coalesce(u.team_id, i.team_id), attestation_due_at = NULL,
         backup_owner_id = CASE WHEN i.backup_owner_id = u.id THEN NULL ELSE i.backup_owner_id END
         FROM users u WHERE u.id = ${String(p.newOwnerId)}::uuid AND i.id = ${identityId}::uuid`);
       await rescoreIdentities(tx, sql`i.id = ${identityId}::uuid`, at);

@@ -108,6 +108,9 @@ async function decideLocked(tx: Database, actor: Actor, req: Locked, d: z.infer<
 async function finalApproval(tx: Database, actor: Actor, requestId: string, at: Date): Promise<Decided> {
   const [fresh] = await queryRows<Locked>(tx, sql`${LOCK} WHERE id = ${requestId}::uuid`);
   const req = fresh!;
+  // The identity is locked for policy's second look and the change, so an expiry or a revocation
+  // committing in between cannot slip under them.
+  if (req.subject_identity_id) await tx.execute(sql`SELECT 1 FROM identities WHERE id = ${req.subject_identity_id}::uuid FOR UPDATE`);
   const settings = await loadPolicySettings(tx);
   const gathered = await factsForStored(tx, req);
   const decision = "facts" in gathered ? evaluatePolicy(gathered.facts.policy, { now: at, requesterId: req.requester_id, settings }) : null;

@@ -42,7 +42,7 @@ export async function bulkRevoke(db: Database, actor: Actor, raw: unknown): Prom
           SELECT 'identity', i.id, ${reason}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
           FROM identities i WHERE i.id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          RETURNING id, identity_id`,
+          ON CONFLICT DO NOTHING RETURNING id, identity_id`,
     );
     for (const r of created) {
       await record(tx, { actor: auditActor(actor), action: "revocation.requested", subject: { type: "identity", id: r.identity_id }, after: { revocationId: r.id, target: "identity", reason, bulk: true } });

@@ -33,19 +33,23 @@ export async function receiveWebhookCallback(db: Database, raw: { body: string; 
   const parsed = callbackSchema.safeParse(json);
   if (!parsed.success) throw new DomainError("invalid", parsed.error.issues.map((i) => i.message).join(" "));
   const cb = parsed.data;
+  // Authenticate before anything is locked; every failure gets the same answer, so a caller without
+  // the secret learns nothing (not even whether the revocation exists).
+  const [sys] = await queryRows<{ connector: string; settings: Record<string, unknown> | string }>(
+    db,
+    sql`SELECT s.connector, s.settings FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id WHERE r.id = ${cb.revocationId}::uuid`,
+  );
+  const settings = (sys ? (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) : {}) as { secret?: unknown };
+  const secret = sys?.connector === "webhook" && typeof settings.secret === "string" ? settings.secret : null;
+  if (!secret || !verifySignature(secret, raw.body, raw.timestamp, raw.signature, at).ok) throw new Unauthenticated("The signature does not verify.");
   return db.transaction((tx) => inAuditBatch(tx, async () => {
-    const [r] = await queryRows<{ status: string; identity_id: string; connector: string; settings: Record<string, unknown> | string; system: string; attempts: number }>(
+    const [r] = await queryRows<{ status: string; identity_id: string; system: string; attempts: number }>(
       tx,
-      sql`SELECT r.status, r.identity_id, s.connector, s.settings, s.name AS system, r.attempts FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id
+      sql`SELECT r.status, r.identity_id, s.name AS system, r.attempts FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id
           WHERE r.id = ${cb.revocationId}::uuid FOR UPDATE OF r`,
     );
-    // Unknown ids and wrong signatures get the same answer: a caller learns nothing without the secret.
-    const settings = r ? (typeof r.settings === "string" ? JSON.parse(r.settings) : r.settings) as { secret?: unknown } : {};
-    const secret = typeof settings.secret === "string" ? settings.secret : null;
-    if (!r || r.connector !== "webhook" || !secret) throw new Unauthenticated("The signature does not verify.");
-    const check = verifySignature(secret, raw.body, raw.timestamp, raw.signature, at);
-    if (!check.ok) throw new Unauthenticated(check.reason);
-    if (r.status !== "executed") throw conflict(`This revocation is ${r.status}, not waiting for a callback.`);
+    // A receiver may call back before the runner has recorded its answer ("executing"): it counts.
+    if (!r || !["executing", "executed"].includes(r.status)) throw conflict(`This revocation is ${r?.status ?? "gone"}, not waiting for a callback.`);
     const iso = at.toISOString();
     const by = { type: "system" as const, id: null, label: `webhook receiver of ${r.system}` };
     if (cb.revoked) {

@@ -54,8 +54,9 @@ export async function requestRevocation(db: Database, actor: Actor, raw: unknown
       tx,
       sql`INSERT INTO revocations (target_type, identity_id, entitlement_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
           VALUES (${target}::revocation_target, ${row.id}::uuid, ${input.entitlementId ?? null}::uuid, ${input.reason}, ${actor.personId}::uuid, 'requested',
-            ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz) RETURNING id`,
+            ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz) ON CONFLICT DO NOTHING RETURNING id`,
     );
+    if (!created) throw conflict("Someone else asked for the same revocation just now; it is under way.");
     await record(tx, {
       actor: auditActor(actor),
       action: "revocation.requested",

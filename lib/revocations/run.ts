@@ -3,6 +3,7 @@ import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
 import { connectorFor } from "@/lib/connectors";
 import type { RevokeTarget, SystemTarget } from "@/lib/connectors/types";
+import { now } from "@/lib/clock";
 import { rescoreIdentities } from "@/lib/identities/risk";
 
 /**
@@ -22,7 +23,7 @@ const STALE_CLAIM_MS = 10 * 60_000;
 export type RunResult = { claimed: number; verified: number; awaitingConfirmation: number; failed: number; gaveUp: number };
 
 type Claimed = {
-  id: string; target_type: "identity" | "entitlement" | "credential"; identity_id: string; entitlement_id: string | null; credential_ref: string | null; attempts: number;
+  id: string; claimed_at: Date | string; target_type: "identity" | "entitlement" | "credential"; identity_id: string; entitlement_id: string | null; credential_ref: string | null; attempts: number;
   identity_name: string; external_id: string | null; system_id: string; system_name: string; connector: SystemTarget["connector"]; settings: Record<string, unknown> | string;
   resource: string | null; permission: string | null;
 };
@@ -101,13 +102,13 @@ async function settleVerifiedMany(db: Database, items: { c: Claimed; evidence: R
   if (!items.length) return;
   await db.transaction((tx) => inAuditBatch(tx, async () => {
     const iso = at.toISOString();
-    const payload = JSON.stringify(items.map((i) => ({ id: i.c.id, evidence: i.evidence })));
+    const payload = JSON.stringify(items.map((i) => ({ id: i.c.id, claimed: new Date(i.c.claimed_at).toISOString(), evidence: i.evidence })));
     const done = await queryRows<{ id: string; target_type: string; identity_id: string; entitlement_id: string | null }>(
       tx,
       sql`UPDATE revocations r SET status = 'verified', verified_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz, last_error = NULL, next_attempt_at = NULL,
             connector_result = x.evidence
-          FROM jsonb_to_recordset(${payload}::jsonb) AS x(id uuid, evidence jsonb)
-          WHERE r.id = x.id AND r.status = 'executing' RETURNING r.id, r.target_type, r.identity_id, r.entitlement_id`,
+          FROM jsonb_to_recordset(${payload}::jsonb) AS x(id uuid, claimed timestamptz, evidence jsonb)
+          WHERE r.id = x.id AND r.status = 'executing' AND r.updated_at = x.claimed RETURNING r.id, r.target_type, r.identity_id, r.entitlement_id`,
     );
     if (!done.length) return;
     const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
@@ -135,21 +136,28 @@ async function settleVerifiedMany(db: Database, items: { c: Claimed; evidence: R
 /** Takes what is due, oldest first, and marks it executing, in one short transaction. */
 async function claim(db: Database, at: Date, opts: { ids?: string[]; limit?: number }): Promise<Claimed[]> {
   const iso = at.toISOString();
+  // The claim's stamp is the clock now, not the run's start, and it is the claim's token: a
+  // settle or a failure only lands if the row still carries it (another runner that took over a
+  // stale claim re-stamps it).
+  const stamp = new Date(Math.max(now().getTime(), at.getTime())).toISOString();
   const only = opts.ids?.length ? sql`AND r.id IN (${sql.join(opts.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
   return db.transaction(async (tx) => {
     const due = await queryRows<{ id: string }>(
       tx,
       sql`SELECT r.id FROM revocations r
           WHERE ((r.status = 'requested') OR (r.status = 'failed' AND r.attempts < ${MAX_ATTEMPTS} AND r.next_attempt_at <= ${iso}::timestamptz)
-            OR (r.status = 'executing' AND r.updated_at < ${new Date(at.getTime() - STALE_CLAIM_MS).toISOString()}::timestamptz)) ${only}
+            OR (r.status = 'executing' AND r.attempts < ${MAX_ATTEMPTS} AND r.updated_at < ${new Date(new Date(stamp).getTime() - STALE_CLAIM_MS).toISOString()}::timestamptz)) ${only}
           ORDER BY r.next_attempt_at NULLS FIRST, r.id LIMIT ${opts.limit ?? 500} FOR UPDATE SKIP LOCKED`,
     );
     if (!due.length) return [];
     return queryRows<Claimed>(
       tx,
-      sql`UPDATE revocations r SET status = 'executing', updated_at = ${iso}::timestamptz FROM identities i JOIN systems s ON s.id = i.system_id
+      sql`UPDATE revocations r SET status = 'executing', updated_at = ${stamp}::timestamptz,
+            -- a claim taken over from a runner that died counts as an attempt, so a revocation that kills runners ends
+            attempts = CASE WHEN r.status = 'executing' THEN r.attempts + 1 ELSE r.attempts END
+          FROM identities i JOIN systems s ON s.id = i.system_id
           WHERE r.id IN (${sql.join(due.map((d) => sql`${d.id}::uuid`), sql`, `)}) AND i.id = r.identity_id
-          RETURNING r.id, r.target_type, r.identity_id, r.entitlement_id, r.credential_ref, r.attempts, i.name AS identity_name, i.external_id,
+          RETURNING r.id, r.updated_at AS claimed_at, r.target_type, r.identity_id, r.entitlement_id, r.credential_ref, r.attempts, i.name AS identity_name, i.external_id,
             s.id AS system_id, s.name AS system_name, s.connector, s.settings,
             (SELECT resource FROM entitlements WHERE id = r.entitlement_id) AS resource, (SELECT permission FROM entitlements WHERE id = r.entitlement_id) AS permission`,
     );
@@ -164,7 +172,7 @@ async function settle(db: Database, c: Claimed, by: AuditActor, at: Date, step: 
       tx,
       sql`UPDATE revocations SET status = ${step.status}::revocation_status, updated_at = ${iso}::timestamptz, last_error = NULL, next_attempt_at = NULL,
             connector_result = ${JSON.stringify(step.evidence)}::jsonb, verified_at = ${step.status === "verified" ? iso : null}::timestamptz
-          WHERE id = ${c.id}::uuid AND status = 'executing' RETURNING id`,
+          WHERE id = ${c.id}::uuid AND status = 'executing' AND updated_at = ${new Date(c.claimed_at).toISOString()}::timestamptz RETURNING id`,
     );
     if (!row) return; // another runner settled it after a stale claim
     await record(tx, { actor: by, action: "revocation.executed", subject: { type: "identity", id: c.identity_id }, after: { revocationId: c.id, system: c.system_name, evidence: step.evidence } });
@@ -202,7 +210,7 @@ async function fail(db: Database, c: Claimed, by: AuditActor, at: Date, error: s
     const [row] = await queryRows<{ id: string }>(
       tx,
       sql`UPDATE revocations SET status = 'failed', attempts = ${attempts}, last_error = ${error.slice(0, 2000)}, next_attempt_at = ${next}::timestamptz, updated_at = ${at.toISOString()}::timestamptz
-          WHERE id = ${c.id}::uuid AND status = 'executing' RETURNING id`,
+          WHERE id = ${c.id}::uuid AND status = 'executing' AND updated_at = ${new Date(c.claimed_at).toISOString()}::timestamptz RETURNING id`,
     );
     if (!row) return;
     await record(tx, {

@@ -145,4 +145,14 @@ describe("the webhook connector", () => {
     // Delivered twice: the second is told it is no longer waiting.
     expect((await refusal(receiveWebhookCallback(conn.db, { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! }, T0))).code).toBe("conflict");
   });
+
+  it("a callback that arrives before the runner recorded the call (still executing) verifies it", async () => {
+    const identity = await identityOn({ url: `${base}/revoke`, secret: SECRET }, "early-callback-token");
+    const asked = await requestRevocation(conn.db, sam, { identityId: identity, reason: "Early callback case" });
+    await conn.db.execute(sql`UPDATE revocations SET status = 'executing' WHERE id = ${asked.id}::uuid`);
+    const body = JSON.stringify({ revocationId: asked.id, revoked: true });
+    const h = signedHeaders(SECRET, body, T0);
+    expect(await receiveWebhookCallback(conn.db, { body, timestamp: h[TIMESTAMP_HEADER]!, signature: h[SIGNATURE_HEADER]! }, T0)).toEqual({ status: "verified" });
+    expect(await identityStatus(identity)).toBe("revoked");
+  });
 });

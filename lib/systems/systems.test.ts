@@ -23,14 +23,14 @@ describe("systems and their connectors", () => {
     const slack = await systemNamed("Slack%");
     await configureConnector(conn.db, actors.ada, { systemId: slack.id, connector: "webhook", url: "https://hooks.internal/slack", secret: "s3cret-signing-key-0123456789" });
     const pg = await systemNamed("Postgres%");
-    await configureConnector(conn.db, actors.ada, { systemId: pg.id, connector: "postgres", url: "postgres://steward_revoker:Hunter2-pass@db.internal:5432/payments" });
+    await configureConnector(conn.db, actors.ada, { systemId: pg.id, connector: "postgres", url: "postgres://steward_revoker:Hunter2-pass@db.internal:5432/payments?sslpassword=Hunter2-key" });
     for (const who of ["ada", "sam", "ari"] as const) {
       const systems = await listSystems(conn.db, actors[who]);
       const text = JSON.stringify(systems);
       expect(text, who).not.toContain("s3cret-signing-key");
       expect(text, who).not.toContain("Hunter2");
       expect(systems.find((s) => s.id === slack.id)!.settings).toMatchObject({ url: "https://hooks.internal/slack", secretSet: true });
-      expect(systems.find((s) => s.id === pg.id)!.settings.url).toBe("postgres://steward_revoker:****@db.internal:5432/payments");
+      expect(systems.find((s) => s.id === pg.id)!.settings.url).toBe("postgres://steward_revoker:****@db.internal:5432/payments?sslpassword=****");
     }
     for (const who of ["olivia", "omar", "maya"] as const) expect((await refusal(listSystems(conn.db, actors[who]))).code).toBe("forbidden");
     // The audit trail of the change holds no secret either.

@@ -23,11 +23,12 @@ export type SystemView = {
   settings: { url: string | null; statusUrl: string | null; secretSet: boolean; other: Record<string, string> };
 };
 
-/** A URL with its password replaced, for showing. */
+/** A URL with its password and query values (tokens, libpq passwords) replaced, for showing. */
 export function redactUrl(raw: string): string {
   try {
     const u = new URL(raw);
     if (u.password) u.password = "****";
+    for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, "****");
     return u.toString();
   } catch {
     return "(not a valid URL)";
@@ -80,7 +81,7 @@ export async function configureConnector(db: Database, actor: Actor, raw: unknow
   await db.transaction(async (tx) => {
     const [sys] = await queryRows<{ name: string; connector: string; status: string; settings: Record<string, unknown> | string }>(tx, sql`SELECT name, connector, status, settings FROM systems WHERE id = ${input.systemId}::uuid FOR UPDATE`);
     if (!sys) throw notFound("That system");
-    if (sys.status === "retired") throw conflict(`${sys.name} is retired.`);
+    // Retired systems stay editable: their revocations still run, and a fixed password saves them.
     const before = (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) as Record<string, unknown>;
     const next: Record<string, unknown> = { ...before };
     if (input.connector === "postgres") {
@@ -138,7 +139,7 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
           SELECT 'identity', i.id, ${`System retired: ${input.reason}`}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
           FROM identities i WHERE i.system_id = ${input.systemId}::uuid AND i.status IN ('pending', 'active', 'suspended')
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          RETURNING id, identity_id`,
+          ON CONFLICT DO NOTHING RETURNING id, identity_id`,
     );
     await record(tx, { actor: auditActor(actor), action: "system.retired", subject: { type: "system", id: input.systemId }, after: { name: sys.name, reason: input.reason, liveIdentities: live.length, revocationsRequested: created.length } });
     for (const r of created) {
