@@ -23,6 +23,13 @@ export async function actorOf(db: Database, key: PersonaKey): Promise<Actor> {
   return { personId: row.id, name: row.name, email: row.email, roles: row.roles, teamId: row.teamId };
 }
 
+/** Every persona's actor, by key: for tests that try each role against one mutation. */
+export async function allActors(db: Database): Promise<Record<PersonaKey, Actor>> {
+  const out = {} as Record<PersonaKey, Actor>;
+  for (const p of ALL_PERSONAS) out[p] = await actorOf(db, p);
+  return out;
+}
+
 export async function auditCount(db: Database, action?: string): Promise<number> {
   const rows = await db.select({ seq: auditEvents.seq }).from(auditEvents).where(action ? eq(auditEvents.action, action) : undefined);
   return rows.length;

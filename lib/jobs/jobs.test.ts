@@ -5,18 +5,18 @@ import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { setClock } from "@/lib/clock";
 import { attestIdentity } from "@/lib/identities/identity-actions";
-import { ALL_PERSONAS, actorOf, auditCount, seedSmall } from "@/lib/test-fixtures";
+import { ALL_PERSONAS, allActors, auditCount, seedSmall } from "@/lib/test-fixtures";
 import { runDueJobs } from "./run";
 
 // The lifecycle jobs act on what is due at the time they run: a run after downtime catches up,
 // and a second run at the same time changes nothing. The clock is injected.
 
 let conn: Connection;
-const actors = {} as Record<(typeof ALL_PERSONAS)[number], Actor>;
+let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
 beforeAll(async () => {
   conn = await createTestDatabase();
   await seedSmall(conn, 60);
-  for (const p of ALL_PERSONAS) actors[p] = await actorOf(conn.db, p);
+  actors = await allActors(conn.db);
 });
 afterAll(async () => {
   setClock(undefined);

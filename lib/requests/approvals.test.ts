@@ -5,7 +5,7 @@ import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { changePolicySetting } from "@/lib/policy/settings-admin";
 import { DEFAULT_POLICY_SETTINGS } from "@/lib/policy/settings";
-import { ALL_PERSONAS, actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
+import { ALL_PERSONAS, allActors, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { approveStandardInBulk, BULK_LIMIT, decideStage } from "./decide";
 import { listRequests, parseQueueFilter } from "./queue";
 import { requestsOutOfSync } from "./stages";
@@ -16,12 +16,12 @@ import { previewRequest, submitRequest } from "./submit";
 // found them; the database is this file's own.
 
 let conn: Connection;
-const actors = {} as Record<(typeof ALL_PERSONAS)[number], Actor>;
+let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
 let k8sStaging: string;
 beforeAll(async () => {
   conn = await createTestDatabase();
   await seedSmall(conn, 60);
-  for (const p of ALL_PERSONAS) actors[p] = await actorOf(conn.db, p);
+  actors = await allActors(conn.db);
   k8sStaging = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE status = 'active' ORDER BY name LIMIT 1`))[0]!.id;
 });
 afterAll(() => conn.close());

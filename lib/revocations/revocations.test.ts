@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Connection } from "@/db";
 import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
-import { ALL_PERSONAS, actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
+import { ALL_PERSONAS, allActors, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { confirmManualRevocation } from "./confirm";
 import { discoverSystem } from "@/lib/systems/systems";
 import { bulkRevoke } from "./bulk";
@@ -34,7 +34,7 @@ const targetUp = await reachable(TARGET_URL);
 if (!targetUp) console.warn(`revocations.test: no PostgreSQL at ${TARGET_URL}; the real-role tests are skipped (set STEWARD_TARGET_PG_URL)`);
 
 let conn: Connection;
-const actors = {} as Record<(typeof ALL_PERSONAS)[number], Actor>;
+let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
 const target = postgres(TARGET_URL, { max: 2, connect_timeout: 3, onnotice: () => {} });
 const roles: string[] = [];
 let systemId: string;
@@ -44,7 +44,7 @@ let manualSystemId: string;
 beforeAll(async () => {
   conn = await createTestDatabase();
   await seedSmall(conn, 60);
-  for (const p of ALL_PERSONAS) actors[p] = await actorOf(conn.db, p);
+  actors = await allActors(conn.db);
   const system = async (name: string, connector: string, settings: Record<string, unknown>) =>
     (await queryRows<{ id: string }>(conn.db, sql`INSERT INTO systems (name, kind, connector, settings) VALUES (${name}, 'postgres_database', ${connector}::connector_kind, ${JSON.stringify(settings)}::jsonb) RETURNING id`))[0]!.id;
   systemId = await system("Postgres target (test)", "postgres", { url: TARGET_URL });

@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Connection } from "@/db";
 import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
-import { ALL_PERSONAS, actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
+import { ALL_PERSONAS, allActors, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { configureConnector, listSystems, retireSystem } from "./systems";
 
 let conn: Connection;
-const actors = {} as Record<(typeof ALL_PERSONAS)[number], Actor>;
+let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
 beforeAll(async () => {
   conn = await createTestDatabase();
   await seedSmall(conn, 60);
-  for (const p of ALL_PERSONAS) actors[p] = await actorOf(conn.db, p);
+  actors = await allActors(conn.db);
 });
 afterAll(() => conn.close());
 
