@@ -1,18 +1,13 @@
 "use client";
 
 import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/action-result";
 import type { SystemView } from "@/lib/systems/systems";
 import { configureAction, retireAction } from "../actions";
 
 const INPUT = "w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
-
-function Outcome({ result }: { result: ActionResult }) {
-  if (!result) return null;
-  const fields = !result.ok ? Object.values(result.fieldErrors ?? {}).flat().join(" ") : "";
-  return result.ok ? <p role="status" className="text-sm text-emerald-800">{result.message}</p> : <p role="alert" className="text-sm text-red-800">{result.error} {fields}</p>;
-}
 
 /** An admin's forms for one system: its connector, and retiring it (with the count to confirm). */
 export function SystemForms({ system }: { system: SystemView }) {
@@ -57,7 +52,7 @@ export function SystemForms({ system }: { system: SystemView }) {
             </>
           ) : null}
           <Button type="submit" variant="secondary" disabled={saving}>Save connector</Button>
-          <Outcome result={configured} />
+          <ActionOutcome withFields result={configured} />
         </form>
       </details>
       {system.status === "active" || retired ? (
@@ -73,7 +68,7 @@ export function SystemForms({ system }: { system: SystemView }) {
               <span>I understand this revokes all <strong>{system.liveIdentities.toLocaleString("en")}</strong> live {system.liveIdentities === 1 ? "identity" : "identities"} in {system.name}.</span>
             </label>
             <Button type="submit" variant="danger" disabled={retiring}>Retire and revoke {system.liveIdentities.toLocaleString("en")}</Button>
-            <Outcome result={retired} />
+            <ActionOutcome withFields result={retired} />
           </form>
         </details>
       ) : null}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/action-result";
 import { attestAction, editPurposeAction, handOverAction, shortenExpiryAction } from "../actions";
@@ -11,15 +12,6 @@ type Props = {
   reviewPeriodDays: number;
   today: string;
 };
-
-function Outcome({ result }: { result: ActionResult }) {
-  if (!result) return null;
-  return result.ok ? (
-    <p role="status" className="text-sm text-emerald-800">{result.message}</p>
-  ) : (
-    <p role="alert" className="text-sm text-red-800">{result.error}</p>
-  );
-}
 
 function fieldError(result: ActionResult, name: string, id: string) {
   const msgs = result && !result.ok ? result.fieldErrors?.[name] : undefined;
@@ -50,7 +42,7 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           <input type="hidden" name="id" value={identity.id} />
           <p className="text-sm">I still own this and it is still needed. Moves the next review {reviewPeriodDays} days out.</p>
           <Button type="submit" disabled={attesting}>Attest</Button>
-          <Outcome result={attest} />
+          <ActionOutcome result={attest} />
         </form>
       ) : null}
 
@@ -70,7 +62,7 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           />
           {fieldError(purpose, "purpose", "purpose-error")}
           <Button type="submit" variant="secondary" disabled={savingPurpose}>Save purpose</Button>
-          <Outcome result={purpose} />
+          <ActionOutcome result={purpose} />
         </form>
       ) : null}
 
@@ -81,7 +73,7 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           <input id="expiresOn" name="expiresOn" type="date" min={today} max={maxDate} required value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm" aria-describedby="expiresOn-error" />
           {fieldError(expiry, "expiresOn", "expiresOn-error")}
           <div><Button type="submit" variant="secondary" disabled={shortening}>Shorten expiry</Button></div>
-          <Outcome result={expiry} />
+          <ActionOutcome result={expiry} />
         </form>
       ) : null}
 
@@ -93,7 +85,7 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           {fieldError(handOver, "newOwnerEmail", "newOwnerEmail-error")}
           {fieldError(handOver, "newOwnerId", "newOwnerId-error")}
           <div><Button type="submit" variant="secondary" disabled={handingOver}>Hand over</Button></div>
-          <Outcome result={handOver} />
+          <ActionOutcome result={handOver} />
         </form>
       ) : null}
 

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { RevocationStatus } from "@/components/ui/revocation-status";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/action-result";
 import { isoMinute } from "@/lib/format";
@@ -15,11 +16,6 @@ type Props = {
   entitlements: { id: string; label: string }[];
   revocations: RevocationRow[];
 };
-
-function Outcome({ result }: { result: ActionResult }) {
-  if (!result) return null;
-  return result.ok ? <p role="status" className="text-sm text-emerald-800">{result.message}</p> : <p role="alert" className="text-sm text-red-800">{result.error}</p>;
-}
 
 /** Revoke (reason required), and where each revocation of this identity stands, with its evidence. */
 export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlements, revocations }: Props) {
@@ -46,7 +42,7 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
             className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
           {err(revoked, "reason") ? <p id="revoke-reason-error" className="text-xs text-red-700">{err(revoked, "reason")}</p> : null}
           <Button type="submit" variant="danger" disabled={revoking}>Revoke</Button>
-          <Outcome result={revoked} />
+          <ActionOutcome result={revoked} />
         </form>
       ) : null}
       {revocations.length ? (
@@ -70,7 +66,7 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
                   <label htmlFor={`evidence-${r.id}`} className="block font-medium">Evidence that it is removed (a note or a link)</label>
                   <textarea id={`evidence-${r.id}`} name="evidence" rows={2} value={evidence} onChange={(e) => setEvidence(e.target.value)} className="w-full rounded-md border border-slate-300 px-2 py-1.5" />
                   <Button type="submit" variant="secondary" disabled={confirming}>Confirm removal</Button>
-                  <Outcome result={confirmed} />
+                  <ActionOutcome result={confirmed} />
                 </form>
               ) : null}
             </li>
