@@ -107,6 +107,8 @@ test.describe("requests and approvals", () => {
     await maya.getByRole("button", { name: "Apply" }).click();
     await expect(maya).toHaveURL(/standard=1/);
     const standardRows = maya.getByRole("row").filter({ has: maya.getByText("standard", { exact: true }) });
+    // The rows stream in after the page's frame: wait for them before counting.
+    await expect(standardRows.first()).toBeVisible();
     const n = await standardRows.count();
     expect(n).toBeGreaterThanOrEqual(2);
     await expectNoAxeViolations(maya);
