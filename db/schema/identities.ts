@@ -58,6 +58,9 @@ export const identities = pgTable(
     check("identities_rotation_period_positive", sql`${t.rotationPeriodDays} IS NULL OR ${t.rotationPeriodDays} > 0`),
     check("identities_name_not_blank", sql`btrim(${t.name}) <> ''`),
     uniqueIndex("identities_system_external_id_uq").on(t.systemId, t.externalId),
+    // A live identity's name is unique in its system, so a request cannot pose as an account that
+    // another identity already stands for.
+    uniqueIndex("identities_system_live_name_uq").on(t.systemId, t.name).where(sql`${t.status} IN ('pending', 'active', 'suspended')`),
     // Filters of the inventory, each with the keyset tiebreaker so a filtered page is an index range.
     index("identities_owner_idx").on(t.ownerId, t.name, t.id),
     index("identities_backup_owner_idx").on(t.backupOwnerId),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { index, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { personStatusEnum, roleEnum } from "./enums";
 
 export const teams = pgTable("teams", {
@@ -20,6 +20,14 @@ export const users = pgTable(
     status: personStatusEnum("status").notNull().default("active"),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     departedAt: timestamp("departed_at", { withTimezone: true, precision: 3 }),
+    // The OpenID Connect account bound at the first sign-in (issuer + subject): later sign-ins are
+    // matched by it, never by an email a provider may let its users change.
+    oidcIssuer: text("oidc_issuer"),
+    oidcSubject: text("oidc_subject"),
   },
-  (t) => [index("users_manager_idx").on(t.managerId), index("users_team_idx").on(t.teamId)],
+  (t) => [
+    index("users_manager_idx").on(t.managerId),
+    index("users_team_idx").on(t.teamId),
+    uniqueIndex("users_oidc_subject_uq").on(t.oidcIssuer, t.oidcSubject),
+  ],
 );
