@@ -154,8 +154,13 @@ export type RequestDetail = {
   id: string; type: string; status: string; requesterId: string; requester: string; justification: string; payload: Record<string, unknown>;
   subjectId: string | null; subject: string | null; createdAt: string; decidedAt: string | null; policyVersion: string; trace: DecisionTrace;
   stages: { position: number; rule: string; approver: string | null; reason: string; decision: string | null; decidedBy: string | null; comment: string | null; decidedAt: string | null }[];
+  /** The payload's ids (ownerId, teamId, systemId, identityId, newOwnerId…) by key, as what they name. */
+  references: Record<string, PayloadReference>;
   can: { decide: boolean; cancel: boolean };
 };
+
+export type PayloadReference = { kind: "person" | "team" | "system" | "identity"; id: string; name: string };
+
 
 /** A request, for its requester, its approvers, security and auditors; not found for anyone else. */
 export async function getRequestDetail(db: Database, actor: Actor, rawId: unknown): Promise<RequestDetail> {
@@ -181,10 +186,39 @@ export async function getRequestDetail(db: Database, actor: Actor, rawId: unknow
   const involved = r.requester_id === actor.personId || canSeeAllRequests(actor) || stages.some((s) => s.approver_id === actor.personId);
   if (!involved) throw notFound("That request");
   const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+  const payload = parse(r.payload) as Record<string, unknown>;
+  const references = await payloadReferences(db, payload);
   return {
-    id: r.id, type: r.type, status: r.status, requesterId: r.requester_id, requester: r.requester, justification: r.justification, payload: parse(r.payload),
+    id: r.id, type: r.type, status: r.status, requesterId: r.requester_id, requester: r.requester, justification: r.justification, payload,
     subjectId: r.subject_id, subject: r.subject, createdAt: isoOrNull(r.created_at)!, decidedAt: isoOrNull(r.decided_at), policyVersion: r.policy_version, trace: parse(r.decision_trace),
     stages: stages.map((s) => ({ position: s.position, rule: s.approver_rule, approver: s.approver, reason: s.reason, decision: s.decision, decidedBy: s.decided_by, comment: s.comment, decidedAt: isoOrNull(s.decided_at) })),
+    references,
     can: { decide: Boolean(r.mine), cancel: r.status === "pending" && r.requester_id === actor.personId },
   };
+}
+
+/**
+ * What the payload's ids name, in one statement whatever their number: every `…Id` key holding a
+ * uuid is looked up among people, teams, systems and identities (uuids do not collide across them), so
+ * a key added to a request type later is resolved without a change here. Ids that name nothing
+ * (a row since removed) are left out, and the page shows the raw value.
+ */
+async function payloadReferences(db: Database, payload: Record<string, unknown>): Promise<Record<string, PayloadReference>> {
+  const keyed = Object.entries(payload).filter((e): e is [string, string] => /Id$/.test(e[0]) && z.guid().safeParse(e[1]).success);
+  if (keyed.length === 0) return {};
+  const ids = `{${[...new Set(keyed.map(([, v]) => v.toLowerCase()))].join(",")}}`;
+  const rows = await queryRows<{ kind: PayloadReference["kind"]; id: string; name: string }>(
+    db,
+    sql`SELECT 'person' AS kind, id, name FROM users WHERE id = ANY (${ids}::uuid[])
+        UNION ALL SELECT 'team', id, name FROM teams WHERE id = ANY (${ids}::uuid[])
+        UNION ALL SELECT 'system', id, name FROM systems WHERE id = ANY (${ids}::uuid[])
+        UNION ALL SELECT 'identity', id, name FROM identities WHERE id = ANY (${ids}::uuid[])`,
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const out: Record<string, PayloadReference> = {};
+  for (const [key, value] of keyed) {
+    const hit = byId.get(value.toLowerCase());
+    if (hit) out[key] = { kind: hit.kind, id: hit.id, name: hit.name };
+  }
+  return out;
 }

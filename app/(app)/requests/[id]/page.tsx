@@ -11,6 +11,9 @@ import { RequestStatusBadge } from "../_components/request-status-badge";
 
 export const metadata: Metadata = { title: "Request" };
 
+/** A payload key as words: backupOwner → Backup owner. */
+const label = (key: string) => humanize(key.replace(/([A-Z])/g, "_$1").toLowerCase());
+
 type Props = { params: Promise<{ id: string }> };
 
 export default async function RequestPage({ params }: Props) {
@@ -38,9 +41,17 @@ export default async function RequestPage({ params }: Props) {
       <section aria-labelledby="asked-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="asked-heading" className="font-semibold">What is asked</h2>
         <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-          {asked.map(([k, v]) => (
-            <div key={k} className="contents"><dt className="text-slate-600">{humanize(k.replace(/([A-Z])/g, "_$1").toLowerCase())}</dt><dd className="break-all">{typeof v === "object" ? JSON.stringify(v) : String(v)}</dd></div>
-          ))}
+          {asked.map(([k, v]) => {
+            const ref = r.references[k];
+            return (
+              <div key={k} className="contents">
+                <dt className="text-slate-600">{label(ref ? k.replace(/Id$/, "") : k)}</dt>
+                <dd className={ref ? undefined : "break-all"}>
+                  {ref?.kind === "identity" ? <Link href={`/identities/${ref.id}`} className="text-brand-700 underline">{ref.name}</Link> : ref ? ref.name : typeof v === "object" ? JSON.stringify(v) : String(v)}
+                </dd>
+              </div>
+            );
+          })}
           <div className="contents"><dt className="text-slate-600">Justification</dt><dd>{r.justification}</dd></div>
         </dl>
       </section>
