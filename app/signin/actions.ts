@@ -3,13 +3,11 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { signIn } from "@/lib/auth/next-auth";
 
 // Only same-site paths may be a destination after sign-in (no open redirect).
-const callbackUrl = z
-  .string()
-  .regex(/^\/(?!\/)[^\s\\]*$/)
-  .catch("/");
+const callbackUrl = z.unknown().transform(safeCallbackUrl);
 
 const demoForm = z.object({ email: z.string().email(), callbackUrl });
 
@@ -26,5 +24,5 @@ export async function demoSignInAction(formData: FormData) {
 }
 
 export async function oidcSignInAction(formData: FormData) {
-  await signIn("oidc", { redirectTo: callbackUrl.parse(formData.get("callbackUrl") ?? "/") });
+  await signIn("oidc", { redirectTo: safeCallbackUrl(formData.get("callbackUrl")) });
 }
