@@ -1,14 +1,17 @@
 import { databaseKind } from "@/db";
 
 /**
- * Demo mode offers one-click sign-in as the seeded personas. It is on with the embedded
- * database (unless STEWARD_DEMO=0) and on a real PostgreSQL only when STEWARD_DEMO=1 is set
- * explicitly: an operator must never get persona sign-in on real data by accident.
+ * Demo mode offers one-click sign-in as the seeded personas. STEWARD_DEMO=1 turns it on and
+ * STEWARD_DEMO=0 off; unset, it is on only with the embedded database and no OpenID Connect
+ * provider. An operator who points Steward at PostgreSQL or configures single sign-on is running
+ * it for real and must never get persona sign-in by accident. (scripts/start.mjs repeats this
+ * rule: it cannot import TypeScript.)
  */
 export function isDemoMode(): boolean {
   const flag = process.env.STEWARD_DEMO;
-  if (databaseKind() === "embedded") return flag !== "0";
-  return flag === "1";
+  if (flag === "1") return true;
+  if (flag === "0") return false;
+  return databaseKind() === "embedded" && oidcConfig() === null;
 }
 
 export type OidcConfig = { issuer: string; clientId: string; clientSecret: string; name: string };
@@ -19,6 +22,14 @@ export function oidcConfig(): OidcConfig | null {
   const clientSecret = process.env.AUTH_OIDC_CLIENT_SECRET;
   if (!issuer || !clientId || !clientSecret) return null;
   return { issuer, clientId, clientSecret, name: process.env.AUTH_OIDC_NAME ?? "single sign-on" };
+}
+
+/**
+ * AUTH_OIDC_TRUST_UNVERIFIED_EMAIL=1: the provider never sends `email_verified` and its emails are
+ * trusted as verified. Only an absent claim is trusted; `email_verified: false` is always refused.
+ */
+export function trustUnverifiedOidcEmail(): boolean {
+  return process.env.AUTH_OIDC_TRUST_UNVERIFIED_EMAIL === "1";
 }
 
 /** Emails that are made admins when they sign in (bootstrap for a fresh installation). */

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { databaseKind, getDb } from "@/db";
 import { users } from "@/db/schema";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { PERSONAS } from "@/lib/auth/personas";
 import { currentActor } from "@/lib/auth/session";
 import { isDemoMode, oidcConfig } from "@/lib/config";
@@ -14,9 +15,10 @@ export const metadata: Metadata = { title: "Sign in" };
 
 const ERRORS: Record<string, string> = {
   CredentialsSignin: "That sign-in was refused.",
-  AccessDenied: "Your account may not sign in to Steward (it may belong to someone who has left). Ask an administrator.",
+  AccessDenied:
+    "Your account may not sign in to Steward: it may belong to someone who has left, or its email address belongs to a person who signs in with another account. Ask an administrator.",
   NoEmail: "Your identity provider did not share an email address, which Steward needs to know who you are.",
-  EmailNotVerified: "Your identity provider has not verified your email address.",
+  EmailNotVerified: "Your identity provider has not verified your email address. Verify it there, then sign in again.",
   Configuration: "Sign-in is misconfigured on the server. An operator should check the logs.",
   OAuthCallbackError: "Sign-in with your identity provider did not complete (it was cancelled or refused). Try again.",
   CallbackRouteError: "Sign-in with your identity provider did not complete. Try again.",
@@ -27,8 +29,8 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function SignInPage({ searchParams }: Props) {
   await connection();
   const params = await searchParams;
-  const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : "/";
-  if (await currentActor()) redirect(callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/");
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  if (await currentActor()) redirect(callbackUrl);
 
   const demo = isDemoMode();
   const oidc = oidcConfig();

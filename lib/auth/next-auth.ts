@@ -1,15 +1,29 @@
-import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig, type Profile } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db";
 import { isDemoMode, oidcConfig } from "@/lib/config";
 import { DomainError } from "@/lib/errors";
-import { authorizeDemoSignIn, findPersonByEmail, provisionOidcPerson, recordSignIn, recordSignOut } from "./people";
+import { safeRedirect } from "./callback-url";
+import { authorizeDemoSignIn, findPersonByOidcSubject, OidcSignInRefused, provisionOidcPerson, recordSignIn, recordSignOut, type OidcClaims, type SignInPerson } from "./people";
 import { authSecret } from "./secret";
 
 class DemoSignInRefused extends CredentialsSignin {
   code = "demo_refused";
 }
 
+/**
+ * The claims of the validated ID token (Auth.js's `profile`). The issuer is the token's `iss`,
+ * which Auth.js has checked against the configured issuer's discovery document.
+ */
+function oidcClaims(profile: Profile, providerAccountId: string, configuredIssuer: string): OidcClaims {
+  return {
+    issuer: typeof profile.iss === "string" && profile.iss ? profile.iss : configuredIssuer,
+    subject: typeof profile.sub === "string" && profile.sub ? profile.sub : providerAccountId,
+    email: profile.email,
+    emailVerified: profile.email_verified,
+    name: profile.name,
+  };
+}
 
 /** Auth.js configuration, built per request so the secret and providers follow the environment. */
 async function config(): Promise<NextAuthConfig> {
@@ -57,23 +71,28 @@ async function config(): Promise<NextAuthConfig> {
     pages: { signIn: "/signin", error: "/signin" },
     providers,
     callbacks: {
-      async signIn({ account, profile, user }) {
+      async signIn({ account, profile }) {
         if (account?.provider === "demo") return isDemoMode();
-        if (account?.provider !== "oidc" || !oidc) return false;
-        const email = (profile?.email ?? user.email ?? "").toString();
-        if (!email) return "/signin?error=NoEmail";
-        if (profile?.email_verified === false) return "/signin?error=EmailNotVerified";
+        if (account?.provider !== "oidc" || !oidc || !profile) return false;
         try {
-          await provisionOidcPerson(getDb(), { email, name: (profile?.name as string | undefined) ?? user.name, issuer: oidc.issuer });
+          await provisionOidcPerson(getDb(), oidcClaims(profile, account.providerAccountId, oidc.issuer));
           return true;
         } catch (e) {
+          if (e instanceof OidcSignInRefused) return `/signin?error=${e.reason}`;
           if (e instanceof DomainError) return "/signin?error=AccessDenied";
           throw e;
         }
       },
-      async jwt({ token, user, account, trigger }) {
+      async jwt({ token, user, account, profile, trigger }) {
         if (trigger === "signIn" && user) {
-          const person = account?.provider === "demo" ? { id: user.id!, name: user.name!, email: user.email! } : await findPersonByEmail(getDb(), user.email ?? "");
+          // The person the signIn callback let in: the demo persona it authorised, or the one the
+          // OpenID Connect account is bound to (never looked up by the token's email).
+          let person: SignInPerson | null = null;
+          if (account?.provider === "demo") person = { id: user.id!, name: user.name!, email: user.email! };
+          else if (account?.provider === "oidc" && oidc && profile) {
+            const { issuer, subject } = oidcClaims(profile, account.providerAccountId, oidc.issuer);
+            person = await findPersonByOidcSubject(getDb(), issuer, subject);
+          }
           if (!person) return null;
           token.personId = person.id;
           token.email = person.email;
@@ -81,6 +100,9 @@ async function config(): Promise<NextAuthConfig> {
           await recordSignIn(getDb(), person, account?.provider ?? "unknown");
         }
         return token;
+      },
+      redirect({ url, baseUrl }) {
+        return safeRedirect(url, baseUrl);
       },
       session({ session, token }) {
         session.user.id = String(token.personId ?? "");

@@ -1,9 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit/record";
-import { adminEmails, isDemoMode } from "@/lib/config";
-import { forbidden } from "@/lib/errors";
+import { adminEmails, isDemoMode, trustUnverifiedOidcEmail } from "@/lib/config";
+import { DomainError, forbidden } from "@/lib/errors";
 import type { Actor } from "./actor";
 import { PERSONAS } from "./personas";
 
@@ -35,42 +35,145 @@ export async function authorizeDemoSignIn(db: Database, email: unknown): Promise
   return { id: row.id, name: row.name, email: row.email };
 }
 
+/** Why an OpenID Connect sign-in was refused; the sign-in page has a message for each. */
+export type OidcRefusal = "NoEmail" | "EmailNotVerified" | "AccessDenied";
+
+export class OidcSignInRefused extends DomainError {
+  constructor(
+    readonly reason: OidcRefusal,
+    message: string,
+  ) {
+    super("forbidden", message);
+  }
+}
+
+/** What Steward reads from a validated ID token. */
+export type OidcClaims = {
+  issuer: string;
+  subject: string;
+  email?: unknown;
+  emailVerified?: unknown;
+  name?: unknown;
+};
+
 /**
- * A person signing in through OpenID Connect: found by email, or created as a member. Emails in
- * STEWARD_ADMIN_EMAILS are made admins, which is how a fresh installation gets its first admin.
- * Departed people are refused. Any change is audited in the same transaction.
+ * Whether the token's email may be believed: `email_verified` must be exactly true. A provider
+ * that never sends the claim can be trusted with AUTH_OIDC_TRUST_UNVERIFIED_EMAIL=1, but an
+ * explicit `false` is refused whatever the setting.
  */
-export async function provisionOidcPerson(db: Database, input: { email: string; name?: string | null; issuer: string }): Promise<SignInPerson> {
-  const email = input.email.trim().toLowerCase();
+export function oidcEmailVerified(emailVerified: unknown): boolean {
+  if (emailVerified === true) return true;
+  return emailVerified === undefined && trustUnverifiedOidcEmail();
+}
+
+/**
+ * A person signing in through OpenID Connect. The account at the provider (issuer + subject) is
+ * who signs in: once bound to a person it always signs in as that person, whatever email it
+ * carries later. An account seen for the first time is bound, by its verified email, to the person
+ * with that email (who must not be bound to another account: that is refused and audited, never
+ * merged) or to a new member. Emails in STEWARD_ADMIN_EMAILS are made admins at that binding,
+ * which is how a fresh installation gets its first admin. Departed people are refused. The
+ * binding and its audit events are one transaction.
+ */
+export async function provisionOidcPerson(db: Database, claims: OidcClaims): Promise<SignInPerson> {
+  const outcome = await retryOnUniqueViolation(() => db.transaction((tx) => signInOrBind(tx, claims)));
+  if ("refused" in outcome) throw outcome.refused;
+  return outcome.person;
+}
+
+type Outcome = { person: SignInPerson } | { refused: OidcSignInRefused };
+
+async function signInOrBind(tx: Database, claims: OidcClaims): Promise<Outcome> {
+  const { issuer, subject } = claims;
+  if (!issuer || !subject) return { refused: new OidcSignInRefused("AccessDenied", "The identity provider did not say who you are.") };
+  const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : "";
+  if (!email) return { refused: new OidcSignInRefused("NoEmail", "The identity provider did not share an email address.") };
+  if (!oidcEmailVerified(claims.emailVerified)) {
+    return { refused: new OidcSignInRefused("EmailNotVerified", "The identity provider has not verified this email address.") };
+  }
+  const system = { type: "system" as const, id: null, label: `OIDC ${issuer}` };
+
+  const [bound] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)))
+    .limit(1);
+  if (bound) {
+    // Matched by the account alone: the email it carries now changes nothing.
+    if (bound.status !== "active") return { refused: departed(bound.name) };
+    return { person: { id: bound.id, name: bound.name, email: bound.email } };
+  }
+
   const makeAdmin = adminEmails().has(email);
-  return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1).for("update");
-    if (existing) {
-      if (existing.status !== "active") throw forbidden(`${existing.name} has left the company and cannot sign in.`);
-      if (makeAdmin && !existing.roles.includes("admin")) {
-        const roles: Role[] = [...existing.roles, "admin"];
-        await tx.update(users).set({ roles }).where(eq(users.id, existing.id));
-        await record(tx, {
-          actor: { type: "system", id: null, label: "STEWARD_ADMIN_EMAILS" },
-          action: "person.roles_changed",
-          subject: { type: "person", id: existing.id },
-          before: { roles: existing.roles },
-          after: { roles },
-        });
-      }
-      return { id: existing.id, name: existing.name, email: existing.email };
+  const binding = { issuer, subject };
+  const [existing] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1).for("update");
+  if (existing) {
+    if (existing.status !== "active") return { refused: departed(existing.name) };
+    if (existing.oidcIssuer === issuer && existing.oidcSubject === subject) {
+      return { person: { id: existing.id, name: existing.name, email: existing.email } }; // bound by a racing sign-in
     }
-    const roles: Role[] = makeAdmin ? ["member", "admin"] : ["member"];
-    const name = input.name?.trim() || email.split("@")[0]!;
-    const [created] = await tx.insert(users).values({ email, name, roles }).returning();
-    await record(tx, {
-      actor: { type: "system", id: null, label: `OIDC ${input.issuer}` },
-      action: "person.provisioned",
-      subject: { type: "person", id: created!.id },
-      after: { email, name, roles },
-    });
-    return { id: created!.id, name, email };
-  });
+    if (existing.oidcSubject !== null) {
+      // Another account already signs in as this person: an account that merely claims the same
+      // email (a provider may let users set it) must not take them over. Kept as evidence; the
+      // refusal itself rolls nothing back because nothing else changed.
+      await record(tx, {
+        actor: system,
+        action: "auth.sign_in_refused",
+        subject: { type: "person", id: existing.id },
+        after: { reason: "email belongs to a person bound to another account", email, issuer, subject },
+      });
+      return { refused: new OidcSignInRefused("AccessDenied", `${email} signs in to Steward with another account.`) };
+    }
+    await tx.update(users).set({ oidcIssuer: issuer, oidcSubject: subject }).where(eq(users.id, existing.id));
+    await record(tx, { actor: system, action: "person.oidc_bound", subject: { type: "person", id: existing.id }, after: { email, ...binding } });
+    if (makeAdmin && !existing.roles.includes("admin")) {
+      const roles: Role[] = [...existing.roles, "admin"];
+      await tx.update(users).set({ roles }).where(eq(users.id, existing.id));
+      await record(tx, {
+        actor: { type: "system", id: null, label: "STEWARD_ADMIN_EMAILS" },
+        action: "person.roles_changed",
+        subject: { type: "person", id: existing.id },
+        before: { roles: existing.roles },
+        after: { roles },
+      });
+    }
+    return { person: { id: existing.id, name: existing.name, email: existing.email } };
+  }
+
+  const roles: Role[] = makeAdmin ? ["member", "admin"] : ["member"];
+  const name = (typeof claims.name === "string" && claims.name.trim()) || email.split("@")[0]!;
+  const [created] = await tx.insert(users).values({ email, name, roles, oidcIssuer: issuer, oidcSubject: subject }).returning();
+  await record(tx, { actor: system, action: "person.provisioned", subject: { type: "person", id: created!.id }, after: { email, name, roles } });
+  await record(tx, { actor: system, action: "person.oidc_bound", subject: { type: "person", id: created!.id }, after: { email, ...binding } });
+  return { person: { id: created!.id, name, email } };
+}
+
+const departed = (name: string) => new OidcSignInRefused("AccessDenied", `${name} has left the company and cannot sign in.`);
+
+/**
+ * Two first sign-ins racing (the same account twice, or two accounts with one new email) meet the
+ * unique indexes; run once more, and the loser sees the winner's row and gets its answer.
+ */
+async function retryOnUniqueViolation<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    for (let cur: unknown = e; cur instanceof Error; cur = cur.cause) {
+      if ((cur as { code?: string }).code === "23505") return fn();
+    }
+    throw e;
+  }
+}
+
+/** The person an OpenID Connect account is bound to (after provisionOidcPerson let it in). */
+export async function findPersonByOidcSubject(db: Database, issuer: string, subject: string): Promise<SignInPerson | null> {
+  const [row] = await db
+    .select({ id: users.id, name: users.name, email: users.email, status: users.status })
+    .from(users)
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)))
+    .limit(1);
+  if (!row || row.status !== "active") return null;
+  return { id: row.id, name: row.name, email: row.email };
 }
 
 export async function findPersonByEmail(db: Database, email: string): Promise<SignInPerson | null> {
