@@ -1,17 +1,14 @@
-import { databaseKind } from "@/db";
+import { demoModeFrom } from "@/lib/auth/startup-rules.mjs";
 
 /**
  * Demo mode offers one-click sign-in as the seeded personas. STEWARD_DEMO=1 turns it on and
  * STEWARD_DEMO=0 off; unset, it is on only with the embedded database and no OpenID Connect
- * provider. An operator who points Steward at PostgreSQL or configures single sign-on is running
- * it for real and must never get persona sign-in by accident. (scripts/start.mjs repeats this
- * rule: it cannot import TypeScript.)
+ * provider: an operator who points Steward at PostgreSQL or configures single sign-on must never
+ * get persona sign-in by accident. The rule lives in startup-rules.mjs, which scripts/start.mjs
+ * shares.
  */
 export function isDemoMode(): boolean {
-  const flag = process.env.STEWARD_DEMO;
-  if (flag === "1") return true;
-  if (flag === "0") return false;
-  return databaseKind() === "embedded" && oidcConfig() === null;
+  return demoModeFrom(process.env);
 }
 
 export type OidcConfig = { issuer: string; clientId: string; clientSecret: string; name: string };

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { authSecretSourceFrom, demoModeFrom, MISSING_AUTH_SECRET } from "../lib/auth/startup-rules.mjs";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -13,10 +14,16 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// Before anything else: on PostgreSQL without demo mode the session key must come from the operator.
+if (authSecretSourceFrom(process.env) === "missing") {
+  console.error(MISSING_AUTH_SECRET);
+  process.exit(1);
+}
+
 if (process.env.STEWARD_SKIP_BUILD !== "1") buildIfNeeded();
 
-// Same rule as lib/config.ts isDemoMode(): demo data only where demo mode is on.
-const demo = process.env.DATABASE_URL ? process.env.STEWARD_DEMO === "1" : process.env.STEWARD_DEMO !== "0";
+// The rule of lib/config.ts isDemoMode(): demo data only where demo mode is on.
+const demo = demoModeFrom(process.env);
 run(["db", "migrate"]);
 if (demo) run(["db", "seed", "--if-empty"]);
 
