@@ -394,7 +394,7 @@ async function walkCell(row: MatrixRow, relation: Relation): Promise<void> {
       if (want === "refused") {
         if (!error && row.refusal === "skips") {
           const r = out as { approved: number; skipped: unknown[] };
-          expect(r.approved, `${cell}: approved nothing`).toBe(0);
+          expect({ approved: r.approved, reported: r.skipped.length > 0 }, `${cell}: approved nothing, and said why`).toEqual({ approved: 0, reported: true });
         } else if (!(error instanceof DomainError)) {
           throw new Error(`${cell} should be refused with a DomainError, but ${error ? `threw ${String(error)}` : "it succeeded"}`);
         }
