@@ -4,23 +4,18 @@ import { queryRows, type Database } from "@/db";
 import { auditEvents, users } from "@/db/schema";
 import { canReadAuditLog, type Actor } from "@/lib/auth/actor";
 import { forbidden, invalidInput } from "@/lib/errors";
+import { isIsoDay, text } from "@/lib/validation";
 
-const isoDate = z.string().refine(isRealDate, "Use a real date like 2026-11-23.");
+const isoDate = z.string().refine(isIsoDay, "Use a real date like 2026-11-23.");
 const CURSOR_MESSAGE = "That page link is broken; start again from the first page.";
 const seqCursor = z.coerce.number({ error: CURSOR_MESSAGE }).int(CURSOR_MESSAGE).positive(CURSOR_MESSAGE).max(Number.MAX_SAFE_INTEGER, CURSOR_MESSAGE);
 
-function isRealDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 /** The audit page's URL state; unknown or malformed values get a clear message, sizes a clamp. */
 export const auditFilterSchema = z.object({
-  actor: z.string().trim().max(200, "Actor is at most 200 characters.").optional().catch(undefined),
-  action: z.string().trim().max(100, "Action is at most 100 characters.").optional(),
-  subjectType: z.string().trim().max(50).optional(),
-  subjectId: z.string().trim().max(200).optional(),
+  actor: text().trim().max(200, "Actor is at most 200 characters.").optional(),
+  action: text().trim().max(100, "Action is at most 100 characters.").optional(),
+  subjectType: text().trim().max(50, "Subject type is at most 50 characters.").optional(),
+  subjectId: text().trim().max(200, "Subject id is at most 200 characters.").optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   before: seqCursor.optional(),
@@ -57,8 +52,12 @@ export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
  * One page of the audit log, newest first by default, with keyset cursors on the sequence number
  * (no OFFSET, no COUNT over the whole log). Security and auditors only.
  */
-export async function listAuditEvents(db: Database, actor: Actor, filter: AuditFilter): Promise<AuditPage> {
+export async function listAuditEvents(db: Database, actor: Actor, unchecked: AuditFilter): Promise<AuditPage> {
   if (!canReadAuditLog(actor)) throw forbidden("Only security and auditors may read the audit log.");
+  // Checked again whoever built it: a date or cursor that would not cast is a message, not a failed statement.
+  const checked = auditFilterSchema.safeParse(unchecked);
+  if (!checked.success) throw invalidInput("Some filters are not valid.", checked.error);
+  const filter = checked.data;
   const where: SQL[] = [];
   if (filter.actor) {
     const pattern = `%${escapeLike(filter.actor)}%`;

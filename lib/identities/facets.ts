@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import type { Actor } from "@/lib/auth/actor";
+import { text } from "@/lib/validation";
 import { escapeLike } from "./inventory-query";
 
 /**
@@ -26,7 +27,7 @@ export async function inventoryFacets(db: Database, _actor: Actor, selected: { o
 
 export type Suggestion = { value: string; label: string };
 
-const suggestSchema = z.object({ kind: z.enum(["team", "person"]), q: z.string().trim().max(100).default("") });
+const suggestSchema = z.object({ kind: z.enum(["team", "person"]), q: text().trim().max(100).default("") });
 export const SUGGESTION_LIMIT = 15;
 
 /** Teams by name, or people by name or email, that start with (or contain) what was typed. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
 import { invalidInput } from "@/lib/errors";
+import { text } from "@/lib/validation";
 import { DERIVED_DEFAULTS, DERIVED_STATES } from "./derived-states";
 
 /**
@@ -41,7 +42,7 @@ const single = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const flag = z.preprocess((v) => (v === "1" || v === "true" || v === "on" || v === true ? true : v === "0" || v === "false" || v === false ? false : v), z.boolean({ error: "Use 1 or 0." }));
 
 export const inventoryFilterSchema = z.object({
-  q: z.string().trim().max(200, "Search is at most 200 characters.").optional(),
+  q: text().trim().max(200, "Search is at most 200 characters.").optional(),
   kind: oneOf(IDENTITY_KINDS, "kind").optional(),
   system: guid("System").optional(),
   env: oneOf(ENVIRONMENTS, "environment").optional(),
@@ -49,7 +50,7 @@ export const inventoryFilterSchema = z.object({
   // An owner is "me", "none", a person's id (links from the table) or email (typed in the form).
   owner: z.union([z.literal("me"), z.literal("none"), z.guid(), z.email()], { error: "Owner is me, none, or a person's email." }).optional(),
   // A team is its id (links from the table) or its name (typed in the form; case does not matter).
-  team: z.string().trim().min(1).max(200, "Team is at most 200 characters.").optional(),
+  team: text().trim().min(1).max(200, "Team is at most 200 characters.").optional(),
   state: z.preprocess(list, z.array(oneOf(DERIVED_STATES, "state")).max(DERIVED_STATES.length)).optional(),
   within: z.coerce.number({ error: "Expiring within must be a number of days." }).int("Expiring within must be whole days.").min(1, "Expiring within is 1 to 3650 days.").max(3650, "Expiring within is 1 to 3650 days.").default(DERIVED_DEFAULTS.expiringDays),
   idle: z.coerce.number({ error: "Dormant for must be a number of days." }).int("Dormant for must be whole days.").min(1, "Dormant for is 1 to 3650 days.").max(3650, "Dormant for is 1 to 3650 days.").default(DERIVED_DEFAULTS.dormantDays),

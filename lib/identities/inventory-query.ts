@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { hasRole, type Actor } from "@/lib/auth/actor";
 import { invalid } from "@/lib/errors";
+import { BROKEN_CURSOR, isIsoInstant, storableText } from "@/lib/validation";
 import { DERIVED_STATES, derivedStatePredicate } from "./derived-states";
 import { sortDir, type InventoryFilter, type SortDir, type SortKey } from "./inventory-filter";
 
@@ -101,10 +102,10 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.v, c.id])).toString("base64url");
 }
 
-const BROKEN = "That page link is broken; start again from the first page.";
+const BROKEN = BROKEN_CURSOR;
 // Cursors carry instants as toISOString() writes them (the columns keep milliseconds, as a Date
-// does, so a cursor is exact); Date.parse alone would accept "chat-worker-5".
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+// does, so a cursor is exact); Date.parse alone would accept "chat-worker-5" or "2026-02-30",
+// which `::timestamptz` refuses. Text values must be storable (no NUL) for the same reason.
 
 /** Decodes and type-checks a cursor for `sort`; anything else is a clear `invalid`. */
 export function decodeCursor(token: string, sort: SortKey, field: "after" | "before"): Cursor {
@@ -125,8 +126,8 @@ export function decodeCursor(token: string, sort: SortKey, field: "after" | "bef
       : spec.cast === "int"
         ? Number.isInteger(parsed[0]) && Math.abs(parsed[0]) <= 32_767
         : spec.cast === "timestamptz"
-          ? typeof parsed[0] === "string" && ISO_INSTANT.test(parsed[0]) && !Number.isNaN(Date.parse(parsed[0]))
-          : typeof parsed[0] === "string" && parsed[0].length <= 1000);
+          ? isIsoInstant(parsed[0])
+          : storableText(parsed[0]) && parsed[0].length <= 1000);
   if (!ok) throw invalid(BROKEN, { [field]: [BROKEN] });
   const [v, id] = parsed as [string | number | null, string];
   return { v, id };

@@ -3,21 +3,35 @@ import { z } from "zod";
 import type { Database } from "@/db";
 import { ROLES, teams, users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit/record";
-import { auditActor, canManagePeople, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, canManagePeople, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
-import { forbidden, invalid, notFound } from "@/lib/errors";
+import { forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { rescoreIdentities } from "@/lib/identities/risk";
+import { isGuid, storableText, text } from "@/lib/validation";
 
 export type PersonDto = { id: string; name: string; email: string; roles: Role[]; status: "active" | "departed"; team: string | null; manager: string | null };
 
 export const peopleQuerySchema = z.object({
-  q: z.string().trim().max(200).catch("").default(""),
+  q: text().trim().max(200, "Search is at most 200 characters.").optional().transform((q) => q ?? ""),
+  // A page link is the app's own token: a broken one is ignored like an absent one (decodeCursor).
   after: z.string().max(400).optional().catch(undefined),
 });
+export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
+
+/** The People page's URL state; a search holding a NUL (or too long) is refused with a message. */
+export function parsePeopleQuery(params: Record<string, unknown>): PeopleQuery {
+  const input = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => typeof v === "string" && v !== ""));
+  const parsed = peopleQuerySchema.safeParse(input);
+  if (!parsed.success) throw invalidInput("That search is not valid.", parsed.error);
+  return parsed.data;
+}
 
 /** People and their roles, by name, keyset-paginated. Admins only (they manage roles). */
-export async function listPeople(db: Database, actor: Actor, query: z.infer<typeof peopleQuerySchema>, size = 50): Promise<{ people: PersonDto[]; next: string | null }> {
+export async function listPeople(db: Database, actor: Actor, raw: PeopleQuery, size = 50): Promise<{ people: PersonDto[]; next: string | null }> {
   if (!canManagePeople(actor)) throw forbidden("Only admins manage people and roles.");
+  const checked = peopleQuerySchema.safeParse(raw);
+  if (!checked.success) throw invalidInput("That search is not valid.", checked.error);
+  const query = checked.data;
   const managers = db.select({ id: users.id, name: users.name }).from(users).as("managers");
   const conditions = [];
   if (query.q) {
@@ -42,10 +56,11 @@ export async function listPeople(db: Database, actor: Actor, query: z.infer<type
 }
 
 const encodeCursor = (name: string, id: string) => Buffer.from(JSON.stringify([name, id])).toString("base64url");
+/** The cursor's name and id, or neither when it is not one of ours (then the list starts at the top). */
 function decodeCursor(c: string): [string | undefined, string | undefined] {
   try {
     const v = JSON.parse(Buffer.from(c, "base64url").toString());
-    return Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string" && /^[0-9a-f-]{36}$/.test(v[1]) ? [v[0], v[1]] : [undefined, undefined];
+    return Array.isArray(v) && storableText(v[0]) && v[0].length <= 400 && isGuid(v[1]) ? [v[0], v[1]] : [undefined, undefined];
   } catch {
     return [undefined, undefined];
   }
@@ -62,6 +77,7 @@ export const setRolesSchema = z.object({
  * role (which could leave nobody to manage people).
  */
 export async function setPersonRoles(db: Database, actor: Actor, input: unknown): Promise<PersonDto["roles"]> {
+  requireCanChange(actor);
   if (!canManagePeople(actor)) throw forbidden("Only admins change roles.");
   const parsed = setRolesSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error.issues[0]!.message);
@@ -84,6 +100,7 @@ export const setStatusSchema = z.object({ personId: z.guid("Unknown person."), s
 
 /** Marks a person departed (their identities become orphans) or active again. Admins only. */
 export async function setPersonStatus(db: Database, actor: Actor, input: unknown): Promise<void> {
+  requireCanChange(actor);
   if (!canManagePeople(actor)) throw forbidden("Only admins change whether a person has left.");
   const parsed = setStatusSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error.issues[0]!.message);

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES, type DecisionTrace } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth/actor";
-import { invalidInput, notFound } from "@/lib/errors";
+import { invalid, invalidInput, notFound } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
+import { BROKEN_CURSOR, isGuid, isIsoInstant } from "@/lib/validation";
 
 /**
  * The approval queues: what waits for my decision, what I asked for, and (for security and
@@ -37,16 +38,26 @@ export const queueFilterSchema = z
     dir: z.enum(["asc", "desc"], { error: "Use asc or desc." }).default("asc"),
     size: z.coerce.number().catch(50).default(50).transform((n) => Math.min(Math.max(Math.trunc(n) || 50, 10), 200)),
     /** The last row of the previous page: "[sort-value.]created-at-ISO_id". */
-    after: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
+    after: z.string().regex(CURSOR, BROKEN_CURSOR).optional(),
   })
   .superRefine((f, ctx) => {
-    const match = f.after ? CURSOR.exec(f.after) : null;
-    if (!match) return; // no cursor, or one the regex already refused
-    const key = match[1];
-    const keys: readonly string[] | null = f.sort === "type" ? REQUEST_TYPES : f.sort === "status" ? REQUEST_STATUSES : null;
-    if (keys ? !key || !keys.includes(key) : key !== undefined) ctx.addIssue({ code: "custom", path: ["after"], message: "That page link is broken; start again from the first page." });
+    // (A cursor the regex refused already has its message.)
+    if (f.after !== undefined && CURSOR.test(f.after) && !queueCursor(f.after, f.sort)) ctx.addIssue({ code: "custom", path: ["after"], message: BROKEN_CURSOR });
   });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+/**
+ * The cursor's parts, or null unless each will cast: the sort key one of its enum's values, the
+ * instant one Date writes (the regex alone lets "2026-02-30" through to `::timestamptz`), the id a uuid.
+ */
+function queueCursor(after: string, sort: QueueSort): { key: string | undefined; createdAt: string; id: string } | null {
+  const match = CURSOR.exec(after);
+  if (!match) return null;
+  const [, key, createdAt, id] = match as unknown as [string, string | undefined, string, string];
+  const keys: readonly string[] | null = sort === "type" ? REQUEST_TYPES : sort === "status" ? REQUEST_STATUSES : null;
+  if (keys ? !key || !keys.includes(key) : key !== undefined) return null;
+  return isIsoInstant(createdAt) && isGuid(id) ? { key, createdAt, id } : null;
+}
 
 export function parseQueueFilter(params: Record<string, unknown>): QueueFilter {
   const input = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => typeof v === "string" && v !== ""));
@@ -110,7 +121,9 @@ export function queueQuery(actor: Actor, f: QueueFilter, at: Date): SQL {
   const lead = f.sort === "type" ? "type" : f.sort === "status" ? "status" : null;
   const keys = (t: string) => sql.raw([lead, "created_at", "id"].filter(Boolean).map((c) => `${t}.${c} ${f.dir === "desc" ? "DESC" : "ASC"}`).join(", "));
   if (f.after) {
-    const [, key, createdAt, id] = CURSOR.exec(f.after)!;
+    const cursor = queueCursor(f.after, f.sort);
+    if (!cursor) throw invalid(BROKEN_CURSOR, { after: [BROKEN_CURSOR] });
+    const { key, createdAt, id } = cursor;
     const cmp = sql.raw(f.dir === "desc" ? "<" : ">");
     common.push(
       lead

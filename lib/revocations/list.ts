@@ -3,9 +3,10 @@ import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { REVOCATION_STATUSES } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
-import { invalidInput } from "@/lib/errors";
+import { invalid, invalidInput, notFound } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
 import { scopeSql } from "@/lib/identities/inventory-query";
+import { BROKEN_CURSOR, instantIdCursor, isGuid, parseInstantIdCursor } from "@/lib/validation";
 import { MAX_ATTEMPTS } from "./run";
 
 /**
@@ -16,7 +17,7 @@ import { MAX_ATTEMPTS } from "./run";
 export const revocationFilterSchema = z.object({
   status: z.enum([...REVOCATION_STATUSES, "attention"] as const, { error: "Unknown status." }).optional(),
   /** The last row of the previous page: "created-at-ISO_id". */
-  after: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f-]{36}$/i, "That page link is broken; start again from the first page.").optional(),
+  after: instantIdCursor.optional(),
 });
 export type RevocationFilter = z.infer<typeof revocationFilterSchema>;
 
@@ -35,14 +36,26 @@ export type RevocationRow = {
 
 export const PAGE_SIZE = 50;
 
+/**
+ * One page of revocations in the actor's scope (the inventory's), or an identity's own. Ids and
+ * cursors are checked again here, whoever built the filter: a malformed one is "not found" or a
+ * broken page link, never a failed cast.
+ */
 export async function listRevocations(db: Database, actor: Actor, f: RevocationFilter, identityId?: string): Promise<RevocationRow[]> {
   const where: SQL[] = [];
   const scope = scopeSql(actor);
   if (scope) where.push(scope);
-  if (identityId) where.push(sql`r.identity_id = ${identityId}::uuid`);
+  if (identityId !== undefined) {
+    if (!isGuid(identityId)) throw notFound("That identity");
+    where.push(sql`r.identity_id = ${identityId}::uuid`);
+  }
   if (f.status === "attention") where.push(sql`r.status = 'failed'`);
   else if (f.status) where.push(sql`r.status = ${f.status}::revocation_status`);
-  if (f.after) where.push(sql`(r.created_at, r.id) < (${f.after.slice(0, 24)}::timestamptz, ${f.after.slice(25)}::uuid)`);
+  if (f.after) {
+    const cursor = parseInstantIdCursor(f.after);
+    if (!cursor) throw invalid(BROKEN_CURSOR, { after: [BROKEN_CURSOR] });
+    where.push(sql`(r.created_at, r.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
+  }
   const rows = await queryRows<{
     id: string; target_type: string; identity_id: string; identity: string; system: string; connector: string; resource: string | null; permission: string | null;
     reason: string; requested_by: string | null; status: string; attempts: number; next_attempt_at: Date | string | null; last_error: string | null;

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { getDb } from "@/db";
 import { auditFacets, listAuditEvents, parseAuditFilter, type AuditFilter, type AuditPage } from "@/lib/audit/query";
+import { canReadAuditLog } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { AuditTable } from "./_components/audit-table";
@@ -15,6 +16,15 @@ const FILTER_KEYS = ["actor", "action", "subjectType", "subjectId", "from", "to"
 
 export default async function AuditPageView({ searchParams }: Props) {
   const actor = await requireActor();
+  // Who may read comes first: a member's malformed filter is still "not for you", never a failure.
+  if (!canReadAuditLog(actor)) {
+    return (
+      <section aria-labelledby="h">
+        <h1 id="h" className="text-xl font-semibold">Audit log</h1>
+        <p role="alert" className="mt-4 text-slate-700">Only security and auditors may read the audit log.</p>
+      </section>
+    );
+  }
   const raw = await searchParams;
   const db = getDb();
 
@@ -27,14 +37,6 @@ export default async function AuditPageView({ searchParams }: Props) {
   } catch (e) {
     if (!(e instanceof DomainError)) throw e;
     error = e;
-  }
-  if (error?.code === "forbidden") {
-    return (
-      <section aria-labelledby="h">
-        <h1 id="h" className="text-xl font-semibold">Audit log</h1>
-        <p role="alert" className="mt-4 text-slate-700">{error.message}</p>
-      </section>
-    );
   }
   const facets = await auditFacets(db, actor);
   const value = (k: (typeof FILTER_KEYS)[number]) => (typeof raw[k] === "string" ? (raw[k] as string) : "");

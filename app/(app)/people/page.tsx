@@ -4,7 +4,8 @@ import { buttonClass } from "@/components/ui/button";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { canManagePeople } from "@/lib/auth/actor";
-import { listPeople, peopleQuerySchema } from "@/lib/people/people";
+import { DomainError } from "@/lib/errors";
+import { listPeople, parsePeopleQuery, type PeopleQuery } from "@/lib/people/people";
 import { PersonRow } from "./_components/person-row";
 
 export const metadata: Metadata = { title: "People" };
@@ -21,7 +22,14 @@ export default async function PeoplePage({ searchParams }: Props) {
       </section>
     );
   }
-  const query = peopleQuerySchema.parse(await searchParams);
+  let query: PeopleQuery = { q: "" };
+  let error: DomainError | null = null;
+  try {
+    query = parsePeopleQuery(await searchParams);
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    error = e;
+  }
   const { people, next } = await listPeople(getDb(), actor, query);
   return (
     <section aria-labelledby="people-heading" className="space-y-4">
@@ -36,6 +44,7 @@ export default async function PeoplePage({ searchParams }: Props) {
         </div>
         <button type="submit" className={buttonClass("primary")}>Search</button>
       </form>
+      {error ? <p role="alert" className="text-sm text-red-800">{error.message} {Object.values(error.fieldErrors ?? {}).flat().join(" ")} Showing everyone.</p> : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">People and roles</caption>

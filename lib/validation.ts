@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/**
+ * Parsers shared by every domain schema, so nothing malformed reaches SQL: PostgreSQL refuses a
+ * NUL character in text and jsonb, and a `::uuid` or `::timestamptz` cast of a bad value fails the
+ * whole statement (a 500 to the person who typed it). Each parser here either yields a value
+ * PostgreSQL accepts or a clear message.
+ */
+
+export const NUL_MESSAGE = "Remove the NUL character (\\0): text cannot contain one.";
+
+export const hasNul = (s: string) => s.includes("\u0000");
+
+/**
+ * Free text PostgreSQL can store: a string without NUL. Every schema field that takes text a person
+ * (or a caller) typed starts here instead of `z.string()`; chain `.trim()`, `.min()`, `.max()` as usual.
+ */
+export const text = (params?: Parameters<typeof z.string>[0]) => z.string(params).refine((s) => !hasNul(s), { message: NUL_MESSAGE, abort: true });
+
+/** The same check for a string that did not come through zod (a header, a cursor's decoded field). */
+export const storableText = (s: unknown): s is string => typeof s === "string" && !hasNul(s);
+
+export const guid = z.guid();
+export const isGuid = (s: unknown): s is string => guid.safeParse(s).success;
+
+// Years PostgreSQL and Date agree on; 9998 leaves room for "the day after" a `to` date.
+const YEAR_MIN = 1;
+const YEAR_MAX = 9998;
+const yearOk = (s: string) => {
+  const y = Number(s.slice(0, 4));
+  return y >= YEAR_MIN && y <= YEAR_MAX;
+};
+
+/**
+ * An instant exactly as `Date.toISOString()` writes it (what cursors carry). Date.parse alone is
+ * lenient ("2026-02-30" becomes 2 March, "24:00" the next day) where PostgreSQL refuses them, so
+ * the text must come back unchanged from a round trip through Date.
+ */
+export function isIsoInstant(s: unknown): s is string {
+  if (typeof s !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(s) || !yearOk(s)) return false;
+  const d = new Date(s);
+  return !Number.isNaN(d.getTime()) && d.toISOString() === s;
+}
+
+/** A calendar day, "2026-11-23", that exists (no 30 February, no year 0). */
+export function isIsoDay(s: unknown): s is string {
+  if (typeof s !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(s) || !yearOk(s)) return false;
+  const d = new Date(`${s}T00:00:00.000Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export const BROKEN_CURSOR = "That page link is broken; start again from the first page.";
+
+/**
+ * A keyset cursor "<ISO instant>_<uuid>" (the created-at and id of the last row on the page): its
+ * parts, or null when it is not one.
+ */
+export function parseInstantIdCursor(s: unknown): { at: string; id: string } | null {
+  if (typeof s !== "string" || s[24] !== "_") return null;
+  const at = s.slice(0, 24);
+  const id = s.slice(25);
+  return isIsoInstant(at) && isGuid(id) ? { at, id } : null;
+}
+
+/** The URL field of such a cursor: kept as text (links carry it on), refused when broken. */
+export const instantIdCursor = z.string().refine((s) => parseInstantIdCursor(s) !== null, BROKEN_CURSOR);
