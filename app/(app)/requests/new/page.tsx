@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
-import { sql } from "drizzle-orm";
-import { getDb, queryRows } from "@/db";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
+import { DomainError } from "@/lib/errors";
 import { inventoryFacets } from "@/lib/identities/facets";
-import { RequestForm, type IdentityChoice } from "../_components/request-form";
+import { identityForRequestForm, requestFormIdentities, type RequestFormIdentity } from "@/lib/identities/request-form";
+import { RequestForm } from "../_components/request-form";
 
 export const metadata: Metadata = { title: "New request" };
 
@@ -15,22 +17,29 @@ export default async function NewRequestPage({ searchParams }: Props) {
   const actor = await requireActor();
   const params = await searchParams;
   const type = TYPES.find((t) => t === params.type) ?? "new_identity";
-  const identity = typeof params.identity === "string" ? params.identity : undefined;
   const db = getDb();
-  // The identities a requester can ask about: those they own or back up (lib/requests checks again).
-  const [facets, mine] = await Promise.all([
-    inventoryFacets(db, actor),
-    queryRows<IdentityChoice>(
-      db,
-      sql`SELECT id, name, environment FROM identities WHERE (owner_id = ${actor.personId}::uuid OR backup_owner_id = ${actor.personId}::uuid OR id = ${identity ?? null}::uuid)
-          AND status IN ('pending', 'active', 'suspended') ORDER BY name LIMIT 200`,
-    ),
-  ]);
+  // The identities a requester can ask about: those they own or back up, plus the one a link names
+  // if they may see it (lib/identities decides; lib/requests checks again on submit).
+  const [facets, mine, prefill] = await Promise.all([inventoryFacets(db, actor), requestFormIdentities(db, actor), prefilled(params.identity)]);
+  const identities = prefill.identity && !mine.some((i) => i.id === prefill.identity!.id) ? [...mine, prefill.identity].sort((a, b) => a.name.localeCompare(b.name)) : mine;
+
+  async function prefilled(raw: string | string[] | undefined): Promise<{ identity?: RequestFormIdentity; problem?: string }> {
+    if (raw === undefined) return {};
+    try {
+      return { identity: await identityForRequestForm(db, actor, raw) };
+    } catch (e) {
+      if (e instanceof DomainError && e.code === "not_found") notFound();
+      if (e instanceof DomainError) return { problem: e.message };
+      throw e;
+    }
+  }
+
   return (
     <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
       <h1 id="new-request-heading" className="text-xl font-semibold">New request</h1>
       <p className="text-sm text-slate-600">Policy checks the request as you fill it in: you see whether it is allowed at once, who has to approve it and why, or what to change.</p>
-      <RequestForm initialType={type} identityId={identity} identities={mine} systems={facets.systems} requesterEmail={actor.email} />
+      {prefill.problem ? <p role="alert" className="text-sm text-red-800">{prefill.problem}</p> : null}
+      <RequestForm initialType={type} identityId={prefill.identity?.id} identities={identities} systems={facets.systems} requesterEmail={actor.email} />
     </section>
   );
 }
