@@ -2,8 +2,10 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record } from "@/lib/audit/record";
-import { verifySignature } from "@/lib/connectors/webhook-signature";
+import { TOLERANCE_SECONDS, verifySignature } from "@/lib/connectors/webhook-signature";
 import { DomainError, conflict } from "@/lib/errors";
+import { readCappedBody } from "@/lib/http/body";
+import { text } from "@/lib/validation";
 import { applyVerified, backoffMs, MAX_ATTEMPTS } from "./run";
 
 /**
@@ -14,8 +16,26 @@ import { applyVerified, backoffMs, MAX_ATTEMPTS } from "./run";
 const callbackSchema = z.object({
   revocationId: z.guid("revocationId is not a valid id."),
   revoked: z.boolean({ error: "revoked must be true or false." }),
-  detail: z.string().max(2000).optional(),
+  detail: text().max(2000).optional(),
 });
+
+/** The largest callback body read: a revocation id, a flag and a detail fit in a fraction of it. */
+export const CALLBACK_BODY_LIMIT = 64 * 1024;
+
+/** The callback's body, or null when it is over CALLBACK_BODY_LIMIT (the route answers 413). */
+export const readCallbackBody = (request: Request) => readCappedBody(request, CALLBACK_BODY_LIMIT);
+
+const SIGNATURE_SHAPE = /^v1=[0-9a-f]{64}$/;
+
+/**
+ * What can be checked of a signature without the secret: both headers present, the signature
+ * shaped like one, the timestamp fresh. Checked before the database is asked for the secret, so
+ * unsigned, malformed and replayed calls never reach it.
+ */
+function plausiblySigned(timestamp: string | null, signature: string | null, at: Date): boolean {
+  if (!timestamp || !signature || !SIGNATURE_SHAPE.test(signature) || !/^\d{1,12}$/.test(timestamp)) return false;
+  return Math.abs(at.getTime() / 1000 - Number(timestamp)) <= TOLERANCE_SECONDS;
+}
 
 export class Unauthenticated extends DomainError {
   constructor(message: string) {
@@ -33,15 +53,18 @@ export async function receiveWebhookCallback(db: Database, raw: { body: string; 
   const parsed = callbackSchema.safeParse(json);
   if (!parsed.success) throw new DomainError("invalid", parsed.error.issues.map((i) => i.message).join(" "));
   const cb = parsed.data;
-  // Authenticate before anything is locked; every failure gets the same answer, so a caller without
-  // the secret learns nothing (not even whether the revocation exists).
+  // Authenticate before anything is locked or written; every failure gets the same answer, so a
+  // caller without the secret learns nothing (not even whether the revocation exists). The secret
+  // is the system's, so the one statement before the HMAC is checked is the read that finds it.
+  const refused = () => new Unauthenticated("The signature does not verify.");
+  if (!plausiblySigned(raw.timestamp, raw.signature, at)) throw refused();
   const [sys] = await queryRows<{ connector: string; settings: Record<string, unknown> | string }>(
     db,
     sql`SELECT s.connector, s.settings FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id WHERE r.id = ${cb.revocationId}::uuid`,
   );
   const settings = (sys ? (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) : {}) as { secret?: unknown };
   const secret = sys?.connector === "webhook" && typeof settings.secret === "string" ? settings.secret : null;
-  if (!secret || !verifySignature(secret, raw.body, raw.timestamp, raw.signature, at).ok) throw new Unauthenticated("The signature does not verify.");
+  if (!secret || !verifySignature(secret, raw.body, raw.timestamp, raw.signature, at).ok) throw refused();
   return db.transaction((tx) => inAuditBatch(tx, async () => {
     const [r] = await queryRows<{ status: string; identity_id: string; system: string; attempts: number }>(
       tx,
