@@ -4,18 +4,22 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import postgres from "postgres";
 import { openEmbedded, queryRows } from "@/db";
+import { PG_SERVER_URL, pgServerTests, withDatabase } from "@/db/test-database";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "steward-cli-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs the real `steward` command on an embedded folder of its own. */
-async function steward(args: string[], dataDir = path.join(tmp, "data")): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the real `steward` command on an embedded folder of its own (or on `databaseUrl`). */
+async function steward(args: string[], dataDir = path.join(tmp, "data"), databaseUrl?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, STEWARD_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
+  delete env.STEWARD_DEBUG;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   try {
     const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "steward.mjs"), ...args], { env, cwd: root });
     return { code: 0, stdout, stderr };
@@ -131,3 +135,103 @@ describe("the steward CLI", () => {
     expect((await steward(["db", "migrate"], dir)).code).toBe(0);
   });
 });
+
+/** A wrong state's answer: exit 1 and one line on stderr saying what to do, no stack trace. */
+function expectOneLine(result: { code: number; stderr: string }, message: string | RegExp) {
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^steward: /);
+  expect(lines[0]).toMatch(message);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe("the steward CLI in a wrong state: one line on stderr, exit 1, no stack trace", () => {
+  it("no embedded database: says how to make one, and creates no folder", async () => {
+    const dir = path.join(tmp, "absent");
+    for (const args of [["audit", "verify"], ["jobs", "run"], ["risk", "rescore"], ["requests", "expire-stale"], ["revocations", "run"]]) {
+      expectOneLine(await steward(args, dir), /There is no embedded database in .*absent: run `steward db migrate`/);
+    }
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it("an embedded database that was never migrated: says to migrate, changes nothing", async () => {
+    const dir = path.join(tmp, "unmigrated");
+    await openEmbedded(dir).close(); // the folder holds an empty database
+    for (const args of [["audit", "verify"], ["jobs", "run"], ["revocations", "run"]]) {
+      expectOneLine(await steward(args, dir), "The embedded database is not migrated: run `steward db migrate` first.");
+    }
+    const conn = openEmbedded(dir);
+    try {
+      expect(await queryRows(conn.db, sql`SELECT 1 FROM pg_tables WHERE schemaname IN ('public', 'drizzle')`)).toHaveLength(0);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("an embedded folder held by another process (the running app): one line, exit 1", async () => {
+    const dir = path.join(tmp, "held");
+    const holder = openEmbedded(dir);
+    try {
+      await holder.db.execute(sql`SELECT 1`);
+      expectOneLine(await steward(["jobs", "run"], dir), `is in use by another process (pid ${process.pid})`);
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it("a PostgreSQL server that does not answer", async () => {
+    expectOneLine(await steward(["db", "migrate"], tmp, "postgres://postgres@127.0.0.1:1/steward"), "Cannot reach the PostgreSQL server at 127.0.0.1:1 (connection refused)");
+    expectOneLine(await steward(["audit", "verify"], tmp, "postgres://postgres@host.invalid:5432/steward"), /Cannot reach the PostgreSQL server at host\.invalid/);
+  });
+});
+
+const onServer = await pgServerTests("cli.test (the CLI on PostgreSQL databases in wrong states)");
+
+describe.runIf(onServer)("the steward CLI on PostgreSQL in a wrong state", () => {
+  const admin = postgres(PG_SERVER_URL, { max: 1, onnotice: () => {} });
+  const name = `steward_cli_${Date.now().toString(36)}`;
+  const url = withDatabase(PG_SERVER_URL, name);
+  const benchRoles = async () => (await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname LIKE 'stw_bench_%'`)[0]!.n;
+  beforeAll(async () => {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  });
+  afterAll(async () => {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("a database that does not exist", async () => {
+    expectOneLine(await steward(["db", "migrate"], tmp, withDatabase(PG_SERVER_URL, `${name}_missing`)), `The database "${name}_missing" does not exist: create it`);
+  });
+
+  it("not migrated, then not seeded: bench revoke says which, and creates no role on the target", async () => {
+    const roles = await benchRoles();
+    expectOneLine(await steward(["bench", "revoke", "--identities", "10"], tmp, url), "The PostgreSQL database is not migrated: run `steward db migrate` first.");
+    expectOneLine(await steward(["audit", "verify"], tmp, url), "The PostgreSQL database is not migrated");
+    expect((await steward(["db", "migrate"], tmp, url)).code).toBe(0);
+    expectOneLine(await steward(["bench", "revoke", "--identities", "10"], tmp, url), "The database has no demo data: run `steward db seed`");
+    expectOneLine(await steward(["bench", "inventory", "--no-http"], tmp, url), "The database has no demo data: run `steward db seed --identities 1000000`");
+    expectOneLine(await steward(["bench", "requests", "--no-http"], tmp, url), "The database has no demo data");
+    expect(await benchRoles()).toBe(roles);
+  });
+
+  it("seeded, with a target server that does not answer: bench revoke says so before creating anything", async () => {
+    expect((await steward(["db", "seed", "--identities", "40"], tmp, url)).code).toBe(0);
+    const [before] = await queryRowsOn(url, "SELECT count(*)::int AS n FROM systems");
+    expectOneLine(
+      await steward(["bench", "revoke", "--identities", "10", "--target", "postgres://postgres@127.0.0.1:1/postgres"], tmp, url),
+      "Cannot reach the target server (--target, default DATABASE_URL's server) at 127.0.0.1:1 (connection refused)",
+    );
+    expect(await queryRowsOn(url, "SELECT count(*)::int AS n FROM systems")).toEqual([before]);
+  });
+});
+
+async function queryRowsOn(url: string, statement: string): Promise<{ n: number }[]> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    return [...(await client.unsafe<{ n: number }[]>(statement))];
+  } finally {
+    await client.end();
+  }
+}

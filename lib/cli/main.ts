@@ -1,9 +1,9 @@
 import { parseArgs } from "node:util";
+import postgres from "postgres";
 import { z } from "zod";
-import { openConfigured, migrate, type Connection } from "@/db";
-import { DataDirBusyError } from "@/db/lock";
-import { DomainError } from "@/lib/errors";
+import { dataDir, databaseKind, openConfigured, migrate, type Connection } from "@/db";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { CliStateError, describeFailure, requireEmbeddedFolder, requireMigrated, requireSeeded } from "./state";
 
 export const USAGE = `Usage: steward <command> [options]
 
@@ -79,21 +79,34 @@ export async function main(argv: string[], io: Io = stdio, open: () => Connectio
   try {
     return await command();
   } catch (e) {
-    if (e instanceof DataDirBusyError || e instanceof DomainError) {
-      io.err(`steward: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    // A wrong state (see ./state.ts) or a refusal is one line and exit 1; so is a defect, whose
+    // stack a developer asks for with STEWARD_DEBUG=1.
+    const { message, known } = describeFailure(e);
+    io.err(`steward: ${message}`);
+    if (!known && process.env.STEWARD_DEBUG === "1") io.err(String((e as Error)?.stack ?? e));
+    return 1;
   }
 }
 
-function parseCommand(argv: string[], io: Io, open: () => Connection): () => Promise<number> {
+function parseCommand(argv: string[], io: Io, openDb: () => Connection): () => Promise<number> {
   const [group, verb, ...rest] = argv;
+  // What each command needs of the database is checked before it starts (./state.ts).
+  const connected = (fn: (conn: Connection) => Promise<number>) => withConnection(openDb, fn);
+  const migrated = (fn: (conn: Connection) => Promise<number>) =>
+    withConnection(openDb, async (conn) => {
+      await requireMigrated(conn);
+      return fn(conn);
+    }, openDb === openConfigured && databaseKind() === "embedded" ? dataDir() : null);
+  const seeded = (hint: string, fn: (conn: Connection) => Promise<number>) =>
+    migrated(async (conn) => {
+      await requireSeeded(conn, hint);
+      return fn(conn);
+    });
   const key = `${group ?? ""} ${verb ?? ""}`.trim();
   switch (key) {
     case "db migrate":
       noOptions(rest);
-      return () => withConnection(open, async (conn) => {
+      return () => connected(async (conn) => {
         await migrate(conn);
         io.out(`Migrated the ${conn.kind} database.`);
         return 0;
@@ -108,7 +121,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       const parsed = seedOptions.safeParse(values);
       if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
       const opts = parsed.data;
-      return () => withConnection(open, async (conn) => {
+      return () => connected(async (conn) => {
         await migrate(conn);
         const { seedDatabase } = await import("@/db/seed");
         const result = await seedDatabase(conn, { identities: opts.identities, seed: opts.seed, ifEmpty: opts["if-empty"], log: io.out });
@@ -118,7 +131,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
     }
     case "audit verify":
       noOptions(rest);
-      return () => withConnection(open, async (conn) => {
+      return () => migrated(async (conn) => {
         const result = await verifyAuditChain(conn.db);
         if (result.ok) {
           io.out(`Audit log intact: ${result.count} events, head ${result.head.slice(0, 16)}…`);
@@ -129,7 +142,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       });
     case "risk rescore":
       noOptions(rest);
-      return () => withConnection(open, async (conn) => {
+      return () => migrated(async (conn) => {
         const { rescoreEstate } = await import("@/lib/identities/rescore");
         const { changed, ms } = await rescoreEstate(conn.db, { type: "system", id: null, label: "steward risk rescore" });
         io.out(`Rescored risk: ${changed.toLocaleString("en")} ${changed === 1 ? "identity" : "identities"} changed in ${(ms / 1000).toFixed(1)} s.`);
@@ -137,7 +150,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       });
     case "requests expire-stale":
       noOptions(rest);
-      return () => withConnection(open, async (conn) => {
+      return () => migrated(async (conn) => {
         const { expireStaleRequests } = await import("@/lib/requests/expire");
         const { now } = await import("@/lib/clock");
         const { expired, staleDays } = await expireStaleRequests(conn.db, { type: "job", id: null, label: "steward requests expire-stale" }, now());
@@ -146,7 +159,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       });
     case "jobs run":
       noOptions(rest);
-      return () => withConnection(open, async (conn) => {
+      return () => migrated(async (conn) => {
         const { runDueJobs } = await import("@/lib/jobs/run");
         const { now } = await import("@/lib/clock");
         for (const r of await runDueJobs(conn.db, now())) {
@@ -156,7 +169,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       });
     case "revocations run":
       noOptions(rest);
-      return () => withConnection(open, async (conn) => {
+      return () => migrated(async (conn) => {
         const { runRevocations } = await import("@/lib/revocations/run");
         const { now } = await import("@/lib/clock");
         const r = await runRevocations(conn.db, { type: "job", id: null, label: "steward revocations run" }, now());
@@ -175,7 +188,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       const url = process.env.DATABASE_URL;
       if (!url) throw new UsageError("bench inventory measures PostgreSQL: set DATABASE_URL to a database seeded with `steward db seed --identities 1000000`");
       const o = parsed.data;
-      return () => withConnection(open, async (conn) => {
+      return () => seeded("run `steward db seed --identities 1000000` on a fresh database first.", async (conn) => {
         const { benchInventory } = await import("@/lib/bench/inventory");
         return benchInventory(conn, url, { runs: o.runs, users: o.users, perUser: o["per-user"], port: o.port, http: !o["no-http"], out: io.out, log: io.err });
       });
@@ -194,7 +207,7 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       const url = process.env.DATABASE_URL;
       if (!url) throw new UsageError("bench requests measures PostgreSQL: set DATABASE_URL to a database seeded with `steward db seed --identities 1000000`");
       const o = parsed.data;
-      return () => withConnection(open, async (conn) => {
+      return () => seeded("run `steward db seed --identities 1000000` on a fresh database first.", async (conn) => {
         const { benchRequests } = await import("@/lib/bench/requests");
         return benchRequests(conn, url, { target: o.requests, runs: o.runs, decisions: o.decisions, users: o.users, perUser: o["per-user"], port: o.port, http: !o["no-http"], out: io.out, log: io.err });
       });
@@ -206,7 +219,8 @@ function parseCommand(argv: string[], io: Io, open: () => Connection): () => Pro
       const url = process.env.DATABASE_URL;
       if (!url) throw new UsageError("bench revoke measures PostgreSQL: set DATABASE_URL to a seeded database");
       const target = parsed.data.target ?? (() => { const u = new URL(url); u.pathname = "/postgres"; return u.toString(); })();
-      return () => withConnection(open, async (conn) => {
+      return () => seeded("run `steward db seed` on it first (the benchmark acts as the demo admin and security).", async (conn) => {
+        await requireReachable(target, "the target server (--target, default DATABASE_URL's server)");
         const { benchRevoke } = await import("@/lib/bench/revoke");
         return benchRevoke(conn, { identities: parsed.data.identities, target, out: io.out, log: io.err });
       });
@@ -220,11 +234,25 @@ function noOptions(rest: string[]) {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
 }
 
-async function withConnection(open: () => Connection, fn: (conn: Connection) => Promise<number>): Promise<number> {
+/** Opens the database (an embedded one only if its folder holds one, when `embeddedDir` is given), runs `fn`, closes. */
+async function withConnection(open: () => Connection, fn: (conn: Connection) => Promise<number>, embeddedDir: string | null = null): Promise<number> {
+  if (embeddedDir) requireEmbeddedFolder(embeddedDir);
   const conn = open();
   try {
     return await fn(conn);
   } finally {
     await conn.close();
+  }
+}
+
+/** Answers whether a PostgreSQL server takes a connection, before anything is created on it. */
+async function requireReachable(url: string, what: string): Promise<void> {
+  const probe = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} });
+  try {
+    await probe`SELECT 1`;
+  } catch (e) {
+    throw new CliStateError(describeFailure(e, what).message);
+  } finally {
+    await probe.end({ timeout: 1 });
   }
 }
