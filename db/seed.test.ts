@@ -48,7 +48,7 @@ describe("the default demo seed (2,000 identities)", () => {
     conn = await freshDatabase();
     db = conn.db;
     const logs: string[] = [];
-    const result = await seedDatabase(conn, { identities: 2000, seed: 1, ifEmpty: false, log: (s) => logs.push(s) });
+    const result = await seedDatabase(conn, { identities: 2000, seed: 1, ifEmpty: false, compareCopy: true, log: (s) => logs.push(s) });
     message = result.message;
     expect(result.identities).toBe(2000);
     if (conn.kind === "postgres") expect(result.copyMs).toBeGreaterThan(0);
@@ -57,7 +57,7 @@ describe("the default demo seed (2,000 identities)", () => {
   });
 
   it("reports what it seeded", () => {
-    expect(message).toMatch(/^Seeded 2,000 identities \([\d,]+ entitlements\) in 14 systems/);
+    expect(message).toMatch(/^Seeded 2,000 identities \([\d,]+ entitlements\) in 15 systems/);
     expect(message).toMatch(/COPY/);
   });
 
@@ -197,7 +197,7 @@ describe("the default demo seed (2,000 identities)", () => {
     const [e] = events;
     expect(e).toMatchObject({ action: "system.seeded", actor_type: "system", actor_id: null, actor_label: "steward db seed" });
     const after = (typeof e!.after === "string" ? JSON.parse(e!.after) : e!.after) as Record<string, number>;
-    expect(after).toMatchObject({ seed: 1, identities: 2000, systems: 14 });
+    expect(after).toMatchObject({ seed: 1, identities: 2000, systems: 15 });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, count: 1 });
   });
 
@@ -257,6 +257,9 @@ describe("steward db seed (CLI)", () => {
     const open = () => ({ ...conn, close: async () => {} });
     expect(await main(["db", "seed", "--identities", "5", "--seed", "3"], io, open)).toBe(0);
     expect(out.at(-1)).toMatch(/^Seeded 5 identities/);
+    // The bare-COPY yardstick runs only when asked for (--compare-copy).
+    expect(out.join("\n")).not.toMatch(/COPY|^copy:/m);
+    expect(JSON.parse(out.find((l) => l.startsWith("{"))!)).toMatchObject({ metric: "seed", copy_ms: null });
     expect(await count(conn.db, sql`SELECT count(*) AS n FROM identities`)).toBe(5);
     // Requests about identities that were not seeded are left out; the rest reference real rows.
     expect(await count(conn.db, sql`SELECT count(*) AS n FROM requests`)).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,6 @@
 import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_ORIGINS } from "@/db/schema";
 import {
-  COMPONENTS, CREDENTIALS_BY_KIND, ENTITLEMENT_COUNTS, ENV_SHORT, ENV_WEIGHTS, EXPIRY_SPAN_DAYS, KIND_TAGS, KIND_WEIGHTS,
+  COMPONENTS, CREDENTIALS_BY_KIND, ENTITLEMENT_COUNTS, ENV_SHORT, EXPIRY_SPAN_DAYS, KIND_TAGS, KIND_WEIGHTS,
   ORIGIN_WEIGHTS, PERMISSIONS, PURPOSE_OBJECTS, PURPOSE_VERBS, ROTATION_PERIODS, SERVICES, SYSTEM_KIND_ORDER, SYSTEMS,
   SYSTEMS_BY_KIND, systemIndex,
 } from "./catalog";
@@ -11,7 +11,7 @@ export type BulkPlan = { seed: number; at: Date; people: number; teams: number }
 
 // Every pseudo-random choice below is a byte of an md5 over (seed, row). Per identity i:
 // h = md5('identity:<seed>:<i>'), which is also the identity's id (so ids are md5(…)::uuid), and
-// k = md5('identity-b:<seed>:<i>'). Byte map of h: 0 kind, 1 system, 2 environment, 3 origin,
+// k = md5('identity-b:<seed>:<i>'). Byte map of h: 0 kind, 1 system, 2 (unused: the system gives the environment), 3 origin,
 // 4-6 owner, 7 credential type, 8-9 age, 10 expiry bucket, 11-12 expiry offset (and purpose
 // words), 13 last-use bucket, 14 service, 15 component. Of k: 0 rotation period, 1 rotation
 // bucket, 2-3 rotation offset, 4 review bucket, 5 ownerless, 6 backup owner, 7 ownerless team,
@@ -29,10 +29,9 @@ function constants(p: BulkPlan) {
   return {
     kindSlots: sqlArray(slots(KIND_WEIGHTS), "int"),
     originSlots: sqlArray(slots(ORIGIN_WEIGHTS), "int"),
-    envSlots: sqlArray(slots(ENV_WEIGHTS), "int"),
     sysByKind: sqlArray(IDENTITY_KINDS.flatMap((k) => SYSTEMS_BY_KIND[k].map(systemIndex)), "int"),
     credByKind: sqlArray(IDENTITY_KINDS.flatMap((k) => CREDENTIALS_BY_KIND[k]), "int"),
-    sysEnv: sqlArray(SYSTEMS.map((s) => (s.environment ? ENVIRONMENTS.indexOf(s.environment) : -1)), "int"),
+    sysEnv: sqlArray(SYSTEMS.map((s) => ENVIRONMENTS.indexOf(s.environment)), "int"),
     sysIds: sqlArray(SYSTEMS.map((s) => seedUuid("system", p.seed, s.key)), "uuid"),
     sysExt: sqlArray(SYSTEMS.map((s) => s.externalPrefix), "text"),
     sysStore: sqlArray(SYSTEMS.map((s) => s.storePrefix), "text"),
@@ -71,7 +70,7 @@ function identityRows(p: BulkPlan, lo: number, hi: number): string {
       origin_i = 2 AND get_byte(k, 5) % 100 < 45 AS owner_null, origin_i = 0 AND status_b < 2 AS pending,
       CASE WHEN exp_raw < 22 AND origin_i = 0 THEN 60 ELSE exp_raw END AS exp_b
     FROM (${l2}) l2 OFFSET 0`;
-  const l4 = `SELECT l3.*, CASE WHEN ${c.sysEnv}[sys_i + 1] >= 0 THEN ${c.sysEnv}[sys_i + 1] ELSE ${c.envSlots}[get_byte(h, 2) % 20 + 1] END AS env_i,
+  const l4 = `SELECT l3.*, ${c.sysEnv}[sys_i + 1] AS env_i,
       CASE WHEN cred_i = 0 THEN ${c.rotation}[get_byte(k, 0) % 8 + 1] WHEN cred_i = 1 THEN 365 END AS rot_p
     FROM (${l3}) l3 OFFSET 0`;
   return l4;

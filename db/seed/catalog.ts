@@ -1,5 +1,5 @@
 import type { Environment, IdentityKind } from "@/db/schema";
-import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_ORIGINS } from "@/db/schema";
+import { CREDENTIAL_TYPES, IDENTITY_KINDS, IDENTITY_ORIGINS } from "@/db/schema";
 
 // The vocabulary of the demo data. Everything the SQL picks "at random" is an index into one of
 // these lists, chosen from md5 bytes of (seed, row number), so a seed always gives the same rows.
@@ -37,8 +37,8 @@ export type SystemDef = {
   kind: SystemKind;
   connector: "postgres" | "webhook" | "manual";
   settings: Record<string, unknown>;
-  /** Identities in this system live in this environment; null: any. */
-  environment: Environment | null;
+  /** The system's environment: every identity in it lives there. */
+  environment: Environment;
   /** external_id = prefix || identity name (an ARN for AWS; the slug / role / client name elsewhere). */
   externalPrefix: string;
   /** secret_store = prefix || environment || '/' || identity name. */
@@ -58,8 +58,8 @@ const aws = (key: string, name: string, env: Environment, acct: string): SystemD
   externalPrefix: `arn:aws:iam::${acct}:role/`, storePrefix: `arn:aws:secretsmanager:eu-west-1:${acct}:secret:`,
   resources: awsResources(env, acct),
 });
-const github = (key: string, org: string): SystemDef => ({
-  key, name: `GitHub ${org}`, kind: "github_org", connector: "webhook", environment: null,
+const github = (key: string, org: string, env: Environment): SystemDef => ({
+  key, name: `GitHub ${org}`, kind: "github_org", connector: "webhook", environment: env,
   settings: { org, webhookUrl: `https://connectors.example.com/github/${org}` },
   externalPrefix: "", storePrefix: `vault:kv/github/${org}/`,
   resources: ["payments-api", "ledger", "checkout-web", "infra-terraform", "mobile-app", "data-pipelines", "docs", "helm-charts"].map((r) => `repo:${org}/${r}`),
@@ -70,14 +70,14 @@ const k8s = (key: string, cluster: string, env: Environment): SystemDef => ({
   externalPrefix: "system:serviceaccount:workloads:", storePrefix: `vault:kv/k8s/${cluster}/`,
   resources: ["payments", "ledger", "checkout", "search", "kube-system", "monitoring", "ingress", "batch"].map((ns) => `namespace/${ns}`),
 });
-const pg = (key: string, db: string, env: Environment | null, connector: "postgres" | "manual"): SystemDef => ({
+const pg = (key: string, db: string, env: Environment, connector: "postgres" | "manual"): SystemDef => ({
   key, name: `Postgres ${db}`, kind: "postgres_database", connector, environment: env,
   settings: { host: `${db}.db.example.com`, port: 5432, database: db.replace(/-/g, "_") },
   externalPrefix: "", storePrefix: `vault:database/${db}/`,
   resources: ["public.orders", "public.payments", "ledger.entries", "ledger.balances", "public.customers", "reporting.daily", "audit.events", "public.refunds"].map((t) => `${db}:${t}`),
 });
-const saas = (key: string, name: string, domain: string, resources: string[]): SystemDef => ({
-  key, name, kind: "saas_app", connector: "manual", environment: null, settings: { tenant: `acme.${domain}` },
+const saas = (key: string, name: string, domain: string, resources: string[], env: Environment = "production"): SystemDef => ({
+  key, name, kind: "saas_app", connector: "manual", environment: env, settings: { tenant: `acme.${domain}` },
   externalPrefix: "", storePrefix: `vault:kv/saas/${key}/`, resources,
 });
 
@@ -85,16 +85,17 @@ export const SYSTEMS: readonly SystemDef[] = [
   aws("aws-prod", "AWS production (4123-8891-2207)", "production", "412388912207"),
   aws("aws-staging", "AWS staging (5530-1174-9021)", "staging", "553011749021"),
   aws("aws-sandbox", "AWS sandbox (6609-3318-4410)", "development", "660933184410"),
-  github("github-acme", "acme-corp"),
-  github("github-labs", "acme-labs"),
+  github("github-acme", "acme-corp", "production"),
+  github("github-labs", "acme-labs", "development"),
   k8s("k8s-prod", "prod-eu-west-1", "production"),
   k8s("k8s-staging", "staging-eu-west-1", "staging"),
   pg("pg-payments", "payments-db", "production", "postgres"),
-  pg("pg-analytics", "analytics-warehouse", null, "manual"),
+  pg("pg-analytics", "analytics-warehouse", "production", "manual"),
   saas("salesforce", "Salesforce", "my.salesforce.com", ["Account", "Contact", "Opportunity", "Case", "Report", "User", "Lead", "Invoice__c"].map((o) => `salesforce:object/${o}`)),
   saas("slack", "Slack", "slack.com", ["#payments", "#incidents", "#deploys", "#support", "#security", "#general", "#alerts", "workspace"].map((c) => `slack:${c}`)),
   saas("datadog", "Datadog", "datadoghq.eu", ["metrics", "logs", "monitors", "dashboards", "apm", "synthetics", "incidents", "org-settings"].map((r) => `datadog:${r}`)),
   saas("openai", "OpenAI platform", "openai.com", ["gpt-models", "assistants", "files", "fine-tunes", "batch", "embeddings", "usage", "org-admin"].map((r) => `openai:${r}`)),
+  saas("openai-sandbox", "OpenAI sandbox", "openai.com", ["gpt-models", "assistants", "files", "fine-tunes", "batch", "embeddings", "usage", "org-admin"].map((r) => `openai-sandbox:${r}`), "development"),
   saas("snowflake", "Snowflake", "snowflakecomputing.com", ["RAW.PAYMENTS", "RAW.EVENTS", "ANALYTICS.FINANCE", "ANALYTICS.PRODUCT", "SHARE.PARTNERS", "STAGE.IMPORTS", "WAREHOUSE.ETL", "ACCOUNTADMIN"].map((r) => `snowflake:${r}`)),
 ];
 export const systemIndex = (key: string) => {
@@ -129,7 +130,7 @@ export const SYSTEMS_BY_KIND: Record<IdentityKind, readonly string[]> = {
   workload: ["k8s-prod", "k8s-staging", "k8s-prod", "aws-prod", "aws-staging", "k8s-staging", "aws-sandbox", "pg-payments"],
   ci_token: ["github-acme", "github-labs", "github-acme", "aws-prod", "aws-staging", "k8s-staging", "github-acme", "datadog"],
   bot: ["slack", "github-acme", "slack", "github-labs", "datadog", "salesforce", "slack", "github-acme"],
-  ai_agent: ["openai", "slack", "github-acme", "openai", "salesforce", "snowflake", "openai", "pg-analytics"],
+  ai_agent: ["openai", "slack", "github-acme", "openai", "salesforce", "snowflake", "openai-sandbox", "pg-analytics"],
 };
 const [SS, CERT, SLT, FED] = [0, 1, 2, 3] as const; // CREDENTIAL_TYPES order
 if (CREDENTIAL_TYPES[SS] !== "static_secret" || CREDENTIAL_TYPES[FED] !== "federated") throw new Error("CREDENTIAL_TYPES order changed");
@@ -146,9 +147,6 @@ export const CREDENTIALS_BY_KIND: Record<IdentityKind, readonly number[]> = {
 export const KIND_TAGS: Record<IdentityKind, string> = {
   service_account: "svc", api_key: "key", oauth_app: "app", workload: "wl", ci_token: "ci", bot: "bot", ai_agent: "agent",
 };
-const E = (e: Environment) => ENVIRONMENTS.indexOf(e);
-/** Environment for systems that span all of them (20 slots). */
-export const ENV_WEIGHTS: readonly (readonly [number, number])[] = [[E("production"), 9], [E("staging"), 5], [E("development"), 6]];
 export const ENV_SHORT: Record<Environment, string> = { production: "prod", staging: "stg", development: "dev" };
 /** Days beyond 30 that a "normal" expiry may lie ahead, per environment (keeps within max TTL). */
 export const EXPIRY_SPAN_DAYS: Record<Environment, number> = { production: 60, staging: 150, development: 335 };

@@ -47,7 +47,7 @@ export const CURATED: readonly Curated[] = [
   { key: "olivia-checkout-ci", name: "checkout-deployer-ci", kind: "ci_token", system: "github-acme", env: "production", owner: "olivia", team: "Payments", // X
     purpose: "Deploys the checkout service from GitHub Actions", origin: "requested", created: 95, expires: -5, used: 6,
     cred: "short_lived_token", review: 10, grants: [[0, "contents:write", true], [0, "actions:write", true]] },
-  { key: "olivia-fraud-agent", name: "fraud-scoring-agent", kind: "ai_agent", system: "openai", env: "development", owner: "olivia", team: "Payments", // D R
+  { key: "olivia-fraud-agent", name: "fraud-scoring-agent", kind: "ai_agent", system: "openai-sandbox", env: "development", owner: "olivia", team: "Payments", // D R
     purpose: "Scores refund requests for fraud signals in the development sandbox", origin: "requested", created: 260, expires: 150, used: 130,
     cred: "short_lived_token", review: -10, grants: [[0, "read", false]] },
   { key: "olivia-alerts-bot", name: "payments-alerts-bot", kind: "bot", system: "slack", env: "production", owner: "olivia", team: "Payments", // N T
@@ -68,13 +68,13 @@ export const CURATED: readonly Curated[] = [
   { key: "omar-finance-oauth", name: "finance-reports-oauth", kind: "oauth_app", system: "salesforce", env: "production", owner: "omar", team: "Payments", // N
     purpose: "Pulls finance reports from Salesforce", origin: "imported", created: 300, expires: null, used: 10,
     cred: "certificate", rotation: 365, rotated: 100, review: 15, grants: [[4, "read", false]] },
-  { key: "omar-gh-actions", name: "payments-gh-actions", kind: "ci_token", system: "github-acme", env: "staging", owner: "omar", team: "Payments", // X R
+  { key: "omar-gh-actions", name: "payments-gh-actions", kind: "ci_token", system: "aws-staging", env: "staging", owner: "omar", team: "Payments", // X R
     purpose: "Runs the payments staging pipeline", origin: "requested", status: "expired", created: 120, expires: -30, used: 35,
     cred: "short_lived_token", review: -40, grants: [[0, "actions:write", false]] },
   { key: "dan-batch-loader", name: "legacy-batch-loader", kind: "service_account", system: "pg-payments", env: "production", owner: "dan", team: "Payments", // O N D T R
     purpose: "Nightly batch load of bank statements", origin: "imported", created: 900, expires: null, used: 200,
     cred: "static_secret", rotation: 90, rotated: 400, review: -60, grants: [[2, "INSERT", true], [2, "OWNER", true]] },
-  { key: "dan-test-key", name: "dan-test-key", kind: "api_key", system: "openai", env: "development", owner: "dan", team: "Payments", // O X T
+  { key: "dan-test-key", name: "dan-test-key", kind: "api_key", system: "openai-sandbox", env: "development", owner: "dan", team: "Payments", // O X T
     purpose: "Trying out embeddings for support search", origin: "requested", created: 90, expires: -15, used: 50,
     cred: "static_secret", rotation: 30, rotated: 60, review: 5, grants: [[2, "read", false]] },
   { key: "dan-invoice-sync", name: "invoice-sync-app", kind: "oauth_app", system: "salesforce", env: "production", owner: "dan", team: "Payments", // O E
@@ -86,7 +86,7 @@ export const CURATED: readonly Curated[] = [
     purpose: null, origin: "discovered", created: 365, expires: null, used: 0.2, cred: "federated", review: null, grants: [[4, "cluster-admin", true]] },
   { key: "unowned-github-pat", name: "gh-pat-unknown", kind: "api_key", system: "github-acme", env: "production", owner: null, team: null, // O N D
     purpose: null, origin: "discovered", created: 800, expires: null, used: 120, cred: "static_secret", review: null, grants: [[0, "contents:write", true]] },
-  { key: "maya-dashboard-bot", name: "payments-team-dashboard-bot", kind: "bot", system: "slack", env: "development", owner: "maya", team: "Payments",
+  { key: "maya-dashboard-bot", name: "payments-team-dashboard-bot", kind: "bot", system: "github-labs", env: "development", owner: "maya", team: "Payments",
     purpose: "Posts the team's weekly review dashboard", origin: "requested", created: 30, expires: 100, used: 5, cred: "short_lived_token", review: 60, grants: [] },
   { key: "sam-security-scanner", name: "security-scanner", kind: "service_account", system: "aws-prod", env: "production", owner: "sam", team: "Security",
     purpose: "Scans IAM policies for risky grants", origin: "requested", created: 100, expires: 60, used: 0.01, cred: "federated", review: 50, grants: [[4, "sts:AssumeRole", true]] },
@@ -103,13 +103,14 @@ export async function insertCurated(tx: Database, seed: number, at: Date, count:
   await tx.insert(identities).values(
     rows.map((c) => {
       const sys = SYSTEMS[systemIndex(c.system)]!;
+      if (sys.environment !== c.env) throw new Error(`curated ${c.key}: ${c.system} is ${sys.environment}, not ${c.env}`);
       const stored = c.cred === "static_secret" || c.cred === "certificate";
       return {
         id: curatedIdentityId(seed, c.key),
         name: c.name,
         kind: c.kind,
         systemId: seedUuid("system", seed, c.system),
-        environment: c.env,
+        environment: sys.environment,
         ownerId: c.owner ? personaId(seed, c.owner) : null,
         backupOwnerId: c.backup ? personaId(seed, c.backup) : null,
         teamId: c.team ? fixedTeamId(seed, c.team) : null,

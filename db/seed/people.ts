@@ -75,6 +75,7 @@ export async function insertSystems(tx: Database, seed: number, at: Date): Promi
       id: seedUuid("system", seed, s.key),
       name: s.name,
       kind: s.kind,
+      environment: s.environment,
       connector: s.connector,
       settings: s.settings,
       createdAt: new Date(at.getTime() - (1500 - i * 30) * DAY_MS),

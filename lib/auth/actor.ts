@@ -22,6 +22,19 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
   }
 }
 
+/**
+ * Auditors read everything and change nothing. A person whose roles are only `auditor` is read-only
+ * everywhere, whatever they relate to (even an identity they were made owner of); someone who is
+ * an auditor and also, say, a member changes what the member may.
+ */
+export const canChange = (actor: Pick<Actor, "roles">) => actor.roles.some((r) => r !== "auditor");
+export const isAuditorOnly = (roles: readonly Role[]) => roles.length > 0 && roles.every((r) => r === "auditor");
+
+/** Throws `forbidden` for a read-only (auditor-only) person: the first check of every mutation. */
+export function requireCanChange(actor: Actor): void {
+  if (!canChange(actor)) throw forbidden("Auditors read everything and change nothing.");
+}
+
 export function auditActor(actor: Actor): AuditActor {
   return { type: "person", id: actor.personId, label: actor.email };
 }

@@ -29,6 +29,22 @@ async function withTarget<T>(system: SystemTarget, fn: (sql: postgres.Sql) => Pr
 const memberships = (sql: postgres.Sql, role: string) =>
   sql<{ granted: string }[]>`SELECT g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ${role} ORDER BY 1`;
 
+/**
+ * Roles Steward never changes, whatever an identity says: superusers, the server's own (pg_*) and
+ * the role the connector itself signs in as. With the binding rule (only accounts discovery,
+ * import or a confirmed provisioning bound are passed here), this is how the connector keeps to
+ * roles it can show it governs. Returns why each protected account is protected.
+ */
+async function protectedAccounts(sql: postgres.Sql, accounts: string[]): Promise<Map<string, string>> {
+  const rows = await sql<{ rolname: string; why: string }[]>`
+    SELECT rolname, CASE WHEN rolsuper THEN 'is a superuser' WHEN left(rolname, 3) = 'pg_' THEN 'is one of the server''s own roles'
+      ELSE 'is the role Steward connects as' END AS why
+    FROM pg_roles WHERE rolname = ANY(${accounts}) AND (rolsuper OR left(rolname, 3) = 'pg_' OR rolname = current_user)`;
+  return new Map(rows.map((r) => [r.rolname, `${r.rolname} ${r.why}: Steward never changes it. Remove the access by hand if it must go.`]));
+}
+
+const unboundError = (t: RevokeTarget) => `${t.identityName} is not bound to an account in this database; Steward does not act on a typed name.`;
+
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const CHUNK = 500;
 
@@ -41,6 +57,12 @@ export const postgresConnector: Connector = {
    */
   async revokeBatch(system, targets) {
     return withTarget(system, async (sql) => {
+      const refused = new Map<string, string>();
+      for (const t of targets) if (!t.bound) refused.set(t.revocationId, unboundError(t));
+      const guarded = await protectedAccounts(sql, [...new Set(targets.filter((t) => t.bound).map((t) => t.account))]);
+      for (const t of targets) if (guarded.has(t.account)) refused.set(t.revocationId, guarded.get(t.account)!);
+      const refusedOutcomes = new Map<string, BatchOutcome>([...refused].map(([id, error]) => [id, { verified: false, error }]));
+      targets = targets.filter((t) => !refused.has(t.revocationId));
       const accounts = [...new Set(targets.map((t) => t.account))];
       const exists = new Set((await sql<{ rolname: string }[]>`SELECT rolname FROM pg_roles WHERE rolname = ANY(${accounts})`).map((r) => r.rolname));
       const held = new Map<string, string[]>();
@@ -81,7 +103,7 @@ export const postgresConnector: Connector = {
       for (const m of await sql<{ member: string; granted: string }[]>`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
         after.set(m.member, [...(after.get(m.member) ?? []), m.granted]);
       }
-      const out = new Map<string, BatchOutcome>();
+      const out = new Map<string, BatchOutcome>(refusedOutcomes);
       for (const t of targets) {
         const memberships = after.get(t.account) ?? [];
         const evidence = { role: t.account, canLogin: login.get(t.account) ?? null, memberships, removed: held.get(t.account) ?? [], readAt: "pg_roles, pg_auth_members" };
@@ -108,7 +130,10 @@ export const postgresConnector: Connector = {
     });
   },
   async revoke(system, target) {
+    if (!target.bound) throw new ConnectorError(unboundError(target));
     return withTarget(system, async (sql) => {
+      const guard = (await protectedAccounts(sql, [target.account])).get(target.account);
+      if (guard) throw new ConnectorError(guard);
       const [role] = await sql<{ rolcanlogin: boolean }[]>`SELECT rolcanlogin FROM pg_roles WHERE rolname = ${target.account}`;
       if (!role) return { state: "done", evidence: { role: target.account, note: "The role does not exist in the database." } };
       if (target.kind === "entitlement") {

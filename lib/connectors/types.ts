@@ -6,8 +6,10 @@
 export type RevokeTarget = {
   revocationId: string;
   kind: "identity" | "entitlement" | "credential";
-  /** The account in the target system: its external id, else its name. */
+  /** The account in the target system: the bound external id (else, for a person to act on by hand, the name). */
   account: string;
+  /** Whether `account` is bound to the identity (discovery, import, confirmed provisioning). Connectors that act refuse unbound targets. */
+  bound: boolean;
   identityName: string;
   /** For an entitlement: the one grant to remove (resource, permission). */
   entitlement: { resource: string; permission: string } | null;

@@ -47,6 +47,8 @@ async function call(url: string, init: RequestInit): Promise<{ status: number; b
 
 export const webhookConnector: Connector = {
   async revoke(system, target) {
+    // The receiver acts on `account`: only an account bound to the identity is ever sent.
+    if (!target.bound) throw new ConnectorError(`${target.identityName} is not bound to an account in ${system.name}; Steward does not act on a typed name.`);
     const s = settingsOf(system);
     const body = JSON.stringify(payload(target));
     const res = await call(s.url, { method: "POST", body, headers: { "content-type": "application/json", ...signedHeaders(s.secret, body, now()) } });

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
-import { hasRole, type Actor } from "@/lib/auth/actor";
+import { canChange, hasRole, type Actor } from "@/lib/auth/actor";
 
 /**
  * How the actor stands to one identity. Every identity function derives its permission from this,
@@ -19,6 +19,9 @@ export type Relation = {
 export type IdentityAccessRow = { id: string; owner_id: string | null; backup_owner_id: string | null; team_id: string | null; status: string };
 
 export async function relationTo(db: Database, actor: Actor, row: IdentityAccessRow): Promise<Relation> {
+  const auditor = hasRole(actor, "auditor");
+  // A read-only person holds no relation that would let them change anything: they see as an auditor.
+  if (!canChange(actor)) return { owner: false, backupOwner: false, manager: false, team: false, security: false, auditor };
   let manager = false;
   if (row.owner_id && row.owner_id !== actor.personId) {
     const [hit] = await queryRows<{ hit: number }>(
@@ -36,7 +39,7 @@ export async function relationTo(db: Database, actor: Actor, row: IdentityAccess
     manager,
     team: row.team_id !== null && row.team_id === actor.teamId,
     security: hasRole(actor, "security"),
-    auditor: hasRole(actor, "auditor"),
+    auditor,
   };
 }
 

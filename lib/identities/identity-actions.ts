@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
-import { auditActor, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { canAttest, canEditPurpose, canHandOver, canSee, canShortenExpiry, isLive, relationTo, type IdentityAccessRow, type Relation } from "./access";
@@ -64,6 +64,7 @@ async function attestLocked(tx: Database, actor: Actor, row: LockedRow, periodDa
 
 /** "I still own this and it is still needed": moves the next review by the policy period. */
 export async function attestIdentity(db: Database, actor: Actor, input: unknown): Promise<{ nextReviewAt: string }> {
+  requireCanChange(actor);
   const id = parseId(input);
   return db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
@@ -81,6 +82,7 @@ const bulkSchema = z.array(identityId).min(1, "Select at least one identity.").m
  * one audit event per identity so each one's timeline shows it.
  */
 export async function bulkAttest(db: Database, actor: Actor, input: unknown): Promise<{ count: number }> {
+  requireCanChange(actor);
   const parsed = bulkSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error.issues[0]!.message, { ids: [parsed.error.issues[0]!.message] });
   const ids = [...new Set(parsed.data)].sort(); // a fixed lock order: two bulk attests cannot deadlock
@@ -109,6 +111,7 @@ export const purposeSchema = z.object({
 });
 
 export async function editPurpose(db: Database, actor: Actor, input: unknown): Promise<void> {
+  requireCanChange(actor);
   const parsed = purposeSchema.safeParse(input);
   if (!parsed.success) throw invalidInput("The purpose was not saved.", parsed.error);
   const { id, purpose } = parsed.data;
@@ -126,6 +129,7 @@ export async function editPurpose(db: Database, actor: Actor, input: unknown): P
 export const handOverSchema = z.object({ id: identityId, newOwnerId: z.guid("Choose the person who takes it over.") });
 
 export async function handOverIdentity(db: Database, actor: Actor, input: unknown): Promise<void> {
+  requireCanChange(actor);
   const parsed = handOverSchema.safeParse(input);
   if (!parsed.success) throw invalidInput("Ownership was not handed over.", parsed.error);
   const { id, newOwnerId } = parsed.data;
@@ -154,6 +158,7 @@ export const shortenExpirySchema = z.object({
 
 /** Brings the expiry forward (to the start of `expiresOn`, UTC); never later, never in the past. */
 export async function shortenExpiry(db: Database, actor: Actor, input: unknown): Promise<{ expiresAt: string }> {
+  requireCanChange(actor);
   const parsed = shortenExpirySchema.safeParse(input);
   if (!parsed.success) throw invalidInput("The expiry was not changed.", parsed.error);
   const { id, expiresOn } = parsed.data;

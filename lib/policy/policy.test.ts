@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { evaluatePolicy } from "./evaluate";
 import { isStandard, POLICY_VERSION } from "./rules";
-import { DEFAULT_POLICY_SETTINGS, isPrivilegedPermission } from "./settings";
+import { isPrivilegedGrant, matchesPrivileged } from "./privileged";
+import { DEFAULT_POLICY_SETTINGS } from "./settings";
 import type { PolicyContext, PolicyRequest, SubjectFacts } from "./types";
 
 // Table-driven: each row is a request, the outcome policy must reach, the stages it must ask for
@@ -132,6 +133,23 @@ describe("policy", () => {
     ["read", false],
     ["SELECT", false],
   ])("%s counts as privileged: %s", (permission, expected) => {
-    expect(isPrivilegedPermission(permission as string, DEFAULT_POLICY_SETTINGS.privilegedPermissions)).toBe(expected);
+    expect(matchesPrivileged(permission as string, DEFAULT_POLICY_SETTINGS.privilegedPermissions)).toBe(expected);
+  });
+
+  it.each<[string, string, boolean]>([
+    ["rds_superuser", "member", true],
+    ["pg_write_all_data", "member", true],
+    ["reports-bucket", "read", false],
+    ["payments-db", "OWNER", true],
+    ["arn:aws:s3:::acme-*", "s3:GetObject", true],
+  ])("one rule judges the grant %s %s by resource and permission: privileged %s", (resource, permission, expected) => {
+    expect(isPrivilegedGrant({ resource, permission }, DEFAULT_POLICY_SETTINGS.privilegedPermissions)).toBe(expected);
+  });
+
+  it("asks security for a membership of a privileged role, as discovery marks it (rds_superuser member)", () => {
+    const grant: PolicyRequest = { type: "grant_entitlement", subject: dev, entitlement: { resource: "rds_superuser", permission: "member" }, expiresAt: inDays(10) };
+    const decision = evaluatePolicy(grant, ctx);
+    expect(decision.stages.map((s) => s.rule)).toEqual(["owner_manager", "security"]);
+    expect(decision.standard).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { isPrivilegedPermission } from "./settings";
+import { isPrivilegedGrant } from "./privileged";
 import type { Grant, PolicyContext, PolicyRequest, Rule, RuleVerdict } from "./types";
 
 /**
@@ -6,7 +6,7 @@ import type { Grant, PolicyContext, PolicyRequest, Rule, RuleVerdict } from "./t
  * same verdict. Change a rule's meaning → bump the version (requests store the version they were
  * decided under, with every rule's verdict).
  */
-export const POLICY_VERSION = "2026.11.1";
+export const POLICY_VERSION = "2026.11.2";
 
 const DAY = 86_400_000;
 const pass = (reason: string): RuleVerdict => ({ result: "pass", reason });
@@ -39,7 +39,7 @@ function latestException(exceptions: { rule: string; endsAt: Date }[] | undefine
   return inForce.length ? new Date(Math.max(...inForce.map((e) => e.endsAt.getTime()))) : null;
 }
 
-export const privilegedGrants = (r: PolicyRequest, ctx: PolicyContext) => grantsOf(r).filter((g) => isPrivilegedPermission(g.permission, ctx.settings.privilegedPermissions));
+export const privilegedGrants = (r: PolicyRequest, ctx: PolicyContext) => grantsOf(r).filter((g) => isPrivilegedGrant(g, ctx.settings.privilegedPermissions));
 
 /** The standard baseline: nothing privileged, in an auto-approved environment, short-lived. */
 export function isStandard(r: PolicyRequest, ctx: PolicyContext): boolean {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
-import { auditActor, hasRole, requireRole, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { invalid, invalidInput } from "@/lib/errors";
 import { loadPolicySettings, POLICY_SETTING_KEYS, policySettingsSchema, type PolicySettings } from "./settings";
@@ -24,6 +24,7 @@ const FIELDS = Object.keys(POLICY_SETTING_KEYS) as [keyof PolicySettings, ...(ke
 const changeSchema = z.object({ field: z.enum(FIELDS, { error: "Unknown setting." }), value: z.string().max(5000, "That value is too long.") });
 
 export async function changePolicySetting(db: Database, actor: Actor, raw: unknown): Promise<void> {
+  requireCanChange(actor);
   requireRole(actor, "security");
   const parsed = changeSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("The setting was not changed.", parsed.error);

@@ -31,7 +31,7 @@ export type PolicySettings = z.infer<typeof policySettingsSchema>;
 
 export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
   maxTtlDays: { production: 90, staging: 180, development: 365 },
-  privilegedPermissions: ["*admin*", "owner", "*write*", "sts:assumerole", "patch", "delete*", "superuser", "createrole"],
+  privilegedPermissions: ["*admin*", "owner", "*write*", "sts:assumerole", "patch", "delete*", "*superuser*", "createrole"],
   staleRequestDays: 14,
   breakGlassMaxHours: 4,
   autoApprove: { environments: ["development"], maxTtlDays: 90 },
@@ -69,17 +69,4 @@ function safeJson(s: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Whether `permission` is privileged: a wildcard grant (a permission containing `*`, such as
- * `s3:*`) always is; otherwise when it matches one of the patterns.
- */
-export function isPrivilegedPermission(permission: string, patterns: readonly string[]): boolean {
-  const p = permission.trim().toLowerCase();
-  if (p.includes("*")) return true;
-  return patterns.some((pattern) => {
-    const re = new RegExp(`^${pattern.toLowerCase().split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    return re.test(p);
-  });
 }

@@ -4,7 +4,9 @@ import { record, type AuditActor } from "@/lib/audit/record";
 import { reviewPeriodDays } from "@/lib/identities/identity-actions";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { LIFETIME_RULE } from "@/lib/policy/rules";
-import { isPrivilegedPermission, type PolicySettings } from "@/lib/policy/settings";
+import { isPrivilegedGrant } from "@/lib/policy/privileged";
+import type { PolicySettings } from "@/lib/policy/settings";
+import { conflict } from "@/lib/errors";
 import type { RequestInput } from "./input";
 
 /**
@@ -22,18 +24,27 @@ export async function applyRequest(tx: Database, req: StoredRequest, by: AuditAc
   switch (req.type) {
     case "new_identity": {
       const ownerId = String(p.ownerId);
+      const systemId = String(p.systemId);
+      // The system is held while the identity is created in it: a retirement committing at the same
+      // moment either waits and then revokes this identity too, or has committed and refuses it here.
+      const [system] = await queryRows<{ status: string; name: string }>(tx, sql`SELECT status, name FROM systems WHERE id = ${systemId}::uuid FOR SHARE`);
+      if (system?.status !== "active") throw conflict(`${system?.name ?? "That system"} is retired; nothing new is created in it.`);
       const next = new Date(at.getTime() + (await reviewPeriodDays(tx)) * DAY);
+      // Its environment is the system's. No external id: it is bound to an account in the system only
+      // by discovery, an import or a provisioning the connector confirmed, never by the name typed.
       const [created] = await queryRows<{ id: string }>(
         tx,
         sql`INSERT INTO identities (name, kind, system_id, environment, owner_id, backup_owner_id, team_id, purpose, status, created_at, expires_at, next_review_at,
               credential_type, rotation_period_days, secret_store, origin, created_by_request_id)
-            SELECT ${String(p.name)}, ${String(p.kind)}::identity_kind, ${String(p.systemId)}::uuid, ${String(p.environment)}::environment, ${ownerId}::uuid,
+            SELECT ${String(p.name)}, ${String(p.kind)}::identity_kind, s.id, s.environment, ${ownerId}::uuid,
               ${(p.backupOwnerId as string | undefined) ?? null}::uuid, u.team_id, ${String(p.purpose)}, 'active', ${at.toISOString()}::timestamptz,
               ${String(p.expiresAt)}::timestamptz, ${next.toISOString()}::timestamptz, ${String(p.credentialType)}::credential_type,
               ${(p.rotationPeriodDays as number | undefined) ?? null}::int, ${(p.secretStore as string | undefined) || null}, 'requested', ${req.id}::uuid
-            FROM users u WHERE u.id = ${ownerId}::uuid
+            FROM users u, systems s WHERE u.id = ${ownerId}::uuid AND s.id = ${systemId}::uuid
+            ON CONFLICT DO NOTHING
             RETURNING id`,
       );
+      if (!created) throw conflict(`An identity named ${String(p.name)} already lives in ${system.name}; this request cannot be carried out under that name.`);
       const identityId = created!.id;
       for (const g of (p.entitlements as { resource: string; permission: string }[] | undefined) ?? []) await grant(tx, identityId, g, null, req.id, settings);
       await tx.execute(sql`UPDATE requests SET subject_identity_id = ${identityId}::uuid WHERE id = ${req.id}::uuid`);
@@ -85,7 +96,7 @@ async function grant(tx: Database, identityId: string, g: { resource: string; pe
   const [row] = await queryRows<{ id: string }>(
     tx,
     sql`INSERT INTO entitlements (identity_id, resource, permission, privileged, granted_by_request_id, expires_at)
-        VALUES (${identityId}::uuid, ${g.resource}, ${g.permission}, ${isPrivilegedPermission(g.permission, settings.privilegedPermissions)}, ${requestId}::uuid, ${expiresAt?.toISOString() ?? null}::timestamptz)
+        VALUES (${identityId}::uuid, ${g.resource}, ${g.permission}, ${isPrivilegedGrant(g, settings.privilegedPermissions)}, ${requestId}::uuid, ${expiresAt?.toISOString() ?? null}::timestamptz)
         RETURNING id`,
   );
   return row!.id;

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record } from "@/lib/audit/record";
-import { auditActor, hasRole, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, hasRole, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, DomainError, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { evaluatePolicy } from "@/lib/policy/evaluate";
@@ -45,6 +45,7 @@ export type Decided = {
 const LOCK = sql`SELECT id, type, requester_id, subject_identity_id, payload, status, justification, standard FROM requests`;
 
 export async function decideStage(db: Database, actor: Actor, raw: unknown): Promise<Decided> {
+  requireCanChange(actor);
   const parsed = decisionSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("The decision was not recorded.", parsed.error);
   const d = parsed.data;
@@ -111,6 +112,10 @@ async function finalApproval(tx: Database, actor: Actor, requestId: string, at: 
   // The identity is locked for policy's second look and the change, so an expiry or a revocation
   // committing in between cannot slip under them.
   if (req.subject_identity_id) await tx.execute(sql`SELECT 1 FROM identities WHERE id = ${req.subject_identity_id}::uuid FOR UPDATE`);
+  // So is its system: a retirement committing now either waits for this approval (and then revokes
+  // what it created) or has committed, and policy's second look below sees the system retired.
+  const systemId = req.subject_identity_id ? sql`(SELECT system_id FROM identities WHERE id = ${req.subject_identity_id}::uuid)` : sql`${String(req.payload.systemId)}::uuid`;
+  await tx.execute(sql`SELECT 1 FROM systems WHERE id = ${systemId} FOR SHARE`);
   const settings = await loadPolicySettings(tx);
   const gathered = await factsForStored(tx, req);
   const decision = "facts" in gathered ? evaluatePolicy(gathered.facts.policy, { now: at, requesterId: req.requester_id, settings }) : null;
@@ -166,6 +171,7 @@ const bulkSchema = z.object({
 export type BulkApproved = { approved: number; fulfilled: number; skipped: { id: string; reason: string }[] };
 
 export async function approveStandardInBulk(db: Database, actor: Actor, raw: unknown): Promise<BulkApproved> {
+  requireCanChange(actor);
   const parsed = bulkSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("Nothing was approved.", parsed.error);
   const ids = [...new Set(parsed.data.requestIds)].sort();
@@ -213,6 +219,7 @@ async function shorten(tx: Database, req: Locked, to: Date, at: Date): Promise<v
 
 /** A requester withdraws a pending request of theirs. */
 export async function cancelRequest(db: Database, actor: Actor, rawId: unknown): Promise<void> {
+  requireCanChange(actor);
   const id = z.guid("That request id is not valid.").safeParse(rawId);
   if (!id.success) throw invalid("That request id is not valid.");
   await db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
-import type { Environment } from "@/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Environment, Role } from "@/db/schema";
+import { isAuditorOnly, type Actor } from "@/lib/auth/actor";
 import { DomainError, invalid, notFound } from "@/lib/errors";
 import { canEditPurpose, canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
 import type { PolicyRequest, SubjectFacts } from "@/lib/policy/types";
@@ -13,7 +13,11 @@ import { requestInputSchema, type RequestInput } from "./input";
  * policy, what is not the requester's to ask: a request about an identity is for those answerable
  * for it (owner, backup owner, the owner's managers, security).
  */
-export type Person = { id: string; name: string; active: boolean; managerId: string | null; teamId: string | null };
+export type Person = {
+  id: string; name: string; active: boolean; managerId: string | null; teamId: string | null;
+  /** Auditor-only: reads everything, changes nothing, so can own nothing. */
+  readOnly: boolean;
+};
 export type Subject = IdentityAccessRow & {
   name: string; environment: Environment; expires_at: Date | string | null; owner_manager_id: string | null;
   /** The identity's policy exceptions, [{ rule, endsAt }] as JSON; policy keeps those in force at its clock. */
@@ -22,20 +26,27 @@ export type Subject = IdentityAccessRow & {
 export type Facts = { policy: PolicyRequest; subject: Subject | null; owner: Person | null };
 
 export async function personById(db: Database, id: string): Promise<Person | null> {
-  const [p] = await queryRows<{ id: string; name: string; status: string; manager_id: string | null; team_id: string | null }>(
+  const [p] = await queryRows<{ id: string; name: string; status: string; manager_id: string | null; team_id: string | null; roles: Role[] | string }>(
     db,
-    sql`SELECT id, name, status, manager_id, team_id FROM users WHERE id = ${id}::uuid`,
+    sql`SELECT id, name, status, manager_id, team_id, roles FROM users WHERE id = ${id}::uuid`,
   );
-  return p ? { id: p.id, name: p.name, active: p.status === "active", managerId: p.manager_id, teamId: p.team_id } : null;
+  if (!p) return null;
+  const roles = (typeof p.roles === "string" ? p.roles.replace(/[{}]/g, "").split(",").filter(Boolean) : p.roles) as Role[];
+  return { id: p.id, name: p.name, active: p.status === "active", managerId: p.manager_id, teamId: p.team_id, readOnly: isAuditorOnly(roles) };
+}
+
+/** An owner, backup owner or new owner must be someone who may act on the identity. */
+function refuseReadOnly(person: Person, field: string): void {
+  if (person.readOnly) throw invalid(`${person.name} is an auditor: auditors read everything and change nothing, so they cannot own an identity.`, { [field]: [`${person.name} is an auditor and cannot own an identity.`] });
 }
 
 async function subjectFor(db: Database, actor: Actor, identityId: string, checkAccess: boolean): Promise<Subject> {
   const [row] = await queryRows<Subject>(
     db,
-    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, i.environment, i.expires_at, o.manager_id AS owner_manager_id,
+    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, s.environment, i.expires_at, o.manager_id AS owner_manager_id,
           (SELECT json_agg(json_build_object('rule', e.rule, 'endsAt', e.ends_at)) FROM policy_exceptions e
             WHERE e.identity_id = i.id) AS exceptions
-        FROM identities i LEFT JOIN users o ON o.id = i.owner_id WHERE i.id = ${identityId}::uuid`,
+        FROM identities i JOIN systems s ON s.id = i.system_id LEFT JOIN users o ON o.id = i.owner_id WHERE i.id = ${identityId}::uuid`,
   );
   if (!row) throw notFound("That identity");
   if (checkAccess) {
@@ -88,21 +99,25 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
     const ownerId = input.ownerId ?? actor.personId;
     const owner = await personById(db, ownerId);
     if (!owner) throw invalid("That owner was not found.", { ownerId: ["That person was not found."] });
-    // What the identity will point at must exist now, not fail when the last approver signs.
-    const [system] = await queryRows<{ status: string }>(db, sql`SELECT status FROM systems WHERE id = ${input.systemId}::uuid`);
+    refuseReadOnly(owner, "ownerId");
+    // What the identity will point at must exist now, not fail when the last approver signs. Its
+    // environment is the system's: policy never takes it from the requester.
+    const [system] = await queryRows<{ status: string; environment: Environment }>(db, sql`SELECT status, environment FROM systems WHERE id = ${input.systemId}::uuid`);
     if (!system) throw invalid("That system was not found.", { systemId: ["That system was not found."] });
     if (system.status !== "active") throw invalid("That system is retired; nothing new is created in it.", { systemId: ["That system is retired."] });
     if (input.backupOwnerId) {
       const backup = await personById(db, input.backupOwnerId);
       if (!backup?.active) throw invalid("The backup owner must be someone still here.", { backupOwnerId: ["That person was not found or has left."] });
       if (backup.id === ownerId) throw invalid("The backup owner must be someone other than the owner.", { backupOwnerId: ["Choose someone other than the owner."] });
+      refuseReadOnly(backup, "backupOwnerId");
     }
+    await refuseTakenName(db, input.systemId, input.name);
     return {
       subject: null,
       owner,
       policy: {
         type: "new_identity",
-        environment: input.environment,
+        environment: system.environment,
         ownerId,
         ownerActive: owner.active,
         requesterIsOwner: ownerId === actor.personId,
@@ -126,7 +141,20 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
       const next = await personById(db, input.newOwnerId);
       if (!next) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
       if (next.id === subject.owner_id) throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
+      refuseReadOnly(next, "newOwnerId");
       return { subject, owner, policy: { type: "transfer_ownership", subject: s, newOwnerId: next.id, newOwnerActive: next.active } };
     }
   }
+}
+
+/**
+ * A live identity's name is unique in its system (the database says so too): a request cannot
+ * name itself after an account another identity already stands for, by name or by external id.
+ */
+async function refuseTakenName(db: Database, systemId: string, name: string): Promise<void> {
+  const [taken] = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT id FROM identities WHERE system_id = ${systemId}::uuid AND (name = ${name} OR external_id = ${name}) AND status IN ('pending', 'active', 'suspended') LIMIT 1`,
+  );
+  if (taken) throw invalid(`An identity named ${name} already lives in that system; choose another name.`, { name: ["That name is taken in this system."] });
 }

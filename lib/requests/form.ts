@@ -29,7 +29,6 @@ export async function requestFromForm(db: Database, form: FormData): Promise<Rec
     name: text("name"),
     kind: text("kind"),
     systemId: text("systemId"),
-    environment: text("environment"),
     ownerId: await person("ownerEmail"),
     backupOwnerId: await person("backupOwnerEmail"),
     purpose: text("purpose"),

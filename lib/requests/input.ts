@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS } from "@/db/schema";
+import { CREDENTIAL_TYPES, IDENTITY_KINDS } from "@/db/schema";
 import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy/rules";
 
 /**
@@ -29,7 +29,6 @@ export const requestInputSchema = z.discriminatedUnion(
       name: z.string().trim().min(3, "The name needs at least 3 characters.").max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, "Use letters, digits and . _ : @ / - (no spaces)."),
       kind: z.enum(IDENTITY_KINDS, { error: "Choose a kind." }),
       systemId: id("a system"),
-      environment: z.enum(ENVIRONMENTS, { error: "Choose an environment." }),
       ownerId: id("an owner").optional(),
       backupOwnerId: id("a backup owner").optional(),
       purpose: z.string().trim().max(500, "Purpose is at most 500 characters.").default(""),

@@ -15,7 +15,7 @@ import { previewRequest, submitRequest } from "./submit";
 
 let conn: Connection;
 let olivia: Actor, omar: Actor, maya: Actor, sam: Actor, ari: Actor;
-let awsProd: string;
+let awsProd: string, awsSandbox: string;
 beforeAll(async () => {
   conn = await createTestDatabase();
   await seedSmall(conn, 60);
@@ -25,6 +25,7 @@ beforeAll(async () => {
   sam = await actorOf(conn.db, "sam");
   ari = await actorOf(conn.db, "ari");
   awsProd = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE name LIKE 'AWS production%'`))[0]!.id;
+  awsSandbox = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE name LIKE 'AWS sandbox%'`))[0]!.id;
 });
 afterAll(() => conn.close());
 
@@ -34,7 +35,6 @@ const newIdentity = (over: Record<string, unknown> = {}) => ({
   name: `svc-${Math.random().toString(36).slice(2, 8)}`,
   kind: "service_account",
   systemId: awsProd,
-  environment: "production",
   purpose: "Reconciles card settlements every night",
   expiresOn: inDays(60),
   credentialType: "federated",
@@ -85,12 +85,46 @@ describe("requests", () => {
   });
 
   it("the standard baseline is approved by policy at once, and recorded", async () => {
-    const r = await submitRequest(conn.db, omar, newIdentity({ environment: "development", entitlements: [{ resource: "reports", permission: "read" }], expiresOn: inDays(30) }));
+    const r = await submitRequest(conn.db, omar, newIdentity({ systemId: awsSandbox, entitlements: [{ resource: "reports", permission: "read" }], expiresOn: inDays(30) }));
     expect(r.status).toBe("fulfilled");
     const [row] = await queryRows<{ status: string; decision_trace: { outcome: string } }>(conn.db, sql`SELECT status, decision_trace FROM requests WHERE id = ${r.id}::uuid`);
     expect(row).toMatchObject({ status: "fulfilled", decision_trace: { outcome: "allow" } });
     const [event] = await queryRows<{ actor_label: string }>(conn.db, sql`SELECT actor_label FROM audit_events WHERE action = 'request.fulfilled' AND subject_id = ${r.id}`);
     expect(event!.actor_label).toMatch(/^policy /);
+  });
+
+  it("takes the environment from the system, never from the form: a production identity labelled development is not auto-approved", async () => {
+    const labelled = newIdentity({ environment: "development", entitlements: [{ resource: "reports", permission: "read" }], expiresOn: inDays(30) });
+    const preview = await previewRequest(conn.db, omar, labelled);
+    expect(preview.outcome).toBe("needs_approval");
+    expect(preview.rules.find((r) => r.rule === "manager-approves-first")?.result).toBe("needs_approval");
+    const r = await submitRequest(conn.db, omar, labelled);
+    expect(r.status).toBe("pending");
+    const [row] = await queryRows<{ payload: { environment: string } }>(conn.db, sql`SELECT payload FROM requests WHERE id = ${r.id}::uuid`);
+    expect(row!.payload.environment).toBe("production");
+    await decideStage(conn.db, maya, { requestId: r.id, decision: "approve" });
+    const [created] = await queryRows<{ environment: string }>(conn.db, sql`SELECT i.environment FROM identities i JOIN requests r ON r.subject_identity_id = i.id WHERE r.id = ${r.id}::uuid`);
+    expect(created!.environment).toBe("production");
+  });
+
+  it("an auditor requests nothing, and owns nothing: not as owner, backup owner or new owner", async () => {
+    const before = { requests: await countRows("requests"), identities: await countRows("identities"), audit: await auditCount(conn.db) };
+    const sandboxBaseline = newIdentity({ systemId: awsSandbox, entitlements: [], expiresOn: inDays(30) });
+    expect((await refusal(submitRequest(conn.db, ari, sandboxBaseline))).message).toMatch(/Auditors read everything and change nothing/);
+    expect((await refusal(previewRequest(conn.db, ari, sandboxBaseline))).code).toBe("forbidden");
+    expect((await refusal(submitRequest(conn.db, olivia, { ...sandboxBaseline, ownerId: ari.personId }))).fieldErrors?.ownerId?.[0]).toMatch(/auditor/);
+    expect((await refusal(submitRequest(conn.db, olivia, { ...sandboxBaseline, backupOwnerId: ari.personId }))).fieldErrors?.backupOwnerId?.[0]).toMatch(/auditor/);
+    const transfer = { type: "transfer_ownership", identityId: curatedId("olivia-payments-api"), newOwnerId: ari.personId, justification: "Ari takes it over for the audit" };
+    expect((await refusal(submitRequest(conn.db, olivia, transfer))).fieldErrors?.newOwnerId?.[0]).toMatch(/auditor/);
+    expect({ requests: await countRows("requests"), identities: await countRows("identities"), audit: await auditCount(conn.db) }).toEqual(before);
+  });
+
+  it("refuses a name that a live identity of the system already has, by name or external id", async () => {
+    const [taken] = await queryRows<{ name: string; external_id: string }>(conn.db, sql`SELECT name, external_id FROM identities WHERE system_id = ${awsSandbox}::uuid AND status = 'active' AND external_id IS NOT NULL LIMIT 1`);
+    const before = await countRows("requests");
+    expect((await refusal(submitRequest(conn.db, omar, newIdentity({ systemId: awsSandbox, name: taken!.name })))).fieldErrors?.name?.[0]).toMatch(/taken/);
+    expect((await refusal(submitRequest(conn.db, omar, newIdentity({ systemId: awsSandbox, name: taken!.external_id.split("/").pop() === taken!.name ? taken!.name : taken!.external_id })))).code).toBe("invalid");
+    expect(await countRows("requests")).toBe(before);
   });
 
   it("a request policy denies, or one that does not parse, writes nothing", async () => {
@@ -139,7 +173,7 @@ describe("requests", () => {
     const again = await refusal(submitRequest(conn.db, olivia, { type: "extend_expiry", identityId: key, expiresOn: inDays(70), justification: "Another quarter" }));
     expect(again.code).toBe("conflict");
     expect(again.message).toContain(`/requests/${first.id}`);
-    expect((await refusal(submitRequest(conn.db, ari, { type: "extend_expiry", identityId: key, expiresOn: inDays(70), justification: "Auditors change nothing" }))).code).toMatch(/invalid|not_found/);
+    expect((await refusal(submitRequest(conn.db, ari, { type: "extend_expiry", identityId: key, expiresOn: inDays(70), justification: "Auditors change nothing" }))).code).toBe("forbidden");
     // Only the requester cancels; then a new request may be made.
     expect((await refusal(cancelRequest(conn.db, maya, first.id))).code).toBe("forbidden");
     await cancelRequest(conn.db, olivia, first.id);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
-import { auditActor, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, invalid, invalidInput } from "@/lib/errors";
 import { evaluatePolicy, type PolicyDecision } from "@/lib/policy/evaluate";
@@ -27,6 +27,7 @@ function parse(raw: unknown): RequestInput {
 
 /** The verdict policy would give, without writing anything: the form shows it live. */
 export async function previewRequest(db: Database, actor: Actor, raw: unknown): Promise<PolicyDecision> {
+  requireCanChange(actor);
   const input = parse(raw);
   const facts = await gatherFacts(db, actor, input);
   return evaluatePolicy(facts.policy, { now: now(), requesterId: actor.personId, settings: await loadPolicySettings(db) });
@@ -35,6 +36,7 @@ export async function previewRequest(db: Database, actor: Actor, raw: unknown): 
 export type Submitted = { id: string; status: "pending" | "fulfilled"; decision: PolicyDecision; identityId: string | null };
 
 export async function submitRequest(db: Database, actor: Actor, raw: unknown): Promise<Submitted> {
+  requireCanChange(actor);
   const input = parse(raw);
   return db.transaction(async (tx) => {
     const at = now();
@@ -80,6 +82,8 @@ function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {
   const out: Record<string, unknown> = { ...rest };
   if (input.type === "new_identity") {
     out.ownerId = facts.owner!.id;
+    // Kept for the record (what policy judged); the identity takes its system's environment when created.
+    if (facts.policy.type === "new_identity") out.environment = facts.policy.environment;
     out.expiresAt = input.expiresOn?.toISOString() ?? null;
     delete out.expiresOn;
   }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record } from "@/lib/audit/record";
-import { auditActor, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { forbidden, invalidInput, notFound } from "@/lib/errors";
 import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
@@ -19,6 +19,7 @@ const schema = z.object({
 });
 
 export async function bulkRevoke(db: Database, actor: Actor, raw: unknown): Promise<{ requested: string[]; alreadyInFlight: number }> {
+  requireCanChange(actor);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw invalidInput("Nothing was revoked.", parsed.error);
   const ids = [...new Set(parsed.data.ids)].sort();

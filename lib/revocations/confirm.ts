@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record } from "@/lib/audit/record";
-import { auditActor, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
 import { canRevoke, canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
@@ -18,6 +18,7 @@ const confirmSchema = z.object({
 });
 
 export async function confirmManualRevocation(db: Database, actor: Actor, raw: unknown): Promise<void> {
+  requireCanChange(actor);
   const parsed = confirmSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("Nothing was confirmed.", parsed.error);
   const { revocationId, evidence } = parsed.data;

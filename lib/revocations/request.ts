@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
-import { auditActor, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
 import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
@@ -23,6 +23,7 @@ const requestSchema = z.object({
 export type Requested = { id: string; created: boolean; status: string };
 
 export async function requestRevocation(db: Database, actor: Actor, raw: unknown): Promise<Requested> {
+  requireCanChange(actor);
   const parsed = requestSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("Nothing was revoked.", parsed.error);
   const input = parsed.data;

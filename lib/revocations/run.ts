@@ -46,14 +46,33 @@ export async function runRevocations(db: Database, by: AuditActor, at: Date, opt
 }
 
 const systemOf = (c: Claimed): SystemTarget => ({ id: c.system_id, name: c.system_name, connector: c.connector, settings: typeof c.settings === "string" ? JSON.parse(c.settings) : c.settings });
+// Steward acts in a target system only on the account bound to the identity (its external id, set
+// by discovery, an import or a confirmed provisioning), never on a name someone typed. A manual
+// system's person sees the name when nothing is bound: they act, not Steward.
 const targetOf = (c: Claimed): RevokeTarget => ({
-  revocationId: c.id, kind: c.target_type, account: c.external_id ?? c.identity_name, identityName: c.identity_name,
+  revocationId: c.id, kind: c.target_type, account: c.external_id ?? c.identity_name, bound: c.external_id !== null, identityName: c.identity_name,
   entitlement: c.resource !== null ? { resource: c.resource, permission: c.permission ?? "" } : null, credentialRef: c.credential_ref,
 });
 
+/**
+ * What an identity with no bound account leaves behind when revoked: its record in Steward, ended
+ * here, while the system is not touched (a typed name may belong to an account Steward never governed).
+ */
+const recordOnly = (c: Claimed) => ({
+  recordOnly: true, system: c.system_name,
+  note: `No account in ${c.system_name} is bound to ${c.identity_name}: Steward revoked its record and acted nowhere in the system. Remove any account made for it by hand.`,
+});
+
 /** One system's claimed revocations: in one batch where the connector can, else one by one. */
-async function runGroup(db: Database, group: Claimed[], by: AuditActor, at: Date, out: RunResult): Promise<void> {
-  const system = systemOf(group[0]!);
+async function runGroup(db: Database, claimed: Claimed[], by: AuditActor, at: Date, out: RunResult): Promise<void> {
+  const system = systemOf(claimed[0]!);
+  const unbound = system.connector === "manual" ? [] : claimed.filter((c) => c.external_id === null);
+  if (unbound.length) {
+    await settleVerifiedMany(db, unbound.map((c) => ({ c, evidence: recordOnly(c) })), by, at);
+    out.verified += unbound.length;
+  }
+  const group = claimed.filter((c) => !unbound.includes(c));
+  if (!group.length) return;
   const connector = connectorFor(system);
   if (connector.revokeBatch && group.length > 1) {
     let outcomes: Map<string, { verified: boolean; evidence?: Record<string, unknown>; error?: string }>;
@@ -125,7 +144,8 @@ async function settleVerifiedMany(db: Database, items: { c: Claimed; evidence: R
     const system = items[0]!.c.system_name;
     for (const d of done) {
       const subject = { type: "identity", id: d.identity_id };
-      await record(tx, { actor: by, action: "revocation.executed", subject, after: { revocationId: d.id, system } });
+      const recordOnlyNote = items.find((i) => i.c.id === d.id)?.evidence.recordOnly ? { recordOnly: true } : {};
+      await record(tx, { actor: by, action: "revocation.executed", subject, after: { revocationId: d.id, system, ...recordOnlyNote } });
       if (d.target_type === "identity") await record(tx, { actor: by, action: "identity.revoked", subject, after: { revocationId: d.id } });
       else await record(tx, { actor: by, action: "entitlement.revoked", subject, after: { revocationId: d.id, entitlementId: d.entitlement_id } });
       await record(tx, { actor: by, action: "revocation.verified", subject, after: { revocationId: d.id } });

@@ -3,11 +3,12 @@ import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { CONNECTOR_KINDS } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit/record";
-import { auditActor, hasRole, requireRole, type Actor } from "@/lib/auth/actor";
+import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { rescoreIdentities } from "@/lib/identities/risk";
-import { isPrivilegedPermission, loadPolicySettings } from "@/lib/policy/settings";
+import { isPrivilegedGrant } from "@/lib/policy/privileged";
+import { loadPolicySettings } from "@/lib/policy/settings";
 
 /**
  * Target systems and their connectors (admins manage them; security and auditors read). A
@@ -74,6 +75,7 @@ const connectorSchema = z.object({
 
 /** Sets a system's connector and its settings. Blank secret fields keep what is stored. */
 export async function configureConnector(db: Database, actor: Actor, raw: unknown): Promise<void> {
+  requireCanChange(actor);
   requireRole(actor, "admin");
   const parsed = connectorSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("The connector was not changed.", parsed.error);
@@ -118,6 +120,7 @@ const retireSchema = z.object({
  * revocations then run like any other (the caller starts the runner).
  */
 export async function retireSystem(db: Database, actor: Actor, raw: unknown): Promise<{ revocationIds: string[] }> {
+  requireCanChange(actor);
   requireRole(actor, "admin");
   const parsed = retireSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("The system was not retired.", parsed.error);
@@ -155,6 +158,7 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
  * Run again, it adds what is new and changes nothing else. Admins and security run it.
  */
 export async function discoverSystem(db: Database, actor: Actor, rawId: unknown): Promise<{ found: number; newIdentities: number; newEntitlements: number }> {
+  requireCanChange(actor);
   if (!hasRole(actor, "admin", "security")) throw forbidden("Admins and security discover a system's accounts.");
   const id = z.guid("That system id is not valid.").safeParse(rawId);
   if (!id.success) throw invalid("That system id is not valid.");
@@ -179,7 +183,7 @@ export async function discoverSystem(db: Database, actor: Actor, rawId: unknown)
   return db.transaction((tx) => inAuditBatch(tx, async () => {
     const at = now().toISOString();
     const { privilegedPermissions } = await loadPolicySettings(tx);
-    const payload = JSON.stringify(accounts.map((a) => ({ account: a.account, grants: a.grants.map((g) => ({ ...g, privileged: isPrivilegedPermission(g.resource, privilegedPermissions) })) })));
+    const payload = JSON.stringify(accounts.map((a) => ({ account: a.account, grants: a.grants.map((g) => ({ ...g, privileged: isPrivilegedGrant(g, privilegedPermissions) })) })));
     const created = await queryRows<{ id: string; name: string }>(
       tx,
       sql`INSERT INTO identities (name, kind, system_id, environment, status, origin, external_id, credential_type, created_at)
