@@ -17,7 +17,7 @@ import { submitRequest } from "@/lib/requests/submit";
 import { bulkRevoke } from "@/lib/revocations/bulk";
 import { confirmManualRevocation } from "@/lib/revocations/confirm";
 import { requestRevocation } from "@/lib/revocations/request";
-import { configureConnector, discoverSystem, retireSystem } from "@/lib/systems/systems";
+import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment } from "@/lib/systems/systems";
 import { actorOf, curatedId, seedSmall } from "@/lib/test-fixtures";
 import { cellCount, ENTRY_POINTS, MATRIX, type EntryPoint, NOT_ACTOR_CALLS, READS, RELATIONS, renderMatrix, rowName, type MatrixRow, type Relation } from "./matrix";
 
@@ -316,6 +316,21 @@ const DRIVERS: Record<string, Driver> = {
       expect({ connector: row.connector, url: settings.url }).toEqual({ connector: "webhook", url: "https://hooks.example.com/steward/matrix" });
     },
     events: ["system.connector_changed"],
+  }),
+  setSystemEnvironment: driver({
+    // Whatever Slack's environment is now, it moves to another one.
+    async setup(c) {
+      const { environment } = await one<{ environment: string }>(c.tx, sql`SELECT environment FROM systems WHERE id = ${ids.slack}::uuid`);
+      return environment === "development" ? "staging" : "development";
+    },
+    call: (c, environment) => setSystemEnvironment(c.tx, c.actor, { systemId: ids.slack, environment }),
+    async verify(c, environment) {
+      const rows = await queryRows<{ environment: string }>(
+        c.tx, sql`SELECT environment FROM systems WHERE id = ${ids.slack}::uuid UNION SELECT environment FROM identities WHERE system_id = ${ids.slack}::uuid`,
+      );
+      expect(rows, "the system and every identity in it").toEqual([{ environment }]);
+    },
+    events: ["system.environment_changed"],
   }),
   retireSystem: driver({
     // The count the person confirms is the system's live identities now.

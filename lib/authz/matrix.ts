@@ -145,6 +145,11 @@ export const MATRIX: readonly MatrixRow[] = [
     cells: { owner: N, backupOwner: N, ownerManager: N, otherMember: N, otherManager: N, security: N, auditor: N, admin: Y, departed: N },
   },
   {
+    fn: "setSystemEnvironment", file: "lib/systems/systems.ts",
+    does: "Sets a system's environment (production, staging, development); its identities move with it: admins only.",
+    cells: { owner: N, backupOwner: N, ownerManager: N, otherMember: N, otherManager: N, security: N, auditor: N, admin: Y, departed: N },
+  },
+  {
     fn: "retireSystem", file: "lib/systems/systems.ts",
     does: "Retires a system and asks for the revocation of every live identity in it: admins only.",
     cells: { owner: N, backupOwner: N, ownerManager: N, otherMember: N, otherManager: N, security: N, auditor: N, admin: Y, departed: N },
@@ -245,6 +250,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     configureAction: { calls: ["configureConnector"] },
     retireAction: { calls: ["retireSystem"] },
     discoverAction: { calls: ["discoverSystem"] },
+    setEnvironmentAction: { calls: ["setSystemEnvironment"] },
   },
   "app/signin/actions.ts": {
     demoSignInAction: { calls: [], note: "Auth.js sign-in with a demo persona (lib/auth/people.ts authorizeDemoSignIn: demo mode only)" },
