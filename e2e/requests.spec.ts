@@ -1,14 +1,33 @@
 import { expect, expectNoAxeViolations, test } from "./support/fixtures";
 
 test.describe("requests and approvals", () => {
+  test("a fresh request form asks nothing in code words; an auditor gets no form at all", async ({ as }) => {
+    const omar = await as("omar");
+    await omar.goto("/requests/new");
+    const form = omar.getByRole("form", { name: "Request" });
+    await expect(form.getByRole("status")).toContainText("Fill in the form to see policy's verdict.");
+    await expect(form).not.toContainText("Invalid input");
+    // Touching a field and leaving it short names that field's problem, in words.
+    await form.getByLabel("Name", { exact: true }).fill("x");
+    await expect(form.getByRole("status")).toContainText("The name needs at least 3 characters.");
+    await expect(form).not.toContainText("Invalid input");
+    await expect(form.getByLabel("Environment")).toHaveCount(0);
+
+    const ari = await as("ari");
+    await ari.goto("/requests");
+    await expect(ari.getByRole("link", { name: "New request" })).toHaveCount(0);
+    await ari.goto("/requests/new");
+    await expect(ari.getByRole("alert")).toContainText("Auditors read everything and change nothing");
+    await expect(ari.getByRole("form", { name: "Request" })).toHaveCount(0);
+  });
+
   test("Olivia requests a privileged production service account; Maya, then Sam, approve; it is active and every step is audited", async ({ as }) => {
     const olivia = await as("olivia");
     await olivia.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Requests" }).click();
     await olivia.getByRole("link", { name: "New request" }).click();
     const form = olivia.getByRole("form", { name: "Request" });
     await form.getByLabel("Name", { exact: true }).fill("chargeback-importer");
-    await form.getByLabel("System").selectOption({ label: "AWS production (4123-8891-2207)" });
-    await form.getByLabel("Environment").selectOption("production");
+    await form.getByLabel(/^System/).selectOption({ label: "AWS production (4123-8891-2207) — production" });
     await form.getByLabel("Purpose").fill("Imports card chargebacks from the acquirer every hour");
     await form.getByLabel("Expires on").fill(new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
     await form.getByLabel(/Entitlements/).fill("arn:aws:iam::4123:role/chargebacks AdministratorAccess");
@@ -62,8 +81,7 @@ test.describe("requests and approvals", () => {
     await omar.goto("/requests/new");
     const form = omar.getByRole("form", { name: "Request" });
     await form.getByLabel("Name", { exact: true }).fill("omar-forever-key");
-    await form.getByLabel("System").selectOption({ label: "Datadog" });
-    await form.getByLabel("Environment").selectOption("production");
+    await form.getByLabel(/^System/).selectOption({ label: "Datadog — production" });
     await form.getByLabel("Purpose").fill("Sends payout metrics for ever");
     await form.getByLabel("Expires on").fill(new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10));
     await form.getByLabel("Justification").fill("I never want to renew this");

@@ -15,10 +15,10 @@ export const day = (what: string) =>
     .transform((s) => new Date(`${s}T00:00:00Z`));
 
 const id = (what: string) => z.guid(`Choose ${what}.`);
-const justification = z.string().trim().min(10, "Say why (at least 10 characters).").max(2000, "Keep the justification under 2,000 characters.");
+const justification = z.string({ error: "Say why you need it (at least 10 characters)." }).trim().min(10, "Say why (at least 10 characters).").max(2000, "Keep the justification under 2,000 characters.");
 const grant = z.object({
-  resource: z.string().trim().min(1, "Name the resource.").max(300),
-  permission: z.string().trim().min(1, "Name the permission.").max(200),
+  resource: z.string({ error: "Name the resource." }).trim().min(1, "Name the resource.").max(300),
+  permission: z.string({ error: "Name the permission." }).trim().min(1, "Name the permission.").max(200),
 });
 
 export const requestInputSchema = z.discriminatedUnion(
@@ -26,7 +26,7 @@ export const requestInputSchema = z.discriminatedUnion(
   [
     z.object({
       type: z.literal("new_identity"),
-      name: z.string().trim().min(3, "The name needs at least 3 characters.").max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, "Use letters, digits and . _ : @ / - (no spaces)."),
+      name: z.string({ error: "Name the identity (at least 3 characters)." }).trim().min(3, "The name needs at least 3 characters.").max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, "Use letters, digits and . _ : @ / - (no spaces)."),
       kind: z.enum(IDENTITY_KINDS, { error: "Choose a kind." }),
       systemId: id("a system"),
       ownerId: id("an owner").optional(),
@@ -41,7 +41,7 @@ export const requestInputSchema = z.discriminatedUnion(
     }),
     z.object({ type: z.literal("grant_entitlement"), identityId: id("an identity"), resource: grant.shape.resource, permission: grant.shape.permission, expiresOn: day("an end date").optional(), justification }),
     z.object({ type: z.literal("extend_expiry"), identityId: id("an identity"), expiresOn: day("the new expiry"), justification }),
-    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), rule: z.enum(EXCEPTABLE_RULES, { error: "Choose the rule to waive." }).default(LIFETIME_RULE), endsOn: day("when the exception ends"), justification: z.string().trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
+    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), rule: z.enum(EXCEPTABLE_RULES, { error: "Choose the rule to waive." }).default(LIFETIME_RULE), endsOn: day("when the exception ends"), justification: z.string({ error: "Explain why the exception is needed (at least 20 characters)." }).trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
     z.object({ type: z.literal("transfer_ownership"), identityId: id("an identity"), newOwnerId: id("the new owner"), justification }),
   ],
   { error: "Choose what you are requesting." },

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
-import { CONNECTOR_KINDS } from "@/db/schema";
+import { CONNECTOR_KINDS, ENVIRONMENTS, type Environment } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit/record";
 import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
@@ -19,7 +19,7 @@ import { loadPolicySettings } from "@/lib/policy/settings";
 export const canReadSystems = (actor: Actor) => hasRole(actor, "admin", "security", "auditor");
 
 export type SystemView = {
-  id: string; name: string; kind: string; connector: string; status: string; retiredAt: string | null; liveIdentities: number;
+  id: string; name: string; kind: string; environment: Environment; connector: string; status: string; retiredAt: string | null; liveIdentities: number;
   /** What is safe to show: the target with any password blanked, whether a secret is set. */
   settings: { url: string | null; statusUrl: string | null; secretSet: boolean; other: Record<string, string> };
 };
@@ -52,14 +52,14 @@ function viewSettings(raw: Record<string, unknown>): SystemView["settings"] {
 
 export async function listSystems(db: Database, actor: Actor): Promise<SystemView[]> {
   if (!canReadSystems(actor)) throw forbidden("Admins, security and auditors see the systems.");
-  const rows = await queryRows<{ id: string; name: string; kind: string; connector: string; status: string; retired_at: Date | string | null; settings: Record<string, unknown> | string; live: number }>(
+  const rows = await queryRows<{ id: string; name: string; kind: string; environment: Environment; connector: string; status: string; retired_at: Date | string | null; settings: Record<string, unknown> | string; live: number }>(
     db,
-    sql`SELECT s.id, s.name, s.kind, s.connector, s.status, s.retired_at, s.settings,
+    sql`SELECT s.id, s.name, s.kind, s.environment, s.connector, s.status, s.retired_at, s.settings,
           (SELECT count(*)::int FROM identities i WHERE i.system_id = s.id AND i.status IN ('pending', 'active', 'suspended')) AS live
         FROM systems s ORDER BY s.status, s.name`,
   );
   return rows.map((r) => ({
-    id: r.id, name: r.name, kind: r.kind, connector: r.connector, status: r.status, retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null, liveIdentities: r.live,
+    id: r.id, name: r.name, kind: r.kind, environment: r.environment, connector: r.connector, status: r.status, retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null, liveIdentities: r.live,
     settings: viewSettings(typeof r.settings === "string" ? JSON.parse(r.settings) : r.settings),
   }));
 }
@@ -104,6 +104,36 @@ export async function configureConnector(db: Database, actor: Actor, raw: unknow
       actor: auditActor(actor), action: "system.connector_changed", subject: { type: "system", id: input.systemId },
       before: { connector: sys.connector, settings: viewSettings(before) }, after: { connector: input.connector, settings: viewSettings(next) },
     });
+  });
+}
+
+const environmentSchema = z.object({
+  systemId: z.guid("That system id is not valid."),
+  environment: z.enum(ENVIRONMENTS, { error: "Choose production, staging or development." }),
+});
+
+/**
+ * Sets the environment of a system (admins): every identity in it moves with it, set-based, in the
+ * same transaction, because policy judges an identity by its system's environment. Requests still
+ * waiting are judged again on the new environment at their final approval.
+ */
+export async function setSystemEnvironment(db: Database, actor: Actor, raw: unknown): Promise<{ identitiesMoved: number }> {
+  requireCanChange(actor);
+  requireRole(actor, "admin");
+  const parsed = environmentSchema.safeParse(raw);
+  if (!parsed.success) throw invalidInput("The environment was not changed.", parsed.error);
+  const { systemId, environment } = parsed.data;
+  return db.transaction(async (tx) => {
+    const [sys] = await queryRows<{ name: string; environment: Environment }>(tx, sql`SELECT name, environment FROM systems WHERE id = ${systemId}::uuid FOR UPDATE`);
+    if (!sys) throw notFound("That system");
+    if (sys.environment === environment) return { identitiesMoved: 0 };
+    await tx.execute(sql`UPDATE systems SET environment = ${environment}::environment WHERE id = ${systemId}::uuid`);
+    const moved = await queryRows<{ id: string }>(tx, sql`UPDATE identities SET environment = ${environment}::environment WHERE system_id = ${systemId}::uuid AND environment <> ${environment}::environment RETURNING id`);
+    await record(tx, {
+      actor: auditActor(actor), action: "system.environment_changed", subject: { type: "system", id: systemId },
+      before: { environment: sys.environment }, after: { environment, identitiesMoved: moved.length },
+    });
+    return { identitiesMoved: moved.length };
   });
 }
 
@@ -157,7 +187,13 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
  * until someone claims them, so the inventory shows them orphaned), their grants entitlements.
  * Run again, it adds what is new and changes nothing else. Admins and security run it.
  */
-export async function discoverSystem(db: Database, actor: Actor, rawId: unknown): Promise<{ found: number; newIdentities: number; newEntitlements: number }> {
+export type Discovered = {
+  found: number; newIdentities: number; newEntitlements: number;
+  /** Accounts whose name a live identity of the system already has without being bound to it: left for a person. */
+  conflicts: string[];
+};
+
+export async function discoverSystem(db: Database, actor: Actor, rawId: unknown): Promise<Discovered> {
   requireCanChange(actor);
   if (!hasRole(actor, "admin", "security")) throw forbidden("Admins and security discover a system's accounts.");
   const id = z.guid("That system id is not valid.").safeParse(rawId);
@@ -176,19 +212,25 @@ export async function discoverSystem(db: Database, actor: Actor, rawId: unknown)
   } catch (e) {
     throw conflict(`${sys.name} could not be read: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const environment = (() => {
-    const s = (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) as { environment?: unknown };
-    return s.environment === "staging" || s.environment === "development" ? s.environment : "production";
-  })();
   return db.transaction((tx) => inAuditBatch(tx, async () => {
     const at = now().toISOString();
     const { privilegedPermissions } = await loadPolicySettings(tx);
     const payload = JSON.stringify(accounts.map((a) => ({ account: a.account, grants: a.grants.map((g) => ({ ...g, privileged: isPrivilegedGrant(g, privilegedPermissions) })) })));
+    // An account whose name a live identity already has, bound to nothing (one requested under that
+    // name), is not bound to it here: that would hand the real account to whoever typed the name.
+    // It is reported for a person to resolve, and discovery adds the rest.
+    const conflicts = (await queryRows<{ account: string }>(
+      tx,
+      sql`SELECT a.account FROM jsonb_to_recordset(${payload}::jsonb) AS a(account text, grants jsonb)
+          JOIN identities i ON i.system_id = ${sys.id}::uuid AND i.name = a.account AND i.status IN ('pending', 'active', 'suspended')
+          WHERE i.external_id IS DISTINCT FROM a.account ORDER BY a.account`,
+    )).map((r) => r.account);
     const created = await queryRows<{ id: string; name: string }>(
       tx,
       sql`INSERT INTO identities (name, kind, system_id, environment, status, origin, external_id, credential_type, created_at)
-          SELECT a.account, 'service_account', ${sys.id}::uuid, ${environment}::environment, 'active', 'discovered', a.account, 'static_secret', ${at}::timestamptz
-          FROM jsonb_to_recordset(${payload}::jsonb) AS a(account text, grants jsonb)
+          SELECT a.account, 'service_account', s.id, s.environment, 'active', 'discovered', a.account, 'static_secret', ${at}::timestamptz
+          FROM jsonb_to_recordset(${payload}::jsonb) AS a(account text, grants jsonb), systems s
+          WHERE s.id = ${sys.id}::uuid AND a.account NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(conflicts)}::jsonb))
           ON CONFLICT (system_id, external_id) DO NOTHING RETURNING id, name`,
     );
     const grants = await queryRows<{ id: string; identity_id: string; resource: string }>(
@@ -203,8 +245,8 @@ export async function discoverSystem(db: Database, actor: Actor, rawId: unknown)
     );
     const touched = [...new Set([...created.map((c) => c.id), ...grants.map((g) => g.identity_id)])];
     if (touched.length) await rescoreIdentities(tx, sql`i.id IN (${sql.join(touched.map((t) => sql`${t}::uuid`), sql`, `)})`, new Date(at));
-    await record(tx, { actor: auditActor(actor), action: "system.discovered", subject: { type: "system", id: sys.id }, after: { found: accounts.length, newIdentities: created.length, newEntitlements: grants.length } });
+    await record(tx, { actor: auditActor(actor), action: "system.discovered", subject: { type: "system", id: sys.id }, after: { found: accounts.length, newIdentities: created.length, newEntitlements: grants.length, conflicts } });
     for (const c of created) await record(tx, { actor: auditActor(actor), action: "identity.discovered", subject: { type: "identity", id: c.id }, after: { system: sys.name, account: c.name } });
-    return { found: accounts.length, newIdentities: created.length, newEntitlements: grants.length };
+    return { found: accounts.length, newIdentities: created.length, newEntitlements: grants.length, conflicts };
   }));
 }

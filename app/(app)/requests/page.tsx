@@ -5,7 +5,7 @@ import { buttonClass } from "@/components/ui/button";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import { canChange, type Actor } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
@@ -55,7 +55,7 @@ export default async function RequestsPage({ searchParams }: Props) {
     <section aria-labelledby="requests-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h1 id="requests-heading" className="text-xl font-semibold">Requests</h1>
-        <Link href="/requests/new" className={buttonClass("primary")}>New request</Link>
+        {canChange(actor) ? <Link href="/requests/new" className={buttonClass("primary")}>New request</Link> : null}
       </div>
       <nav aria-label="Queues" className="flex gap-2 text-sm">
         {tabs.map((t) => (

@@ -8,7 +8,7 @@ import { auditActor } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { runRevocations } from "@/lib/revocations/run";
-import { configureConnector, discoverSystem, retireSystem } from "@/lib/systems/systems";
+import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment } from "@/lib/systems/systems";
 
 const field = (f: FormData, k: string) => {
   const v = f.get(k);
@@ -41,7 +41,18 @@ export async function discoverAction(_prev: ActionResult, formData: FormData): P
   const actor = await requireActor();
   const result = await toActionResult(async () => {
     const r = await discoverSystem(getDb(), actor, field(formData, "systemId"));
-    return `Found ${r.found} ${r.found === 1 ? "account" : "accounts"}: ${r.newIdentities} new ${r.newIdentities === 1 ? "identity" : "identities"}, ${r.newEntitlements} new ${r.newEntitlements === 1 ? "entitlement" : "entitlements"}.`;
+    const found = `Found ${r.found} ${r.found === 1 ? "account" : "accounts"}: ${r.newIdentities} new ${r.newIdentities === 1 ? "identity" : "identities"}, ${r.newEntitlements} new ${r.newEntitlements === 1 ? "entitlement" : "entitlements"}.`;
+    return r.conflicts.length ? `${found} Not added, because an identity requested in Steward already has the name but is not bound to it: ${r.conflicts.join(", ")}.` : found;
+  });
+  if (result?.ok) revalidatePath("/systems");
+  return result;
+}
+
+export async function setEnvironmentAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
+  const actor = await requireActor();
+  const result = await toActionResult(async () => {
+    const { identitiesMoved } = await setSystemEnvironment(getDb(), actor, { systemId: field(formData, "systemId"), environment: field(formData, "environment") });
+    return `Saved. ${identitiesMoved.toLocaleString("en")} ${identitiesMoved === 1 ? "identity" : "identities"} moved with it.`;
   });
   if (result?.ok) revalidatePath("/systems");
   return result;

@@ -36,7 +36,7 @@ export default async function SystemsPage() {
             <div className="flex flex-wrap items-center gap-2">
               <h2 className="font-semibold">{s.name}</h2>
               <Badge tone={s.status === "active" ? "good" : "neutral"}>{s.status === "retired" ? `Retired ${isoDay(s.retiredAt)}` : "Active"}</Badge>
-              <span className="text-sm text-slate-700">{humanize(s.kind)} · connector: {s.connector} · {s.liveIdentities.toLocaleString("en")} live identities</span>
+              <span className="text-sm text-slate-700">{humanize(s.kind)} · {s.environment} · connector: {s.connector} · {s.liveIdentities.toLocaleString("en")} live identities</span>
             </div>
             <dl className="mt-2 grid grid-cols-1 gap-x-6 text-sm sm:grid-cols-[max-content_1fr]">
               {s.settings.url ? <div className="contents"><dt className="text-slate-600">URL</dt><dd className="break-all">{s.settings.url}</dd></div> : null}

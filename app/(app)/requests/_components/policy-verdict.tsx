@@ -2,16 +2,26 @@ import type { PreviewState } from "../actions";
 
 const STAGE_LABELS: Record<string, string> = { owner_manager: "the owner's manager", security: "the security team" };
 
-/** Policy's verdict in plain words: allowed now, who approves and why, or each reason it is refused. */
-export function PolicyVerdict({ preview }: { preview: PreviewState }) {
+/** The error key a form field answers to (people are typed as emails, checked as ids). */
+const errorKey = (field: string) => field.replace(/Email$/, "Id");
+
+/**
+ * Policy's verdict in plain words: allowed now, who approves and why, or each reason it is refused.
+ * While the form is incomplete it names what is missing only among the fields already touched.
+ */
+export function PolicyVerdict({ preview, touched }: { preview: PreviewState; touched: ReadonlySet<string> }) {
   if (!preview) return null;
   if ("error" in preview) {
+    const keys = new Set([...touched].map(errorKey));
+    const shown = Object.entries(preview.fieldErrors ?? {}).filter(([k]) => keys.has(k));
     return (
       <div role="status" className="rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200">
-        <p className="font-medium">Not complete yet</p>
-        <ul className="list-disc pl-5 text-slate-700">
-          {Object.entries(preview.fieldErrors ?? {}).map(([k, m]) => <li key={k}>{m.join(" ")}</li>)}
-        </ul>
+        <p className="font-medium">{shown.length ? "Not complete yet" : "Fill in the form to see policy's verdict."}</p>
+        {shown.length ? (
+          <ul className="list-disc pl-5 text-slate-700">
+            {shown.map(([k, m]) => <li key={k}>{m.join(" ")}</li>)}
+          </ul>
+        ) : null}
       </div>
     );
   }

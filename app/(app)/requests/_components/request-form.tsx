@@ -20,11 +20,18 @@ const TYPE_LABELS: Record<string, string> = {
  * dry run on the server). Fields keep what was typed when the server refuses the request.
  */
 export function RequestForm({ initialType, identityId, identities, systems, requesterEmail }: {
-  initialType: string; identityId?: string; identities: IdentityChoice[]; systems: { id: string; name: string }[]; requesterEmail: string;
+  initialType: string; identityId?: string; identities: IdentityChoice[]; systems: { id: string; name: string; environment: string }[]; requesterEmail: string;
 }) {
   const [type, setType] = useState(initialType);
   const [state, submit, submitting] = useActionState<SubmitState, FormData>(submitRequestAction, null);
   const [preview, setPreview] = useState<PreviewState>(null);
+  // Policy's "not complete yet" speaks only of the fields the person has touched: a fresh form
+  // does not greet them with a list of what they have not typed yet.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const touch = (e: { target: EventTarget }) => {
+    const name = (e.target as { name?: string }).name;
+    if (name && !touched.has(name)) setTouched(new Set([...touched, name]));
+  };
   const form = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const v = (k: string, fallback = "") => state?.values?.[k] ?? fallback;
@@ -45,7 +52,7 @@ export function RequestForm({ initialType, identityId, identities, systems, requ
   }, [type]);
 
   return (
-    <form ref={form} action={submit} onChange={refresh} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4" aria-label="Request">
+    <form ref={form} action={submit} onChange={(e) => { touch(e); refresh(); }} onBlur={touch} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4" aria-label="Request">
       <Field label="What are you asking for?" name="type" error={err("type")}>
         <select id="type" name="type" value={type} onChange={(e) => setType(e.target.value)} className={INPUT}>
           {Object.entries(TYPE_LABELS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
@@ -60,15 +67,10 @@ export function RequestForm({ initialType, identityId, identities, systems, requ
               {["service_account", "api_key", "oauth_app", "workload", "ci_token", "bot", "ai_agent"].map((k) => <option key={k} value={k}>{k.replace(/_/g, " ")}</option>)}
             </select>
           </Field>
-          <Field label="System" name="systemId" error={err("systemId")}>
+          <Field label="System (its environment is the identity's)" name="systemId" error={err("systemId")}>
             <select id="systemId" name="systemId" defaultValue={v("systemId")} className={INPUT}>
               <option value="">Choose…</option>
-              {systems.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-            </select>
-          </Field>
-          <Field label="Environment" name="environment" error={err("environment")}>
-            <select id="environment" name="environment" defaultValue={v("environment", "development")} className={INPUT}>
-              {["production", "staging", "development"].map((k) => <option key={k} value={k}>{k}</option>)}
+              {systems.map((s) => <option key={s.id} value={s.id}>{s.name} — {s.environment}</option>)}
             </select>
           </Field>
           <Field label="Owner (email)" name="ownerId" error={err("ownerId")}><input id="ownerId" name="ownerEmail" type="email" defaultValue={v("ownerEmail", requesterEmail)} className={INPUT} /></Field>
@@ -122,7 +124,7 @@ export function RequestForm({ initialType, identityId, identities, systems, requ
         <textarea id="justification" name="justification" rows={3} defaultValue={v("justification")} className={INPUT} />
       </Field>
 
-      <PolicyVerdict preview={preview} />
+      <PolicyVerdict preview={preview} touched={touched} />
       {state && !state.ok ? <p role="alert" className="text-sm text-red-800">{state.error}</p> : null}
       <Button type="submit" disabled={submitting}>Submit request</Button>
     </form>

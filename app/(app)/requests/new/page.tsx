@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
+import { canChange } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { inventoryFacets } from "@/lib/identities/facets";
@@ -15,6 +16,14 @@ const TYPES = ["new_identity", "grant_entitlement", "extend_expiry", "policy_exc
 
 export default async function NewRequestPage({ searchParams }: Props) {
   const actor = await requireActor();
+  if (!canChange(actor)) {
+    return (
+      <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
+        <h1 id="new-request-heading" className="text-xl font-semibold">New request</h1>
+        <p role="alert">Auditors read everything and change nothing: there is nothing to request here.</p>
+      </section>
+    );
+  }
   const params = await searchParams;
   const type = TYPES.find((t) => t === params.type) ?? "new_identity";
   const db = getDb();

@@ -5,7 +5,7 @@ import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/action-result";
 import type { SystemView } from "@/lib/systems/systems";
-import { configureAction, retireAction } from "../actions";
+import { configureAction, retireAction, setEnvironmentAction } from "../actions";
 
 const INPUT = "w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 
@@ -13,6 +13,8 @@ const INPUT = "w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 export function SystemForms({ system }: { system: SystemView }) {
   const [configured, configure, saving] = useActionState<ActionResult, FormData>(configureAction, null);
   const [retired, retire, retiring] = useActionState<ActionResult, FormData>(retireAction, null);
+  const [placed, place, placing] = useActionState<ActionResult, FormData>(setEnvironmentAction, null);
+  const [environment, setEnvironment] = useState<string>(system.environment);
   const [connector, setConnector] = useState(system.connector);
   const [url, setUrl] = useState("");
   const [statusUrl, setStatusUrl] = useState("");
@@ -27,6 +29,19 @@ export function SystemForms({ system }: { system: SystemView }) {
   };
   return (
     <div className="space-y-3">
+      <form onSubmit={submit(place)} className="flex max-w-lg flex-wrap items-end gap-2 text-sm" aria-label={`Environment of ${system.name}`}>
+        <input type="hidden" name="systemId" value={id} />
+        <div>
+          <label htmlFor={`environment-${id}`} className="block font-medium">Environment (policy judges every identity in it by this)</label>
+          <select id={`environment-${id}`} name="environment" value={environment} onChange={(e) => setEnvironment(e.target.value)} className={INPUT}>
+            <option value="production">Production</option>
+            <option value="staging">Staging</option>
+            <option value="development">Development</option>
+          </select>
+        </div>
+        <Button type="submit" variant="secondary" disabled={placing || environment === system.environment}>Save environment</Button>
+        <ActionOutcome withFields result={placed} />
+      </form>
       <details>
         <summary className="cursor-pointer text-sm text-brand-700">Configure the connector</summary>
         <form onSubmit={submit(configure)} className="mt-2 max-w-lg space-y-2 text-sm" aria-label={`Connector of ${system.name}`}>
