@@ -4,10 +4,11 @@ import { APP_URL, OIDC_ISSUER } from "./support/urls";
 
 /**
  * Goes through "Sign in with Test IdP" in a browser context of its own, logs in on the issuer's
- * page (e2e/support/oidc-provider.mjs: any email, any password) and returns wherever Steward
- * lands, signed in or not.
+ * page (e2e/support/oidc-provider.mjs: any email, any password; the account's subject is the
+ * email unless given, and the email is verified unless `verified: false`) and returns wherever
+ * Steward lands, signed in or not.
  */
-async function signInThroughIdp(browser: Browser, email: string): Promise<Page> {
+async function signInThroughIdp(browser: Browser, email: string, account: { subject?: string; verified?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL: APP_URL });
   const page = await context.newPage();
   await page.goto("/signin");
@@ -16,8 +17,10 @@ async function signInThroughIdp(browser: Browser, email: string): Promise<Page> 
   // A real login page at the issuer, not a shortcut in Steward.
   await expect(page).toHaveURL(new RegExp(`^${OIDC_ISSUER}/interaction/`));
   await expect(page.getByRole("heading", { name: "Sign in to Test IdP" })).toBeVisible();
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill("any password will do");
+  if (account.subject) await page.getByLabel(/^Subject/).fill(account.subject);
+  if (account.verified === false) await page.getByLabel("Email verified").uncheck();
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
   await expect(page).toHaveURL(new RegExp(`^${APP_URL}/`));
@@ -87,6 +90,45 @@ test.describe("sign-in through OpenID Connect", () => {
     expect(session).toBeNull();
     await page.goto("/");
     await expect(page).toHaveURL(/\/signin/);
+    await page.context().close();
+  });
+
+  test("an email the identity provider has not verified is refused", async ({ browser }) => {
+    const page = await signInThroughIdp(browser, "omar.owner@example.com", { verified: false });
+    await expect(page).toHaveURL(/\/signin\?(.*&)?error=EmailNotVerified/);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Your identity provider has not verified your email address. Verify it there, then sign in again.");
+    expect(await (await page.request.get("/api/auth/session")).json()).toBeNull();
+    await page.context().close();
+  });
+
+  test("a second account claiming a signed-in person's email is refused, and the attempt is audited", async ({ browser }) => {
+    // Olivia's account (subject = her email) is bound to her at its first sign-in.
+    const olivia = await signInThroughIdp(browser, "olivia.owner@example.com");
+    await expect(shell(olivia).person).toHaveText("Olivia Owner");
+    await olivia.context().close();
+
+    // Another account at the same provider, whose user set their email to Olivia's.
+    const impostor = await signInThroughIdp(browser, "olivia.owner@example.com", { subject: "impostor-7" });
+    await expect(impostor).toHaveURL(/\/signin\?(.*&)?error=AccessDenied/);
+    await expect(impostor.getByRole("main").getByRole("alert")).toContainText("belongs to a person who signs in with another account");
+    await expect(impostor.getByTestId("current-person")).toHaveCount(0);
+    expect(await (await impostor.request.get("/api/auth/session")).json()).toBeNull();
+    await impostor.context().close();
+
+    const ari = await signInAs(browser, "ari");
+    await ari.goto("/audit?action=auth.sign_in_refused");
+    const refused = ari.getByRole("row").filter({ hasText: "auth.sign_in_refused" }).filter({ hasText: "impostor-7" });
+    await expect(refused).toHaveCount(1);
+    await expect(refused).toContainText("olivia.owner@example.com");
+    await ari.context().close();
+  });
+
+  test("a bound account signs in as its person even after its email changed to someone else's", async ({ browser }) => {
+    await (await signInThroughIdp(browser, "olivia.owner@example.com")).context().close();
+    const page = await signInThroughIdp(browser, "omar.owner@example.com", { subject: "olivia.owner@example.com" });
+    await expect(shell(page).person).toHaveText("Olivia Owner");
+    const session = await (await page.request.get("/api/auth/session")).json();
+    expect(session?.user?.email).toBe("olivia.owner@example.com");
     await page.context().close();
   });
 });

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // A local OpenID Connect issuer for the end-to-end tests (oidc-provider). Anyone may sign in with
-// any email address and any password; the subject is the email. It has one confidential client,
-// Steward, whose redirect URIs come from OIDC_REDIRECT_URIS (comma separated).
+// any email address and any password; the subject is the email unless the login form names
+// another, and the email is verified unless its box is unticked: so a test can be the account
+// whose email was never verified, or a second account that claims an existing person's email,
+// or an account whose email changed. It has one confidential client, Steward, whose redirect URIs
+// come from OIDC_REDIRECT_URIS (comma separated).
 //
 //   OIDC_PORT=3199 OIDC_REDIRECT_URIS=http://localhost:3100/api/auth/callback/oidc node e2e/support/oidc-provider.mjs
 //
@@ -47,6 +50,9 @@ const NAMES = {
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Accounts by subject, as the login form last described them: { email, verified }. */
+const accounts = new Map();
 
 function nameFor(email) {
   return (
@@ -137,12 +143,13 @@ const provider = new Provider(issuer, {
   // (By default oidc-provider leaves them out of ID tokens issued with an access token.)
   conformIdTokenClaims: false,
   async findAccount(_ctx, id) {
-    if (!EMAIL.test(id)) return undefined;
-    const email = id.toLowerCase();
+    // An account as its last login described it (a real provider's user may change their email).
+    const account = accounts.get(id) ?? (EMAIL.test(id) ? { email: id.toLowerCase(), verified: true } : undefined);
+    if (!account) return undefined;
     return {
-      accountId: email,
+      accountId: id,
       async claims() {
-        return { sub: email, email, email_verified: true, name: nameFor(email) };
+        return { sub: id, email: account.email, email_verified: account.verified, name: nameFor(account.email) };
       },
     };
   },
@@ -200,6 +207,9 @@ ${error ? `<p role="alert">${escape(error)}</p>` : ""}
   <input id="login" name="login" type="text" autocomplete="username" value="${escape(login)}" required autofocus>
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <label for="subject">Subject (the account's id; the email when empty)</label>
+  <input id="subject" name="subject" type="text">
+  <label><input name="verified" type="checkbox" checked style="display:inline;width:auto"> Email verified</label>
   <button type="submit">Sign in</button>
 </form>
 <form method="post" action="/interaction/${escape(uid)}/abort"><button type="submit">Cancel</button></form>`,
@@ -234,7 +244,10 @@ async function interaction(req, res, uid, action) {
       if (!EMAIL.test(login) || !form.get("password")) {
         return send(res, 200, loginPage(uid, { login, error: "Enter an email address and a password." }));
       }
-      return provider.interactionFinished(req, res, { login: { accountId: login.toLowerCase() } }, { mergeWithLastSubmission: false });
+      const email = login.toLowerCase();
+      const subject = (form.get("subject") ?? "").trim() || email;
+      accounts.set(subject, { email, verified: form.get("verified") === "on" });
+      return provider.interactionFinished(req, res, { login: { accountId: subject } }, { mergeWithLastSubmission: false });
     }
     return send(res, 200, loginPage(uid, { login: typeof params.login_hint === "string" ? params.login_hint : "" }));
   }
