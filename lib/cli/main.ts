@@ -9,9 +9,10 @@ export const USAGE = `Usage: steward <command> [options]
 
 Commands:
   db migrate                          apply pending migrations
-  db seed [--identities N] [--seed S] [--if-empty]
+  db seed [--identities N] [--seed S] [--if-empty] [--compare-copy]
                                       load deterministic demo data (default 2000 identities, seed 1);
-                                      --if-empty does nothing when people already exist
+                                      --if-empty does nothing when people already exist;
+                                      --compare-copy also times a bare COPY of the same rows (PostgreSQL)
   audit verify                        recompute the audit hash chain; exit 1 naming the first broken event
   risk rescore                        rescore every identity's risk (the factors that move with the clock); audited
   requests expire-stale               expire pending requests older than policy's stale limit; audited
@@ -43,6 +44,7 @@ const seedOptions = z.object({
     .default(2000),
   seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number").min(0, "--seed must be a whole number").max(2_147_483_647, "--seed is at most 2147483647").default(1),
   "if-empty": z.boolean().default(false),
+  "compare-copy": z.boolean().default(false),
 });
 
 const count = (flag: string, min: number, max: number, fallback: number) =>
@@ -114,7 +116,7 @@ function parseCommand(argv: string[], io: Io, openDb: () => Connection): () => P
     case "db seed": {
       const { values } = parseArgs({
         args: rest,
-        options: { identities: { type: "string" }, seed: { type: "string" }, "if-empty": { type: "boolean" } },
+        options: { identities: { type: "string" }, seed: { type: "string" }, "if-empty": { type: "boolean" }, "compare-copy": { type: "boolean" } },
         strict: true,
         allowPositionals: false,
       });
@@ -124,7 +126,7 @@ function parseCommand(argv: string[], io: Io, openDb: () => Connection): () => P
       return () => connected(async (conn) => {
         await migrate(conn);
         const { seedDatabase } = await import("@/db/seed");
-        const result = await seedDatabase(conn, { identities: opts.identities, seed: opts.seed, ifEmpty: opts["if-empty"], log: io.out });
+        const result = await seedDatabase(conn, { identities: opts.identities, seed: opts.seed, ifEmpty: opts["if-empty"], compareCopy: opts["compare-copy"], log: io.out });
         io.out(result.message);
         return 0;
       });
