@@ -61,19 +61,85 @@ export function openEmbedded(dir?: string): Connection {
   };
 }
 
-export function openPostgres(url: string, options: { max?: number } = {}): Connection {
+const envInt = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+
+/**
+ * Limits of the app server's pool, so a slow statement or a forgotten transaction cannot hold a
+ * connection for ever: PostgreSQL ends a statement after `statement_timeout` and a session left
+ * idle inside a transaction after `idle_in_transaction_session_timeout`; postgres.js closes
+ * connections idle for `idle_timeout` seconds and replaces each after `max_lifetime`. The command
+ * line (migrations, seeding a million rows, benchmarks) opens its own pool without them.
+ */
+export function appPoolLimits(): PoolLimits {
+  return {
+    idle_timeout: 60,
+    max_lifetime: 30 * 60,
+    connection: {
+      statement_timeout: String(envInt("DATABASE_STATEMENT_TIMEOUT_MS", 60_000)),
+      idle_in_transaction_session_timeout: String(envInt("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000)),
+    },
+  };
+}
+
+/**
+ * The CSV export's own sessions: a separate small pool, so exports read by slow clients hold these
+ * connections and never the app's. A batch of the export's cursor may run longer than an app
+ * statement, but not for ever; the export itself ends a reader that stalls (lib/identities/export.ts).
+ */
+export function exportPoolLimits(): PoolLimits & { max: number } {
+  return {
+    max: envInt("DATABASE_EXPORT_POOL_MAX", 4),
+    idle_timeout: 30,
+    max_lifetime: 60 * 60,
+    connection: {
+      statement_timeout: String(envInt("DATABASE_EXPORT_STATEMENT_TIMEOUT_MS", 5 * 60_000)),
+      idle_in_transaction_session_timeout: String(envInt("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000)),
+      application_name: "steward-export",
+    },
+  };
+}
+
+export type PoolLimits = { idle_timeout?: number; max_lifetime?: number; connection?: Record<string, string> };
+
+// The export pool of each database opened by openPostgres, made on first use.
+const exportPools = new WeakMap<object, { get(): postgres.Sql; end(): Promise<void> }>();
+
+export function openPostgres(url: string, options: { max?: number; limits?: PoolLimits } = {}): Connection {
   const client = postgres(url, {
     max: options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
     onnotice: () => {},
+    ...options.limits,
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
-  return { db, kind: "postgres", client, close: () => client.end({ timeout: 5 }) };
+  let exportClient: postgres.Sql | null = null;
+  const exportPool = {
+    get: () => (exportClient ??= postgres(url, { ...exportPoolLimits(), onnotice: () => {} })),
+    end: async () => void (await exportClient?.end({ timeout: 5 })),
+  };
+  exportPools.set(db, exportPool);
+  return {
+    db,
+    kind: "postgres",
+    client,
+    close: async () => {
+      await exportPool.end();
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+/** The export pool of a PostgreSQL database, or null (the embedded database, a transaction). */
+export function exportClientOf(db: Database): postgres.Sql | null {
+  return exportPools.get(db)?.get() ?? null;
 }
 
 /** Opens the configured database: DATABASE_URL if set, else the embedded folder. */
-export function openConfigured(): Connection {
+export function openConfigured(options: { limits?: PoolLimits } = {}): Connection {
   const url = process.env.DATABASE_URL;
-  return url ? openPostgres(url) : openEmbedded(dataDir());
+  return url ? openPostgres(url, options) : openEmbedded(dataDir());
 }
 
 export async function migrate(conn: Connection): Promise<void> {
@@ -88,7 +154,7 @@ export async function migrate(conn: Connection): Promise<void> {
 const cache = globalThis as unknown as { __stewardConnection?: Connection };
 
 export function getConnection(): Connection {
-  cache.__stewardConnection ??= openConfigured();
+  cache.__stewardConnection ??= openConfigured({ limits: appPoolLimits() });
   return cache.__stewardConnection;
 }
 

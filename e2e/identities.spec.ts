@@ -148,11 +148,11 @@ test.describe("the identity inventory", () => {
     await expect(sam.getByRole("row", { name: /legacy-batch-loader/ })).toBeVisible();
   });
 
-  test("CSV export streams every matching identity and is audited", async ({ as }) => {
+  test("CSV export (a POST from the page) streams every matching identity and is audited; another site cannot start one", async ({ as }) => {
     const olivia = await as("olivia");
     await olivia.goto("/identities?owner=me");
     const downloadPromise = olivia.waitForEvent("download");
-    await olivia.getByRole("link", { name: "Export CSV" }).click();
+    await olivia.getByRole("button", { name: "Export CSV" }).click();
     const download = await downloadPromise;
     expect(download.suggestedFilename()).toMatch(/^steward-identities-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await download.path())!, "utf8");
@@ -161,8 +161,23 @@ test.describe("the identity inventory", () => {
     expect(lines).toHaveLength(7);
     expect(lines.slice(1).every((l) => l.includes("Olivia Owner"))).toBe(true);
 
+    // The button posts the filter: the page stays where it was.
+    await expect(olivia).toHaveURL(/\/identities\?owner=me$/);
+
+    // Another site posting the same form with Olivia's cookie is refused, and nothing is recorded;
+    // a GET (an old link, an <img>) exports nothing and lands on the inventory.
+    const forged = await olivia.request.post("/identities/export", {
+      form: { q: "cross-site-probe" },
+      headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+    });
+    expect(forged.status()).toBe(403);
+    const viaGet = await olivia.request.get("/identities/export?q=get-probe", { maxRedirects: 0 });
+    expect(viaGet.status()).toBe(303);
+    expect(viaGet.headers()["location"]).toBe("/identities?q=get-probe");
+
     const sam = await as("sam");
     await sam.goto("/audit?action=identities.exported");
     await expect(sam.getByRole("row").filter({ hasText: "olivia.owner@example.com" }).first()).toContainText("owner=me");
+    await expect(sam.getByRole("row").filter({ hasText: /cross-site-probe|get-probe/ })).toHaveCount(0);
   });
 });

@@ -1,5 +1,5 @@
 // Domain errors carry a code the edges (actions, API, CLI) map to a message and a status.
-export type DomainErrorCode = "forbidden" | "not_found" | "invalid" | "conflict" | "unauthenticated";
+export type DomainErrorCode = "forbidden" | "not_found" | "invalid" | "conflict" | "unauthenticated" | "too_many";
 
 export class DomainError extends Error {
   constructor(
@@ -16,6 +16,8 @@ export const forbidden = (message = "You are not allowed to do this.") => new Do
 export const notFound = (what = "The record") => new DomainError("not_found", `${what} was not found.`);
 export const invalid = (message: string, fieldErrors?: Record<string, string[]>) => new DomainError("invalid", message, fieldErrors);
 export const conflict = (message: string) => new DomainError("conflict", message);
+/** Refused for now, not for ever: the person has as many of these running as they may (HTTP 429). */
+export const tooMany = (message: string) => new DomainError("too_many", message);
 
 export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   unauthenticated: 401,
@@ -23,6 +25,7 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   not_found: 404,
   invalid: 400,
   conflict: 409,
+  too_many: 429,
 };
 
 /** A zod failure as `invalid`, with one list of messages per field (the first path segment). */

@@ -1,10 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
-import { postgresClientOf, type Database } from "@/db";
+import type { Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { auditActor, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
+import { tooMany } from "@/lib/errors";
+import { EXPORTS_AT_ONCE, takeExportSlot } from "./export-slots";
 import { drizzleExec, pageSelect, walkPage } from "./inventory";
 import { inventoryParams, sortDir, type InventoryFilter } from "./inventory-filter";
 import { cursorOf, encodeCursor, pageQueries, searchesMatchFirst, whereSql } from "./inventory-query";
@@ -16,7 +18,8 @@ import { cursorOf, encodeCursor, pageQueries, searchesMatchFirst, whereSql } fro
  *
  * Postgres writes each CSV line itself (csvLinesSql): a batch arrives as one text per row, where
  * building the lines in JavaScript from twenty parsed columns per row cost three times COPY. On
- * PostgreSQL the rows come through one cursor (cursorBatches), elsewhere in keyset batches.
+ * PostgreSQL the rows come through one cursor (cursorBatches) on the export's own session (a
+ * separate pool, db/index.ts exportPoolLimits), elsewhere in keyset batches.
  */
 export const CSV_COLUMNS = [
   "id", "name", "kind", "system", "environment", "owner", "owner_departed", "team", "purpose", "status",
@@ -61,31 +64,81 @@ export function csvLinesSql(page: SQL): SQL {
 /** Just the lines, for a cursor that never needs to resume from a row. */
 const csvOnlyLinesSql = (page: SQL): SQL => sql`SELECT ${CSV_LINE} || E'\\n' AS line FROM (${page}) r`;
 
-export async function exportIdentitiesCsv(db: Database, actor: Actor, f: InventoryFilter, opts: { batch?: number } = {}): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
+/** A reader that takes nothing for this long is dropped (its session and slot are freed). */
+export const EXPORT_STALL_MS = 2 * 60_000;
+/** No export runs longer than this, however steadily it is read. */
+export const EXPORT_MAX_MS = 30 * 60_000;
+
+/**
+ * The export of `f` for `actor`, as a stream the caller sends. Refused (`too_many`, nothing
+ * audited) while the actor already has EXPORTS_AT_ONCE running (export-slots.ts); the slot, and on
+ * PostgreSQL the export's own session, is held until the stream ends, is cancelled, or stalls.
+ */
+export async function exportIdentitiesCsv(
+  db: Database, actor: Actor, f: InventoryFilter,
+  opts: { batch?: number; stallMs?: number; maxMs?: number } = {},
+): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
   const batch = opts.batch ?? EXPORT_BATCH;
   const at = now();
   const filter: InventoryFilter = { ...f, after: undefined, before: undefined };
-  await db.transaction((tx) =>
-    record(tx, { actor: auditActor(actor), action: "identities.exported", after: { format: "csv", filter: inventoryParams(filter).toString() } }),
-  );
-  const client = postgresClientOf(db);
-  const batches = client ? cursorBatches(client, actor, filter, at, batch) : keysetBatches(db, actor, filter, at, batch);
+  const slot = await takeExportSlot(db, actor.personId);
+  if (!slot) throw tooMany(`You already have ${EXPORTS_AT_ONCE} exports running; wait for one to finish, then try again.`);
+  try {
+    await db.transaction((tx) =>
+      record(tx, { actor: auditActor(actor), action: "identities.exported", after: { format: "csv", filter: inventoryParams(filter).toString() } }),
+    );
+  } catch (e) {
+    await slot.release();
+    throw e;
+  }
+  const batches = slot.session ? cursorBatches(slot.session, actor, filter, at, batch) : keysetBatches(db, actor, filter, at, batch);
   const encoder = new TextEncoder();
+  const stallMs = opts.stallMs ?? EXPORT_STALL_MS;
+  const deadline = Date.now() + (opts.maxMs ?? EXPORT_MAX_MS);
   let headerSent = false;
+  let stall: NodeJS.Timeout | undefined;
+  let finished = false;
+  const finish = async () => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(stall);
+    try {
+      await batches.return(undefined); // closes a cursor's portal
+    } finally {
+      await slot.release();
+    }
+  };
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(CSV_COLUMNS.join(",") + "\n"));
+      clearTimeout(stall);
+      try {
+        if (Date.now() > deadline) throw new Error("The export took longer than its limit and was stopped.");
+        if (!headerSent) {
+          headerSent = true;
+          controller.enqueue(encoder.encode(CSV_COLUMNS.join(",") + "\n"));
+        } else {
+          const next = await batches.next();
+          if (next.done) {
+            await finish();
+            controller.close();
+            return;
+          }
+          controller.enqueue(encoder.encode(next.value));
+        }
+      } catch (e) {
+        await finish().catch(() => {});
+        controller.error(e);
         return;
       }
-      const next = await batches.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
+      // Nobody asked for the next part in time: stop, so a slow reader does not hold the session.
+      stall = setTimeout(() => {
+        controller.error(new Error("The reader stopped taking the export."));
+        void finish().catch(() => {});
+      }, stallMs);
     },
-    // The client went away: stop reading (a cursor's portal is closed, its connection freed).
+    // The client went away: stop reading (a cursor's portal is closed, its session and slot freed).
     async cancel() {
-      await batches.return(undefined);
+      await finish();
     },
   });
   return { filename: `steward-identities-${at.toISOString().slice(0, 10)}.csv`, stream };
@@ -98,7 +151,7 @@ type LineRow = { id: string; sort_value: unknown; line: string };
  * plan for the whole export (the one COPY would use: find the matches, then sort them), where
  * keyset batches walking the sort index would visit the table's pages in random order.
  */
-async function* cursorBatches(client: postgres.Sql, actor: Actor, f: InventoryFilter, at: Date, batch: number): AsyncGenerator<string, void, undefined> {
+async function* cursorBatches(client: postgres.ReservedSql, actor: Actor, f: InventoryFilter, at: Date, batch: number): AsyncGenerator<string, void, undefined> {
   const select = pageSelect(at, f, f.sort);
   const queries = pageQueries(whereSql(actor, f, at), f.sort, sortDir(f), null, ALL_ROWS, (inner, order) => csvOnlyLinesSql(select(inner, order)), { matchFirst: searchesMatchFirst(f) });
   for (const q of queries) {

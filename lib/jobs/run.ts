@@ -36,6 +36,9 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
         const [last] = await queryRows<{ value: unknown }>(tx, sql`SELECT value FROM settings WHERE key = ${RESCORE_KEY} FOR UPDATE`);
         const lastAt = typeof last?.value === "string" ? new Date(last.value).getTime() : 0;
         if (at.getTime() - lastAt < RESCORE_EVERY_MS) return { changed: 0, skipped: 1 };
+        // The app's pool ends statements after a minute (db/index.ts appPoolLimits); this pass is
+        // the one known to take about that long, so its transaction gets a longer, still finite, limit.
+        await tx.execute(sql`SET LOCAL statement_timeout = '15min'`);
         const changed = await rescoreIdentities(tx, sql`true`, at);
         await tx.execute(sql`INSERT INTO settings (key, value, updated_at) VALUES (${RESCORE_KEY}, to_jsonb(${at.toISOString()}::text), ${at.toISOString()}::timestamptz)
           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);

@@ -34,7 +34,8 @@ export default async function IdentitiesPage({ searchParams }: Props) {
   const facets = await inventoryFacets(getDb(), actor, { owner: filter?.owner, team: filter?.team });
   const f: Partial<InventoryFilter> = filter ?? {};
   const visible = filter?.cols ?? [...COLUMN_KEYS];
-  const exportHref = `/identities/export?${inventoryParams(f)}`;
+  // The export is a POST carrying the current filter: it is audited, so no link from elsewhere may start it.
+  const exportFields = [...inventoryParams(f)];
 
   return (
     <section aria-labelledby="identities-heading" className="space-y-4">
@@ -43,7 +44,10 @@ export default async function IdentitiesPage({ searchParams }: Props) {
           <h1 id="identities-heading" className="text-xl font-semibold">Identities</h1>
           <p className="text-sm text-slate-600">Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still used.</p>
         </div>
-        <a href={exportHref} className={buttonClass("secondary")} download>Export CSV</a>
+        <form method="post" action="/identities/export">
+          {exportFields.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+          <button type="submit" className={buttonClass("secondary")}>Export CSV</button>
+        </form>
       </div>
 
       <nav aria-label="Saved views" className="flex flex-wrap gap-2 text-sm">
