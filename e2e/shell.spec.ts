@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { expect, expectNoAxeViolations, signInAs, test } from "./support/fixtures";
 
 test.describe("sign-in and the app shell", () => {
@@ -42,6 +41,9 @@ test.describe("sign-in and the app shell", () => {
     await page.goto("/audit");
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("Only security and auditors may read the audit log.");
     await expect(page.getByRole("table")).toHaveCount(0);
+    // A malformed filter too (it used to fail the page with a 500).
+    expect((await page.goto("/audit?from=x"))?.status()).toBe(200);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Only security and auditors may read the audit log.");
     await page.goto("/people");
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("Only admins manage people and roles.");
   });
@@ -77,11 +79,9 @@ test.describe("sign-in and the app shell", () => {
     await page.context().close();
   });
 
-  test("health reports the database", async ({ request }) => {
+  test("health tells anyone up or down, and nothing more", async ({ request }) => {
     const res = await request.get("/api/health");
     expect(res.status()).toBe(200);
-    const body = await res.json();
-    const journal = JSON.parse(readFileSync("db/migrations/meta/_journal.json", "utf8")) as { entries: unknown[] };
-    expect(body).toMatchObject({ status: "ok", database: { state: "up", seeded: true, migrations: journal.entries.length } });
+    expect(await res.json()).toEqual({ status: "ok" });
   });
 });
