@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
 import { rescoreIdentities } from "@/lib/identities/risk";
@@ -12,6 +12,8 @@ import { loadPolicySettings } from "@/lib/policy/settings";
 const BATCH = 2000;
 const LIVE = sql`('pending', 'active', 'suspended')`;
 const DAY = 86_400_000;
+/** Someone who may take an identity over: still here, and not an auditor only (auditors own nothing). */
+const canOwn = (u: SQL) => sql`(${u}.status = 'active' AND NOT (${u}.roles <@ '{auditor}'::role[]))`;
 
 /** Identities past their expiry: marked expired, and their access revoked (verified through the connector). */
 export async function expireIdentities(db: Database, by: AuditActor, at: Date): Promise<{ expired: number }> {
@@ -61,10 +63,10 @@ export async function handleDepartedOwners(db: Database, by: AuditActor, at: Dat
       const moved = await queryRows<{ id: string; old_owner: string; new_owner: string }>(
         tx,
         sql`WITH cand AS (
-              SELECT i.id, i.owner_id AS old_owner, CASE WHEN b.status = 'active' THEN b.id WHEN m.status = 'active' THEN m.id END AS new_owner
+              SELECT i.id, i.owner_id AS old_owner, CASE WHEN ${canOwn(sql`b`)} THEN b.id WHEN ${canOwn(sql`m`)} THEN m.id END AS new_owner
               FROM identities i JOIN users o ON o.id = i.owner_id AND o.status = 'departed'
                 LEFT JOIN users b ON b.id = i.backup_owner_id LEFT JOIN users m ON m.id = o.manager_id
-              WHERE i.status IN ${LIVE} AND (b.status = 'active' OR m.status = 'active') ORDER BY i.id LIMIT ${BATCH} FOR UPDATE OF i SKIP LOCKED)
+              WHERE i.status IN ${LIVE} AND (${canOwn(sql`b`)} OR ${canOwn(sql`m`)}) ORDER BY i.id LIMIT ${BATCH} FOR UPDATE OF i SKIP LOCKED)
             UPDATE identities i SET owner_id = c.new_owner, team_id = coalesce(nu.team_id, i.team_id), attestation_due_at = ${due}::timestamptz,
               backup_owner_id = CASE WHEN i.backup_owner_id = c.new_owner THEN NULL ELSE i.backup_owner_id END
             FROM cand c JOIN users nu ON nu.id = c.new_owner WHERE i.id = c.id
@@ -88,6 +90,8 @@ export async function handleDepartedOwners(db: Database, by: AuditActor, at: Dat
         tx,
         sql`UPDATE identities SET status = 'suspended' WHERE status IN ('pending', 'active') AND attestation_due_at <= ${iso}::timestamptz RETURNING id, attestation_due_at`,
       );
+      // Rescored like every other change: a suspended identity's score reflects its new state.
+      if (rows.length) await rescoreIdentities(tx, sql`i.id IN (${sql.join(rows.map((r) => sql`${r.id}::uuid`), sql`, `)})`, at);
       for (const r of rows) {
         await record(tx, { actor: by, action: "identity.suspended", subject: { type: "identity", id: r.id }, after: { reason: "Nobody attested after its owner left.", attestationDue: new Date(r.attestation_due_at).toISOString() } });
       }

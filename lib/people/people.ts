@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, ilike, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "@/db";
+import { queryRows, type Database } from "@/db";
 import { ROLES, teams, users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, canManagePeople, requireCanChange } from "@/lib/auth/actor";
+import { type Actor, auditActor, canManagePeople, isAuditorOnly, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
-import { forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { isGuid, storableText, text } from "@/lib/validation";
 
@@ -90,6 +90,11 @@ export async function setPersonRoles(db: Database, actor: Actor, input: unknown)
       if (!roles.includes("admin")) throw forbidden("You cannot remove your own admin role; ask another admin.");
     }
     if (sameRoles(person.roles, roles)) return roles;
+    // Auditors own nothing: someone answerable for live identities hands them over before becoming one.
+    if (isAuditorOnly(roles)) {
+      const [held] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM identities WHERE (owner_id = ${person.id}::uuid OR backup_owner_id = ${person.id}::uuid) AND status IN ('pending', 'active', 'suspended')`);
+      if (held!.n > 0) throw conflict(`${person.name} owns or backs up ${held!.n} live ${held!.n === 1 ? "identity" : "identities"}; auditors own nothing, so hand ${held!.n === 1 ? "it" : "them"} over first.`);
+    }
     await tx.update(users).set({ roles }).where(eq(users.id, person.id));
     await record(tx, { actor: auditActor(actor), action: "person.roles_changed", subject: { type: "person", id: person.id }, before: { roles: person.roles }, after: { roles } });
     return roles;

@@ -35,7 +35,7 @@ export async function runRevocations(db: Database, by: AuditActor, at: Date, opt
   const limit = opts.limit ?? 5_000;
   // Batches of 500 until nothing is due (or the limit): a retired system's thousands go through in one run.
   while (out.claimed < limit) {
-    const claimed = await claim(db, at, { ids: opts.ids, limit: Math.min(CLAIM_BATCH, limit - out.claimed) });
+    const claimed = await claim(db, by, at, { ids: opts.ids, limit: Math.min(CLAIM_BATCH, limit - out.claimed) });
     out.claimed += claimed.length;
     const bySystem = new Map<string, Claimed[]>();
     for (const c of claimed) bySystem.set(c.system_id, [...(bySystem.get(c.system_id) ?? []), c]);
@@ -153,15 +153,15 @@ async function settleVerifiedMany(db: Database, items: { c: Claimed; evidence: R
   }));
 }
 
-/** Takes what is due, oldest first, and marks it executing, in one short transaction. */
-async function claim(db: Database, at: Date, opts: { ids?: string[]; limit?: number }): Promise<Claimed[]> {
+/** Takes what is due, oldest first, and marks it executing, in one short transaction with its audit events. */
+async function claim(db: Database, by: AuditActor, at: Date, opts: { ids?: string[]; limit?: number }): Promise<Claimed[]> {
   const iso = at.toISOString();
   // The claim's stamp is the clock now, not the run's start, and it is the claim's token: a
   // settle or a failure only lands if the row still carries it (another runner that took over a
   // stale claim re-stamps it).
   const stamp = new Date(Math.max(now().getTime(), at.getTime())).toISOString();
   const only = opts.ids?.length ? sql`AND r.id IN (${sql.join(opts.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => inAuditBatch(tx, async () => {
     const due = await queryRows<{ id: string }>(
       tx,
       sql`SELECT r.id FROM revocations r
@@ -170,7 +170,7 @@ async function claim(db: Database, at: Date, opts: { ids?: string[]; limit?: num
           ORDER BY r.next_attempt_at NULLS FIRST, r.id LIMIT ${opts.limit ?? 500} FOR UPDATE SKIP LOCKED`,
     );
     if (!due.length) return [];
-    return queryRows<Claimed>(
+    const claimed = await queryRows<Claimed>(
       tx,
       sql`UPDATE revocations r SET status = 'executing', updated_at = ${stamp}::timestamptz,
             -- a claim taken over from a runner that died counts as an attempt, so a revocation that kills runners ends
@@ -181,7 +181,12 @@ async function claim(db: Database, at: Date, opts: { ids?: string[]; limit?: num
             s.id AS system_id, s.name AS system_name, s.connector, s.settings,
             (SELECT resource FROM entitlements WHERE id = r.entitlement_id) AS resource, (SELECT permission FROM entitlements WHERE id = r.entitlement_id) AS permission`,
     );
-  });
+    // Claimed is a change like any other: the timeline shows who took it up, and when.
+    for (const c of claimed) {
+      await record(tx, { actor: by, action: "revocation.claimed", subject: { type: "identity", id: c.identity_id }, after: { revocationId: c.id, system: c.system_name, attempts: c.attempts } });
+    }
+    return claimed;
+  }));
 }
 
 /** The connector is done: executed (a person must confirm) or verified (Steward's records follow). */
