@@ -1,18 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
+import { sql } from "drizzle-orm";
+import { queryRows, type Connection } from "@/db";
 import { createTestDatabase } from "@/db/test-database";
 import { listAuditEvents, parseAuditFilter } from "@/lib/audit/query";
 import type { Actor } from "@/lib/auth/actor";
 import type { PersonaKey } from "@/lib/auth/personas";
 import { DomainError } from "@/lib/errors";
 import { suggestFilterValues } from "@/lib/identities/facets";
+import { editPurpose } from "@/lib/identities/identity-actions";
+import { changePolicySetting } from "@/lib/policy/settings-admin";
+import { decideStage } from "@/lib/requests/decide";
+import { submitRequest } from "@/lib/requests/submit";
+import { bulkRevoke } from "@/lib/revocations/bulk";
+import { confirmManualRevocation } from "@/lib/revocations/confirm";
+import { requestRevocation } from "@/lib/revocations/request";
+import { configureConnector, retireSystem } from "@/lib/systems/systems";
 import { listIdentities } from "@/lib/identities/inventory";
 import { parseInventoryFilter } from "@/lib/identities/inventory-filter";
 import { encodeCursor } from "@/lib/identities/inventory-query";
 import { listPeople, parsePeopleQuery } from "@/lib/people/people";
 import { listRequests, parseQueueFilter } from "@/lib/requests/queue";
 import { listRevocations, parseRevocationFilter } from "@/lib/revocations/list";
-import { allActors, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
+import { allActors, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { NUL_MESSAGE } from "@/lib/validation";
 
 // Bad input is a clear answer, never a 500: every list's cursor and date is parsed before SQL
@@ -121,5 +130,35 @@ describe("NUL bytes in free text", () => {
   it("the filter suggestions answer nothing for a NUL instead of failing", async () => {
     expect(await suggestFilterValues(conn.db, a.olivia, { kind: "team", q: "Pay\u0000" })).toEqual([]);
     expect((await suggestFilterValues(conn.db, a.olivia, { kind: "team", q: "Pay" })).map((s) => s.value)).toContain("Payments");
+  });
+});
+
+describe("NUL bytes in every free-text field of a change", () => {
+  it("each is refused with the NUL message, naming the field, and nothing changes or is audited", async () => {
+    const id = curatedId("olivia-payments-api");
+    const [system] = await queryRows<{ id: string }>(conn.db, sql`SELECT system_id AS id FROM identities WHERE id = ${id}::uuid`);
+    const [pending] = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM requests WHERE status = 'pending' LIMIT 1`);
+    const rows = async () => (await queryRows<{ n: number }>(conn.db, sql`SELECT (SELECT count(*) FROM revocations) + (SELECT count(*) FROM requests) + (SELECT count(*) FROM stage_decisions) AS n`))[0]!.n;
+    const before = { events: await auditCount(conn.db), rows: await rows() };
+    const nul = "not\u0000 allowed here at all";
+    const cases: [string, string, Promise<unknown>][] = [
+      ["identity purpose", "purpose", editPurpose(conn.db, a.olivia, { id, purpose: nul })],
+      ["revocation reason", "reason", requestRevocation(conn.db, a.olivia, { identityId: id, reason: nul })],
+      ["bulk revocation reason", "reason", bulkRevoke(conn.db, a.olivia, { ids: [id], reason: nul })],
+      ["manual confirmation evidence", "evidence", confirmManualRevocation(conn.db, a.sam, { revocationId: ID, evidence: nul })],
+      ["decision comment", "comment", decideStage(conn.db, a.sam, { requestId: pending!.id, decision: "deny", comment: nul })],
+      ["request justification", "justification", submitRequest(conn.db, a.olivia, { type: "grant_entitlement", identityId: id, resource: "s3://ledger", permission: "read", justification: nul })],
+      ["request resource", "resource", submitRequest(conn.db, a.olivia, { type: "grant_entitlement", identityId: id, resource: "s3://\u0000", permission: "read", justification: "Reconciliation needs it" })],
+      ["retirement reason", "reason", retireSystem(conn.db, a.ada, { systemId: system!.id, confirmCount: 1, reason: nul })],
+      ["connector URL", "url", configureConnector(conn.db, a.ada, { systemId: system!.id, connector: "webhook", url: "https://hooks.example/\u0000", secret: "0123456789abcdef0123" })],
+      ["setting value", "privilegedPermissions", changePolicySetting(conn.db, a.sam, { field: "privilegedPermissions", value: JSON.stringify(["admin\u0000"]) })],
+    ];
+    for (const [what, field, call] of cases) {
+      const e = await refusal(call);
+      expect(e.code, what).toBe("invalid");
+      expect(JSON.stringify(e.fieldErrors?.[field]), what).toContain("Remove the NUL character");
+    }
+    expect(await auditCount(conn.db)).toBe(before.events);
+    expect(await rows()).toBe(before.rows);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
@@ -107,7 +108,7 @@ export async function bulkAttest(db: Database, actor: Actor, input: unknown): Pr
 
 export const purposeSchema = z.object({
   id: identityId,
-  purpose: z.string().trim().min(10, "Say in a sentence what it is for (at least 10 characters).").max(500, "Purpose is at most 500 characters."),
+  purpose: text().trim().min(10, "Say in a sentence what it is for (at least 10 characters).").max(500, "Purpose is at most 500 characters."),
 });
 
 export async function editPurpose(db: Database, actor: Actor, input: unknown): Promise<void> {

@@ -6,6 +6,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { setClock } from "@/lib/clock";
 import { attestIdentity } from "@/lib/identities/identity-actions";
 import { ALL_PERSONAS, allActors, auditCount, seedSmall } from "@/lib/test-fixtures";
+import { riskScoreSql } from "@/lib/identities/risk";
+import { handleDepartedOwners } from "./lifecycle";
 import { runDueJobs } from "./run";
 
 // The lifecycle jobs act on what is due at the time they run: a run after downtime catches up,
@@ -102,6 +104,36 @@ describe("lifecycle jobs", () => {
     } finally {
       setClock(undefined);
       await conn.db.execute(sql`UPDATE users SET status = 'active' WHERE id = ${actors.olivia.personId}::uuid`);
+    }
+  });
+
+  it("a suspension for want of an attestation is audited and rescored in its own transaction", async () => {
+    const at = new Date(T1.getTime() + 400 * DAY);
+    const [row] = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM identities WHERE status = 'active' AND owner_id = ${actors.omar.personId}::uuid ORDER BY id LIMIT 1`);
+    // A stale stored score: only a rescore with the suspension puts the live one back.
+    await conn.db.execute(sql`UPDATE identities SET attestation_due_at = ${new Date(at.getTime() - DAY).toISOString()}::timestamptz, risk_score = 99, risk_factors = '{stale}' WHERE id = ${row!.id}::uuid`);
+    const out = await handleDepartedOwners(conn.db, { type: "job", id: null, label: "job:departed-owners" }, at);
+    expect(out.suspended).toBeGreaterThanOrEqual(1);
+    const [after] = await queryRows<{ status: string; stored: number; live: number; factors: string[] }>(
+      conn.db, sql`SELECT i.status, i.risk_score AS stored, ${riskScoreSql(at)} AS live, i.risk_factors AS factors FROM identities i WHERE i.id = ${row!.id}::uuid`,
+    );
+    expect(after!.status).toBe("suspended");
+    expect(after!.stored).toBe(after!.live);
+    expect(after!.factors).not.toContain("stale");
+    const [event] = await queryRows<{ after: { reason: string } }>(conn.db, sql`SELECT after FROM audit_events WHERE action = 'identity.suspended' AND subject_id = ${row!.id} ORDER BY seq DESC LIMIT 1`);
+    expect(event!.after.reason).toMatch(/Nobody attested/);
+  });
+
+  it("never hands a departed owner's identity to an auditor-only backup owner: the manager takes it", async () => {
+    const [row] = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM identities WHERE status = 'active' AND owner_id = ${actors.omar.personId}::uuid ORDER BY id DESC LIMIT 1`);
+    await conn.db.execute(sql`UPDATE identities SET backup_owner_id = ${actors.ari.personId}::uuid, attestation_due_at = NULL WHERE id = ${row!.id}::uuid`);
+    await conn.db.execute(sql`UPDATE users SET status = 'departed' WHERE id = ${actors.omar.personId}::uuid`);
+    try {
+      await handleDepartedOwners(conn.db, { type: "job", id: null, label: "job:departed-owners" }, new Date(T1.getTime() + 500 * DAY));
+      const [after] = await queryRows<{ owner_id: string }>(conn.db, sql`SELECT owner_id FROM identities WHERE id = ${row!.id}::uuid`);
+      expect(after!.owner_id).toBe(actors.maya.personId);
+    } finally {
+      await conn.db.execute(sql`UPDATE users SET status = 'active' WHERE id = ${actors.omar.personId}::uuid`);
     }
   });
 });

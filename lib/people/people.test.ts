@@ -43,6 +43,19 @@ describe("people and roles", () => {
     expect((await resolveActor(conn.db, omar.personId))!.roles).toEqual(["member", "manager"]);
   });
 
+  it("an admin cannot make an owner auditor-only while they answer for live identities: auditors own nothing", async () => {
+    const ada = await actorOf(conn.db, "ada");
+    const olivia = await actorOf(conn.db, "olivia");
+    const before = await auditCount(conn.db);
+    const refused = await refusal(setPersonRoles(conn.db, ada, { personId: olivia.personId, roles: ["auditor"] }));
+    expect(refused.message).toMatch(/owns or backs up \d+ live identit.*hand/);
+    expect(await rolesOf("olivia.owner@example.com")).toEqual(["member"]);
+    expect(await auditCount(conn.db)).toBe(before);
+    // Auditor alongside another role is fine: she still changes what a member may.
+    await setPersonRoles(conn.db, ada, { personId: olivia.personId, roles: ["member", "auditor"] });
+    await setPersonRoles(conn.db, ada, { personId: olivia.personId, roles: ["member"] });
+  });
+
   it("an admin cannot grant themselves security, nor drop their own admin role", async () => {
     const ada = await actorOf(conn.db, "ada");
     const before = await auditCount(conn.db);

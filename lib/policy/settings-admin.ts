@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth/actor";
@@ -21,7 +22,7 @@ export async function readPolicySettings(db: Database, actor: Actor): Promise<Po
 }
 
 const FIELDS = Object.keys(POLICY_SETTING_KEYS) as [keyof PolicySettings, ...(keyof PolicySettings)[]];
-const changeSchema = z.object({ field: z.enum(FIELDS, { error: "Unknown setting." }), value: z.string().max(5000, "That value is too long.") });
+const changeSchema = z.object({ field: z.enum(FIELDS, { error: "Unknown setting." }), value: text().max(5000, "That value is too long.") });
 
 export async function changePolicySetting(db: Database, actor: Actor, raw: unknown): Promise<void> {
   requireCanChange(actor);

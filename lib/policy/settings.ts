@@ -1,5 +1,6 @@
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { ENVIRONMENTS, settings } from "@/db/schema";
 
@@ -14,7 +15,7 @@ export const policySettingsSchema = z.object({
   /** The longest lifetime an identity or grant may be given, per environment. */
   maxTtlDays: z.object({ production: days(3650), staging: days(3650), development: days(3650) }),
   /** Permissions that count as privileged: case-insensitive patterns, `*` matching any run of characters. */
-  privilegedPermissions: z.array(z.string().trim().min(1).max(100)).max(200),
+  privilegedPermissions: z.array(text().trim().min(1).max(100)).max(200),
   /** Pending requests older than this expire. */
   staleRequestDays: days(365),
   /** The longest break-glass grant. */

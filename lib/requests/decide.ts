@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record } from "@/lib/audit/record";
 import { type Actor, auditActor, hasRole, requireCanChange } from "@/lib/auth/actor";
@@ -24,7 +25,7 @@ const decisionSchema = z
   .object({
     requestId: z.guid("That request id is not valid."),
     decision: z.enum(["approve", "deny"], { error: "Approve or deny." }),
-    comment: z.string().trim().max(2000, "Keep the comment under 2,000 characters.").optional(),
+    comment: text().trim().max(2000, "Keep the comment under 2,000 characters.").optional(),
     /** An approver may shorten what was asked for, never lengthen it. */
     shortenTo: day("the shorter end date").optional(),
   })

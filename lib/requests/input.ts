@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { CREDENTIAL_TYPES, IDENTITY_KINDS } from "@/db/schema";
 import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy/rules";
 
@@ -15,10 +16,10 @@ export const day = (what: string) =>
     .transform((s) => new Date(`${s}T00:00:00Z`));
 
 const id = (what: string) => z.guid(`Choose ${what}.`);
-const justification = z.string({ error: "Say why you need it (at least 10 characters)." }).trim().min(10, "Say why (at least 10 characters).").max(2000, "Keep the justification under 2,000 characters.");
+const justification = text({ error: "Say why you need it (at least 10 characters)." }).trim().min(10, "Say why (at least 10 characters).").max(2000, "Keep the justification under 2,000 characters.");
 const grant = z.object({
-  resource: z.string({ error: "Name the resource." }).trim().min(1, "Name the resource.").max(300),
-  permission: z.string({ error: "Name the permission." }).trim().min(1, "Name the permission.").max(200),
+  resource: text({ error: "Name the resource." }).trim().min(1, "Name the resource.").max(300),
+  permission: text({ error: "Name the permission." }).trim().min(1, "Name the permission.").max(200),
 });
 
 export const requestInputSchema = z.discriminatedUnion(
@@ -31,17 +32,17 @@ export const requestInputSchema = z.discriminatedUnion(
       systemId: id("a system"),
       ownerId: id("an owner").optional(),
       backupOwnerId: id("a backup owner").optional(),
-      purpose: z.string().trim().max(500, "Purpose is at most 500 characters.").default(""),
+      purpose: text().trim().max(500, "Purpose is at most 500 characters.").default(""),
       expiresOn: day("an expiry").optional(),
       credentialType: z.enum(CREDENTIAL_TYPES, { error: "Choose a credential type." }),
       rotationPeriodDays: z.coerce.number().int("Whole days.").min(1, "1 to 3650 days.").max(3650, "1 to 3650 days.").optional(),
-      secretStore: z.string().trim().max(500).optional(),
+      secretStore: text().trim().max(500).optional(),
       entitlements: z.array(grant).max(20, "At most 20 entitlements per request.").default([]),
       justification,
     }),
     z.object({ type: z.literal("grant_entitlement"), identityId: id("an identity"), resource: grant.shape.resource, permission: grant.shape.permission, expiresOn: day("an end date").optional(), justification }),
     z.object({ type: z.literal("extend_expiry"), identityId: id("an identity"), expiresOn: day("the new expiry"), justification }),
-    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), rule: z.enum(EXCEPTABLE_RULES, { error: "Choose the rule to waive." }).default(LIFETIME_RULE), endsOn: day("when the exception ends"), justification: z.string({ error: "Explain why the exception is needed (at least 20 characters)." }).trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
+    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), rule: z.enum(EXCEPTABLE_RULES, { error: "Choose the rule to waive." }).default(LIFETIME_RULE), endsOn: day("when the exception ends"), justification: text({ error: "Explain why the exception is needed (at least 20 characters)." }).trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
     z.object({ type: z.literal("transfer_ownership"), identityId: id("an identity"), newOwnerId: id("the new owner"), justification }),
   ],
   { error: "Choose what you are requesting." },

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
@@ -15,7 +16,7 @@ import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@
 export const BULK_REVOKE_LIMIT = 200;
 const schema = z.object({
   ids: z.array(z.guid("That identity id is not valid."), { error: "Choose identities to revoke." }).min(1, "Choose at least one identity.").max(BULK_REVOKE_LIMIT, `At most ${BULK_REVOKE_LIMIT} at a time.`),
-  reason: z.string({ error: "Say why they are revoked." }).trim().min(5, "Say why they are revoked (at least 5 characters).").max(2000),
+  reason: text({ error: "Say why they are revoked." }).trim().min(5, "Say why they are revoked (at least 5 characters).").max(2000),
 });
 
 export async function bulkRevoke(db: Database, actor: Actor, raw: unknown): Promise<{ requested: string[]; alreadyInFlight: number }> {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
@@ -14,7 +15,7 @@ import { applyVerified } from "./run";
  */
 const confirmSchema = z.object({
   revocationId: z.guid("That revocation id is not valid."),
-  evidence: z.string({ error: "Say what was done, or link the ticket." }).trim().min(10, "Say what was done, or link the ticket (at least 10 characters).").max(2000, "Keep it under 2,000 characters."),
+  evidence: text({ error: "Say what was done, or link the ticket." }).trim().min(10, "Say what was done, or link the ticket (at least 10 characters).").max(2000, "Keep it under 2,000 characters."),
 });
 
 export async function confirmManualRevocation(db: Database, actor: Actor, raw: unknown): Promise<void> {

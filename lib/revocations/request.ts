@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
@@ -17,7 +18,7 @@ import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@
 const requestSchema = z.object({
   identityId: z.guid("That identity id is not valid."),
   entitlementId: z.guid("That entitlement id is not valid.").optional(),
-  reason: z.string({ error: "Say why it is revoked." }).trim().min(5, "Say why it is revoked (at least 5 characters).").max(2000, "Keep the reason under 2,000 characters."),
+  reason: text({ error: "Say why it is revoked." }).trim().min(5, "Say why it is revoked (at least 5 characters).").max(2000, "Keep the reason under 2,000 characters."),
 });
 
 export type Requested = { id: string; created: boolean; status: string };

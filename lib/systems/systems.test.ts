@@ -4,7 +4,7 @@ import { queryRows, type Connection } from "@/db";
 import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { ALL_PERSONAS, allActors, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
-import { configureConnector, listSystems, retireSystem } from "./systems";
+import { configureConnector, listSystems, retireSystem, setSystemEnvironment } from "./systems";
 
 let conn: Connection;
 let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
@@ -79,5 +79,27 @@ describe("systems and their connectors", () => {
     expect(await auditCount(conn.db, "revocation.requested")).toBe(requestedBefore + sys.n);
     expect(await auditCount(conn.db, "system.retired")).toBe(1);
     expect((await refusal(retireSystem(conn.db, actors.ada, { systemId: sys.id, confirmCount: 0, reason: "Again" }))).code).toBe("conflict");
+  });
+
+  it("an admin sets a system's environment; every identity in it moves with it, audited; others change nothing", async () => {
+    const sys = await systemNamed("GitHub acme-labs%");
+    const count = async (env: string) => (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM identities WHERE system_id = ${sys.id}::uuid AND environment = ${env}::environment`))[0]!.n;
+    const total = await count("development");
+    expect(total).toBeGreaterThan(0);
+    const before = await auditCount(conn.db);
+    for (const who of ["olivia", "maya", "sam", "ari"] as const) {
+      expect((await refusal(setSystemEnvironment(conn.db, actors[who], { systemId: sys.id, environment: "production" }))).code, who).toBe("forbidden");
+    }
+    expect((await refusal(setSystemEnvironment(conn.db, actors.ada, { systemId: sys.id, environment: "prod" }))).fieldErrors?.environment?.[0]).toMatch(/production, staging or development/);
+    expect((await refusal(setSystemEnvironment(conn.db, actors.ada, { systemId: "not-a-uuid", environment: "production" }))).code).toBe("invalid");
+    expect(await auditCount(conn.db)).toBe(before);
+    expect(await count("production")).toBe(0);
+
+    expect(await setSystemEnvironment(conn.db, actors.ada, { systemId: sys.id, environment: "production" })).toEqual({ identitiesMoved: total });
+    expect(await count("production")).toBe(total);
+    expect((await listSystems(conn.db, actors.sam)).find((x) => x.id === sys.id)?.environment).toBe("production");
+    const [event] = await queryRows<{ before: unknown; after: unknown }>(conn.db, sql`SELECT before, after FROM audit_events WHERE action = 'system.environment_changed' AND subject_id = ${sys.id}`);
+    expect(event).toEqual({ before: { environment: "development" }, after: { environment: "production", identitiesMoved: total } });
+    await setSystemEnvironment(conn.db, actors.ada, { systemId: sys.id, environment: "development" });
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
 import { CONNECTOR_KINDS, ENVIRONMENTS, type Environment } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit/record";
@@ -68,9 +69,9 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const connectorSchema = z.object({
   systemId: z.guid("That system id is not valid."),
   connector: z.enum(CONNECTOR_KINDS, { error: "Choose a connector." }),
-  url: z.preprocess(blankToUndefined, z.string().trim().max(2000).optional()),
-  statusUrl: z.preprocess(blankToUndefined, z.string().trim().url("The status URL must be a URL.").max(2000).optional()),
-  secret: z.preprocess(blankToUndefined, z.string().min(16, "A signing secret has at least 16 characters.").max(500).optional()),
+  url: z.preprocess(blankToUndefined, text().trim().max(2000).optional()),
+  statusUrl: z.preprocess(blankToUndefined, text().trim().url("The status URL must be a URL.").max(2000).optional()),
+  secret: z.preprocess(blankToUndefined, text().min(16, "A signing secret has at least 16 characters.").max(500).optional()),
 });
 
 /** Sets a system's connector and its settings. Blank secret fields keep what is stored. */
@@ -141,7 +142,7 @@ const retireSchema = z.object({
   systemId: z.guid("That system id is not valid."),
   /** The count the person saw and confirmed: if it changed since, they confirm again. */
   confirmCount: z.coerce.number({ error: "Confirm how many identities it revokes." }).int().min(0),
-  reason: z.string({ error: "Say why the system ends." }).trim().min(5, "Say why the system ends (at least 5 characters).").max(2000),
+  reason: text({ error: "Say why the system ends." }).trim().min(5, "Say why the system ends (at least 5 characters).").max(2000),
 });
 
 /**
