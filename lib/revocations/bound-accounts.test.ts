@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Connection } from "@/db";
 import { createTestDatabase, pgServerTests } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
-import { submitRequest } from "@/lib/requests/submit";
+import { previewRequest, submitRequest } from "@/lib/requests/submit";
 import { discoverSystem } from "@/lib/systems/systems";
 import { actorOf, seedSmall } from "@/lib/test-fixtures";
 import { requestRevocation } from "./request";
@@ -133,5 +133,21 @@ describe("Steward acts only on accounts bound to an identity", () => {
     expect(await roleState(promoted.role)).toEqual(before);
     const [identity] = await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM identities WHERE id = ${bound!.id}::uuid`);
     expect(identity!.status).toBe("active");
+  });
+
+  it.runIf(targetUp)("discovery and requests judge a membership by one rule: a superuser-like group is privileged both ways", async () => {
+    const suffix = randomBytes(4).toString("hex");
+    const [group, role] = [`rds_superuser_${suffix}`, `app_svc_${suffix}`];
+    await target.unsafe(`CREATE ROLE "${group}" NOLOGIN`);
+    await target.unsafe(`CREATE ROLE "${role}" LOGIN IN ROLE "${group}"`);
+    roles.push(group, role);
+    await discoverSystem(conn.db, sam, systemId);
+    const [found] = await queryRows<{ id: string; privileged: boolean }>(
+      conn.db, sql`SELECT i.id, e.privileged FROM identities i JOIN entitlements e ON e.identity_id = i.id WHERE i.system_id = ${systemId}::uuid AND i.external_id = ${role} AND e.resource = ${group}`,
+    );
+    expect(found!.privileged).toBe(true);
+    const asked = await previewRequest(conn.db, sam, { type: "grant_entitlement", identityId: found!.id, resource: group, permission: "member", expiresOn: inDays(10), justification: "Same membership, asked for" });
+    expect(asked.stages.map((s) => s.rule)).toContain("security");
+    expect(asked.standard).toBe(false);
   });
 });

@@ -50,7 +50,9 @@ export default async function IdentityPage({ params }: Props) {
     ["Rotation period", identity.rotationPeriodDays ? `every ${identity.rotationPeriodDays} days` : "not set"],
     ["Secret store", identity.secretStore ? <code className="font-mono text-xs break-all">{identity.secretStore}</code> : "not recorded"],
     ["Origin", humanize(identity.origin)],
-    ["External id", identity.externalId ? <code className="font-mono text-xs break-all">{identity.externalId}</code> : "—"],
+    ["Bound account", identity.externalId
+      ? <code className="font-mono text-xs break-all">{identity.externalId}</code>
+      : <span className="text-slate-700">none: Steward acts on no account in {identity.system.name} for it, so revoking it ends its record here only</span>],
     ["Last used", rel(identity.lastUsedAt, "never used")],
     ["Last rotated", rel(identity.lastRotatedAt, "never rotated")],
     ["Next review", rel(identity.nextReviewAt, "not scheduled")],
