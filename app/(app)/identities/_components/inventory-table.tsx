@@ -40,6 +40,8 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
   const columns: ColumnDef<InventoryRow, unknown>[] = [
     {
       id: "select",
+      // The selection and the name stay in view while the table scrolls sideways in its frame.
+      meta: { stickyLeft: "left-0", className: "w-10 min-w-10" },
       header: () =>
         selectable.length ? (
           <input
@@ -56,6 +58,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
     },
     {
       id: "name",
+      meta: { stickyLeft: "left-10" },
       header: () => header("name", "Name"),
       cell: ({ row }) => (
         <div className="min-w-48">
