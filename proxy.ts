@@ -1,21 +1,47 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { newNonce, originOf, securityHeaders, servedOverHttps } from "@/lib/security/headers";
 
-// The proxy only sends anonymous visitors to sign-in. It decides nothing else: every page and
-// action resolves the actor and checks it in lib/<domain> (a cookie here proves nothing).
+// The proxy does two things and decides nothing about authorization: it sends anonymous visitors
+// to sign-in (a cookie here proves nothing; every page and action resolves the actor and checks it
+// in lib/<domain>), and it puts the security headers on every response (lib/security/headers.ts).
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
+// Reachable without a session: sign-in, Auth.js's endpoints, health, and connector callbacks
+// (they authenticate by signature). The same paths the matcher used to leave out.
+const PUBLIC_PATHS = /^\/(?:signin|api\/auth|api\/health|api\/v1\/connectors)/;
+
 export function proxy(request: NextRequest) {
+  const nonce = newNonce();
+  const headers = securityHeaders({
+    nonce,
+    https: servedOverHttps(request.headers.get("x-forwarded-proto"), process.env.AUTH_URL),
+    dev: process.env.NODE_ENV === "development",
+    formTargets: originOf(process.env.AUTH_OIDC_ISSUER),
+  });
+  const csp = headers["Content-Security-Policy"];
+
+  let response: NextResponse;
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
-  if (hasSession) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = "/signin";
-  url.search = "";
-  const back = request.nextUrl.pathname + request.nextUrl.search;
-  if (back !== "/") url.searchParams.set("callbackUrl", back);
-  return NextResponse.redirect(url);
+  if (hasSession || PUBLIC_PATHS.test(request.nextUrl.pathname)) {
+    // Next.js reads the nonce from the request's CSP header and puts it on its own scripts.
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set("Content-Security-Policy", csp);
+    requestHeaders.set("x-nonce", nonce);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  } else {
+    const url = request.nextUrl.clone();
+    url.pathname = "/signin";
+    url.search = "";
+    const back = request.nextUrl.pathname + request.nextUrl.search;
+    if (back !== "/") url.searchParams.set("callbackUrl", back);
+    response = NextResponse.redirect(url);
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {
-  // Everything except sign-in, auth endpoints, health, and static assets.
-  matcher: ["/((?!signin|api/auth|api/health|api/v1/connectors|_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  // Everything but the build's static files (hashed scripts, styles, fonts, icons): they are not
+  // documents, so next.config.ts gives them fixed headers without running the proxy.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };
