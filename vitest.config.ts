@@ -10,5 +10,8 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // next-auth imports "next/server" without an extension, which Node's ESM loader cannot
+    // resolve (next has no exports map); bundled by Vite it resolves (lib/security/auth-cookies.test.ts).
+    server: { deps: { inline: ["next-auth"] } },
   },
 });
