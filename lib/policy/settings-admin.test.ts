@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
+import { queryRows, type Connection } from "@/db";
 import { createTestDatabase } from "@/db/test-database";
 import { actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { loadPolicySettings } from "./settings";
@@ -17,7 +18,8 @@ describe("changing policy settings", () => {
     const sam = await actorOf(conn.db, "sam");
     await changePolicySetting(conn.db, sam, { field: "staleRequestDays", value: "21" });
     expect((await loadPolicySettings(conn.db)).staleRequestDays).toBe(21);
-    expect(await auditCount(conn.db, "setting.changed")).toBe(1);
+    const [event] = await queryRows<{ actor_label: string; subject_id: string; before: unknown; after: unknown }>(conn.db, sql`SELECT actor_label, subject_id, before, after FROM audit_events WHERE action = 'setting.changed'`);
+    expect(event).toEqual({ actor_label: sam.email, subject_id: "policy.stale_request_days", before: { value: 14 }, after: { value: 21 } });
     const bad = await refusal(changePolicySetting(conn.db, sam, { field: "maxTtlDays", value: '{"production": 0, "staging": 10, "development": 10}' }));
     expect(bad.fieldErrors?.maxTtlDays?.[0]).toMatch(/production/);
     expect((await refusal(changePolicySetting(conn.db, sam, { field: "staleRequestDays", value: "fourteen" }))).message).toMatch(/not valid JSON/);
