@@ -9,6 +9,7 @@ import { main } from "@/lib/cli/main";
 import { setClock } from "@/lib/clock";
 import { DERIVED_STATES, derivedStatePredicate } from "@/lib/identities/derived-states";
 import { rejection } from "@/lib/test-utils";
+import { peoplePlan } from "./seed/people";
 import { seedDatabase } from "./seed";
 
 // Seeding is deterministic only for a fixed "now" (dates are relative to it), so the clock is pinned.
@@ -82,6 +83,7 @@ describe("the default demo seed (2,000 identities)", () => {
   it("generates about one person per 100 identities (at least 40) in teams led by managers", async () => {
     const generated = await count(db, sql`SELECT count(*) AS n FROM users WHERE email NOT IN (${sql.join(PERSONAS.map((p) => sql`${p.email}`), sql`, `)})`);
     expect(generated).toBeGreaterThanOrEqual(40);
+    expect(peoplePlan(1_000_000).people / 1_000_000).toBeCloseTo(0.01, 3); // at scale, one per 100
     expect(await count(db, sql`SELECT count(*) AS n FROM users WHERE 'manager' = ANY(roles)`)).toBeGreaterThanOrEqual(5);
     // Everyone generated who is not a lead reports to a manager in their own team.
     expect(

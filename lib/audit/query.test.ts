@@ -36,6 +36,9 @@ describe("reading the audit log", () => {
       expect(byActor.events.map((e) => e.action)).toEqual(["person.roles_changed"]);
       const byJob = await listAuditEvents(conn.db, actor, parseAuditFilter({ actor: "dormancy", size: "10" }));
       expect(byJob.events).toHaveLength(10);
+      const byAction = await listAuditEvents(conn.db, actor, parseAuditFilter({ action: "identity.marked_dormant", size: "200" }));
+      expect(byAction.events).toHaveLength(23);
+      expect(new Set(byAction.events.map((e) => e.action))).toEqual(new Set(["identity.marked_dormant"]));
       const bySubject = await listAuditEvents(conn.db, actor, parseAuditFilter({ subjectType: "identity", subjectId: "id-7" }));
       expect(bySubject.events.map((e) => e.subjectId)).toEqual(["id-7"]);
       const today = new Date().toISOString().slice(0, 10);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Connection } from "@/db";
 import { createTestDatabase } from "@/db/test-database";
 import { actorOf, seedSmall } from "@/lib/test-fixtures";
-import { listIdentities } from "./inventory";
+import { listIdentities, pgArray } from "./inventory";
+import { RISK_FACTORS } from "./risk";
 import { parseInventoryFilter } from "./inventory-filter";
 
 let conn: Connection;
@@ -44,5 +45,11 @@ describe("the inventory", () => {
   it("scores risk in the seed and keeps the top factor first", async () => {
     const rows = await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM identities WHERE risk_score > 0`);
     expect(rows[0]!.n).toBeGreaterThan(100);
+    // Every stored list is heaviest first, and the inventory shows its first as the row's top factor.
+    const order = RISK_FACTORS.map((f) => f.key);
+    const stored = new Map((await queryRows<{ id: string; risk_factors: string[] | string }>(conn.db, sql`SELECT id, risk_factors FROM identities`)).map((r) => [r.id, pgArray(r.risk_factors)]));
+    for (const factors of stored.values()) expect(factors).toEqual([...factors].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    const page = await listIdentities(conn.db, await actorOf(conn.db, "sam"), parseInventoryFilter({ sort: "risk", size: "200" }));
+    for (const row of page.rows) expect(row.riskTop?.key ?? null, row.name).toBe(stored.get(row.id)![0] ?? null);
   });
 });

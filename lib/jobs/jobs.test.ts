@@ -107,7 +107,7 @@ describe("lifecycle jobs", () => {
     }
   });
 
-  it("a suspension for want of an attestation is audited and rescored in its own transaction", async () => {
+  it("a suspension for want of an attestation is audited with its reason, and the identity's stored score is rescored with it", async () => {
     const at = new Date(T1.getTime() + 400 * DAY);
     const [row] = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM identities WHERE status = 'active' AND owner_id = ${actors.omar.personId}::uuid ORDER BY id LIMIT 1`);
     // A stale stored score: only a rescore with the suspension puts the live one back.

@@ -32,7 +32,7 @@ describe("people and roles", () => {
     expect(await auditCount(conn.db)).toBe(before);
   });
 
-  it("an admin changes someone's roles in one audited transaction", async () => {
+  it("an admin changes someone's roles: stored, audited with before and after, in effect at their next request", async () => {
     const ada = await actorOf(conn.db, "ada");
     const omar = await actorOf(conn.db, "omar");
     await setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["member", "manager"] });

@@ -78,8 +78,16 @@ describe("bulk approval of standard requests", () => {
 
   it("refuses bad input with a clear message and approves nothing", async () => {
     const before = await decisions();
-    for (const bad of [{}, { requestIds: [] }, { requestIds: ["not-an-id"] }, { requestIds: Array.from({ length: BULK_LIMIT + 1 }, () => crypto.randomUUID()) }]) {
-      expect((await refusal(approveStandardInBulk(conn.db, actors.maya, bad))).code).toBe("invalid");
+    const cases: [unknown, RegExp][] = [
+      [{}, /Choose the requests to approve/],
+      [{ requestIds: [] }, /Choose at least one request/],
+      [{ requestIds: ["not-an-id"] }, /That request id is not valid/],
+      [{ requestIds: Array.from({ length: BULK_LIMIT + 1 }, () => crypto.randomUUID()) }, new RegExp(`At most ${BULK_LIMIT} at a time`)],
+    ];
+    for (const [bad, message] of cases) {
+      const e = await refusal(approveStandardInBulk(conn.db, actors.maya, bad));
+      expect(e.code).toBe("invalid");
+      expect([e.message, ...Object.values(e.fieldErrors ?? {}).flat()].join(" ")).toMatch(message);
     }
     expect(await decisions()).toBe(before);
   });

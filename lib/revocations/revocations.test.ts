@@ -201,6 +201,7 @@ describe("who may revoke", () => {
   it("owners, their managers and security; nobody else, and a refusal writes nothing", async () => {
     const identity = await identityIn(manualSystemId, "payments-report-bot");
     const count = async () => (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM revocations WHERE identity_id = ${identity.id}::uuid`))[0]!.n;
+    const events = await auditCount(conn.db);
     for (const who of ["omar", "ari", "ada"] as const) {
       const e = await refusal(requestRevocation(conn.db, actors[who], { identityId: identity.id, reason: "Not mine to revoke" }));
       expect(["forbidden", "not_found"], who).toContain(e.code);
@@ -209,6 +210,7 @@ describe("who may revoke", () => {
       expect((await refusal(requestRevocation(conn.db, actors.sam, bad))).code).toBe("invalid");
     }
     expect(await count()).toBe(0);
+    expect(await auditCount(conn.db)).toBe(events);
     for (const who of ["olivia", "maya", "sam"] as const) {
       const asked = await requestRevocation(conn.db, actors[who], { identityId: identity.id, reason: `${who} revokes it` });
       expect(asked.status, who).toBe("requested");
