@@ -11,7 +11,7 @@ test.describe("requests and approvals", () => {
     await form.getByLabel("Name", { exact: true }).fill("x");
     await expect(form.getByRole("status")).toContainText("The name needs at least 3 characters.");
     await expect(form).not.toContainText("Invalid input");
-    await expect(form.getByLabel("Environment")).toHaveCount(0);
+    await expect(form.getByLabel("Environment", { exact: true })).toHaveCount(0);
 
     const ari = await as("ari");
     await ari.goto("/requests");
