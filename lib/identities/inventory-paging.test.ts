@@ -100,7 +100,11 @@ describe("inventory paging", () => {
     await conn.db.execute(sql`UPDATE identities SET risk_score = 50 WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text) LIMIT 120)`);
     await conn.db.execute(sql`UPDATE identities SET last_used_at = '2026-01-01T00:00:00Z' WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text || 'u') LIMIT 100)`);
     await conn.db.execute(sql`UPDATE identities SET next_review_at = NULL WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text || 'r') LIMIT 150)`);
-    await conn.db.execute(sql`UPDATE identities SET name = 'same-name' WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text || 'n') LIMIT 60)`);
+    // A live name is unique per system: the run of equal names is one live identity per system plus ended ones.
+    await conn.db.execute(sql`UPDATE identities SET name = 'same-name' WHERE id IN (
+      SELECT DISTINCT ON (system_id) id FROM identities WHERE status IN ('pending', 'active', 'suspended') ORDER BY system_id, md5(id::text || 'n'))
+      OR id IN (SELECT id FROM identities WHERE status IN ('revoked', 'expired') ORDER BY md5(id::text || 'n') LIMIT 45)`);
+    expect((await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM identities WHERE name = 'same-name'`))[0]!.n).toBeGreaterThanOrEqual(40);
     const [counts] = await queryRows<{ r: number; u: number; n: number }>(conn.db, sql`SELECT count(*) FILTER (WHERE risk_score = 50)::int AS r,
       count(*) FILTER (WHERE last_used_at = '2026-01-01T00:00:00Z')::int AS u, count(*) FILTER (WHERE next_review_at IS NULL)::int AS n FROM identities`);
     expect(counts!.r).toBeGreaterThanOrEqual(120);
