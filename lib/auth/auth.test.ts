@@ -144,6 +144,15 @@ describe("OpenID Connect sign-in", () => {
     await expect(provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: "false" }))).rejects.toMatchObject({ reason: "EmailNotVerified" });
     const omar = await provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: undefined }));
     expect(await personRow("omar.owner@example.com")).toMatchObject({ id: omar.id, oidcSubject: "sub-omar" });
+    // The trust setting signs people in; it never makes an admin of STEWARD_ADMIN_EMAILS.
+    const saved = process.env.STEWARD_ADMIN_EMAILS;
+    process.env.STEWARD_ADMIN_EMAILS = "trusted.admin@example.com";
+    try {
+      await provisionOidcPerson(conn.db, token("sub-trusted-admin", "trusted.admin@example.com", { emailVerified: undefined }));
+      expect(await personRow("trusted.admin@example.com")).toMatchObject({ roles: ["member"] });
+    } finally {
+      process.env.STEWARD_ADMIN_EMAILS = saved;
+    }
     process.env.AUTH_OIDC_TRUST_UNVERIFIED_EMAIL = "true"; // only the explicit "1"
     await expect(provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: undefined }))).rejects.toMatchObject({ reason: "EmailNotVerified" });
   });

@@ -16,6 +16,10 @@ describe("the sign-in callbackUrl", () => {
   it.each([
     "//evil.example",
     "//evil.example/path",
+    "/.//evil.example",
+    "/..//evil.example",
+    "/a/..//evil.example",
+    "/%2e//evil.example",
     "/\\evil.example",
     "\\\\evil.example",
     "/%5Cevil.example",

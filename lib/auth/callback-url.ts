@@ -35,6 +35,8 @@ export function safeCallbackUrl(value: unknown): string {
     return "/";
   }
   if (url.origin !== base) return "/";
+  // Resolving dot segments can make a path protocol-relative again (`/.//evil`, `/a/..//evil`).
+  if (url.pathname.startsWith("//")) return "/";
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

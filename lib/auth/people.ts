@@ -104,7 +104,8 @@ async function signInOrBind(tx: Database, claims: OidcClaims): Promise<Outcome> 
     return { person: { id: bound.id, name: bound.name, email: bound.email } };
   }
 
-  const makeAdmin = adminEmails().has(email);
+  // Admin by configuration only on an email the provider vouched for, never on the trust setting.
+  const makeAdmin = adminEmails().has(email) && claims.emailVerified === true;
   const binding = { issuer, subject };
   const [existing] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1).for("update");
   if (existing) {

@@ -169,9 +169,11 @@ describe("bad input changes nothing", () => {
     expect(await shortenExpiry(conn.db, olivia, { id, expiresOn: "2026-06-27" })).toEqual({ expiresAt: "2026-06-27T00:00:00.000Z" });
   });
 
-  it("handing over to someone who left, to nobody, or to the current owner is refused", async () => {
+  it("handing over to someone who left, to an auditor, to nobody, or to the current owner is refused", async () => {
     const maya = await actorOf(conn.db, "maya");
     const id = curatedId("omar-payouts-key");
+    const toAuditor = await expectNothingChanged("omar-payouts-key", () => handOverIdentity(conn.db, maya, { id, newOwnerId: personaIdOf("ari") }));
+    expect(toAuditor).toMatchObject({ code: "invalid", fieldErrors: { newOwnerId: ["Ari Auditor is an auditor and cannot own an identity."] } });
     let e = await expectNothingChanged("omar-payouts-key", () => handOverIdentity(conn.db, maya, { id, newOwnerId: personaIdOf("dan") }));
     expect(e).toMatchObject({ code: "invalid", message: "Dan Departed has left; choose someone still here.", fieldErrors: { newOwnerId: ["Dan Departed has left; choose someone still here."] } });
     e = await expectNothingChanged("omar-payouts-key", () => handOverIdentity(conn.db, maya, { id, newOwnerId: "00000000-0000-4000-8000-000000000000" }));

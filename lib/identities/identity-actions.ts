@@ -141,9 +141,12 @@ export async function handOverIdentity(db: Database, actor: Actor, input: unknow
     }
     if (!isLive(row.status)) throw conflict(`This identity is ${row.status}; its record is closed.`);
     if (row.owner_id === newOwnerId) throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
-    const [person] = await queryRows<{ id: string; status: string; team_id: string | null; name: string }>(tx, sql`SELECT id, status, team_id, name FROM users WHERE id = ${newOwnerId}::uuid FOR SHARE`);
+    const [person] = await queryRows<{ id: string; status: string; team_id: string | null; name: string; auditor_only: boolean }>(
+      tx, sql`SELECT id, status, team_id, name, roles <@ '{auditor}'::role[] AS auditor_only FROM users WHERE id = ${newOwnerId}::uuid FOR SHARE`,
+    );
     if (!person) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
     if (person.status !== "active") throw invalid(`${person.name} has left; choose someone still here.`, { newOwnerId: [`${person.name} has left; choose someone still here.`] });
+    if (person.auditor_only) throw invalid(`${person.name} is an auditor: auditors read everything and change nothing, so they cannot own an identity.`, { newOwnerId: [`${person.name} is an auditor and cannot own an identity.`] });
     // The identity follows its new owner's team; a backup owner who now owns it is no longer a backup.
     await tx.execute(sql`UPDATE identities SET attestation_due_at = NULL, owner_id = ${newOwnerId}::uuid, team_id = coalesce(${person.team_id}::uuid, team_id),
       backup_owner_id = CASE WHEN backup_owner_id = ${newOwnerId}::uuid THEN NULL ELSE backup_owner_id END WHERE id = ${id}::uuid`);

@@ -5,7 +5,7 @@ import { auditEvents, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/test-database";
 import { resolveActor } from "@/lib/auth/people";
 import { ALL_PERSONAS, actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
-import { listPeople, setPersonRoles, setPersonStatus } from "./people";
+import { activePersonIdByEmail, listPeople, setPersonRoles, setPersonStatus } from "./people";
 
 let conn: Connection;
 beforeAll(async () => {
@@ -54,6 +54,11 @@ describe("people and roles", () => {
     // Auditor alongside another role is fine: she still changes what a member may.
     await setPersonRoles(conn.db, ada, { personId: olivia.personId, roles: ["member", "auditor"] });
     await setPersonRoles(conn.db, ada, { personId: olivia.personId, roles: ["member"] });
+  });
+
+  it("an email with a NUL in it names nobody (the form says unknown), never a database error", async () => {
+    expect(await activePersonIdByEmail(conn.db, "olivia.owner@example.com")).not.toBeNull();
+    expect(await activePersonIdByEmail(conn.db, "olivia.owner@example.com\u0000")).toBeNull();
   });
 
   it("an admin cannot grant themselves security, nor drop their own admin role", async () => {

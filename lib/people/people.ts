@@ -128,6 +128,8 @@ function sameRoles(a: readonly Role[], b: readonly Role[]) {
 
 /** The id of the active person with this email (case-insensitive), for forms that name people by email. */
 export async function activePersonIdByEmail(db: Database, email: string): Promise<string | null> {
+  // A value PostgreSQL cannot store (a NUL) names nobody: the form then says "unknown" for it.
+  if (!storableText(email)) return null;
   const [row] = await db.select({ id: users.id }).from(users).where(and(sql`lower(${users.email}) = lower(${email.slice(0, 320)})`, eq(users.status, "active")));
   return row?.id ?? null;
 }

@@ -81,6 +81,8 @@ export async function applyRequest(tx: Database, req: StoredRequest, by: AuditAc
     case "transfer_ownership": {
       const identityId = req.subject_identity_id!;
       const [before] = await queryRows<{ owner_id: string | null; team_id: string | null }>(tx, sql`SELECT owner_id, team_id FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`);
+      const [next] = await queryRows<{ ok: boolean }>(tx, sql`SELECT status = 'active' AND NOT (roles <@ '{auditor}'::role[]) AS ok FROM users WHERE id = ${String(p.newOwnerId)}::uuid FOR SHARE`);
+      if (!next?.ok) throw conflict("The new owner has left or is an auditor now; this transfer cannot be carried out.");
       // An approved hand-over answers a departed owner's attestation deadline too.
       await tx.execute(sql`UPDATE identities i SET owner_id = u.id, team_id = coalesce(u.team_id, i.team_id), attestation_due_at = NULL,
         backup_owner_id = CASE WHEN i.backup_owner_id = u.id THEN NULL ELSE i.backup_owner_id END

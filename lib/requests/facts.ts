@@ -28,7 +28,9 @@ export type Facts = { policy: PolicyRequest; subject: Subject | null; owner: Per
 export async function personById(db: Database, id: string): Promise<Person | null> {
   const [p] = await queryRows<{ id: string; name: string; status: string; manager_id: string | null; team_id: string | null; roles: Role[] | string }>(
     db,
-    sql`SELECT id, name, status, manager_id, team_id, roles FROM users WHERE id = ${id}::uuid`,
+    // Held to the end of the caller's transaction: a role change (to auditor only) or a departure
+    // waits for it, and one committed first is what this reads.
+    sql`SELECT id, name, status, manager_id, team_id, roles FROM users WHERE id = ${id}::uuid FOR SHARE`,
   );
   if (!p) return null;
   const roles = (typeof p.roles === "string" ? p.roles.replace(/[{}]/g, "").split(",").filter(Boolean) : p.roles) as Role[];

@@ -41,6 +41,10 @@ export async function submitRequest(db: Database, actor: Actor, raw: unknown): P
   return db.transaction(async (tx) => {
     const at = now();
     const settings = await loadPolicySettings(tx);
+    // The system is held from policy's look to the change: its environment (which policy judges)
+    // cannot move, nor the system retire, between the two.
+    const systemId = input.type === "new_identity" ? sql`${input.systemId}::uuid` : sql`(SELECT system_id FROM identities WHERE id = ${input.identityId}::uuid)`;
+    await tx.execute(sql`SELECT 1 FROM systems WHERE id = ${systemId} FOR SHARE`);
     const facts = await gatherFacts(tx, actor, input);
     const decision = evaluatePolicy(facts.policy, { now: at, requesterId: actor.personId, settings });
     if (decision.outcome === "deny") throw invalid(`Policy refuses this request: ${decision.denials.join(" ")}`, { policy: decision.denials });

@@ -87,11 +87,17 @@ describe("Steward acts only on accounts bound to an identity", () => {
     const [identity] = await queryRows<{ external_id: string | null; environment: string }>(conn.db, sql`SELECT external_id, environment FROM identities WHERE id = ${requested.identityId}::uuid`);
     expect(identity).toEqual({ external_id: null, environment: "development" });
 
-    // Discovery finds the real role, sees the name taken by an unbound request, and does not bind it.
+    // Discovery finds the real role, sees the name taken by an unbound request, and does not bind
+    // the request to it: the real account becomes an identity of its own (bound, unowned), flagged.
     const found = await discoverSystem(conn.db, ada, systemId);
     expect(found.conflicts).toContain(victim.role);
-    const named = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM identities WHERE system_id = ${systemId}::uuid AND (name = ${victim.role} OR external_id = ${victim.role})`);
-    expect(named.map((r) => r.id)).toEqual([requested.identityId]);
+    const named = await queryRows<{ id: string; name: string; external_id: string | null; owner_id: string | null }>(
+      conn.db, sql`SELECT id, name, external_id, owner_id FROM identities WHERE system_id = ${systemId}::uuid AND (name LIKE ${`${victim.role}%`} OR external_id = ${victim.role}) ORDER BY name`,
+    );
+    expect(named).toEqual([
+      { id: requested.identityId, name: victim.role, external_id: null, owner_id: olivia.personId },
+      { id: expect.any(String), name: `${victim.role}~discovered`, external_id: victim.role, owner_id: null },
+    ]);
 
     const revocation = await requestRevocation(conn.db, olivia, { identityId: requested.identityId, reason: "No longer needed" });
     const run = await runRevocations(conn.db, JOB, new Date(), { ids: [revocation.id] });

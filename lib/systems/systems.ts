@@ -190,9 +190,12 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
  */
 export type Discovered = {
   found: number; newIdentities: number; newEntitlements: number;
-  /** Accounts whose name a live identity of the system already has without being bound to it: left for a person. */
+  /** Accounts whose name a live identity of the system already has without being bound to it: added as `<account>~discovered`, for a person to resolve. */
   conflicts: string[];
 };
+
+/** The name suffix of a discovered account whose plain name an unbound identity already holds. */
+export const CONFLICT_SUFFIX = "~discovered";
 
 export async function discoverSystem(db: Database, actor: Actor, rawId: unknown): Promise<Discovered> {
   requireCanChange(actor);
@@ -214,12 +217,17 @@ export async function discoverSystem(db: Database, actor: Actor, rawId: unknown)
     throw conflict(`${sys.name} could not be read: ${e instanceof Error ? e.message : String(e)}`);
   }
   return db.transaction((tx) => inAuditBatch(tx, async () => {
+    // Held while the accounts are added: a retirement (or an environment change) committing during
+    // the read above is seen here, and one starting now waits for these identities.
+    const [held] = await queryRows<{ status: string }>(tx, sql`SELECT status FROM systems WHERE id = ${sys.id}::uuid FOR SHARE`);
+    if (held?.status !== "active") throw conflict(`${sys.name} was retired while it was being read; nothing was added.`);
     const at = now().toISOString();
     const { privilegedPermissions } = await loadPolicySettings(tx);
     const payload = JSON.stringify(accounts.map((a) => ({ account: a.account, grants: a.grants.map((g) => ({ ...g, privileged: isPrivilegedGrant(g, privilegedPermissions) })) })));
     // An account whose name a live identity already has, bound to nothing (one requested under that
-    // name), is not bound to it here: that would hand the real account to whoever typed the name.
-    // It is reported for a person to resolve, and discovery adds the rest.
+    // name), is not bound to that identity: that would hand the real account to whoever typed the
+    // name. It is added as an identity of its own, named `<account>~discovered` (bound, unowned, so
+    // the inventory shows it orphaned), and reported for a person to resolve.
     const conflicts = (await queryRows<{ account: string }>(
       tx,
       sql`SELECT a.account FROM jsonb_to_recordset(${payload}::jsonb) AS a(account text, grants jsonb)
@@ -229,10 +237,12 @@ export async function discoverSystem(db: Database, actor: Actor, rawId: unknown)
     const created = await queryRows<{ id: string; name: string }>(
       tx,
       sql`INSERT INTO identities (name, kind, system_id, environment, status, origin, external_id, credential_type, created_at)
-          SELECT a.account, 'service_account', s.id, s.environment, 'active', 'discovered', a.account, 'static_secret', ${at}::timestamptz
+          SELECT CASE WHEN a.account IN (SELECT jsonb_array_elements_text(${JSON.stringify(conflicts)}::jsonb)) THEN a.account || ${CONFLICT_SUFFIX} ELSE a.account END,
+            'service_account', s.id, s.environment, 'active', 'discovered', a.account, 'static_secret', ${at}::timestamptz
           FROM jsonb_to_recordset(${payload}::jsonb) AS a(account text, grants jsonb), systems s
-          WHERE s.id = ${sys.id}::uuid AND a.account NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(conflicts)}::jsonb))
-          ON CONFLICT (system_id, external_id) DO NOTHING RETURNING id, name`,
+          WHERE s.id = ${sys.id}::uuid
+          -- Already bound (same external id), or a name taken at this very moment: next run adds it.
+          ON CONFLICT DO NOTHING RETURNING id, name`,
     );
     const grants = await queryRows<{ id: string; identity_id: string; resource: string }>(
       tx,

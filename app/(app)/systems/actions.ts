@@ -42,7 +42,9 @@ export async function discoverAction(_prev: ActionResult, formData: FormData): P
   const result = await toActionResult(async () => {
     const r = await discoverSystem(getDb(), actor, field(formData, "systemId"));
     const found = `Found ${r.found} ${r.found === 1 ? "account" : "accounts"}: ${r.newIdentities} new ${r.newIdentities === 1 ? "identity" : "identities"}, ${r.newEntitlements} new ${r.newEntitlements === 1 ? "entitlement" : "entitlements"}.`;
-    return r.conflicts.length ? `${found} Not added, because an identity requested in Steward already has the name but is not bound to it: ${r.conflicts.join(", ")}.` : found;
+    return r.conflicts.length
+      ? `${found} An identity requested in Steward holds the name of ${r.conflicts.join(", ")} without being bound to it: the real ${r.conflicts.length === 1 ? "account was" : "accounts were"} added as "<name>~discovered". Resolve them in the inventory.`
+      : found;
   });
   if (result?.ok) revalidatePath("/systems");
   return result;
