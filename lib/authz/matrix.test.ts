@@ -19,7 +19,7 @@ import { confirmManualRevocation } from "@/lib/revocations/confirm";
 import { requestRevocation } from "@/lib/revocations/request";
 import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment } from "@/lib/systems/systems";
 import { actorOf, curatedId, seedSmall } from "@/lib/test-fixtures";
-import { cellCount, ENTRY_POINTS, MATRIX, type EntryPoint, NOT_ACTOR_CALLS, READS, RELATIONS, renderMatrix, rowName, type MatrixRow, type Relation } from "./matrix";
+import { cellCount, ENTRY_POINTS, MATRIX, type EntryPoint, NOT_ACTOR_CALLS, PLUMBING, READS, RELATIONS, renderMatrix, rowName, type MatrixRow, type Relation } from "./matrix";
 
 // Walks the authorization matrix (./matrix.ts) against a database: every row × every relation,
 // each cell in its own transaction that is rolled back, so every cell starts from the same state.
@@ -446,17 +446,19 @@ function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   return out;
 }
 
-/** Exported functions of lib/ (tests and test helpers left out) whose parameters start (db: Database, actor: Actor. */
+/** Exported functions of lib/ (tests and test helpers left out) that take a Database and an Actor. */
 function actorFunctions(): Map<string, string> {
   const found = new Map<string, string>();
   const lib = filesUnder(path.join(ROOT, "lib"), (n) => n.endsWith(".ts") && !n.endsWith(".test.ts") && !n.startsWith("test-"));
+  // Any exported function taking a Database and an Actor, in whatever positions (pure predicates
+  // over an actor, such as hasRole, decide nothing on their own).
   const patterns = [
-    /export\s+(?:async\s+)?function\s+(\w+)\s*(?:<[^>]*>)?\s*\(\s*\w+\s*:\s*Database\s*,\s*\w+\s*:\s*Actor\b/g,
-    /export\s+const\s+(\w+)\s*=\s*async\s*\(\s*\w+\s*:\s*Database\s*,\s*\w+\s*:\s*Actor\b/g,
+    /export\s+(?:async\s+)?function\s+(\w+)\s*(?:<[^>]*>)?\s*\(([\s\S]*?)\)\s*(?::[^{=]*)?\{/g,
+    /export\s+const\s+(\w+)\s*=\s*(?:async\s*)?\(([\s\S]*?)\)\s*(?::[^{=]*)?=>/g,
   ];
   for (const file of lib) {
     const src = fs.readFileSync(file, "utf8");
-    for (const re of patterns) for (const m of src.matchAll(re)) found.set(m[1]!, rel(file));
+    for (const re of patterns) for (const m of src.matchAll(re)) if (/:\s*Actor\b/.test(m[2]!) && /:\s*Database\b/.test(m[2]!)) found.set(m[1]!, rel(file));
   }
   return found;
 }
@@ -562,6 +564,12 @@ describe("the matrix covers the code", () => {
           expect(calls(site.body, fn), `${site.where} calls ${fn}`).toBe(true);
           if (MUTATIONS.has(fn)) expect(sessionCheckedBefore(site.body, fn), `${site.where} checks the session before ${fn}`).toBe(true);
         }
+        // Whatever it imports from lib/ is a mutation, a read, a known non-actor call or named plumbing.
+        const vias = new Set(Object.values(mapped).flatMap((p) => (p.via ? [p.via.split(" ")[1]!] : [])));
+        const imported = [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/import\s*\{([^}]*)\}\s*from\s*"@\/lib\/[^"]+"/g)]
+          .flatMap((m) => m[1]!.split(",").map((x) => x.trim()).filter((x) => x && !x.startsWith("type ")).map((x) => x.split(/\s+as\s+/)[0]!.trim()));
+        const unknown = imported.filter((n) => /^[a-z]/.test(n) && !known.has(n) && !(n in PLUMBING) && !vias.has(n));
+        expect(unknown, `${file}: imports from lib/ that are in neither MATRIX, READS, NOT_ACTOR_CALLS nor PLUMBING (lib/authz/matrix.ts)`).toEqual([]);
         // And nothing it calls is left out of the map.
         const unmapped = [...known].filter((fn) => (calls(body, fn) || calls(site.body, fn)) && !point.calls.includes(fn));
         expect(unmapped, `${site.where} calls these too: add them to its ENTRY_POINTS entry`).toEqual([]);

@@ -280,6 +280,29 @@ export const NOT_ACTOR_CALLS: Record<string, string> = {
   receiveWebhookCallback: "a webhook receiver's signed callback: the signature with the system's secret, checked before anything is read",
 };
 
+/**
+ * What else app's actions and route handlers import from lib/, and why it decides nothing about
+ * who may do what. An entry point importing a lib function that is in none of MATRIX, READS,
+ * NOT_ACTOR_CALLS or here fails the test: a new action cannot call, say, a lifecycle job directly
+ * without someone deciding where it belongs.
+ */
+export const PLUMBING: Record<string, string> = {
+  toActionResult: "maps a DomainError to the form's answer",
+  auditActor: "the actor as the audit log names it",
+  requireActor: "the session's actor, or a redirect to sign-in (the departed column's check)",
+  currentActor: "the session's actor, or null (route handlers answer 401)",
+  signIn: "Auth.js sign-in (demo personas refused on the server unless demo mode; OIDC bound by issuer and subject)",
+  signOut: "Auth.js sign-out",
+  handlers: "Auth.js's own routes",
+  safeCallbackUrl: "keeps the destination after sign-in on this site",
+  now: "the injectable clock",
+  invalid: "builds a DomainError",
+  requestFromForm: "turns a request form's fields into the input submitRequest parses and authorizes",
+  activePersonIdByEmail: "looks up the person a form names by email; the mutation it feeds checks them",
+  readCallbackBody: "reads the webhook callback's body with its size cap, before anything else",
+  runRevocations: "carries out the revocations the preceding mutation just created and returned (their ids only); authorized there",
+};
+
 export const rowName = (r: MatrixRow) => (r.variant ? `${r.fn} (${r.variant})` : r.fn);
 export const cellCount = () => MATRIX.length * RELATIONS.length;
 
