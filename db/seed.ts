@@ -4,8 +4,8 @@ import { queryRows, type Connection, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { now } from "@/lib/clock";
 import { conflict, invalid } from "@/lib/errors";
-import { rescoreIdentities } from "@/lib/identities/risk";
-import { insertEntitlementsSql, insertIdentitiesSql, type BulkPlan } from "./seed/bulk";
+import { rescoreIdentities, riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
+import { IDENTITY_COLUMNS, identitiesSelectSql, insertEntitlementsSql, type BulkPlan } from "./seed/bulk";
 import { timeIdentityCopy } from "./seed/copy-benchmark";
 import { CURATED, curatedIdentityId, insertCurated, insertRequestsAndSettings } from "./seed/curated";
 import { insertPeople, insertSystems, peoplePlan } from "./seed/people";
@@ -72,18 +72,24 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
 
     await insertPeople(tx, opts.seed, at, plan);
     await insertSystems(tx, opts.seed, at);
+    const curatedIds = CURATED.slice(0, curated).map((c) => curatedIdentityId(opts.seed, c.key));
     const load = async () => {
       await insertCurated(tx, opts.seed, at, curated);
       const tb = performance.now();
       for (let lo = 1; lo <= bulk; lo += SEED_CHUNK) {
         const hi = Math.min(bulk, lo + SEED_CHUNK - 1);
-        await tx.execute(raw(insertIdentitiesSql(plan, lo, hi)));
+        // Scored as they are written: a rescore of every row afterwards would leave a dead copy of
+        // each for the index builds and the VACUUM to wade through.
+        await tx.execute(sql`INSERT INTO identities (${raw(IDENTITY_COLUMNS)}, risk_score, risk_factors)
+          SELECT i.*, ${riskScoreSql(at)}, ${riskFactorsSql(at)} FROM (${raw(identitiesSelectSql(plan, lo, hi))}) AS i(${raw(IDENTITY_COLUMNS)})`);
         if (bulk > SEED_CHUNK) log(`seed: identities ${n(hi + curated)} / ${n(total)} (${secs(performance.now() - tb)})`);
       }
-      if (bulk > 0) await tx.execute(raw(insertEntitlementsSql(plan, CURATED.slice(0, curated).map((c) => curatedIdentityId(opts.seed, c.key)))));
+      if (bulk > 0) await tx.execute(raw(insertEntitlementsSql(plan, curatedIds)));
       if (bulk > SEED_CHUNK) log(`seed: entitlements (${secs(performance.now() - tb)})`);
-      // Risk is derived from all of the above (owners, entitlements, dates): score it in one pass.
-      await rescoreIdentities(tx, sql`true`, at);
+      // What scoring at insert could not see: the privileged factor (it needs the entitlements just
+      // added) and the curated identities (inserted as written). Only those rows are rewritten.
+      await rescoreIdentities(tx, sql`i.id IN (SELECT e.identity_id FROM entitlements e WHERE e.privileged AND e.status = 'active')`, at);
+      await rescoreIdentities(tx, sql`i.id = ANY (${`{${curatedIds.join(",")}}`}::uuid[])`, at);
       if (bulk > SEED_CHUNK) log(`seed: risk scores (${secs(performance.now() - tb)})`);
     };
     const tb = performance.now();

@@ -76,11 +76,12 @@ function identityRows(p: BulkPlan, lo: number, hi: number): string {
   return l4;
 }
 
-const IDENTITY_COLUMNS = `id, name, kind, system_id, environment, owner_id, backup_owner_id, team_id, purpose, status, created_at,
+/** The columns identitiesSelectSql yields, in its order. */
+export const IDENTITY_COLUMNS = `id, name, kind, system_id, environment, owner_id, backup_owner_id, team_id, purpose, status, created_at,
   expires_at, last_used_at, last_rotated_at, next_review_at, credential_type, rotation_period_days, secret_store, origin, external_id`;
 
-/** INSERT … SELECT of generated identities lo..hi (1-based row numbers). */
-export function insertIdentitiesSql(p: BulkPlan, lo: number, hi: number): string {
+/** Generated identities lo..hi (1-based row numbers) as a SELECT of IDENTITY_COLUMNS, in order. */
+export function identitiesSelectSql(p: BulkPlan, lo: number, hi: number): string {
   const c = constants(p);
   const S = p.seed;
   const service = `${c.services}[get_byte(h, 14) % 32 + 1]`;
@@ -91,8 +92,7 @@ export function insertIdentitiesSql(p: BulkPlan, lo: number, hi: number): string
   const ahead = (minutes: string) => `${c.now} + (${minutes}) * ${MIN}`;
   const u16 = (col: string, from: number) => bytesInt(col, from, 2);
   const u24 = (col: string, from: number) => bytesInt(col, from, 3);
-  return `INSERT INTO identities (${IDENTITY_COLUMNS})
-SELECT id,
+  return `SELECT id,
   name,
   ${c.kinds}[kind_i + 1],
   ${c.sysIds}[sys_i + 1],
