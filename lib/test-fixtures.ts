@@ -72,3 +72,20 @@ export async function walkInventory(db: Database, actor: Actor, params: Record<s
 }
 
 export const sortedIds = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
+
+/** Signs in to a PostgreSQL server as `role`: true, or the server's refusal (a revoked role's "not permitted to log in"). */
+export async function connectAs(serverUrl: string, role: string, password: string): Promise<string | true> {
+  const url = new URL(serverUrl);
+  url.username = role;
+  url.password = password;
+  const { default: postgres } = await import("postgres");
+  const as = postgres(url.toString(), { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await as`SELECT 1`;
+    return true;
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    await as.end({ timeout: 1 });
+  }
+}

@@ -7,7 +7,7 @@ import { createTestDatabase, pgServerTests } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { previewRequest, submitRequest } from "@/lib/requests/submit";
 import { discoverSystem } from "@/lib/systems/systems";
-import { actorOf, seedSmall } from "@/lib/test-fixtures";
+import { actorOf, connectAs, seedSmall } from "@/lib/test-fixtures";
 import { requestRevocation } from "./request";
 import { runRevocations } from "./run";
 
@@ -58,20 +58,6 @@ async function roleState(role: string) {
   return { canLogin: r?.rolcanlogin ?? null, superuser: r?.rolsuper ?? null, groups };
 }
 
-async function canConnect(role: string, password: string): Promise<boolean> {
-  const url = new URL(TARGET_URL);
-  url.username = role;
-  url.password = password;
-  const client = postgres(url.toString(), { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await client`SELECT 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end({ timeout: 1 });
-  }
-}
 
 const requestNamed = (name: string) => submitRequest(conn.db, olivia, {
   type: "new_identity", name, kind: "service_account", systemId, purpose: "Loads nightly fixtures into the dev database",
@@ -112,7 +98,7 @@ describe("Steward acts only on accounts bound to an identity", () => {
     // The real role is exactly as it was: it logs in, keeps its membership.
     expect(await roleState(victim.role)).toEqual(before);
     expect(before.canLogin).toBe(true);
-    expect(await canConnect(victim.role, victim.password)).toBe(true);
+    expect(await connectAs(TARGET_URL, victim.role, victim.password)).toBe(true);
   });
 
   it.runIf(targetUp)("a request named after the server's superuser is revoked as a record; postgres is untouched", async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Connection } from "@/db";
 import { createTestDatabase, pgServerTests } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
-import { ALL_PERSONAS, allActors, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
+import { ALL_PERSONAS, allActors, auditCount, connectAs, refusal, seedSmall } from "@/lib/test-fixtures";
 import { confirmManualRevocation } from "./confirm";
 import { discoverSystem } from "@/lib/systems/systems";
 import { bulkRevoke } from "./bulk";
@@ -74,20 +74,7 @@ async function loginRole(groups: string[]): Promise<{ role: string; password: st
   return { role, password };
 }
 
-async function canConnect(role: string, password: string): Promise<string | true> {
-  const url = new URL(TARGET_URL);
-  url.username = role;
-  url.password = password;
-  const as = postgres(url.toString(), { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await as`SELECT 1`;
-    return true;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await as.end({ timeout: 1 });
-  }
-}
+const canConnect = (role: string, password: string) => connectAs(TARGET_URL, role, password);
 
 const revocation = async (id: string) =>
   (await queryRows<{ status: string; attempts: number; next_attempt_at: string | null; last_error: string | null; connector_result: unknown; evidence: unknown }>(
