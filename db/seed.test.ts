@@ -8,6 +8,7 @@ import { PERSONAS } from "@/lib/auth/personas";
 import { main } from "@/lib/cli/main";
 import { setClock } from "@/lib/clock";
 import { DERIVED_STATES, derivedStatePredicate } from "@/lib/identities/derived-states";
+import { riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
 import { rejection } from "@/lib/test-utils";
 import { peoplePlan } from "./seed/people";
 import { seedDatabase } from "./seed";
@@ -176,6 +177,15 @@ describe("the default demo seed (2,000 identities)", () => {
       expect(r.first_rule).toBe("owner_manager");
       expect(r.first_approver).toBe("maya.manager@example.com");
     }
+  });
+
+  it("stores each identity's risk as risk.ts computes it from its rows and entitlements (scored at insert, not rescored)", async () => {
+    const mismatched = await rows<{ name: string }>(
+      db,
+      sql`SELECT i.name FROM identities i WHERE i.risk_score IS DISTINCT FROM ${riskScoreSql(AT)} OR i.risk_factors IS DISTINCT FROM ${riskFactorsSql(AT)}`,
+    );
+    expect(mismatched).toEqual([]);
+    expect(await count(db, sql`SELECT count(*) AS n FROM identities WHERE 'privileged' = ANY (risk_factors)`)).toBeGreaterThan(0);
   });
 
   it("writes the default policy settings", async () => {

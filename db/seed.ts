@@ -5,7 +5,7 @@ import { record } from "@/lib/audit/record";
 import { now } from "@/lib/clock";
 import { conflict, invalid } from "@/lib/errors";
 import { rescoreIdentities, riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
-import { IDENTITY_COLUMNS, identitiesSelectSql, insertEntitlementsSql, type BulkPlan } from "./seed/bulk";
+import { holdsPrivilegedSql, IDENTITY_COLUMNS, identitiesSelectSql, insertEntitlementsSql, type BulkPlan } from "./seed/bulk";
 import { timeIdentityCopy } from "./seed/copy-benchmark";
 import { CURATED, curatedIdentityId, insertCurated, insertRequestsAndSettings } from "./seed/curated";
 import { insertPeople, insertSystems, peoplePlan } from "./seed/people";
@@ -73,22 +73,26 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
     await insertPeople(tx, opts.seed, at, plan);
     await insertSystems(tx, opts.seed, at);
     const curatedIds = CURATED.slice(0, curated).map((c) => curatedIdentityId(opts.seed, c.key));
+    // Identities are scored as they are written (a rescore of every row afterwards would leave a
+    // dead copy of each for the index builds and the VACUUM to wade through). Their entitlements
+    // come after them, so whether one is privileged is decided from the bytes that will make it.
+    const scoring = { privileged: sql`i.holds_privileged` };
+    const columns = raw(IDENTITY_COLUMNS);
+    const selected = raw(IDENTITY_COLUMNS.split(",").map((col) => `i.${col.trim()}`).join(", "));
     const load = async () => {
       await insertCurated(tx, opts.seed, at, curated);
       const tb = performance.now();
       for (let lo = 1; lo <= bulk; lo += SEED_CHUNK) {
         const hi = Math.min(bulk, lo + SEED_CHUNK - 1);
-        // Scored as they are written: a rescore of every row afterwards would leave a dead copy of
-        // each for the index builds and the VACUUM to wade through.
-        await tx.execute(sql`INSERT INTO identities (${raw(IDENTITY_COLUMNS)}, risk_score, risk_factors)
-          SELECT i.*, ${riskScoreSql(at)}, ${riskFactorsSql(at)} FROM (${raw(identitiesSelectSql(plan, lo, hi))}) AS i(${raw(IDENTITY_COLUMNS)})`);
+        // OFFSET 0: the privileged answer is worked out once per row, not once per use.
+        await tx.execute(sql`INSERT INTO identities (${columns}, risk_score, risk_factors)
+          SELECT ${selected}, ${riskScoreSql(at, scoring)}, ${riskFactorsSql(at, scoring)}
+          FROM (SELECT g.*, ${raw(holdsPrivilegedSql(plan, "g"))} AS holds_privileged FROM (${raw(identitiesSelectSql(plan, lo, hi))}) AS g(${columns}) OFFSET 0) AS i`);
         if (bulk > SEED_CHUNK) log(`seed: identities ${n(hi + curated)} / ${n(total)} (${secs(performance.now() - tb)})`);
       }
       if (bulk > 0) await tx.execute(raw(insertEntitlementsSql(plan, curatedIds)));
       if (bulk > SEED_CHUNK) log(`seed: entitlements (${secs(performance.now() - tb)})`);
-      // What scoring at insert could not see: the privileged factor (it needs the entitlements just
-      // added) and the curated identities (inserted as written). Only those rows are rewritten.
-      await rescoreIdentities(tx, sql`i.id IN (SELECT e.identity_id FROM entitlements e WHERE e.privileged AND e.status = 'active')`, at);
+      // The curated identities were inserted as written, with their hand-written grants: score them.
       await rescoreIdentities(tx, sql`i.id = ANY (${`{${curatedIds.join(",")}}`}::uuid[])`, at);
       if (bulk > SEED_CHUNK) log(`seed: risk scores (${secs(performance.now() - tb)})`);
     };

@@ -145,28 +145,53 @@ function idArray(kind: "user" | "team", seed: number, count: number, alias: stri
 export function insertEntitlementsSql(p: BulkPlan, exceptIds: readonly string[]): string {
   const c = constants(p);
   const S = p.seed;
-  const perm = `${c.sysKind}[sys_i + 1] * 8 + (CASE WHEN get_byte(e, 1) % 100 < 4 THEN 7 ELSE get_byte(e, 1) % 7 END) + 1`;
+  const perm = permSlot(c, "sys_i");
   const ageMin = `(${bytesInt("e", 5, 3)} % age_min)`;
   const except = exceptIds.length ? `WHERE i.id <> ALL (${sqlArray(exceptIds, "uuid")})` : "";
   const base = `SELECT i.id AS identity_id, array_position(${c.sysIds}, i.system_id) - 1 AS sys_i, i.environment = 'production' AS prod,
       i.status = 'revoked' AS revoked, GREATEST(1, (extract(epoch FROM ${c.now} - i.created_at) / 60)::int) AS age_min,
-      (get_byte(uuid_send(i.id), 7) # get_byte(uuid_send(i.id), 13)) % 20 AS count_slot
+      ${countSlot("i.id")} AS count_slot
     FROM identities i ${except} OFFSET 0`;
   // A join with the constant rows 1..max (cheaper than a generate_series call per identity).
-  const nth = Array.from({ length: Math.max(...ENTITLEMENT_COUNTS) }, (_, j) => `(${j + 1})`).join(", ");
+  const nth = nthValues();
   const perEnt = `SELECT b.*, decode(m, 'hex') AS e, m::uuid AS id
-    FROM (SELECT b.*, md5('entitlement:${S}:' || identity_id || ':' || j) AS m
+    FROM (SELECT b.*, ${entitlementMd5(S, "identity_id", "j")} AS m
           FROM (${base}) b JOIN (VALUES ${nth}) AS n(j) ON j <= ${c.entCounts}[count_slot + 1] OFFSET 0) b OFFSET 0`;
   return `INSERT INTO entitlements (id, identity_id, resource, permission, privileged, status, created_at, expires_at)
 SELECT id,
   identity_id,
   ${c.sysRes}[sys_i * 8 + get_byte(e, 0) % 8 + 1],
   ${c.perms}[${perm}],
-  ${c.levels}[${perm}] = 2 OR (${c.levels}[${perm}] = 1 AND prod),
-  (CASE WHEN revoked OR get_byte(e, 2) % 100 < 5 THEN 'revoked' WHEN get_byte(e, 2) % 100 < 9 THEN 'expired' ELSE 'active' END)::entitlement_status,
+  ${privilegedSql(c, perm, "prod")},
+  (CASE WHEN revoked OR get_byte(e, 2) % 100 < 5 THEN 'revoked' WHEN ${ENTITLEMENT_EXPIRED} THEN 'expired' ELSE 'active' END)::entitlement_status,
   ${c.now} - ${ageMin} * ${MIN},
   CASE WHEN revoked OR get_byte(e, 2) % 100 < 5 THEN NULL
     WHEN get_byte(e, 2) % 100 < 9 THEN ${c.now} - (${ageMin} * get_byte(e, 3) / 256) * ${MIN}
     WHEN get_byte(e, 4) % 100 < 35 THEN ${c.now} + ((7 + get_byte(e, 8) % 180) * ${DAY_MIN}) * ${MIN} END
 FROM (${perEnt}) x`;
+}
+
+// The entitlement choices both insertEntitlementsSql and holdsPrivilegedSql make, written once.
+type Constants = ReturnType<typeof constants>;
+/** The rows 1..most entitlements an identity gets, as VALUES (cheaper than a generate_series call per identity). */
+const nthValues = () => Array.from({ length: Math.max(...ENTITLEMENT_COUNTS) }, (_, j) => `(${j + 1})`).join(", ");
+const countSlot = (id: string) => `(get_byte(uuid_send(${id}), 7) # get_byte(uuid_send(${id}), 13)) % 20`;
+const entitlementMd5 = (seed: number, id: string, n: string) => `md5('entitlement:${seed}:' || ${id} || ':' || ${n})`;
+const permSlot = (c: Constants, sysI: string) => `${c.sysKind}[${sysI} + 1] * 8 + (CASE WHEN get_byte(e, 1) % 100 < 4 THEN 7 ELSE get_byte(e, 1) % 7 END) + 1`;
+const privilegedSql = (c: Constants, perm: string, prod: string) => `(${c.levels}[${perm}] = 2 OR (${c.levels}[${perm}] = 1 AND ${prod}))`;
+/** Of an entitlement not revoked: expired (else active). */
+const ENTITLEMENT_EXPIRED = "get_byte(e, 2) % 100 < 9";
+
+/**
+ * Whether identity `t` (IDENTITY_COLUMNS, under that alias) will hold an active privileged
+ * entitlement once insertEntitlementsSql has run: the same bytes, decided the same way. The seed
+ * scores identities as it inserts them, before their entitlements exist, with this in place of the lookup.
+ */
+export function holdsPrivilegedSql(p: BulkPlan, t: string): string {
+  const c = constants(p);
+  const perm = permSlot(c, `(array_position(${c.sysIds}, ${t}.system_id) - 1)`);
+  return `(${t}.status <> 'revoked' AND EXISTS (
+    SELECT 1 FROM (SELECT decode(${entitlementMd5(p.seed, `${t}.id`, "n.j")}, 'hex') AS e FROM (VALUES ${nthValues()}) AS n(j)
+      WHERE n.j <= ${c.entCounts}[${countSlot(`${t}.id`)} + 1]) x
+    WHERE NOT (get_byte(e, 2) % 100 < 5 OR ${ENTITLEMENT_EXPIRED}) AND ${privilegedSql(c, perm, `${t}.environment = 'production'`)}))`;
 }

@@ -53,12 +53,18 @@ export const MAX_RISK = 100;
 
 export { riskBand } from "./risk-band";
 
-function factorPredicate(key: string, at: Date): SQL {
+/**
+ * `privileged` stands in for the entitlements lookup when the caller knows the answer before the
+ * entitlements exist (the seed, which generates both from the same bytes).
+ */
+type FactorOptions = { privileged?: SQL };
+
+function factorPredicate(key: string, at: Date, o: FactorOptions = {}): SQL {
   switch (key) {
     case "orphaned":
       return derivedStatePredicate("orphaned", at);
     case "privileged":
-      return sql`EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active')`;
+      return o.privileged ?? sql`EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active')`;
     case "expired_active":
       return sql`(i.status IN ('active', 'suspended') AND ${derivedStatePredicate("expired", at)})`;
     case "no_expiry":
@@ -83,14 +89,14 @@ function factorPredicate(key: string, at: Date): SQL {
 const LIVE = sql`i.status IN ('pending', 'active', 'suspended')`;
 
 /** The factor keys that hold for `identities i` at `at`, heaviest first, as a text[] expression. */
-export function riskFactorsSql(at: Date): SQL {
-  const items = RISK_FACTORS.map((f) => sql`CASE WHEN ${factorPredicate(f.key, at)} THEN ${f.key}::text END`);
+export function riskFactorsSql(at: Date, o: FactorOptions = {}): SQL {
+  const items = RISK_FACTORS.map((f) => sql`CASE WHEN ${factorPredicate(f.key, at, o)} THEN ${f.key}::text END`);
   return sql`CASE WHEN ${LIVE} THEN array_remove(ARRAY[${sql.join(items, sql`, `)}], NULL) ELSE '{}'::text[] END`;
 }
 
 /** The score of `identities i` at `at`, as a smallint expression. */
-export function riskScoreSql(at: Date): SQL {
-  const items = RISK_FACTORS.map((f) => sql`CASE WHEN ${factorPredicate(f.key, at)} THEN ${f.weight} ELSE 0 END`);
+export function riskScoreSql(at: Date, o: FactorOptions = {}): SQL {
+  const items = RISK_FACTORS.map((f) => sql`CASE WHEN ${factorPredicate(f.key, at, o)} THEN ${f.weight} ELSE 0 END`);
   return sql`CASE WHEN ${LIVE} THEN least(${MAX_RISK}, ${sql.join(items, sql` + `)})::smallint ELSE 0::smallint END`;
 }
 
