@@ -19,7 +19,7 @@ export type Person = {
   readOnly: boolean;
 };
 export type Subject = IdentityAccessRow & {
-  name: string; environment: Environment; expires_at: Date | string | null; owner_manager_id: string | null;
+  name: string; environment: Environment; system_status: string; system_name: string; expires_at: Date | string | null; owner_manager_id: string | null;
   /** The identity's policy exceptions, [{ rule, endsAt }] as JSON; policy keeps those in force at its clock. */
   exceptions: { rule: string; endsAt: string }[] | string | null;
 };
@@ -45,7 +45,7 @@ function refuseReadOnly(person: Person, field: string): void {
 async function subjectFor(db: Database, actor: Actor, identityId: string, checkAccess: boolean): Promise<Subject> {
   const [row] = await queryRows<Subject>(
     db,
-    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, s.environment, i.expires_at, o.manager_id AS owner_manager_id,
+    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, s.environment, s.status AS system_status, s.name AS system_name, i.expires_at, o.manager_id AS owner_manager_id,
           (SELECT json_agg(json_build_object('rule', e.rule, 'endsAt', e.ends_at)) FROM policy_exceptions e
             WHERE e.identity_id = i.id) AS exceptions
         FROM identities i JOIN systems s ON s.id = i.system_id LEFT JOIN users o ON o.id = i.owner_id WHERE i.id = ${identityId}::uuid`,
@@ -57,6 +57,7 @@ async function subjectFor(db: Database, actor: Actor, identityId: string, checkA
     if (!canEditPurpose(rel)) throw invalid("Requests about an identity come from its owner, backup owner, the owner's manager or security.", { identityId: ["You are not answerable for this identity."] });
   }
   if (!["active", "suspended", "pending"].includes(row.status)) throw invalid(`This identity is ${row.status}; nothing more can be asked for it.`, { identityId: [`It is ${row.status}.`] });
+  if (row.system_status !== "active") throw invalid(`${row.system_name} is retired; nothing more is granted or extended in it.`, { identityId: [`Its system, ${row.system_name}, is retired.`] });
   return row;
 }
 

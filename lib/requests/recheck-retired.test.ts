@@ -4,7 +4,7 @@ import { queryRows, type Connection } from "@/db";
 import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import { retireSystem } from "@/lib/systems/systems";
-import { allActors, seedSmall } from "@/lib/test-fixtures";
+import { allActors, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { decideStage } from "./decide";
 import { submitRequest } from "./submit";
 
@@ -57,5 +57,19 @@ describe("policy's second look when the system retired while the request waited"
     expect(trail.map((e) => [e.action, e.actor_type])).toEqual([["request.submitted", "person"], ["request.stage_approved", "person"], ["request.denied", "system"]]);
     expect(trail[2]!.after).toMatchObject({ atFinalApproval: true });
     expect(trail[2]!.after!.reasons!.join(" ")).toMatch(/system is retired/);
+  });
+
+  it("a grant on an identity of it is closed as denied too, and nothing new is asked of it afterwards", async () => {
+    const identityId = curatedId("olivia-refund-worker"); // Kubernetes prod-eu-west-1
+    const submitted = await submitRequest(conn.db, actors.olivia, { type: "grant_entitlement", identityId, resource: "namespace/ledger", permission: "get", expiresOn: inDays(20), justification: "Reads the ledger namespace's pods" });
+    expect(submitted.status).toBe("pending");
+    const [system] = await queryRows<{ id: string }>(conn.db, sql`SELECT system_id AS id FROM identities WHERE id = ${identityId}::uuid`);
+    await retire(actors.ada, system!.id);
+    const out = await decideStage(conn.db, actors.maya, { requestId: submitted.id, decision: "approve" });
+    expect(out.status).toBe("denied");
+    expect(out.policyDenials?.join(" ")).toMatch(/is retired/);
+    expect(await queryRows(conn.db, sql`SELECT id FROM entitlements WHERE identity_id = ${identityId}::uuid AND resource = 'namespace/ledger'`)).toEqual([]);
+    const again = await refusal(submitRequest(conn.db, actors.olivia, { type: "extend_expiry", identityId, expiresOn: inDays(40), justification: "Needs a little longer" }));
+    expect(again.fieldErrors?.identityId?.[0]).toMatch(/is retired/);
   });
 });
