@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { refuseUnreadableAction } from "@/lib/http/action-guard";
 import { newNonce, originOf, securityHeaders, servedOverHttps } from "@/lib/security/headers";
 
 // The proxy does two things and decides nothing about authorization: it sends anonymous visitors
@@ -10,7 +11,7 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
 // (they authenticate by signature). The same paths the matcher used to leave out.
 const PUBLIC_PATHS = /^\/(?:signin|api\/auth|api\/health|api\/v1\/connectors)/;
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const nonce = newNonce();
   const headers = securityHeaders({
     nonce,
@@ -19,6 +20,13 @@ export function proxy(request: NextRequest) {
     formTargets: originOf(process.env.AUTH_OIDC_ISSUER),
   });
   const csp = headers["Content-Security-Policy"];
+
+  // A server-action POST Next would answer with a 500 (cross-site, too large, unreadable) gets its 4xx here.
+  const refused = await refuseUnreadableAction(request, request.nextUrl.pathname);
+  if (refused) {
+    for (const [name, value] of Object.entries(headers)) refused.headers.set(name, value);
+    return refused;
+  }
 
   let response: NextResponse;
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
