@@ -142,9 +142,10 @@ async function settleVerifiedMany(db: Database, items: { c: Claimed; evidence: R
     const rescore = [...new Set(done.filter((d) => d.target_type !== "identity").map((d) => d.identity_id))];
     if (rescore.length) await rescoreIdentities(tx, sql`i.id IN (${list(rescore)})`, at);
     const system = items[0]!.c.system_name;
+    const recordOnlyIds = new Set(items.filter((i) => i.evidence.recordOnly).map((i) => i.c.id));
     for (const d of done) {
       const subject = { type: "identity", id: d.identity_id };
-      const recordOnlyNote = items.find((i) => i.c.id === d.id)?.evidence.recordOnly ? { recordOnly: true } : {};
+      const recordOnlyNote = recordOnlyIds.has(d.id) ? { recordOnly: true } : {};
       await record(tx, { actor: by, action: "revocation.executed", subject, after: { revocationId: d.id, system, ...recordOnlyNote } });
       if (d.target_type === "identity") await record(tx, { actor: by, action: "identity.revoked", subject, after: { revocationId: d.id } });
       else await record(tx, { actor: by, action: "entitlement.revoked", subject, after: { revocationId: d.id, entitlementId: d.entitlement_id } });
