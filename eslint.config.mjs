@@ -5,7 +5,17 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", ".steward/**", ".steward-*/**", "db/migrations/**", "test-results/**", "playwright-report/**", "next-env.d.ts", ".tmp/**"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      ".steward/**",
+      ".steward-*/**",
+      "db/migrations/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+      ".tmp/**",
+    ],
   },
   {
     // Playwright fixtures call `use`, which is not React's hook.

@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // Debian's Chromium here; on a laptop, `npx playwright install chromium` and unset this.
-const executablePath = process.env.STEWARD_CHROMIUM ?? (process.env.PLAYWRIGHT_BROWSERS_PATH ? undefined : "/usr/bin/chromium");
+const executablePath =
+  process.env.STEWARD_CHROMIUM ?? (process.env.PLAYWRIGHT_BROWSERS_PATH ? undefined : "/usr/bin/chromium");
 
 import { APP_PORT, APP_URL, NO_DEMO_PORT, NO_DEMO_URL, OIDC_ISSUER, OIDC_PORT } from "./e2e/support/urls";
 
@@ -29,17 +30,35 @@ export default defineConfig({
   use: {
     baseURL: APP_URL,
     trace: "retain-on-failure",
-    launchOptions: { executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] },
+    launchOptions: {
+      executablePath,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: [
-    ...(process.env.E2E_NO_OIDC ? [] : [{
-      command: "node e2e/support/oidc-provider.mjs",
-      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
-      env: { OIDC_PORT: String(OIDC_PORT), OIDC_REDIRECT_URIS: `${APP_URL}/api/auth/callback/oidc,${NO_DEMO_URL}/api/auth/callback/oidc` },
-      reuseExistingServer: false,
-      timeout: 60_000,
-    }]),
+    ...(process.env.E2E_NO_OIDC
+      ? []
+      : [
+          {
+            command: "node e2e/support/oidc-provider.mjs",
+            url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+            env: {
+              OIDC_PORT: String(OIDC_PORT),
+              OIDC_REDIRECT_URIS: `${APP_URL}/api/auth/callback/oidc,${NO_DEMO_URL}/api/auth/callback/oidc`,
+            },
+            reuseExistingServer: false,
+            timeout: 60_000,
+          },
+        ]),
     {
       command: `node e2e/support/serve.mjs main-${APP_PORT}`,
       url: `${APP_URL}/api/health`,

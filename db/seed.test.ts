@@ -37,8 +37,16 @@ async function one<T>(db: Database, q: ReturnType<typeof sql>): Promise<T> {
 const count = async (db: Database, q: ReturnType<typeof sql>) => Number((await one<{ n: string | number }>(db, q)).n);
 
 /** md5 over every row of a table in id order: equal fingerprints mean identical rows. */
-async function fingerprint(db: Database, table: "identities" | "entitlements" | "users" | "teams" | "systems" | "requests" | "approval_stages") {
-  return (await one<{ f: string }>(db, sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) AS f FROM ${sql.identifier(table)} t`)).f;
+async function fingerprint(
+  db: Database,
+  table: "identities" | "entitlements" | "users" | "teams" | "systems" | "requests" | "approval_stages",
+) {
+  return (
+    await one<{ f: string }>(
+      db,
+      sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) AS f FROM ${sql.identifier(table)} t`,
+    )
+  ).f;
 }
 
 describe("the default demo seed (2,000 identities)", () => {
@@ -50,7 +58,13 @@ describe("the default demo seed (2,000 identities)", () => {
     conn = await freshDatabase();
     db = conn.db;
     const logs: string[] = [];
-    const result = await seedDatabase(conn, { identities: 2000, seed: 1, ifEmpty: false, compareCopy: true, log: (s) => logs.push(s) });
+    const result = await seedDatabase(conn, {
+      identities: 2000,
+      seed: 1,
+      ifEmpty: false,
+      compareCopy: true,
+      log: (s) => logs.push(s),
+    });
     message = result.message;
     expect(result.identities).toBe(2000);
     if (conn.kind === "postgres") expect(result.copyMs).toBeGreaterThan(0);
@@ -64,7 +78,14 @@ describe("the default demo seed (2,000 identities)", () => {
   });
 
   it("creates the personas with their roles, teams and managers; Dan has left", async () => {
-    const people = await rows<{ email: string; roles: string | string[]; team: string; manager: string | null; status: string; departed_at: unknown }>(
+    const people = await rows<{
+      email: string;
+      roles: string | string[];
+      team: string;
+      manager: string | null;
+      status: string;
+      departed_at: unknown;
+    }>(
       db,
       sql`SELECT u.email, u.roles::text[] AS roles, t.name AS team, m.email AS manager, u.status, u.departed_at
         FROM users u JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id WHERE u.email LIKE '%@example.com'`,
@@ -82,13 +103,24 @@ describe("the default demo seed (2,000 identities)", () => {
   });
 
   it("generates about one person per 100 identities (at least 40) in teams led by managers", async () => {
-    const generated = await count(db, sql`SELECT count(*) AS n FROM users WHERE email NOT IN (${sql.join(PERSONAS.map((p) => sql`${p.email}`), sql`, `)})`);
+    const generated = await count(
+      db,
+      sql`SELECT count(*) AS n FROM users WHERE email NOT IN (${sql.join(
+        PERSONAS.map((p) => sql`${p.email}`),
+        sql`, `,
+      )})`,
+    );
     expect(generated).toBeGreaterThanOrEqual(40);
     expect(peoplePlan(1_000_000).people / 1_000_000).toBeCloseTo(0.01, 3); // at scale, one per 100
-    expect(await count(db, sql`SELECT count(*) AS n FROM users WHERE 'manager' = ANY(roles)`)).toBeGreaterThanOrEqual(5);
+    expect(await count(db, sql`SELECT count(*) AS n FROM users WHERE 'manager' = ANY(roles)`)).toBeGreaterThanOrEqual(
+      5,
+    );
     // Everyone generated who is not a lead reports to a manager in their own team.
     expect(
-      await count(db, sql`SELECT count(*) AS n FROM users u JOIN users m ON m.id = u.manager_id WHERE u.team_id <> m.team_id OR NOT ('manager' = ANY(m.roles))`),
+      await count(
+        db,
+        sql`SELECT count(*) AS n FROM users u JOIN users m ON m.id = u.manager_id WHERE u.team_id <> m.team_id OR NOT ('manager' = ANY(m.roles))`,
+      ),
     ).toBe(0);
     expect(await count(db, sql`SELECT count(*) AS n FROM users WHERE status = 'departed'`)).toBeGreaterThan(1);
   });
@@ -96,7 +128,9 @@ describe("the default demo seed (2,000 identities)", () => {
   it("spreads identities over at least 8 systems of every kind, and every identity kind, environment, credential type and origin", async () => {
     expect(await count(db, sql`SELECT count(*) AS n FROM systems`)).toBeGreaterThanOrEqual(8);
     const distinct = async (expr: string, table = "identities") =>
-      (await rows<{ v: string }>(db, sql.raw(`SELECT DISTINCT ${expr}::text AS v FROM ${table} ORDER BY 1`))).map((r) => r.v);
+      (await rows<{ v: string }>(db, sql.raw(`SELECT DISTINCT ${expr}::text AS v FROM ${table} ORDER BY 1`))).map(
+        (r) => r.v,
+      );
     expect(await distinct("kind", "systems")).toEqual([...SYSTEM_KINDS].sort());
     expect(await distinct("kind")).toEqual([...IDENTITY_KINDS].sort());
     expect(await distinct("environment")).toEqual([...ENVIRONMENTS].sort());
@@ -111,15 +145,23 @@ describe("the default demo seed (2,000 identities)", () => {
       expect(n, state).toBeGreaterThan(0);
     }
     // Orphans of both sorts: discovered without an owner, and owned by someone who left.
-    expect(await count(db, sql`SELECT count(*) AS n FROM identities WHERE owner_id IS NULL AND origin = 'discovered'`)).toBeGreaterThan(0);
     expect(
-      await count(db, sql`SELECT count(*) AS n FROM identities i JOIN users u ON u.id = i.owner_id WHERE u.email = 'dan.departed@example.com'`),
+      await count(db, sql`SELECT count(*) AS n FROM identities WHERE owner_id IS NULL AND origin = 'discovered'`),
+    ).toBeGreaterThan(0);
+    expect(
+      await count(
+        db,
+        sql`SELECT count(*) AS n FROM identities i JOIN users u ON u.id = i.owner_id WHERE u.email = 'dan.departed@example.com'`,
+      ),
     ).toBeGreaterThanOrEqual(2);
   });
 
   it("gives Olivia and Omar a handful of identities across several derived states", async () => {
     for (const email of ["olivia.owner@example.com", "omar.owner@example.com"]) {
-      const owned = await count(db, sql`SELECT count(*) AS n FROM identities i JOIN users u ON u.id = i.owner_id WHERE u.email = ${email}`);
+      const owned = await count(
+        db,
+        sql`SELECT count(*) AS n FROM identities i JOIN users u ON u.id = i.owner_id WHERE u.email = ${email}`,
+      );
       expect(owned, email).toBeGreaterThanOrEqual(4);
       expect(owned, email).toBeLessThanOrEqual(10);
       const states = [];
@@ -137,9 +179,17 @@ describe("the default demo seed (2,000 identities)", () => {
   it("keeps the birth certificate: every requested identity has owner, purpose and expiry", async () => {
     expect(await count(db, sql`SELECT count(*) AS n FROM identities WHERE origin = 'requested'`)).toBeGreaterThan(0);
     expect(
-      await count(db, sql`SELECT count(*) AS n FROM identities WHERE origin = 'requested' AND (owner_id IS NULL OR purpose IS NULL OR btrim(purpose) = '' OR expires_at IS NULL)`),
+      await count(
+        db,
+        sql`SELECT count(*) AS n FROM identities WHERE origin = 'requested' AND (owner_id IS NULL OR purpose IS NULL OR btrim(purpose) = '' OR expires_at IS NULL)`,
+      ),
     ).toBe(0);
-    expect(await count(db, sql`SELECT count(*) AS n FROM pg_constraint WHERE conname = 'identities_birth_certificate' AND convalidated`)).toBe(1);
+    expect(
+      await count(
+        db,
+        sql`SELECT count(*) AS n FROM pg_constraint WHERE conname = 'identities_birth_certificate' AND convalidated`,
+      ),
+    ).toBe(1);
   });
 
   it("grants entitlements, some privileged (write/admin in production)", async () => {
@@ -157,7 +207,15 @@ describe("the default demo seed (2,000 identities)", () => {
   });
 
   it("queues a few pending requests by Olivia and Omar with decision traces and approval stages", async () => {
-    const reqs = await rows<{ type: string; requester: string; policy_version: string; decision_trace: unknown; stages: number; first_rule: string; first_approver: string | null }>(
+    const reqs = await rows<{
+      type: string;
+      requester: string;
+      policy_version: string;
+      decision_trace: unknown;
+      stages: number;
+      first_rule: string;
+      first_approver: string | null;
+    }>(
       db,
       sql`SELECT r.type, u.email AS requester, r.policy_version, r.decision_trace,
           (SELECT count(*)::int FROM approval_stages s WHERE s.request_id = r.id) AS stages,
@@ -170,7 +228,10 @@ describe("the default demo seed (2,000 identities)", () => {
     for (const r of reqs) {
       expect(["olivia.owner@example.com", "omar.owner@example.com"]).toContain(r.requester);
       expect(r.policy_version).toBe("2026-11-seed");
-      const trace = (typeof r.decision_trace === "string" ? JSON.parse(r.decision_trace) : r.decision_trace) as Record<string, unknown>;
+      const trace = (typeof r.decision_trace === "string" ? JSON.parse(r.decision_trace) : r.decision_trace) as Record<
+        string,
+        unknown
+      >;
       expect(trace.outcome).toBe("needs_approval");
       expect(Array.isArray(trace.rules) && trace.rules.length > 0).toBe(true);
       expect(Array.isArray(trace.stages) && trace.stages.length).toBe(r.stages);
@@ -185,12 +246,16 @@ describe("the default demo seed (2,000 identities)", () => {
       sql`SELECT i.name FROM identities i WHERE i.risk_score IS DISTINCT FROM ${riskScoreSql(AT)} OR i.risk_factors IS DISTINCT FROM ${riskFactorsSql(AT)}`,
     );
     expect(mismatched).toEqual([]);
-    expect(await count(db, sql`SELECT count(*) AS n FROM identities WHERE 'privileged' = ANY (risk_factors)`)).toBeGreaterThan(0);
+    expect(
+      await count(db, sql`SELECT count(*) AS n FROM identities WHERE 'privileged' = ANY (risk_factors)`),
+    ).toBeGreaterThan(0);
   });
 
   it("writes the default policy settings", async () => {
     const settings = await rows<{ key: string; value: unknown }>(db, sql`SELECT key, value FROM settings ORDER BY key`);
-    const byKey = Object.fromEntries(settings.map((s) => [s.key, typeof s.value === "string" ? JSON.parse(s.value) : s.value]));
+    const byKey = Object.fromEntries(
+      settings.map((s) => [s.key, typeof s.value === "string" ? JSON.parse(s.value) : s.value]),
+    );
     expect(byKey).toMatchObject({
       "policy.max_ttl_days": { production: 90, staging: 180, development: 365 },
       "policy.dormant_days": 90,
@@ -201,13 +266,21 @@ describe("the default demo seed (2,000 identities)", () => {
   });
 
   it("records exactly one system.seeded audit event and the chain verifies", async () => {
-    const events = await rows<{ action: string; actor_type: string; actor_id: string | null; actor_label: string; after: unknown }>(
-      db,
-      sql`SELECT action, actor_type, actor_id, actor_label, after FROM audit_events`,
-    );
+    const events = await rows<{
+      action: string;
+      actor_type: string;
+      actor_id: string | null;
+      actor_label: string;
+      after: unknown;
+    }>(db, sql`SELECT action, actor_type, actor_id, actor_label, after FROM audit_events`);
     expect(events).toHaveLength(1);
     const [e] = events;
-    expect(e).toMatchObject({ action: "system.seeded", actor_type: "system", actor_id: null, actor_label: "steward db seed" });
+    expect(e).toMatchObject({
+      action: "system.seeded",
+      actor_type: "system",
+      actor_id: null,
+      actor_label: "steward db seed",
+    });
     const after = (typeof e!.after === "string" ? JSON.parse(e!.after) : e!.after) as Record<string, number>;
     expect(after).toMatchObject({ seed: 1, identities: 2000, systems: 15 });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, count: 1 });
@@ -218,7 +291,9 @@ describe("the default demo seed (2,000 identities)", () => {
     const skipped = await seedDatabase(conn, { identities: 50, seed: 2, ifEmpty: true });
     expect(skipped.message).toMatch(/already has data/);
     expect(skipped.identities).toBe(0);
-    expect(await rejection(seedDatabase(conn, { identities: 50, seed: 2, ifEmpty: false }))).toMatch(/already has data.*seed a fresh database/);
+    expect(await rejection(seedDatabase(conn, { identities: 50, seed: 2, ifEmpty: false }))).toMatch(
+      /already has data.*seed a fresh database/,
+    );
     expect(await fingerprint(db, "identities")).toBe(before);
     expect(await count(db, sql`SELECT count(*) AS n FROM audit_events`)).toBe(1);
   });
@@ -243,7 +318,8 @@ describe("determinism", () => {
 
   it("gives different data for a different seed", async () => {
     expect(await fingerprint(c.db, "identities")).not.toBe(await fingerprint(a.db, "identities"));
-    const names = async (conn: Connection) => (await rows<{ name: string }>(conn.db, sql`SELECT name FROM identities ORDER BY name`)).map((r) => r.name);
+    const names = async (conn: Connection) =>
+      (await rows<{ name: string }>(conn.db, sql`SELECT name FROM identities ORDER BY name`)).map((r) => r.name);
     expect(await names(c)).not.toEqual(await names(a));
   });
 
@@ -286,5 +362,10 @@ describe("steward db seed (CLI)", () => {
 
 /** text[] comes back as an array from postgres.js and as "{a,b}" from some paths; accept both. */
 function pgArray(v: string | string[]): string[] {
-  return Array.isArray(v) ? v : v.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+  return Array.isArray(v)
+    ? v
+    : v
+        .replace(/^\{|\}$/g, "")
+        .split(",")
+        .filter(Boolean);
 }

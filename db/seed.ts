@@ -5,7 +5,13 @@ import { record } from "@/lib/audit/record";
 import { now } from "@/lib/clock";
 import { conflict, invalid } from "@/lib/errors";
 import { rescoreIdentities, riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
-import { holdsPrivilegedSql, IDENTITY_COLUMNS, identitiesSelectSql, insertEntitlementsSql, type BulkPlan } from "./seed/bulk";
+import {
+  holdsPrivilegedSql,
+  IDENTITY_COLUMNS,
+  identitiesSelectSql,
+  insertEntitlementsSql,
+  type BulkPlan,
+} from "./seed/bulk";
 import { timeIdentityCopy } from "./seed/copy-benchmark";
 import { CURATED, curatedIdentityId, insertCurated, insertRequestsAndSettings } from "./seed/curated";
 import { insertPeople, insertSystems, peoplePlan } from "./seed/people";
@@ -43,7 +49,15 @@ export const DEFER_INDEXES_FROM = 10_000;
 // waits, then finds the data and skips or refuses.
 const SEED_LOCK = 7_736_202_612;
 
-type Counts = { people: number; teams: number; systems: number; identities: number; entitlements: number; requests: number; settings: number };
+type Counts = {
+  people: number;
+  teams: number;
+  systems: number;
+  identities: number;
+  entitlements: number;
+  requests: number;
+  settings: number;
+};
 
 /**
  * Loads deterministic demo data: the same seed gives the same rows (ids included, since every
@@ -52,7 +66,8 @@ type Counts = { people: number; teams: number; systems: number; identities: numb
  * `system.seeded` audit event.
  */
 export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise<SeedResult> {
-  if (!Number.isSafeInteger(opts.identities) || opts.identities < 0) throw invalid("identities must be a whole number ≥ 0");
+  if (!Number.isSafeInteger(opts.identities) || opts.identities < 0)
+    throw invalid("identities must be a whole number ≥ 0");
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) throw invalid("seed must be a whole number ≥ 0");
   const log = opts.log ?? (() => {});
   const at = now();
@@ -78,7 +93,11 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
     // come after them, so whether one is privileged is decided from the bytes that will make it.
     const scoring = { privileged: sql`i.holds_privileged` };
     const columns = raw(IDENTITY_COLUMNS);
-    const selected = raw(IDENTITY_COLUMNS.split(",").map((col) => `i.${col.trim()}`).join(", "));
+    const selected = raw(
+      IDENTITY_COLUMNS.split(",")
+        .map((col) => `i.${col.trim()}`)
+        .join(", "),
+    );
     const load = async () => {
       await insertCurated(tx, opts.seed, at, curated);
       const tb = performance.now();
@@ -88,7 +107,8 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
         await tx.execute(sql`INSERT INTO identities (${columns}, risk_score, risk_factors)
           SELECT ${selected}, ${riskScoreSql(at, scoring)}, ${riskFactorsSql(at, scoring)}
           FROM (SELECT g.*, ${raw(holdsPrivilegedSql(plan, "g"))} AS holds_privileged FROM (${raw(identitiesSelectSql(plan, lo, hi))}) AS g(${columns}) OFFSET 0) AS i`);
-        if (bulk > SEED_CHUNK) log(`seed: identities ${n(hi + curated)} / ${n(total)} (${secs(performance.now() - tb)})`);
+        if (bulk > SEED_CHUNK)
+          log(`seed: identities ${n(hi + curated)} / ${n(total)} (${secs(performance.now() - tb)})`);
       }
       if (bulk > 0) await tx.execute(raw(insertEntitlementsSql(plan, curatedIds)));
       if (bulk > SEED_CHUNK) log(`seed: entitlements (${secs(performance.now() - tb)})`);
@@ -123,13 +143,23 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
   const analyzeMs = performance.now() - ta;
 
   let copyMs: number | undefined;
-  if (opts.compareCopy && conn.kind === "postgres") copyMs = (await timeIdentityCopy(conn.client as postgres.Sql, log)).copyMs;
+  if (opts.compareCopy && conn.kind === "postgres")
+    copyMs = (await timeIdentityCopy(conn.client as postgres.Sql, log)).copyMs;
   const ratio = copyMs ? seedMs / copyMs : null;
-  log(JSON.stringify({
-    metric: "seed", driver: conn.kind, identities: c.identities, entitlements: c.entitlements, seed_ms: Math.round(seedMs),
-    bulk_ms: Math.round(bulkMs), deferred_indexes: deferIndexes, analyze_ms: Math.round(analyzeMs), copy_ms: copyMs === undefined ? null : Math.round(copyMs),
-    ratio: ratio === null ? null : Number(ratio.toFixed(2)),
-  }));
+  log(
+    JSON.stringify({
+      metric: "seed",
+      driver: conn.kind,
+      identities: c.identities,
+      entitlements: c.entitlements,
+      seed_ms: Math.round(seedMs),
+      bulk_ms: Math.round(bulkMs),
+      deferred_indexes: deferIndexes,
+      analyze_ms: Math.round(analyzeMs),
+      copy_ms: copyMs === undefined ? null : Math.round(copyMs),
+      ratio: ratio === null ? null : Number(ratio.toFixed(2)),
+    }),
+  );
 
   const seeded =
     `Seeded ${n(c.identities)} identities (${n(c.entitlements)} entitlements) in ${n(c.systems)} systems, ${n(c.people)} people in ${n(c.teams)} teams, ` +
@@ -151,7 +181,8 @@ async function countRows(tx: Database): Promise<Counts> {
       (SELECT count(*) FROM requests) AS requests, (SELECT count(*) FROM settings) AS settings`,
   );
   const out = {} as Counts;
-  for (const key of ["people", "teams", "systems", "identities", "entitlements", "requests", "settings"] as const) out[key] = Number(row?.[key] ?? 0);
+  for (const key of ["people", "teams", "systems", "identities", "entitlements", "requests", "settings"] as const)
+    out[key] = Number(row?.[key] ?? 0);
   return out;
 }
 

@@ -51,7 +51,8 @@ export function withDatabase(url: string, name: string): string {
  * at once and wait on each other's locks; real roles for the connector): DATABASE_URL's server,
  * else STEWARD_TARGET_PG_URL's, else the local default. CI runs one.
  */
-export const PG_SERVER_URL = process.env.DATABASE_URL ?? process.env.STEWARD_TARGET_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const PG_SERVER_URL =
+  process.env.DATABASE_URL ?? process.env.STEWARD_TARGET_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** `STEWARD_SKIP_PG=1`: skip the tests that need a PostgreSQL server (and say so), rather than fail them. */
 export const SKIP_PG = process.env.STEWARD_SKIP_PG === "1";
@@ -65,7 +66,9 @@ export const SKIP_PG = process.env.STEWARD_SKIP_PG === "1";
 export async function pgServerTests(file: string, url = PG_SERVER_URL): Promise<boolean> {
   const where = redact(url);
   if (SKIP_PG) {
-    console.warn(`\n*** ${file}: STEWARD_SKIP_PG=1, so the tests that need a PostgreSQL server (${where}) are SKIPPED: they prove nothing on this run. ***\n`);
+    console.warn(
+      `\n*** ${file}: STEWARD_SKIP_PG=1, so the tests that need a PostgreSQL server (${where}) are SKIPPED: they prove nothing on this run. ***\n`,
+    );
     return false;
   }
   const probe = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });

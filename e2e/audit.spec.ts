@@ -1,7 +1,9 @@
 import { expect, expectNoAxeViolations, signInByRequest, test } from "./support/fixtures";
 
 test.describe("the audit log page", () => {
-  test("an auditor filters by action and subject, pages through, and sees a clear message for a bad date", async ({ as }) => {
+  test("an auditor filters by action and subject, pages through, and sees a clear message for a bad date", async ({
+    as,
+  }) => {
     const page = await as("ari");
     await page.goto("/audit");
     await expectNoAxeViolations(page);

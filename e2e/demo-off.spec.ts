@@ -46,7 +46,9 @@ test.describe("with demo mode off", () => {
   });
 });
 
-test("the same forged post does sign in where demo mode is on (so the refusal above is for the right reason)", async ({ browser }) => {
+test("the same forged post does sign in where demo mode is on (so the refusal above is for the right reason)", async ({
+  browser,
+}) => {
   const context = await browser.newContext({ baseURL: APP_URL });
   const forged = await forgeDemoSignIn(context, APP_URL, "olivia.owner@example.com");
   expect(forged.status).toBe(302);

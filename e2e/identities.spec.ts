@@ -32,7 +32,11 @@ test.describe("the identity inventory", () => {
   test("a member cannot see or change what is not theirs or their team's", async ({ as }) => {
     const sam = await as("sam");
     await sam.goto("/identities?q=analytics&size=10");
-    const stranger = sam.getByRole("row").filter({ hasText: "analytics" }).filter({ hasNotText: /Payments|Olivia|Omar|Maya/ }).first();
+    const stranger = sam
+      .getByRole("row")
+      .filter({ hasText: "analytics" })
+      .filter({ hasNotText: /Payments|Olivia|Omar|Maya/ })
+      .first();
     const href = await stranger.getByRole("link").first().getAttribute("href");
     expect(href).toMatch(/^\/identities\/[0-9a-f-]{36}$/);
 
@@ -43,7 +47,10 @@ test.describe("the identity inventory", () => {
     await olivia.goto("/identities?owner=me");
     await olivia.getByRole("link", { name: "payments-alerts-bot" }).click();
     await expect(olivia.getByRole("button", { name: "Hand over" })).toHaveCount(0);
-    await expect(olivia.getByRole("link", { name: "A new owner (transfer request)" })).toHaveAttribute("href", /\/requests\/new\?type=transfer_ownership&identity=/);
+    await expect(olivia.getByRole("link", { name: "A new owner (transfer request)" })).toHaveAttribute(
+      "href",
+      /\/requests\/new\?type=transfer_ownership&identity=/,
+    );
   });
 
   test("Maya hands a departed report's identity over to Omar, who then sees it as his", async ({ as }) => {
@@ -121,7 +128,10 @@ test.describe("the identity inventory", () => {
     const olivia = await as("olivia");
     await olivia.goto("/identities?owner=me&cols=owner,expires,risk");
     await expect(olivia.getByRole("columnheader", { name: "Purpose" })).toHaveCount(0);
-    await olivia.getByRole("columnheader", { name: /Expires/ }).getByRole("link").focus();
+    await olivia
+      .getByRole("columnheader", { name: /Expires/ })
+      .getByRole("link")
+      .focus();
     await olivia.keyboard.press("Enter");
     await expect(olivia).toHaveURL(/sort=expires/);
     await expect(olivia.getByRole("columnheader", { name: /Expires/ })).toHaveAttribute("aria-sort", "ascending");
@@ -136,7 +146,11 @@ test.describe("the identity inventory", () => {
 
   test("bad parameters get a clear message, never a server error", async ({ as }) => {
     const sam = await as("sam");
-    for (const url of ["/identities?sort=password&size=1000000000", "/identities?after=not-a-cursor!!", "/identities?riskMin=500&kind=robot"]) {
+    for (const url of [
+      "/identities?sort=password&size=1000000000",
+      "/identities?after=not-a-cursor!!",
+      "/identities?riskMin=500&kind=robot",
+    ]) {
       const response = await sam.goto(url);
       expect(response?.status(), url).toBe(200);
       await expect(sam.getByRole("main").getByRole("alert")).toContainText("Some filters are not valid.");
@@ -148,7 +162,9 @@ test.describe("the identity inventory", () => {
     await expect(sam.getByRole("row", { name: /legacy-batch-loader/ })).toBeVisible();
   });
 
-  test("CSV export (a POST from the page) streams every matching identity and is audited; another site cannot start one", async ({ as }) => {
+  test("CSV export (a POST from the page) streams every matching identity and is audited; another site cannot start one", async ({
+    as,
+  }) => {
     const olivia = await as("olivia");
     await olivia.goto("/identities?owner=me");
     const downloadPromise = olivia.waitForEvent("download");
@@ -157,7 +173,9 @@ test.describe("the identity inventory", () => {
     expect(download.suggestedFilename()).toMatch(/^steward-identities-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await download.path())!, "utf8");
     const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("id,name,kind,system,environment,owner,owner_departed,team,purpose,status,created_at,expires_at,last_used_at,next_review_at,risk_score,risk_top_factor,privileged,states");
+    expect(lines[0]).toBe(
+      "id,name,kind,system,environment,owner,owner_departed,team,purpose,status,created_at,expires_at,last_used_at,next_review_at,risk_score,risk_top_factor,privileged,states",
+    );
     expect(lines).toHaveLength(7);
     expect(lines.slice(1).every((l) => l.includes("Olivia Owner"))).toBe(true);
 
@@ -177,7 +195,9 @@ test.describe("the identity inventory", () => {
 
     const sam = await as("sam");
     await sam.goto("/audit?action=identities.exported");
-    await expect(sam.getByRole("row").filter({ hasText: "olivia.owner@example.com" }).first()).toContainText("owner=me");
+    await expect(sam.getByRole("row").filter({ hasText: "olivia.owner@example.com" }).first()).toContainText(
+      "owner=me",
+    );
     await expect(sam.getByRole("row").filter({ hasText: /cross-site-probe|get-probe/ })).toHaveCount(0);
   });
 });

@@ -6,7 +6,9 @@ import { expect, test } from "./support/fixtures";
 test.describe("at 1440 × 900", () => {
   test.use({ viewport: { width: 1440, height: 900 } });
 
-  test("the inventory's Risk column is in view, or the table scrolls in its own frame keeping the name column; the page never scrolls sideways", async ({ as }) => {
+  test("the inventory's Risk column is in view, or the table scrolls in its own frame keeping the name column; the page never scrolls sideways", async ({
+    as,
+  }) => {
     const sam = await as("sam"); // security: the whole estate, every column
     await sam.setViewportSize({ width: 1440, height: 900 });
     await sam.goto("/identities");
@@ -15,7 +17,9 @@ test.describe("at 1440 × 900", () => {
 
     const layout = await table.evaluate((el) => {
       const frame = el.parentElement!;
-      const risk = [...el.querySelectorAll("th")].find((th) => th.textContent?.trim().startsWith("Risk"))!.getBoundingClientRect();
+      const risk = [...el.querySelectorAll("th")]
+        .find((th) => th.textContent?.trim().startsWith("Risk"))!
+        .getBoundingClientRect();
       return {
         viewport: window.innerWidth,
         pageScrollWidth: document.documentElement.scrollWidth,
@@ -39,10 +43,19 @@ test.describe("at 1440 × 900", () => {
         const frame = el.parentElement!;
         frame.scrollLeft = frame.scrollWidth;
         const box = frame.getBoundingClientRect();
-        const risk = [...el.querySelectorAll("th")].find((th) => th.textContent?.trim().startsWith("Risk"))!.getBoundingClientRect();
+        const risk = [...el.querySelectorAll("th")]
+          .find((th) => th.textContent?.trim().startsWith("Risk"))!
+          .getBoundingClientRect();
         const nameCell = el.querySelector("tbody tr td:nth-child(2)")!;
         const name = nameCell.getBoundingClientRect();
-        return { left: box.left, right: box.right, riskLeft: risk.left, riskRight: risk.right, nameLeft: name.left, nameBackground: getComputedStyle(nameCell).backgroundColor };
+        return {
+          left: box.left,
+          right: box.right,
+          riskLeft: risk.left,
+          riskRight: risk.right,
+          nameLeft: name.left,
+          nameBackground: getComputedStyle(nameCell).backgroundColor,
+        };
       });
       expect(after.riskLeft).toBeGreaterThanOrEqual(after.left);
       expect(after.riskRight).toBeLessThanOrEqual(after.right);
@@ -60,7 +73,8 @@ test("a request's page names the owner, team and system it asks about, not their
   await olivia.goto("/requests?queue=mine");
   await olivia.getByRole("link", { name: /payments-reconciliation-agent/ }).click();
   const asked = olivia.getByRole("region", { name: "What is asked" });
-  const term = (label: string) => asked.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
+  const term = (label: string) =>
+    asked.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
   await expect(term("Owner")).toHaveText("Olivia Owner");
   await expect(term("Team")).toHaveText("Payments");
   await expect(term("System")).toHaveText(/OpenAI/);

@@ -8,7 +8,11 @@ import { APP_URL, OIDC_ISSUER } from "./support/urls";
  * email unless given, and the email is verified unless `verified: false`) and returns wherever
  * Steward lands, signed in or not.
  */
-async function signInThroughIdp(browser: Browser, email: string, account: { subject?: string; verified?: boolean } = {}): Promise<Page> {
+async function signInThroughIdp(
+  browser: Browser,
+  email: string,
+  account: { subject?: string; verified?: boolean } = {},
+): Promise<Page> {
   const context = await browser.newContext({ baseURL: APP_URL });
   const page = await context.newPage();
   await page.goto("/signin");
@@ -57,13 +61,19 @@ test.describe("sign-in through OpenID Connect", () => {
 
     const ari = await signInAs(browser, "ari");
     await ari.goto("/audit?action=person.provisioned");
-    const provisioned = ari.getByRole("row").filter({ hasText: "person.provisioned" }).filter({ hasText: "nina.newcomer@example.com" });
+    const provisioned = ari
+      .getByRole("row")
+      .filter({ hasText: "person.provisioned" })
+      .filter({ hasText: "nina.newcomer@example.com" });
     await expect(provisioned).toHaveCount(1);
     await expect(provisioned).toContainText(`OIDC ${OIDC_ISSUER}`);
     await expect(provisioned).toContainText('"roles":["member"]');
 
     await ari.goto("/audit?action=auth.signed_in");
-    const signedIn = ari.getByRole("row").filter({ hasText: "auth.signed_in" }).filter({ hasText: "nina.newcomer@example.com" });
+    const signedIn = ari
+      .getByRole("row")
+      .filter({ hasText: "auth.signed_in" })
+      .filter({ hasText: "nina.newcomer@example.com" });
     await expect(signedIn).toHaveCount(1);
     await expect(signedIn).toContainText('"provider":"oidc"');
     await ari.context().close();
@@ -96,12 +106,16 @@ test.describe("sign-in through OpenID Connect", () => {
   test("an email the identity provider has not verified is refused", async ({ browser }) => {
     const page = await signInThroughIdp(browser, "omar.owner@example.com", { verified: false });
     await expect(page).toHaveURL(/\/signin\?(.*&)?error=EmailNotVerified/);
-    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Your identity provider has not verified your email address. Verify it there, then sign in again.");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+      "Your identity provider has not verified your email address. Verify it there, then sign in again.",
+    );
     expect(await (await page.request.get("/api/auth/session")).json()).toBeNull();
     await page.context().close();
   });
 
-  test("a second account claiming a signed-in person's email is refused, and the attempt is audited", async ({ browser }) => {
+  test("a second account claiming a signed-in person's email is refused, and the attempt is audited", async ({
+    browser,
+  }) => {
     // Olivia's account (subject = her email) is bound to her at its first sign-in.
     const olivia = await signInThroughIdp(browser, "olivia.owner@example.com");
     await expect(shell(olivia).person).toHaveText("Olivia Owner");
@@ -110,7 +124,9 @@ test.describe("sign-in through OpenID Connect", () => {
     // Another account at the same provider, whose user set their email to Olivia's.
     const impostor = await signInThroughIdp(browser, "olivia.owner@example.com", { subject: "impostor-7" });
     await expect(impostor).toHaveURL(/\/signin\?(.*&)?error=AccessDenied/);
-    await expect(impostor.getByRole("main").getByRole("alert")).toContainText("belongs to a person who signs in with another account");
+    await expect(impostor.getByRole("main").getByRole("alert")).toContainText(
+      "belongs to a person who signs in with another account",
+    );
     await expect(impostor.getByTestId("current-person")).toHaveCount(0);
     expect(await (await impostor.request.get("/api/auth/session")).json()).toBeNull();
     await impostor.context().close();

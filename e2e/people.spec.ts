@@ -22,8 +22,12 @@ test.describe("people and roles", () => {
     const row = ada.getByRole("row", { name: /Ada Admin/ });
     await row.getByRole("checkbox", { name: "security" }).check();
     await row.getByRole("button", { name: "Save roles of Ada Admin" }).click();
-    await expect(row.getByRole("alert")).toHaveText("Separation of duties: an admin cannot grant themselves the security role.");
+    await expect(row.getByRole("alert")).toHaveText(
+      "Separation of duties: an admin cannot grant themselves the security role.",
+    );
     await ada.reload();
-    await expect(ada.getByRole("row", { name: /Ada Admin/ }).getByRole("checkbox", { name: "security" })).not.toBeChecked();
+    await expect(
+      ada.getByRole("row", { name: /Ada Admin/ }).getByRole("checkbox", { name: "security" }),
+    ).not.toBeChecked();
   });
 });

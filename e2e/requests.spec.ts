@@ -17,11 +17,15 @@ test.describe("requests and approvals", () => {
     await ari.goto("/requests");
     await expect(ari.getByRole("link", { name: "New request" })).toHaveCount(0);
     await ari.goto("/requests/new");
-    await expect(ari.getByText("Auditors read everything and change nothing: there is nothing to request here.")).toBeVisible();
+    await expect(
+      ari.getByText("Auditors read everything and change nothing: there is nothing to request here."),
+    ).toBeVisible();
     await expect(ari.getByRole("form", { name: "Request" })).toHaveCount(0);
   });
 
-  test("Olivia requests a privileged production service account; Maya, then Sam, approve; it is active and every step is audited", async ({ as }) => {
+  test("Olivia requests a privileged production service account; Maya, then Sam, approve; it is active and every step is audited", async ({
+    as,
+  }) => {
     const olivia = await as("olivia");
     await olivia.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Requests" }).click();
     await olivia.getByRole("link", { name: "New request" }).click();
@@ -33,7 +37,9 @@ test.describe("requests and approvals", () => {
     await form.getByLabel(/Entitlements/).fill("arn:aws:iam::4123:role/chargebacks AdministratorAccess");
     await form.getByLabel("Justification").fill("The chargeback import moves off the shared batch account");
     // Policy's verdict, live, before submitting.
-    await expect(olivia.getByTestId("policy-verdict")).toContainText("Needs approval by the owner's manager, then the security team");
+    await expect(olivia.getByTestId("policy-verdict")).toContainText(
+      "Needs approval by the owner's manager, then the security team",
+    );
     await expectNoAxeViolations(olivia);
     await form.getByRole("button", { name: "Submit request" }).click();
     await expect(olivia).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
@@ -44,15 +50,23 @@ test.describe("requests and approvals", () => {
     await expect(olivia.getByRole("button", { name: "Cancel request" })).toBeVisible();
 
     const maya = await as("maya");
-    await expect(maya.getByTestId("inbox")).toHaveAttribute("aria-label", /Inbox: [1-9]\d* requests? waits? for your decision/);
+    await expect(maya.getByTestId("inbox")).toHaveAttribute(
+      "aria-label",
+      /Inbox: [1-9]\d* requests? waits? for your decision/,
+    );
     await maya.goto("/requests?queue=decide");
     await maya.getByRole("link", { name: /chargeback-importer/ }).click();
 
     // Olivia posts the decision form directly (the fields of Maya's form, her own session): refused on the server.
-    const fields = await maya.locator("form", { has: maya.getByRole("button", { name: "Approve" }) })
-      .evaluate((form) => [...new FormData(form as HTMLFormElement)].map(([k, v]) => [k, String(v)] as [string, string]));
+    const fields = await maya
+      .locator("form", { has: maya.getByRole("button", { name: "Approve" }) })
+      .evaluate((form) =>
+        [...new FormData(form as HTMLFormElement)].map(([k, v]) => [k, String(v)] as [string, string]),
+      );
     expect(fields.some(([k]) => k.startsWith("$ACTION"))).toBe(true);
-    const forged = await olivia.request.post(requestUrl, { multipart: Object.fromEntries([...fields, ["decision", "approve"]]) });
+    const forged = await olivia.request.post(requestUrl, {
+      multipart: Object.fromEntries([...fields, ["decision", "approve"]]),
+    });
     expect(await forged.text()).toContain("Nobody decides their own request");
     await maya.reload();
     await expect(maya.getByText(/Stage 1: the owner's manager.*waiting/)).toBeVisible();
@@ -93,7 +107,9 @@ test.describe("requests and approvals", () => {
     await expect(form.getByLabel("Justification")).toHaveValue("I never want to renew this");
   });
 
-  test("security tunes a policy number on the Settings page; a bad value is refused and kept; auditors only read", async ({ as }) => {
+  test("security tunes a policy number on the Settings page; a bad value is refused and kept; auditors only read", async ({
+    as,
+  }) => {
     const sam = await as("sam");
     await sam.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
     const stale = sam.getByLabel("Stale requests expire after (days)");
@@ -114,11 +130,16 @@ test.describe("requests and approvals", () => {
     await expect(ari.getByRole("table").getByText("sam.security@example.com").first()).toBeVisible();
   });
 
-  test("Maya sorts her queue and approves the standard requests in bulk; the privileged one stays for her to decide alone", async ({ as }) => {
+  test("Maya sorts her queue and approves the standard requests in bulk; the privileged one stays for her to decide alone", async ({
+    as,
+  }) => {
     const maya = await as("maya");
     await maya.goto("/requests");
     // Sortable by URL: the Request column sorts by type, and says so to assistive technology.
-    await maya.getByRole("columnheader", { name: /^Request(?!er)/ }).getByRole("link").click();
+    await maya
+      .getByRole("columnheader", { name: /^Request(?!er)/ })
+      .getByRole("link")
+      .click();
     await expect(maya).toHaveURL(/sort=type/);
     await expect(maya.getByRole("columnheader", { name: /^Request(?!er)/ })).toHaveAttribute("aria-sort", "ascending");
     await maya.getByRole("checkbox", { name: "Standard only" }).check();

@@ -1,7 +1,9 @@
 import { expect, expectNoAxeViolations, test } from "./support/fixtures";
 
 test.describe("revocation", () => {
-  test("Olivia revokes a workload on a system without an API, confirms the removal with evidence, and security sees it verified", async ({ as }) => {
+  test("Olivia revokes a workload on a system without an API, confirms the removal with evidence, and security sees it verified", async ({
+    as,
+  }) => {
     const olivia = await as("olivia");
     await olivia.goto("/identities?q=refund-worker");
     await olivia.getByRole("link", { name: "refund-worker" }).click();
@@ -17,7 +19,9 @@ test.describe("revocation", () => {
     await expect(panel.getByTestId("revocation")).toContainText("Executed: awaiting confirmation");
     await expectNoAxeViolations(olivia);
 
-    await panel.getByLabel("Evidence that it is removed (a note or a link)").fill("Deleted the service account in k8s-prod, change CHG-2291");
+    await panel
+      .getByLabel("Evidence that it is removed (a note or a link)")
+      .fill("Deleted the service account in k8s-prod, change CHG-2291");
     await panel.getByRole("button", { name: "Confirm removal" }).click();
     await expect(panel.getByTestId("revocation")).toContainText("Verified");
     await expect(olivia.getByRole("heading", { level: 1 }).locator("xpath=..")).toContainText("Revoked");
@@ -30,7 +34,9 @@ test.describe("revocation", () => {
     await expect(sam.getByRole("table").getByText("olivia.owner@example.com").first()).toBeVisible();
   });
 
-  test("a revocation the target system does not confirm shows as failed, to be retried, and security finds it under Needs attention", async ({ as }) => {
+  test("a revocation the target system does not confirm shows as failed, to be retried, and security finds it under Needs attention", async ({
+    as,
+  }) => {
     const sam = await as("sam");
     await sam.goto("/identities?q=checkout-deployer-ci");
     await sam.getByRole("link", { name: "checkout-deployer-ci" }).click();

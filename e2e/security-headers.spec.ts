@@ -15,7 +15,9 @@ async function watchedContext(browser: Browser): Promise<Watched> {
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
       const w = window as unknown as { __violations?: string[] };
-      (w.__violations ??= []).push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+      (w.__violations ??= []).push(
+        `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
   const page = await context.newPage();
@@ -30,7 +32,10 @@ async function collect(w: Watched) {
   const inPage = await w.page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []);
   w.violations.push(...inPage.map((v) => `${w.page.url()}: ${v}`));
   // The Next.js client runtime is loaded and started by nonced scripts: it must have run.
-  expect(await w.page.evaluate(() => (window as unknown as { next?: { appDir?: boolean } }).next?.appDir), `Next.js hydrated ${w.page.url()}`).toBe(true);
+  expect(
+    await w.page.evaluate(() => (window as unknown as { next?: { appDir?: boolean } }).next?.appDir),
+    `Next.js hydrated ${w.page.url()}`,
+  ).toBe(true);
 }
 
 /** Proves both listeners hear a violation: an image from another origin (img-src is 'self'). */
@@ -41,7 +46,11 @@ async function expectCanaryCaught(w: Watched) {
     img.alt = "";
     document.body.append(img);
   });
-  await expect.poll(async () => w.page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations?.length ?? 0)).toBe(1);
+  await expect
+    .poll(async () =>
+      w.page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations?.length ?? 0),
+    )
+    .toBe(1);
   await expect.poll(() => w.violations.length).toBe(1);
   await w.page.evaluate(() => ((window as unknown as { __violations?: string[] }).__violations = []));
   w.violations.length = 0;
@@ -110,7 +119,9 @@ test.describe("security headers and the Content-Security-Policy", () => {
     expect([...sam.violations, ...ada.violations]).toEqual([]);
   });
 
-  test("a page, the sign-in page and the health check carry the headers, with a fresh nonce each time", async ({ request }) => {
+  test("a page, the sign-in page and the health check carry the headers, with a fresh nonce each time", async ({
+    request,
+  }) => {
     const pages = [await request.get("/signin"), await request.get("/signin")];
     const nonces = pages.map((r) => r.headers()["content-security-policy"]?.match(/'nonce-([^']+)'/)?.[1]);
     expect(nonces[0]).toBeTruthy();
@@ -135,7 +146,15 @@ test.describe("security headers and the Content-Security-Policy", () => {
       const where = response.url();
       const csp = h["content-security-policy"] ?? "";
       expect(csp, where).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'(;|$)/);
-      for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "img-src 'self' data:", "connect-src 'self'"]) {
+      for (const directive of [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+      ]) {
         expect(csp, where).toContain(directive);
       }
       expect(csp, where).not.toContain("unsafe-eval");

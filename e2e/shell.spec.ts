@@ -39,11 +39,15 @@ test.describe("sign-in and the app shell", () => {
   test("a member who opens the audit log or people page directly is refused", async ({ as }) => {
     const page = await as("olivia");
     await page.goto("/audit");
-    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Only security and auditors may read the audit log.");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+      "Only security and auditors may read the audit log.",
+    );
     await expect(page.getByRole("table")).toHaveCount(0);
     // A malformed filter too (it used to fail the page with a 500).
     expect((await page.goto("/audit?from=x"))?.status()).toBe(200);
-    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Only security and auditors may read the audit log.");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+      "Only security and auditors may read the audit log.",
+    );
     await page.goto("/people");
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("Only admins manage people and roles.");
   });

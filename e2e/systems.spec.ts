@@ -1,7 +1,9 @@
 import { expect, expectNoAxeViolations, test } from "./support/fixtures";
 
 test.describe("systems", () => {
-  test("Ada sets a webhook connector (the secret never comes back), then retires Slack after confirming how many identities it revokes", async ({ as }) => {
+  test("Ada sets a webhook connector (the secret never comes back), then retires Slack after confirming how many identities it revokes", async ({
+    as,
+  }) => {
     const ada = await as("ada");
     await ada.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Systems" }).click();
     const slack = ada.getByRole("listitem").filter({ has: ada.getByRole("heading", { name: "Slack", exact: true }) });
@@ -41,6 +43,8 @@ test.describe("systems", () => {
   test("members and managers do not see the systems", async ({ as }) => {
     const maya = await as("maya");
     await maya.goto("/systems");
-    await expect(maya.getByRole("main").getByRole("alert")).toHaveText("Only admins, security and auditors see the systems.");
+    await expect(maya.getByRole("main").getByRole("alert")).toHaveText(
+      "Only admins, security and auditors see the systems.",
+    );
   });
 });

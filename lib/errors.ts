@@ -14,7 +14,8 @@ export class DomainError extends Error {
 
 export const forbidden = (message = "You are not allowed to do this.") => new DomainError("forbidden", message);
 export const notFound = (what = "The record") => new DomainError("not_found", `${what} was not found.`);
-export const invalid = (message: string, fieldErrors?: Record<string, string[]>) => new DomainError("invalid", message, fieldErrors);
+export const invalid = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new DomainError("invalid", message, fieldErrors);
 export const conflict = (message: string) => new DomainError("conflict", message);
 /** Refused for now, not for ever: the person has as many of these running as they may (HTTP 429). */
 export const tooMany = (message: string) => new DomainError("too_many", message);
@@ -29,7 +30,10 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
 };
 
 /** A zod failure as `invalid`, with one list of messages per field (the first path segment). */
-export function invalidInput(message: string, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): DomainError {
+export function invalidInput(
+  message: string,
+  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+): DomainError {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
   return invalid(message, fieldErrors);

@@ -29,7 +29,10 @@ export const isoMinute = (iso: string | null) => (iso ? `${iso.slice(0, 16).repl
 
 /** snake_case enum values as words: service_account → Service account. */
 export function humanize(value: string): string {
-  const s = value.replace(/_/g, " ").replace(/\b(api|ci|ai|aws)\b/g, (w) => w.toUpperCase()).replace(/\boauth\b/g, "OAuth");
+  const s = value
+    .replace(/_/g, " ")
+    .replace(/\b(api|ci|ai|aws)\b/g, (w) => w.toUpperCase())
+    .replace(/\boauth\b/g, "OAuth");
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

@@ -31,7 +31,10 @@ export async function allActors(db: Database): Promise<Record<PersonaKey, Actor>
 }
 
 export async function auditCount(db: Database, action?: string): Promise<number> {
-  const rows = await db.select({ seq: auditEvents.seq }).from(auditEvents).where(action ? eq(auditEvents.action, action) : undefined);
+  const rows = await db
+    .select({ seq: auditEvents.seq })
+    .from(auditEvents)
+    .where(action ? eq(auditEvents.action, action) : undefined);
   return rows.length;
 }
 
@@ -59,11 +62,17 @@ export async function idsWhere(db: Database, where: SQL): Promise<string[]> {
 }
 
 /** Every inventory row the actor sees for these URL params, walking all pages (200 a page). */
-export async function walkInventory(db: Database, actor: Actor, params: Record<string, string | undefined> = {}): Promise<InventoryRow[]> {
+export async function walkInventory(
+  db: Database,
+  actor: Actor,
+  params: Record<string, string | undefined> = {},
+): Promise<InventoryRow[]> {
   const rows: InventoryRow[] = [];
   let after: string | undefined;
   for (let i = 0; i < 1000; i++) {
-    const page = await listIdentities(db, actor, parseInventoryFilter({ ...params, size: "200", after }), { withTotal: false });
+    const page = await listIdentities(db, actor, parseInventoryFilter({ ...params, size: "200", after }), {
+      withTotal: false,
+    });
     rows.push(...page.rows);
     if (!page.nextCursor) return rows;
     after = page.nextCursor;

@@ -15,7 +15,8 @@ export const hasNul = (s: string) => s.includes("\u0000");
  * Free text PostgreSQL can store: a string without NUL. Every schema field that takes text a person
  * (or a caller) typed starts here instead of `z.string()`; chain `.trim()`, `.min()`, `.max()` as usual.
  */
-export const text = (params?: Parameters<typeof z.string>[0]) => z.string(params).refine((s) => !hasNul(s), { message: NUL_MESSAGE, abort: true });
+export const text = (params?: Parameters<typeof z.string>[0]) =>
+  z.string(params).refine((s) => !hasNul(s), { message: NUL_MESSAGE, abort: true });
 
 /** The same check for a string that did not come through zod (a header, a cursor's decoded field). */
 export const storableText = (s: unknown): s is string => typeof s === "string" && !hasNul(s);

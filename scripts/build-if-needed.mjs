@@ -23,9 +23,14 @@ function newestMtime(p) {
 export function buildIfNeeded() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   const sourceTime = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
-  if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= sourceTime && process.env.STEWARD_REBUILD !== "1") return;
+  if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= sourceTime && process.env.STEWARD_REBUILD !== "1")
+    return;
   console.log("steward: building the app (first start or changed sources)…");
-  const result = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", cwd: root, env: process.env });
+  const result = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], {
+    stdio: "inherit",
+    cwd: root,
+    env: process.env,
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

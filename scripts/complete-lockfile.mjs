@@ -21,8 +21,21 @@ function missing() {
 
 function platformOf(name) {
   const base = name.split("/").pop();
-  const os = ["android", "darwin", "freebsd", "linux", "win32", "openharmony", "netbsd", "openbsd", "sunos", "aix"].find((o) => base.includes(o));
-  const cpu = ["arm64", "x64", "ia32", "arm", "loong64", "ppc64", "riscv64", "s390x", "wasm32"].find((c) => base.includes(`-${c}`));
+  const os = [
+    "android",
+    "darwin",
+    "freebsd",
+    "linux",
+    "win32",
+    "openharmony",
+    "netbsd",
+    "openbsd",
+    "sunos",
+    "aix",
+  ].find((o) => base.includes(o));
+  const cpu = ["arm64", "x64", "ia32", "arm", "loong64", "ppc64", "riscv64", "s390x", "wasm32"].find((c) =>
+    base.includes(`-${c}`),
+  );
   return { os, cpu };
 }
 

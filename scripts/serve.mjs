@@ -18,7 +18,8 @@ const embedded = !process.env.DATABASE_URL;
 function workerCount() {
   const asked = process.env.STEWARD_WORKERS;
   if (embedded) {
-    if (asked && asked !== "1") console.warn("steward: STEWARD_WORKERS is ignored on the embedded database (one process owns it)");
+    if (asked && asked !== "1")
+      console.warn("steward: STEWARD_WORKERS is ignored on the embedded database (one process owns it)");
     return 1;
   }
   if (asked) {
@@ -64,7 +65,9 @@ if (workers === 1 || !cluster.isPrimary) {
     }
     // A worker that dies soon after starting would die again: stop rather than spin.
     const lived = Date.now() - (started.get(worker.id) ?? 0);
-    console.error(`steward: worker ${worker.process.pid} exited (${signal ?? code}) after ${Math.round(lived / 1000)} s`);
+    console.error(
+      `steward: worker ${worker.process.pid} exited (${signal ?? code}) after ${Math.round(lived / 1000)} s`,
+    );
     if (lived < 10_000) {
       console.error("steward: it failed at start; stopping");
       process.exit(1);

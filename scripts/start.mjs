@@ -10,7 +10,10 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 
 function run(args) {
-  const result = spawnSync(process.execPath, [path.join(root, "bin", "steward.mjs"), ...args], { stdio: "inherit", env: process.env });
+  const result = spawnSync(process.execPath, [path.join(root, "bin", "steward.mjs"), ...args], {
+    stdio: "inherit",
+    env: process.env,
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -28,8 +31,13 @@ run(["db", "migrate"]);
 if (demo) run(["db", "seed", "--if-empty"]);
 
 const port = process.env.PORT ?? "3000";
-const where = process.env.DATABASE_URL ? "PostgreSQL" : `embedded database in ${process.env.STEWARD_DATA_DIR ?? ".steward"}`;
+const where = process.env.DATABASE_URL
+  ? "PostgreSQL"
+  : `embedded database in ${process.env.STEWARD_DATA_DIR ?? ".steward"}`;
 console.log(`steward: serving http://localhost:${port} (${where}${demo ? ", demo mode" : ""})`);
-const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], { stdio: "inherit", env: { ...process.env, PORT: port } });
+const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
+  stdio: "inherit",
+  env: { ...process.env, PORT: port },
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -13,7 +13,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const box = await inbox(getDb(), actor, now());
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
@@ -35,15 +38,33 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               aria-label={`Inbox: ${box.toDecide > INBOX_CAP ? `more than ${INBOX_CAP}` : box.toDecide} ${box.toDecide === 1 ? "request waits" : "requests wait"} for your decision, ${box.decided} of yours decided in the last 3 days`}
               data-testid="inbox"
             >
-              <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2"><path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" /><path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" /></svg>
-              {box.toDecide + box.decided > 0 ? <span className="absolute -right-0.5 -top-0.5 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">{box.toDecide > INBOX_CAP ? `${INBOX_CAP}+` : box.toDecide + box.decided}</span> : null}
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 24 24"
+                className="h-5 w-5"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+              >
+                <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+                <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+              </svg>
+              {box.toDecide + box.decided > 0 ? (
+                <span className="absolute -right-0.5 -top-0.5 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
+                  {box.toDecide > INBOX_CAP ? `${INBOX_CAP}+` : box.toDecide + box.decided}
+                </span>
+              ) : null}
             </Link>
             <div className="text-right text-sm leading-tight">
-              <div className="font-medium" data-testid="current-person">{actor.name}</div>
+              <div className="font-medium" data-testid="current-person">
+                {actor.name}
+              </div>
               <div className="text-slate-600">{actor.roles.join(", ")}</div>
             </div>
             <form action={signOutAction}>
-              <Button variant="secondary" type="submit">Sign out</Button>
+              <Button variant="secondary" type="submit">
+                Sign out
+              </Button>
             </form>
           </div>
         </div>

@@ -15,24 +15,44 @@ export default async function OverviewPage() {
   const mine = (state?: string) => `/identities?owner=me${state ? `&state=${state}` : ""}`;
   const cards: { label: string; value: number; hint: string; href: string }[] = [
     { label: "Identities you own", value: owned.owned, hint: "active or suspended", href: mine() },
-    { label: "Expiring within 30 days", value: owned.expiring, hint: "extend or let them end", href: `${mine("expiring")}&sort=expires` },
+    {
+      label: "Expiring within 30 days",
+      value: owned.expiring,
+      hint: "extend or let them end",
+      href: `${mine("expiring")}&sort=expires`,
+    },
     { label: "Expired", value: owned.expired, hint: "past their end date", href: mine("expired") },
     { label: "Dormant", value: owned.dormant, hint: "no use in 90 days", href: mine("dormant") },
-    { label: "Review overdue", value: owned.reviewOverdue, hint: "attest that you still need them", href: mine("review_overdue") },
+    {
+      label: "Review overdue",
+      value: owned.reviewOverdue,
+      hint: "attest that you still need them",
+      href: mine("review_overdue"),
+    },
     { label: "No expiry", value: owned.noExpiry, hint: "long-lived: give them an end", href: mine("no_expiry") },
   ];
   return (
     <section aria-labelledby="overview-heading" className="space-y-6">
       <div>
-        <h1 id="overview-heading" className="text-xl font-semibold">Welcome, {actor.name.split(" ")[0]}</h1>
-        <p className="text-sm text-slate-600">Signed in as {actor.email} with the {actor.roles.join(", ")} role{actor.roles.length > 1 ? "s" : ""}.</p>
+        <h1 id="overview-heading" className="text-xl font-semibold">
+          Welcome, {actor.name.split(" ")[0]}
+        </h1>
+        <p className="text-sm text-slate-600">
+          Signed in as {actor.email} with the {actor.roles.join(", ")} role{actor.roles.length > 1 ? "s" : ""}.
+        </p>
       </div>
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
         {cards.map((c) => (
           <div key={c.label} className="rounded-lg border border-slate-200 bg-white p-3">
             <dt className="text-sm text-slate-600">{c.label}</dt>
             <dd className="mt-1 text-2xl font-semibold tabular-nums">
-              <Link href={c.href} className="underline-offset-2 hover:underline" aria-label={`${c.value.toLocaleString("en")} — ${c.label}: open in the inventory`}>{c.value.toLocaleString("en")}</Link>
+              <Link
+                href={c.href}
+                className="underline-offset-2 hover:underline"
+                aria-label={`${c.value.toLocaleString("en")} — ${c.label}: open in the inventory`}
+              >
+                {c.value.toLocaleString("en")}
+              </Link>
             </dd>
             <dd className="text-xs text-slate-600">{c.hint}</dd>
           </div>
@@ -41,14 +61,34 @@ export default async function OverviewPage() {
       {orphans !== null ? (
         <div className="rounded-lg border border-amber-300 bg-amber-50 p-4">
           <h2 className="font-medium">Orphaned identities across the company</h2>
-          <p className="mt-1 text-sm">{orphans.kind === "estimate" ? "About " : orphans.kind === "atLeast" ? "More than " : null}<span className="text-2xl font-semibold tabular-nums" data-testid="orphan-count">{"value" in orphans ? orphans.value.toLocaleString("en") : "?"}</span> identities have no owner or an owner who has left. <Link className="text-brand-700 underline" href="/identities?state=orphaned">Open them in the inventory</Link>.</p>
+          <p className="mt-1 text-sm">
+            {orphans.kind === "estimate" ? "About " : orphans.kind === "atLeast" ? "More than " : null}
+            <span className="text-2xl font-semibold tabular-nums" data-testid="orphan-count">
+              {"value" in orphans ? orphans.value.toLocaleString("en") : "?"}
+            </span>{" "}
+            identities have no owner or an owner who has left.{" "}
+            <Link className="text-brand-700 underline" href="/identities?state=orphaned">
+              Open them in the inventory
+            </Link>
+            .
+          </p>
         </div>
       ) : null}
       {canReadAuditLog(actor) ? (
-        <p className="text-sm"><Link className="text-brand-700 underline" href="/audit">Open the audit log</Link> to see every change and who made it.</p>
+        <p className="text-sm">
+          <Link className="text-brand-700 underline" href="/audit">
+            Open the audit log
+          </Link>{" "}
+          to see every change and who made it.
+        </p>
       ) : null}
       {hasRole(actor, "admin") ? (
-        <p className="text-sm"><Link className="text-brand-700 underline" href="/people">Manage people and roles</Link>.</p>
+        <p className="text-sm">
+          <Link className="text-brand-700 underline" href="/people">
+            Manage people and roles
+          </Link>
+          .
+        </p>
       ) : null}
     </section>
   );

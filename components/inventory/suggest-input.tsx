@@ -9,7 +9,16 @@ type Suggestion = { value: string; label: string };
  * keyboard and screen readers work as with any input). It submits what is typed; the server
  * accepts names and emails as well as ids.
  */
-export function SuggestInput({ id, name, label, kind, defaultValue, placeholder, fixed = [], error }: {
+export function SuggestInput({
+  id,
+  name,
+  label,
+  kind,
+  defaultValue,
+  placeholder,
+  fixed = [],
+  error,
+}: {
   id: string;
   name: string;
   label: string;
@@ -42,7 +51,9 @@ export function SuggestInput({ id, name, label, kind, defaultValue, placeholder,
   const listId = `${id}-suggestions`;
   return (
     <div className="flex flex-col gap-1 text-sm">
-      <label htmlFor={id} className="font-medium">{label}</label>
+      <label htmlFor={id} className="font-medium">
+        {label}
+      </label>
       <input
         id={id}
         name={name}
@@ -56,9 +67,17 @@ export function SuggestInput({ id, name, label, kind, defaultValue, placeholder,
         {...(error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {})}
       />
       <datalist id={listId}>
-        {[...fixed, ...options].map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {[...fixed, ...options].map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </datalist>
-      {error ? <span id={`${id}-error`} className="text-xs text-red-700">{error}</span> : null}
+      {error ? (
+        <span id={`${id}-error`} className="text-xs text-red-700">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

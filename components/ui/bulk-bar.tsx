@@ -20,7 +20,9 @@ type Props = {
 export function BulkBar({ name, verb, hint, ids, action, pending, result, children, danger }: Props) {
   return (
     <form action={action} className="flex flex-wrap items-center gap-3 text-sm" aria-label={name}>
-      {ids.map((id) => <input key={id} type="hidden" name="ids" value={id} />)}
+      {ids.map((id) => (
+        <input key={id} type="hidden" name="ids" value={id} />
+      ))}
       {children}
       <Button type="submit" variant={danger ? "danger" : "secondary"} disabled={pending || ids.length === 0}>
         {verb} ({ids.length})

@@ -1,6 +1,15 @@
 "use client";
 
-import { flexRender, getCoreRowModel, useReactTable, type Column, type ColumnDef, type RowData, type RowSelectionState, type VisibilityState } from "@tanstack/react-table";
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type Column,
+  type ColumnDef,
+  type RowData,
+  type RowSelectionState,
+  type VisibilityState,
+} from "@tanstack/react-table";
 
 declare module "@tanstack/react-table" {
   // Merging with TanStack's interface needs its type parameters, used or not.
@@ -23,7 +32,9 @@ declare module "@tanstack/react-table" {
  */
 function columnClasses<T>(column: Column<T, unknown>, part: "th" | "td"): string {
   const meta = column.columnDef.meta;
-  const sticky = meta?.stickyLeft ? `sticky z-10 ${meta.stickyLeft} ${part === "th" ? "bg-slate-50" : "bg-inherit"} shadow-[inset_-1px_0_0_var(--color-slate-200)]` : "";
+  const sticky = meta?.stickyLeft
+    ? `sticky z-10 ${meta.stickyLeft} ${part === "th" ? "bg-slate-50" : "bg-inherit"} shadow-[inset_-1px_0_0_var(--color-slate-200)]`
+    : "";
   return [sticky, meta?.className ?? ""].filter(Boolean).join(" ");
 }
 
@@ -48,7 +59,19 @@ type Props<T> = {
  * A TanStack table whose data is already one server-side page: sorting, filtering and paging
  * happen in SQL and live in the URL, so the table renders, hides columns and tracks selection.
  */
-export function DataTable<T>({ columns, data, caption, empty, rowKey, columnVisibility, headerProps, rowSelection, onRowSelectionChange, canSelectRow, rowClassName }: Props<T>) {
+export function DataTable<T>({
+  columns,
+  data,
+  caption,
+  empty,
+  rowKey,
+  columnVisibility,
+  headerProps,
+  rowSelection,
+  onRowSelectionChange,
+  canSelectRow,
+  rowClassName,
+}: Props<T>) {
   // The table is rebuilt from props on every render, which is all a server-paged table needs.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
@@ -76,7 +99,12 @@ export function DataTable<T>({ columns, data, caption, empty, rowKey, columnVisi
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <th key={header.id} scope="col" className={`px-3 py-2 text-left font-medium whitespace-nowrap text-slate-700 ${columnClasses(header.column, "th")}`} {...headerProps?.(header.column.id)}>
+                <th
+                  key={header.id}
+                  scope="col"
+                  className={`px-3 py-2 text-left font-medium whitespace-nowrap text-slate-700 ${columnClasses(header.column, "th")}`}
+                  {...headerProps?.(header.column.id)}
+                >
                   {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
                 </th>
               ))}
@@ -86,13 +114,20 @@ export function DataTable<T>({ columns, data, caption, empty, rowKey, columnVisi
         <tbody className="divide-y divide-slate-100">
           {table.getRowModel().rows.length === 0 ? (
             <tr>
-              <td colSpan={visible} className="px-3 py-6 text-center text-slate-600">{empty}</td>
+              <td colSpan={visible} className="px-3 py-6 text-center text-slate-600">
+                {empty}
+              </td>
             </tr>
           ) : (
             table.getRowModel().rows.map((row) => (
-              <tr key={row.id} className={`align-top hover:bg-slate-50 ${row.getIsSelected() ? "bg-brand-50" : (rowClassName?.(row.original) || "bg-white")}`}>
+              <tr
+                key={row.id}
+                className={`align-top hover:bg-slate-50 ${row.getIsSelected() ? "bg-brand-50" : rowClassName?.(row.original) || "bg-white"}`}
+              >
                 {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className={`px-3 py-2 ${columnClasses(cell.column, "td")}`}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                  <td key={cell.id} className={`px-3 py-2 ${columnClasses(cell.column, "td")}`}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </td>
                 ))}
               </tr>
             ))

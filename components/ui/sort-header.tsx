@@ -8,8 +8,12 @@ export function SortHeader({ link }: { link: SortLink }) {
   return (
     <Link href={link.href} className="inline-flex items-center gap-1 underline-offset-2 hover:underline">
       {link.label}
-      <span aria-hidden="true" className="text-xs">{arrow}</span>
-      <span className="sr-only">{link.direction ? `, sorted ${link.direction}; activate to reverse` : ", activate to sort"}</span>
+      <span aria-hidden="true" className="text-xs">
+        {arrow}
+      </span>
+      <span className="sr-only">
+        {link.direction ? `, sorted ${link.direction}; activate to reverse` : ", activate to sort"}
+      </span>
     </Link>
   );
 }

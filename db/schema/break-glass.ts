@@ -11,10 +11,14 @@ export const breakGlassGrants = pgTable(
   "break_glass_grants",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    identityId: uuid("identity_id").notNull().references(() => identities.id),
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => identities.id),
     entitlementId: uuid("entitlement_id").references(() => entitlements.id),
     requestId: uuid("request_id").references(() => requests.id),
-    requesterId: uuid("requester_id").notNull().references(() => users.id),
+    requesterId: uuid("requester_id")
+      .notNull()
+      .references(() => users.id),
     justification: text("justification").notNull(),
     incidentRef: text("incident_ref").notNull(),
     status: breakGlassStatusEnum("status").notNull().default("requested"),
@@ -29,7 +33,10 @@ export const breakGlassGrants = pgTable(
   },
   (t) => [
     check("break_glass_end_after_start", sql`${t.hardEndAt} > ${t.startsAt}`),
-    check("break_glass_reviewed_needs_comment", sql`${t.status} <> 'reviewed' OR (${t.reviewedBy} IS NOT NULL AND ${t.reviewComment} IS NOT NULL)`),
+    check(
+      "break_glass_reviewed_needs_comment",
+      sql`${t.status} <> 'reviewed' OR (${t.reviewedBy} IS NOT NULL AND ${t.reviewComment} IS NOT NULL)`,
+    ),
     index("break_glass_status_idx").on(t.status, t.hardEndAt),
     index("break_glass_identity_idx").on(t.identityId),
   ],

@@ -4,16 +4,37 @@ import { pgEnum } from "drizzle-orm/pg-core";
 // and zod schemas use the same tuple (z.enum(ROLES)), so the two can never drift apart.
 export const ROLES = ["member", "manager", "security", "auditor", "admin"] as const;
 export const PERSON_STATUSES = ["active", "departed"] as const;
-export const SYSTEM_KINDS = ["aws_account", "github_org", "kubernetes_cluster", "postgres_database", "saas_app"] as const;
+export const SYSTEM_KINDS = [
+  "aws_account",
+  "github_org",
+  "kubernetes_cluster",
+  "postgres_database",
+  "saas_app",
+] as const;
 export const CONNECTOR_KINDS = ["postgres", "webhook", "manual"] as const;
 export const SYSTEM_STATUSES = ["active", "retired"] as const;
-export const IDENTITY_KINDS = ["service_account", "api_key", "oauth_app", "workload", "ci_token", "bot", "ai_agent"] as const;
+export const IDENTITY_KINDS = [
+  "service_account",
+  "api_key",
+  "oauth_app",
+  "workload",
+  "ci_token",
+  "bot",
+  "ai_agent",
+] as const;
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export const IDENTITY_STATUSES = ["pending", "active", "suspended", "revoked", "expired"] as const;
 export const CREDENTIAL_TYPES = ["static_secret", "certificate", "short_lived_token", "federated"] as const;
 export const IDENTITY_ORIGINS = ["requested", "imported", "discovered"] as const;
 export const ENTITLEMENT_STATUSES = ["active", "revoked", "expired"] as const;
-export const REQUEST_TYPES = ["new_identity", "grant_entitlement", "extend_expiry", "policy_exception", "transfer_ownership", "break_glass"] as const;
+export const REQUEST_TYPES = [
+  "new_identity",
+  "grant_entitlement",
+  "extend_expiry",
+  "policy_exception",
+  "transfer_ownership",
+  "break_glass",
+] as const;
 export const REQUEST_STATUSES = ["pending", "approved", "denied", "cancelled", "expired", "fulfilled"] as const;
 export const APPROVER_RULES = ["owner_manager", "security", "named"] as const;
 export const STAGE_DECISIONS = ["approve", "deny"] as const;

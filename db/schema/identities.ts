@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import {
   credentialTypeEnum,
   entitlementStatusEnum,
@@ -19,7 +30,9 @@ export const identities = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
     kind: identityKindEnum("kind").notNull(),
-    systemId: uuid("system_id").notNull().references(() => systems.id),
+    systemId: uuid("system_id")
+      .notNull()
+      .references(() => systems.id),
     environment: environmentEnum("environment").notNull(),
     // Nullable only for discovered/imported identities nobody has claimed yet.
     ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
@@ -47,7 +60,10 @@ export const identities = pgTable(
     // set-based rescore for the factors that move with time (dormancy, overdue rotation/review).
     riskScore: smallint("risk_score").notNull().default(0),
     // Factor keys, heaviest first: [1] is the top factor the table shows.
-    riskFactors: text("risk_factors").array().notNull().default(sql`'{}'::text[]`),
+    riskFactors: text("risk_factors")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [
     // The birth certificate: whatever Steward creates through a request is accountable from day one.
@@ -60,7 +76,9 @@ export const identities = pgTable(
     uniqueIndex("identities_system_external_id_uq").on(t.systemId, t.externalId),
     // A live identity's name is unique in its system, so a request cannot pose as an account that
     // another identity already stands for.
-    uniqueIndex("identities_system_live_name_uq").on(t.systemId, t.name).where(sql`${t.status} IN ('pending', 'active', 'suspended')`),
+    uniqueIndex("identities_system_live_name_uq")
+      .on(t.systemId, t.name)
+      .where(sql`${t.status} IN ('pending', 'active', 'suspended')`),
     // Filters of the inventory, each with the keyset tiebreaker so a filtered page is an index range.
     index("identities_owner_idx").on(t.ownerId, t.name, t.id),
     index("identities_backup_owner_idx").on(t.backupOwnerId),
@@ -76,11 +94,16 @@ export const identities = pgTable(
     index("identities_risk_idx").on(t.riskScore, t.id),
     index("identities_created_idx").on(t.createdAt, t.id),
     index("identities_next_review_idx").on(t.nextReviewAt, t.id),
-    index("identities_attestation_due_idx").on(t.attestationDueAt).where(sql`${t.attestationDueAt} IS NOT NULL`),
+    index("identities_attestation_due_idx")
+      .on(t.attestationDueAt)
+      .where(sql`${t.attestationDueAt} IS NOT NULL`),
     // Free-text search (pg_trgm) over name, external id and purpose as one haystack: one bitmap
     // index scan and one recheck instead of three OR-ed ones. chr(31) (unit separator) keeps a
     // match from spanning two fields. Must equal SEARCH_HAYSTACK in lib/identities/inventory-query.ts.
-    index("identities_search_trgm").using("gin", sql`(${t.name} || chr(31) || coalesce(${t.externalId}, '') || chr(31) || coalesce(${t.purpose}, '')) gin_trgm_ops`),
+    index("identities_search_trgm").using(
+      "gin",
+      sql`(${t.name} || chr(31) || coalesce(${t.externalId}, '') || chr(31) || coalesce(${t.purpose}, '')) gin_trgm_ops`,
+    ),
   ],
 );
 
@@ -88,7 +111,9 @@ export const entitlements = pgTable(
   "entitlements",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    identityId: uuid("identity_id").notNull().references(() => identities.id, { onDelete: "cascade" }),
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
     resource: text("resource").notNull(),
     permission: text("permission").notNull(),
     privileged: boolean("privileged").notNull().default(false),
@@ -100,6 +125,8 @@ export const entitlements = pgTable(
   (t) => [
     index("entitlements_identity_idx").on(t.identityId),
     // "Privileged" filter: the identities holding an active privileged entitlement.
-    index("entitlements_privileged_idx").on(t.identityId).where(sql`${t.privileged} AND ${t.status} = 'active'`),
+    index("entitlements_privileged_idx")
+      .on(t.identityId)
+      .where(sql`${t.privileged} AND ${t.status} = 'active'`),
   ],
 );

@@ -14,7 +14,10 @@ export const users = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     email: text("email").notNull().unique(),
     name: text("name").notNull(),
-    roles: roleEnum("roles").array().notNull().default(sql`'{member}'::role[]`),
+    roles: roleEnum("roles")
+      .array()
+      .notNull()
+      .default(sql`'{member}'::role[]`),
     managerId: uuid("manager_id").references((): AnyPgColumn => users.id, { onDelete: "set null" }),
     teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
     status: personStatusEnum("status").notNull().default("active"),

@@ -13,7 +13,13 @@ export type DecisionTrace = {
   /** Policy marks it standard: only the owner's manager is needed and nothing privileged is asked for (bulk approvable). */
   standard?: boolean;
   /** Policy run again at the final approval, on the facts and settings of that moment. */
-  recheck?: { at: string; version: string; outcome: "allow" | "deny" | "needs_approval"; rules: DecisionTrace["rules"]; addedStages: string[] };
+  recheck?: {
+    at: string;
+    version: string;
+    outcome: "allow" | "deny" | "needs_approval";
+    rules: DecisionTrace["rules"];
+    addedStages: string[];
+  };
 };
 
 export const requests = pgTable(
@@ -21,10 +27,15 @@ export const requests = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     type: requestTypeEnum("type").notNull(),
-    requesterId: uuid("requester_id").notNull().references(() => users.id),
+    requesterId: uuid("requester_id")
+      .notNull()
+      .references(() => users.id),
     // The identity the request is about (null for a new identity until it is created).
     subjectIdentityId: uuid("subject_identity_id").references(() => identities.id, { onDelete: "set null" }),
-    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    payload: jsonb("payload")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     justification: text("justification").notNull(),
     status: requestStatusEnum("status").notNull().default("pending"),
     policyVersion: text("policy_version").notNull(),
@@ -46,10 +57,16 @@ export const requests = pgTable(
     index("requests_status_idx").on(t.status, t.createdAt, t.id),
     index("requests_type_idx").on(t.type, t.createdAt, t.id),
     index("requests_created_idx").on(t.createdAt, t.id),
-    index("requests_awaiting_approver_idx").on(t.awaitingApproverId, t.createdAt, t.id).where(sql`${t.status} = 'pending'`),
-    index("requests_awaiting_security_idx").on(t.createdAt, t.id).where(sql`${t.status} = 'pending' AND ${t.awaitingSecurity}`),
+    index("requests_awaiting_approver_idx")
+      .on(t.awaitingApproverId, t.createdAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
+    index("requests_awaiting_security_idx")
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'pending' AND ${t.awaitingSecurity}`),
     // Security's queue sorted by type: without it the planner may walk every pending request by type.
-    index("requests_awaiting_security_type_idx").on(t.type, t.createdAt, t.id).where(sql`${t.status} = 'pending' AND ${t.awaitingSecurity}`),
+    index("requests_awaiting_security_type_idx")
+      .on(t.type, t.createdAt, t.id)
+      .where(sql`${t.status} = 'pending' AND ${t.awaitingSecurity}`),
     index("requests_subject_idx").on(t.subjectIdentityId),
     // One pending request per subject and type: duplicates are refused.
     uniqueIndex("requests_one_pending_per_subject_uq")
@@ -62,14 +79,19 @@ export const approvalStages = pgTable(
   "approval_stages",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    requestId: uuid("request_id").notNull().references(() => requests.id, { onDelete: "cascade" }),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => requests.id, { onDelete: "cascade" }),
     position: integer("position").notNull(),
     approverRule: approverRuleEnum("approver_rule").notNull(),
     // Set when the rule names a person (or is resolved to one, e.g. the owner's manager).
     approverId: uuid("approver_id").references(() => users.id),
     reason: text("reason").notNull(),
   },
-  (t) => [uniqueIndex("approval_stages_request_position_uq").on(t.requestId, t.position), index("approval_stages_approver_idx").on(t.approverId)],
+  (t) => [
+    uniqueIndex("approval_stages_request_position_uq").on(t.requestId, t.position),
+    index("approval_stages_approver_idx").on(t.approverId),
+  ],
 );
 
 // A decision is its own row so the database, not the application, guarantees that a stage is
@@ -78,8 +100,12 @@ export const stageDecisions = pgTable(
   "stage_decisions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    stageId: uuid("stage_id").notNull().references(() => approvalStages.id, { onDelete: "cascade" }),
-    decidedBy: uuid("decided_by").notNull().references(() => users.id),
+    stageId: uuid("stage_id")
+      .notNull()
+      .references(() => approvalStages.id, { onDelete: "cascade" }),
+    decidedBy: uuid("decided_by")
+      .notNull()
+      .references(() => users.id),
     decision: stageDecisionEnum("decision").notNull(),
     comment: text("comment"),
     decidedAt: ts("decided_at").notNull().defaultNow(),
@@ -96,12 +122,19 @@ export const policyExceptions = pgTable(
   "policy_exceptions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    identityId: uuid("identity_id").notNull().references(() => identities.id, { onDelete: "cascade" }),
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
     rule: text("rule").notNull(),
     justification: text("justification").notNull(),
     startsAt: ts("starts_at").notNull(),
     endsAt: ts("ends_at").notNull(),
-    requestId: uuid("request_id").notNull().references(() => requests.id),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => requests.id),
   },
-  (t) => [index("policy_exceptions_identity_idx").on(t.identityId, t.endsAt), uniqueIndex("policy_exceptions_request_uq").on(t.requestId)],
+  (t) => [
+    index("policy_exceptions_identity_idx").on(t.identityId, t.endsAt),
+    uniqueIndex("policy_exceptions_request_uq").on(t.requestId),
+  ],
 );

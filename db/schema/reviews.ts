@@ -1,6 +1,12 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { campaignStatusEnum, noResponseOutcomeEnum, recurrenceEnum, reviewDecisionEnum, reviewerRuleEnum } from "./enums";
+import {
+  campaignStatusEnum,
+  noResponseOutcomeEnum,
+  recurrenceEnum,
+  reviewDecisionEnum,
+  reviewerRuleEnum,
+} from "./enums";
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
 
@@ -12,7 +18,10 @@ export const campaigns = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
     // A saved inventory filter (the same shape as the inventory's URL state).
-    scope: jsonb("scope").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    scope: jsonb("scope")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     reviewerRule: reviewerRuleEnum("reviewer_rule").notNull(),
     reviewerId: uuid("reviewer_id").references(() => users.id),
     // Who reviews when the owner has left.
@@ -23,7 +32,9 @@ export const campaigns = pgTable(
     recurrence: recurrenceEnum("recurrence").notNull().default("none"),
     noResponseOutcome: noResponseOutcomeEnum("no_response_outcome").notNull().default("keep"),
     status: campaignStatusEnum("status").notNull().default("draft"),
-    createdBy: uuid("created_by").notNull().references(() => users.id),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),
     closedAt: ts("closed_at"),
   },
@@ -37,12 +48,19 @@ export const reviewItems = pgTable(
   "review_items",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    campaignId: uuid("campaign_id").notNull().references(() => campaigns.id, { onDelete: "cascade" }),
-    identityId: uuid("identity_id").notNull().references(() => identities.id),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id, { onDelete: "cascade" }),
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => identities.id),
     entitlementId: uuid("entitlement_id").references(() => entitlements.id),
     reviewerId: uuid("reviewer_id").references(() => users.id),
     // What the reviewer saw when deciding (owner, purpose, last use, entitlements, risk).
-    snapshot: jsonb("snapshot").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    snapshot: jsonb("snapshot")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     decision: reviewDecisionEnum("decision"),
     comment: text("comment"),
     decidedBy: uuid("decided_by").references(() => users.id),

@@ -11,7 +11,9 @@ export const revocations = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     targetType: revocationTargetEnum("target_type").notNull(),
-    identityId: uuid("identity_id").notNull().references(() => identities.id),
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => identities.id),
     entitlementId: uuid("entitlement_id").references(() => entitlements.id),
     credentialRef: text("credential_ref"),
     reason: text("reason").notNull(),
@@ -32,7 +34,12 @@ export const revocations = pgTable(
     check("revocations_credential_target", sql`${t.targetType} <> 'credential' OR ${t.credentialRef} IS NOT NULL`),
     // Revoking what is already being revoked is one revocation, not two.
     uniqueIndex("revocations_one_in_flight_uq")
-      .on(t.targetType, t.identityId, sql`coalesce(${t.entitlementId}, '00000000-0000-0000-0000-000000000000'::uuid)`, sql`coalesce(${t.credentialRef}, '')`)
+      .on(
+        t.targetType,
+        t.identityId,
+        sql`coalesce(${t.entitlementId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+        sql`coalesce(${t.credentialRef}, '')`,
+      )
       .where(sql`${t.status} IN ('requested', 'executing', 'executed', 'failed')`),
     index("revocations_status_idx").on(t.status, t.nextAttemptAt),
     index("revocations_identity_idx").on(t.identityId),

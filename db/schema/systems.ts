@@ -11,7 +11,10 @@ export const systems = pgTable("systems", {
   environment: environmentEnum("environment").notNull().default("production"),
   connector: connectorKindEnum("connector").notNull().default("manual"),
   // Connector settings; secrets inside are never sent to the browser.
-  settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  settings: jsonb("settings")
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   status: systemStatusEnum("status").notNull().default("active"),
   createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   retiredAt: timestamp("retired_at", { withTimezone: true, precision: 3 }),

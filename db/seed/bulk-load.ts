@@ -14,8 +14,16 @@ type Deferred = { drop: string; create: string; what: string };
  * transaction rolls back and the indexes were never gone for anyone else; meanwhile the tables
  * are locked, which is fine for a database being seeded.
  */
-export async function withIndexesDeferred<T>(tx: Database, tables: readonly string[], log: (s: string) => void, load: () => Promise<T>): Promise<T> {
-  const list = sql.join(tables.map((t) => sql`${t}`), sql`, `);
+export async function withIndexesDeferred<T>(
+  tx: Database,
+  tables: readonly string[],
+  log: (s: string) => void,
+  load: () => Promise<T>,
+): Promise<T> {
+  const list = sql.join(
+    tables.map((t) => sql`${t}`),
+    sql`, `,
+  );
   const indexes = await queryRows<Deferred>(
     tx,
     sql`SELECT format('DROP INDEX %I.%I', n.nspname, i.relname) AS drop, pg_get_indexdef(i.oid) AS create, i.relname AS what
@@ -51,6 +59,8 @@ export async function withIndexesDeferred<T>(tx: Database, tables: readonly stri
   }
   const t1 = performance.now();
   for (const d of foreignKeys) await tx.execute(raw(d.create));
-  log(`seed: rebuilt ${indexes.length} indexes in ${((t1 - t0) / 1000).toFixed(1)} s, re-validated ${foreignKeys.length} foreign keys in ${((performance.now() - t1) / 1000).toFixed(1)} s (${timings.join(", ")})`);
+  log(
+    `seed: rebuilt ${indexes.length} indexes in ${((t1 - t0) / 1000).toFixed(1)} s, re-validated ${foreignKeys.length} foreign keys in ${((performance.now() - t1) / 1000).toFixed(1)} s (${timings.join(", ")})`,
+  );
   return result;
 }

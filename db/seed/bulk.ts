@@ -1,8 +1,22 @@
 import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_ORIGINS } from "@/db/schema";
 import {
-  COMPONENTS, CREDENTIALS_BY_KIND, ENTITLEMENT_COUNTS, ENV_SHORT, EXPIRY_SPAN_DAYS, KIND_TAGS, KIND_WEIGHTS,
-  ORIGIN_WEIGHTS, PERMISSIONS, PURPOSE_OBJECTS, PURPOSE_VERBS, ROTATION_PERIODS, SERVICES, SYSTEM_KIND_ORDER, SYSTEMS,
-  SYSTEMS_BY_KIND, systemIndex,
+  COMPONENTS,
+  CREDENTIALS_BY_KIND,
+  ENTITLEMENT_COUNTS,
+  ENV_SHORT,
+  EXPIRY_SPAN_DAYS,
+  KIND_TAGS,
+  KIND_WEIGHTS,
+  ORIGIN_WEIGHTS,
+  PERMISSIONS,
+  PURPOSE_OBJECTS,
+  PURPOSE_VERBS,
+  ROTATION_PERIODS,
+  SERVICES,
+  SYSTEM_KIND_ORDER,
+  SYSTEMS,
+  SYSTEMS_BY_KIND,
+  systemIndex,
 } from "./catalog";
 import { bytesInt, seedUuid, slots, sqlArray, sqlUuid, timestampLit } from "./sql-util";
 
@@ -29,23 +43,62 @@ function constants(p: BulkPlan) {
   return {
     kindSlots: sqlArray(slots(KIND_WEIGHTS), "int"),
     originSlots: sqlArray(slots(ORIGIN_WEIGHTS), "int"),
-    sysByKind: sqlArray(IDENTITY_KINDS.flatMap((k) => SYSTEMS_BY_KIND[k].map(systemIndex)), "int"),
-    credByKind: sqlArray(IDENTITY_KINDS.flatMap((k) => CREDENTIALS_BY_KIND[k]), "int"),
-    sysEnv: sqlArray(SYSTEMS.map((s) => ENVIRONMENTS.indexOf(s.environment)), "int"),
-    sysIds: sqlArray(SYSTEMS.map((s) => seedUuid("system", p.seed, s.key)), "uuid"),
-    sysExt: sqlArray(SYSTEMS.map((s) => s.externalPrefix), "text"),
-    sysStore: sqlArray(SYSTEMS.map((s) => s.storePrefix), "text"),
-    sysKind: sqlArray(SYSTEMS.map((s) => SYSTEM_KIND_ORDER.indexOf(s.kind)), "int"),
-    sysRes: sqlArray(SYSTEMS.flatMap((s) => s.resources), "text"),
-    perms: sqlArray(SYSTEM_KIND_ORDER.flatMap((k) => PERMISSIONS[k].map(([perm]) => perm)), "text"),
-    levels: sqlArray(SYSTEM_KIND_ORDER.flatMap((k) => PERMISSIONS[k].map(([, level]) => level)), "int"),
+    sysByKind: sqlArray(
+      IDENTITY_KINDS.flatMap((k) => SYSTEMS_BY_KIND[k].map(systemIndex)),
+      "int",
+    ),
+    credByKind: sqlArray(
+      IDENTITY_KINDS.flatMap((k) => CREDENTIALS_BY_KIND[k]),
+      "int",
+    ),
+    sysEnv: sqlArray(
+      SYSTEMS.map((s) => ENVIRONMENTS.indexOf(s.environment)),
+      "int",
+    ),
+    sysIds: sqlArray(
+      SYSTEMS.map((s) => seedUuid("system", p.seed, s.key)),
+      "uuid",
+    ),
+    sysExt: sqlArray(
+      SYSTEMS.map((s) => s.externalPrefix),
+      "text",
+    ),
+    sysStore: sqlArray(
+      SYSTEMS.map((s) => s.storePrefix),
+      "text",
+    ),
+    sysKind: sqlArray(
+      SYSTEMS.map((s) => SYSTEM_KIND_ORDER.indexOf(s.kind)),
+      "int",
+    ),
+    sysRes: sqlArray(
+      SYSTEMS.flatMap((s) => s.resources),
+      "text",
+    ),
+    perms: sqlArray(
+      SYSTEM_KIND_ORDER.flatMap((k) => PERMISSIONS[k].map(([perm]) => perm)),
+      "text",
+    ),
+    levels: sqlArray(
+      SYSTEM_KIND_ORDER.flatMap((k) => PERMISSIONS[k].map(([, level]) => level)),
+      "int",
+    ),
     rotation: sqlArray(ROTATION_PERIODS, "int"),
     entCounts: sqlArray(ENTITLEMENT_COUNTS, "int"),
     kinds: sqlArray(IDENTITY_KINDS, "identity_kind"),
-    kindTags: sqlArray(IDENTITY_KINDS.map((k) => KIND_TAGS[k]), "text"),
+    kindTags: sqlArray(
+      IDENTITY_KINDS.map((k) => KIND_TAGS[k]),
+      "text",
+    ),
     envs: sqlArray(ENVIRONMENTS, "environment"),
-    envShort: sqlArray(ENVIRONMENTS.map((e) => ENV_SHORT[e]), "text"),
-    span: sqlArray(ENVIRONMENTS.map((e) => EXPIRY_SPAN_DAYS[e]), "int"),
+    envShort: sqlArray(
+      ENVIRONMENTS.map((e) => ENV_SHORT[e]),
+      "text",
+    ),
+    span: sqlArray(
+      ENVIRONMENTS.map((e) => EXPIRY_SPAN_DAYS[e]),
+      "int",
+    ),
     creds: sqlArray(CREDENTIAL_TYPES, "credential_type"),
     origins: sqlArray(IDENTITY_ORIGINS, "identity_origin"),
     services: sqlArray(SERVICES, "text"),
@@ -177,8 +230,10 @@ type Constants = ReturnType<typeof constants>;
 const nthValues = () => Array.from({ length: Math.max(...ENTITLEMENT_COUNTS) }, (_, j) => `(${j + 1})`).join(", ");
 const countSlot = (id: string) => `(get_byte(uuid_send(${id}), 7) # get_byte(uuid_send(${id}), 13)) % 20`;
 const entitlementMd5 = (seed: number, id: string, n: string) => `md5('entitlement:${seed}:' || ${id} || ':' || ${n})`;
-const permSlot = (c: Constants, sysI: string) => `${c.sysKind}[${sysI} + 1] * 8 + (CASE WHEN get_byte(e, 1) % 100 < 4 THEN 7 ELSE get_byte(e, 1) % 7 END) + 1`;
-const privilegedSql = (c: Constants, perm: string, prod: string) => `(${c.levels}[${perm}] = 2 OR (${c.levels}[${perm}] = 1 AND ${prod}))`;
+const permSlot = (c: Constants, sysI: string) =>
+  `${c.sysKind}[${sysI} + 1] * 8 + (CASE WHEN get_byte(e, 1) % 100 < 4 THEN 7 ELSE get_byte(e, 1) % 7 END) + 1`;
+const privilegedSql = (c: Constants, perm: string, prod: string) =>
+  `(${c.levels}[${perm}] = 2 OR (${c.levels}[${perm}] = 1 AND ${prod}))`;
 /** Of an entitlement not revoked: expired (else active). */
 const ENTITLEMENT_EXPIRED = "get_byte(e, 2) % 100 < 9";
 

@@ -12,7 +12,10 @@ import type postgres from "postgres";
  * LIKE identities INCLUDING ALL (same indexes, checks and defaults; no foreign keys), and drops
  * it. Only the COPY FROM is timed.
  */
-export async function timeIdentityCopy(client: postgres.Sql, log: (s: string) => void): Promise<{ copyMs: number; bytes: number }> {
+export async function timeIdentityCopy(
+  client: postgres.Sql,
+  log: (s: string) => void,
+): Promise<{ copyMs: number; bytes: number }> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "steward-seed-copy-"));
   const file = path.join(dir, "identities.copy");
   const scratch = `steward_seed_copy_${randomBytes(4).toString("hex")}`;
@@ -28,7 +31,10 @@ export async function timeIdentityCopy(client: postgres.Sql, log: (s: string) =>
     await client.unsafe(`CREATE TABLE ${scratch} (LIKE identities INCLUDING ALL)`);
     log(`copy: dumped ${(bytes / 1024 / 1024).toFixed(1)} MB of identity rows; timing COPY into ${scratch}`);
     const t0 = performance.now();
-    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), await client.unsafe(`COPY ${scratch} FROM STDIN`).writable());
+    await pipeline(
+      fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+      await client.unsafe(`COPY ${scratch} FROM STDIN`).writable(),
+    );
     const copyMs = performance.now() - t0;
     return { copyMs, bytes };
   } finally {

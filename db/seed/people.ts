@@ -16,9 +16,16 @@ export const personaId = (seed: number, key: PersonaKey) => seedUuid("user", see
 export const fixedTeamId = (seed: number, name: string) => seedUuid("team", seed, name);
 
 /** The four persona teams, the generated teams, the personas and the generated people. */
-export async function insertPeople(tx: Database, seed: number, at: Date, plan: { teams: number; people: number }): Promise<void> {
+export async function insertPeople(
+  tx: Database,
+  seed: number,
+  at: Date,
+  plan: { teams: number; people: number },
+): Promise<void> {
   const daysAgo = (d: number) => new Date(at.getTime() - d * DAY_MS);
-  await tx.insert(teams).values(FIXED_TEAMS.map((name, i) => ({ id: fixedTeamId(seed, name), name, createdAt: daysAgo(900 - i * 10) })));
+  await tx
+    .insert(teams)
+    .values(FIXED_TEAMS.map((name, i) => ({ id: fixedTeamId(seed, name), name, createdAt: daysAgo(900 - i * 10) })));
 
   const now = timestampLit(at);
   const areas = sqlArray(TEAM_AREAS, "text");

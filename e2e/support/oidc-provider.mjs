@@ -170,15 +170,27 @@ const provider = new Provider(issuer, {
   async renderError(ctx, out, error) {
     if (debug) console.error("oidc-provider renderError", error);
     ctx.type = "html";
-    ctx.body = page("Sign-in error", `<h1>Sign-in error</h1><p role="alert">${escape(out.error)}: ${escape(out.error_description ?? "")}</p>`);
+    ctx.body = page(
+      "Sign-in error",
+      `<h1>Sign-in error</h1><p role="alert">${escape(out.error)}: ${escape(out.error_description ?? "")}</p>`,
+    );
   },
 });
 
 // Errors that mean the tests will fail are worth seeing even when quiet.
 provider.on("server_error", (_ctx, err) => console.error("oidc-provider server_error", err));
 if (debug) {
-  for (const event of ["grant.error", "authorization.error", "interaction.started", "interaction.ended", "grant.success", "userinfo.error"]) {
-    provider.on(event, (...args) => console.error(`oidc-provider ${event}`, ...args.slice(1).map((a) => a?.message ?? a?.uid ?? "")));
+  for (const event of [
+    "grant.error",
+    "authorization.error",
+    "interaction.started",
+    "interaction.ended",
+    "grant.success",
+    "userinfo.error",
+  ]) {
+    provider.on(event, (...args) =>
+      console.error(`oidc-provider ${event}`, ...args.slice(1).map((a) => a?.message ?? a?.uid ?? "")),
+    );
   }
 }
 
@@ -230,11 +242,17 @@ function send(res, status, html) {
 /** The login and consent steps, which oidc-provider leaves to the host application. */
 async function interaction(req, res, uid, action) {
   const details = await provider.interactionDetails(req, res);
-  if (details.uid !== uid) return send(res, 400, page("Sign-in error", `<p role="alert">This sign-in has expired. Start again.</p>`));
+  if (details.uid !== uid)
+    return send(res, 400, page("Sign-in error", `<p role="alert">This sign-in has expired. Start again.</p>`));
   const { prompt, params, session } = details;
 
   if (req.method === "POST" && action === "abort") {
-    return provider.interactionFinished(req, res, { error: "access_denied", error_description: "The person cancelled the sign-in." }, { mergeWithLastSubmission: false });
+    return provider.interactionFinished(
+      req,
+      res,
+      { error: "access_denied", error_description: "The person cancelled the sign-in." },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   if (prompt.name === "login") {
@@ -247,7 +265,12 @@ async function interaction(req, res, uid, action) {
       const email = login.toLowerCase();
       const subject = (form.get("subject") ?? "").trim() || email;
       accounts.set(subject, { email, verified: form.get("verified") === "on" });
-      return provider.interactionFinished(req, res, { login: { accountId: subject } }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: subject } },
+        { mergeWithLastSubmission: false },
+      );
     }
     return send(res, 200, loginPage(uid, { login: typeof params.login_hint === "string" ? params.login_hint : "" }));
   }
@@ -260,8 +283,14 @@ async function interaction(req, res, uid, action) {
     const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = prompt.details;
     if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(" "));
     if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
-    return provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+    for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(" "));
+    return provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId: await grant.save() } },
+      { mergeWithLastSubmission: true },
+    );
   }
 
   send(res, 501, page("Sign-in error", `<p role="alert">Unsupported prompt ${escape(prompt.name)}.</p>`));
@@ -277,7 +306,15 @@ const server = http.createServer(async (req, res) => {
   } catch (err) {
     // Most often an expired or missing interaction cookie (a stale tab, a cleared context).
     if (debug || err?.name !== "SessionNotFound") console.error("oidc-provider interaction", err);
-    if (!res.headersSent) send(res, 400, page("Sign-in error", `<p role="alert">This sign-in cannot continue (${escape(err?.message ?? err)}). Start again.</p>`));
+    if (!res.headersSent)
+      send(
+        res,
+        400,
+        page(
+          "Sign-in error",
+          `<p role="alert">This sign-in cannot continue (${escape(err?.message ?? err)}). Start again.</p>`,
+        ),
+      );
   }
 });
 

@@ -28,7 +28,11 @@ if (process.env.DATABASE_URL) {
 
 // Seed the personas whatever the demo mode, so tests can show that sign-in is refused for the
 // right reason (demo mode off), not because nobody is there.
-const seeded = spawnSync(process.execPath, [path.join(root, "bin", "steward.mjs"), "db", "seed"], { stdio: "inherit", env, cwd: root });
+const seeded = spawnSync(process.execPath, [path.join(root, "bin", "steward.mjs"), "db", "seed"], {
+  stdio: "inherit",
+  env,
+  cwd: root,
+});
 if (seeded.status !== 0) process.exit(seeded.status ?? 1);
 
 const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], { stdio: "inherit", env, cwd: root });

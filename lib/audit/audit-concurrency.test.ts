@@ -27,9 +27,16 @@ describe.runIf(onServer)("audit log under concurrency", () => {
 
   it("serialises concurrent appends into one gapless chain [PostgreSQL: real concurrency]", async () => {
     expect(conn.kind).toBe("postgres");
-    await Promise.all(Array.from({ length: 20 }, (_, i) => conn.db.transaction((tx) => record(tx, { actor, action: "concurrent", after: { i } }))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        conn.db.transaction((tx) => record(tx, { actor, action: "concurrent", after: { i } })),
+      ),
+    );
     expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: true, count: 20 });
-    const rows = await queryRows<{ seq: number; i: number }>(conn.db, sql`SELECT seq::int AS seq, (after->>'i')::int AS i FROM audit_events ORDER BY seq`);
+    const rows = await queryRows<{ seq: number; i: number }>(
+      conn.db,
+      sql`SELECT seq::int AS seq, (after->>'i')::int AS i FROM audit_events ORDER BY seq`,
+    );
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
     expect(rows.map((r) => r.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, k) => k));
   });
@@ -46,7 +53,10 @@ describe.runIf(onServer)("audit log under concurrency", () => {
       ),
     );
     expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: true, count: 40 });
-    const rows = await queryRows<{ after: { b: number; i: number } }>(conn.db, sql`SELECT after FROM audit_events ORDER BY seq`);
+    const rows = await queryRows<{ after: { b: number; i: number } }>(
+      conn.db,
+      sql`SELECT after FROM audit_events ORDER BY seq`,
+    );
     for (let k = 0; k < 40; k += 4) {
       const batch = rows.slice(k, k + 4).map((r) => r.after);
       expect(batch.map((e) => e.i)).toEqual([0, 1, 2, 3]);

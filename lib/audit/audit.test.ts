@@ -35,7 +35,12 @@ async function withTriggersDisabled<T>(fn: () => Promise<T>): Promise<T> {
 async function appendEvents(n: number) {
   for (let i = 0; i < n; i++) {
     await conn.db.transaction(async (tx) => {
-      await record(tx, { actor, action: "identity.attested", subject: { type: "identity", id: `id-${i}` }, after: { n: i, nested: { b: 1, a: [1, "x"] } } });
+      await record(tx, {
+        actor,
+        action: "identity.attested",
+        subject: { type: "identity", id: `id-${i}` },
+        after: { n: i, nested: { b: 1, a: [1, "x"] } },
+      });
     });
   }
 }
@@ -77,10 +82,14 @@ describe("audit log", () => {
   // Concurrent appends and batches: audit-concurrency.test.ts, on a PostgreSQL server (here they could not fail).
 
   it("a batch that fails appends nothing", async () => {
-    await expect(conn.db.transaction((tx) => inAuditBatch(tx, async () => {
-      await record(tx, { actor, action: "batched" });
-      throw new Error("the change failed");
-    }))).rejects.toThrow("the change failed");
+    await expect(
+      conn.db.transaction((tx) =>
+        inAuditBatch(tx, async () => {
+          await record(tx, { actor, action: "batched" });
+          throw new Error("the change failed");
+        }),
+      ),
+    ).rejects.toThrow("the change failed");
     expect(await conn.db.select().from(auditEvents)).toHaveLength(0);
   });
 
@@ -99,13 +108,21 @@ describe("audit log", () => {
   it("detects an edited event and names it", async () => {
     await appendEvents(5);
     await withTriggersDisabled(() => conn.db.execute(sql`UPDATE audit_events SET after = '{"n": 99}' WHERE seq = 3`));
-    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: false, brokenAt: 3, reason: expect.stringContaining("altered") });
+    expect(await verifyAuditChain(conn.db)).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+      reason: expect.stringContaining("altered"),
+    });
   });
 
   it("detects a deleted event and names the missing sequence number", async () => {
     await appendEvents(5);
     await withTriggersDisabled(() => conn.db.execute(sql`DELETE FROM audit_events WHERE seq = 2`));
-    expect(await verifyAuditChain(conn.db)).toMatchObject({ ok: false, brokenAt: 2, reason: expect.stringContaining("missing") });
+    expect(await verifyAuditChain(conn.db)).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      reason: expect.stringContaining("missing"),
+    });
   });
 
   it("detects a deleted tail-less head: the first event removed", async () => {

@@ -15,7 +15,13 @@ beforeAll(async () => {
   const omar = await actorOf(conn.db, "omar");
   await setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["member", "manager"] });
   for (let i = 0; i < 23; i++) {
-    await conn.db.transaction((tx) => record(tx, { actor: { type: "job", id: null, label: "job:dormancy" }, action: "identity.marked_dormant", subject: { type: "identity", id: `id-${i}` } }));
+    await conn.db.transaction((tx) =>
+      record(tx, {
+        actor: { type: "job", id: null, label: "job:dormancy" },
+        action: "identity.marked_dormant",
+        subject: { type: "identity", id: `id-${i}` },
+      }),
+    );
   }
 });
 afterAll(() => conn.close());
@@ -36,13 +42,23 @@ describe("reading the audit log", () => {
       expect(byActor.events.map((e) => e.action)).toEqual(["person.roles_changed"]);
       const byJob = await listAuditEvents(conn.db, actor, parseAuditFilter({ actor: "dormancy", size: "10" }));
       expect(byJob.events).toHaveLength(10);
-      const byAction = await listAuditEvents(conn.db, actor, parseAuditFilter({ action: "identity.marked_dormant", size: "200" }));
+      const byAction = await listAuditEvents(
+        conn.db,
+        actor,
+        parseAuditFilter({ action: "identity.marked_dormant", size: "200" }),
+      );
       expect(byAction.events).toHaveLength(23);
       expect(new Set(byAction.events.map((e) => e.action))).toEqual(new Set(["identity.marked_dormant"]));
-      const bySubject = await listAuditEvents(conn.db, actor, parseAuditFilter({ subjectType: "identity", subjectId: "id-7" }));
+      const bySubject = await listAuditEvents(
+        conn.db,
+        actor,
+        parseAuditFilter({ subjectType: "identity", subjectId: "id-7" }),
+      );
       expect(bySubject.events.map((e) => e.subjectId)).toEqual(["id-7"]);
       const today = new Date().toISOString().slice(0, 10);
-      expect((await listAuditEvents(conn.db, actor, parseAuditFilter({ from: today, to: today, size: "200" }))).events).toHaveLength(25);
+      expect(
+        (await listAuditEvents(conn.db, actor, parseAuditFilter({ from: today, to: today, size: "200" }))).events,
+      ).toHaveLength(25);
       expect((await listAuditEvents(conn.db, actor, parseAuditFilter({ to: "2000-01-01" }))).events).toHaveLength(0);
     }
     const facets = await auditFacets(conn.db, await actorOf(conn.db, "ari"));
@@ -62,7 +78,11 @@ describe("reading the audit log", () => {
     }
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => 25 - i));
     const second = await listAuditEvents(conn.db, ari, parseAuditFilter({ size: "10", before: String(first.at(-1)) }));
-    const back = await listAuditEvents(conn.db, ari, parseAuditFilter({ size: "10", after: String(second.newerCursor) }));
+    const back = await listAuditEvents(
+      conn.db,
+      ari,
+      parseAuditFilter({ size: "10", after: String(second.newerCursor) }),
+    );
     expect(back.events.map((e) => e.seq)).toEqual(first);
     expect(back.newerCursor).toBeNull();
   });
@@ -76,7 +96,10 @@ describe("reading the audit log", () => {
     } catch (e) {
       error = e as DomainError;
     }
-    expect(error?.fieldErrors).toEqual({ from: ["Use a real date like 2026-11-23."], before: ["That page link is broken; start again from the first page."] });
+    expect(error?.fieldErrors).toEqual({
+      from: ["Use a real date like 2026-11-23."],
+      before: ["That page link is broken; start again from the first page."],
+    });
     expect(parseAuditFilter({ size: "1000000000" }).size).toBe(200);
     expect(parseAuditFilter({ size: "-5" }).size).toBe(10);
     expect(parseAuditFilter({ order: "sideways" }).order).toBe("desc");

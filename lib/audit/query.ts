@@ -8,7 +8,11 @@ import { isIsoDay, text } from "@/lib/validation";
 
 const isoDate = z.string().refine(isIsoDay, "Use a real date like 2026-11-23.");
 const CURSOR_MESSAGE = "That page link is broken; start again from the first page.";
-const seqCursor = z.coerce.number({ error: CURSOR_MESSAGE }).int(CURSOR_MESSAGE).positive(CURSOR_MESSAGE).max(Number.MAX_SAFE_INTEGER, CURSOR_MESSAGE);
+const seqCursor = z.coerce
+  .number({ error: CURSOR_MESSAGE })
+  .int(CURSOR_MESSAGE)
+  .positive(CURSOR_MESSAGE)
+  .max(Number.MAX_SAFE_INTEGER, CURSOR_MESSAGE);
 
 /** The audit page's URL state; unknown or malformed values get a clear message, sizes a clamp. */
 export const auditFilterSchema = z.object({
@@ -21,7 +25,12 @@ export const auditFilterSchema = z.object({
   before: seqCursor.optional(),
   after: seqCursor.optional(),
   order: z.enum(["desc", "asc"]).catch("desc").default("desc"),
-  size: z.coerce.number().int().catch(50).default(50).transform((n) => Math.min(Math.max(n, 10), 200)),
+  size: z.coerce
+    .number()
+    .int()
+    .catch(50)
+    .default(50)
+    .transform((n) => Math.min(Math.max(n, 10), 200)),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
@@ -42,7 +51,9 @@ export type AuditPage = { events: AuditEventDto[]; newerCursor: number | null; o
 
 /** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
 export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
-  const blankless = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === "string" && v.trim() !== ""));
+  const blankless = Object.fromEntries(
+    Object.entries(params).filter(([, v]) => typeof v === "string" && v.trim() !== ""),
+  );
   const parsed = auditFilterSchema.safeParse(blankless);
   if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
@@ -61,7 +72,10 @@ export async function listAuditEvents(db: Database, actor: Actor, unchecked: Aud
   const where: SQL[] = [];
   if (filter.actor) {
     const pattern = `%${escapeLike(filter.actor)}%`;
-    const people = db.select({ id: sql<string>`${users.id}::text` }).from(users).where(or(ilike(users.name, pattern), ilike(users.email, pattern)));
+    const people = db
+      .select({ id: sql<string>`${users.id}::text` })
+      .from(users)
+      .where(or(ilike(users.name, pattern), ilike(users.email, pattern)));
     where.push(or(ilike(auditEvents.actorLabel, pattern), inArray(auditEvents.actorId, people))!);
   }
   if (filter.action) where.push(eq(auditEvents.action, filter.action));
@@ -73,7 +87,8 @@ export async function listAuditEvents(db: Database, actor: Actor, unchecked: Aud
   // Walking "back" (towards the newest when listing newest first) reads in reverse, then flips.
   const newestFirst = filter.order === "desc";
   const goingBack = filter.after !== undefined && filter.before === undefined;
-  if (filter.before !== undefined) where.push(newestFirst ? lt(auditEvents.seq, filter.before) : gt(auditEvents.seq, filter.before));
+  if (filter.before !== undefined)
+    where.push(newestFirst ? lt(auditEvents.seq, filter.before) : gt(auditEvents.seq, filter.before));
   if (goingBack) where.push(newestFirst ? gt(auditEvents.seq, filter.after!) : lt(auditEvents.seq, filter.after!));
   const descending = newestFirst !== goingBack;
 

@@ -4,8 +4,7 @@ import { auditEvents } from "@/db/schema";
 import { GENESIS_HASH, eventHash } from "./hash";
 
 export type VerifyResult =
-  | { ok: true; count: number; head: string }
-  | { ok: false; count: number; brokenAt: number; reason: string };
+  { ok: true; count: number; head: string } | { ok: false; count: number; brokenAt: number; reason: string };
 
 /** Recomputes the whole chain in sequence order, in batches, and names the first broken event. */
 export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<VerifyResult> {
@@ -21,13 +20,28 @@ export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<
       .limit(batchSize);
     for (const row of rows) {
       if (row.seq !== expectedSeq) {
-        return { ok: false, count, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing (the next event is ${row.seq})` };
+        return {
+          ok: false,
+          count,
+          brokenAt: expectedSeq,
+          reason: `event ${expectedSeq} is missing (the next event is ${row.seq})`,
+        };
       }
       if (row.prevHash !== prevHash) {
-        return { ok: false, count, brokenAt: row.seq, reason: `event ${row.seq} does not follow event ${row.seq - 1} (prev_hash differs)` };
+        return {
+          ok: false,
+          count,
+          brokenAt: row.seq,
+          reason: `event ${row.seq} does not follow event ${row.seq - 1} (prev_hash differs)`,
+        };
       }
       if (eventHash(prevHash, row) !== row.hash) {
-        return { ok: false, count, brokenAt: row.seq, reason: `event ${row.seq} was altered (its hash does not match its content)` };
+        return {
+          ok: false,
+          count,
+          brokenAt: row.seq,
+          reason: `event ${row.seq} was altered (its hash does not match its content)`,
+        };
       }
       prevHash = row.hash;
       expectedSeq++;

@@ -5,7 +5,14 @@ import { auditEvents, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/test-database";
 import { isDemoMode } from "@/lib/config";
 import { actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
-import { authorizeDemoSignIn, findPersonByOidcSubject, provisionOidcPerson, recordSignIn, resolveActor, type OidcClaims } from "./people";
+import {
+  authorizeDemoSignIn,
+  findPersonByOidcSubject,
+  provisionOidcPerson,
+  recordSignIn,
+  resolveActor,
+  type OidcClaims,
+} from "./people";
 
 let conn: Connection;
 const env = { ...process.env };
@@ -20,20 +27,32 @@ afterEach(() => {
 
 describe("demo mode", () => {
   it("is on with the embedded database and no OpenID Connect provider; off on PostgreSQL or with a provider, unless STEWARD_DEMO=1", () => {
-    for (const key of ["DATABASE_URL", "STEWARD_DEMO", "AUTH_OIDC_ISSUER", "AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET"]) delete process.env[key];
+    for (const key of [
+      "DATABASE_URL",
+      "STEWARD_DEMO",
+      "AUTH_OIDC_ISSUER",
+      "AUTH_OIDC_CLIENT_ID",
+      "AUTH_OIDC_CLIENT_SECRET",
+    ])
+      delete process.env[key];
     expect(isDemoMode()).toBe(true);
     process.env.STEWARD_DEMO = "0";
     expect(isDemoMode()).toBe(false);
 
     delete process.env.STEWARD_DEMO;
-    Object.assign(process.env, { AUTH_OIDC_ISSUER: "https://idp.example", AUTH_OIDC_CLIENT_ID: "steward", AUTH_OIDC_CLIENT_SECRET: "s" });
+    Object.assign(process.env, {
+      AUTH_OIDC_ISSUER: "https://idp.example",
+      AUTH_OIDC_CLIENT_ID: "steward",
+      AUTH_OIDC_CLIENT_SECRET: "s",
+    });
     expect(isDemoMode()).toBe(false);
     process.env.STEWARD_DEMO = "true"; // only the explicit "1" turns it on
     expect(isDemoMode()).toBe(false);
     process.env.STEWARD_DEMO = "1";
     expect(isDemoMode()).toBe(true);
 
-    for (const key of ["STEWARD_DEMO", "AUTH_OIDC_ISSUER", "AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET"]) delete process.env[key];
+    for (const key of ["STEWARD_DEMO", "AUTH_OIDC_ISSUER", "AUTH_OIDC_CLIENT_ID", "AUTH_OIDC_CLIENT_SECRET"])
+      delete process.env[key];
     process.env.DATABASE_URL = "postgres://db.example/steward";
     expect(isDemoMode()).toBe(false);
     process.env.STEWARD_DEMO = "true";
@@ -45,13 +64,19 @@ describe("demo mode", () => {
   it("persona sign-in is refused on the server when demo mode is off", async () => {
     process.env.DATABASE_URL = "postgres://db.example/steward";
     delete process.env.STEWARD_DEMO;
-    await expect(authorizeDemoSignIn(conn.db, "olivia.owner@example.com")).rejects.toMatchObject({ code: "forbidden", message: "Demo sign-in is turned off on this installation." });
+    await expect(authorizeDemoSignIn(conn.db, "olivia.owner@example.com")).rejects.toMatchObject({
+      code: "forbidden",
+      message: "Demo sign-in is turned off on this installation.",
+    });
   });
 
   it("persona sign-in works in demo mode only for active personas", async () => {
     process.env.STEWARD_DEMO = "1";
     process.env.DATABASE_URL = "postgres://db.example/steward";
-    await expect(authorizeDemoSignIn(conn.db, "olivia.owner@example.com")).resolves.toMatchObject({ email: "olivia.owner@example.com", name: "Olivia Owner" });
+    await expect(authorizeDemoSignIn(conn.db, "olivia.owner@example.com")).resolves.toMatchObject({
+      email: "olivia.owner@example.com",
+      name: "Olivia Owner",
+    });
     await expect(authorizeDemoSignIn(conn.db, "dan.departed@example.com")).rejects.toMatchObject({ code: "forbidden" });
     // Not a persona: a real person's email cannot be used for one-click sign-in.
     const [someone] = await conn.db.select().from(users).where(eq(users.status, "active")).limit(50);
@@ -85,9 +110,18 @@ describe("OpenID Connect sign-in", () => {
     const before = await auditCount(conn.db);
     const person = await provisionOidcPerson(conn.db, token("sub-olivia", "Olivia.Owner@Example.com", { name: "O" }));
     expect(person.email).toBe("olivia.owner@example.com");
-    expect(await personRow("olivia.owner@example.com")).toMatchObject({ id: person.id, oidcIssuer: IDP, oidcSubject: "sub-olivia", name: "Olivia Owner" });
+    expect(await personRow("olivia.owner@example.com")).toMatchObject({
+      id: person.id,
+      oidcIssuer: IDP,
+      oidcSubject: "sub-olivia",
+      name: "Olivia Owner",
+    });
     const [bound] = await eventsFor("person.oidc_bound", person.id);
-    expect(bound).toMatchObject({ actorType: "system", actorLabel: `OIDC ${IDP}`, after: { email: "olivia.owner@example.com", issuer: IDP, subject: "sub-olivia" } });
+    expect(bound).toMatchObject({
+      actorType: "system",
+      actorLabel: `OIDC ${IDP}`,
+      after: { email: "olivia.owner@example.com", issuer: IDP, subject: "sub-olivia" },
+    });
     expect(await auditCount(conn.db)).toBe(before + 1);
     // The jwt callback finds the person by the account, not by email.
     expect(await findPersonByOidcSubject(conn.db, IDP, "sub-olivia")).toEqual(person);
@@ -104,7 +138,10 @@ describe("OpenID Connect sign-in", () => {
   it("a bound account signs in as its person even when its email now says someone else", async () => {
     const olivia = await personRow("olivia.owner@example.com");
     const before = await auditCount(conn.db);
-    const person = await provisionOidcPerson(conn.db, token("sub-olivia", "omar.owner@example.com", { name: "Omar Owner" }));
+    const person = await provisionOidcPerson(
+      conn.db,
+      token("sub-olivia", "omar.owner@example.com", { name: "Omar Owner" }),
+    );
     expect(person).toEqual({ id: olivia!.id, name: "Olivia Owner", email: "olivia.owner@example.com" });
     expect(await personRow("omar.owner@example.com")).toMatchObject({ oidcSubject: null });
     expect(await auditCount(conn.db)).toBe(before);
@@ -118,50 +155,90 @@ describe("OpenID Connect sign-in", () => {
     expect(await personRow("olivia.owner@example.com")).toMatchObject({ id: olivia!.id, oidcSubject: "sub-olivia" });
     expect(await findPersonByOidcSubject(conn.db, IDP, "sub-attacker")).toBeNull();
     const [event] = await eventsFor("auth.sign_in_refused", olivia!.id);
-    expect(event).toMatchObject({ actorType: "system", after: { email: "olivia.owner@example.com", issuer: IDP, subject: "sub-attacker" } });
+    expect(event).toMatchObject({
+      actorType: "system",
+      after: { email: "olivia.owner@example.com", issuer: IDP, subject: "sub-attacker" },
+    });
     expect(await auditCount(conn.db)).toBe(before + 1);
     // The same subject at another issuer is another account, refused alike.
-    await expect(provisionOidcPerson(conn.db, token("sub-olivia", "olivia.owner@example.com", { issuer: "https://other-idp.example" }))).rejects.toMatchObject({ reason: "AccessDenied" });
+    await expect(
+      provisionOidcPerson(
+        conn.db,
+        token("sub-olivia", "olivia.owner@example.com", { issuer: "https://other-idp.example" }),
+      ),
+    ).rejects.toMatchObject({ reason: "AccessDenied" });
   });
 
   it("refuses an email the provider has not verified (false, absent or not a boolean), changing nothing", async () => {
     const before = await auditCount(conn.db);
     for (const emailVerified of [false, undefined, "true", 1, null]) {
-      const refused = await refusal(provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified })));
+      const refused = await refusal(
+        provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified })),
+      );
       expect(refused).toMatchObject({ code: "forbidden", reason: "EmailNotVerified" });
-      await expect(provisionOidcPerson(conn.db, token("sub-stranger", "stranger@example.com", { emailVerified }))).rejects.toMatchObject({ reason: "EmailNotVerified" });
+      await expect(
+        provisionOidcPerson(conn.db, token("sub-stranger", "stranger@example.com", { emailVerified })),
+      ).rejects.toMatchObject({ reason: "EmailNotVerified" });
     }
     expect(await personRow("omar.owner@example.com")).toMatchObject({ oidcSubject: null });
     expect(await personRow("stranger@example.com")).toBeUndefined();
     expect(await auditCount(conn.db)).toBe(before);
     await expect(provisionOidcPerson(conn.db, token("sub-x", ""))).rejects.toMatchObject({ reason: "NoEmail" });
-    await expect(provisionOidcPerson(conn.db, token("", "x@example.com"))).rejects.toMatchObject({ reason: "AccessDenied" });
+    await expect(provisionOidcPerson(conn.db, token("", "x@example.com"))).rejects.toMatchObject({
+      reason: "AccessDenied",
+    });
   });
 
   it("AUTH_OIDC_TRUST_UNVERIFIED_EMAIL=1 trusts a provider that never sends email_verified, never one that says false", async () => {
     process.env.AUTH_OIDC_TRUST_UNVERIFIED_EMAIL = "1";
-    await expect(provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: false }))).rejects.toMatchObject({ reason: "EmailNotVerified" });
-    await expect(provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: "false" }))).rejects.toMatchObject({ reason: "EmailNotVerified" });
-    const omar = await provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: undefined }));
+    await expect(
+      provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: false })),
+    ).rejects.toMatchObject({ reason: "EmailNotVerified" });
+    await expect(
+      provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: "false" })),
+    ).rejects.toMatchObject({ reason: "EmailNotVerified" });
+    const omar = await provisionOidcPerson(
+      conn.db,
+      token("sub-omar", "omar.owner@example.com", { emailVerified: undefined }),
+    );
     expect(await personRow("omar.owner@example.com")).toMatchObject({ id: omar.id, oidcSubject: "sub-omar" });
     // The trust setting signs people in; it never makes an admin of STEWARD_ADMIN_EMAILS.
     const saved = process.env.STEWARD_ADMIN_EMAILS;
     process.env.STEWARD_ADMIN_EMAILS = "trusted.admin@example.com";
     try {
-      await provisionOidcPerson(conn.db, token("sub-trusted-admin", "trusted.admin@example.com", { emailVerified: undefined }));
+      await provisionOidcPerson(
+        conn.db,
+        token("sub-trusted-admin", "trusted.admin@example.com", { emailVerified: undefined }),
+      );
       expect(await personRow("trusted.admin@example.com")).toMatchObject({ roles: ["member"] });
     } finally {
       process.env.STEWARD_ADMIN_EMAILS = saved;
     }
     process.env.AUTH_OIDC_TRUST_UNVERIFIED_EMAIL = "true"; // only the explicit "1"
-    await expect(provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: undefined }))).rejects.toMatchObject({ reason: "EmailNotVerified" });
+    await expect(
+      provisionOidcPerson(conn.db, token("sub-omar", "omar.owner@example.com", { emailVerified: undefined })),
+    ).rejects.toMatchObject({ reason: "EmailNotVerified" });
   });
 
   it("creates an unknown person as a member bound to the account, audited in one go", async () => {
-    const person = await provisionOidcPerson(conn.db, token("sub-nina", "nina.newcomer@example.com", { name: "Nina Newcomer" }));
-    expect(await personRow("nina.newcomer@example.com")).toMatchObject({ id: person.id, roles: ["member"], status: "active", name: "Nina Newcomer", oidcIssuer: IDP, oidcSubject: "sub-nina" });
+    const person = await provisionOidcPerson(
+      conn.db,
+      token("sub-nina", "nina.newcomer@example.com", { name: "Nina Newcomer" }),
+    );
+    expect(await personRow("nina.newcomer@example.com")).toMatchObject({
+      id: person.id,
+      roles: ["member"],
+      status: "active",
+      name: "Nina Newcomer",
+      oidcIssuer: IDP,
+      oidcSubject: "sub-nina",
+    });
     const [provisioned] = await eventsFor("person.provisioned", person.id);
-    expect(provisioned).toMatchObject({ actorType: "system", subjectId: person.id, after: { email: "nina.newcomer@example.com", roles: ["member"] } });
+    expect(provisioned).toMatchObject({
+      actorType: "system",
+      subjectId: person.id,
+      after: { email: "nina.newcomer@example.com", roles: ["member"] },
+    });
     const [bound] = await eventsFor("person.oidc_bound", person.id);
     expect(bound).toMatchObject({ after: { issuer: IDP, subject: "sub-nina" } });
   });
@@ -169,7 +246,9 @@ describe("OpenID Connect sign-in", () => {
   it("makes the emails of STEWARD_ADMIN_EMAILS admins only at a binding by verified email", async () => {
     process.env.STEWARD_ADMIN_EMAILS = "root.admin@example.com, maya.manager@example.com, ada.admin@example.com";
     // Unverified: refused, nobody created, nobody made admin.
-    await expect(provisionOidcPerson(conn.db, token("sub-root", "root.admin@example.com", { emailVerified: false }))).rejects.toMatchObject({ reason: "EmailNotVerified" });
+    await expect(
+      provisionOidcPerson(conn.db, token("sub-root", "root.admin@example.com", { emailVerified: false })),
+    ).rejects.toMatchObject({ reason: "EmailNotVerified" });
     expect(await personRow("root.admin@example.com")).toBeUndefined();
     // A bound account whose email now says an admin email is still its own person, not an admin.
     const olivia = await provisionOidcPerson(conn.db, token("sub-olivia", "root.admin@example.com"));
@@ -182,17 +261,26 @@ describe("OpenID Connect sign-in", () => {
     const maya = await provisionOidcPerson(conn.db, token("sub-maya", "maya.manager@example.com"));
     expect((await resolveActor(conn.db, maya.id))!.roles).toEqual(["manager", "admin"]);
     const [changed] = await eventsFor("person.roles_changed", maya.id);
-    expect(changed).toMatchObject({ actorLabel: "STEWARD_ADMIN_EMAILS", before: { roles: ["manager"] }, after: { roles: ["manager", "admin"] } });
+    expect(changed).toMatchObject({
+      actorLabel: "STEWARD_ADMIN_EMAILS",
+      before: { roles: ["manager"] },
+      after: { roles: ["manager", "admin"] },
+    });
     await provisionOidcPerson(conn.db, token("sub-ada", "ada.admin@example.com")); // already an admin: no change
     expect(await auditCount(conn.db, "person.roles_changed")).toBe(before + 1);
   });
 
   it("refuses a person who has left, bound or not", async () => {
-    await expect(provisionOidcPerson(conn.db, token("sub-dan", "dan.departed@example.com"))).rejects.toMatchObject({ code: "forbidden", reason: "AccessDenied" });
+    await expect(provisionOidcPerson(conn.db, token("sub-dan", "dan.departed@example.com"))).rejects.toMatchObject({
+      code: "forbidden",
+      reason: "AccessDenied",
+    });
     expect(await personRow("dan.departed@example.com")).toMatchObject({ oidcSubject: null });
     const sam = await provisionOidcPerson(conn.db, token("sub-sam", "sam.security@example.com"));
     await conn.db.update(users).set({ status: "departed" }).where(eq(users.id, sam.id));
-    await expect(provisionOidcPerson(conn.db, token("sub-sam", "sam.security@example.com"))).rejects.toMatchObject({ reason: "AccessDenied" });
+    await expect(provisionOidcPerson(conn.db, token("sub-sam", "sam.security@example.com"))).rejects.toMatchObject({
+      reason: "AccessDenied",
+    });
     expect(await findPersonByOidcSubject(conn.db, IDP, "sub-sam")).toBeNull();
     await conn.db.update(users).set({ status: "active" }).where(eq(users.id, sam.id));
   });
@@ -214,13 +302,20 @@ describe("sessions", () => {
     expect(await resolveActor(conn.db, dan!.id)).toBeNull();
     expect(await resolveActor(conn.db, "00000000-0000-0000-0000-000000000000")).toBeNull();
     expect(await resolveActor(conn.db, "not-a-uuid")).toBeNull();
-    expect(await resolveActor(conn.db, (await actorOf(conn.db, "sam")).personId)).toMatchObject({ roles: ["security"] });
+    expect(await resolveActor(conn.db, (await actorOf(conn.db, "sam")).personId)).toMatchObject({
+      roles: ["security"],
+    });
   });
 
   it("sign-in is audited with the person as the actor", async () => {
     const sam = await actorOf(conn.db, "sam");
     await recordSignIn(conn.db, { id: sam.personId, name: sam.name, email: sam.email }, "oidc");
     const [event] = await conn.db.select().from(auditEvents).where(eq(auditEvents.action, "auth.signed_in"));
-    expect(event).toMatchObject({ actorType: "person", actorId: sam.personId, actorLabel: sam.email, after: { provider: "oidc" } });
+    expect(event).toMatchObject({
+      actorType: "person",
+      actorId: sam.personId,
+      actorLabel: sam.email,
+      after: { provider: "oidc" },
+    });
   });
 });

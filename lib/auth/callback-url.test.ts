@@ -6,7 +6,10 @@ describe("the sign-in callbackUrl", () => {
     ["/", "/"],
     ["/identities", "/identities"],
     ["/identities?owner=abc&sort=-risk#top", "/identities?owner=abc&sort=-risk#top"],
-    ["/requests/new?identity=6f1c0b1e-0000-4000-8000-000000000000", "/requests/new?identity=6f1c0b1e-0000-4000-8000-000000000000"],
+    [
+      "/requests/new?identity=6f1c0b1e-0000-4000-8000-000000000000",
+      "/requests/new?identity=6f1c0b1e-0000-4000-8000-000000000000",
+    ],
     ["/identities?q=a%2Fb", "/identities?q=a%2Fb"],
     ["/signin?error=AccessDenied", "/signin?error=AccessDenied"],
   ])("keeps the same-origin path %s", (input, expected) => {
@@ -48,7 +51,8 @@ describe("the sign-in callbackUrl", () => {
   });
 
   it("refuses what is not a string", () => {
-    for (const input of [undefined, null, 42, ["/identities"], { toString: () => "/x" }]) expect(safeCallbackUrl(input)).toBe("/");
+    for (const input of [undefined, null, 42, ["/identities"], { toString: () => "/x" }])
+      expect(safeCallbackUrl(input)).toBe("/");
   });
 
   it("Auth.js redirects stay on this origin", () => {

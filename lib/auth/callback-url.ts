@@ -22,7 +22,12 @@ export function safeCallbackUrl(value: unknown): string {
     } catch {
       return "/";
     }
-    if (/[\u0000-\u0020\u007f-\u00a0\u2028\u2029\\]/.test(decoded) || decoded.startsWith("//") || !decoded.startsWith("/")) return "/";
+    if (
+      /[\u0000-\u0020\u007f-\u00a0\u2028\u2029\\]/.test(decoded) ||
+      decoded.startsWith("//") ||
+      !decoded.startsWith("/")
+    )
+      return "/";
     if (decoded === path) break;
     path = decoded;
   }

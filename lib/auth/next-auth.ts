@@ -4,7 +4,16 @@ import { getDb } from "@/db";
 import { isDemoMode, oidcConfig } from "@/lib/config";
 import { DomainError } from "@/lib/errors";
 import { safeRedirect } from "./callback-url";
-import { authorizeDemoSignIn, findPersonByOidcSubject, OidcSignInRefused, provisionOidcPerson, recordSignIn, recordSignOut, type OidcClaims, type SignInPerson } from "./people";
+import {
+  authorizeDemoSignIn,
+  findPersonByOidcSubject,
+  OidcSignInRefused,
+  provisionOidcPerson,
+  recordSignIn,
+  recordSignOut,
+  type OidcClaims,
+  type SignInPerson,
+} from "./people";
 import { authSecret } from "./secret";
 
 class DemoSignInRefused extends CredentialsSignin {

@@ -11,7 +11,14 @@ import { PERSONAS } from "./personas";
 export async function resolveActor(db: Database, personId: string): Promise<Actor | null> {
   if (!/^[0-9a-f-]{36}$/i.test(personId)) return null;
   const [row] = await db
-    .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, status: users.status, teamId: users.teamId })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      roles: users.roles,
+      status: users.status,
+      teamId: users.teamId,
+    })
     .from(users)
     .where(eq(users.id, personId))
     .limit(1);
@@ -85,11 +92,15 @@ type Outcome = { person: SignInPerson } | { refused: OidcSignInRefused };
 
 async function signInOrBind(tx: Database, claims: OidcClaims): Promise<Outcome> {
   const { issuer, subject } = claims;
-  if (!issuer || !subject) return { refused: new OidcSignInRefused("AccessDenied", "The identity provider did not say who you are.") };
+  if (!issuer || !subject)
+    return { refused: new OidcSignInRefused("AccessDenied", "The identity provider did not say who you are.") };
   const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : "";
-  if (!email) return { refused: new OidcSignInRefused("NoEmail", "The identity provider did not share an email address.") };
+  if (!email)
+    return { refused: new OidcSignInRefused("NoEmail", "The identity provider did not share an email address.") };
   if (!oidcEmailVerified(claims.emailVerified)) {
-    return { refused: new OidcSignInRefused("EmailNotVerified", "The identity provider has not verified this email address.") };
+    return {
+      refused: new OidcSignInRefused("EmailNotVerified", "The identity provider has not verified this email address."),
+    };
   }
   const system = { type: "system" as const, id: null, label: `OIDC ${issuer}` };
 
@@ -107,7 +118,12 @@ async function signInOrBind(tx: Database, claims: OidcClaims): Promise<Outcome> 
   // Admin by configuration only on an email the provider vouched for, never on the trust setting.
   const makeAdmin = adminEmails().has(email) && claims.emailVerified === true;
   const binding = { issuer, subject };
-  const [existing] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1).for("update");
+  const [existing] = await tx
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`)
+    .limit(1)
+    .for("update");
   if (existing) {
     if (existing.status !== "active") return { refused: departed(existing.name) };
     if (existing.oidcIssuer === issuer && existing.oidcSubject === subject) {
@@ -126,7 +142,12 @@ async function signInOrBind(tx: Database, claims: OidcClaims): Promise<Outcome> 
       return { refused: new OidcSignInRefused("AccessDenied", `${email} signs in to Steward with another account.`) };
     }
     await tx.update(users).set({ oidcIssuer: issuer, oidcSubject: subject }).where(eq(users.id, existing.id));
-    await record(tx, { actor: system, action: "person.oidc_bound", subject: { type: "person", id: existing.id }, after: { email, ...binding } });
+    await record(tx, {
+      actor: system,
+      action: "person.oidc_bound",
+      subject: { type: "person", id: existing.id },
+      after: { email, ...binding },
+    });
     if (makeAdmin && !existing.roles.includes("admin")) {
       const roles: Role[] = [...existing.roles, "admin"];
       await tx.update(users).set({ roles }).where(eq(users.id, existing.id));
@@ -143,13 +164,27 @@ async function signInOrBind(tx: Database, claims: OidcClaims): Promise<Outcome> 
 
   const roles: Role[] = makeAdmin ? ["member", "admin"] : ["member"];
   const name = (typeof claims.name === "string" && claims.name.trim()) || email.split("@")[0]!;
-  const [created] = await tx.insert(users).values({ email, name, roles, oidcIssuer: issuer, oidcSubject: subject }).returning();
-  await record(tx, { actor: system, action: "person.provisioned", subject: { type: "person", id: created!.id }, after: { email, name, roles } });
-  await record(tx, { actor: system, action: "person.oidc_bound", subject: { type: "person", id: created!.id }, after: { email, ...binding } });
+  const [created] = await tx
+    .insert(users)
+    .values({ email, name, roles, oidcIssuer: issuer, oidcSubject: subject })
+    .returning();
+  await record(tx, {
+    actor: system,
+    action: "person.provisioned",
+    subject: { type: "person", id: created!.id },
+    after: { email, name, roles },
+  });
+  await record(tx, {
+    actor: system,
+    action: "person.oidc_bound",
+    subject: { type: "person", id: created!.id },
+    after: { email, ...binding },
+  });
   return { person: { id: created!.id, name, email } };
 }
 
-const departed = (name: string) => new OidcSignInRefused("AccessDenied", `${name} has left the company and cannot sign in.`);
+const departed = (name: string) =>
+  new OidcSignInRefused("AccessDenied", `${name} has left the company and cannot sign in.`);
 
 /**
  * Two first sign-ins racing (the same account twice, or two accounts with one new email) meet the
@@ -167,7 +202,11 @@ async function retryOnUniqueViolation<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The person an OpenID Connect account is bound to (after provisionOidcPerson let it in). */
-export async function findPersonByOidcSubject(db: Database, issuer: string, subject: string): Promise<SignInPerson | null> {
+export async function findPersonByOidcSubject(
+  db: Database,
+  issuer: string,
+  subject: string,
+): Promise<SignInPerson | null> {
   const [row] = await db
     .select({ id: users.id, name: users.name, email: users.email, status: users.status })
     .from(users)
@@ -188,12 +227,21 @@ export async function findPersonByEmail(db: Database, email: string): Promise<Si
 
 export async function recordSignIn(db: Database, person: SignInPerson, provider: string): Promise<void> {
   await db.transaction((tx) =>
-    record(tx, { actor: { type: "person", id: person.id, label: person.email }, action: "auth.signed_in", subject: { type: "person", id: person.id }, after: { provider } }),
+    record(tx, {
+      actor: { type: "person", id: person.id, label: person.email },
+      action: "auth.signed_in",
+      subject: { type: "person", id: person.id },
+      after: { provider },
+    }),
   );
 }
 
 export async function recordSignOut(db: Database, personId: string, email: string): Promise<void> {
   await db.transaction((tx) =>
-    record(tx, { actor: { type: "person", id: personId, label: email }, action: "auth.signed_out", subject: { type: "person", id: personId } }),
+    record(tx, {
+      actor: { type: "person", id: personId, label: email },
+      action: "auth.signed_out",
+      subject: { type: "person", id: personId },
+    }),
   );
 }

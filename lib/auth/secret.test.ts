@@ -92,7 +92,8 @@ describe("the session secret", () => {
     expect(await freshAuthSecret({ DATABASE_URL: PG, AUTH_SECRET: "from-the-operator" })).toBe("from-the-operator");
     expect(await conn.db.select().from(settings)).toHaveLength(1);
     // On PostgreSQL the operator is told to move off the old row (the embedded test database is not asked).
-    if (conn.kind === "postgres") expect(warn).toHaveBeenCalledWith(expect.stringContaining(`settings row ${LEGACY_SECRET_KEY}`));
+    if (conn.kind === "postgres")
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`settings row ${LEGACY_SECRET_KEY}`));
     warn.mockRestore();
   });
 });
@@ -100,10 +101,15 @@ describe("the session secret", () => {
 describe("npm start", () => {
   it("refuses to run on PostgreSQL without demo mode or AUTH_SECRET, with one line saying how to make one", () => {
     const childEnv: NodeJS.ProcessEnv = { NODE_ENV: "production" };
-    for (const [key, value] of Object.entries(env)) if (value !== undefined && !/^(AUTH_|STEWARD_DEMO$)/.test(key)) childEnv[key] = value;
+    for (const [key, value] of Object.entries(env))
+      if (value !== undefined && !/^(AUTH_|STEWARD_DEMO$)/.test(key)) childEnv[key] = value;
     // Nothing listens there: the refusal must come before any build, migration or connection.
     childEnv.DATABASE_URL = "postgres://steward@127.0.0.1:1/steward";
-    const started = spawnSync(process.execPath, ["scripts/start.mjs"], { env: childEnv, encoding: "utf8", timeout: 30_000 });
+    const started = spawnSync(process.execPath, ["scripts/start.mjs"], {
+      env: childEnv,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(started.status).toBe(1);
     expect(started.stdout).toBe("");
     expect(started.stderr.trim().split("\n")).toEqual([MISSING_AUTH_SECRET]);

@@ -57,9 +57,18 @@ export function readOrCreateSecretFile(file: string): string {
 /** A secret left in the settings table by an earlier version is a forging key for whoever reads it. */
 async function warnOfLegacySecretRow(): Promise<void> {
   // Only a warning: a database that cannot answer it (down, or not migrated yet) must not stop sign-in.
-  const row = await getConnection().db.select({ key: settings.key }).from(settings).where(eq(settings.key, LEGACY_SECRET_KEY)).limit(1)
-    .then(([r]) => r, () => undefined);
+  const row = await getConnection()
+    .db.select({ key: settings.key })
+    .from(settings)
+    .where(eq(settings.key, LEGACY_SECRET_KEY))
+    .limit(1)
+    .then(
+      ([r]) => r,
+      () => undefined,
+    );
   if (row) {
-    console.warn(`steward: the settings row ${LEGACY_SECRET_KEY} holds an old session secret; Steward no longer uses it. Move to AUTH_SECRET as the README says and delete the row.`);
+    console.warn(
+      `steward: the settings row ${LEGACY_SECRET_KEY} holds an old session secret; Steward no longer uses it. Move to AUTH_SECRET as the README says and delete the row.`,
+    );
   }
 }

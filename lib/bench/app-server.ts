@@ -9,16 +9,34 @@ import path from "node:path";
  */
 export type AppServer = { baseUrl: string; pid: number; stop(): Promise<void> };
 
-export async function startAppServer(opts: { port: number; databaseUrl: string; log: (s: string) => void; env?: NodeJS.ProcessEnv }): Promise<AppServer> {
+export async function startAppServer(opts: {
+  port: number;
+  databaseUrl: string;
+  log: (s: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<AppServer> {
   const root = process.cwd();
   // Build output goes to stderr: stdout carries the measurements.
-  const built = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { stdio: ["ignore", 2, 2], cwd: root, env: process.env });
+  const built = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], {
+    stdio: ["ignore", 2, 2],
+    cwd: root,
+    env: process.env,
+  });
   if (built.status !== 0) throw new Error("building the app failed");
   const baseUrl = `http://localhost:${opts.port}`;
   // Served as `npm start` serves it (scripts/serve.mjs: one worker per core on PostgreSQL).
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
     cwd: root,
-    env: { ...process.env, PORT: String(opts.port), DATABASE_URL: opts.databaseUrl, STEWARD_DEMO: "1", STEWARD_JOBS: "off", AUTH_URL: baseUrl, AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123", ...opts.env },
+    env: {
+      ...process.env,
+      PORT: String(opts.port),
+      DATABASE_URL: opts.databaseUrl,
+      STEWARD_DEMO: "1",
+      STEWARD_JOBS: "off",
+      AUTH_URL: baseUrl,
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "steward-bench-secret-0123456789abcdef0123",
+      ...opts.env,
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -100,7 +118,9 @@ export async function signInOverHttp(baseUrl: string, email: string): Promise<st
   });
   keep(callback);
   await callback.arrayBuffer();
-  const session = (await (await fetch(`${baseUrl}/api/auth/session`, { headers: { cookie: cookie() } })).json()) as { user?: { email?: string } } | null;
+  const session = (await (await fetch(`${baseUrl}/api/auth/session`, { headers: { cookie: cookie() } })).json()) as {
+    user?: { email?: string };
+  } | null;
   if (session?.user?.email !== email) throw new Error(`signing in ${email} over HTTP failed`);
   return cookie();
 }

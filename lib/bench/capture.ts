@@ -33,6 +33,7 @@ export function recordingExec(inner: Exec, into: Statement[]): Exec {
 /** Runs recorded statements one after another on `client` (a pool of one), as prepared statements. */
 export async function replay(client: postgres.Sql, statements: readonly Statement[]): Promise<number> {
   let rows = 0;
-  for (const s of statements) rows += (await client.unsafe(s.text, s.params as postgres.ParameterOrJSON<never>[], { prepare: true })).length;
+  for (const s of statements)
+    rows += (await client.unsafe(s.text, s.params as postgres.ParameterOrJSON<never>[], { prepare: true })).length;
   return rows;
 }

@@ -12,22 +12,53 @@ import { summarize, timeAlternating, timeRuns, type Summary } from "./stats";
  * the page and its total, as the page calls it) against the floor (the same statements replayed
  * bare on one connection), and the naive deep page (OFFSET + exact COUNT(*)).
  */
-export type ViewResult = { view: BenchView; rows: number; total: string; statements: number; app: Summary; floor: Summary };
+export type ViewResult = {
+  view: BenchView;
+  rows: number;
+  total: string;
+  statements: number;
+  app: Summary;
+  floor: Summary;
+};
 
-export async function measureViews(db: Database, bare: postgres.Sql, views: BenchView[], runs: number, log: (s: string) => void): Promise<ViewResult[]> {
+export async function measureViews(
+  db: Database,
+  bare: postgres.Sql,
+  views: BenchView[],
+  runs: number,
+  log: (s: string) => void,
+): Promise<ViewResult[]> {
   const out: ViewResult[] = [];
   // Steady state first: the process's first queries compile and optimize the code every view
   // shares (SQL building, row mapping), which would otherwise land in the first views' tails.
-  for (let i = 0; i < 10; i++) for (const view of views) if (view.key !== "search.common") await listIdentities(db, view.actor, view.filter);
+  for (let i = 0; i < 10; i++)
+    for (const view of views) if (view.key !== "search.common") await listIdentities(db, view.actor, view.filter);
   for (const view of views) {
     // One recorded run: the statements this view costs, for the floor.
     const statements: Statement[] = [];
     const page = await listIdentitiesWith(recordingExec(drizzleExec(db), statements), view.actor, view.filter);
     // App and floor runs alternate, so both meet the same moments of a noisy machine.
-    const { a: app, b: floor } = await timeAlternating(runs, 3, () => listIdentities(db, view.actor, view.filter), () => replay(bare, statements));
-    const total = page.total.kind === "unknown" ? "?" : `${page.total.kind === "exact" ? "" : page.total.kind === "estimate" ? "~" : ">"}${page.total.value}`;
-    out.push({ view, rows: page.rows.length, total, statements: statements.length, app: summarize(app), floor: summarize(floor) });
-    log(`bench: ${view.key} app p95 ${summarize(app).p95.toFixed(1)} ms, floor p95 ${summarize(floor).p95.toFixed(1)} ms`);
+    const { a: app, b: floor } = await timeAlternating(
+      runs,
+      3,
+      () => listIdentities(db, view.actor, view.filter),
+      () => replay(bare, statements),
+    );
+    const total =
+      page.total.kind === "unknown"
+        ? "?"
+        : `${page.total.kind === "exact" ? "" : page.total.kind === "estimate" ? "~" : ">"}${page.total.value}`;
+    out.push({
+      view,
+      rows: page.rows.length,
+      total,
+      statements: statements.length,
+      app: summarize(app),
+      floor: summarize(floor),
+    });
+    log(
+      `bench: ${view.key} app p95 ${summarize(app).p95.toFixed(1)} ms, floor p95 ${summarize(floor).p95.toFixed(1)} ms`,
+    );
   }
   return out;
 }

@@ -10,7 +10,13 @@ import { percentile, summarize, type Summary } from "./stats";
 
 /** `users` sessions request `path` concurrently, `perUser` times each; time to the first body byte. */
 /** `marker`: bytes that only a complete page holds (a sign-in page or an error page lacks them). */
-export async function measurePageTtfb(server: AppServer, cookies: string[], path: string, perUser: number, pageMarker = 'data-testid="total"'): Promise<{ ttfb: Summary; total: Summary; errors: number }> {
+export async function measurePageTtfb(
+  server: AppServer,
+  cookies: string[],
+  path: string,
+  perUser: number,
+  pageMarker = 'data-testid="total"',
+): Promise<{ ttfb: Summary; total: Summary; errors: number }> {
   const ttfb: number[] = [];
   const total: number[] = [];
   let errors = 0;
@@ -19,7 +25,10 @@ export async function measurePageTtfb(server: AppServer, cookies: string[], path
     const t0 = performance.now();
     // Uncompressed, as wrk or ab would ask: compression belongs to the proxy in front, and
     // inflating ten streams here would take CPU from the server being measured.
-    const res = await fetch(`${server.baseUrl}${path}`, { headers: { cookie, "accept-encoding": "identity" }, redirect: "manual" });
+    const res = await fetch(`${server.baseUrl}${path}`, {
+      headers: { cookie, "accept-encoding": "identity" },
+      redirect: "manual",
+    });
     const reader = res.body!.getReader();
     const first = await reader.read();
     const t1 = performance.now();
@@ -48,13 +57,22 @@ export async function measurePageTtfb(server: AppServer, cookies: string[], path
   ttfb.length = 0;
   total.length = 0;
   errors = 0;
-  await Promise.all(cookies.map(async (c) => {
-    for (let i = 0; i < perUser; i++) await one(c);
-  }));
+  await Promise.all(
+    cookies.map(async (c) => {
+      for (let i = 0; i < perUser; i++) await one(c);
+    }),
+  );
   return { ttfb: summarize(ttfb), total: summarize(total), errors };
 }
 
-export type ExportResult = { ms: number; rows: number; bytes: number; rssBeforeMb: number; rssPeakMb: number; growthMb: number };
+export type ExportResult = {
+  ms: number;
+  rows: number;
+  bytes: number;
+  rssBeforeMb: number;
+  rssPeakMb: number;
+  growthMb: number;
+};
 
 /** Downloads the CSV export of `query` and samples the server's memory while it streams. */
 export async function measureExport(server: AppServer, cookie: string, query: string): Promise<ExportResult> {
@@ -82,14 +100,25 @@ export async function measureExport(server: AppServer, cookie: string, query: st
   const ms = performance.now() - t0;
   peak = Math.max(peak, treeRssBytes(server.pid));
   const mb = (b: number) => Number((b / 1024 / 1024).toFixed(1));
-  return { ms, rows: Math.max(0, lines - 1), bytes, rssBeforeMb: mb(rssBefore), rssPeakMb: mb(peak), growthMb: mb(peak - rssBefore) };
+  return {
+    ms,
+    rows: Math.max(0, lines - 1),
+    bytes,
+    rssBeforeMb: mb(rssBefore),
+    rssPeakMb: mb(peak),
+    growthMb: mb(peak - rssBefore),
+  };
 }
 
 /**
  * The floor of an export: COPY (the same select, unbatched) TO STDOUT as CSV, read to the end.
  * `queries` are the export's select statements (one per sort segment).
  */
-export async function measureCopy(bare: postgres.Sql, queries: Parameters<typeof compileInline>[0][], runs: number): Promise<Summary & { bytes: number }> {
+export async function measureCopy(
+  bare: postgres.Sql,
+  queries: Parameters<typeof compileInline>[0][],
+  runs: number,
+): Promise<Summary & { bytes: number }> {
   const times: number[] = [];
   let bytes = 0;
   for (let r = 0; r < runs; r++) {

@@ -18,31 +18,79 @@ import { ms, ratio, table } from "./stats";
  * export, OFFSET + COUNT(*) for what a naive table does). Prints a table, then one JSON line per
  * metric. Needs PostgreSQL (DATABASE_URL) seeded with `steward db seed --identities 1000000`.
  */
-export type InventoryBenchOptions = { runs: number; port: number; http: boolean; users: number; perUser: number; out: (s: string) => void; log: (s: string) => void };
+export type InventoryBenchOptions = {
+  runs: number;
+  port: number;
+  http: boolean;
+  users: number;
+  perUser: number;
+  out: (s: string) => void;
+  log: (s: string) => void;
+};
 
-export const GOALS = { viewP95Ms: 50, viewRatio: 1.5, ttfbP95Ms: 250, naiveSlowerX: 100, exportMs: 10_000, exportGrowthMb: 200, exportRatio: 2 } as const;
+export const GOALS = {
+  viewP95Ms: 50,
+  viewRatio: 1.5,
+  ttfbP95Ms: 250,
+  naiveSlowerX: 100,
+  exportMs: 10_000,
+  exportGrowthMb: 200,
+  exportRatio: 2,
+} as const;
 
 export async function benchInventory(conn: Connection, url: string, opts: InventoryBenchOptions): Promise<number> {
   const bare = postgres(url, { max: 1, onnotice: () => {} });
   const json: Record<string, unknown>[] = [];
   try {
-    const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(conn.db, sql`SELECT reltuples::bigint::int AS n FROM pg_class WHERE oid = 'identities'::regclass`);
+    const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
+      conn.db,
+      sql`SELECT reltuples::bigint::int AS n FROM pg_class WHERE oid = 'identities'::regclass`,
+    );
     opts.log(`bench: inventory on about ${Number(n).toLocaleString("en")} identities, ${opts.runs} runs per view`);
     const views = await benchViews(conn.db);
     const results = await measureViews(conn.db, bare, views, opts.runs, opts.log);
 
-    const rows: (string | number | null)[][] = [["view", "as", "rows", "total", "stmts", "app p50", "floor p50", "app p95", "floor p95", "÷ p50", "÷ p95", "ok"]];
+    const rows: (string | number | null)[][] = [
+      ["view", "as", "rows", "total", "stmts", "app p50", "floor p50", "app p95", "floor p95", "÷ p50", "÷ p95", "ok"],
+    ];
     for (const r of results) {
       const rt = ratio(r.app.p95, r.floor.p95);
       const rt50 = ratio(r.app.p50, r.floor.p50);
       const ok = r.app.p95 <= GOALS.viewP95Ms && (rt ?? Infinity) <= GOALS.viewRatio;
-      rows.push([r.view.label, r.view.persona, r.rows, r.total, r.statements, ms(r.app.p50), ms(r.floor.p50), ms(r.app.p95), ms(r.floor.p95), rt50, rt, ok ? "yes" : "NO"]);
+      rows.push([
+        r.view.label,
+        r.view.persona,
+        r.rows,
+        r.total,
+        r.statements,
+        ms(r.app.p50),
+        ms(r.floor.p50),
+        ms(r.app.p95),
+        ms(r.floor.p95),
+        rt50,
+        rt,
+        ok ? "yes" : "NO",
+      ]);
       json.push({
-        metric: "inventory.view", view: r.view.key, persona: r.view.persona, rows: r.rows, total: r.total, app_p50_ms: ms(r.app.p50), app_p95_ms: ms(r.app.p95),
-        floor_p50_ms: ms(r.floor.p50), floor_p95_ms: ms(r.floor.p95), ratio_p50: rt50, ratio: rt, goal_p95_ms: GOALS.viewP95Ms, goal_ratio: GOALS.viewRatio, pass: ok,
+        metric: "inventory.view",
+        view: r.view.key,
+        persona: r.view.persona,
+        rows: r.rows,
+        total: r.total,
+        app_p50_ms: ms(r.app.p50),
+        app_p95_ms: ms(r.app.p95),
+        floor_p50_ms: ms(r.floor.p50),
+        floor_p95_ms: ms(r.floor.p95),
+        ratio_p50: rt50,
+        ratio: rt,
+        goal_p95_ms: GOALS.viewP95Ms,
+        goal_ratio: GOALS.viewRatio,
+        pass: ok,
       });
     }
-    opts.out(`Database time per view (ms; ${opts.runs} runs each, app and floor alternating; floor = the same statements bare on one connection; ok = app p95 ≤ ${GOALS.viewP95Ms} and app ÷ floor at p95 ≤ ${GOALS.viewRatio})\n${table(rows)}\n`);
+    opts.out(
+      `Database time per view (ms; ${opts.runs} runs each, app and floor alternating; floor = the same statements bare on one connection; ok = app p95 ≤ ${GOALS.viewP95Ms} and app ÷ floor at p95 ≤ ${GOALS.viewRatio})\n${table(rows)}\n`,
+    );
 
     const deep = results.find((r) => r.view.key === "deep.page")!;
     const naive = await measureNaiveDeepPage(bare, deep.view, Math.max(3, Math.floor(opts.runs / 5)));
@@ -52,9 +100,20 @@ export async function benchInventory(conn: Connection, url: string, opts: Invent
       `Deep page (${deep.view.label}): ours p50 ${ms(deep.app.p50)} / p95 ${ms(deep.app.p95)} ms; OFFSET + exact COUNT(*) p50 ${ms(naive.p50)} / p95 ${ms(naive.p95)} ms: ` +
         `${slower50}× slower at p50, ${slower}× at p95 (goal ≥ ${GOALS.naiveSlowerX}×)\n`,
     );
-    json.push({ metric: "inventory.deep_page_naive", ours_p50_ms: ms(deep.app.p50), ours_p95_ms: ms(deep.app.p95), naive_p50_ms: ms(naive.p50), naive_p95_ms: ms(naive.p95), naive_slower_x_p50: slower50, naive_slower_x: slower, goal_x: GOALS.naiveSlowerX, pass: (slower ?? 0) >= GOALS.naiveSlowerX });
+    json.push({
+      metric: "inventory.deep_page_naive",
+      ours_p50_ms: ms(deep.app.p50),
+      ours_p95_ms: ms(deep.app.p95),
+      naive_p50_ms: ms(naive.p50),
+      naive_p95_ms: ms(naive.p95),
+      naive_slower_x_p50: slower50,
+      naive_slower_x: slower,
+      goal_x: GOALS.naiveSlowerX,
+      pass: (slower ?? 0) >= GOALS.naiveSlowerX,
+    });
 
-    if (opts.http) await benchHttp(conn, url, bare, results.find((r) => r.view.key === "all.name")!.floor.p95, opts, json);
+    if (opts.http)
+      await benchHttp(conn, url, bare, results.find((r) => r.view.key === "all.name")!.floor.p95, opts, json);
   } finally {
     await bare.end({ timeout: 5 });
   }
@@ -62,7 +121,14 @@ export async function benchInventory(conn: Connection, url: string, opts: Invent
   return 0;
 }
 
-async function benchHttp(conn: Connection, url: string, bare: postgres.Sql, pageFloorMs: number, opts: InventoryBenchOptions, json: Record<string, unknown>[]) {
+async function benchHttp(
+  conn: Connection,
+  url: string,
+  bare: postgres.Sql,
+  pageFloorMs: number,
+  opts: InventoryBenchOptions,
+  json: Record<string, unknown>[],
+) {
   const server = await startAppServer({ port: opts.port, databaseUrl: url, log: opts.log });
   try {
     // Security and audit read the whole estate: the heaviest default view there is.
@@ -74,7 +140,19 @@ async function benchHttp(conn: Connection, url: string, bare: postgres.Sql, page
       `/identities for ${opts.users} concurrent signed-in users (${page.ttfb.n} views, ${page.errors} errors): time to first byte p50 ${ms(page.ttfb.p50)} ms, ` +
         `p95 ${ms(page.ttfb.p95)} ms (goal ≤ ${GOALS.ttfbP95Ms}); whole page p95 ${ms(page.total.p95)} ms; TTFB p95 ÷ the view's floor p95 (${ms(pageFloorMs)} ms) = ${ttfbRatio}\n`,
     );
-    json.push({ metric: "inventory.page_ttfb", users: opts.users, requests: page.ttfb.n, errors: page.errors, p50_ms: ms(page.ttfb.p50), p95_ms: ms(page.ttfb.p95), total_p95_ms: ms(page.total.p95), floor_p95_ms: ms(pageFloorMs), ratio: ttfbRatio, goal_p95_ms: GOALS.ttfbP95Ms, pass: page.errors === 0 && page.ttfb.p95 <= GOALS.ttfbP95Ms });
+    json.push({
+      metric: "inventory.page_ttfb",
+      users: opts.users,
+      requests: page.ttfb.n,
+      errors: page.errors,
+      p50_ms: ms(page.ttfb.p50),
+      p95_ms: ms(page.ttfb.p95),
+      total_p95_ms: ms(page.total.p95),
+      floor_p95_ms: ms(pageFloorMs),
+      ratio: ttfbRatio,
+      goal_p95_ms: GOALS.ttfbP95Ms,
+      pass: page.errors === 0 && page.ttfb.p95 <= GOALS.ttfbP95Ms,
+    });
 
     // The system whose identities number closest to 100,000: the export's filter.
     const [pick] = await queryRows<{ id: string; name: string; n: number }>(
@@ -85,19 +163,46 @@ async function benchHttp(conn: Connection, url: string, bare: postgres.Sql, page
     // Three exports, the median by time: one sample of a multi-second stream on a shared machine says little.
     const runs = [];
     for (let i = 0; i < 3; i++) runs.push(await measureExport(server, cookies[0]!, inventoryParams(filter).toString()));
-    const exp = { ...runs.sort((a, b) => a.ms - b.ms)[1]!, growthMb: Math.max(...runs.map((r) => r.growthMb)), rssPeakMb: Math.max(...runs.map((r) => r.rssPeakMb)) };
+    const exp = {
+      ...runs.sort((a, b) => a.ms - b.ms)[1]!,
+      growthMb: Math.max(...runs.map((r) => r.growthMb)),
+      rssPeakMb: Math.max(...runs.map((r) => r.rssPeakMb)),
+    };
     const actor = await personaActor(conn.db, "sam");
     const at = now();
-    const queries = pageQueries(whereSql(actor, filter, at), filter.sort, sortDir(filter), null, 2_147_483_647, pageSelect(at, filter, filter.sort), { matchFirst: searchesMatchFirst(filter) }).map((q) => q.sql);
+    const queries = pageQueries(
+      whereSql(actor, filter, at),
+      filter.sort,
+      sortDir(filter),
+      null,
+      2_147_483_647,
+      pageSelect(at, filter, filter.sort),
+      { matchFirst: searchesMatchFirst(filter) },
+    ).map((q) => q.sql);
     const copy = await measureCopy(bare, queries, 3);
     const expRatio = ratio(exp.ms, copy.p50);
-    const ok = exp.ms <= GOALS.exportMs && exp.growthMb < GOALS.exportGrowthMb && (expRatio ?? Infinity) <= GOALS.exportRatio;
+    const ok =
+      exp.ms <= GOALS.exportMs && exp.growthMb < GOALS.exportGrowthMb && (expRatio ?? Infinity) <= GOALS.exportRatio;
     opts.out(
       `CSV export of ${pick!.name} (${exp.rows.toLocaleString("en")} rows, ${(exp.bytes / 1024 / 1024).toFixed(1)} MB), median of 3: ${ms(exp.ms)} ms (goal ≤ ${GOALS.exportMs}); ` +
         `server memory ${exp.rssBeforeMb} → peak ${exp.rssPeakMb} MB, largest growth ${exp.growthMb} MB (goal < ${GOALS.exportGrowthMb}); ` +
         `COPY … TO STDOUT of the same rows ${ms(copy.p50)} ms: export ÷ COPY = ${expRatio} (goal ≤ ${GOALS.exportRatio})\n`,
     );
-    json.push({ metric: "inventory.export_csv", rows: exp.rows, bytes: exp.bytes, ms: ms(exp.ms), rss_before_mb: exp.rssBeforeMb, rss_peak_mb: exp.rssPeakMb, growth_mb: exp.growthMb, copy_ms: ms(copy.p50), ratio: expRatio, goal_ms: GOALS.exportMs, goal_growth_mb: GOALS.exportGrowthMb, goal_ratio: GOALS.exportRatio, pass: ok });
+    json.push({
+      metric: "inventory.export_csv",
+      rows: exp.rows,
+      bytes: exp.bytes,
+      ms: ms(exp.ms),
+      rss_before_mb: exp.rssBeforeMb,
+      rss_peak_mb: exp.rssPeakMb,
+      growth_mb: exp.growthMb,
+      copy_ms: ms(copy.p50),
+      ratio: expRatio,
+      goal_ms: GOALS.exportMs,
+      goal_growth_mb: GOALS.exportGrowthMb,
+      goal_ratio: GOALS.exportRatio,
+      pass: ok,
+    });
   } finally {
     await server.stop();
   }

@@ -13,8 +13,16 @@ import { syncCurrentStage } from "@/lib/requests/stages";
  */
 export const BENCH_MARK = "bench: pending request for steward bench requests";
 
-export async function ensureBenchRequests(db: Database, target: number, at: Date, log: (s: string) => void): Promise<number> {
-  const [{ n: have } = { n: 0 }] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM requests WHERE status = 'pending' AND justification = ${BENCH_MARK}`);
+export async function ensureBenchRequests(
+  db: Database,
+  target: number,
+  at: Date,
+  log: (s: string) => void,
+): Promise<number> {
+  const [{ n: have } = { n: 0 }] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM requests WHERE status = 'pending' AND justification = ${BENCH_MARK}`,
+  );
   const missing = target - have;
   if (missing <= 0) return have;
   const t0 = performance.now();
@@ -63,11 +71,17 @@ export async function ensureBenchRequests(db: Database, target: number, at: Date
       SELECT s.id, s.approver_id, 'approve', 'bench', ${iso}::timestamptz FROM approval_stages s JOIN requests r ON r.id = s.request_id
       WHERE r.justification = ${BENCH_MARK} AND r.status = 'pending' AND NOT r.standard AND s.position = 1 AND r.current_stage IS NULL
         AND hashtext(r.id::text) % 10 = 0 AND NOT EXISTS (SELECT 1 FROM stage_decisions d WHERE d.stage_id = s.id)`);
-    await syncCurrentStage(tx, sql`r2.justification = ${BENCH_MARK} AND r2.status = 'pending' AND r2.current_stage IS NULL`);
+    await syncCurrentStage(
+      tx,
+      sql`r2.justification = ${BENCH_MARK} AND r2.status = 'pending' AND r2.current_stage IS NULL`,
+    );
     log(`bench: added ${inserted[0]?.n ?? 0} pending requests in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   });
   // Vacuumed and analyzed now, so autovacuum does not wake up over the fresh rows mid-measurement.
   await db.execute(sql`VACUUM ANALYZE requests, approval_stages, stage_decisions`);
-  const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM requests WHERE status = 'pending' AND justification = ${BENCH_MARK}`);
+  const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM requests WHERE status = 'pending' AND justification = ${BENCH_MARK}`,
+  );
   return n;
 }

@@ -22,19 +22,54 @@ import { ms, ratio, summarize, table, timeAlternating } from "./stats";
  *   approval of 100 standard requests.
  * Needs PostgreSQL (DATABASE_URL) seeded with `steward db seed --identities 1000000`.
  */
-export type RequestsBenchOptions = { target: number; runs: number; decisions: number; port: number; http: boolean; users: number; perUser: number; out: (s: string) => void; log: (s: string) => void };
+export type RequestsBenchOptions = {
+  target: number;
+  runs: number;
+  decisions: number;
+  port: number;
+  http: boolean;
+  users: number;
+  perUser: number;
+  out: (s: string) => void;
+  log: (s: string) => void;
+};
 
 export const REQUEST_GOALS = { queueTtfbP95Ms: 250, decisionP95Ms: 100, queueP95Ms: 50 } as const;
 
 type QueueView = { key: string; label: string; persona: PersonaKey; params: Record<string, string> };
 const VIEWS: QueueView[] = [
-  { key: "decide.security", label: "Needs my decision (security, oldest first)", persona: "sam", params: { queue: "decide" } },
-  { key: "decide.security.type", label: "Needs my decision (security, by type, newest)", persona: "sam", params: { queue: "decide", sort: "type", dir: "desc" } },
+  {
+    key: "decide.security",
+    label: "Needs my decision (security, oldest first)",
+    persona: "sam",
+    params: { queue: "decide" },
+  },
+  {
+    key: "decide.security.type",
+    label: "Needs my decision (security, by type, newest)",
+    persona: "sam",
+    params: { queue: "decide", sort: "type", dir: "desc" },
+  },
   { key: "decide.manager", label: "Needs my decision (Maya, a manager)", persona: "maya", params: { queue: "decide" } },
-  { key: "decide.manager.standard", label: "Needs my decision, standard only (Maya)", persona: "maya", params: { queue: "decide", standard: "1" } },
+  {
+    key: "decide.manager.standard",
+    label: "Needs my decision, standard only (Maya)",
+    persona: "maya",
+    params: { queue: "decide", standard: "1" },
+  },
   { key: "all.oldest", label: "All requests (auditor, oldest first)", persona: "ari", params: { queue: "all" } },
-  { key: "all.pending.newest", label: "All pending (security, newest first)", persona: "sam", params: { queue: "all", status: "pending", dir: "desc" } },
-  { key: "all.overdue.type", label: "All past 48 h, by type (security)", persona: "sam", params: { queue: "all", overdue: "1", sort: "type" } },
+  {
+    key: "all.pending.newest",
+    label: "All pending (security, newest first)",
+    persona: "sam",
+    params: { queue: "all", status: "pending", dir: "desc" },
+  },
+  {
+    key: "all.overdue.type",
+    label: "All past 48 h, by type (security)",
+    persona: "sam",
+    params: { queue: "all", overdue: "1", sort: "type" },
+  },
   { key: "mine", label: "My requests (Olivia)", persona: "olivia", params: { queue: "mine" } },
 ];
 
@@ -45,30 +80,67 @@ export async function benchRequests(conn: Connection, url: string, opts: Request
   const actorFor = async (p: PersonaKey) => actors.get(p) ?? actors.set(p, await personaActor(conn.db, p)).get(p)!;
   try {
     const pending = await ensureBenchRequests(conn.db, opts.target, now(), opts.log);
-    const [counts] = await queryRows<{ pending: number; security: number }>(conn.db, sql`SELECT count(*)::int AS pending, count(*) FILTER (WHERE awaiting_security)::int AS security FROM requests WHERE status = 'pending'`);
+    const [counts] = await queryRows<{ pending: number; security: number }>(
+      conn.db,
+      sql`SELECT count(*)::int AS pending, count(*) FILTER (WHERE awaiting_security)::int AS security FROM requests WHERE status = 'pending'`,
+    );
     const [env] = await queryRows<{ shared_buffers: string; identities: string; requests: string }>(
       conn.db,
       sql`SELECT current_setting('shared_buffers') AS shared_buffers, pg_size_pretty(pg_total_relation_size('identities')) AS identities, pg_size_pretty(pg_total_relation_size('requests')) AS requests`,
     );
-    opts.out(`PostgreSQL shared_buffers ${env!.shared_buffers}; identities with indexes ${env!.identities}, requests ${env!.requests}. A decision writes the identity it changes, so its time follows how much of that fits in memory.\n`);
-    opts.log(`bench: ${counts!.pending.toLocaleString("en")} pending requests (${pending.toLocaleString("en")} of them the bench's; ${counts!.security.toLocaleString("en")} waiting for security)`);
+    opts.out(
+      `PostgreSQL shared_buffers ${env!.shared_buffers}; identities with indexes ${env!.identities}, requests ${env!.requests}. A decision writes the identity it changes, so its time follows how much of that fits in memory.\n`,
+    );
+    opts.log(
+      `bench: ${counts!.pending.toLocaleString("en")} pending requests (${pending.toLocaleString("en")} of them the bench's; ${counts!.security.toLocaleString("en")} waiting for security)`,
+    );
 
     // 1. Each queue: the app's call against its statement replayed bare.
-    const rows: (string | number | null)[][] = [["queue", "as", "rows", "app p50", "floor p50", "app p95", "floor p95", "÷ p95", "ok"]];
+    const rows: (string | number | null)[][] = [
+      ["queue", "as", "rows", "app p50", "floor p50", "app p95", "floor p95", "÷ p95", "ok"],
+    ];
     const at = now();
-    for (const v of [...VIEWS, { key: "inbox.security", label: "The bell's count (security)", persona: "sam" as const, params: {} }, { key: "inbox.manager", label: "The bell's count (Maya)", persona: "maya" as const, params: {} }]) {
+    for (const v of [
+      ...VIEWS,
+      { key: "inbox.security", label: "The bell's count (security)", persona: "sam" as const, params: {} },
+      { key: "inbox.manager", label: "The bell's count (Maya)", persona: "maya" as const, params: {} },
+    ]) {
       const actor = await actorFor(v.persona);
       const q = v.key.startsWith("inbox") ? inboxQuery(actor, at) : queueQuery(actor, parseQueueFilter(v.params), at);
       const statement = compile(q);
       const app = () => queryRows(conn.db, q);
       const { a, b } = await timeAlternating(opts.runs, 5, app, () => replay(bare, [statement]));
       const n = (await app()).length;
-      const sa = summarize(a), sb = summarize(b);
+      const sa = summarize(a),
+        sb = summarize(b);
       const ok = sa.p95 <= REQUEST_GOALS.queueP95Ms;
-      rows.push([v.label, v.persona, n, ms(sa.p50), ms(sb.p50), ms(sa.p95), ms(sb.p95), ratio(sa.p95, sb.p95), ok ? "yes" : "NO"]);
-      json.push({ metric: "requests.queue", view: v.key, persona: v.persona, app_p50_ms: ms(sa.p50), app_p95_ms: ms(sa.p95), floor_p50_ms: ms(sb.p50), floor_p95_ms: ms(sb.p95), ratio: ratio(sa.p95, sb.p95), goal_p95_ms: REQUEST_GOALS.queueP95Ms, pass: ok });
+      rows.push([
+        v.label,
+        v.persona,
+        n,
+        ms(sa.p50),
+        ms(sb.p50),
+        ms(sa.p95),
+        ms(sb.p95),
+        ratio(sa.p95, sb.p95),
+        ok ? "yes" : "NO",
+      ]);
+      json.push({
+        metric: "requests.queue",
+        view: v.key,
+        persona: v.persona,
+        app_p50_ms: ms(sa.p50),
+        app_p95_ms: ms(sa.p95),
+        floor_p50_ms: ms(sb.p50),
+        floor_p95_ms: ms(sb.p95),
+        ratio: ratio(sa.p95, sb.p95),
+        goal_p95_ms: REQUEST_GOALS.queueP95Ms,
+        pass: ok,
+      });
     }
-    opts.out(`Queue statements with ${counts!.pending.toLocaleString("en")} pending (ms; ${opts.runs} runs each, app and floor alternating; floor = the same statement bare; ok = app p95 ≤ ${REQUEST_GOALS.queueP95Ms})\n${table(rows)}\n`);
+    opts.out(
+      `Queue statements with ${counts!.pending.toLocaleString("en")} pending (ms; ${opts.runs} runs each, app and floor alternating; floor = the same statement bare; ok = app p95 ≤ ${REQUEST_GOALS.queueP95Ms})\n${table(rows)}\n`,
+    );
 
     // 2. Decisions.
     await benchDecisions(conn, opts, json, actorFor);
@@ -89,11 +161,26 @@ async function benchPage(url: string, opts: RequestsBenchOptions, json: Record<s
       ["/requests", ["sam", "maya"], "Needs my decision (security and a manager)"],
       ["/requests?queue=all", ["sam", "ari"], "All requests (security and audit)"],
     ] as const) {
-      const cookies = await Promise.all(Array.from({ length: opts.users }, (_, i) => signInOverHttp(server.baseUrl, persona(who[i % 2]!).email)));
+      const cookies = await Promise.all(
+        Array.from({ length: opts.users }, (_, i) => signInOverHttp(server.baseUrl, persona(who[i % 2]!).email)),
+      );
       const page = await measurePageTtfb(server, cookies, path, opts.perUser, 'aria-label="Pages"');
       const ok = page.errors === 0 && page.ttfb.p95 <= REQUEST_GOALS.queueTtfbP95Ms;
-      opts.out(`${path}: ${label}, ${opts.users} concurrent users, ${page.ttfb.n} views, ${page.errors} errors: TTFB p50 ${ms(page.ttfb.p50)} ms, p95 ${ms(page.ttfb.p95)} ms (goal ≤ ${REQUEST_GOALS.queueTtfbP95Ms}); whole page p95 ${ms(page.total.p95)} ms`);
-      json.push({ metric: "requests.page_ttfb", path, users: opts.users, requests: page.ttfb.n, errors: page.errors, p50_ms: ms(page.ttfb.p50), p95_ms: ms(page.ttfb.p95), total_p95_ms: ms(page.total.p95), goal_p95_ms: REQUEST_GOALS.queueTtfbP95Ms, pass: ok });
+      opts.out(
+        `${path}: ${label}, ${opts.users} concurrent users, ${page.ttfb.n} views, ${page.errors} errors: TTFB p50 ${ms(page.ttfb.p50)} ms, p95 ${ms(page.ttfb.p95)} ms (goal ≤ ${REQUEST_GOALS.queueTtfbP95Ms}); whole page p95 ${ms(page.total.p95)} ms`,
+      );
+      json.push({
+        metric: "requests.page_ttfb",
+        path,
+        users: opts.users,
+        requests: page.ttfb.n,
+        errors: page.errors,
+        p50_ms: ms(page.ttfb.p50),
+        p95_ms: ms(page.ttfb.p95),
+        total_p95_ms: ms(page.total.p95),
+        goal_p95_ms: REQUEST_GOALS.queueTtfbP95Ms,
+        pass: ok,
+      });
     }
     opts.out("");
   } finally {
@@ -106,7 +193,12 @@ async function benchPage(url: string, opts: RequestsBenchOptions, json: Record<s
  * first stages, security approves or denies second ones (a final approval grants the entitlement,
  * moves the expiry or the owner, rescoring the identity, all in the decision's transaction).
  */
-async function benchDecisions(conn: Connection, opts: RequestsBenchOptions, json: Record<string, unknown>[], actorFor: (p: PersonaKey) => Promise<Actor>) {
+async function benchDecisions(
+  conn: Connection,
+  opts: RequestsBenchOptions,
+  json: Record<string, unknown>[],
+  actorFor: (p: PersonaKey) => Promise<Actor>,
+) {
   const sam = await actorFor("sam");
   const pick = async (n: number, offset: number) =>
     queryRows<{ id: string; approver: string | null }>(
@@ -119,7 +211,13 @@ async function benchDecisions(conn: Connection, opts: RequestsBenchOptions, json
     const actor = r.approver ? managerActor(r.approver) : sam;
     const deny = i % 5 === 4;
     const t0 = performance.now();
-    const out = await decideStage(conn.db, actor, deny ? { requestId: r.id, decision: "deny", comment: "Not needed: bench denial" } : { requestId: r.id, decision: "approve" });
+    const out = await decideStage(
+      conn.db,
+      actor,
+      deny
+        ? { requestId: r.id, decision: "deny", comment: "Not needed: bench denial" }
+        : { requestId: r.id, decision: "approve" },
+    );
     return { ms: performance.now() - t0, status: out.status };
   };
   // Warm: the first decisions compile the code path.
@@ -137,16 +235,41 @@ async function benchDecisions(conn: Connection, opts: RequestsBenchOptions, json
   const concurrent = await pick(opts.decisions, 0);
   const ctimes: number[] = [];
   const lanes = 8;
-  await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
-    for (let i = lane; i < concurrent.length; i += lanes) ctimes.push((await decideOne(concurrent[i]!, i)).ms);
-  }));
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      for (let i = lane; i < concurrent.length; i += lanes) ctimes.push((await decideOne(concurrent[i]!, i)).ms);
+    }),
+  );
   const c = summarize(ctimes);
   opts.out(
-    `Decisions (server time of decideStage, ${s.n} one at a time: ${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(", ")}): p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms, max ${ms(s.max)} ms (goal p95 ≤ ${REQUEST_GOALS.decisionP95Ms})\n` +
+    `Decisions (server time of decideStage, ${s.n} one at a time: ${Object.entries(outcomes)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(
+        ", ",
+      )}): p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms, max ${ms(s.max)} ms (goal p95 ≤ ${REQUEST_GOALS.decisionP95Ms})\n` +
       `Decisions, ${lanes} approvers at once (${c.n}): p50 ${ms(c.p50)} ms, p95 ${ms(c.p95)} ms, max ${ms(c.max)} ms`,
   );
-  json.push({ metric: "requests.decision", mode: "serial", n: s.n, p50_ms: ms(s.p50), p95_ms: ms(s.p95), max_ms: ms(s.max), outcomes, goal_p95_ms: REQUEST_GOALS.decisionP95Ms, pass: s.p95 <= REQUEST_GOALS.decisionP95Ms });
-  json.push({ metric: "requests.decision", mode: `${lanes} concurrent`, n: c.n, p50_ms: ms(c.p50), p95_ms: ms(c.p95), max_ms: ms(c.max), goal_p95_ms: REQUEST_GOALS.decisionP95Ms, pass: c.p95 <= REQUEST_GOALS.decisionP95Ms });
+  json.push({
+    metric: "requests.decision",
+    mode: "serial",
+    n: s.n,
+    p50_ms: ms(s.p50),
+    p95_ms: ms(s.p95),
+    max_ms: ms(s.max),
+    outcomes,
+    goal_p95_ms: REQUEST_GOALS.decisionP95Ms,
+    pass: s.p95 <= REQUEST_GOALS.decisionP95Ms,
+  });
+  json.push({
+    metric: "requests.decision",
+    mode: `${lanes} concurrent`,
+    n: c.n,
+    p50_ms: ms(c.p50),
+    p95_ms: ms(c.p95),
+    max_ms: ms(c.max),
+    goal_p95_ms: REQUEST_GOALS.decisionP95Ms,
+    pass: c.p95 <= REQUEST_GOALS.decisionP95Ms,
+  });
 
   // Bulk: the manager with the most standard requests waiting approves 100 of them at once.
   const [mgr] = await queryRows<{ id: string; n: number }>(
@@ -154,11 +277,26 @@ async function benchDecisions(conn: Connection, opts: RequestsBenchOptions, json
     sql`SELECT awaiting_approver_id AS id, count(*)::int AS n FROM requests WHERE status = 'pending' AND standard AND awaiting_approver_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
   );
   if (mgr) {
-    const ids = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM requests WHERE status = 'pending' AND standard AND awaiting_approver_id = ${mgr.id}::uuid ORDER BY created_at LIMIT 100`)).map((r) => r.id);
+    const ids = (
+      await queryRows<{ id: string }>(
+        conn.db,
+        sql`SELECT id FROM requests WHERE status = 'pending' AND standard AND awaiting_approver_id = ${mgr.id}::uuid ORDER BY created_at LIMIT 100`,
+      )
+    ).map((r) => r.id);
     const t0 = performance.now();
     const out = await approveStandardInBulk(conn.db, managerActor(mgr.id), { requestIds: ids });
     const took = performance.now() - t0;
-    opts.out(`Bulk approval of ${ids.length} standard requests by one manager (${mgr.n} were waiting for them): ${ms(took)} ms in one transaction, ${out.approved} approved, ${out.fulfilled} carried out, ${out.skipped.length} skipped; ${ms(took / Math.max(1, ids.length))} ms each\n`);
-    json.push({ metric: "requests.bulk_approve", n: ids.length, ms: ms(took), approved: out.approved, fulfilled: out.fulfilled, skipped: out.skipped.length, per_request_ms: ms(took / Math.max(1, ids.length)) });
+    opts.out(
+      `Bulk approval of ${ids.length} standard requests by one manager (${mgr.n} were waiting for them): ${ms(took)} ms in one transaction, ${out.approved} approved, ${out.fulfilled} carried out, ${out.skipped.length} skipped; ${ms(took / Math.max(1, ids.length))} ms each\n`,
+    );
+    json.push({
+      metric: "requests.bulk_approve",
+      n: ids.length,
+      ms: ms(took),
+      approved: out.approved,
+      fulfilled: out.fulfilled,
+      skipped: out.skipped.length,
+      per_request_ms: ms(took / Math.max(1, ids.length)),
+    });
   }
 }

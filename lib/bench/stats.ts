@@ -27,10 +27,18 @@ export async function timeRuns(runs: number, warmup: number, fn: () => Promise<u
 }
 
 /** Times `a` and `b` in turns, `runs` times each after `warmup` unmeasured turns; milliseconds per run. */
-export async function timeAlternating(runs: number, warmup: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number[]; b: number[] }> {
+export async function timeAlternating(
+  runs: number,
+  warmup: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<{ a: number[]; b: number[] }> {
   const out = { a: [] as number[], b: [] as number[] };
   for (let i = 0; i < warmup + runs; i++) {
-    for (const [fn, into] of [[a, out.a], [b, out.b]] as const) {
+    for (const [fn, into] of [
+      [a, out.a],
+      [b, out.b],
+    ] as const) {
       const t0 = performance.now();
       await fn();
       if (i >= warmup) into.push(performance.now() - t0);

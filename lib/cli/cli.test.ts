@@ -15,13 +15,20 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "steward-cli-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs the real `steward` command on an embedded folder of its own (or on `databaseUrl`). */
-async function steward(args: string[], dataDir = path.join(tmp, "data"), databaseUrl?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function steward(
+  args: string[],
+  dataDir = path.join(tmp, "data"),
+  databaseUrl?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, STEWARD_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   delete env.STEWARD_DEBUG;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "steward.mjs"), ...args], { env, cwd: root });
+    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "steward.mjs"), ...args], {
+      env,
+      cwd: root,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -93,7 +100,9 @@ describe("the steward CLI", () => {
     expect((await steward(["db", "seed", "--identities", "40"], dir)).code).toBe(0);
     let conn = openEmbedded(dir);
     try {
-      await conn.db.execute(sql`UPDATE identities SET risk_score = 0, risk_factors = '{}' WHERE name = 'legacy-batch-loader'`);
+      await conn.db.execute(
+        sql`UPDATE identities SET risk_score = 0, risk_factors = '{}' WHERE name = 'legacy-batch-loader'`,
+      );
     } finally {
       await conn.close();
     }
@@ -102,9 +111,15 @@ describe("the steward CLI", () => {
     expect(result.stdout).toMatch(/Rescored risk: 1 identity changed/);
     conn = openEmbedded(dir);
     try {
-      const [row] = await queryRows<{ risk_score: number; top: string }>(conn.db, sql`SELECT risk_score, risk_factors[1] AS top FROM identities WHERE name = 'legacy-batch-loader'`);
+      const [row] = await queryRows<{ risk_score: number; top: string }>(
+        conn.db,
+        sql`SELECT risk_score, risk_factors[1] AS top FROM identities WHERE name = 'legacy-batch-loader'`,
+      );
       expect(row).toEqual({ risk_score: 100, top: "orphaned" });
-      const events = await queryRows<{ actor_label: string; after: { changed: number } }>(conn.db, sql`SELECT actor_label, after FROM audit_events WHERE action = 'risk.rescored'`);
+      const events = await queryRows<{ actor_label: string; after: { changed: number } }>(
+        conn.db,
+        sql`SELECT actor_label, after FROM audit_events WHERE action = 'risk.rescored'`,
+      );
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ actor_label: "steward risk rescore", after: { changed: 1 } });
     } finally {
@@ -149,7 +164,13 @@ function expectOneLine(result: { code: number; stderr: string }, message: string
 describe("the steward CLI in a wrong state: one line on stderr, exit 1, no stack trace", () => {
   it("no embedded database: says how to make one, and creates no folder", async () => {
     const dir = path.join(tmp, "absent");
-    for (const args of [["audit", "verify"], ["jobs", "run"], ["risk", "rescore"], ["requests", "expire-stale"], ["revocations", "run"]]) {
+    for (const args of [
+      ["audit", "verify"],
+      ["jobs", "run"],
+      ["risk", "rescore"],
+      ["requests", "expire-stale"],
+      ["revocations", "run"],
+    ]) {
       expectOneLine(await steward(args, dir), /There is no embedded database in .*absent: run `steward db migrate`/);
     }
     expect(fs.existsSync(dir)).toBe(false);
@@ -158,12 +179,18 @@ describe("the steward CLI in a wrong state: one line on stderr, exit 1, no stack
   it("an embedded database that was never migrated: says to migrate, changes nothing", async () => {
     const dir = path.join(tmp, "unmigrated");
     await openEmbedded(dir).close(); // the folder holds an empty database
-    for (const args of [["audit", "verify"], ["jobs", "run"], ["revocations", "run"]]) {
+    for (const args of [
+      ["audit", "verify"],
+      ["jobs", "run"],
+      ["revocations", "run"],
+    ]) {
       expectOneLine(await steward(args, dir), "The embedded database is not migrated: run `steward db migrate` first.");
     }
     const conn = openEmbedded(dir);
     try {
-      expect(await queryRows(conn.db, sql`SELECT 1 FROM pg_tables WHERE schemaname IN ('public', 'drizzle')`)).toHaveLength(0);
+      expect(
+        await queryRows(conn.db, sql`SELECT 1 FROM pg_tables WHERE schemaname IN ('public', 'drizzle')`),
+      ).toHaveLength(0);
     } finally {
       await conn.close();
     }
@@ -181,8 +208,14 @@ describe("the steward CLI in a wrong state: one line on stderr, exit 1, no stack
   });
 
   it("a PostgreSQL server that does not answer", async () => {
-    expectOneLine(await steward(["db", "migrate"], tmp, "postgres://postgres@127.0.0.1:1/steward"), "Cannot reach the PostgreSQL server at 127.0.0.1:1 (connection refused)");
-    expectOneLine(await steward(["audit", "verify"], tmp, "postgres://postgres@host.invalid:5432/steward"), /Cannot reach the PostgreSQL server at host\.invalid/);
+    expectOneLine(
+      await steward(["db", "migrate"], tmp, "postgres://postgres@127.0.0.1:1/steward"),
+      "Cannot reach the PostgreSQL server at 127.0.0.1:1 (connection refused)",
+    );
+    expectOneLine(
+      await steward(["audit", "verify"], tmp, "postgres://postgres@host.invalid:5432/steward"),
+      /Cannot reach the PostgreSQL server at host\.invalid/,
+    );
   });
 });
 
@@ -192,7 +225,8 @@ describe.runIf(onServer)("the steward CLI on PostgreSQL in a wrong state", () =>
   const admin = postgres(PG_SERVER_URL, { max: 1, onnotice: () => {} });
   const name = `steward_cli_${Date.now().toString(36)}`;
   const url = withDatabase(PG_SERVER_URL, name);
-  const benchRoles = async () => (await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname LIKE 'stw_bench_%'`)[0]!.n;
+  const benchRoles = async () =>
+    (await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_roles WHERE rolname LIKE 'stw_bench_%'`)[0]!.n;
   beforeAll(async () => {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   });
@@ -202,16 +236,28 @@ describe.runIf(onServer)("the steward CLI on PostgreSQL in a wrong state", () =>
   });
 
   it("a database that does not exist", async () => {
-    expectOneLine(await steward(["db", "migrate"], tmp, withDatabase(PG_SERVER_URL, `${name}_missing`)), `The database "${name}_missing" does not exist: create it`);
+    expectOneLine(
+      await steward(["db", "migrate"], tmp, withDatabase(PG_SERVER_URL, `${name}_missing`)),
+      `The database "${name}_missing" does not exist: create it`,
+    );
   });
 
   it("not migrated, then not seeded: bench revoke says which, and creates no role on the target", async () => {
     const roles = await benchRoles();
-    expectOneLine(await steward(["bench", "revoke", "--identities", "10"], tmp, url), "The PostgreSQL database is not migrated: run `steward db migrate` first.");
+    expectOneLine(
+      await steward(["bench", "revoke", "--identities", "10"], tmp, url),
+      "The PostgreSQL database is not migrated: run `steward db migrate` first.",
+    );
     expectOneLine(await steward(["audit", "verify"], tmp, url), "The PostgreSQL database is not migrated");
     expect((await steward(["db", "migrate"], tmp, url)).code).toBe(0);
-    expectOneLine(await steward(["bench", "revoke", "--identities", "10"], tmp, url), "The database has no demo data: run `steward db seed`");
-    expectOneLine(await steward(["bench", "inventory", "--no-http"], tmp, url), "The database has no demo data: run `steward db seed --identities 1000000`");
+    expectOneLine(
+      await steward(["bench", "revoke", "--identities", "10"], tmp, url),
+      "The database has no demo data: run `steward db seed`",
+    );
+    expectOneLine(
+      await steward(["bench", "inventory", "--no-http"], tmp, url),
+      "The database has no demo data: run `steward db seed --identities 1000000`",
+    );
     expectOneLine(await steward(["bench", "requests", "--no-http"], tmp, url), "The database has no demo data");
     expect(await benchRoles()).toBe(roles);
   });
@@ -220,7 +266,11 @@ describe.runIf(onServer)("the steward CLI on PostgreSQL in a wrong state", () =>
     expect((await steward(["db", "seed", "--identities", "40"], tmp, url)).code).toBe(0);
     const [before] = await queryRowsOn(url, "SELECT count(*)::int AS n FROM systems");
     expectOneLine(
-      await steward(["bench", "revoke", "--identities", "10", "--target", "postgres://postgres@127.0.0.1:1/postgres"], tmp, url),
+      await steward(
+        ["bench", "revoke", "--identities", "10", "--target", "postgres://postgres@127.0.0.1:1/postgres"],
+        tmp,
+        url,
+      ),
       "Cannot reach the target server (--target, default DATABASE_URL's server) at 127.0.0.1:1 (connection refused)",
     );
     expect(await queryRowsOn(url, "SELECT count(*)::int AS n FROM systems")).toEqual([before]);

@@ -20,36 +20,62 @@ export class CliStateError extends Error {
 
 /** The newest migration the code ships (drizzle's journal), to compare with what the database applied. */
 function latestMigration(): { count: number; when: number } {
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: { when: number }[] };
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+    entries: { when: number }[];
+  };
   return { count: journal.entries.length, when: Math.max(0, ...journal.entries.map((e) => e.when)) };
 }
 
 /** Refuses a database that drizzle has not migrated, or not to the newest migration. */
 export async function requireMigrated(conn: Connection): Promise<void> {
-  const [table] = await queryRows<{ present: boolean }>(conn.db, sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`);
-  if (!table?.present) throw new CliStateError(`The ${conn.kind === "embedded" ? "embedded" : "PostgreSQL"} database is not migrated: run \`steward db migrate\` first.`);
-  const [applied] = await queryRows<{ n: number; last: string | null }>(conn.db, sql`SELECT count(*)::int AS n, max(created_at)::text AS last FROM drizzle.__drizzle_migrations`);
+  const [table] = await queryRows<{ present: boolean }>(
+    conn.db,
+    sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`,
+  );
+  if (!table?.present)
+    throw new CliStateError(
+      `The ${conn.kind === "embedded" ? "embedded" : "PostgreSQL"} database is not migrated: run \`steward db migrate\` first.`,
+    );
+  const [applied] = await queryRows<{ n: number; last: string | null }>(
+    conn.db,
+    sql`SELECT count(*)::int AS n, max(created_at)::text AS last FROM drizzle.__drizzle_migrations`,
+  );
   const latest = latestMigration();
   if (Number(applied?.last ?? 0) < latest.when) {
-    throw new CliStateError(`The database has ${applied?.n ?? 0} of this version's ${latest.count} migrations: run \`steward db migrate\` first.`);
+    throw new CliStateError(
+      `The database has ${applied?.n ?? 0} of this version's ${latest.count} migrations: run \`steward db migrate\` first.`,
+    );
   }
 }
 
 /** Refuses a database without the demo personas (the benchmarks act as them). */
 export async function requireSeeded(conn: Connection, hint: string): Promise<void> {
   const emails = `{${PERSONAS.map((p) => `"${p.email}"`).join(",")}}`;
-  const [row] = await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM users WHERE email = ANY (${emails}::text[])`);
+  const [row] = await queryRows<{ n: number }>(
+    conn.db,
+    sql`SELECT count(*)::int AS n FROM users WHERE email = ANY (${emails}::text[])`,
+  );
   if ((row?.n ?? 0) < PERSONAS.length) throw new CliStateError(`The database has no demo data: ${hint}`);
 }
 
 /** Refuses an embedded folder that holds no database, rather than creating an empty one. */
 export function requireEmbeddedFolder(dir: string): void {
   if (!fs.existsSync(path.join(dir, "pgdata"))) {
-    throw new CliStateError(`There is no embedded database in ${dir}: run \`steward db migrate\` and \`steward db seed\` first, or set DATABASE_URL.`);
+    throw new CliStateError(
+      `There is no embedded database in ${dir}: run \`steward db migrate\` and \`steward db seed\` first, or set DATABASE_URL.`,
+    );
   }
 }
 
-type ErrorLike = { message?: string; code?: string; address?: string; port?: number; hostname?: string; cause?: unknown; errors?: unknown[] };
+type ErrorLike = {
+  message?: string;
+  code?: string;
+  address?: string;
+  port?: number;
+  hostname?: string;
+  cause?: unknown;
+  errors?: unknown[];
+};
 
 /** The error and every cause under it (drizzle wraps the driver's; node wraps connection attempts in AggregateError). */
 function* chain(e: unknown, depth = 0): Generator<ErrorLike> {
@@ -77,18 +103,37 @@ const UNREACHABLE: Record<string, string> = {
  */
 export function describeFailure(e: unknown, where = "the PostgreSQL server"): { message: string; known: boolean } {
   for (const err of chain(e)) {
-    if (err instanceof CliStateError || err instanceof DataDirBusyError || err instanceof DomainError) return { message: err.message ?? "", known: true };
+    if (err instanceof CliStateError || err instanceof DataDirBusyError || err instanceof DomainError)
+      return { message: err.message ?? "", known: true };
     const code = err.code ?? "";
     if (code in UNREACHABLE) {
       const at = err.address ? `${err.address}${err.port ? `:${err.port}` : ""}` : (err.hostname ?? "");
-      return { message: `Cannot reach ${where}${at ? ` at ${at}` : ""} (${UNREACHABLE[code]}): is it running, and is the URL right?`, known: true };
+      return {
+        message: `Cannot reach ${where}${at ? ` at ${at}` : ""} (${UNREACHABLE[code]}): is it running, and is the URL right?`,
+        known: true,
+      };
     }
-    if (code === "3D000") return { message: `The ${firstLine(err.message)}: create it (createdb) or fix DATABASE_URL, then run \`steward db migrate\`.`, known: true };
-    if (code === "28P01" || code === "28000") return { message: `PostgreSQL refused the sign-in (${firstLine(err.message)}): check the user and password in the URL.`, known: true };
-    if (code === "42P01" || code === "3F000") return { message: `The database is not migrated (${firstLine(err.message)}): run \`steward db migrate\` first.`, known: true };
+    if (code === "3D000")
+      return {
+        message: `The ${firstLine(err.message)}: create it (createdb) or fix DATABASE_URL, then run \`steward db migrate\`.`,
+        known: true,
+      };
+    if (code === "28P01" || code === "28000")
+      return {
+        message: `PostgreSQL refused the sign-in (${firstLine(err.message)}): check the user and password in the URL.`,
+        known: true,
+      };
+    if (code === "42P01" || code === "3F000")
+      return {
+        message: `The database is not migrated (${firstLine(err.message)}): run \`steward db migrate\` first.`,
+        known: true,
+      };
   }
   const deepest = [...chain(e)].filter((x) => x.message).at(-1);
-  return { message: `unexpected failure: ${firstLine(deepest?.message ?? String(e))} (set STEWARD_DEBUG=1 for the stack trace)`, known: false };
+  return {
+    message: `unexpected failure: ${firstLine(deepest?.message ?? String(e))} (set STEWARD_DEBUG=1 for the stack trace)`,
+    known: false,
+  };
 }
 
 const firstLine = (s: string | undefined) => (s ?? "").split("\n")[0]!.trim();

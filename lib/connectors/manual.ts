@@ -9,8 +9,11 @@ export const manualConnector: Connector = {
     return {
       state: "awaiting_confirmation",
       evidence: {
-        instructions: `Remove ${target.kind === "entitlement" ? `${target.entitlement!.permission} on ${target.entitlement!.resource} from` : "all access of"} ${target.account} in ${system.name}, then confirm here with evidence.`
-          + (target.bound ? "" : ` No account is bound to it: check that ${target.account} in ${system.name} really is this identity's before you act.`),
+        instructions:
+          `Remove ${target.kind === "entitlement" ? `${target.entitlement!.permission} on ${target.entitlement!.resource} from` : "all access of"} ${target.account} in ${system.name}, then confirm here with evidence.` +
+          (target.bound
+            ? ""
+            : ` No account is bound to it: check that ${target.account} in ${system.name} really is this identity's before you act.`),
       },
     };
   },

@@ -9,11 +9,14 @@ import { ConnectorError, type BatchOutcome, type Connector, type RevokeTarget, t
  * Verification reads pg_roles and pg_auth_members back. Settings: `url` (a role allowed to ALTER
  * ROLE and REVOKE: a superuser or one with CREATEROLE and ADMIN OPTION on the groups).
  */
-const settingsSchema = z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, "url must be a postgres:// connection string") });
+const settingsSchema = z.object({
+  url: z.string().regex(/^postgres(ql)?:\/\//, "url must be a postgres:// connection string"),
+});
 
 function connect(system: SystemTarget) {
   const parsed = settingsSchema.safeParse(system.settings);
-  if (!parsed.success) throw new ConnectorError(`${system.name} has no PostgreSQL connection configured (settings.url).`);
+  if (!parsed.success)
+    throw new ConnectorError(`${system.name} has no PostgreSQL connection configured (settings.url).`);
   return postgres(parsed.data.url, { max: 1, connect_timeout: 5, idle_timeout: 1, onnotice: () => {} });
 }
 
@@ -27,7 +30,9 @@ async function withTarget<T>(system: SystemTarget, fn: (sql: postgres.Sql) => Pr
 }
 
 const memberships = (sql: postgres.Sql, role: string) =>
-  sql<{ granted: string }[]>`SELECT g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ${role} ORDER BY 1`;
+  sql<
+    { granted: string }[]
+  >`SELECT g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ${role} ORDER BY 1`;
 
 /**
  * Roles Steward never changes, whatever an identity says: superusers, the server's own (pg_*) and
@@ -40,10 +45,16 @@ async function protectedAccounts(sql: postgres.Sql, accounts: string[]): Promise
     SELECT rolname, CASE WHEN rolsuper THEN 'is a superuser' WHEN left(rolname, 3) = 'pg_' THEN 'is one of the server''s own roles'
       ELSE 'is the role Steward connects as' END AS why
     FROM pg_roles WHERE rolname = ANY(${accounts}) AND (rolsuper OR left(rolname, 3) = 'pg_' OR rolname = current_user)`;
-  return new Map(rows.map((r) => [r.rolname, `${r.rolname} ${r.why}: Steward never changes it. Remove the access by hand if it must go.`]));
+  return new Map(
+    rows.map((r) => [
+      r.rolname,
+      `${r.rolname} ${r.why}: Steward never changes it. Remove the access by hand if it must go.`,
+    ]),
+  );
 }
 
-const unboundError = (t: RevokeTarget) => `${t.identityName} is not bound to an account in this database; Steward does not act on a typed name.`;
+const unboundError = (t: RevokeTarget) =>
+  `${t.identityName} is not bound to an account in this database; Steward does not act on a typed name.`;
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const CHUNK = 500;
@@ -61,23 +72,36 @@ export const postgresConnector: Connector = {
       for (const t of targets) if (!t.bound) refused.set(t.revocationId, unboundError(t));
       const guarded = await protectedAccounts(sql, [...new Set(targets.filter((t) => t.bound).map((t) => t.account))]);
       for (const t of targets) if (guarded.has(t.account)) refused.set(t.revocationId, guarded.get(t.account)!);
-      const refusedOutcomes = new Map<string, BatchOutcome>([...refused].map(([id, error]) => [id, { verified: false, error }]));
+      const refusedOutcomes = new Map<string, BatchOutcome>(
+        [...refused].map(([id, error]) => [id, { verified: false, error }]),
+      );
       targets = targets.filter((t) => !refused.has(t.revocationId));
       const accounts = [...new Set(targets.map((t) => t.account))];
-      const exists = new Set((await sql<{ rolname: string }[]>`SELECT rolname FROM pg_roles WHERE rolname = ANY(${accounts})`).map((r) => r.rolname));
+      const exists = new Set(
+        (await sql<{ rolname: string }[]>`SELECT rolname FROM pg_roles WHERE rolname = ANY(${accounts})`).map(
+          (r) => r.rolname,
+        ),
+      );
       const held = new Map<string, string[]>();
-      for (const m of await sql<{ member: string; granted: string }[]>`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
+      for (const m of await sql<
+        { member: string; granted: string }[]
+      >`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
         held.set(m.member, [...(held.get(m.member) ?? []), m.granted]);
       }
       const statements: { account: string; text: string }[] = [];
       for (const t of targets) {
         if (!exists.has(t.account)) continue;
         if (t.kind === "entitlement") {
-          if ((held.get(t.account) ?? []).includes(t.entitlement!.resource)) statements.push({ account: t.account, text: `REVOKE ${ident(t.entitlement!.resource)} FROM ${ident(t.account)}` });
+          if ((held.get(t.account) ?? []).includes(t.entitlement!.resource))
+            statements.push({
+              account: t.account,
+              text: `REVOKE ${ident(t.entitlement!.resource)} FROM ${ident(t.account)}`,
+            });
           continue;
         }
         statements.push({ account: t.account, text: `ALTER ROLE ${ident(t.account)} NOLOGIN` });
-        for (const g of held.get(t.account) ?? []) statements.push({ account: t.account, text: `REVOKE ${ident(g)} FROM ${ident(t.account)}` });
+        for (const g of held.get(t.account) ?? [])
+          statements.push({ account: t.account, text: `REVOKE ${ident(g)} FROM ${ident(t.account)}` });
       }
       const errors = new Map<string, string>();
       for (let i = 0; i < statements.length; i += CHUNK) {
@@ -95,24 +119,52 @@ export const postgresConnector: Connector = {
         }
       }
       const whole = targets.filter((t) => t.kind !== "entitlement" && exists.has(t.account)).map((t) => t.account);
-      if (whole.length) await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(${whole}) AND pid <> pg_backend_pid()`;
+      if (whole.length)
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(${whole}) AND pid <> pg_backend_pid()`;
 
       // Read back.
-      const login = new Map((await sql<{ rolname: string; rolcanlogin: boolean }[]>`SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(${accounts})`).map((r) => [r.rolname, r.rolcanlogin]));
+      const login = new Map(
+        (
+          await sql<
+            { rolname: string; rolcanlogin: boolean }[]
+          >`SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(${accounts})`
+        ).map((r) => [r.rolname, r.rolcanlogin]),
+      );
       const after = new Map<string, string[]>();
-      for (const m of await sql<{ member: string; granted: string }[]>`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
+      for (const m of await sql<
+        { member: string; granted: string }[]
+      >`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
         after.set(m.member, [...(after.get(m.member) ?? []), m.granted]);
       }
       const out = new Map<string, BatchOutcome>(refusedOutcomes);
       for (const t of targets) {
         const memberships = after.get(t.account) ?? [];
-        const evidence = { role: t.account, canLogin: login.get(t.account) ?? null, memberships, removed: held.get(t.account) ?? [], readAt: "pg_roles, pg_auth_members" };
-        if (errors.has(t.account)) out.set(t.revocationId, { verified: false, error: errors.get(t.account)!, evidence });
-        else if (!login.has(t.account)) out.set(t.revocationId, { verified: true, evidence: { role: t.account, exists: false } });
+        const evidence = {
+          role: t.account,
+          canLogin: login.get(t.account) ?? null,
+          memberships,
+          removed: held.get(t.account) ?? [],
+          readAt: "pg_roles, pg_auth_members",
+        };
+        if (errors.has(t.account))
+          out.set(t.revocationId, { verified: false, error: errors.get(t.account)!, evidence });
+        else if (!login.has(t.account))
+          out.set(t.revocationId, { verified: true, evidence: { role: t.account, exists: false } });
         else if (t.kind === "entitlement") {
-          out.set(t.revocationId, memberships.includes(t.entitlement!.resource) ? { verified: false, error: `${t.account} is still a member of ${t.entitlement!.resource}.`, evidence } : { verified: true, evidence });
-        } else if (login.get(t.account)) out.set(t.revocationId, { verified: false, error: `${t.account} can still log in.`, evidence });
-        else if (memberships.length) out.set(t.revocationId, { verified: false, error: `${t.account} is still a member of ${memberships.join(", ")}.`, evidence });
+          out.set(
+            t.revocationId,
+            memberships.includes(t.entitlement!.resource)
+              ? { verified: false, error: `${t.account} is still a member of ${t.entitlement!.resource}.`, evidence }
+              : { verified: true, evidence },
+          );
+        } else if (login.get(t.account))
+          out.set(t.revocationId, { verified: false, error: `${t.account} can still log in.`, evidence });
+        else if (memberships.length)
+          out.set(t.revocationId, {
+            verified: false,
+            error: `${t.account} is still a member of ${memberships.join(", ")}.`,
+            evidence,
+          });
         else out.set(t.revocationId, { verified: true, evidence });
       }
       return out;
@@ -126,7 +178,11 @@ export const postgresConnector: Connector = {
         FROM pg_roles u LEFT JOIN pg_auth_members m ON m.member = u.oid LEFT JOIN pg_roles g ON g.oid = m.roleid
         WHERE u.rolcanlogin AND NOT u.rolsuper AND u.rolname NOT LIKE 'pg\_%'
         GROUP BY u.rolname, u.rolcanlogin ORDER BY u.rolname`;
-      return rows.map((r) => ({ account: r.rolname, canLogin: r.rolcanlogin, grants: (r.granted ?? []).map((g) => ({ resource: g, permission: "member" })) }));
+      return rows.map((r) => ({
+        account: r.rolname,
+        canLogin: r.rolcanlogin,
+        grants: (r.granted ?? []).map((g) => ({ resource: g, permission: "member" })),
+      }));
     });
   },
   async revoke(system, target) {
@@ -134,8 +190,11 @@ export const postgresConnector: Connector = {
     return withTarget(system, async (sql) => {
       const guard = (await protectedAccounts(sql, [target.account])).get(target.account);
       if (guard) throw new ConnectorError(guard);
-      const [role] = await sql<{ rolcanlogin: boolean }[]>`SELECT rolcanlogin FROM pg_roles WHERE rolname = ${target.account}`;
-      if (!role) return { state: "done", evidence: { role: target.account, note: "The role does not exist in the database." } };
+      const [role] = await sql<
+        { rolcanlogin: boolean }[]
+      >`SELECT rolcanlogin FROM pg_roles WHERE rolname = ${target.account}`;
+      if (!role)
+        return { state: "done", evidence: { role: target.account, note: "The role does not exist in the database." } };
       if (target.kind === "entitlement") {
         const granted = target.entitlement!.resource;
         const held = (await memberships(sql, target.account)).some((m) => m.granted === granted);
@@ -149,24 +208,40 @@ export const postgresConnector: Connector = {
         removed.push(m.granted);
       }
       // Setting NOLOGIN stops new sessions; the open ones end here.
-      const ended = await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${target.account} AND pid <> pg_backend_pid()`;
-      return { state: "done", evidence: { role: target.account, nologin: true, removedMemberships: removed, endedSessions: ended.length } };
+      const ended =
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${target.account} AND pid <> pg_backend_pid()`;
+      return {
+        state: "done",
+        evidence: { role: target.account, nologin: true, removedMemberships: removed, endedSessions: ended.length },
+      };
     });
   },
   async verify(system, target) {
     return withTarget(system, async (sql) => {
-      const [role] = await sql<{ rolcanlogin: boolean }[]>`SELECT rolcanlogin FROM pg_roles WHERE rolname = ${target.account}`;
+      const [role] = await sql<
+        { rolcanlogin: boolean }[]
+      >`SELECT rolcanlogin FROM pg_roles WHERE rolname = ${target.account}`;
       if (!role) return { verified: true, evidence: { role: target.account, exists: false } };
       const held = (await memberships(sql, target.account)).map((m) => m.granted);
       if (target.kind === "entitlement") {
         const granted = target.entitlement!.resource;
         return held.includes(granted)
-          ? { verified: false, evidence: { role: target.account, memberships: held }, reason: `${target.account} is still a member of ${granted}.` }
+          ? {
+              verified: false,
+              evidence: { role: target.account, memberships: held },
+              reason: `${target.account} is still a member of ${granted}.`,
+            }
           : { verified: true, evidence: { role: target.account, memberships: held } };
       }
-      const evidence = { role: target.account, canLogin: role.rolcanlogin, memberships: held, readAt: "pg_roles, pg_auth_members" };
+      const evidence = {
+        role: target.account,
+        canLogin: role.rolcanlogin,
+        memberships: held,
+        readAt: "pg_roles, pg_auth_members",
+      };
       if (role.rolcanlogin) return { verified: false, evidence, reason: `${target.account} can still log in.` };
-      if (held.length) return { verified: false, evidence, reason: `${target.account} is still a member of ${held.join(", ")}.` };
+      if (held.length)
+        return { verified: false, evidence, reason: `${target.account} is still a member of ${held.join(", ")}.` };
       return { verified: true, evidence };
     });
   },

@@ -16,7 +16,12 @@ export type RevokeTarget = {
   credentialRef: string | null;
 };
 
-export type SystemTarget = { id: string; name: string; connector: "postgres" | "webhook" | "manual"; settings: Record<string, unknown> };
+export type SystemTarget = {
+  id: string;
+  name: string;
+  connector: "postgres" | "webhook" | "manual";
+  settings: Record<string, unknown>;
+};
 
 /** What revoking did: done (now verify), or waiting for a person to confirm it by hand. */
 export type RevokeOutcome = { state: "done" | "awaiting_confirmation"; evidence: Record<string, unknown> };
@@ -24,10 +29,16 @@ export type RevokeOutcome = { state: "done" | "awaiting_confirmation"; evidence:
 export type Verification = { verified: boolean; evidence: Record<string, unknown>; reason?: string };
 
 /** An account found in the target system, with what it holds there. */
-export type DiscoveredAccount = { account: string; canLogin: boolean; grants: { resource: string; permission: string }[] };
+export type DiscoveredAccount = {
+  account: string;
+  canLogin: boolean;
+  grants: { resource: string; permission: string }[];
+};
 
 /** One target's result in a batch: revoked and read back (verified or not), or an error. */
-export type BatchOutcome = { verified: true; evidence: Record<string, unknown> } | { verified: false; error: string; evidence?: Record<string, unknown> };
+export type BatchOutcome =
+  | { verified: true; evidence: Record<string, unknown> }
+  | { verified: false; error: string; evidence?: Record<string, unknown> };
 
 export interface Connector {
   /**

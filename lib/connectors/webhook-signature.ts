@@ -20,13 +20,21 @@ export function signedHeaders(secret: string, body: string, at: Date): Record<st
 }
 
 /** Whether `signature` is `body` signed with `secret` at `timestamp`, within the tolerance of `at`. */
-export function verifySignature(secret: string, body: string, timestamp: string | null, signature: string | null, at: Date): { ok: true } | { ok: false; reason: string } {
+export function verifySignature(
+  secret: string,
+  body: string,
+  timestamp: string | null,
+  signature: string | null,
+  at: Date,
+): { ok: true } | { ok: false; reason: string } {
   if (!timestamp || !signature) return { ok: false, reason: "The signature or its timestamp is missing." };
   const ts = Number(timestamp);
   if (!Number.isInteger(ts)) return { ok: false, reason: "The timestamp is not a Unix time." };
-  if (Math.abs(at.getTime() / 1000 - ts) > TOLERANCE_SECONDS) return { ok: false, reason: "The signature is too old or from the future." };
+  if (Math.abs(at.getTime() / 1000 - ts) > TOLERANCE_SECONDS)
+    return { ok: false, reason: "The signature is too old or from the future." };
   const expected = Buffer.from(sign(secret, ts, body));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: "The signature does not match." };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: "The signature does not match." };
   return { ok: true };
 }

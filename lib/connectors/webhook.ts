@@ -20,7 +20,8 @@ const TIMEOUT_MS = 10_000;
 
 function settingsOf(system: SystemTarget) {
   const parsed = settingsSchema.safeParse(system.settings);
-  if (!parsed.success) throw new ConnectorError(`${system.name} has no webhook configured (settings.url and a secret of 16+ characters).`);
+  if (!parsed.success)
+    throw new ConnectorError(`${system.name} has no webhook configured (settings.url and a secret of 16+ characters).`);
   return parsed.data;
 }
 
@@ -48,15 +49,25 @@ async function call(url: string, init: RequestInit): Promise<{ status: number; b
 export const webhookConnector: Connector = {
   async revoke(system, target) {
     // The receiver acts on `account`: only an account bound to the identity is ever sent.
-    if (!target.bound) throw new ConnectorError(`${target.identityName} is not bound to an account in ${system.name}; Steward does not act on a typed name.`);
+    if (!target.bound)
+      throw new ConnectorError(
+        `${target.identityName} is not bound to an account in ${system.name}; Steward does not act on a typed name.`,
+      );
     const s = settingsOf(system);
     const body = JSON.stringify(payload(target));
-    const res = await call(s.url, { method: "POST", body, headers: { "content-type": "application/json", ...signedHeaders(s.secret, body, now()) } });
-    if (res.status < 200 || res.status > 299) throw new Error(`The receiver answered ${res.status}: ${res.body.slice(0, 200)}`);
+    const res = await call(s.url, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...signedHeaders(s.secret, body, now()) },
+    });
+    if (res.status < 200 || res.status > 299)
+      throw new Error(`The receiver answered ${res.status}: ${res.body.slice(0, 200)}`);
     // Evidence keeps where it went, not the query string (which may carry a token).
     const evidence = { url: safeUrl(s.url), status: res.status, answer: res.body.slice(0, 500) };
     // Without a status URL, the receiver's signed callback confirms it.
-    return s.statusUrl ? { state: "done", evidence } : { state: "awaiting_confirmation", evidence: { ...evidence, awaiting: "the receiver's signed callback" } };
+    return s.statusUrl
+      ? { state: "done", evidence }
+      : { state: "awaiting_confirmation", evidence: { ...evidence, awaiting: "the receiver's signed callback" } };
   },
   async verify(system, target) {
     const s = settingsOf(system);
@@ -72,9 +83,17 @@ export const webhookConnector: Connector = {
     } catch {
       // not JSON: reported below
     }
-    const revoked = res.status === 200 && typeof answer === "object" && answer !== null && (answer as { revoked?: unknown }).revoked === true;
+    const revoked =
+      res.status === 200 &&
+      typeof answer === "object" &&
+      answer !== null &&
+      (answer as { revoked?: unknown }).revoked === true;
     return revoked
       ? { verified: true, evidence: { statusUrl: safeUrl(s.statusUrl), status: res.status, answer } }
-      : { verified: false, evidence: { statusUrl: safeUrl(s.statusUrl), status: res.status, answer: res.body.slice(0, 500) }, reason: `The status URL does not confirm it (${res.status}).` };
+      : {
+          verified: false,
+          evidence: { statusUrl: safeUrl(s.statusUrl), status: res.status, answer: res.body.slice(0, 500) },
+          reason: `The status URL does not confirm it (${res.status}).`,
+        };
   },
 };

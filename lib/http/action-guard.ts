@@ -12,7 +12,10 @@
 export const ACTION_BODY_LIMIT = 1024 * 1024;
 
 const answer = (status: number, message: string) =>
-  new Response(message, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  new Response(message, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 
 /**
  * The bytes of a copy of the body, or null past `limit`. Not lib/http/body.ts's readCappedBody: the
@@ -60,12 +63,17 @@ export async function refuseUnreadableAction(request: Request, pathname: string)
   const fetchAction = request.headers.has("next-action");
   if (!multipart && !fetchAction) return null;
 
-  if (crossOrigin(request.headers)) return answer(403, "Forms are sent from Steward's own pages; this one came from elsewhere and was refused.");
+  if (crossOrigin(request.headers))
+    return answer(403, "Forms are sent from Steward's own pages; this one came from elsewhere and was refused.");
   const body = await copyOfBody(request, ACTION_BODY_LIMIT);
   if (body === null) return answer(413, "That form is too large (at most 1 MB).");
   if (multipart) {
     try {
-      await new Request("http://steward.invalid/", { method: "POST", headers: { "content-type": type }, body }).formData();
+      await new Request("http://steward.invalid/", {
+        method: "POST",
+        headers: { "content-type": type },
+        body,
+      }).formData();
     } catch {
       return answer(400, "That form could not be read.");
     }

@@ -16,12 +16,19 @@ export type Relation = {
   auditor: boolean;
 };
 
-export type IdentityAccessRow = { id: string; owner_id: string | null; backup_owner_id: string | null; team_id: string | null; status: string };
+export type IdentityAccessRow = {
+  id: string;
+  owner_id: string | null;
+  backup_owner_id: string | null;
+  team_id: string | null;
+  status: string;
+};
 
 export async function relationTo(db: Database, actor: Actor, row: IdentityAccessRow): Promise<Relation> {
   const auditor = hasRole(actor, "auditor");
   // A read-only person holds no relation that would let them change anything: they see as an auditor.
-  if (!canChange(actor)) return { owner: false, backupOwner: false, manager: false, team: false, security: false, auditor };
+  if (!canChange(actor))
+    return { owner: false, backupOwner: false, manager: false, team: false, security: false, auditor };
   let manager = false;
   if (row.owner_id && row.owner_id !== actor.personId) {
     const [hit] = await queryRows<{ hit: number }>(

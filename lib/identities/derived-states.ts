@@ -3,7 +3,15 @@ import { sql, type SQL } from "drizzle-orm";
 /** Policy defaults for derived states; settings may override them later. */
 export const DERIVED_DEFAULTS = { dormantDays: 90, expiringDays: 30 } as const;
 
-export const DERIVED_STATES = ["orphaned", "dormant", "expiring", "expired", "no_expiry", "review_overdue", "rotation_overdue"] as const;
+export const DERIVED_STATES = [
+  "orphaned",
+  "dormant",
+  "expiring",
+  "expired",
+  "no_expiry",
+  "review_overdue",
+  "rotation_overdue",
+] as const;
 export type DerivedState = (typeof DERIVED_STATES)[number];
 
 export const DERIVED_STATE_LABELS: Record<DerivedState, string> = {
@@ -22,7 +30,11 @@ export const DERIVED_STATE_LABELS: Record<DerivedState, string> = {
  * (an interval of calendar days would stretch or shrink across a daylight-saving change). The one definition used by filters, badges, the seed
  * and the tests' ground truth.
  */
-export function derivedStatePredicate(state: DerivedState, at: Date, opts: { dormantDays?: number; expiringDays?: number } = {}): SQL {
+export function derivedStatePredicate(
+  state: DerivedState,
+  at: Date,
+  opts: { dormantDays?: number; expiringDays?: number } = {},
+): SQL {
   const dormantDays = opts.dormantDays ?? DERIVED_DEFAULTS.dormantDays;
   const expiringDays = opts.expiringDays ?? DERIVED_DEFAULTS.expiringDays;
   const t = at.toISOString();

@@ -67,7 +67,9 @@ describe("POST /identities/export from another site", () => {
       const res = await post(sam, headers, { env: "production", kind: "api_key" }).response;
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="steward-identities-\d{4}-\d{2}-\d{2}\.csv"$/);
+      expect(res.headers.get("content-disposition")).toMatch(
+        /^attachment; filename="steward-identities-\d{4}-\d{2}-\d{2}\.csv"$/,
+      );
       const lines = (await res.text()).trim().split("\n");
       expect(lines.length).toBeGreaterThan(1);
       for (const line of lines.slice(1)) expect(line).toMatch(/,api_key,.*,production,/);
@@ -130,12 +132,16 @@ describe.skipIf(!process.env.DATABASE_URL)("PostgreSQL: several app workers", ()
 
   it("the export's own sessions and the app's pool carry statement and idle timeouts", async () => {
     const exportPool = exportClientOf(conn.db)!;
-    const [e] = await exportPool<{ st: string; idle: string; app: string }[]>`SELECT current_setting('statement_timeout') AS st, current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('application_name') AS app`;
+    const [e] = await exportPool<
+      { st: string; idle: string; app: string }[]
+    >`SELECT current_setting('statement_timeout') AS st, current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('application_name') AS app`;
     expect(e).toEqual({ st: "5min", idle: "1min", app: "steward-export" });
     const app = openPostgres(conn.url!, { max: 1, limits: appPoolLimits() });
     try {
       const client = app.client as typeof exportPool;
-      const [a] = await client<{ st: string; idle: string }[]>`SELECT current_setting('statement_timeout') AS st, current_setting('idle_in_transaction_session_timeout') AS idle`;
+      const [a] = await client<
+        { st: string; idle: string }[]
+      >`SELECT current_setting('statement_timeout') AS st, current_setting('idle_in_transaction_session_timeout') AS idle`;
       expect(a).toEqual({ st: "1min", idle: "1min" });
     } finally {
       await app.close();

@@ -16,10 +16,21 @@ import { parseInventoryFilter } from "./inventory-filter";
 const FORM_LIMIT = 16 * 1024;
 
 const answer = (status: number, message: string) =>
-  new Response(message, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  new Response(message, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 
-export async function exportRequest(db: Database, request: Request, actorOf: () => Promise<Actor | null>): Promise<Response> {
-  if (!isSameOriginRequest(request.headers)) return answer(403, "Exports start from Steward's own inventory page; this request came from elsewhere and was refused.");
+export async function exportRequest(
+  db: Database,
+  request: Request,
+  actorOf: () => Promise<Actor | null>,
+): Promise<Response> {
+  if (!isSameOriginRequest(request.headers))
+    return answer(
+      403,
+      "Exports start from Steward's own inventory page; this request came from elsewhere and was refused.",
+    );
   const actor = await actorOf();
   if (!actor) return answer(401, "Sign in first.");
   const body = await readCappedBody(request, FORM_LIMIT);

@@ -94,7 +94,10 @@ async function reserveWithin(pool: postgres.Sql, ms: number): Promise<postgres.R
     }, ms);
   });
   // A connection that arrives after we gave up goes straight back.
-  reserving.then((s) => timedOut && s.release(), () => {});
+  reserving.then(
+    (s) => timedOut && s.release(),
+    () => {},
+  );
   try {
     return await Promise.race([reserving, timeout]);
   } finally {

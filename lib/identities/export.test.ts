@@ -50,12 +50,15 @@ async function exportCsv(actor: Actor, params: Record<string, string> = {}, batc
   const { filename, stream } = await exportIdentitiesCsv(conn.db, actor, parseInventoryFilter(params), { batch });
   const text = await new Response(stream).text();
   const [header, ...rows] = parseCsv(text);
-  const records = rows.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]!])) as Record<(typeof CSV_COLUMNS)[number], string>);
+  const records = rows.map(
+    (r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]!])) as Record<(typeof CSV_COLUMNS)[number], string>,
+  );
   for (const r of rows) expect(r).toHaveLength(CSV_COLUMNS.length);
   return { filename, text, header, records, ids: records.map((r) => r.id).sort() };
 }
 
-const setPurpose = (key: string, purpose: string) => conn.db.execute(sql`UPDATE identities SET purpose = ${purpose} WHERE id = ${curatedId(key)}::uuid`);
+const setPurpose = (key: string, purpose: string) =>
+  conn.db.execute(sql`UPDATE identities SET purpose = ${purpose} WHERE id = ${curatedId(key)}::uuid`);
 
 describe("CSV export", () => {
   it("has the header and one line per identity in scope, for the whole estate", async () => {
@@ -69,7 +72,10 @@ describe("CSV export", () => {
 
   it("exports exactly what the filter matches, whatever the sort, ignoring a page cursor", async () => {
     const sam = await actorOf(conn.db, "sam");
-    const orphaned = await idsWhere(conn.db, sql`i.owner_id IS NULL OR i.owner_id IN (SELECT id FROM users WHERE status = 'departed')`);
+    const orphaned = await idsWhere(
+      conn.db,
+      sql`i.owner_id IS NULL OR i.owner_id IN (SELECT id FROM users WHERE status = 'departed')`,
+    );
     expect((await exportCsv(sam, { state: "orphaned" })).ids).toEqual(orphaned);
     const prod = await idsWhere(conn.db, sql`i.environment = 'production' AND i.kind = 'api_key'`);
     expect((await exportCsv(sam, { env: "production", kind: "api_key", sort: "risk" })).ids).toEqual(prod);
@@ -81,22 +87,46 @@ describe("CSV export", () => {
     const olivia = await actorOf(conn.db, "olivia");
     const { ids } = await exportCsv(olivia);
     expect(ids).toEqual(sortedIds(await walkInventory(conn.db, olivia)));
-    expect(ids).toEqual(await idsWhere(conn.db, sql`i.team_id = ${olivia.teamId}::uuid OR i.owner_id = ${olivia.personId}::uuid OR i.backup_owner_id = ${olivia.personId}::uuid`));
+    expect(ids).toEqual(
+      await idsWhere(
+        conn.db,
+        sql`i.team_id = ${olivia.teamId}::uuid OR i.owner_id = ${olivia.personId}::uuid OR i.backup_owner_id = ${olivia.personId}::uuid`,
+      ),
+    );
     expect(ids).not.toContain(curatedId("sam-security-scanner"));
   });
 
   it("each line carries the identity's values", async () => {
     const sam = await actorOf(conn.db, "sam");
     const { records } = await exportCsv(sam, { owner: "none" });
-    const rows = await queryRows<{ id: string; name: string; status: string; risk_score: number; environment: string }>(conn.db, sql`SELECT id, name, status, risk_score, environment FROM identities WHERE owner_id IS NULL`);
+    const rows = await queryRows<{ id: string; name: string; status: string; risk_score: number; environment: string }>(
+      conn.db,
+      sql`SELECT id, name, status, risk_score, environment FROM identities WHERE owner_id IS NULL`,
+    );
     expect(records).toHaveLength(rows.length);
     for (const r of rows) {
-      expect(records.find((x) => x.id === r.id)).toMatchObject({ name: r.name, status: r.status, environment: r.environment, risk_score: String(r.risk_score), owner: "", owner_departed: "false" });
+      expect(records.find((x) => x.id === r.id)).toMatchObject({
+        name: r.name,
+        status: r.status,
+        environment: r.environment,
+        risk_score: String(r.risk_score),
+        owner: "",
+        owner_departed: "false",
+      });
     }
     const dan = (await exportCsv(sam, { q: "legacy-batch-loader" })).records;
     expect(dan).toHaveLength(1);
-    expect(dan[0]).toMatchObject({ name: "legacy-batch-loader", owner: "Dan Departed", owner_departed: "true", team: "Payments", privileged: "true", risk_top_factor: "orphaned" });
-    expect(dan[0]!.states.split(" ")).toEqual(expect.arrayContaining(["orphaned", "dormant", "no_expiry", "review_overdue", "rotation_overdue"]));
+    expect(dan[0]).toMatchObject({
+      name: "legacy-batch-loader",
+      owner: "Dan Departed",
+      owner_departed: "true",
+      team: "Payments",
+      privileged: "true",
+      risk_top_factor: "orphaned",
+    });
+    expect(dan[0]!.states.split(" ")).toEqual(
+      expect.arrayContaining(["orphaned", "dormant", "no_expiry", "review_overdue", "rotation_overdue"]),
+    );
   });
 
   it("quotes commas, quotes and newlines so the text survives a round trip", async () => {
@@ -117,31 +147,56 @@ describe("CSV export", () => {
     ];
     for (const [key, purpose] of formulas) await setPurpose(key, purpose);
     const { records } = await exportCsv(await actorOf(conn.db, "olivia"), { owner: "me" });
-    for (const [key, purpose] of formulas) expect(records.find((r) => r.id === curatedId(key))!.purpose).toBe(`'${purpose}`);
+    for (const [key, purpose] of formulas)
+      expect(records.find((r) => r.id === curatedId(key))!.purpose).toBe(`'${purpose}`);
     for (const r of records) for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@]/);
   });
 
   it("records an identities.exported event with the filter, before the first byte is read", async () => {
     const ari = await actorOf(conn.db, "ari");
     const before = await auditCount(conn.db);
-    const { stream } = await exportIdentitiesCsv(conn.db, ari, parseInventoryFilter({ state: "dormant", env: "production", riskMin: "30", sort: "risk" }));
+    const { stream } = await exportIdentitiesCsv(
+      conn.db,
+      ari,
+      parseInventoryFilter({ state: "dormant", env: "production", riskMin: "30", sort: "risk" }),
+    );
     expect(await auditCount(conn.db)).toBe(before + 1);
-    const [event] = await queryRows<{ action: string; actor_label: string; after: { format: string; filter: string } }>(conn.db, sql`SELECT action, actor_label, after FROM audit_events ORDER BY seq DESC LIMIT 1`);
-    expect(event).toMatchObject({ action: "identities.exported", actor_label: "ari.auditor@example.com", after: { format: "csv" } });
-    expect(Object.fromEntries(new URLSearchParams(event!.after.filter))).toEqual({ state: "dormant", env: "production", riskMin: "30", sort: "risk" });
+    const [event] = await queryRows<{ action: string; actor_label: string; after: { format: string; filter: string } }>(
+      conn.db,
+      sql`SELECT action, actor_label, after FROM audit_events ORDER BY seq DESC LIMIT 1`,
+    );
+    expect(event).toMatchObject({
+      action: "identities.exported",
+      actor_label: "ari.auditor@example.com",
+      after: { format: "csv" },
+    });
+    expect(Object.fromEntries(new URLSearchParams(event!.after.filter))).toEqual({
+      state: "dormant",
+      env: "production",
+      riskMin: "30",
+      sort: "risk",
+    });
     await stream.cancel();
   });
   it("the audited filter names privileged=0 when the export was of unprivileged identities only", async () => {
     const sam = await actorOf(conn.db, "sam");
     const { ids } = await exportCsv(sam, { privileged: "0" });
     expect(ids.length).toBeLessThan(400);
-    const [event] = await queryRows<{ after: { filter: string } }>(conn.db, sql`SELECT after FROM audit_events WHERE action = 'identities.exported' ORDER BY seq DESC LIMIT 1`);
+    const [event] = await queryRows<{ after: { filter: string } }>(
+      conn.db,
+      sql`SELECT after FROM audit_events WHERE action = 'identities.exported' ORDER BY seq DESC LIMIT 1`,
+    );
     expect(new URLSearchParams(event!.after.filter).get("privileged")).toBe("0");
   });
 
   it("streams in keyset batches that join up exactly, whatever the sort", async () => {
     const sam = await actorOf(conn.db, "sam");
-    const views: Record<string, string>[] = [{}, { sort: "expires" }, { sort: "lastUsed", dir: "desc" }, { sort: "risk" }];
+    const views: Record<string, string>[] = [
+      {},
+      { sort: "expires" },
+      { sort: "lastUsed", dir: "desc" },
+      { sort: "risk" },
+    ];
     for (const params of views) {
       const whole = await exportCsv(sam, params);
       const batched = await exportCsv(sam, params, 7);
@@ -165,7 +220,10 @@ describe("CSV export", () => {
       expect(running!.n).toBe(0);
     }
     // Its slot is free again: two more may run at once (a third would be refused).
-    const more = [await exportIdentitiesCsv(conn.db, sam, parseInventoryFilter({})), await exportIdentitiesCsv(conn.db, sam, parseInventoryFilter({}))];
+    const more = [
+      await exportIdentitiesCsv(conn.db, sam, parseInventoryFilter({})),
+      await exportIdentitiesCsv(conn.db, sam, parseInventoryFilter({})),
+    ];
     for (const m of more) await m.stream.cancel();
     expect(new Set((await exportCsv(sam)).ids).size).toBe(400);
   });

@@ -22,8 +22,24 @@ import { cursorOf, encodeCursor, pageQueries, searchesMatchFirst, whereSql } fro
  * separate pool, db/index.ts exportPoolLimits), elsewhere in keyset batches.
  */
 export const CSV_COLUMNS = [
-  "id", "name", "kind", "system", "environment", "owner", "owner_departed", "team", "purpose", "status",
-  "created_at", "expires_at", "last_used_at", "next_review_at", "risk_score", "risk_top_factor", "privileged", "states",
+  "id",
+  "name",
+  "kind",
+  "system",
+  "environment",
+  "owner",
+  "owner_departed",
+  "team",
+  "purpose",
+  "status",
+  "created_at",
+  "expires_at",
+  "last_used_at",
+  "next_review_at",
+  "risk_score",
+  "risk_top_factor",
+  "privileged",
+  "states",
 ] as const;
 
 export const EXPORT_BATCH = 5_000;
@@ -43,16 +59,31 @@ function csvText(v: SQL): SQL {
 
 /** A field that can never need quoting (ids, enum values, numbers, ISO instants, factor keys). */
 const plain = (v: SQL) => sql`coalesce(${v}, '')`;
-const instant = (col: string) => plain(sql`to_char(${sql.raw(col)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const instant = (col: string) =>
+  plain(sql`to_char(${sql.raw(col)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const bool = (v: SQL) => sql`CASE WHEN ${v} THEN 'true' ELSE 'false' END`;
 
 /** The CSV line of a page row `r` (inventory.ts pageSelect), in CSV_COLUMNS order. */
 const CSV_LINE = sql.join(
   [
-    plain(sql`r.id::text`), csvText(sql`r.name`), plain(sql`r.kind::text`), csvText(sql`r.system_name`), plain(sql`r.environment::text`), csvText(sql`r.owner_name`),
-    bool(sql`r.owner_status = 'departed'`), csvText(sql`r.team_name`), csvText(sql`r.purpose`), plain(sql`r.status::text`),
-    instant("r.created_at"), instant("r.expires_at"), instant("r.last_used_at"), instant("r.next_review_at"),
-    plain(sql`r.risk_score::text`), plain(sql`r.risk_factors[1]`), bool(sql`r.privileged`), plain(sql`array_to_string(r.states, ' ')`),
+    plain(sql`r.id::text`),
+    csvText(sql`r.name`),
+    plain(sql`r.kind::text`),
+    csvText(sql`r.system_name`),
+    plain(sql`r.environment::text`),
+    csvText(sql`r.owner_name`),
+    bool(sql`r.owner_status = 'departed'`),
+    csvText(sql`r.team_name`),
+    csvText(sql`r.purpose`),
+    plain(sql`r.status::text`),
+    instant("r.created_at"),
+    instant("r.expires_at"),
+    instant("r.last_used_at"),
+    instant("r.next_review_at"),
+    plain(sql`r.risk_score::text`),
+    plain(sql`r.risk_factors[1]`),
+    bool(sql`r.privileged`),
+    plain(sql`array_to_string(r.states, ' ')`),
   ],
   sql` || ',' || `,
 );
@@ -75,23 +106,32 @@ export const EXPORT_MAX_MS = 30 * 60_000;
  * PostgreSQL the export's own session, is held until the stream ends, is cancelled, or stalls.
  */
 export async function exportIdentitiesCsv(
-  db: Database, actor: Actor, f: InventoryFilter,
+  db: Database,
+  actor: Actor,
+  f: InventoryFilter,
   opts: { batch?: number; stallMs?: number; maxMs?: number } = {},
 ): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
   const batch = opts.batch ?? EXPORT_BATCH;
   const at = now();
   const filter: InventoryFilter = { ...f, after: undefined, before: undefined };
   const slot = await takeExportSlot(db, actor.personId);
-  if (!slot) throw tooMany(`You already have ${EXPORTS_AT_ONCE} exports running; wait for one to finish, then try again.`);
+  if (!slot)
+    throw tooMany(`You already have ${EXPORTS_AT_ONCE} exports running; wait for one to finish, then try again.`);
   try {
     await db.transaction((tx) =>
-      record(tx, { actor: auditActor(actor), action: "identities.exported", after: { format: "csv", filter: inventoryParams(filter).toString() } }),
+      record(tx, {
+        actor: auditActor(actor),
+        action: "identities.exported",
+        after: { format: "csv", filter: inventoryParams(filter).toString() },
+      }),
     );
   } catch (e) {
     await slot.release();
     throw e;
   }
-  const batches = slot.session ? cursorBatches(slot.session, actor, filter, at, batch) : keysetBatches(db, actor, filter, at, batch);
+  const batches = slot.session
+    ? cursorBatches(slot.session, actor, filter, at, batch)
+    : keysetBatches(db, actor, filter, at, batch);
   const encoder = new TextEncoder();
   const stallMs = opts.stallMs ?? EXPORT_STALL_MS;
   const deadline = Date.now() + (opts.maxMs ?? EXPORT_MAX_MS);
@@ -151,19 +191,41 @@ type LineRow = { id: string; sort_value: unknown; line: string };
  * plan for the whole export (the one COPY would use: find the matches, then sort them), where
  * keyset batches walking the sort index would visit the table's pages in random order.
  */
-async function* cursorBatches(client: postgres.ReservedSql, actor: Actor, f: InventoryFilter, at: Date, batch: number): AsyncGenerator<string, void, undefined> {
+async function* cursorBatches(
+  client: postgres.ReservedSql,
+  actor: Actor,
+  f: InventoryFilter,
+  at: Date,
+  batch: number,
+): AsyncGenerator<string, void, undefined> {
   const select = pageSelect(at, f, f.sort);
-  const queries = pageQueries(whereSql(actor, f, at), f.sort, sortDir(f), null, ALL_ROWS, (inner, order) => csvOnlyLinesSql(select(inner, order)), { matchFirst: searchesMatchFirst(f) });
+  const queries = pageQueries(
+    whereSql(actor, f, at),
+    f.sort,
+    sortDir(f),
+    null,
+    ALL_ROWS,
+    (inner, order) => csvOnlyLinesSql(select(inner, order)),
+    { matchFirst: searchesMatchFirst(f) },
+  );
   for (const q of queries) {
     const { sql: text, params } = dialect.sqlToQuery(q.sql);
-    for await (const rows of client.unsafe<{ line: string }[]>(text, params as postgres.ParameterOrJSON<never>[]).cursor(batch)) {
+    for await (const rows of client
+      .unsafe<{ line: string }[]>(text, params as postgres.ParameterOrJSON<never>[])
+      .cursor(batch)) {
       yield rows.map((r) => r.line).join("");
     }
   }
 }
 
 /** Elsewhere (the embedded database has no cursors): keyset batches, each a walk from the last row. */
-async function* keysetBatches(db: Database, actor: Actor, f: InventoryFilter, at: Date, batch: number): AsyncGenerator<string, void, undefined> {
+async function* keysetBatches(
+  db: Database,
+  actor: Actor,
+  f: InventoryFilter,
+  at: Date,
+  batch: number,
+): AsyncGenerator<string, void, undefined> {
   const exec = drizzleExec(db);
   let cursor: string | undefined;
   for (;;) {

@@ -10,17 +10,32 @@ import { escapeLike } from "./inventory-query";
  * per eight people) and people are many, so the form suggests them as the user types instead of
  * shipping thousands of options with every page. Names and emails are what the table shows anyway.
  */
-export type InventoryFacets = { systems: { id: string; name: string; environment: string }[]; teamLabel: string | null; ownerLabel: string | null };
+export type InventoryFacets = {
+  systems: { id: string; name: string; environment: string }[];
+  teamLabel: string | null;
+  ownerLabel: string | null;
+};
 
 const UUID = z.guid();
 
-export async function inventoryFacets(db: Database, _actor: Actor, selected: { owner?: string; team?: string } = {}): Promise<InventoryFacets> {
+export async function inventoryFacets(
+  db: Database,
+  _actor: Actor,
+  selected: { owner?: string; team?: string } = {},
+): Promise<InventoryFacets> {
   const ownerId = selected.owner && UUID.safeParse(selected.owner).success ? selected.owner : undefined;
   const teamId = selected.team && UUID.safeParse(selected.team).success ? selected.team : undefined;
   const [systems, owner, team] = await Promise.all([
-    queryRows<{ id: string; name: string; environment: string }>(db, sql`SELECT id, name, environment FROM systems ORDER BY name`),
-    ownerId ? queryRows<{ email: string }>(db, sql`SELECT email FROM users WHERE id = ${ownerId}::uuid`) : Promise.resolve([]),
-    teamId ? queryRows<{ name: string }>(db, sql`SELECT name FROM teams WHERE id = ${teamId}::uuid`) : Promise.resolve([]),
+    queryRows<{ id: string; name: string; environment: string }>(
+      db,
+      sql`SELECT id, name, environment FROM systems ORDER BY name`,
+    ),
+    ownerId
+      ? queryRows<{ email: string }>(db, sql`SELECT email FROM users WHERE id = ${ownerId}::uuid`)
+      : Promise.resolve([]),
+    teamId
+      ? queryRows<{ name: string }>(db, sql`SELECT name FROM teams WHERE id = ${teamId}::uuid`)
+      : Promise.resolve([]),
   ]);
   return { systems, ownerLabel: owner[0]?.email ?? null, teamLabel: team[0]?.name ?? null };
 }

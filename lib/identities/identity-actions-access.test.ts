@@ -25,12 +25,54 @@ const PERSONAS = ["olivia", "omar", "maya", "sam", "ari", "ada"] as const;
 
 // How each persona stands to each identity (DESIGN.md §1 and the curated seed).
 const RELATIONS: Record<string, Record<(typeof PERSONAS)[number], Rel[]>> = {
-  "olivia-payments-api": { olivia: ["owner"], omar: ["backup", "team"], maya: ["manager", "team"], sam: ["security"], ari: ["auditor"], ada: ["none"] },
-  "omar-settlement-exporter": { olivia: ["team"], omar: ["owner"], maya: ["manager", "team"], sam: ["security"], ari: ["auditor"], ada: ["none"] },
-  "dan-batch-loader": { olivia: ["team"], omar: ["team"], maya: ["manager", "team"], sam: ["security"], ari: ["auditor"], ada: ["none"] },
-  "sam-security-scanner": { olivia: ["none"], omar: ["none"], maya: ["none"], sam: ["owner", "security"], ari: ["auditor"], ada: ["none"] },
-  "unowned-s3-reader": { olivia: ["none"], omar: ["none"], maya: ["none"], sam: ["security"], ari: ["auditor"], ada: ["none"] },
-  "ada-terraform-ci": { olivia: ["none"], omar: ["none"], maya: ["none"], sam: ["security"], ari: ["auditor"], ada: ["owner"] },
+  "olivia-payments-api": {
+    olivia: ["owner"],
+    omar: ["backup", "team"],
+    maya: ["manager", "team"],
+    sam: ["security"],
+    ari: ["auditor"],
+    ada: ["none"],
+  },
+  "omar-settlement-exporter": {
+    olivia: ["team"],
+    omar: ["owner"],
+    maya: ["manager", "team"],
+    sam: ["security"],
+    ari: ["auditor"],
+    ada: ["none"],
+  },
+  "dan-batch-loader": {
+    olivia: ["team"],
+    omar: ["team"],
+    maya: ["manager", "team"],
+    sam: ["security"],
+    ari: ["auditor"],
+    ada: ["none"],
+  },
+  "sam-security-scanner": {
+    olivia: ["none"],
+    omar: ["none"],
+    maya: ["none"],
+    sam: ["owner", "security"],
+    ari: ["auditor"],
+    ada: ["none"],
+  },
+  "unowned-s3-reader": {
+    olivia: ["none"],
+    omar: ["none"],
+    maya: ["none"],
+    sam: ["security"],
+    ari: ["auditor"],
+    ada: ["none"],
+  },
+  "ada-terraform-ci": {
+    olivia: ["none"],
+    omar: ["none"],
+    maya: ["none"],
+    sam: ["security"],
+    ari: ["auditor"],
+    ada: ["owner"],
+  },
 };
 
 // The rules of the issue, per action: who may act; anyone else who can see the identity is forbidden; the rest learn nothing.
@@ -54,31 +96,52 @@ const ACTIONS: Record<string, (db: Database, actor: Actor, id: string) => Promis
   // Every identity in the matrix expires in 45 days or more, or never.
   shortenExpiry: (db, actor, id) => shortenExpiry(db, actor, { id, expiresOn: inDays(3) }),
   // To Omar, or to Olivia for the one Omar already owns.
-  handOver: (db, actor, id) => handOverIdentity(db, actor, { id, newOwnerId: personaIdOf(id === curatedId("omar-settlement-exporter") ? "olivia" : "omar") }),
+  handOver: (db, actor, id) =>
+    handOverIdentity(db, actor, {
+      id,
+      newOwnerId: personaIdOf(id === curatedId("omar-settlement-exporter") ? "olivia" : "omar"),
+    }),
 };
 
 class Rollback extends Error {}
 
 /** Runs the action in a transaction that is always rolled back; returns the outcome and the audit events it wrote. */
-async function tryAction(action: string, actor: Actor, id: string): Promise<{ outcome: Outcome; events: { action: string; actor_label: string; subject_id: string }[] }> {
+async function tryAction(
+  action: string,
+  actor: Actor,
+  id: string,
+): Promise<{ outcome: Outcome; events: { action: string; actor_label: string; subject_id: string }[] }> {
   let events: { action: string; actor_label: string; subject_id: string }[] = [];
   try {
     await conn.db.transaction(async (tx) => {
-      const [last] = await queryRows<{ seq: number | string }>(tx, sql`SELECT coalesce(max(seq), 0) AS seq FROM audit_events`);
+      const [last] = await queryRows<{ seq: number | string }>(
+        tx,
+        sql`SELECT coalesce(max(seq), 0) AS seq FROM audit_events`,
+      );
       await ACTIONS[action]!(tx, actor, id);
-      events = await queryRows(tx, sql`SELECT action, actor_label, subject_id FROM audit_events WHERE seq > ${Number(last!.seq)} ORDER BY seq`);
+      events = await queryRows(
+        tx,
+        sql`SELECT action, actor_label, subject_id FROM audit_events WHERE seq > ${Number(last!.seq)} ORDER BY seq`,
+      );
       throw new Rollback();
     });
   } catch (e) {
     if (e instanceof Rollback) return { outcome: "ok", events };
-    if (e instanceof DomainError && (e.code === "forbidden" || e.code === "not_found")) return { outcome: e.code, events };
+    if (e instanceof DomainError && (e.code === "forbidden" || e.code === "not_found"))
+      return { outcome: e.code, events };
     throw e;
   }
   throw new Error("unreachable");
 }
 
-const snapshot = async (id: string) => JSON.stringify(await queryRows(conn.db, sql`SELECT * FROM identities WHERE id = ${id}::uuid`));
-const EVENT: Record<string, string> = { attest: "identity.attested", editPurpose: "identity.purpose_changed", shortenExpiry: "identity.expiry_shortened", handOver: "identity.owner_changed" };
+const snapshot = async (id: string) =>
+  JSON.stringify(await queryRows(conn.db, sql`SELECT * FROM identities WHERE id = ${id}::uuid`));
+const EVENT: Record<string, string> = {
+  attest: "identity.attested",
+  editPurpose: "identity.purpose_changed",
+  shortenExpiry: "identity.expiry_shortened",
+  handOver: "identity.owner_changed",
+};
 
 describe("owner actions × personas", () => {
   for (const action of Object.keys(ACTIONS)) {
@@ -94,7 +157,10 @@ describe("owner actions × personas", () => {
           const { outcome, events } = await tryAction(action, actor, id);
           expect(outcome, `${action} ${key} by ${persona}`).toBe(want);
           tally[outcome]++;
-          if (outcome === "ok") expect(events, `${action} ${key} by ${persona}`).toEqual([{ action: EVENT[action], actor_label: actor.email, subject_id: id }]);
+          if (outcome === "ok")
+            expect(events, `${action} ${key} by ${persona}`).toEqual([
+              { action: EVENT[action], actor_label: actor.email, subject_id: id },
+            ]);
           expect(await snapshot(id), `${action} ${key} by ${persona}`).toBe(before);
           expect(await auditCount(conn.db)).toBe(auditBefore);
         }
@@ -108,7 +174,9 @@ describe("owner actions × personas", () => {
 
   it("owners asking to hand over are pointed to a transfer request", async () => {
     const olivia = await actorOf(conn.db, "olivia");
-    await expect(handOverIdentity(conn.db, olivia, { id: curatedId("olivia-payments-api"), newOwnerId: personaIdOf("omar") })).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/transfer request/) });
+    await expect(
+      handOverIdentity(conn.db, olivia, { id: curatedId("olivia-payments-api"), newOwnerId: personaIdOf("omar") }),
+    ).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/transfer request/) });
   });
 });
 
@@ -136,7 +204,10 @@ describe("bulk attest", () => {
         await conn.db.transaction(async (tx) => {
           const r = await bulkAttest(tx, actor, ids);
           expect(r).toEqual({ count: ids.length });
-          events = await queryRows(tx, sql`SELECT action, actor_label, subject_id FROM audit_events WHERE seq > ${auditBefore} ORDER BY seq`);
+          events = await queryRows(
+            tx,
+            sql`SELECT action, actor_label, subject_id FROM audit_events WHERE seq > ${auditBefore} ORDER BY seq`,
+          );
           throw new Rollback();
         });
       } catch (e) {
@@ -145,7 +216,8 @@ describe("bulk attest", () => {
       }
       expect(outcome).toBe(want);
       if (want === "ok") expect(events.map((e) => e.subject_id).sort()).toEqual([...ids].sort());
-      if (want === "ok") for (const e of events) expect(e).toMatchObject({ action: "identity.attested", actor_label: actor.email });
+      if (want === "ok")
+        for (const e of events) expect(e).toMatchObject({ action: "identity.attested", actor_label: actor.email });
       expect(await Promise.all(ids.map(snapshot))).toEqual(before);
       expect(await auditCount(conn.db)).toBe(auditBefore);
     });

@@ -29,7 +29,10 @@ describe.runIf(onServer)("concurrent owner actions", () => {
   afterEach(() => setClock(undefined));
 
   const eventsSince = (seq: number) =>
-    queryRows<{ action: string; actor_label: string; subject_id: string; after: { nextReviewAt?: string } }>(conn.db, sql`SELECT action, actor_label, subject_id, after FROM audit_events WHERE seq > ${seq} ORDER BY seq`);
+    queryRows<{ action: string; actor_label: string; subject_id: string; after: { nextReviewAt?: string } }>(
+      conn.db,
+      sql`SELECT action, actor_label, subject_id, after FROM audit_events WHERE seq > ${seq} ORDER BY seq`,
+    );
 
   it("ten attests of one identity at once all succeed, each audited, the row consistent [PostgreSQL: real concurrency]", async () => {
     expect(conn.kind).toBe("postgres");
@@ -41,18 +44,34 @@ describe.runIf(onServer)("concurrent owner actions", () => {
     expect(results).toEqual(Array.from({ length: 10 }, () => ({ nextReviewAt: expected })));
     const events = await eventsSince(seq);
     expect(events).toHaveLength(10);
-    for (const e of events) expect(e).toMatchObject({ action: "identity.attested", subject_id: id, actor_label: olivia.email, after: { nextReviewAt: expected } });
-    const [r] = await queryRows<{ next_review_at: Date | string; risk_score: number; risk_factors: string[] | string }>(conn.db, sql`SELECT next_review_at, risk_score, risk_factors FROM identities WHERE id = ${id}::uuid`);
+    for (const e of events)
+      expect(e).toMatchObject({
+        action: "identity.attested",
+        subject_id: id,
+        actor_label: olivia.email,
+        after: { nextReviewAt: expected },
+      });
+    const [r] = await queryRows<{ next_review_at: Date | string; risk_score: number; risk_factors: string[] | string }>(
+      conn.db,
+      sql`SELECT next_review_at, risk_score, risk_factors FROM identities WHERE id = ${id}::uuid`,
+    );
     expect(new Date(r!.next_review_at).toISOString()).toBe(expected);
     expect(r!.risk_score).toBe(scoreOf(pgArray(r!.risk_factors)));
   });
 
   it("bulk attests over overlapping selections, in opposite orders, do not deadlock: each succeeds and is audited [PostgreSQL: real concurrency]", async () => {
     const omar = await actorOf(conn.db, "omar");
-    const a = ["omar-settlement-exporter", "omar-payouts-key", "omar-finance-oauth", "olivia-refund-worker"].map(curatedId);
+    const a = ["omar-settlement-exporter", "omar-payouts-key", "omar-finance-oauth", "olivia-refund-worker"].map(
+      curatedId,
+    );
     const seq = await auditCount(conn.db);
     // A deadlock would reject one of these (PostgreSQL aborts one side); all four must resolve.
-    const results = await Promise.all([bulkAttest(conn.db, omar, a), bulkAttest(conn.db, omar, [...a].reverse()), bulkAttest(conn.db, omar, [a[2]!, a[0]!]), attestIdentity(conn.db, omar, a[1]!)]);
+    const results = await Promise.all([
+      bulkAttest(conn.db, omar, a),
+      bulkAttest(conn.db, omar, [...a].reverse()),
+      bulkAttest(conn.db, omar, [a[2]!, a[0]!]),
+      attestIdentity(conn.db, omar, a[1]!),
+    ]);
     expect(results.slice(0, 3)).toEqual([{ count: 4 }, { count: 4 }, { count: 2 }]);
     const events = await eventsSince(seq);
     expect(events).toHaveLength(11);

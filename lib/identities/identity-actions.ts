@@ -6,7 +6,17 @@ import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
-import { canAttest, canEditPurpose, canHandOver, canSee, canShortenExpiry, isLive, relationTo, type IdentityAccessRow, type Relation } from "./access";
+import {
+  canAttest,
+  canEditPurpose,
+  canHandOver,
+  canSee,
+  canShortenExpiry,
+  isLive,
+  relationTo,
+  type IdentityAccessRow,
+  type Relation,
+} from "./access";
 import { rescoreIdentities } from "./risk";
 import { isoOrNull } from "@/lib/format";
 
@@ -19,7 +29,12 @@ import { isoOrNull } from "@/lib/format";
 const identityId = z.guid("That identity id is not valid.");
 const DAY = 86_400_000;
 
-type LockedRow = IdentityAccessRow & { name: string; purpose: string | null; expires_at: Date | string | null; next_review_at: Date | string | null };
+type LockedRow = IdentityAccessRow & {
+  name: string;
+  purpose: string | null;
+  expires_at: Date | string | null;
+  next_review_at: Date | string | null;
+};
 
 async function lockIdentity(tx: Database, actor: Actor, id: string): Promise<{ row: LockedRow; rel: Relation }> {
   const [row] = await queryRows<LockedRow>(
@@ -43,7 +58,10 @@ const iso = isoOrNull;
 
 /** The review period of policy, in days (settings `policy.review_period_days`, default 90). */
 export async function reviewPeriodDays(db: Database): Promise<number> {
-  const [row] = await queryRows<{ value: unknown }>(db, sql`SELECT value FROM settings WHERE key = 'policy.review_period_days'`);
+  const [row] = await queryRows<{ value: unknown }>(
+    db,
+    sql`SELECT value FROM settings WHERE key = 'policy.review_period_days'`,
+  );
   const n = Number(typeof row?.value === "string" ? JSON.parse(row.value) : row?.value);
   return Number.isInteger(n) && n > 0 ? n : 90;
 }
@@ -51,14 +69,20 @@ export async function reviewPeriodDays(db: Database): Promise<number> {
 async function attestLocked(tx: Database, actor: Actor, row: LockedRow, periodDays: number, at: Date, bulk: boolean) {
   const next = new Date(at.getTime() + periodDays * DAY);
   // An attestation also answers a departed owner's hand-over: nobody needs to be chased any more.
-  await tx.execute(sql`UPDATE identities SET next_review_at = ${next.toISOString()}::timestamptz, attestation_due_at = NULL WHERE id = ${row.id}::uuid`);
+  await tx.execute(
+    sql`UPDATE identities SET next_review_at = ${next.toISOString()}::timestamptz, attestation_due_at = NULL WHERE id = ${row.id}::uuid`,
+  );
   await rescoreIdentities(tx, sql`i.id = ${row.id}::uuid`, at);
   await record(tx, {
     actor: auditActor(actor),
     action: "identity.attested",
     subject: { type: "identity", id: row.id },
     before: { nextReviewAt: iso(row.next_review_at) },
-    after: { nextReviewAt: next.toISOString(), statement: "I still own this and it is still needed.", ...(bulk ? { bulk: true } : {}) },
+    after: {
+      nextReviewAt: next.toISOString(),
+      statement: "I still own this and it is still needed.",
+      ...(bulk ? { bulk: true } : {}),
+    },
   });
   return next;
 }
@@ -69,14 +93,18 @@ export async function attestIdentity(db: Database, actor: Actor, input: unknown)
   const id = parseId(input);
   return db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
-    if (!canAttest(rel)) throw forbidden("Only its owner, backup owner or the owner's manager can attest to this identity.");
+    if (!canAttest(rel))
+      throw forbidden("Only its owner, backup owner or the owner's manager can attest to this identity.");
     if (!isLive(row.status)) throw conflict(`This identity is ${row.status}; there is nothing to attest.`);
     const next = await attestLocked(tx, actor, row, await reviewPeriodDays(tx), now(), false);
     return { nextReviewAt: next.toISOString() };
   });
 }
 
-const bulkSchema = z.array(identityId).min(1, "Select at least one identity.").max(500, "Attest at most 500 identities at once.");
+const bulkSchema = z
+  .array(identityId)
+  .min(1, "Select at least one identity.")
+  .max(500, "Attest at most 500 identities at once.");
 
 /**
  * Attests a selection of the actor's own identities (owner or backup owner) at once: all or none,
@@ -95,10 +123,15 @@ export async function bulkAttest(db: Database, actor: Actor, input: unknown): Pr
     );
     const notMine = rows.filter((r) => r.owner_id !== actor.personId && r.backup_owner_id !== actor.personId);
     if (rows.length < ids.length || notMine.length) {
-      throw forbidden(`Bulk attest covers only identities you own; ${ids.length - rows.length + notMine.length} of the ${ids.length} selected are not yours.`);
+      throw forbidden(
+        `Bulk attest covers only identities you own; ${ids.length - rows.length + notMine.length} of the ${ids.length} selected are not yours.`,
+      );
     }
     const ended = rows.filter((r) => !isLive(r.status));
-    if (ended.length) throw conflict(`${ended.map((r) => r.name).join(", ")} ${ended.length === 1 ? "is" : "are"} no longer active; nothing was attested.`);
+    if (ended.length)
+      throw conflict(
+        `${ended.map((r) => r.name).join(", ")} ${ended.length === 1 ? "is" : "are"} no longer active; nothing was attested.`,
+      );
     const period = await reviewPeriodDays(tx);
     const at = now();
     for (const row of rows) await attestLocked(tx, actor, row, period, at, true);
@@ -108,7 +141,10 @@ export async function bulkAttest(db: Database, actor: Actor, input: unknown): Pr
 
 export const purposeSchema = z.object({
   id: identityId,
-  purpose: text().trim().min(10, "Say in a sentence what it is for (at least 10 characters).").max(500, "Purpose is at most 500 characters."),
+  purpose: text()
+    .trim()
+    .min(10, "Say in a sentence what it is for (at least 10 characters).")
+    .max(500, "Purpose is at most 500 characters."),
 });
 
 export async function editPurpose(db: Database, actor: Actor, input: unknown): Promise<void> {
@@ -118,12 +154,19 @@ export async function editPurpose(db: Database, actor: Actor, input: unknown): P
   const { id, purpose } = parsed.data;
   await db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
-    if (!canEditPurpose(rel)) throw forbidden("Only its owner, backup owner, the owner's manager or security can change its purpose.");
+    if (!canEditPurpose(rel))
+      throw forbidden("Only its owner, backup owner, the owner's manager or security can change its purpose.");
     if (!isLive(row.status)) throw conflict(`This identity is ${row.status}; its record is closed.`);
     if (row.purpose === purpose) return;
     await tx.execute(sql`UPDATE identities SET purpose = ${purpose} WHERE id = ${id}::uuid`);
     await rescoreIdentities(tx, sql`i.id = ${id}::uuid`, now());
-    await record(tx, { actor: auditActor(actor), action: "identity.purpose_changed", subject: { type: "identity", id }, before: { purpose: row.purpose }, after: { purpose } });
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "identity.purpose_changed",
+      subject: { type: "identity", id },
+      before: { purpose: row.purpose },
+      after: { purpose },
+    });
   });
 }
 
@@ -137,27 +180,58 @@ export async function handOverIdentity(db: Database, actor: Actor, input: unknow
   await db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
     if (!canHandOver(rel)) {
-      throw forbidden(rel.owner || rel.backupOwner ? "Owners hand over an identity through a transfer request, which the new owner's manager approves." : "Only the owner's manager or security can hand over this identity.");
+      throw forbidden(
+        rel.owner || rel.backupOwner
+          ? "Owners hand over an identity through a transfer request, which the new owner's manager approves."
+          : "Only the owner's manager or security can hand over this identity.",
+      );
     }
     if (!isLive(row.status)) throw conflict(`This identity is ${row.status}; its record is closed.`);
-    if (row.owner_id === newOwnerId) throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
-    const [person] = await queryRows<{ id: string; status: string; team_id: string | null; name: string; auditor_only: boolean }>(
-      tx, sql`SELECT id, status, team_id, name, roles <@ '{auditor}'::role[] AS auditor_only FROM users WHERE id = ${newOwnerId}::uuid FOR SHARE`,
+    if (row.owner_id === newOwnerId)
+      throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
+    const [person] = await queryRows<{
+      id: string;
+      status: string;
+      team_id: string | null;
+      name: string;
+      auditor_only: boolean;
+    }>(
+      tx,
+      sql`SELECT id, status, team_id, name, roles <@ '{auditor}'::role[] AS auditor_only FROM users WHERE id = ${newOwnerId}::uuid FOR SHARE`,
     );
     if (!person) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
-    if (person.status !== "active") throw invalid(`${person.name} has left; choose someone still here.`, { newOwnerId: [`${person.name} has left; choose someone still here.`] });
-    if (person.auditor_only) throw invalid(`${person.name} is an auditor: auditors read everything and change nothing, so they cannot own an identity.`, { newOwnerId: [`${person.name} is an auditor and cannot own an identity.`] });
+    if (person.status !== "active")
+      throw invalid(`${person.name} has left; choose someone still here.`, {
+        newOwnerId: [`${person.name} has left; choose someone still here.`],
+      });
+    if (person.auditor_only)
+      throw invalid(
+        `${person.name} is an auditor: auditors read everything and change nothing, so they cannot own an identity.`,
+        { newOwnerId: [`${person.name} is an auditor and cannot own an identity.`] },
+      );
     // The identity follows its new owner's team; a backup owner who now owns it is no longer a backup.
     await tx.execute(sql`UPDATE identities SET attestation_due_at = NULL, owner_id = ${newOwnerId}::uuid, team_id = coalesce(${person.team_id}::uuid, team_id),
       backup_owner_id = CASE WHEN backup_owner_id = ${newOwnerId}::uuid THEN NULL ELSE backup_owner_id END WHERE id = ${id}::uuid`);
     await rescoreIdentities(tx, sql`i.id = ${id}::uuid`, now());
-    await record(tx, { actor: auditActor(actor), action: "identity.owner_changed", subject: { type: "identity", id }, before: { ownerId: row.owner_id, teamId: row.team_id }, after: { ownerId: newOwnerId, teamId: person.team_id ?? row.team_id } });
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "identity.owner_changed",
+      subject: { type: "identity", id },
+      before: { ownerId: row.owner_id, teamId: row.team_id },
+      after: { ownerId: newOwnerId, teamId: person.team_id ?? row.team_id },
+    });
   });
 }
 
 export const shortenExpirySchema = z.object({
   id: identityId,
-  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Use a date like 2026-12-31.", abort: true }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Use a real date like 2026-12-31."),
+  expiresOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Use a date like 2026-12-31.", abort: true })
+    .refine(
+      (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+      "Use a real date like 2026-12-31.",
+    ),
 });
 
 /** Brings the expiry forward (to the start of `expiresOn`, UTC); never later, never in the past. */
@@ -169,10 +243,14 @@ export async function shortenExpiry(db: Database, actor: Actor, input: unknown):
   const next = new Date(`${expiresOn}T00:00:00Z`);
   return db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
-    if (!canShortenExpiry(rel)) throw forbidden("Only its owner, backup owner, the owner's manager or security can shorten its expiry.");
+    if (!canShortenExpiry(rel))
+      throw forbidden("Only its owner, backup owner, the owner's manager or security can shorten its expiry.");
     if (!isLive(row.status)) throw conflict(`This identity is ${row.status}; its record is closed.`);
     const at = now();
-    if (next.getTime() <= at.getTime()) throw invalid("The new expiry must be in the future; to end it now, revoke it.", { expiresOn: ["Choose a date after today."] });
+    if (next.getTime() <= at.getTime())
+      throw invalid("The new expiry must be in the future; to end it now, revoke it.", {
+        expiresOn: ["Choose a date after today."],
+      });
     const current = row.expires_at === null ? null : new Date(row.expires_at);
     if (current && next.getTime() >= current.getTime()) {
       const msg = `That is not earlier than its current expiry (${current.toISOString().slice(0, 10)}); extending needs a request.`;
@@ -180,7 +258,13 @@ export async function shortenExpiry(db: Database, actor: Actor, input: unknown):
     }
     await tx.execute(sql`UPDATE identities SET expires_at = ${next.toISOString()}::timestamptz WHERE id = ${id}::uuid`);
     await rescoreIdentities(tx, sql`i.id = ${id}::uuid`, at);
-    await record(tx, { actor: auditActor(actor), action: "identity.expiry_shortened", subject: { type: "identity", id }, before: { expiresAt: iso(row.expires_at) }, after: { expiresAt: next.toISOString() } });
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "identity.expiry_shortened",
+      subject: { type: "identity", id },
+      before: { expiresAt: iso(row.expires_at) },
+      after: { expiresAt: next.toISOString() },
+    });
     return { expiresAt: next.toISOString() };
   });
 }

@@ -54,7 +54,12 @@ describe("parseInventoryFilter", () => {
   });
 
   it("names every bad field at once", () => {
-    expect(Object.keys(invalidFields({ sort: "x", kind: "y", riskMin: "500", within: "never" })).sort()).toEqual(["kind", "riskMin", "sort", "within"]);
+    expect(Object.keys(invalidFields({ sort: "x", kind: "y", riskMin: "500", within: "never" })).sort()).toEqual([
+      "kind",
+      "riskMin",
+      "sort",
+      "within",
+    ]);
   });
 
   it("clamps page size and page number instead of refusing them", () => {
@@ -75,13 +80,29 @@ describe("parseInventoryFilter", () => {
   it("takes the first value of a repeated single key and ignores blank ones", () => {
     const f = parseInventoryFilter({ kind: ["bot", "api_key"], env: "  ", q: "" });
     expect([f.kind, f.env, f.q]).toEqual(["bot", undefined, undefined]);
-    expect(parseInventoryFilter({ state: ["orphaned", "dormant,expired"] }).state).toEqual(["orphaned", "dormant", "expired"]);
+    expect(parseInventoryFilter({ state: ["orphaned", "dormant,expired"] }).state).toEqual([
+      "orphaned",
+      "dormant",
+      "expired",
+    ]);
     expect(parseInventoryFilter({ privileged: "0" }).privileged).toBe(false);
     expect(parseInventoryFilter({}).sort).toBe("name");
   });
 
   it("gives back the same filter from its own URL params", () => {
-    const f = parseInventoryFilter({ q: "ledger", kind: "api_key", env: "production", state: "dormant,expiring", idle: "30", within: "7", privileged: "1", riskMin: "20", sort: "risk", dir: "asc", size: "100" });
+    const f = parseInventoryFilter({
+      q: "ledger",
+      kind: "api_key",
+      env: "production",
+      state: "dormant,expiring",
+      idle: "30",
+      within: "7",
+      privileged: "1",
+      riskMin: "20",
+      sort: "risk",
+      dir: "asc",
+      size: "100",
+    });
     expect(parseInventoryFilter(Object.fromEntries(inventoryParams(f)))).toEqual(f);
   });
   it("keeps privileged=0 in its own URL params", () => {
@@ -101,12 +122,15 @@ describe("page cursors", () => {
   afterAll(() => conn.close());
 
   const id = () => curatedId("olivia-payments-api");
-  const list = (params: Record<string, string>) => listIdentities(conn.db, sam, parseInventoryFilter(params), { withTotal: false });
+  const list = (params: Record<string, string>) =>
+    listIdentities(conn.db, sam, parseInventoryFilter(params), { withTotal: false });
 
   async function expectBroken(params: Record<string, string>, field: "after" | "before" = "after") {
     const e = await refusal(list(params));
     expect(e.code, JSON.stringify(params)).toBe("invalid");
-    expect(e.fieldErrors, JSON.stringify(params)).toEqual({ [field]: ["That page link is broken; start again from the first page."] });
+    expect(e.fieldErrors, JSON.stringify(params)).toEqual({
+      [field]: ["That page link is broken; start again from the first page."],
+    });
   }
 
   it("a cursor of another sort, or a forged one, is a broken page link", async () => {
@@ -126,7 +150,10 @@ describe("page cursors", () => {
   });
 
   it("a NULL cursor is fine where the column has NULLs", async () => {
-    const page = await list({ sort: "expires", after: encodeCursor({ v: null, id: "00000000-0000-4000-8000-000000000000" }) });
+    const page = await list({
+      sort: "expires",
+      after: encodeCursor({ v: null, id: "00000000-0000-4000-8000-000000000000" }),
+    });
     expect(page.rows.length).toBeGreaterThan(0);
     for (const r of page.rows) expect(r.expiresAt).toBeNull();
   });

@@ -21,7 +21,19 @@ export const SORT_LABELS: Record<SortKey, string> = {
   risk: "Risk",
 };
 
-export const COLUMN_KEYS = ["kind", "system", "environment", "owner", "team", "purpose", "status", "expires", "lastUsed", "risk", "states"] as const;
+export const COLUMN_KEYS = [
+  "kind",
+  "system",
+  "environment",
+  "owner",
+  "team",
+  "purpose",
+  "status",
+  "expires",
+  "lastUsed",
+  "risk",
+  "states",
+] as const;
 export type ColumnKey = (typeof COLUMN_KEYS)[number];
 export const DEFAULT_COLUMNS: readonly ColumnKey[] = COLUMN_KEYS;
 
@@ -36,10 +48,24 @@ function oneOf<T extends readonly [string, ...string[]]>(values: T, what: string
 }
 
 // A URL may carry a key once (string) or several times (array); lists also accept commas.
-const list = (v: unknown) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(",")).map((s) => s.trim()).filter(Boolean));
+const list = (v: unknown) =>
+  v === undefined
+    ? undefined
+    : (Array.isArray(v) ? v : [v])
+        .flatMap((x) => String(x).split(","))
+        .map((s) => s.trim())
+        .filter(Boolean);
 const single = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
-const flag = z.preprocess((v) => (v === "1" || v === "true" || v === "on" || v === true ? true : v === "0" || v === "false" || v === false ? false : v), z.boolean({ error: "Use 1 or 0." }));
+const flag = z.preprocess(
+  (v) =>
+    v === "1" || v === "true" || v === "on" || v === true
+      ? true
+      : v === "0" || v === "false" || v === false
+        ? false
+        : v,
+  z.boolean({ error: "Use 1 or 0." }),
+);
 
 export const inventoryFilterSchema = z.object({
   q: text().trim().max(200, "Search is at most 200 characters.").optional(),
@@ -48,21 +74,53 @@ export const inventoryFilterSchema = z.object({
   env: oneOf(ENVIRONMENTS, "environment").optional(),
   status: oneOf(IDENTITY_STATUSES, "status").optional(),
   // An owner is "me", "none", a person's id (links from the table) or email (typed in the form).
-  owner: z.union([z.literal("me"), z.literal("none"), z.guid(), z.email()], { error: "Owner is me, none, or a person's email." }).optional(),
+  owner: z
+    .union([z.literal("me"), z.literal("none"), z.guid(), z.email()], {
+      error: "Owner is me, none, or a person's email.",
+    })
+    .optional(),
   // A team is its id (links from the table) or its name (typed in the form; case does not matter).
   team: text().trim().min(1).max(200, "Team is at most 200 characters.").optional(),
   state: z.preprocess(list, z.array(oneOf(DERIVED_STATES, "state")).max(DERIVED_STATES.length)).optional(),
-  within: z.coerce.number({ error: "Expiring within must be a number of days." }).int("Expiring within must be whole days.").min(1, "Expiring within is 1 to 3650 days.").max(3650, "Expiring within is 1 to 3650 days.").default(DERIVED_DEFAULTS.expiringDays),
-  idle: z.coerce.number({ error: "Dormant for must be a number of days." }).int("Dormant for must be whole days.").min(1, "Dormant for is 1 to 3650 days.").max(3650, "Dormant for is 1 to 3650 days.").default(DERIVED_DEFAULTS.dormantDays),
+  within: z.coerce
+    .number({ error: "Expiring within must be a number of days." })
+    .int("Expiring within must be whole days.")
+    .min(1, "Expiring within is 1 to 3650 days.")
+    .max(3650, "Expiring within is 1 to 3650 days.")
+    .default(DERIVED_DEFAULTS.expiringDays),
+  idle: z.coerce
+    .number({ error: "Dormant for must be a number of days." })
+    .int("Dormant for must be whole days.")
+    .min(1, "Dormant for is 1 to 3650 days.")
+    .max(3650, "Dormant for is 1 to 3650 days.")
+    .default(DERIVED_DEFAULTS.dormantDays),
   privileged: flag.optional(),
-  riskMin: z.coerce.number({ error: "Risk at or above must be a number from 0 to 100." }).int("Risk at or above must be a whole number.").min(0, "Risk at or above is 0 to 100.").max(100, "Risk at or above is 0 to 100.").optional(),
+  riskMin: z.coerce
+    .number({ error: "Risk at or above must be a number from 0 to 100." })
+    .int("Risk at or above must be a whole number.")
+    .min(0, "Risk at or above is 0 to 100.")
+    .max(100, "Risk at or above is 0 to 100.")
+    .optional(),
   sort: oneOf(SORT_KEYS, "sort").default("name"),
   dir: oneOf(["asc", "desc"] as const, "direction").optional(),
-  size: z.coerce.number().catch(DEFAULT_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 10), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE)),
+  size: z.coerce
+    .number()
+    .catch(DEFAULT_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 10), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE)),
   after: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
   before: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
-  page: z.coerce.number().catch(1).default(1).transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 1), 1_000_000) : 1)),
-  cols: z.preprocess(list, z.array(z.string()).transform((a) => COLUMN_KEYS.filter((c) => a.includes(c)))).optional(),
+  page: z.coerce
+    .number()
+    .catch(1)
+    .default(1)
+    .transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 1), 1_000_000) : 1)),
+  cols: z
+    .preprocess(
+      list,
+      z.array(z.string()).transform((a) => COLUMN_KEYS.filter((c) => a.includes(c))),
+    )
+    .optional(),
 });
 
 export type InventoryFilter = z.infer<typeof inventoryFilterSchema>;
@@ -73,7 +131,25 @@ export function sortDir(f: Pick<InventoryFilter, "sort" | "dir">): SortDir {
   return (f.dir ?? (f.sort === "risk" ? "desc" : "asc")) as SortDir;
 }
 
-const SINGLE_KEYS = ["q", "kind", "system", "env", "status", "owner", "team", "within", "idle", "privileged", "riskMin", "sort", "dir", "size", "after", "before", "page"] as const;
+const SINGLE_KEYS = [
+  "q",
+  "kind",
+  "system",
+  "env",
+  "status",
+  "owner",
+  "team",
+  "within",
+  "idle",
+  "privileged",
+  "riskMin",
+  "sort",
+  "dir",
+  "size",
+  "after",
+  "before",
+  "page",
+] as const;
 
 /** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
 export function parseInventoryFilter(params: Record<string, unknown>): InventoryFilter {
@@ -89,7 +165,10 @@ export function parseInventoryFilter(params: Record<string, unknown>): Inventory
 }
 
 /** The filter back as URL params (defaults left out), for links that keep the view. */
-export function inventoryParams(f: Partial<InventoryFilter>, overrides: Record<string, string | undefined> = {}): URLSearchParams {
+export function inventoryParams(
+  f: Partial<InventoryFilter>,
+  overrides: Record<string, string | undefined> = {},
+): URLSearchParams {
   const q = new URLSearchParams();
   const put = (k: string, v: unknown) => {
     if (v !== undefined && v !== null && v !== "") q.set(k, String(v));

@@ -13,7 +13,12 @@ let awsProd: string;
 beforeAll(async () => {
   conn = await createTestDatabase();
   await seedSmall(conn, 400);
-  awsProd = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE name ILIKE '%prod%' ORDER BY name LIMIT 1`))[0]!.id;
+  awsProd = (
+    await queryRows<{ id: string }>(
+      conn.db,
+      sql`SELECT id FROM systems WHERE name ILIKE '%prod%' ORDER BY name LIMIT 1`,
+    )
+  )[0]!.id;
 });
 afterAll(() => conn.close());
 
@@ -22,7 +27,12 @@ const PRIVILEGED = sql`EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id 
 // Olivia's scope here is her team, her own and her backups (nobody reports to her in this file).
 async function expectFilter(params: Record<string, string>, truth: SQL, persona: "sam" | "olivia" = "sam") {
   const actor = await actorOf(conn.db, persona);
-  const expected = await idsWhere(conn.db, persona === "sam" ? truth : sql`(${truth}) AND (i.team_id = ${actor.teamId}::uuid OR i.owner_id = ${actor.personId}::uuid OR i.backup_owner_id = ${actor.personId}::uuid)`);
+  const expected = await idsWhere(
+    conn.db,
+    persona === "sam"
+      ? truth
+      : sql`(${truth}) AND (i.team_id = ${actor.teamId}::uuid OR i.owner_id = ${actor.personId}::uuid OR i.backup_owner_id = ${actor.personId}::uuid)`,
+  );
   const seen = sortedIds(await walkInventory(conn.db, actor, params));
   expect(seen, JSON.stringify(params)).toEqual(expected);
   return seen;
@@ -60,20 +70,49 @@ describe("inventory filters", () => {
 
   it("owner=me means the actor, and filters combine with AND inside the actor's scope", async () => {
     const mine = await expectFilter({ owner: "me" }, sql`i.owner_id = ${personaIdOf("olivia")}::uuid`, "olivia");
-    expect(mine).toEqual([curatedId("olivia-payments-api"), curatedId("olivia-ledger-key"), curatedId("olivia-checkout-ci"), curatedId("olivia-fraud-agent"), curatedId("olivia-alerts-bot"), curatedId("olivia-refund-worker")].sort());
-    expect(await expectFilter({ owner: "me" }, sql`i.owner_id = ${personaIdOf("sam")}::uuid`)).toEqual([curatedId("sam-security-scanner")]);
-    await expectFilter({ env: "production", privileged: "1", kind: "service_account" }, sql`i.environment = 'production' AND i.kind = 'service_account' AND ${PRIVILEGED}`);
-    await expectFilter({ env: "production", privileged: "0" }, sql`i.environment = 'production' AND NOT ${PRIVILEGED}`, "olivia");
-    await expectFilter({ status: "active", riskMin: "40", owner: personaIdOf("dan") }, sql`i.status = 'active' AND i.risk_score >= 40 AND i.owner_id = ${personaIdOf("dan")}::uuid`, "olivia");
+    expect(mine).toEqual(
+      [
+        curatedId("olivia-payments-api"),
+        curatedId("olivia-ledger-key"),
+        curatedId("olivia-checkout-ci"),
+        curatedId("olivia-fraud-agent"),
+        curatedId("olivia-alerts-bot"),
+        curatedId("olivia-refund-worker"),
+      ].sort(),
+    );
+    expect(await expectFilter({ owner: "me" }, sql`i.owner_id = ${personaIdOf("sam")}::uuid`)).toEqual([
+      curatedId("sam-security-scanner"),
+    ]);
+    await expectFilter(
+      { env: "production", privileged: "1", kind: "service_account" },
+      sql`i.environment = 'production' AND i.kind = 'service_account' AND ${PRIVILEGED}`,
+    );
+    await expectFilter(
+      { env: "production", privileged: "0" },
+      sql`i.environment = 'production' AND NOT ${PRIVILEGED}`,
+      "olivia",
+    );
+    await expectFilter(
+      { status: "active", riskMin: "40", owner: personaIdOf("dan") },
+      sql`i.status = 'active' AND i.risk_score >= 40 AND i.owner_id = ${personaIdOf("dan")}::uuid`,
+      "olivia",
+    );
   });
 });
 
 describe("inventory search", () => {
-  const contains = (q: string) => sql`(strpos(lower(i.name), lower(${q})) > 0 OR strpos(lower(coalesce(i.purpose, '')), lower(${q})) > 0 OR strpos(lower(coalesce(i.external_id, '')), lower(${q})) > 0)`;
+  const contains = (q: string) =>
+    sql`(strpos(lower(i.name), lower(${q})) > 0 OR strpos(lower(coalesce(i.purpose, '')), lower(${q})) > 0 OR strpos(lower(coalesce(i.external_id, '')), lower(${q})) > 0)`;
   let ids: string[];
   beforeAll(async () => {
-    ids = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM identities WHERE origin <> 'requested' ORDER BY id LIMIT 5`)).map((r) => r.id);
-    const set = (id: string, col: string, v: string) => conn.db.execute(sql`UPDATE identities SET ${sql.raw(col)} = ${v} WHERE id = ${id}::uuid`);
+    ids = (
+      await queryRows<{ id: string }>(
+        conn.db,
+        sql`SELECT id FROM identities WHERE origin <> 'requested' ORDER BY id LIMIT 5`,
+      )
+    ).map((r) => r.id);
+    const set = (id: string, col: string, v: string) =>
+      conn.db.execute(sql`UPDATE identities SET ${sql.raw(col)} = ${v} WHERE id = ${id}::uuid`);
     await set(ids[0]!, "purpose", "Keeps 100% of the ledger_sync jobs alive");
     await set(ids[1]!, "purpose", "Handles 1000 requests for the ledgerXsync pipeline"); // what % and _ as wildcards would also match
     await set(ids[2]!, "external_id", "arn:aws:iam::000000000000:role/zz-Unique-External");
@@ -87,7 +126,9 @@ describe("inventory search", () => {
     }
     expect(await expectFilter({ q: "zz-unique-external" }, contains("zz-unique-external"))).toEqual([ids[2]]);
     // Leading and trailing blanks are not part of the search.
-    expect(sortedIds(await walkInventory(conn.db, await actorOf(conn.db, "sam"), { q: "  zz-unique-external  " }))).toEqual([ids[2]]);
+    expect(
+      sortedIds(await walkInventory(conn.db, await actorOf(conn.db, "sam"), { q: "  zz-unique-external  " })),
+    ).toEqual([ids[2]]);
   });
 
   it("treats % and _ as literal characters, not wildcards", async () => {
@@ -100,7 +141,7 @@ describe("inventory search", () => {
 
   it("SQL-looking text is just text: it finds nothing and the table is intact", async () => {
     const before = await idsWhere(conn.db, sql`true`);
-    for (const q of ["'; DROP TABLE identities; --", "' OR '1'='1", "\"); DELETE FROM identities; --"]) {
+    for (const q of ["'; DROP TABLE identities; --", "' OR '1'='1", '"); DELETE FROM identities; --']) {
       expect(await walkInventory(conn.db, await actorOf(conn.db, "sam"), { q })).toEqual([]);
     }
     expect(await idsWhere(conn.db, sql`true`)).toEqual(before);
@@ -116,11 +157,18 @@ describe("inventory search", () => {
 
   it("suggests teams and active people for the filter fields as the user types", async () => {
     const sam = await actorOf(conn.db, "sam");
-    expect(await suggestFilterValues(conn.db, sam, { kind: "team", q: "paym" })).toContainEqual({ value: "Payments", label: "Payments" });
-    expect(await suggestFilterValues(conn.db, sam, { kind: "person", q: "olivia" })).toEqual([{ value: "olivia.owner@example.com", label: "Olivia Owner" }]);
+    expect(await suggestFilterValues(conn.db, sam, { kind: "team", q: "paym" })).toContainEqual({
+      value: "Payments",
+      label: "Payments",
+    });
+    expect(await suggestFilterValues(conn.db, sam, { kind: "person", q: "olivia" })).toEqual([
+      { value: "olivia.owner@example.com", label: "Olivia Owner" },
+    ]);
     // People who have left cannot own anything new, so they are not suggested.
     expect(await suggestFilterValues(conn.db, sam, { kind: "person", q: "dan.departed" })).toEqual([]);
-    expect((await suggestFilterValues(conn.db, sam, { kind: "team", q: "" })).length).toBeLessThanOrEqual(SUGGESTION_LIMIT);
+    expect((await suggestFilterValues(conn.db, sam, { kind: "team", q: "" })).length).toBeLessThanOrEqual(
+      SUGGESTION_LIMIT,
+    );
     expect(await suggestFilterValues(conn.db, sam, { kind: "everything", q: "a" })).toEqual([]);
   });
 });

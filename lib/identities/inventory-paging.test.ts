@@ -19,7 +19,14 @@ beforeAll(async () => {
 });
 afterAll(() => conn.close());
 
-const COLUMN = { name: "name", expires: "expires_at", lastUsed: "last_used_at", created: "created_at", nextReview: "next_review_at", risk: "risk_score" } as const;
+const COLUMN = {
+  name: "name",
+  expires: "expires_at",
+  lastUsed: "last_used_at",
+  created: "created_at",
+  nextReview: "next_review_at",
+  risk: "risk_score",
+} as const;
 type Sort = keyof typeof COLUMN;
 // Where NULL sorts in ascending order: no expiry or review date is the far future, never used the oldest use.
 const NULLS_ASC: Partial<Record<Sort, "FIRST" | "LAST">> = { expires: "LAST", lastUsed: "FIRST", nextReview: "LAST" };
@@ -28,14 +35,23 @@ const flip = (n: "FIRST" | "LAST") => (n === "FIRST" ? "LAST" : "FIRST");
 async function truthOrder(sort: Sort, dir: "asc" | "desc", where = sql`true`): Promise<string[]> {
   const nulls = NULLS_ASC[sort] ? ` NULLS ${dir === "asc" ? NULLS_ASC[sort] : flip(NULLS_ASC[sort]!)}` : "";
   const d = dir.toUpperCase();
-  const rows = await queryRows<{ id: string }>(conn.db, sql`SELECT i.id FROM identities i WHERE ${where} ORDER BY i.${sql.raw(COLUMN[sort])} ${sql.raw(d + nulls)}, i.id ${sql.raw(d)}`);
+  const rows = await queryRows<{ id: string }>(
+    conn.db,
+    sql`SELECT i.id FROM identities i WHERE ${where} ORDER BY i.${sql.raw(COLUMN[sort])} ${sql.raw(d + nulls)}, i.id ${sql.raw(d)}`,
+  );
   return rows.map((r) => r.id);
 }
 
-const page = (params: Record<string, string | undefined>) => listIdentities(conn.db, sam, parseInventoryFilter(params), { withTotal: false });
+const page = (params: Record<string, string | undefined>) =>
+  listIdentities(conn.db, sam, parseInventoryFilter(params), { withTotal: false });
 
 /** All pages walking forward from the first. */
-async function forward(sort: Sort, dir: string, size: number, extra: Record<string, string> = {}): Promise<InventoryPage[]> {
+async function forward(
+  sort: Sort,
+  dir: string,
+  size: number,
+  extra: Record<string, string> = {},
+): Promise<InventoryPage[]> {
   const pages: InventoryPage[] = [];
   let after: string | undefined;
   for (let i = 0; i < 500; i++) {
@@ -48,7 +64,13 @@ async function forward(sort: Sort, dir: string, size: number, extra: Record<stri
 }
 
 /** All pages walking backward from the last forward page's prevCursor, in the order they were reached. */
-async function backward(sort: Sort, dir: string, size: number, from: string, extra: Record<string, string> = {}): Promise<InventoryPage[]> {
+async function backward(
+  sort: Sort,
+  dir: string,
+  size: number,
+  from: string,
+  extra: Record<string, string> = {},
+): Promise<InventoryPage[]> {
   const pages: InventoryPage[] = [];
   let before: string | undefined = from;
   for (let i = 0; i < 500 && before; i++) {
@@ -61,7 +83,13 @@ async function backward(sort: Sort, dir: string, size: number, from: string, ext
 
 const ids = (p: InventoryPage) => p.rows.map((r) => r.id);
 
-async function expectWalks(sort: Sort, dir: "asc" | "desc", size: number, extra: Record<string, string> = {}, where = sql`true`) {
+async function expectWalks(
+  sort: Sort,
+  dir: "asc" | "desc",
+  size: number,
+  extra: Record<string, string> = {},
+  where = sql`true`,
+) {
   const label = `${sort} ${dir} ${size}`;
   const expected = await truthOrder(sort, dir, where);
   const fwd = await forward(sort, dir, size, extra);
@@ -97,22 +125,36 @@ describe("inventory paging", () => {
   });
 
   it("walks long runs of equal values and of NULLs without a duplicate or a gap", async () => {
-    await conn.db.execute(sql`UPDATE identities SET risk_score = 50 WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text) LIMIT 120)`);
-    await conn.db.execute(sql`UPDATE identities SET last_used_at = '2026-01-01T00:00:00Z' WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text || 'u') LIMIT 100)`);
-    await conn.db.execute(sql`UPDATE identities SET next_review_at = NULL WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text || 'r') LIMIT 150)`);
+    await conn.db.execute(
+      sql`UPDATE identities SET risk_score = 50 WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text) LIMIT 120)`,
+    );
+    await conn.db.execute(
+      sql`UPDATE identities SET last_used_at = '2026-01-01T00:00:00Z' WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text || 'u') LIMIT 100)`,
+    );
+    await conn.db.execute(
+      sql`UPDATE identities SET next_review_at = NULL WHERE id IN (SELECT id FROM identities ORDER BY md5(id::text || 'r') LIMIT 150)`,
+    );
     // A live name is unique per system: the run of equal names is one live identity per system plus ended ones.
     await conn.db.execute(sql`UPDATE identities SET name = 'same-name' WHERE id IN (
       SELECT DISTINCT ON (system_id) id FROM identities WHERE status IN ('pending', 'active', 'suspended') ORDER BY system_id, md5(id::text || 'n'))
       OR id IN (SELECT id FROM identities WHERE status IN ('revoked', 'expired') ORDER BY md5(id::text || 'n') LIMIT 45)`);
-    expect((await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM identities WHERE name = 'same-name'`))[0]!.n).toBeGreaterThanOrEqual(40);
-    const [counts] = await queryRows<{ r: number; u: number; n: number }>(conn.db, sql`SELECT count(*) FILTER (WHERE risk_score = 50)::int AS r,
-      count(*) FILTER (WHERE last_used_at = '2026-01-01T00:00:00Z')::int AS u, count(*) FILTER (WHERE next_review_at IS NULL)::int AS n FROM identities`);
+    expect(
+      (
+        await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM identities WHERE name = 'same-name'`)
+      )[0]!.n,
+    ).toBeGreaterThanOrEqual(40);
+    const [counts] = await queryRows<{ r: number; u: number; n: number }>(
+      conn.db,
+      sql`SELECT count(*) FILTER (WHERE risk_score = 50)::int AS r,
+      count(*) FILTER (WHERE last_used_at = '2026-01-01T00:00:00Z')::int AS u, count(*) FILTER (WHERE next_review_at IS NULL)::int AS n FROM identities`,
+    );
     expect(counts!.r).toBeGreaterThanOrEqual(120);
     expect(counts!.u).toBe(100);
     expect(counts!.n).toBeGreaterThanOrEqual(150);
     for (const dir of ["asc", "desc"] as const) {
       for (const size of [10, 37]) {
-        for (const sort of ["risk", "lastUsed", "nextReview", "name", "expires"] as const) await expectWalks(sort, dir, size);
+        for (const sort of ["risk", "lastUsed", "nextReview", "name", "expires"] as const)
+          await expectWalks(sort, dir, size);
       }
     }
   });

@@ -76,7 +76,8 @@ export function whereSql(actor: Actor, f: InventoryFilter, at: Date): SQL[] {
   else if (f.owner) where.push(sql`i.owner_id IN (SELECT u.id FROM users u WHERE lower(u.email) = lower(${f.owner}))`);
   if (f.team && UUID.test(f.team)) where.push(sql`i.team_id = ${f.team}::uuid`);
   else if (f.team) where.push(sql`i.team_id IN (SELECT t.id FROM teams t WHERE lower(t.name) = lower(${f.team}))`);
-  for (const state of f.state ?? []) where.push(derivedStatePredicate(state, at, { dormantDays: f.idle, expiringDays: f.within }));
+  for (const state of f.state ?? [])
+    where.push(derivedStatePredicate(state, at, { dormantDays: f.idle, expiringDays: f.within }));
   if (f.privileged === true) where.push(sql`EXISTS (${PRIVILEGED_PROBE})`);
   if (f.privileged === false) where.push(sql`NOT EXISTS (${PRIVILEGED_PROBE})`);
   if (f.riskMin !== undefined && f.riskMin > 0) where.push(sql`i.risk_score >= ${f.riskMin}`);
@@ -144,7 +145,10 @@ function segments(spec: SortSpec, dir: SortDir): Segment[] {
 
 function orderSql(spec: SortSpec, dir: SortDir, alias = "i"): SQL {
   const d = dir === "asc" ? sql.raw("ASC") : sql.raw("DESC");
-  const nulls = spec.nulls === "none" ? sql.raw("") : sql.raw((spec.nulls === "low") === (dir === "asc") ? " NULLS FIRST" : " NULLS LAST");
+  const nulls =
+    spec.nulls === "none"
+      ? sql.raw("")
+      : sql.raw((spec.nulls === "low") === (dir === "asc") ? " NULLS FIRST" : " NULLS LAST");
   return sql`${sql.raw(`${alias}.${spec.column}`)} ${d}${nulls}, ${sql.raw(`${alias}.id`)} ${d}`;
 }
 
@@ -159,7 +163,15 @@ export type PageQuery = { segment: Segment; sql: SQL };
  * only runs when the first segment ends inside the page). Each selects the identity columns the
  * page shows, with the owner, team and system joined for the page's rows only.
  */
-export function pageQueries(where: SQL[], sort: SortKey, dir: SortDir, cursor: Cursor | null, limit: number, select: (inner: SQL, order: SQL) => SQL, opts: { matchFirst?: boolean } = {}): PageQuery[] {
+export function pageQueries(
+  where: SQL[],
+  sort: SortKey,
+  dir: SortDir,
+  cursor: Cursor | null,
+  limit: number,
+  select: (inner: SQL, order: SQL) => SQL,
+  opts: { matchFirst?: boolean } = {},
+): PageQuery[] {
   const spec = SORTS[sort];
   const col = sql.raw(`i.${spec.column}`);
   const segs = segments(spec, dir);
@@ -195,7 +207,10 @@ export function statesSql(at: Date, f: Pick<InventoryFilter, "idle" | "within">,
   const items = DERIVED_STATES.map((s) => {
     // With the owner already joined, read its status there: the generic predicate's EXISTS
     // becomes a hashed scan of every person, which costs more than the rest of a page.
-    const holds = s === "orphaned" && ownerStatus ? sql`(i.owner_id IS NULL OR ${ownerStatus} = 'departed')` : derivedStatePredicate(s, at, { dormantDays: f.idle, expiringDays: f.within });
+    const holds =
+      s === "orphaned" && ownerStatus
+        ? sql`(i.owner_id IS NULL OR ${ownerStatus} = 'departed')`
+        : derivedStatePredicate(s, at, { dormantDays: f.idle, expiringDays: f.within });
     return sql`CASE WHEN ${holds} THEN ${s}::text END`;
   });
   return sql`array_remove(ARRAY[${sql.join(items, sql`, `)}], NULL)`;

@@ -5,7 +5,16 @@ import { fixedTeamId } from "@/db/seed/people";
 import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
 import type { PersonaKey } from "@/lib/auth/personas";
-import { actorOf, curatedId, idsWhere, personaIdOf, refusal, seedSmall, sortedIds, walkInventory } from "@/lib/test-fixtures";
+import {
+  actorOf,
+  curatedId,
+  idsWhere,
+  personaIdOf,
+  refusal,
+  seedSmall,
+  sortedIds,
+  walkInventory,
+} from "@/lib/test-fixtures";
 import { getIdentityDetail } from "./identity-detail";
 import { listIdentities } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
@@ -31,14 +40,18 @@ beforeAll(async () => {
         GROUP BY i.owner_id ORDER BY i.owner_id LIMIT 2`,
   );
   [reportOfOlivia, reportOfReport] = owners.map((o) => o.owner_id) as [string, string];
-  await conn.db.execute(sql`UPDATE users SET manager_id = ${personaIdOf("olivia")}::uuid WHERE id = ${reportOfOlivia}::uuid`);
+  await conn.db.execute(
+    sql`UPDATE users SET manager_id = ${personaIdOf("olivia")}::uuid WHERE id = ${reportOfOlivia}::uuid`,
+  );
   await conn.db.execute(sql`UPDATE users SET manager_id = ${reportOfOlivia}::uuid WHERE id = ${reportOfReport}::uuid`);
   const [x] = await queryRows<{ id: string }>(
     conn.db,
     sql`SELECT id FROM identities WHERE team_id <> ${fixedTeamId(1, "Payments")}::uuid AND owner_id NOT IN (${reportOfOlivia}::uuid, ${reportOfReport}::uuid) ORDER BY id LIMIT 1`,
   );
   omarBackup = x!.id;
-  await conn.db.execute(sql`UPDATE identities SET backup_owner_id = ${personaIdOf("omar")}::uuid WHERE id = ${omarBackup}::uuid`);
+  await conn.db.execute(
+    sql`UPDATE identities SET backup_owner_id = ${personaIdOf("omar")}::uuid WHERE id = ${omarBackup}::uuid`,
+  );
 });
 afterAll(() => conn.close());
 
@@ -65,7 +78,8 @@ describe("inventory scope", () => {
   });
 
   it("security and auditors see the whole estate; a member does not see another team's identities", async () => {
-    for (const key of ["sam", "ari"] as const) expect(await walkInventory(conn.db, await actorOf(conn.db, key))).toHaveLength(400);
+    for (const key of ["sam", "ari"] as const)
+      expect(await walkInventory(conn.db, await actorOf(conn.db, key))).toHaveLength(400);
     const olivia = sortedIds(await walkInventory(conn.db, await actorOf(conn.db, "olivia")));
     expect(olivia).toContain(curatedId("omar-settlement-exporter")); // her team's
     expect(olivia).toContain(curatedId("dan-batch-loader")); // her team's, orphaned
@@ -113,9 +127,15 @@ describe("inventory scope", () => {
       expect(page.rows.length, key).toBe(Math.min(50, truth.length));
     }
     const maya = await actorOf(conn.db, "maya");
-    const orphans = await idsWhere(conn.db, sql`${scopeTruth(maya)} AND (i.owner_id IS NULL OR i.owner_id IN (SELECT id FROM users WHERE status = 'departed'))`);
+    const orphans = await idsWhere(
+      conn.db,
+      sql`${scopeTruth(maya)} AND (i.owner_id IS NULL OR i.owner_id IN (SELECT id FROM users WHERE status = 'departed'))`,
+    );
     expect(orphans.length).toBeGreaterThan(0);
-    expect((await listIdentities(conn.db, maya, parseInventoryFilter({ state: "orphaned" }))).total).toEqual({ kind: "exact", value: orphans.length });
+    expect((await listIdentities(conn.db, maya, parseInventoryFilter({ state: "orphaned" }))).total).toEqual({
+      kind: "exact",
+      value: orphans.length,
+    });
   });
 });
 
@@ -126,13 +146,21 @@ describe("identity detail scope", () => {
     expect(e.code).toBe("not_found");
     expect(e.message).toBe("That identity was not found.");
     // The same answer as for an id that does not exist, or is not an id at all.
-    expect((await refusal(getIdentityDetail(conn.db, olivia, "00000000-0000-4000-8000-000000000000"))).message).toBe(e.message);
+    expect((await refusal(getIdentityDetail(conn.db, olivia, "00000000-0000-4000-8000-000000000000"))).message).toBe(
+      e.message,
+    );
     expect((await refusal(getIdentityDetail(conn.db, olivia, "'; DROP TABLE identities; --"))).code).toBe("not_found");
   });
 
   it("the identity page opens exactly for those whose inventory lists it", async () => {
     const all = await idsWhere(conn.db, sql`true`);
-    const sample = [...all.filter((_, i) => i % 15 === 0), omarBackup, curatedId("dan-batch-loader"), curatedId("unowned-s3-reader"), curatedId("sam-security-scanner")];
+    const sample = [
+      ...all.filter((_, i) => i % 15 === 0),
+      omarBackup,
+      curatedId("dan-batch-loader"),
+      curatedId("unowned-s3-reader"),
+      curatedId("sam-security-scanner"),
+    ];
     for (const key of PERSONAS) {
       const actor = await actorOf(conn.db, key);
       const visible = new Set(await idsWhere(conn.db, scopeTruth(actor)));

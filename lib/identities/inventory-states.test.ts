@@ -31,10 +31,22 @@ const BOUNDARIES: [label: string, set: SQL][] = [
   ["used_30d_plus_1ms", sql`last_used_at = ${at(-30 * DAY - 1)}::timestamptz`],
   ["review_now", sql`next_review_at = ${at(0)}::timestamptz`],
   ["review_now_minus_1ms", sql`next_review_at = ${at(-1)}::timestamptz`],
-  ["rotated_30d", sql`credential_type = 'static_secret', rotation_period_days = 30, last_rotated_at = ${at(-30 * DAY)}::timestamptz`],
-  ["rotated_30d_plus_1ms", sql`credential_type = 'static_secret', rotation_period_days = 30, last_rotated_at = ${at(-30 * DAY - 1)}::timestamptz`],
-  ["never_rotated_created_30d_plus_1ms", sql`credential_type = 'static_secret', rotation_period_days = 30, last_rotated_at = NULL, created_at = ${at(-30 * DAY - 1)}::timestamptz`],
-  ["certificate_rotated_long_ago", sql`credential_type = 'certificate', rotation_period_days = 30, last_rotated_at = ${at(-400 * DAY)}::timestamptz`],
+  [
+    "rotated_30d",
+    sql`credential_type = 'static_secret', rotation_period_days = 30, last_rotated_at = ${at(-30 * DAY)}::timestamptz`,
+  ],
+  [
+    "rotated_30d_plus_1ms",
+    sql`credential_type = 'static_secret', rotation_period_days = 30, last_rotated_at = ${at(-30 * DAY - 1)}::timestamptz`,
+  ],
+  [
+    "never_rotated_created_30d_plus_1ms",
+    sql`credential_type = 'static_secret', rotation_period_days = 30, last_rotated_at = NULL, created_at = ${at(-30 * DAY - 1)}::timestamptz`,
+  ],
+  [
+    "certificate_rotated_long_ago",
+    sql`credential_type = 'certificate', rotation_period_days = 30, last_rotated_at = ${at(-400 * DAY)}::timestamptz`,
+  ],
 ];
 
 beforeAll(async () => {
@@ -43,11 +55,15 @@ beforeAll(async () => {
   await seedSmall(conn, 400);
   setClock(undefined);
   // Plain rows otherwise: used yesterday, expiring in a year, reviewed next month, no secret to rotate.
-  const rows = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM identities WHERE origin <> 'requested' AND owner_id IS NOT NULL ORDER BY id LIMIT ${BOUNDARIES.length}`);
+  const rows = await queryRows<{ id: string }>(
+    conn.db,
+    sql`SELECT id FROM identities WHERE origin <> 'requested' AND owner_id IS NOT NULL ORDER BY id LIMIT ${BOUNDARIES.length}`,
+  );
   for (const [i, [label, set]] of BOUNDARIES.entries()) {
     const id = rows[i]!.id;
     b[label] = id;
-    await conn.db.execute(sql`UPDATE identities SET expires_at = ${at(365 * DAY)}::timestamptz, last_used_at = ${at(-DAY)}::timestamptz,
+    await conn.db
+      .execute(sql`UPDATE identities SET expires_at = ${at(365 * DAY)}::timestamptz, last_used_at = ${at(-DAY)}::timestamptz,
       next_review_at = ${at(30 * DAY)}::timestamptz, credential_type = 'federated', rotation_period_days = NULL WHERE id = ${id}::uuid`);
     await conn.db.execute(sql`UPDATE identities SET ${set} WHERE id = ${id}::uuid`);
   }
@@ -105,7 +121,10 @@ describe("derived states", () => {
   });
 
   it("several states together mean all of them", async () => {
-    const expected = await idsWhere(conn.db, sql`${truth("orphaned")} AND ${truth("dormant")} AND ${truth("no_expiry")}`);
+    const expected = await idsWhere(
+      conn.db,
+      sql`${truth("orphaned")} AND ${truth("dormant")} AND ${truth("no_expiry")}`,
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect([...(await filtered({ state: "orphaned,dormant,no_expiry" }))].sort()).toEqual(expected);
   });
@@ -159,7 +178,8 @@ describe("derived states", () => {
 
   it("every row's badges list exactly the states that hold for it, in the documented order", async () => {
     const holds = new Map<string, string[]>();
-    for (const state of STATES) for (const id of await idsWhere(conn.db, truth(state))) holds.set(id, [...(holds.get(id) ?? []), state]);
+    for (const state of STATES)
+      for (const id of await idsWhere(conn.db, truth(state))) holds.set(id, [...(holds.get(id) ?? []), state]);
     const rows = await walkInventory(conn.db, await actorOf(conn.db, "sam"));
     expect(rows).toHaveLength(400);
     for (const r of rows) expect(r.states, r.name).toEqual(holds.get(r.id) ?? []);

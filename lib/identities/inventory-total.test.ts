@@ -14,8 +14,10 @@ import { EXACT_UP_TO } from "./inventory-total";
 
 const TOLERANCE = 0.1; // sampling error plus rounding to two significant figures
 
-const exactCount = async (conn: Connection, where: SQL) => (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM identities i WHERE ${where}`))[0]!.n;
-const totalFor = async (conn: Connection, actor: Actor, params: Record<string, string>) => (await listIdentities(conn.db, actor, parseInventoryFilter(params))).total;
+const exactCount = async (conn: Connection, where: SQL) =>
+  (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM identities i WHERE ${where}`))[0]!.n;
+const totalFor = async (conn: Connection, actor: Actor, params: Record<string, string>) =>
+  (await listIdentities(conn.db, actor, parseInventoryFilter(params))).total;
 
 describe("the inventory total on an estate of 55,000 identities", () => {
   let conn: Connection;
@@ -31,14 +33,17 @@ describe("the inventory total on an estate of 55,000 identities", () => {
     ["everything", {}, sql`true`],
     ["production only", { env: "production" }, sql`i.environment = 'production'`],
     ["active only", { status: "active" }, sql`i.status = 'active'`],
-  ])("%s: more than 10,000 matches, so the total is marked estimate and lies within 10%% of the true count", async (_what, params, where) => {
-    const truth = await exactCount(conn, where);
-    expect(truth).toBeGreaterThan(EXACT_UP_TO);
-    const total = await totalFor(conn, sam, params);
-    expect(total.kind).toBe("estimate");
-    const value = (total as { value: number }).value;
-    expect(Math.abs(value - truth) / truth).toBeLessThanOrEqual(TOLERANCE);
-  });
+  ])(
+    "%s: more than 10,000 matches, so the total is marked estimate and lies within 10%% of the true count",
+    async (_what, params, where) => {
+      const truth = await exactCount(conn, where);
+      expect(truth).toBeGreaterThan(EXACT_UP_TO);
+      const total = await totalFor(conn, sam, params);
+      expect(total.kind).toBe("estimate");
+      const value = (total as { value: number }).value;
+      expect(Math.abs(value - truth) / truth).toBeLessThanOrEqual(TOLERANCE);
+    },
+  );
 
   it("10,000 matches or fewer are counted exactly", async () => {
     const truth = await exactCount(conn, sql`i.kind = 'bot'`);
@@ -58,7 +63,7 @@ describe("the inventory total on an estate of 12,000 identities", () => {
   }, 300_000);
   afterAll(() => conn.close());
 
-  it("all of it: more than 10,000 matches, too few for a sample, so it says \"more than 10,000\"", async () => {
+  it('all of it: more than 10,000 matches, too few for a sample, so it says "more than 10,000"', async () => {
     expect(await exactCount(conn, sql`true`)).toBe(12_000);
     expect(await totalFor(conn, sam, {})).toEqual({ kind: "atLeast", value: EXACT_UP_TO });
   });

@@ -8,7 +8,11 @@ import type { Exec } from "./inventory";
  * - a large one is measured on a random sample of the table's pages (TABLESAMPLE SYSTEM),
  *   scaled up and shown as an estimate.
  */
-export type Total = { kind: "exact"; value: number } | { kind: "estimate"; value: number } | { kind: "atLeast"; value: number } | { kind: "unknown" };
+export type Total =
+  | { kind: "exact"; value: number }
+  | { kind: "estimate"; value: number }
+  | { kind: "atLeast"; value: number }
+  | { kind: "unknown" };
 
 export const EXACT_UP_TO = 10_000;
 // A sample of about this many rows puts a match of 1% or more within about 10%; rarer ones are counted exactly below.
@@ -20,13 +24,17 @@ export async function countMatches(exec: Exec, where: SQL[]): Promise<Total> {
 
   let estimate = tableRows;
   if (where.length) {
-    const [plan] = await exec<{ "QUERY PLAN": unknown }>(sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM identities i ${whereClause}`);
+    const [plan] = await exec<{ "QUERY PLAN": unknown }>(
+      sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM identities i ${whereClause}`,
+    );
     estimate = planRows(plan?.["QUERY PLAN"]);
   }
 
   // The planner's guess decides which way to count; each way checks the guess it was given.
   if (estimate <= EXACT_UP_TO || tableRows < SAMPLE_ROWS * 5) {
-    const [row] = await exec<{ n: number | string }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM identities i ${whereClause} LIMIT ${EXACT_UP_TO + 1}) c`);
+    const [row] = await exec<{ n: number | string }>(
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM identities i ${whereClause} LIMIT ${EXACT_UP_TO + 1}) c`,
+    );
     const n = Number(row?.n ?? 0);
     if (n <= EXACT_UP_TO) return { kind: "exact", value: n };
     if (tableRows < SAMPLE_ROWS * 5) return { kind: "atLeast", value: EXACT_UP_TO };
@@ -40,7 +48,9 @@ export async function countMatches(exec: Exec, where: SQL[]): Promise<Total> {
   const scaled = Math.round((Number(sample?.n ?? 0) * 100) / percent);
   // A sample that caught almost nothing says "rare", not "none": fall back to the bounded count.
   if (scaled <= EXACT_UP_TO) {
-    const [row] = await exec<{ n: number | string }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM identities i ${whereClause} LIMIT ${EXACT_UP_TO + 1}) c`);
+    const [row] = await exec<{ n: number | string }>(
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM identities i ${whereClause} LIMIT ${EXACT_UP_TO + 1}) c`,
+    );
     const n = Number(row?.n ?? 0);
     return n <= EXACT_UP_TO ? { kind: "exact", value: n } : { kind: "atLeast", value: EXACT_UP_TO };
   }
@@ -56,7 +66,9 @@ async function estateSize(exec: Exec): Promise<number> {
   const key = exec.key ?? exec;
   const cached = sizes.get(key);
   if (cached && Date.now() - cached.at < SIZE_TTL_MS) return cached.rows;
-  const [stats] = await exec<{ reltuples: number | string }>(sql`SELECT reltuples FROM pg_class WHERE oid = 'identities'::regclass`);
+  const [stats] = await exec<{ reltuples: number | string }>(
+    sql`SELECT reltuples FROM pg_class WHERE oid = 'identities'::regclass`,
+  );
   const rows = Math.max(0, Number(stats?.reltuples ?? 0));
   sizes.set(key, { at: Date.now(), rows });
   return rows;

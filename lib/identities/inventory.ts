@@ -6,7 +6,16 @@ import type { Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import type { DerivedState } from "./derived-states";
 import { sortDir, type InventoryFilter, type SortKey } from "./inventory-filter";
-import { cursorOf, decodeCursor, encodeCursor, pageQueries, searchesMatchFirst, SORTS, statesSql, whereSql } from "./inventory-query";
+import {
+  cursorOf,
+  decodeCursor,
+  encodeCursor,
+  pageQueries,
+  searchesMatchFirst,
+  SORTS,
+  statesSql,
+  whereSql,
+} from "./inventory-query";
 import { RISK_FACTOR_BY_KEY } from "./risk";
 import { countMatches, type Total } from "./inventory-total";
 import { isoOrNull } from "@/lib/format";
@@ -36,14 +45,37 @@ export type InventoryRow = {
   states: DerivedState[];
 };
 
-export type InventoryPage = { rows: InventoryRow[]; nextCursor: string | null; prevCursor: string | null; total: Total };
+export type InventoryPage = {
+  rows: InventoryRow[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+  total: Total;
+};
 
 type RawRow = {
-  id: string; name: string; kind: string; system_id: string; system_name: string; environment: string;
-  owner_id: string | null; owner_name: string | null; owner_status: string | null; backup_owner_id: string | null; team_id: string | null; team_name: string | null;
-  purpose: string | null; status: string; created_at: Date | string; expires_at: Date | string | null;
-  last_used_at: Date | string | null; next_review_at: Date | string | null; risk_score: number; risk_factors: string[] | string;
-  privileged: boolean; states: string[] | string; sort_value: unknown;
+  id: string;
+  name: string;
+  kind: string;
+  system_id: string;
+  system_name: string;
+  environment: string;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_status: string | null;
+  backup_owner_id: string | null;
+  team_id: string | null;
+  team_name: string | null;
+  purpose: string | null;
+  status: string;
+  created_at: Date | string;
+  expires_at: Date | string | null;
+  last_used_at: Date | string | null;
+  next_review_at: Date | string | null;
+  risk_score: number;
+  risk_factors: string[] | string;
+  privileged: boolean;
+  states: string[] | string;
+  sort_value: unknown;
 };
 
 /** The page's select around a keyset walk `inner`: joins and badges for the page's rows only. */
@@ -68,7 +100,9 @@ export function pageSelect(at: Date, f: Pick<InventoryFilter, "idle" | "within">
  */
 function sortValueSql(sort: SortKey): SQL {
   const col = sql.raw(`i.${SORTS[sort].column}`);
-  return SORTS[sort].cast === "timestamptz" ? sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : col;
+  return SORTS[sort].cast === "timestamptz"
+    ? sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    : col;
 }
 
 /** Runs SQL and returns rows. `key` identifies the database it runs on, for per-database caches. */
@@ -86,7 +120,9 @@ export const drizzleExec = (db: Database): Exec => {
   const exec: Exec = pg
     ? async <T>(q: SQL) => {
         const { sql: text, params } = dialect.sqlToQuery(q);
-        return (await pg.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+        return (await pg.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+          prepare: true,
+        })) as unknown as T[];
       }
     : (q) => queryRows(db, q);
   exec.key = db;
@@ -98,7 +134,13 @@ export const drizzleExec = (db: Database): Exec => {
  * whether more rows follow in the walking direction. Shared by the page, the export and the bench.
  */
 export async function walkPage<T extends { id: string; sort_value: unknown } = RawRow>(
-  exec: Exec, actor: Actor, f: InventoryFilter, at: Date, size: number, cursorToken: string | undefined, backwards: boolean,
+  exec: Exec,
+  actor: Actor,
+  f: InventoryFilter,
+  at: Date,
+  size: number,
+  cursorToken: string | undefined,
+  backwards: boolean,
   field: "after" | "before" = "after",
   /** Reshapes the page's select (the export turns each row into a CSV line); it must keep id and sort_value. */
   wrap: (page: SQL) => SQL = (page) => page,
@@ -109,7 +151,9 @@ export async function walkPage<T extends { id: string; sort_value: unknown } = R
   const where = whereSql(actor, f, at);
   const select = pageSelect(at, f, f.sort);
   const rows: T[] = [];
-  for (const q of pageQueries(where, f.sort, walkDir, cursor, size + 1, (inner, order) => wrap(select(inner, order)), { matchFirst: searchesMatchFirst(f) })) {
+  for (const q of pageQueries(where, f.sort, walkDir, cursor, size + 1, (inner, order) => wrap(select(inner, order)), {
+    matchFirst: searchesMatchFirst(f),
+  })) {
     rows.push(...(await exec<T>(q.sql)));
     if (rows.length > size) break;
   }
@@ -123,22 +167,43 @@ export async function walkPage<T extends { id: string; sort_value: unknown } = R
  * One page of the inventory as the actor may see it: keyset pagination in both directions and
  * the total (exact when small, an estimate marked as such when large).
  */
-export async function listIdentities(db: Database, actor: Actor, f: InventoryFilter, opts: { withTotal?: boolean } = {}): Promise<InventoryPage> {
+export async function listIdentities(
+  db: Database,
+  actor: Actor,
+  f: InventoryFilter,
+  opts: { withTotal?: boolean } = {},
+): Promise<InventoryPage> {
   return listIdentitiesWith(drizzleExec(db), actor, f, opts);
 }
 
 /** listIdentities over any executor: the benchmark records the SQL it runs to replay it bare. */
-export async function listIdentitiesWith(exec: Exec, actor: Actor, f: InventoryFilter, opts: { withTotal?: boolean; at?: Date } = {}): Promise<InventoryPage> {
+export async function listIdentitiesWith(
+  exec: Exec,
+  actor: Actor,
+  f: InventoryFilter,
+  opts: { withTotal?: boolean; at?: Date } = {},
+): Promise<InventoryPage> {
   const at = opts.at ?? now();
   const backwards = f.before !== undefined && f.after === undefined;
-  const walk = await walkPage(exec, actor, f, at, f.size, backwards ? f.before : f.after, backwards, backwards ? "before" : "after");
+  const walk = await walkPage(
+    exec,
+    actor,
+    f,
+    at,
+    f.size,
+    backwards ? f.before : f.after,
+    backwards,
+    backwards ? "before" : "after",
+  );
   const rows = walk.rows;
   // A first page that holds every match is its own exact total (a member's or a manager's view,
   // a narrow filter): counting would only read the same rows again.
   const total: Total =
-    opts.withTotal === false ? { kind: "unknown" }
-    : !f.after && !f.before && !walk.more ? { kind: "exact", value: rows.length }
-    : await countMatches(exec, whereSql(actor, f, at));
+    opts.withTotal === false
+      ? { kind: "unknown" }
+      : !f.after && !f.before && !walk.more
+        ? { kind: "exact", value: rows.length }
+        : await countMatches(exec, whereSql(actor, f, at));
   const first = rows[0];
   const last = rows.at(-1);
   const atStart = !f.after && !f.before;

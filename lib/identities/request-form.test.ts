@@ -25,13 +25,24 @@ afterAll(() => conn.close());
 
 describe("identityForRequestForm", () => {
   it("answers exactly for the identities each persona's inventory lists, and 'not found' for the rest", async () => {
-    const keys = ["olivia-payments-api", "omar-payouts-key", "sam-security-scanner", "ada-terraform-ci", "unowned-s3-reader", "dan-test-key"];
+    const keys = [
+      "olivia-payments-api",
+      "omar-payouts-key",
+      "sam-security-scanner",
+      "ada-terraform-ci",
+      "unowned-s3-reader",
+      "dan-test-key",
+    ];
     for (const [persona, actor] of Object.entries(actors)) {
       const visible = new Set((await walkInventory(conn.db, actor)).map((r) => r.id));
       for (const key of keys) {
         const id = curatedId(key);
         if (visible.has(id)) {
-          expect(await identityForRequestForm(conn.db, actor, id), `${persona} ${key}`).toMatchObject({ id, name: expect.any(String), environment: expect.any(String) });
+          expect(await identityForRequestForm(conn.db, actor, id), `${persona} ${key}`).toMatchObject({
+            id,
+            name: expect.any(String),
+            environment: expect.any(String),
+          });
         } else {
           const e = await refusal(identityForRequestForm(conn.db, actor, id));
           expect(e.code, `${persona} ${key}`).toBe("not_found");
@@ -45,10 +56,23 @@ describe("identityForRequestForm", () => {
   });
 
   it("a malformed or unknown id reads as not found, never a database error", async () => {
-    for (const raw of ["not-a-uuid", "", "' OR 1=1 --", "00000000-0000-0000-0000-00000000000g", "------------------------------------", ["a", "b"], undefined, 42]) {
-      expect((await refusal(identityForRequestForm(conn.db, actors.sam, raw))).code, JSON.stringify(raw)).toBe("not_found");
+    for (const raw of [
+      "not-a-uuid",
+      "",
+      "' OR 1=1 --",
+      "00000000-0000-0000-0000-00000000000g",
+      "------------------------------------",
+      ["a", "b"],
+      undefined,
+      42,
+    ]) {
+      expect((await refusal(identityForRequestForm(conn.db, actors.sam, raw))).code, JSON.stringify(raw)).toBe(
+        "not_found",
+      );
     }
-    expect((await refusal(identityForRequestForm(conn.db, actors.sam, "6f1c0b1e-0000-4000-8000-000000000000"))).code).toBe("not_found");
+    expect(
+      (await refusal(identityForRequestForm(conn.db, actors.sam, "6f1c0b1e-0000-4000-8000-000000000000"))).code,
+    ).toBe("not_found");
   });
 
   it("a visible identity that is revoked is a conflict with its name: nothing can be asked for it", async () => {

@@ -14,7 +14,10 @@ export type RequestFormIdentity = { id: string; name: string; environment: strin
 
 /** The live identities the actor owns or backs up, by name (the form's choices). */
 export async function requestFormIdentities(db: Database, actor: Actor, limit = 200): Promise<RequestFormIdentity[]> {
-  const live = sql.join(LIVE_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const live = sql.join(
+    LIVE_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
   return queryRows<RequestFormIdentity>(
     db,
     sql`SELECT id, name, environment FROM identities

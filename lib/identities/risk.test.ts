@@ -30,11 +30,20 @@ function factorConditions(at: Date): [string, string][] {
   const t = `'${at.toISOString()}'::timestamptz`;
   return [
     ["orphaned", `i.owner_id IS NULL OR i.owner_id IN (SELECT id FROM users WHERE status = 'departed')`],
-    ["privileged", `EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active')`],
+    [
+      "privileged",
+      `EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active')`,
+    ],
     ["expired_active", `i.status IN ('active', 'suspended') AND i.expires_at < ${t}`],
     ["no_expiry", `i.expires_at IS NULL`],
-    ["rotation_overdue", `i.credential_type = 'static_secret' AND i.rotation_period_days IS NOT NULL AND coalesce(i.last_rotated_at, i.created_at) + i.rotation_period_days * interval '1 day' < ${t}`],
-    ["dormant", `i.last_used_at IS NULL OR i.last_used_at < '${new Date(at.getTime() - 90 * DAY).toISOString()}'::timestamptz`],
+    [
+      "rotation_overdue",
+      `i.credential_type = 'static_secret' AND i.rotation_period_days IS NOT NULL AND coalesce(i.last_rotated_at, i.created_at) + i.rotation_period_days * interval '1 day' < ${t}`,
+    ],
+    [
+      "dormant",
+      `i.last_used_at IS NULL OR i.last_used_at < '${new Date(at.getTime() - 90 * DAY).toISOString()}'::timestamptz`,
+    ],
     ["unvaulted_secret", `i.credential_type = 'static_secret' AND coalesce(trim(i.secret_store), '') = ''`],
     ["static_secret", `i.credential_type = 'static_secret'`],
     ["review_overdue", `i.next_review_at < ${t}`],
@@ -44,12 +53,28 @@ function factorConditions(at: Date): [string, string][] {
 
 /** Every identity's stored score and factors next to the factors that hold at `at` (none when it is no longer live). */
 async function storedAndTruth(at: Date) {
-  const cols = factorConditions(at).map(([k, cond]) => `(i.status IN ('pending', 'active', 'suspended') AND (${cond})) AS "${k}"`);
-  const rows = await queryRows<Record<string, unknown> & { id: string; name: string; status: string; risk_score: number; risk_factors: string[] | string }>(
+  const cols = factorConditions(at).map(
+    ([k, cond]) => `(i.status IN ('pending', 'active', 'suspended') AND (${cond})) AS "${k}"`,
+  );
+  const rows = await queryRows<
+    Record<string, unknown> & {
+      id: string;
+      name: string;
+      status: string;
+      risk_score: number;
+      risk_factors: string[] | string;
+    }
+  >(
     conn.db,
     sql`SELECT i.id, i.name, i.status, i.risk_score, i.risk_factors, ${sql.raw(cols.join(", "))} FROM identities i ORDER BY i.id`,
   );
-  return rows.map((r) => ({ ...r, stored: pgArray(r.risk_factors), truth: factorConditions(at).map(([k]) => k).filter((k) => r[k] === true) }));
+  return rows.map((r) => ({
+    ...r,
+    stored: pgArray(r.risk_factors),
+    truth: factorConditions(at)
+      .map(([k]) => k)
+      .filter((k) => r[k] === true),
+  }));
 }
 
 const stored = async (key: string) => (await storedAndTruth(T0)).find((r) => r.id === curatedId(key))!;
@@ -67,8 +92,16 @@ describe("risk", () => {
 
   it("scores the curated identities as their stories say", async () => {
     const expected: [string, string[], number][] = [
-      ["dan-batch-loader", ["orphaned", "privileged", "no_expiry", "rotation_overdue", "dormant", "static_secret", "review_overdue"], 100],
-      ["unowned-github-pat", ["orphaned", "privileged", "no_expiry", "dormant", "unvaulted_secret", "static_secret", "no_purpose"], 95],
+      [
+        "dan-batch-loader",
+        ["orphaned", "privileged", "no_expiry", "rotation_overdue", "dormant", "static_secret", "review_overdue"],
+        100,
+      ],
+      [
+        "unowned-github-pat",
+        ["orphaned", "privileged", "no_expiry", "dormant", "unvaulted_secret", "static_secret", "no_purpose"],
+        95,
+      ],
       ["dan-test-key", ["orphaned", "expired_active", "rotation_overdue", "static_secret"], 70],
       ["unowned-s3-reader", ["orphaned", "no_expiry", "unvaulted_secret", "static_secret", "no_purpose"], 65],
       ["olivia-checkout-ci", ["privileged", "expired_active"], 40],
@@ -98,7 +131,17 @@ describe("risk", () => {
     await conn.db.execute(sql`UPDATE identities SET purpose = NULL, secret_store = '  ' WHERE id = ${id}::uuid`);
     await rescoreIdentities(conn.db, sql`i.id = ${id}::uuid`, T0);
     const r = await stored("dan-batch-loader");
-    expect(r.stored).toEqual(["orphaned", "privileged", "no_expiry", "rotation_overdue", "dormant", "unvaulted_secret", "static_secret", "review_overdue", "no_purpose"]);
+    expect(r.stored).toEqual([
+      "orphaned",
+      "privileged",
+      "no_expiry",
+      "rotation_overdue",
+      "dormant",
+      "unvaulted_secret",
+      "static_secret",
+      "review_overdue",
+      "no_purpose",
+    ]);
     expect(Number(r.risk_score)).toBe(100);
   });
 
@@ -112,7 +155,13 @@ describe("risk", () => {
     }
     const detail = await getIdentityDetail(conn.db, sam, curatedId("unowned-s3-reader"));
     expect(detail.risk.score).toBe(65);
-    expect(detail.risk.factors.map((f) => f.key)).toEqual(["orphaned", "no_expiry", "unvaulted_secret", "static_secret", "no_purpose"]);
+    expect(detail.risk.factors.map((f) => f.key)).toEqual([
+      "orphaned",
+      "no_expiry",
+      "unvaulted_secret",
+      "static_secret",
+      "no_purpose",
+    ]);
     expect(detail.risk.factors.map((f) => f.owasp.id)).toEqual(["NHI1", "NHI7", "NHI2", "NHI4", "NHI9"]);
   });
 
@@ -128,7 +177,10 @@ describe("risk", () => {
       expect(r.stored, r.name).toEqual(r.truth);
       expect(Number(r.risk_score), r.name).toBe(scoreOf(r.stored));
     }
-    const [event] = await queryRows<{ action: string; after: { changed: number } }>(conn.db, sql`SELECT action, after FROM audit_events ORDER BY seq DESC LIMIT 1`);
+    const [event] = await queryRows<{ action: string; after: { changed: number } }>(
+      conn.db,
+      sql`SELECT action, after FROM audit_events ORDER BY seq DESC LIMIT 1`,
+    );
     expect(event).toMatchObject({ action: "risk.rescored", after: { changed: stale.length } });
   });
 });

@@ -36,16 +36,76 @@ const OWASP = {
 
 /** Heaviest first: the order is also the order of risk_factors, so [0] is the top factor. */
 export const RISK_FACTORS: readonly RiskFactor[] = [
-  { key: "orphaned", label: "No active owner", weight: 30, owasp: OWASP.NHI1, why: "Its owner has left or was never recorded: nobody answers for it, notices misuse or retires it." },
-  { key: "privileged", label: "Privileged access", weight: 20, owasp: OWASP.NHI5, why: "It holds at least one active privileged entitlement: misuse reaches far." },
-  { key: "expired_active", label: "Past its expiry, still active", weight: 20, owasp: OWASP.NHI1, why: "Its expiry date has passed but it has not been switched off." },
-  { key: "no_expiry", label: "Never expires", weight: 15, owasp: OWASP.NHI7, why: "It has no expiry date, so its access lasts until someone remembers to remove it." },
-  { key: "rotation_overdue", label: "Secret rotation overdue", weight: 15, owasp: OWASP.NHI7, why: "Its static secret is older than its rotation period." },
-  { key: "dormant", label: "Dormant", weight: 10, owasp: OWASP.NHI1, why: `It has not been used for ${DERIVED_DEFAULTS.dormantDays} days or more (or never): probably unneeded, still valid.` },
-  { key: "unvaulted_secret", label: "Secret outside a store", weight: 10, owasp: OWASP.NHI2, why: "It uses a static secret with no recorded secret store, so the secret may sit in code or config." },
-  { key: "static_secret", label: "Static secret", weight: 5, owasp: OWASP.NHI4, why: "It authenticates with a long-lived static secret rather than short-lived or federated credentials." },
-  { key: "review_overdue", label: "Review overdue", weight: 5, owasp: OWASP.NHI1, why: "Nobody has confirmed it is still needed since its review date." },
-  { key: "no_purpose", label: "No stated purpose", weight: 5, owasp: OWASP.NHI9, why: "Without a stated purpose it tends to be reused for other jobs and cannot be reviewed." },
+  {
+    key: "orphaned",
+    label: "No active owner",
+    weight: 30,
+    owasp: OWASP.NHI1,
+    why: "Its owner has left or was never recorded: nobody answers for it, notices misuse or retires it.",
+  },
+  {
+    key: "privileged",
+    label: "Privileged access",
+    weight: 20,
+    owasp: OWASP.NHI5,
+    why: "It holds at least one active privileged entitlement: misuse reaches far.",
+  },
+  {
+    key: "expired_active",
+    label: "Past its expiry, still active",
+    weight: 20,
+    owasp: OWASP.NHI1,
+    why: "Its expiry date has passed but it has not been switched off.",
+  },
+  {
+    key: "no_expiry",
+    label: "Never expires",
+    weight: 15,
+    owasp: OWASP.NHI7,
+    why: "It has no expiry date, so its access lasts until someone remembers to remove it.",
+  },
+  {
+    key: "rotation_overdue",
+    label: "Secret rotation overdue",
+    weight: 15,
+    owasp: OWASP.NHI7,
+    why: "Its static secret is older than its rotation period.",
+  },
+  {
+    key: "dormant",
+    label: "Dormant",
+    weight: 10,
+    owasp: OWASP.NHI1,
+    why: `It has not been used for ${DERIVED_DEFAULTS.dormantDays} days or more (or never): probably unneeded, still valid.`,
+  },
+  {
+    key: "unvaulted_secret",
+    label: "Secret outside a store",
+    weight: 10,
+    owasp: OWASP.NHI2,
+    why: "It uses a static secret with no recorded secret store, so the secret may sit in code or config.",
+  },
+  {
+    key: "static_secret",
+    label: "Static secret",
+    weight: 5,
+    owasp: OWASP.NHI4,
+    why: "It authenticates with a long-lived static secret rather than short-lived or federated credentials.",
+  },
+  {
+    key: "review_overdue",
+    label: "Review overdue",
+    weight: 5,
+    owasp: OWASP.NHI1,
+    why: "Nobody has confirmed it is still needed since its review date.",
+  },
+  {
+    key: "no_purpose",
+    label: "No stated purpose",
+    weight: 5,
+    owasp: OWASP.NHI9,
+    why: "Without a stated purpose it tends to be reused for other jobs and cannot be reviewed.",
+  },
 ];
 
 export const RISK_FACTOR_BY_KEY: ReadonlyMap<string, RiskFactor> = new Map(RISK_FACTORS.map((f) => [f.key, f]));
@@ -64,7 +124,10 @@ function factorPredicate(key: string, at: Date, o: FactorOptions = {}): SQL {
     case "orphaned":
       return derivedStatePredicate("orphaned", at);
     case "privileged":
-      return o.privileged ?? sql`EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active')`;
+      return (
+        o.privileged ??
+        sql`EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged AND e.status = 'active')`
+      );
     case "expired_active":
       return sql`(i.status IN ('active', 'suspended') AND ${derivedStatePredicate("expired", at)})`;
     case "no_expiry":
@@ -102,7 +165,10 @@ export function riskScoreSql(at: Date, o: FactorOptions = {}): SQL {
 
 /** Score computed in TypeScript from factor keys; must equal riskScoreSql for the same keys. */
 export function scoreOf(keys: readonly string[]): number {
-  return Math.min(MAX_RISK, keys.reduce((s, k) => s + (RISK_FACTOR_BY_KEY.get(k)?.weight ?? 0), 0));
+  return Math.min(
+    MAX_RISK,
+    keys.reduce((s, k) => s + (RISK_FACTOR_BY_KEY.get(k)?.weight ?? 0), 0),
+  );
 }
 
 /**

@@ -19,8 +19,10 @@ describe("the overview's figures", () => {
       sql`SELECT count(*)::int AS n FROM identities i WHERE i.owner_id IS NULL OR i.owner_id IN (SELECT id FROM users WHERE status = 'departed')`,
     );
     expect(truth!.n).toBeGreaterThan(0);
-    for (const key of ["sam", "ari"] as const) expect(await orphanTotal(conn.db, await actorOf(conn.db, key))).toEqual({ kind: "exact", value: truth!.n });
-    for (const key of ["olivia", "maya", "ada"] as const) expect(await orphanTotal(conn.db, await actorOf(conn.db, key))).toBeNull();
+    for (const key of ["sam", "ari"] as const)
+      expect(await orphanTotal(conn.db, await actorOf(conn.db, key))).toEqual({ kind: "exact", value: truth!.n });
+    for (const key of ["olivia", "maya", "ada"] as const)
+      expect(await orphanTotal(conn.db, await actorOf(conn.db, key))).toBeNull();
   });
 
   it("counts the actor's own live identities by state", async () => {

@@ -8,7 +8,14 @@ import { parseInventoryFilter } from "./inventory-filter";
 import { whereSql } from "./inventory-query";
 import { countMatches, type Total } from "./inventory-total";
 
-export type OwnedSummary = { owned: number; expiring: number; expired: number; dormant: number; reviewOverdue: number; noExpiry: number };
+export type OwnedSummary = {
+  owned: number;
+  expiring: number;
+  expired: number;
+  dormant: number;
+  reviewOverdue: number;
+  noExpiry: number;
+};
 
 /** The actor's own identities and which of them need attention (one indexed pass over them). */
 export async function ownedSummary(db: Database, actor: Actor): Promise<OwnedSummary> {

@@ -19,30 +19,40 @@ const canOwn = (u: SQL) => sql`(${u}.status = 'active' AND NOT (${u}.roles <@ '{
 export async function expireIdentities(db: Database, by: AuditActor, at: Date): Promise<{ expired: number }> {
   let total = 0;
   for (;;) {
-    const n = await db.transaction((tx) => inAuditBatch(tx, async () => {
-      const iso = at.toISOString();
-      const expired = await queryRows<{ id: string; expires_at: Date | string }>(
-        tx,
-        sql`UPDATE identities i SET status = 'expired' FROM (
+    const n = await db.transaction((tx) =>
+      inAuditBatch(tx, async () => {
+        const iso = at.toISOString();
+        const expired = await queryRows<{ id: string; expires_at: Date | string }>(
+          tx,
+          sql`UPDATE identities i SET status = 'expired' FROM (
               SELECT id FROM identities WHERE status IN ${LIVE} AND expires_at <= ${iso}::timestamptz ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) due
             WHERE i.id = due.id RETURNING i.id, i.expires_at`,
-      );
-      if (!expired.length) return 0;
-      const ids = sql.join(expired.map((e) => sql`${e.id}::uuid`), sql`, `);
-      const revocations = await queryRows<{ id: string; identity_id: string }>(
-        tx,
-        sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
+        );
+        if (!expired.length) return 0;
+        const ids = sql.join(
+          expired.map((e) => sql`${e.id}::uuid`),
+          sql`, `,
+        );
+        const revocations = await queryRows<{ id: string; identity_id: string }>(
+          tx,
+          sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
             SELECT 'identity', i.id, 'Expired', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
             WHERE i.id IN (${ids}) AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
             ON CONFLICT DO NOTHING RETURNING id, identity_id`,
-      );
-      await rescoreIdentities(tx, sql`i.id IN (${ids})`, at);
-      const revocationOf = new Map(revocations.map((r) => [r.identity_id, r.id]));
-      for (const e of expired) {
-        await record(tx, { actor: by, action: "identity.expired", subject: { type: "identity", id: e.id }, after: { expiresAt: new Date(e.expires_at).toISOString(), revocationId: revocationOf.get(e.id) ?? null } });
-      }
-      return expired.length;
-    }));
+        );
+        await rescoreIdentities(tx, sql`i.id IN (${ids})`, at);
+        const revocationOf = new Map(revocations.map((r) => [r.identity_id, r.id]));
+        for (const e of expired) {
+          await record(tx, {
+            actor: by,
+            action: "identity.expired",
+            subject: { type: "identity", id: e.id },
+            after: { expiresAt: new Date(e.expires_at).toISOString(), revocationId: revocationOf.get(e.id) ?? null },
+          });
+        }
+        return expired.length;
+      }),
+    );
     total += n;
     if (n < BATCH) return { expired: total };
   }
@@ -53,16 +63,21 @@ export async function expireIdentities(db: Database, by: AuditActor, at: Date): 
  * attest within policy's days; where nobody attests in time, policy suspends (or revokes) them.
  * Identities with nobody to hand them to stay as they are (the inventory shows them orphaned).
  */
-export async function handleDepartedOwners(db: Database, by: AuditActor, at: Date): Promise<{ reassigned: number; suspended: number; revocationsRequested: number }> {
+export async function handleDepartedOwners(
+  db: Database,
+  by: AuditActor,
+  at: Date,
+): Promise<{ reassigned: number; suspended: number; revocationsRequested: number }> {
   const { departedOwner } = await loadPolicySettings(db);
   const iso = at.toISOString();
   const due = new Date(at.getTime() + departedOwner.attestWithinDays * DAY).toISOString();
   let reassigned = 0;
   for (;;) {
-    const n = await db.transaction((tx) => inAuditBatch(tx, async () => {
-      const moved = await queryRows<{ id: string; old_owner: string; new_owner: string }>(
-        tx,
-        sql`WITH cand AS (
+    const n = await db.transaction((tx) =>
+      inAuditBatch(tx, async () => {
+        const moved = await queryRows<{ id: string; old_owner: string; new_owner: string }>(
+          tx,
+          sql`WITH cand AS (
               SELECT i.id, i.owner_id AS old_owner, CASE WHEN ${canOwn(sql`b`)} THEN b.id WHEN ${canOwn(sql`m`)} THEN m.id END AS new_owner
               FROM identities i JOIN users o ON o.id = i.owner_id AND o.status = 'departed'
                 LEFT JOIN users b ON b.id = i.backup_owner_id LEFT JOIN users m ON m.id = o.manager_id
@@ -71,44 +86,81 @@ export async function handleDepartedOwners(db: Database, by: AuditActor, at: Dat
               backup_owner_id = CASE WHEN i.backup_owner_id = c.new_owner THEN NULL ELSE i.backup_owner_id END
             FROM cand c JOIN users nu ON nu.id = c.new_owner WHERE i.id = c.id
             RETURNING i.id, c.old_owner, c.new_owner`,
-      );
-      if (!moved.length) return 0;
-      await rescoreIdentities(tx, sql`i.id IN (${sql.join(moved.map((m) => sql`${m.id}::uuid`), sql`, `)})`, at);
-      for (const m of moved) {
-        await record(tx, { actor: by, action: "identity.owner_reassigned", subject: { type: "identity", id: m.id }, before: { ownerId: m.old_owner }, after: { ownerId: m.new_owner, reason: "The owner left.", attestBy: due } });
-      }
-      return moved.length;
-    }));
+        );
+        if (!moved.length) return 0;
+        await rescoreIdentities(
+          tx,
+          sql`i.id IN (${sql.join(
+            moved.map((m) => sql`${m.id}::uuid`),
+            sql`, `,
+          )})`,
+          at,
+        );
+        for (const m of moved) {
+          await record(tx, {
+            actor: by,
+            action: "identity.owner_reassigned",
+            subject: { type: "identity", id: m.id },
+            before: { ownerId: m.old_owner },
+            after: { ownerId: m.new_owner, reason: "The owner left.", attestBy: due },
+          });
+        }
+        return moved.length;
+      }),
+    );
     reassigned += n;
     if (n < BATCH) break;
   }
 
   // Nobody attested in time.
-  const overdue = await db.transaction((tx) => inAuditBatch(tx, async () => {
-    if (departedOwner.ifNobodyAttests === "suspend") {
-      const rows = await queryRows<{ id: string; attestation_due_at: Date | string }>(
-        tx,
-        sql`UPDATE identities SET status = 'suspended' WHERE status IN ('pending', 'active') AND attestation_due_at <= ${iso}::timestamptz RETURNING id, attestation_due_at`,
-      );
-      // Rescored like every other change: a suspended identity's score reflects its new state.
-      if (rows.length) await rescoreIdentities(tx, sql`i.id IN (${sql.join(rows.map((r) => sql`${r.id}::uuid`), sql`, `)})`, at);
-      for (const r of rows) {
-        await record(tx, { actor: by, action: "identity.suspended", subject: { type: "identity", id: r.id }, after: { reason: "Nobody attested after its owner left.", attestationDue: new Date(r.attestation_due_at).toISOString() } });
+  const overdue = await db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      if (departedOwner.ifNobodyAttests === "suspend") {
+        const rows = await queryRows<{ id: string; attestation_due_at: Date | string }>(
+          tx,
+          sql`UPDATE identities SET status = 'suspended' WHERE status IN ('pending', 'active') AND attestation_due_at <= ${iso}::timestamptz RETURNING id, attestation_due_at`,
+        );
+        // Rescored like every other change: a suspended identity's score reflects its new state.
+        if (rows.length)
+          await rescoreIdentities(
+            tx,
+            sql`i.id IN (${sql.join(
+              rows.map((r) => sql`${r.id}::uuid`),
+              sql`, `,
+            )})`,
+            at,
+          );
+        for (const r of rows) {
+          await record(tx, {
+            actor: by,
+            action: "identity.suspended",
+            subject: { type: "identity", id: r.id },
+            after: {
+              reason: "Nobody attested after its owner left.",
+              attestationDue: new Date(r.attestation_due_at).toISOString(),
+            },
+          });
+        }
+        return { suspended: rows.length, revocationsRequested: 0 };
       }
-      return { suspended: rows.length, revocationsRequested: 0 };
-    }
-    const rows = await queryRows<{ id: string; identity_id: string }>(
-      tx,
-      sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
+      const rows = await queryRows<{ id: string; identity_id: string }>(
+        tx,
+        sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
           SELECT 'identity', i.id, 'Nobody attested after its owner left', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
           WHERE i.status IN ${LIVE} AND i.attestation_due_at <= ${iso}::timestamptz
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
           ON CONFLICT DO NOTHING RETURNING id, identity_id`,
-    );
-    for (const r of rows) {
-      await record(tx, { actor: by, action: "revocation.requested", subject: { type: "identity", id: r.identity_id }, after: { revocationId: r.id, target: "identity", reason: "Nobody attested after its owner left." } });
-    }
-    return { suspended: 0, revocationsRequested: rows.length };
-  }));
+      );
+      for (const r of rows) {
+        await record(tx, {
+          actor: by,
+          action: "revocation.requested",
+          subject: { type: "identity", id: r.identity_id },
+          after: { revocationId: r.id, target: "identity", reason: "Nobody attested after its owner left." },
+        });
+      }
+      return { suspended: 0, revocationsRequested: rows.length };
+    }),
+  );
   return { reassigned, ...overdue };
 }

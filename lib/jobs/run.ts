@@ -18,43 +18,63 @@ const actor = (job: string): AuditActor => ({ type: "job", id: null, label: `job
 const RESCORE_KEY = "jobs.rescore_risk.last_run_at";
 const RESCORE_EVERY_MS = 24 * 3_600_000;
 
-export const JOBS: { name: string; about: string; run: (db: Database, at: Date) => Promise<Record<string, number>> }[] = [
-  { name: "expire-identities", about: "identities past their expiry are expired and revoked", run: (db, at) => expireIdentities(db, actor("expire-identities"), at) },
-  { name: "departed-owners", about: "identities of people who left go to the backup owner or manager; unattested ones are suspended", run: (db, at) => handleDepartedOwners(db, actor("departed-owners"), at) },
-  {
-    name: "expire-stale-requests",
-    about: "pending requests older than the stale limit expire",
-    run: async (db, at) => ({ expired: (await expireStaleRequests(db, actor("expire-stale-requests"), at)).expired }),
-  },
-  {
-    name: "rescore-risk",
-    about: "risk that moves with the clock (dormancy, expiry soon, overdue review) is rescored, once a day",
-    run: async (db, at) =>
-      db.transaction(async (tx) => {
-        // Days are what these factors count, and a pass over a million identities takes a minute:
-        // once a day, whichever run comes first after the day is up (the row lock keeps it to one).
-        const [last] = await queryRows<{ value: unknown }>(tx, sql`SELECT value FROM settings WHERE key = ${RESCORE_KEY} FOR UPDATE`);
-        const lastAt = typeof last?.value === "string" ? new Date(last.value).getTime() : 0;
-        if (at.getTime() - lastAt < RESCORE_EVERY_MS) return { changed: 0, skipped: 1 };
-        // The app's pool ends statements after a minute (db/index.ts appPoolLimits); this pass is
-        // the one known to take about that long, so its transaction gets a longer, still finite, limit.
-        await tx.execute(sql`SET LOCAL statement_timeout = '15min'`);
-        const changed = await rescoreIdentities(tx, sql`true`, at);
-        await tx.execute(sql`INSERT INTO settings (key, value, updated_at) VALUES (${RESCORE_KEY}, to_jsonb(${at.toISOString()}::text), ${at.toISOString()}::timestamptz)
-          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
-        await record(tx, { actor: actor("rescore-risk"), action: "risk.rescored", after: { changed, at: at.toISOString() } });
-        return { changed, skipped: 0 };
-      }),
-  },
-  {
-    name: "revocations",
-    about: "requested revocations are carried out; failed ones retried after their backoff",
-    run: async (db, at) => {
-      const { claimed, verified, awaitingConfirmation, failed, gaveUp } = await runRevocations(db, actor("revocations"), at);
-      return { claimed, verified, awaitingConfirmation, failed, gaveUp };
+export const JOBS: { name: string; about: string; run: (db: Database, at: Date) => Promise<Record<string, number>> }[] =
+  [
+    {
+      name: "expire-identities",
+      about: "identities past their expiry are expired and revoked",
+      run: (db, at) => expireIdentities(db, actor("expire-identities"), at),
     },
-  },
-];
+    {
+      name: "departed-owners",
+      about: "identities of people who left go to the backup owner or manager; unattested ones are suspended",
+      run: (db, at) => handleDepartedOwners(db, actor("departed-owners"), at),
+    },
+    {
+      name: "expire-stale-requests",
+      about: "pending requests older than the stale limit expire",
+      run: async (db, at) => ({ expired: (await expireStaleRequests(db, actor("expire-stale-requests"), at)).expired }),
+    },
+    {
+      name: "rescore-risk",
+      about: "risk that moves with the clock (dormancy, expiry soon, overdue review) is rescored, once a day",
+      run: async (db, at) =>
+        db.transaction(async (tx) => {
+          // Days are what these factors count, and a pass over a million identities takes a minute:
+          // once a day, whichever run comes first after the day is up (the row lock keeps it to one).
+          const [last] = await queryRows<{ value: unknown }>(
+            tx,
+            sql`SELECT value FROM settings WHERE key = ${RESCORE_KEY} FOR UPDATE`,
+          );
+          const lastAt = typeof last?.value === "string" ? new Date(last.value).getTime() : 0;
+          if (at.getTime() - lastAt < RESCORE_EVERY_MS) return { changed: 0, skipped: 1 };
+          // The app's pool ends statements after a minute (db/index.ts appPoolLimits); this pass is
+          // the one known to take about that long, so its transaction gets a longer, still finite, limit.
+          await tx.execute(sql`SET LOCAL statement_timeout = '15min'`);
+          const changed = await rescoreIdentities(tx, sql`true`, at);
+          await tx.execute(sql`INSERT INTO settings (key, value, updated_at) VALUES (${RESCORE_KEY}, to_jsonb(${at.toISOString()}::text), ${at.toISOString()}::timestamptz)
+          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+          await record(tx, {
+            actor: actor("rescore-risk"),
+            action: "risk.rescored",
+            after: { changed, at: at.toISOString() },
+          });
+          return { changed, skipped: 0 };
+        }),
+    },
+    {
+      name: "revocations",
+      about: "requested revocations are carried out; failed ones retried after their backoff",
+      run: async (db, at) => {
+        const { claimed, verified, awaitingConfirmation, failed, gaveUp } = await runRevocations(
+          db,
+          actor("revocations"),
+          at,
+        );
+        return { claimed, verified, awaitingConfirmation, failed, gaveUp };
+      },
+    },
+  ];
 
 export async function runDueJobs(db: Database, at: Date): Promise<JobResult[]> {
   const out: JobResult[] = [];

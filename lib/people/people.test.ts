@@ -22,11 +22,18 @@ describe("people and roles", () => {
     const before = await auditCount(conn.db);
     for (const key of ALL_PERSONAS.filter((k) => k !== "ada")) {
       const actor = await actorOf(conn.db, key);
-      expect((await refusal(setPersonRoles(conn.db, actor, { personId: omar.personId, roles: ["member", "security"] }))).code).toBe("forbidden");
-      expect((await refusal(setPersonStatus(conn.db, actor, { personId: omar.personId, status: "departed" }))).code).toBe("forbidden");
+      expect(
+        (await refusal(setPersonRoles(conn.db, actor, { personId: omar.personId, roles: ["member", "security"] })))
+          .code,
+      ).toBe("forbidden");
+      expect(
+        (await refusal(setPersonStatus(conn.db, actor, { personId: omar.personId, status: "departed" }))).code,
+      ).toBe("forbidden");
       expect((await refusal(listPeople(conn.db, actor, { q: "" }))).code).toBe("forbidden");
       // Even when they try it on themselves.
-      expect((await refusal(setPersonRoles(conn.db, actor, { personId: actor.personId, roles: ["admin"] }))).code).toBe("forbidden");
+      expect((await refusal(setPersonRoles(conn.db, actor, { personId: actor.personId, roles: ["admin"] }))).code).toBe(
+        "forbidden",
+      );
     }
     expect(await rolesOf("omar.owner@example.com")).toEqual(["member"]);
     expect(await auditCount(conn.db)).toBe(before);
@@ -38,7 +45,12 @@ describe("people and roles", () => {
     await setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["member", "manager"] });
     expect(await rolesOf("omar.owner@example.com")).toEqual(["member", "manager"]);
     const [event] = await conn.db.select().from(auditEvents).where(eq(auditEvents.action, "person.roles_changed"));
-    expect(event).toMatchObject({ actorId: ada.personId, subjectId: omar.personId, before: { roles: ["member"] }, after: { roles: ["member", "manager"] } });
+    expect(event).toMatchObject({
+      actorId: ada.personId,
+      subjectId: omar.personId,
+      before: { roles: ["member"] },
+      after: { roles: ["member", "manager"] },
+    });
     // The new role takes effect on the person's next request.
     expect((await resolveActor(conn.db, omar.personId))!.roles).toEqual(["member", "manager"]);
   });
@@ -64,8 +76,12 @@ describe("people and roles", () => {
   it("an admin cannot grant themselves security, nor drop their own admin role", async () => {
     const ada = await actorOf(conn.db, "ada");
     const before = await auditCount(conn.db);
-    expect((await refusal(setPersonRoles(conn.db, ada, { personId: ada.personId, roles: ["admin", "security"] }))).message).toMatch(/Separation of duties/);
-    expect((await refusal(setPersonRoles(conn.db, ada, { personId: ada.personId, roles: ["member"] }))).message).toMatch(/your own admin role/);
+    expect(
+      (await refusal(setPersonRoles(conn.db, ada, { personId: ada.personId, roles: ["admin", "security"] }))).message,
+    ).toMatch(/Separation of duties/);
+    expect(
+      (await refusal(setPersonRoles(conn.db, ada, { personId: ada.personId, roles: ["member"] }))).message,
+    ).toMatch(/your own admin role/);
     expect(await rolesOf("ada.admin@example.com")).toEqual(["admin"]);
     expect(await auditCount(conn.db)).toBe(before);
   });
@@ -73,11 +89,25 @@ describe("people and roles", () => {
   it("bad input gets a clear message and changes nothing", async () => {
     const ada = await actorOf(conn.db, "ada");
     const omar = await actorOf(conn.db, "omar");
-    expect((await refusal(setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["overlord"] }))).message).toBe("Unknown role.");
-    expect((await refusal(setPersonRoles(conn.db, ada, { personId: omar.personId, roles: [] }))).message).toBe("A person needs at least one role.");
-    expect((await refusal(setPersonRoles(conn.db, ada, { personId: "'; DROP TABLE users; --", roles: ["member"] }))).message).toBe("Unknown person.");
-    expect((await refusal(setPersonRoles(conn.db, ada, { personId: "00000000-0000-0000-0000-000000000000", roles: ["member"] }))).code).toBe("not_found");
-    expect((await refusal(setPersonStatus(conn.db, ada, { personId: omar.personId, status: "retired" }))).message).toBe("Unknown status.");
+    expect(
+      (await refusal(setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["overlord"] }))).message,
+    ).toBe("Unknown role.");
+    expect((await refusal(setPersonRoles(conn.db, ada, { personId: omar.personId, roles: [] }))).message).toBe(
+      "A person needs at least one role.",
+    );
+    expect(
+      (await refusal(setPersonRoles(conn.db, ada, { personId: "'; DROP TABLE users; --", roles: ["member"] }))).message,
+    ).toBe("Unknown person.");
+    expect(
+      (
+        await refusal(
+          setPersonRoles(conn.db, ada, { personId: "00000000-0000-0000-0000-000000000000", roles: ["member"] }),
+        )
+      ).code,
+    ).toBe("not_found");
+    expect((await refusal(setPersonStatus(conn.db, ada, { personId: omar.personId, status: "retired" }))).message).toBe(
+      "Unknown status.",
+    );
   });
 
   it("an admin marks a person departed: audited, and that person can no longer act", async () => {
@@ -88,7 +118,9 @@ describe("people and roles", () => {
     expect(await auditCount(conn.db, "person.departed")).toBe(1);
     await setPersonStatus(conn.db, ada, { personId: maya.personId, status: "active" });
     expect(await resolveActor(conn.db, maya.personId)).not.toBeNull();
-    expect((await refusal(setPersonStatus(conn.db, ada, { personId: ada.personId, status: "departed" }))).code).toBe("forbidden");
+    expect((await refusal(setPersonStatus(conn.db, ada, { personId: ada.personId, status: "departed" }))).code).toBe(
+      "forbidden",
+    );
   });
 
   it("lists people by name with keyset pages that neither skip nor repeat", async () => {

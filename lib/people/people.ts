@@ -9,10 +9,22 @@ import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/erro
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { isGuid, storableText, text } from "@/lib/validation";
 
-export type PersonDto = { id: string; name: string; email: string; roles: Role[]; status: "active" | "departed"; team: string | null; manager: string | null };
+export type PersonDto = {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  status: "active" | "departed";
+  team: string | null;
+  manager: string | null;
+};
 
 export const peopleQuerySchema = z.object({
-  q: text().trim().max(200, "Search is at most 200 characters.").optional().transform((q) => q ?? ""),
+  q: text()
+    .trim()
+    .max(200, "Search is at most 200 characters.")
+    .optional()
+    .transform((q) => q ?? ""),
   // A page link is the app's own token: a broken one is ignored like an absent one (decodeCursor).
   after: z.string().max(400).optional().catch(undefined),
 });
@@ -20,14 +32,23 @@ export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
 
 /** The People page's URL state; a search holding a NUL (or too long) is refused with a message. */
 export function parsePeopleQuery(params: Record<string, unknown>): PeopleQuery {
-  const input = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => typeof v === "string" && v !== ""));
+  const input = Object.fromEntries(
+    Object.entries(params)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+      .filter(([, v]) => typeof v === "string" && v !== ""),
+  );
   const parsed = peopleQuerySchema.safeParse(input);
   if (!parsed.success) throw invalidInput("That search is not valid.", parsed.error);
   return parsed.data;
 }
 
 /** People and their roles, by name, keyset-paginated. Admins only (they manage roles). */
-export async function listPeople(db: Database, actor: Actor, raw: PeopleQuery, size = 50): Promise<{ people: PersonDto[]; next: string | null }> {
+export async function listPeople(
+  db: Database,
+  actor: Actor,
+  raw: PeopleQuery,
+  size = 50,
+): Promise<{ people: PersonDto[]; next: string | null }> {
   if (!canManagePeople(actor)) throw forbidden("Only admins manage people and roles.");
   const checked = peopleQuerySchema.safeParse(raw);
   if (!checked.success) throw invalidInput("That search is not valid.", checked.error);
@@ -40,10 +61,19 @@ export async function listPeople(db: Database, actor: Actor, raw: PeopleQuery, s
   }
   if (query.after) {
     const [name, id] = decodeCursor(query.after);
-    if (name !== undefined && id) conditions.push(or(gt(users.name, name), and(eq(users.name, name), gt(users.id, id))));
+    if (name !== undefined && id)
+      conditions.push(or(gt(users.name, name), and(eq(users.name, name), gt(users.id, id))));
   }
   const rows = await db
-    .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, status: users.status, team: teams.name, manager: managers.name })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      roles: users.roles,
+      status: users.status,
+      team: teams.name,
+      manager: managers.name,
+    })
     .from(users)
     .leftJoin(teams, eq(teams.id, users.teamId))
     .leftJoin(managers, eq(managers.id, users.managerId))
@@ -60,7 +90,9 @@ const encodeCursor = (name: string, id: string) => Buffer.from(JSON.stringify([n
 function decodeCursor(c: string): [string | undefined, string | undefined] {
   try {
     const v = JSON.parse(Buffer.from(c, "base64url").toString());
-    return Array.isArray(v) && storableText(v[0]) && v[0].length <= 400 && isGuid(v[1]) ? [v[0], v[1]] : [undefined, undefined];
+    return Array.isArray(v) && storableText(v[0]) && v[0].length <= 400 && isGuid(v[1])
+      ? [v[0], v[1]]
+      : [undefined, undefined];
   } catch {
     return [undefined, undefined];
   }
@@ -86,22 +118,38 @@ export async function setPersonRoles(db: Database, actor: Actor, input: unknown)
     const [person] = await tx.select().from(users).where(eq(users.id, parsed.data.personId)).for("update");
     if (!person) throw notFound("That person");
     if (person.id === actor.personId) {
-      if (roles.includes("security") && !person.roles.includes("security")) throw forbidden("Separation of duties: an admin cannot grant themselves the security role.");
+      if (roles.includes("security") && !person.roles.includes("security"))
+        throw forbidden("Separation of duties: an admin cannot grant themselves the security role.");
       if (!roles.includes("admin")) throw forbidden("You cannot remove your own admin role; ask another admin.");
     }
     if (sameRoles(person.roles, roles)) return roles;
     // Auditors own nothing: someone answerable for live identities hands them over before becoming one.
     if (isAuditorOnly(roles)) {
-      const [held] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM identities WHERE (owner_id = ${person.id}::uuid OR backup_owner_id = ${person.id}::uuid) AND status IN ('pending', 'active', 'suspended')`);
-      if (held!.n > 0) throw conflict(`${person.name} owns or backs up ${held!.n} live ${held!.n === 1 ? "identity" : "identities"}; auditors own nothing, so hand ${held!.n === 1 ? "it" : "them"} over first.`);
+      const [held] = await queryRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM identities WHERE (owner_id = ${person.id}::uuid OR backup_owner_id = ${person.id}::uuid) AND status IN ('pending', 'active', 'suspended')`,
+      );
+      if (held!.n > 0)
+        throw conflict(
+          `${person.name} owns or backs up ${held!.n} live ${held!.n === 1 ? "identity" : "identities"}; auditors own nothing, so hand ${held!.n === 1 ? "it" : "them"} over first.`,
+        );
     }
     await tx.update(users).set({ roles }).where(eq(users.id, person.id));
-    await record(tx, { actor: auditActor(actor), action: "person.roles_changed", subject: { type: "person", id: person.id }, before: { roles: person.roles }, after: { roles } });
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "person.roles_changed",
+      subject: { type: "person", id: person.id },
+      before: { roles: person.roles },
+      after: { roles },
+    });
     return roles;
   });
 }
 
-export const setStatusSchema = z.object({ personId: z.guid("Unknown person."), status: z.enum(["active", "departed"], "Unknown status.") });
+export const setStatusSchema = z.object({
+  personId: z.guid("Unknown person."),
+  status: z.enum(["active", "departed"], "Unknown status."),
+});
 
 /** Marks a person departed (their identities become orphans) or active again. Admins only. */
 export async function setPersonStatus(db: Database, actor: Actor, input: unknown): Promise<void> {
@@ -115,10 +163,19 @@ export async function setPersonStatus(db: Database, actor: Actor, input: unknown
     const [person] = await tx.select().from(users).where(eq(users.id, personId)).for("update");
     if (!person) throw notFound("That person");
     if (person.status === status) return;
-    await tx.update(users).set({ status, departedAt: status === "departed" ? now() : null }).where(eq(users.id, personId));
+    await tx
+      .update(users)
+      .set({ status, departedAt: status === "departed" ? now() : null })
+      .where(eq(users.id, personId));
     // Their identities become (or stop being) orphans: the stored risk follows in the same transaction.
     await rescoreIdentities(tx, sql`i.owner_id = ${personId}::uuid`, now());
-    await record(tx, { actor: auditActor(actor), action: status === "departed" ? "person.departed" : "person.reinstated", subject: { type: "person", id: personId }, before: { status: person.status }, after: { status } });
+    await record(tx, {
+      actor: auditActor(actor),
+      action: status === "departed" ? "person.departed" : "person.reinstated",
+      subject: { type: "person", id: personId },
+      before: { status: person.status },
+      after: { status },
+    });
   });
 }
 
@@ -130,6 +187,9 @@ function sameRoles(a: readonly Role[], b: readonly Role[]) {
 export async function activePersonIdByEmail(db: Database, email: string): Promise<string | null> {
   // A value PostgreSQL cannot store (a NUL) names nobody: the form then says "unknown" for it.
   if (!storableText(email)) return null;
-  const [row] = await db.select({ id: users.id }).from(users).where(and(sql`lower(${users.email}) = lower(${email.slice(0, 320)})`, eq(users.status, "active")));
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(sql`lower(${users.email}) = lower(${email.slice(0, 320)})`, eq(users.status, "active")));
   return row?.id ?? null;
 }

@@ -19,13 +19,20 @@ export function evaluatePolicy(request: PolicyRequest, ctx: PolicyContext): Poli
     if (!rule.appliesTo.includes(request.type)) continue;
     const verdict = rule.evaluate(request, ctx);
     rules.push({ rule: rule.id, result: verdict.result, reason: verdict.reason });
-    if (verdict.result === "needs_approval" && verdict.stage) asked.set(verdict.stage, [...(asked.get(verdict.stage) ?? []), verdict.reason]);
+    if (verdict.result === "needs_approval" && verdict.stage)
+      asked.set(verdict.stage, [...(asked.get(verdict.stage) ?? []), verdict.reason]);
   }
   const denials = rules.filter((r) => r.result === "deny").map((r) => r.reason);
-  const stages = denials.length ? [] : STAGE_ORDER.filter((s) => asked.has(s)).map((s) => ({ rule: s, reason: asked.get(s)!.join(" ") }));
+  const stages = denials.length
+    ? []
+    : STAGE_ORDER.filter((s) => asked.has(s)).map((s) => ({ rule: s, reason: asked.get(s)!.join(" ") }));
   // Standard: people must look at it, but only the owner's manager, and nothing privileged is
   // asked for. Managers may approve such requests in bulk.
-  const standard = stages.length > 0 && stages.every((s) => s.rule === "owner_manager") && request.type !== "policy_exception" && privilegedGrants(request, ctx).length === 0;
+  const standard =
+    stages.length > 0 &&
+    stages.every((s) => s.rule === "owner_manager") &&
+    request.type !== "policy_exception" &&
+    privilegedGrants(request, ctx).length === 0;
   return {
     outcome: denials.length ? "deny" : stages.length ? "needs_approval" : "allow",
     rules,

@@ -19,7 +19,13 @@ export function matchesPrivileged(name: string, patterns: readonly string[]): bo
   const p = name.trim().toLowerCase();
   if (p.includes("*")) return true;
   return patterns.some((pattern) => {
-    const re = new RegExp(`^${pattern.toLowerCase().split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const re = new RegExp(
+      `^${pattern
+        .toLowerCase()
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
     return re.test(p);
   });
 }

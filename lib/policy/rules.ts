@@ -11,7 +11,11 @@ export const POLICY_VERSION = "2026.11.2";
 const DAY = 86_400_000;
 const pass = (reason: string): RuleVerdict => ({ result: "pass", reason });
 const deny = (reason: string): RuleVerdict => ({ result: "deny", reason });
-const needs = (stage: "owner_manager" | "security", reason: string): RuleVerdict => ({ result: "needs_approval", stage, reason });
+const needs = (stage: "owner_manager" | "security", reason: string): RuleVerdict => ({
+  result: "needs_approval",
+  stage,
+  reason,
+});
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 const envOf = (r: PolicyRequest) => (r.type === "new_identity" ? r.environment : r.subject.environment);
@@ -34,12 +38,17 @@ export const LIFETIME_RULE = "expiry-within-lifetime";
 export const EXCEPTABLE_RULES = [LIFETIME_RULE] as const;
 
 /** The end of the latest exception to `rule` still in force at `now`, or null. */
-function latestException(exceptions: { rule: string; endsAt: Date }[] | undefined, rule: string, now: Date): Date | null {
+function latestException(
+  exceptions: { rule: string; endsAt: Date }[] | undefined,
+  rule: string,
+  now: Date,
+): Date | null {
   const inForce = (exceptions ?? []).filter((e) => e.rule === rule && e.endsAt.getTime() > now.getTime());
   return inForce.length ? new Date(Math.max(...inForce.map((e) => e.endsAt.getTime()))) : null;
 }
 
-export const privilegedGrants = (r: PolicyRequest, ctx: PolicyContext) => grantsOf(r).filter((g) => isPrivilegedGrant(g, ctx.settings.privilegedPermissions));
+export const privilegedGrants = (r: PolicyRequest, ctx: PolicyContext) =>
+  grantsOf(r).filter((g) => isPrivilegedGrant(g, ctx.settings.privilegedPermissions));
 
 /** The standard baseline: nothing privileged, in an auto-approved environment, short-lived. */
 export function isStandard(r: PolicyRequest, ctx: PolicyContext): boolean {
@@ -63,9 +72,14 @@ export const RULES: readonly Rule[] = [
     evaluate(r) {
       if (r.type === "new_identity") {
         if (!r.ownerId) return deny("Name an owner: every identity needs someone who answers for it.");
-        return r.ownerActive ? pass("It has an owner who is still here.") : deny("The owner named has left the company; name someone still here.");
+        return r.ownerActive
+          ? pass("It has an owner who is still here.")
+          : deny("The owner named has left the company; name someone still here.");
       }
-      if (r.type === "transfer_ownership") return r.newOwnerActive ? pass("The new owner is still here.") : deny("The new owner has left the company; choose someone still here.");
+      if (r.type === "transfer_ownership")
+        return r.newOwnerActive
+          ? pass("The new owner is still here.")
+          : deny("The new owner has left the company; choose someone still here.");
       return pass("Not applicable.");
     },
   },
@@ -76,7 +90,9 @@ export const RULES: readonly Rule[] = [
     evaluate(r) {
       if (r.type !== "new_identity") return pass("Not applicable.");
       const words = (r.purpose ?? "").trim();
-      return words.length >= 10 ? pass("It states its purpose.") : deny("Say in a sentence what it is for (at least 10 characters).");
+      return words.length >= 10
+        ? pass("It states its purpose.")
+        : deny("Say in a sentence what it is for (at least 10 characters).");
     },
   },
   {
@@ -96,11 +112,18 @@ export const RULES: readonly Rule[] = [
       const excepted = r.type === "new_identity" ? null : latestException(r.subject.exceptions, LIFETIME_RULE, ctx.now);
       if (excepted && end.getTime() > limit.getTime()) {
         const widened = new Date(excepted.getTime() + max * DAY);
-        if (end.getTime() <= widened.getTime()) return pass(`Beyond the ${max}-day maximum for ${envOf(r)}, within the policy exception in force until ${day(excepted)} (at most ${day(widened)}).`);
-        return deny(`Even with the policy exception in force until ${day(excepted)}, ${envOf(r)} allows at most ${day(widened)}; ${day(end)} is later.`);
+        if (end.getTime() <= widened.getTime())
+          return pass(
+            `Beyond the ${max}-day maximum for ${envOf(r)}, within the policy exception in force until ${day(excepted)} (at most ${day(widened)}).`,
+          );
+        return deny(
+          `Even with the policy exception in force until ${day(excepted)}, ${envOf(r)} allows at most ${day(widened)}; ${day(end)} is later.`,
+        );
       }
       if (end.getTime() > limit.getTime()) {
-        return deny(`${envOf(r)} allows at most ${max} days (until ${day(limit)}); ${day(end)} is later. Ask for a shorter date, or a policy exception.`);
+        return deny(
+          `${envOf(r)} allows at most ${max} days (until ${day(limit)}); ${day(end)} is later. Ask for a shorter date, or a policy exception.`,
+        );
       }
       return pass(`Within the ${max}-day maximum for ${envOf(r)}.`);
     },
@@ -112,7 +135,10 @@ export const RULES: readonly Rule[] = [
     evaluate(r, ctx) {
       const privileged = privilegedGrants(r, ctx);
       if (privileged.length === 0) return pass("Nothing privileged is asked for.");
-      return needs("security", `Privileged access (${privileged.map((g) => `${g.permission} on ${g.resource}`).join(", ")}) needs the security team.`);
+      return needs(
+        "security",
+        `Privileged access (${privileged.map((g) => `${g.permission} on ${g.resource}`).join(", ")}) needs the security team.`,
+      );
     },
   },
   {
@@ -121,10 +147,12 @@ export const RULES: readonly Rule[] = [
     appliesTo: ["policy_exception"],
     evaluate(r, ctx) {
       if (r.type !== "policy_exception") return pass("Not applicable.");
-      if (r.justification.trim().length < 20) return deny("Explain why the exception is needed (at least 20 characters).");
+      if (r.justification.trim().length < 20)
+        return deny("Explain why the exception is needed (at least 20 characters).");
       if (r.endsAt.getTime() <= ctx.now.getTime()) return deny("The exception's end date must be in the future.");
       const max = ctx.settings.exceptionMaxDays;
-      if (r.endsAt.getTime() - ctx.now.getTime() > max * DAY) return deny(`An exception lasts at most ${max} days; choose an earlier end date.`);
+      if (r.endsAt.getTime() - ctx.now.getTime() > max * DAY)
+        return deny(`An exception lasts at most ${max} days; choose an earlier end date.`);
       return needs("security", "An exception to policy needs the security team.");
     },
   },
@@ -136,7 +164,8 @@ export const RULES: readonly Rule[] = [
       if (r.type !== "break_glass") return pass("Not applicable.");
       if (r.incident.trim().length < 3) return deny("Name the incident (ticket or reference) the access is for.");
       const max = ctx.settings.breakGlassMaxHours;
-      if (!Number.isInteger(r.hours) || r.hours < 1 || r.hours > max) return deny(`Break-glass access lasts 1 to ${max} hours.`);
+      if (!Number.isInteger(r.hours) || r.hours < 1 || r.hours > max)
+        return deny(`Break-glass access lasts 1 to ${max} hours.`);
       return pass(`Time-boxed to ${r.hours} h (at most ${max}).`);
     },
   },
@@ -145,7 +174,10 @@ export const RULES: readonly Rule[] = [
     title: "The owner's manager approves first, unless the request is the standard baseline",
     appliesTo: ["new_identity", "grant_entitlement", "extend_expiry", "policy_exception", "transfer_ownership"],
     evaluate(r, ctx) {
-      if (isStandard(r, ctx)) return pass(`Standard: nothing privileged, ${envOf(r)}, at most ${ctx.settings.autoApprove.maxTtlDays} days; approved by policy.`);
+      if (isStandard(r, ctx))
+        return pass(
+          `Standard: nothing privileged, ${envOf(r)}, at most ${ctx.settings.autoApprove.maxTtlDays} days; approved by policy.`,
+        );
       return needs("owner_manager", "The owner's manager approves first.");
     },
   },

@@ -22,7 +22,10 @@ export async function readPolicySettings(db: Database, actor: Actor): Promise<Po
 }
 
 const FIELDS = Object.keys(POLICY_SETTING_KEYS) as [keyof PolicySettings, ...(keyof PolicySettings)[]];
-const changeSchema = z.object({ field: z.enum(FIELDS, { error: "Unknown setting." }), value: text().max(5000, "That value is too long.") });
+const changeSchema = z.object({
+  field: z.enum(FIELDS, { error: "Unknown setting." }),
+  value: text().max(5000, "That value is too long."),
+});
 
 export async function changePolicySetting(db: Database, actor: Actor, raw: unknown): Promise<void> {
   requireCanChange(actor);
@@ -34,10 +37,15 @@ export async function changePolicySetting(db: Database, actor: Actor, raw: unkno
   try {
     json = JSON.parse(value);
   } catch {
-    throw invalid("The setting was not changed: that is not valid JSON.", { [field]: ["Write the value as JSON, e.g. 90 or {\"production\": 90}."] });
+    throw invalid("The setting was not changed: that is not valid JSON.", {
+      [field]: ['Write the value as JSON, e.g. 90 or {"production": 90}.'],
+    });
   }
   const valid = policySettingsSchema.shape[field].safeParse(json);
-  if (!valid.success) throw invalid("The setting was not changed.", { [field]: valid.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`) });
+  if (!valid.success)
+    throw invalid("The setting was not changed.", {
+      [field]: valid.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`),
+    });
   const key = POLICY_SETTING_KEYS[field];
   await db.transaction(async (tx) => {
     const before = (await loadPolicySettings(tx))[field];
@@ -46,6 +54,12 @@ export async function changePolicySetting(db: Database, actor: Actor, raw: unkno
       sql`INSERT INTO settings (key, value, updated_at, updated_by) VALUES (${key}, ${JSON.stringify(valid.data)}::jsonb, ${now().toISOString()}::timestamptz, ${actor.personId}::uuid)
           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     );
-    await record(tx, { actor: auditActor(actor), action: "setting.changed", subject: { type: "setting", id: key }, before: { value: before }, after: { value: valid.data } });
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "setting.changed",
+      subject: { type: "setting", id: key },
+      before: { value: before },
+      after: { value: valid.data },
+    });
   });
 }

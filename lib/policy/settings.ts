@@ -32,7 +32,16 @@ export type PolicySettings = z.infer<typeof policySettingsSchema>;
 
 export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
   maxTtlDays: { production: 90, staging: 180, development: 365 },
-  privilegedPermissions: ["*admin*", "owner", "*write*", "sts:assumerole", "patch", "delete*", "*superuser*", "createrole"],
+  privilegedPermissions: [
+    "*admin*",
+    "owner",
+    "*write*",
+    "sts:assumerole",
+    "patch",
+    "delete*",
+    "*superuser*",
+    "createrole",
+  ],
   staleRequestDays: 14,
   breakGlassMaxHours: 4,
   autoApprove: { environments: ["development"], maxTtlDays: 90 },
@@ -53,7 +62,10 @@ export const POLICY_SETTING_KEYS: Record<keyof PolicySettings, string> = {
 
 /** The current settings: each stored value that validates, else its default. */
 export async function loadPolicySettings(db: Database): Promise<PolicySettings> {
-  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings).where(inArray(settings.key, Object.values(POLICY_SETTING_KEYS)));
+  const rows = await db
+    .select({ key: settings.key, value: settings.value })
+    .from(settings)
+    .where(inArray(settings.key, Object.values(POLICY_SETTING_KEYS)));
   const stored = new Map(rows.map((r) => [r.key, typeof r.value === "string" ? safeJson(r.value) : r.value]));
   const out = { ...DEFAULT_POLICY_SETTINGS } as Record<keyof PolicySettings, unknown>;
   for (const [field, key] of Object.entries(POLICY_SETTING_KEYS) as [keyof PolicySettings, string][]) {

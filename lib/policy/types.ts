@@ -9,7 +9,10 @@ export type Grant = { resource: string; permission: string };
 
 /** The identity a request is about, as it stands. */
 export type SubjectFacts = {
-  environment: Environment; ownerId: string | null; ownerManagerId: string | null; expiresAt: Date | null;
+  environment: Environment;
+  ownerId: string | null;
+  ownerManagerId: string | null;
+  expiresAt: Date | null;
   /** Policy exceptions in force for the identity: the rule each waives and when it ends. */
   exceptions?: { rule: string; endsAt: Date }[];
 };

@@ -14,12 +14,24 @@ import type { RequestInput } from "./input";
  * created as active, the entitlement granted, the expiry moved, the owner changed. Each change
  * has its own audit event beside the request's. Returns the identity the request ended up about.
  */
-export type StoredRequest = { id: string; type: RequestInput["type"]; requester_id: string; subject_identity_id: string | null; payload: Record<string, unknown> };
+export type StoredRequest = {
+  id: string;
+  type: RequestInput["type"];
+  requester_id: string;
+  subject_identity_id: string | null;
+  payload: Record<string, unknown>;
+};
 
 const DAY = 86_400_000;
 const date = (v: unknown) => (typeof v === "string" ? new Date(v) : null);
 
-export async function applyRequest(tx: Database, req: StoredRequest, by: AuditActor, at: Date, settings: PolicySettings): Promise<string | null> {
+export async function applyRequest(
+  tx: Database,
+  req: StoredRequest,
+  by: AuditActor,
+  at: Date,
+  settings: PolicySettings,
+): Promise<string | null> {
   const p = req.payload;
   switch (req.type) {
     case "new_identity": {
@@ -27,8 +39,12 @@ export async function applyRequest(tx: Database, req: StoredRequest, by: AuditAc
       const systemId = String(p.systemId);
       // The system is held while the identity is created in it: a retirement committing at the same
       // moment either waits and then revokes this identity too, or has committed and refuses it here.
-      const [system] = await queryRows<{ status: string; name: string }>(tx, sql`SELECT status, name FROM systems WHERE id = ${systemId}::uuid FOR SHARE`);
-      if (system?.status !== "active") throw conflict(`${system?.name ?? "That system"} is retired; nothing new is created in it.`);
+      const [system] = await queryRows<{ status: string; name: string }>(
+        tx,
+        sql`SELECT status, name FROM systems WHERE id = ${systemId}::uuid FOR SHARE`,
+      );
+      if (system?.status !== "active")
+        throw conflict(`${system?.name ?? "That system"} is retired; nothing new is created in it.`);
       const next = new Date(at.getTime() + (await reviewPeriodDays(tx)) * DAY);
       // Its environment is the system's. No external id: it is bound to an account in the system only
       // by discovery, an import or a provisioning the connector confirmed, never by the name typed.
@@ -44,27 +60,59 @@ export async function applyRequest(tx: Database, req: StoredRequest, by: AuditAc
             ON CONFLICT DO NOTHING
             RETURNING id`,
       );
-      if (!created) throw conflict(`An identity named ${String(p.name)} already lives in ${system.name}; this request cannot be carried out under that name.`);
+      if (!created)
+        throw conflict(
+          `An identity named ${String(p.name)} already lives in ${system.name}; this request cannot be carried out under that name.`,
+        );
       const identityId = created!.id;
-      for (const g of (p.entitlements as { resource: string; permission: string }[] | undefined) ?? []) await grant(tx, identityId, g, null, req.id, settings);
+      for (const g of (p.entitlements as { resource: string; permission: string }[] | undefined) ?? [])
+        await grant(tx, identityId, g, null, req.id, settings);
       await tx.execute(sql`UPDATE requests SET subject_identity_id = ${identityId}::uuid WHERE id = ${req.id}::uuid`);
       await rescoreIdentities(tx, sql`i.id = ${identityId}::uuid`, at);
-      await record(tx, { actor: by, action: "identity.created", subject: { type: "identity", id: identityId }, after: { name: p.name, ownerId, expiresAt: p.expiresAt, requestId: req.id } });
+      await record(tx, {
+        actor: by,
+        action: "identity.created",
+        subject: { type: "identity", id: identityId },
+        after: { name: p.name, ownerId, expiresAt: p.expiresAt, requestId: req.id },
+      });
       return identityId;
     }
     case "grant_entitlement": {
       const identityId = req.subject_identity_id!;
-      const e = await grant(tx, identityId, { resource: String(p.resource), permission: String(p.permission) }, date(p.expiresAt), req.id, settings);
+      const e = await grant(
+        tx,
+        identityId,
+        { resource: String(p.resource), permission: String(p.permission) },
+        date(p.expiresAt),
+        req.id,
+        settings,
+      );
       await rescoreIdentities(tx, sql`i.id = ${identityId}::uuid`, at);
-      await record(tx, { actor: by, action: "entitlement.granted", subject: { type: "identity", id: identityId }, after: { entitlementId: e, resource: p.resource, permission: p.permission, requestId: req.id } });
+      await record(tx, {
+        actor: by,
+        action: "entitlement.granted",
+        subject: { type: "identity", id: identityId },
+        after: { entitlementId: e, resource: p.resource, permission: p.permission, requestId: req.id },
+      });
       return identityId;
     }
     case "extend_expiry": {
       const identityId = req.subject_identity_id!;
-      const [before] = await queryRows<{ expires_at: string | Date | null }>(tx, sql`SELECT expires_at FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`);
-      await tx.execute(sql`UPDATE identities SET expires_at = ${String(p.expiresAt)}::timestamptz WHERE id = ${identityId}::uuid`);
+      const [before] = await queryRows<{ expires_at: string | Date | null }>(
+        tx,
+        sql`SELECT expires_at FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`,
+      );
+      await tx.execute(
+        sql`UPDATE identities SET expires_at = ${String(p.expiresAt)}::timestamptz WHERE id = ${identityId}::uuid`,
+      );
       await rescoreIdentities(tx, sql`i.id = ${identityId}::uuid`, at);
-      await record(tx, { actor: by, action: "identity.expiry_extended", subject: { type: "identity", id: identityId }, before: { expiresAt: before?.expires_at ?? null }, after: { expiresAt: p.expiresAt, requestId: req.id } });
+      await record(tx, {
+        actor: by,
+        action: "identity.expiry_extended",
+        subject: { type: "identity", id: identityId },
+        before: { expiresAt: before?.expires_at ?? null },
+        after: { expiresAt: p.expiresAt, requestId: req.id },
+      });
       return identityId;
     }
     case "policy_exception": {
@@ -75,26 +123,57 @@ export async function applyRequest(tx: Database, req: StoredRequest, by: AuditAc
         sql`INSERT INTO policy_exceptions (identity_id, rule, justification, starts_at, ends_at, request_id)
             VALUES (${identityId}::uuid, ${rule}, ${String(p.justification)}, ${at.toISOString()}::timestamptz, ${String(p.endsAt)}::timestamptz, ${req.id}::uuid) RETURNING id`,
       );
-      await record(tx, { actor: by, action: "policy.exception_granted", subject: { type: "identity", id: identityId }, after: { exceptionId: exception!.id, rule, endsAt: p.endsAt, justification: p.justification, requestId: req.id } });
+      await record(tx, {
+        actor: by,
+        action: "policy.exception_granted",
+        subject: { type: "identity", id: identityId },
+        after: {
+          exceptionId: exception!.id,
+          rule,
+          endsAt: p.endsAt,
+          justification: p.justification,
+          requestId: req.id,
+        },
+      });
       return identityId;
     }
     case "transfer_ownership": {
       const identityId = req.subject_identity_id!;
-      const [before] = await queryRows<{ owner_id: string | null; team_id: string | null }>(tx, sql`SELECT owner_id, team_id FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`);
-      const [next] = await queryRows<{ ok: boolean }>(tx, sql`SELECT status = 'active' AND NOT (roles <@ '{auditor}'::role[]) AS ok FROM users WHERE id = ${String(p.newOwnerId)}::uuid FOR SHARE`);
-      if (!next?.ok) throw conflict("The new owner has left or is an auditor now; this transfer cannot be carried out.");
+      const [before] = await queryRows<{ owner_id: string | null; team_id: string | null }>(
+        tx,
+        sql`SELECT owner_id, team_id FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`,
+      );
+      const [next] = await queryRows<{ ok: boolean }>(
+        tx,
+        sql`SELECT status = 'active' AND NOT (roles <@ '{auditor}'::role[]) AS ok FROM users WHERE id = ${String(p.newOwnerId)}::uuid FOR SHARE`,
+      );
+      if (!next?.ok)
+        throw conflict("The new owner has left or is an auditor now; this transfer cannot be carried out.");
       // An approved hand-over answers a departed owner's attestation deadline too.
       await tx.execute(sql`UPDATE identities i SET owner_id = u.id, team_id = coalesce(u.team_id, i.team_id), attestation_due_at = NULL,
         backup_owner_id = CASE WHEN i.backup_owner_id = u.id THEN NULL ELSE i.backup_owner_id END
         FROM users u WHERE u.id = ${String(p.newOwnerId)}::uuid AND i.id = ${identityId}::uuid`);
       await rescoreIdentities(tx, sql`i.id = ${identityId}::uuid`, at);
-      await record(tx, { actor: by, action: "identity.owner_changed", subject: { type: "identity", id: identityId }, before: { ownerId: before?.owner_id ?? null }, after: { ownerId: p.newOwnerId, requestId: req.id } });
+      await record(tx, {
+        actor: by,
+        action: "identity.owner_changed",
+        subject: { type: "identity", id: identityId },
+        before: { ownerId: before?.owner_id ?? null },
+        after: { ownerId: p.newOwnerId, requestId: req.id },
+      });
       return identityId;
     }
   }
 }
 
-async function grant(tx: Database, identityId: string, g: { resource: string; permission: string }, expiresAt: Date | null, requestId: string, settings: PolicySettings): Promise<string> {
+async function grant(
+  tx: Database,
+  identityId: string,
+  g: { resource: string; permission: string },
+  expiresAt: Date | null,
+  requestId: string,
+  settings: PolicySettings,
+): Promise<string> {
   const [row] = await queryRows<{ id: string }>(
     tx,
     sql`INSERT INTO entitlements (identity_id, resource, permission, privileged, granted_by_request_id, expires_at)

@@ -8,7 +8,11 @@ import { loadPolicySettings } from "@/lib/policy/settings";
  * granted anything. One transaction; one audit event per expired request, in the job's name.
  * Running it again changes nothing.
  */
-export async function expireStaleRequests(db: Database, by: AuditActor, at: Date): Promise<{ expired: number; staleDays: number }> {
+export async function expireStaleRequests(
+  db: Database,
+  by: AuditActor,
+  at: Date,
+): Promise<{ expired: number; staleDays: number }> {
   return db.transaction(async (tx) => {
     const { staleRequestDays } = await loadPolicySettings(tx);
     const cutoff = new Date(at.getTime() - staleRequestDays * 86_400_000);
@@ -18,7 +22,12 @@ export async function expireStaleRequests(db: Database, by: AuditActor, at: Date
           WHERE status = 'pending' AND created_at < ${cutoff.toISOString()}::timestamptz RETURNING id, created_at`,
     );
     for (const r of expired) {
-      await record(tx, { actor: by, action: "request.expired", subject: { type: "request", id: r.id }, after: { staleDays: staleRequestDays, createdAt: new Date(r.created_at).toISOString() } });
+      await record(tx, {
+        actor: by,
+        action: "request.expired",
+        subject: { type: "request", id: r.id },
+        after: { staleDays: staleRequestDays, createdAt: new Date(r.created_at).toISOString() },
+      });
     }
     return { expired: expired.length, staleDays: staleRequestDays };
   });

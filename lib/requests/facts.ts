@@ -14,32 +14,61 @@ import { requestInputSchema, type RequestInput } from "./input";
  * for it (owner, backup owner, the owner's managers, security).
  */
 export type Person = {
-  id: string; name: string; active: boolean; managerId: string | null; teamId: string | null;
+  id: string;
+  name: string;
+  active: boolean;
+  managerId: string | null;
+  teamId: string | null;
   /** Auditor-only: reads everything, changes nothing, so can own nothing. */
   readOnly: boolean;
 };
 export type Subject = IdentityAccessRow & {
-  name: string; environment: Environment; system_status: string; system_name: string; expires_at: Date | string | null; owner_manager_id: string | null;
+  name: string;
+  environment: Environment;
+  system_status: string;
+  system_name: string;
+  expires_at: Date | string | null;
+  owner_manager_id: string | null;
   /** The identity's policy exceptions, [{ rule, endsAt }] as JSON; policy keeps those in force at its clock. */
   exceptions: { rule: string; endsAt: string }[] | string | null;
 };
 export type Facts = { policy: PolicyRequest; subject: Subject | null; owner: Person | null };
 
 export async function personById(db: Database, id: string): Promise<Person | null> {
-  const [p] = await queryRows<{ id: string; name: string; status: string; manager_id: string | null; team_id: string | null; roles: Role[] | string }>(
+  const [p] = await queryRows<{
+    id: string;
+    name: string;
+    status: string;
+    manager_id: string | null;
+    team_id: string | null;
+    roles: Role[] | string;
+  }>(
     db,
     // Held to the end of the caller's transaction: a role change (to auditor only) or a departure
     // waits for it, and one committed first is what this reads.
     sql`SELECT id, name, status, manager_id, team_id, roles FROM users WHERE id = ${id}::uuid FOR SHARE`,
   );
   if (!p) return null;
-  const roles = (typeof p.roles === "string" ? p.roles.replace(/[{}]/g, "").split(",").filter(Boolean) : p.roles) as Role[];
-  return { id: p.id, name: p.name, active: p.status === "active", managerId: p.manager_id, teamId: p.team_id, readOnly: isAuditorOnly(roles) };
+  const roles = (
+    typeof p.roles === "string" ? p.roles.replace(/[{}]/g, "").split(",").filter(Boolean) : p.roles
+  ) as Role[];
+  return {
+    id: p.id,
+    name: p.name,
+    active: p.status === "active",
+    managerId: p.manager_id,
+    teamId: p.team_id,
+    readOnly: isAuditorOnly(roles),
+  };
 }
 
 /** An owner, backup owner or new owner must be someone who may act on the identity. */
 function refuseReadOnly(person: Person, field: string): void {
-  if (person.readOnly) throw invalid(`${person.name} is an auditor: auditors read everything and change nothing, so they cannot own an identity.`, { [field]: [`${person.name} is an auditor and cannot own an identity.`] });
+  if (person.readOnly)
+    throw invalid(
+      `${person.name} is an auditor: auditors read everything and change nothing, so they cannot own an identity.`,
+      { [field]: [`${person.name} is an auditor and cannot own an identity.`] },
+    );
 }
 
 async function subjectFor(db: Database, actor: Actor, identityId: string, checkAccess: boolean): Promise<Subject> {
@@ -54,15 +83,25 @@ async function subjectFor(db: Database, actor: Actor, identityId: string, checkA
   if (checkAccess) {
     const rel = await relationTo(db, actor, row);
     if (!canSee(rel)) throw notFound("That identity");
-    if (!canEditPurpose(rel)) throw invalid("Requests about an identity come from its owner, backup owner, the owner's manager or security.", { identityId: ["You are not answerable for this identity."] });
+    if (!canEditPurpose(rel))
+      throw invalid("Requests about an identity come from its owner, backup owner, the owner's manager or security.", {
+        identityId: ["You are not answerable for this identity."],
+      });
   }
-  if (!["active", "suspended", "pending"].includes(row.status)) throw invalid(`This identity is ${row.status}; nothing more can be asked for it.`, { identityId: [`It is ${row.status}.`] });
-  if (row.system_status !== "active") throw invalid(`${row.system_name} is retired; nothing more is granted or extended in it.`, { identityId: [`Its system, ${row.system_name}, is retired.`] });
+  if (!["active", "suspended", "pending"].includes(row.status))
+    throw invalid(`This identity is ${row.status}; nothing more can be asked for it.`, {
+      identityId: [`It is ${row.status}.`],
+    });
+  if (row.system_status !== "active")
+    throw invalid(`${row.system_name} is retired; nothing more is granted or extended in it.`, {
+      identityId: [`Its system, ${row.system_name}, is retired.`],
+    });
   return row;
 }
 
 const facts = (s: Subject): SubjectFacts => {
-  const exceptions = (typeof s.exceptions === "string" ? JSON.parse(s.exceptions) : s.exceptions) as { rule: string; endsAt: string }[] | null;
+  const exceptions = (typeof s.exceptions === "string" ? JSON.parse(s.exceptions) : s.exceptions) as
+    { rule: string; endsAt: string }[] | null;
   return {
     environment: s.environment,
     ownerId: s.owner_id,
@@ -80,17 +119,37 @@ const facts = (s: Subject): SubjectFacts => {
  */
 export async function factsForStored(
   db: Database,
-  req: { type: RequestInput["type"]; requester_id: string; subject_identity_id: string | null; justification: string; payload: Record<string, unknown> },
+  req: {
+    type: RequestInput["type"];
+    requester_id: string;
+    subject_identity_id: string | null;
+    justification: string;
+    payload: Record<string, unknown>;
+  },
 ): Promise<{ facts: Facts } | { denials: string[] }> {
   const p = req.payload;
   const asDay = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : undefined);
   const parsed = requestInputSchema.safeParse({
-    ...p, type: req.type, justification: req.justification, expiresOn: asDay(p.expiresAt), endsOn: asDay(p.endsAt),
+    ...p,
+    type: req.type,
+    justification: req.justification,
+    expiresOn: asDay(p.expiresAt),
+    endsOn: asDay(p.endsAt),
     ...(req.type === "new_identity" ? {} : { identityId: req.subject_identity_id ?? p.identityId }),
   });
-  if (!parsed.success) return { denials: [`The stored request no longer reads as valid: ${parsed.error.issues.map((i) => i.message).join(" ")}`] };
+  if (!parsed.success)
+    return {
+      denials: [`The stored request no longer reads as valid: ${parsed.error.issues.map((i) => i.message).join(" ")}`],
+    };
   try {
-    return { facts: await gatherFacts(db, { personId: req.requester_id, name: "", email: "", roles: [], teamId: null }, parsed.data, false) };
+    return {
+      facts: await gatherFacts(
+        db,
+        { personId: req.requester_id, name: "", email: "", roles: [], teamId: null },
+        parsed.data,
+        false,
+      ),
+    };
   } catch (e) {
     if (e instanceof DomainError) return { denials: [e.message] };
     throw e;
@@ -105,13 +164,23 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
     refuseReadOnly(owner, "ownerId");
     // What the identity will point at must exist now, not fail when the last approver signs. Its
     // environment is the system's: policy never takes it from the requester.
-    const [system] = await queryRows<{ status: string; environment: Environment }>(db, sql`SELECT status, environment FROM systems WHERE id = ${input.systemId}::uuid`);
+    const [system] = await queryRows<{ status: string; environment: Environment }>(
+      db,
+      sql`SELECT status, environment FROM systems WHERE id = ${input.systemId}::uuid`,
+    );
     if (!system) throw invalid("That system was not found.", { systemId: ["That system was not found."] });
-    if (system.status !== "active") throw invalid("That system is retired; nothing new is created in it.", { systemId: ["That system is retired."] });
+    if (system.status !== "active")
+      throw invalid("That system is retired; nothing new is created in it.", { systemId: ["That system is retired."] });
     if (input.backupOwnerId) {
       const backup = await personById(db, input.backupOwnerId);
-      if (!backup?.active) throw invalid("The backup owner must be someone still here.", { backupOwnerId: ["That person was not found or has left."] });
-      if (backup.id === ownerId) throw invalid("The backup owner must be someone other than the owner.", { backupOwnerId: ["Choose someone other than the owner."] });
+      if (!backup?.active)
+        throw invalid("The backup owner must be someone still here.", {
+          backupOwnerId: ["That person was not found or has left."],
+        });
+      if (backup.id === ownerId)
+        throw invalid("The backup owner must be someone other than the owner.", {
+          backupOwnerId: ["Choose someone other than the owner."],
+        });
       refuseReadOnly(backup, "backupOwnerId");
     }
     await refuseTakenName(db, input.systemId, input.name);
@@ -135,17 +204,35 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
   const s = facts(subject);
   switch (input.type) {
     case "grant_entitlement":
-      return { subject, owner, policy: { type: "grant_entitlement", subject: s, entitlement: { resource: input.resource, permission: input.permission }, expiresAt: input.expiresOn ?? null } };
+      return {
+        subject,
+        owner,
+        policy: {
+          type: "grant_entitlement",
+          subject: s,
+          entitlement: { resource: input.resource, permission: input.permission },
+          expiresAt: input.expiresOn ?? null,
+        },
+      };
     case "extend_expiry":
       return { subject, owner, policy: { type: "extend_expiry", subject: s, expiresAt: input.expiresOn } };
     case "policy_exception":
-      return { subject, owner, policy: { type: "policy_exception", subject: s, justification: input.justification, endsAt: input.endsOn } };
+      return {
+        subject,
+        owner,
+        policy: { type: "policy_exception", subject: s, justification: input.justification, endsAt: input.endsOn },
+      };
     case "transfer_ownership": {
       const next = await personById(db, input.newOwnerId);
       if (!next) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
-      if (next.id === subject.owner_id) throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
+      if (next.id === subject.owner_id)
+        throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
       refuseReadOnly(next, "newOwnerId");
-      return { subject, owner, policy: { type: "transfer_ownership", subject: s, newOwnerId: next.id, newOwnerActive: next.active } };
+      return {
+        subject,
+        owner,
+        policy: { type: "transfer_ownership", subject: s, newOwnerId: next.id, newOwnerActive: next.active },
+      };
     }
   }
 }
@@ -159,5 +246,8 @@ async function refuseTakenName(db: Database, systemId: string, name: string): Pr
     db,
     sql`SELECT id FROM identities WHERE system_id = ${systemId}::uuid AND (name = ${name} OR external_id = ${name}) AND status IN ('pending', 'active', 'suspended') LIMIT 1`,
   );
-  if (taken) throw invalid(`An identity named ${name} already lives in that system; choose another name.`, { name: ["That name is taken in this system."] });
+  if (taken)
+    throw invalid(`An identity named ${name} already lives in that system; choose another name.`, {
+      name: ["That name is taken in this system."],
+    });
 }

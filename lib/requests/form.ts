@@ -22,7 +22,9 @@ export async function requestFromForm(db: Database, form: FormData): Promise<Rec
     .filter(Boolean)
     .map((line) => {
       const at = line.lastIndexOf(" ");
-      return at > 0 ? { resource: line.slice(0, at).trim(), permission: line.slice(at + 1).trim() } : { resource: line, permission: "" };
+      return at > 0
+        ? { resource: line.slice(0, at).trim(), permission: line.slice(at + 1).trim() }
+        : { resource: line, permission: "" };
     });
   return {
     type: text("type"),

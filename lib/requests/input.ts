@@ -16,7 +16,10 @@ export const day = (what: string) =>
     .transform((s) => new Date(`${s}T00:00:00Z`));
 
 const id = (what: string) => z.guid(`Choose ${what}.`);
-const justification = text({ error: "Say why you need it (at least 10 characters)." }).trim().min(10, "Say why (at least 10 characters).").max(2000, "Keep the justification under 2,000 characters.");
+const justification = text({ error: "Say why you need it (at least 10 characters)." })
+  .trim()
+  .min(10, "Say why (at least 10 characters).")
+  .max(2000, "Keep the justification under 2,000 characters.");
 const grant = z.object({
   resource: text({ error: "Name the resource." }).trim().min(1, "Name the resource.").max(300),
   permission: text({ error: "Name the permission." }).trim().min(1, "Name the permission.").max(200),
@@ -27,7 +30,12 @@ export const requestInputSchema = z.discriminatedUnion(
   [
     z.object({
       type: z.literal("new_identity"),
-      name: z.string({ error: "Name the identity (at least 3 characters)." }).trim().min(3, "The name needs at least 3 characters.").max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, "Use letters, digits and . _ : @ / - (no spaces)."),
+      name: z
+        .string({ error: "Name the identity (at least 3 characters)." })
+        .trim()
+        .min(3, "The name needs at least 3 characters.")
+        .max(200)
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, "Use letters, digits and . _ : @ / - (no spaces)."),
       kind: z.enum(IDENTITY_KINDS, { error: "Choose a kind." }),
       systemId: id("a system"),
       ownerId: id("an owner").optional(),
@@ -35,15 +43,46 @@ export const requestInputSchema = z.discriminatedUnion(
       purpose: text().trim().max(500, "Purpose is at most 500 characters.").default(""),
       expiresOn: day("an expiry").optional(),
       credentialType: z.enum(CREDENTIAL_TYPES, { error: "Choose a credential type." }),
-      rotationPeriodDays: z.coerce.number().int("Whole days.").min(1, "1 to 3650 days.").max(3650, "1 to 3650 days.").optional(),
+      rotationPeriodDays: z.coerce
+        .number()
+        .int("Whole days.")
+        .min(1, "1 to 3650 days.")
+        .max(3650, "1 to 3650 days.")
+        .optional(),
       secretStore: text().trim().max(500).optional(),
       entitlements: z.array(grant).max(20, "At most 20 entitlements per request.").default([]),
       justification,
     }),
-    z.object({ type: z.literal("grant_entitlement"), identityId: id("an identity"), resource: grant.shape.resource, permission: grant.shape.permission, expiresOn: day("an end date").optional(), justification }),
-    z.object({ type: z.literal("extend_expiry"), identityId: id("an identity"), expiresOn: day("the new expiry"), justification }),
-    z.object({ type: z.literal("policy_exception"), identityId: id("an identity"), rule: z.enum(EXCEPTABLE_RULES, { error: "Choose the rule to waive." }).default(LIFETIME_RULE), endsOn: day("when the exception ends"), justification: text({ error: "Explain why the exception is needed (at least 20 characters)." }).trim().min(20, "Explain why the exception is needed (at least 20 characters).").max(2000) }),
-    z.object({ type: z.literal("transfer_ownership"), identityId: id("an identity"), newOwnerId: id("the new owner"), justification }),
+    z.object({
+      type: z.literal("grant_entitlement"),
+      identityId: id("an identity"),
+      resource: grant.shape.resource,
+      permission: grant.shape.permission,
+      expiresOn: day("an end date").optional(),
+      justification,
+    }),
+    z.object({
+      type: z.literal("extend_expiry"),
+      identityId: id("an identity"),
+      expiresOn: day("the new expiry"),
+      justification,
+    }),
+    z.object({
+      type: z.literal("policy_exception"),
+      identityId: id("an identity"),
+      rule: z.enum(EXCEPTABLE_RULES, { error: "Choose the rule to waive." }).default(LIFETIME_RULE),
+      endsOn: day("when the exception ends"),
+      justification: text({ error: "Explain why the exception is needed (at least 20 characters)." })
+        .trim()
+        .min(20, "Explain why the exception is needed (at least 20 characters).")
+        .max(2000),
+    }),
+    z.object({
+      type: z.literal("transfer_ownership"),
+      identityId: id("an identity"),
+      newOwnerId: id("the new owner"),
+      justification,
+    }),
   ],
   { error: "Choose what you are requesting." },
 );

@@ -23,7 +23,10 @@ export type QueueSort = (typeof QUEUE_SORTS)[number];
 export const SERVICE_LEVEL_HOURS = 48;
 
 const CURSOR = /^(?:([a-z_]+)\.)?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/i;
-const flag = z.enum(["1"], { error: "Use 1 to turn this filter on." }).optional().transform((v) => v === "1");
+const flag = z
+  .enum(["1"], { error: "Use 1 to turn this filter on." })
+  .optional()
+  .transform((v) => v === "1");
 
 export const queueFilterSchema = z
   .object({
@@ -36,13 +39,18 @@ export const queueFilterSchema = z
     standard: flag,
     sort: z.enum(QUEUE_SORTS, { error: "Sort by created, type or status." }).default("created"),
     dir: z.enum(["asc", "desc"], { error: "Use asc or desc." }).default("asc"),
-    size: z.coerce.number().catch(50).default(50).transform((n) => Math.min(Math.max(Math.trunc(n) || 50, 10), 200)),
+    size: z.coerce
+      .number()
+      .catch(50)
+      .default(50)
+      .transform((n) => Math.min(Math.max(Math.trunc(n) || 50, 10), 200)),
     /** The last row of the previous page: "[sort-value.]created-at-ISO_id". */
     after: z.string().regex(CURSOR, BROKEN_CURSOR).optional(),
   })
   .superRefine((f, ctx) => {
     // (A cursor the regex refused already has its message.)
-    if (f.after !== undefined && CURSOR.test(f.after) && !queueCursor(f.after, f.sort)) ctx.addIssue({ code: "custom", path: ["after"], message: BROKEN_CURSOR });
+    if (f.after !== undefined && CURSOR.test(f.after) && !queueCursor(f.after, f.sort))
+      ctx.addIssue({ code: "custom", path: ["after"], message: BROKEN_CURSOR });
   });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -50,7 +58,10 @@ export type QueueFilter = z.infer<typeof queueFilterSchema>;
  * The cursor's parts, or null unless each will cast: the sort key one of its enum's values, the
  * instant one Date writes (the regex alone lets "2026-02-30" through to `::timestamptz`), the id a uuid.
  */
-function queueCursor(after: string, sort: QueueSort): { key: string | undefined; createdAt: string; id: string } | null {
+function queueCursor(
+  after: string,
+  sort: QueueSort,
+): { key: string | undefined; createdAt: string; id: string } | null {
   const match = CURSOR.exec(after);
   if (!match) return null;
   const [, key, createdAt, id] = match as unknown as [string, string | undefined, string, string];
@@ -60,7 +71,11 @@ function queueCursor(after: string, sort: QueueSort): { key: string | undefined;
 }
 
 export function parseQueueFilter(params: Record<string, unknown>): QueueFilter {
-  const input = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => typeof v === "string" && v !== ""));
+  const input = Object.fromEntries(
+    Object.entries(params)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+      .filter(([, v]) => typeof v === "string" && v !== ""),
+  );
   const parsed = queueFilterSchema.safeParse(input);
   if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
@@ -69,7 +84,8 @@ export function parseQueueFilter(params: Record<string, unknown>): QueueFilter {
 export const canSeeAllRequests = (actor: Actor) => hasRole(actor, "security", "auditor");
 
 /** The cursor after a row, for the next page's `after`. */
-export const cursorAfter = (row: QueueRow, sort: QueueSort) => `${sort === "created" ? "" : `${sort === "type" ? row.type : row.status}.`}${row.createdAt}_${row.id}`;
+export const cursorAfter = (row: QueueRow, sort: QueueSort) =>
+  `${sort === "created" ? "" : `${sort === "type" ? row.type : row.status}.`}${row.createdAt}_${row.id}`;
 
 /**
  * "The current stage is mine to decide", over `r`: read from the columns lib/requests/stages.ts
@@ -81,8 +97,19 @@ function mineToDecide(actor: Actor): SQL {
 }
 
 export type QueueRow = {
-  id: string; type: string; status: string; requester: string; subject: string | null; subjectId: string | null;
-  createdAt: string; waitingHours: number; stage: string | null; stagePosition: number | null; stages: number; mine: boolean; standard: boolean;
+  id: string;
+  type: string;
+  status: string;
+  requester: string;
+  subject: string | null;
+  subjectId: string | null;
+  createdAt: string;
+  waitingHours: number;
+  stage: string | null;
+  stagePosition: number | null;
+  stages: number;
+  mine: boolean;
+  standard: boolean;
 };
 
 /**
@@ -92,13 +119,33 @@ export type QueueRow = {
  */
 export async function listRequests(db: Database, actor: Actor, f: QueueFilter, at: Date): Promise<QueueRow[]> {
   const rows = await queryRows<{
-    id: string; type: string; status: string; requester: string; subject: string | null; subject_id: string | null; created_at: Date | string;
-    stage: string | null; stage_position: number | null; stages: number; mine: boolean; standard: boolean;
+    id: string;
+    type: string;
+    status: string;
+    requester: string;
+    subject: string | null;
+    subject_id: string | null;
+    created_at: Date | string;
+    stage: string | null;
+    stage_position: number | null;
+    stages: number;
+    mine: boolean;
+    standard: boolean;
   }>(db, queueQuery(actor, f, at));
   return rows.map((r) => ({
-    id: r.id, type: r.type, status: r.status, requester: r.requester, subject: r.subject, subjectId: r.subject_id,
-    createdAt: isoOrNull(r.created_at)!, waitingHours: Math.max(0, Math.floor((at.getTime() - new Date(r.created_at).getTime()) / 3_600_000)),
-    stage: r.stage, stagePosition: r.stage_position, stages: Number(r.stages), mine: Boolean(r.mine), standard: Boolean(r.standard),
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    requester: r.requester,
+    subject: r.subject,
+    subjectId: r.subject_id,
+    createdAt: isoOrNull(r.created_at)!,
+    waitingHours: Math.max(0, Math.floor((at.getTime() - new Date(r.created_at).getTime()) / 3_600_000)),
+    stage: r.stage,
+    stagePosition: r.stage_position,
+    stages: Number(r.stages),
+    mine: Boolean(r.mine),
+    standard: Boolean(r.standard),
   }));
 }
 
@@ -115,11 +162,21 @@ export function queueQuery(actor: Actor, f: QueueFilter, at: Date): SQL {
     if (f.status) common.push(sql`r.status = ${f.status}::request_status`);
   }
   if (f.type) common.push(sql`r.type = ${f.type}::request_type`);
-  if (f.overdue) common.push(sql`r.status = 'pending'`, sql`r.created_at <= ${new Date(at.getTime() - SERVICE_LEVEL_HOURS * 3_600_000).toISOString()}::timestamptz`);
+  if (f.overdue)
+    common.push(
+      sql`r.status = 'pending'`,
+      sql`r.created_at <= ${new Date(at.getTime() - SERVICE_LEVEL_HOURS * 3_600_000).toISOString()}::timestamptz`,
+    );
   if (f.standard) common.push(sql`r.standard`, sql`r.status = 'pending'`);
 
   const lead = f.sort === "type" ? "type" : f.sort === "status" ? "status" : null;
-  const keys = (t: string) => sql.raw([lead, "created_at", "id"].filter(Boolean).map((c) => `${t}.${c} ${f.dir === "desc" ? "DESC" : "ASC"}`).join(", "));
+  const keys = (t: string) =>
+    sql.raw(
+      [lead, "created_at", "id"]
+        .filter(Boolean)
+        .map((c) => `${t}.${c} ${f.dir === "desc" ? "DESC" : "ASC"}`)
+        .join(", "),
+    );
   if (f.after) {
     const cursor = queueCursor(f.after, f.sort);
     if (!cursor) throw invalid(BROKEN_CURSOR, { after: [BROKEN_CURSOR] });
@@ -131,7 +188,8 @@ export function queueQuery(actor: Actor, f: QueueFilter, at: Date): SQL {
         : sql`(r.created_at, r.id) ${cmp} (${createdAt}::timestamptz, ${id}::uuid)`,
     );
   }
-  const branch = (b: SQL) => sql`(SELECT r.id, r.type, r.status, r.created_at FROM requests r WHERE ${sql.join([...common, b], sql` AND `)} ORDER BY ${keys("r")} LIMIT ${f.size})`;
+  const branch = (b: SQL) =>
+    sql`(SELECT r.id, r.type, r.status, r.created_at FROM requests r WHERE ${sql.join([...common, b], sql` AND `)} ORDER BY ${keys("r")} LIMIT ${f.size})`;
 
   return sql`WITH page AS MATERIALIZED (SELECT * FROM (${sql.join(branches.map(branch), sql` UNION ALL `)}) p ORDER BY ${keys("p")} LIMIT ${f.size})
         SELECT r.id, r.type, r.status, u.name AS requester, coalesce(i.name, r.payload->>'name') AS subject, r.subject_identity_id AS subject_id, r.created_at,
@@ -157,16 +215,40 @@ export async function inbox(db: Database, actor: Actor, at: Date): Promise<{ toD
 export function inboxQuery(actor: Actor, at: Date): SQL {
   const since = new Date(at.getTime() - 3 * 86_400_000).toISOString();
   const me = sql`${actor.personId}::uuid`;
-  const waiting = (b: SQL) => sql`(SELECT 1 FROM requests r WHERE r.status = 'pending' AND r.requester_id <> ${me} AND ${b} LIMIT ${INBOX_CAP + 1})`;
-  const branches = [waiting(sql`r.awaiting_approver_id = ${me}`), ...(hasRole(actor, "security") ? [waiting(sql`r.awaiting_security`)] : [])];
+  const waiting = (b: SQL) =>
+    sql`(SELECT 1 FROM requests r WHERE r.status = 'pending' AND r.requester_id <> ${me} AND ${b} LIMIT ${INBOX_CAP + 1})`;
+  const branches = [
+    waiting(sql`r.awaiting_approver_id = ${me}`),
+    ...(hasRole(actor, "security") ? [waiting(sql`r.awaiting_security`)] : []),
+  ];
   return sql`SELECT (SELECT count(*)::int FROM (SELECT 1 FROM (${sql.join(branches, sql` UNION ALL `)}) b LIMIT ${INBOX_CAP + 1}) w) AS to_decide,
       (SELECT count(*)::int FROM requests r WHERE r.requester_id = ${me} AND r.decided_at >= ${since}::timestamptz) AS decided`;
 }
 
 export type RequestDetail = {
-  id: string; type: string; status: string; requesterId: string; requester: string; justification: string; payload: Record<string, unknown>;
-  subjectId: string | null; subject: string | null; createdAt: string; decidedAt: string | null; policyVersion: string; trace: DecisionTrace;
-  stages: { position: number; rule: string; approver: string | null; reason: string; decision: string | null; decidedBy: string | null; comment: string | null; decidedAt: string | null }[];
+  id: string;
+  type: string;
+  status: string;
+  requesterId: string;
+  requester: string;
+  justification: string;
+  payload: Record<string, unknown>;
+  subjectId: string | null;
+  subject: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  policyVersion: string;
+  trace: DecisionTrace;
+  stages: {
+    position: number;
+    rule: string;
+    approver: string | null;
+    reason: string;
+    decision: string | null;
+    decidedBy: string | null;
+    comment: string | null;
+    decidedAt: string | null;
+  }[];
   /** The payload's ids (ownerId, teamId, systemId, identityId, newOwnerId…) by key, as what they name. */
   references: Record<string, PayloadReference>;
   can: { decide: boolean; cancel: boolean };
@@ -174,14 +256,25 @@ export type RequestDetail = {
 
 export type PayloadReference = { kind: "person" | "team" | "system" | "identity"; id: string; name: string };
 
-
 /** A request, for its requester, its approvers, security and auditors; not found for anyone else. */
 export async function getRequestDetail(db: Database, actor: Actor, rawId: unknown): Promise<RequestDetail> {
   const parsed = z.guid().safeParse(rawId);
   if (!parsed.success) throw notFound("That request");
   const [r] = await queryRows<{
-    id: string; type: string; status: string; requester_id: string; requester: string; justification: string; payload: Record<string, unknown>; subject_id: string | null;
-    subject: string | null; created_at: Date | string; decided_at: Date | string | null; policy_version: string; decision_trace: DecisionTrace; mine: boolean;
+    id: string;
+    type: string;
+    status: string;
+    requester_id: string;
+    requester: string;
+    justification: string;
+    payload: Record<string, unknown>;
+    subject_id: string | null;
+    subject: string | null;
+    created_at: Date | string;
+    decided_at: Date | string | null;
+    policy_version: string;
+    decision_trace: DecisionTrace;
+    mine: boolean;
   }>(
     db,
     sql`SELECT r.id, r.type, r.status, r.requester_id, u.name AS requester, r.justification, r.payload, r.subject_identity_id AS subject_id,
@@ -190,21 +283,54 @@ export async function getRequestDetail(db: Database, actor: Actor, rawId: unknow
         WHERE r.id = ${parsed.data}::uuid`,
   );
   if (!r) throw notFound("That request");
-  const stages = await queryRows<{ position: number; approver_rule: string; approver: string | null; approver_id: string | null; reason: string; decision: string | null; decided_by: string | null; comment: string | null; decided_at: Date | string | null }>(
+  const stages = await queryRows<{
+    position: number;
+    approver_rule: string;
+    approver: string | null;
+    approver_id: string | null;
+    reason: string;
+    decision: string | null;
+    decided_by: string | null;
+    comment: string | null;
+    decided_at: Date | string | null;
+  }>(
     db,
     sql`SELECT s.position, s.approver_rule, a.name AS approver, s.approver_id, s.reason, sd.decision, d.name AS decided_by, sd.comment, sd.decided_at
         FROM approval_stages s LEFT JOIN users a ON a.id = s.approver_id LEFT JOIN stage_decisions sd ON sd.stage_id = s.id LEFT JOIN users d ON d.id = sd.decided_by
         WHERE s.request_id = ${r.id}::uuid ORDER BY s.position`,
   );
-  const involved = r.requester_id === actor.personId || canSeeAllRequests(actor) || stages.some((s) => s.approver_id === actor.personId);
+  const involved =
+    r.requester_id === actor.personId ||
+    canSeeAllRequests(actor) ||
+    stages.some((s) => s.approver_id === actor.personId);
   if (!involved) throw notFound("That request");
   const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
   const payload = parse(r.payload) as Record<string, unknown>;
   const references = await payloadReferences(db, payload);
   return {
-    id: r.id, type: r.type, status: r.status, requesterId: r.requester_id, requester: r.requester, justification: r.justification, payload,
-    subjectId: r.subject_id, subject: r.subject, createdAt: isoOrNull(r.created_at)!, decidedAt: isoOrNull(r.decided_at), policyVersion: r.policy_version, trace: parse(r.decision_trace),
-    stages: stages.map((s) => ({ position: s.position, rule: s.approver_rule, approver: s.approver, reason: s.reason, decision: s.decision, decidedBy: s.decided_by, comment: s.comment, decidedAt: isoOrNull(s.decided_at) })),
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    requesterId: r.requester_id,
+    requester: r.requester,
+    justification: r.justification,
+    payload,
+    subjectId: r.subject_id,
+    subject: r.subject,
+    createdAt: isoOrNull(r.created_at)!,
+    decidedAt: isoOrNull(r.decided_at),
+    policyVersion: r.policy_version,
+    trace: parse(r.decision_trace),
+    stages: stages.map((s) => ({
+      position: s.position,
+      rule: s.approver_rule,
+      approver: s.approver,
+      reason: s.reason,
+      decision: s.decision,
+      decidedBy: s.decided_by,
+      comment: s.comment,
+      decidedAt: isoOrNull(s.decided_at),
+    })),
     references,
     can: { decide: Boolean(r.mine), cancel: r.status === "pending" && r.requester_id === actor.personId },
   };
@@ -216,8 +342,13 @@ export async function getRequestDetail(db: Database, actor: Actor, rawId: unknow
  * a key added to a request type later is resolved without a change here. Ids that name nothing
  * (a row since removed) are left out, and the page shows the raw value.
  */
-async function payloadReferences(db: Database, payload: Record<string, unknown>): Promise<Record<string, PayloadReference>> {
-  const keyed = Object.entries(payload).filter((e): e is [string, string] => /Id$/.test(e[0]) && z.guid().safeParse(e[1]).success);
+async function payloadReferences(
+  db: Database,
+  payload: Record<string, unknown>,
+): Promise<Record<string, PayloadReference>> {
+  const keyed = Object.entries(payload).filter(
+    (e): e is [string, string] => /Id$/.test(e[0]) && z.guid().safeParse(e[1]).success,
+  );
   if (keyed.length === 0) return {};
   const ids = `{${[...new Set(keyed.map(([, v]) => v.toLowerCase()))].join(",")}}`;
   const rows = await queryRows<{ kind: PayloadReference["kind"]; id: string; name: string }>(

@@ -34,7 +34,15 @@ describe("a request's detail", () => {
     const system = seedUuid("system", 1, "openai");
     const team = (await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM teams WHERE name = 'Payments'`))[0]!.id;
     const id = await requestWith(
-      { identityId: identity, ownerId: personaIdOf("olivia"), backupOwnerId: personaIdOf("omar"), newOwnerId: personaIdOf("maya"), teamId: team, systemId: system, permission: "read" },
+      {
+        identityId: identity,
+        ownerId: personaIdOf("olivia"),
+        backupOwnerId: personaIdOf("omar"),
+        newOwnerId: personaIdOf("maya"),
+        teamId: team,
+        systemId: system,
+        permission: "read",
+      },
       identity,
     );
     const detail = await getRequestDetail(conn.db, await actorOf(conn.db, "sam"), id);
@@ -44,7 +52,12 @@ describe("a request's detail", () => {
       backupOwnerId: { kind: "person", id: personaIdOf("omar"), name: "Omar Owner" },
       newOwnerId: { kind: "person", id: personaIdOf("maya"), name: "Maya Manager" },
       teamId: { kind: "team", id: team, name: "Payments" },
-      systemId: { kind: "system", id: system, name: (await queryRows<{ name: string }>(conn.db, sql`SELECT name FROM systems WHERE id = ${system}::uuid`))[0]!.name },
+      systemId: {
+        kind: "system",
+        id: system,
+        name: (await queryRows<{ name: string }>(conn.db, sql`SELECT name FROM systems WHERE id = ${system}::uuid`))[0]!
+          .name,
+      },
     });
     // The payload itself is kept as asked; a value that is not an id stays a value.
     expect(detail.payload.permission).toBe("read");

@@ -27,18 +27,35 @@ describe.runIf(onServer)("deciding under concurrency", () => {
     const maya = await actorOf(conn.db, "maya");
     const sam = await actorOf(conn.db, "sam");
     await decideStage(conn.db, maya, { requestId, decision: "approve" });
-    const before = { approved: await auditCount(conn.db, "request.stage_approved"), fulfilled: await auditCount(conn.db, "request.fulfilled") };
+    const before = {
+      approved: await auditCount(conn.db, "request.stage_approved"),
+      fulfilled: await auditCount(conn.db, "request.fulfilled"),
+    };
 
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => decideStage(conn.db, sam, { requestId, decision: "approve" })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => decideStage(conn.db, sam, { requestId, decision: "approve" })),
+    );
     expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
-    for (const x of results) if (x.status === "rejected") expect(String((x.reason as Error).message)).toMatch(/already fulfilled \(Sam Security decided first: approve\)/);
+    for (const x of results)
+      if (x.status === "rejected")
+        expect(String((x.reason as Error).message)).toMatch(
+          /already fulfilled \(Sam Security decided first: approve\)/,
+        );
 
     expect(await auditCount(conn.db, "request.stage_approved")).toBe(before.approved + 1);
     expect(await auditCount(conn.db, "request.fulfilled")).toBe(before.fulfilled + 1);
-    const [decisions] = await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM stage_decisions sd JOIN approval_stages s ON s.id = sd.stage_id WHERE s.request_id = ${requestId}::uuid`);
+    const [decisions] = await queryRows<{ n: number }>(
+      conn.db,
+      sql`SELECT count(*)::int AS n FROM stage_decisions sd JOIN approval_stages s ON s.id = sd.stage_id WHERE s.request_id = ${requestId}::uuid`,
+    );
     expect(decisions!.n).toBe(2);
-    expect(await queryRows(conn.db, sql`SELECT 1 FROM entitlements WHERE granted_by_request_id = ${requestId}::uuid`)).toHaveLength(1);
-    const [status] = await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM requests WHERE id = ${requestId}::uuid`);
+    expect(
+      await queryRows(conn.db, sql`SELECT 1 FROM entitlements WHERE granted_by_request_id = ${requestId}::uuid`),
+    ).toHaveLength(1);
+    const [status] = await queryRows<{ status: string }>(
+      conn.db,
+      sql`SELECT status FROM requests WHERE id = ${requestId}::uuid`,
+    );
     expect(status!.status).toBe("fulfilled");
   });
 });

@@ -12,7 +12,9 @@ import { submitRequest } from "./submit";
 // same moment, on a server where transactions truly run at once. Whichever commits first, no live
 // identity is left in a retired system without its revocation under way.
 
-const serverUp = await pgServerTests("retire-race.test (retirement racing a fulfilment) [PostgreSQL: real concurrency]");
+const serverUp = await pgServerTests(
+  "retire-race.test (retirement racing a fulfilment) [PostgreSQL: real concurrency]",
+);
 
 let conn: Connection;
 let actors: Record<"olivia" | "maya" | "ada", Actor>;
@@ -37,8 +39,15 @@ describe("a retirement racing a fulfilment [PostgreSQL: real concurrency]", () =
         sql`INSERT INTO systems (name, kind, environment, connector) VALUES (${`Race target ${round}`}, 'saas_app', 'staging', 'manual') RETURNING id`,
       )) as [{ id: string }];
       const request = await submitRequest(conn.db, actors.olivia, {
-        type: "new_identity", name: `race-svc-${round}`, kind: "service_account", systemId, purpose: "Runs the staging smoke tests after each deploy",
-        expiresOn: inDays(30), credentialType: "federated", entitlements: [], justification: "Smoke tests need their own identity",
+        type: "new_identity",
+        name: `race-svc-${round}`,
+        kind: "service_account",
+        systemId,
+        purpose: "Runs the staging smoke tests after each deploy",
+        expiresOn: inDays(30),
+        credentialType: "federated",
+        entitlements: [],
+        justification: "Smoke tests need their own identity",
       });
       expect(request.status).toBe("pending");
       const [approval, retirement] = await Promise.allSettled([
@@ -49,7 +58,10 @@ describe("a retirement racing a fulfilment [PostgreSQL: real concurrency]", () =
       if (approval.status === "fulfilled" && approval.value.status === "fulfilled") outcomes.fulfilled++;
       // Either the retirement came first (policy's second look denies the request) or the identity
       // came first (the retirement saw one live identity more than confirmed, and refused).
-      expect(retirement.status === "fulfilled" && approval.status === "fulfilled" && approval.value.status === "fulfilled", `round ${round}`).toBe(false);
+      expect(
+        retirement.status === "fulfilled" && approval.status === "fulfilled" && approval.value.status === "fulfilled",
+        `round ${round}`,
+      ).toBe(false);
       const stranded = await queryRows<{ id: string }>(
         conn.db,
         sql`SELECT i.id FROM identities i JOIN systems s ON s.id = i.system_id

@@ -30,10 +30,19 @@ export async function previewRequest(db: Database, actor: Actor, raw: unknown): 
   requireCanChange(actor);
   const input = parse(raw);
   const facts = await gatherFacts(db, actor, input);
-  return evaluatePolicy(facts.policy, { now: now(), requesterId: actor.personId, settings: await loadPolicySettings(db) });
+  return evaluatePolicy(facts.policy, {
+    now: now(),
+    requesterId: actor.personId,
+    settings: await loadPolicySettings(db),
+  });
 }
 
-export type Submitted = { id: string; status: "pending" | "fulfilled"; decision: PolicyDecision; identityId: string | null };
+export type Submitted = {
+  id: string;
+  status: "pending" | "fulfilled";
+  decision: PolicyDecision;
+  identityId: string | null;
+};
 
 export async function submitRequest(db: Database, actor: Actor, raw: unknown): Promise<Submitted> {
   requireCanChange(actor);
@@ -43,42 +52,76 @@ export async function submitRequest(db: Database, actor: Actor, raw: unknown): P
     const settings = await loadPolicySettings(tx);
     // The system is held from policy's look to the change: its environment (which policy judges)
     // cannot move, nor the system retire, between the two.
-    const systemId = input.type === "new_identity" ? sql`${input.systemId}::uuid` : sql`(SELECT system_id FROM identities WHERE id = ${input.identityId}::uuid)`;
+    const systemId =
+      input.type === "new_identity"
+        ? sql`${input.systemId}::uuid`
+        : sql`(SELECT system_id FROM identities WHERE id = ${input.identityId}::uuid)`;
     await tx.execute(sql`SELECT 1 FROM systems WHERE id = ${systemId} FOR SHARE`);
     const facts = await gatherFacts(tx, actor, input);
     const decision = evaluatePolicy(facts.policy, { now: at, requesterId: actor.personId, settings });
-    if (decision.outcome === "deny") throw invalid(`Policy refuses this request: ${decision.denials.join(" ")}`, { policy: decision.denials });
+    if (decision.outcome === "deny")
+      throw invalid(`Policy refuses this request: ${decision.denials.join(" ")}`, { policy: decision.denials });
     await refuseDuplicate(tx, input, facts);
 
     const payload = payloadOf(input, facts);
-    const [req] = await insertOrConflict(() => queryRows<{ id: string }>(
-      tx,
-      sql`INSERT INTO requests (type, requester_id, subject_identity_id, payload, justification, status, policy_version, decision_trace, standard, created_at)
+    const [req] = await insertOrConflict(() =>
+      queryRows<{ id: string }>(
+        tx,
+        sql`INSERT INTO requests (type, requester_id, subject_identity_id, payload, justification, status, policy_version, decision_trace, standard, created_at)
           VALUES (${input.type}::request_type, ${actor.personId}::uuid, ${facts.subject?.id ?? null}::uuid, ${JSON.stringify(payload)}::jsonb, ${input.justification},
             'pending', ${decision.version}, ${JSON.stringify(traceOf(decision))}::jsonb, ${decision.standard}, ${at.toISOString()}::timestamptz)
           RETURNING id`,
-    ));
+      ),
+    );
     const id = req!.id;
-    await addStages(tx, id, decision.stages, { requesterId: actor.personId, ownerManagerId: facts.owner?.managerId ?? null });
+    await addStages(tx, id, decision.stages, {
+      requesterId: actor.personId,
+      ownerManagerId: facts.owner?.managerId ?? null,
+    });
     await record(tx, {
       actor: auditActor(actor),
       action: "request.submitted",
       subject: { type: "request", id },
-      after: { type: input.type, identityId: facts.subject?.id ?? null, outcome: decision.outcome, stages: decision.stages.map((s) => s.rule), policyVersion: decision.version },
+      after: {
+        type: input.type,
+        identityId: facts.subject?.id ?? null,
+        outcome: decision.outcome,
+        stages: decision.stages.map((s) => s.rule),
+        policyVersion: decision.version,
+      },
     });
-    if (decision.outcome !== "allow") return { id, status: "pending" as const, decision, identityId: facts.subject?.id ?? null };
+    if (decision.outcome !== "allow")
+      return { id, status: "pending" as const, decision, identityId: facts.subject?.id ?? null };
 
     // The standard baseline: approved by policy, carried out now, and recorded as such.
-    const stored: StoredRequest = { id, type: input.type, requester_id: actor.personId, subject_identity_id: facts.subject?.id ?? null, payload };
+    const stored: StoredRequest = {
+      id,
+      type: input.type,
+      requester_id: actor.personId,
+      subject_identity_id: facts.subject?.id ?? null,
+      payload,
+    };
     const identityId = await applyRequest(tx, stored, POLICY_ACTOR(decision.version), at, settings);
-    await tx.execute(sql`UPDATE requests SET status = 'fulfilled', decided_at = ${at.toISOString()}::timestamptz, fulfilled_at = ${at.toISOString()}::timestamptz WHERE id = ${id}::uuid`);
-    await record(tx, { actor: POLICY_ACTOR(decision.version), action: "request.fulfilled", subject: { type: "request", id }, after: { approvedBy: "policy", identityId } });
+    await tx.execute(
+      sql`UPDATE requests SET status = 'fulfilled', decided_at = ${at.toISOString()}::timestamptz, fulfilled_at = ${at.toISOString()}::timestamptz WHERE id = ${id}::uuid`,
+    );
+    await record(tx, {
+      actor: POLICY_ACTOR(decision.version),
+      action: "request.fulfilled",
+      subject: { type: "request", id },
+      after: { approvedBy: "policy", identityId },
+    });
     return { id, status: "fulfilled" as const, decision, identityId };
   });
 }
 
 /** What a request keeps of policy's decision: every rule's verdict, the stages, whether it is standard. */
-export const traceOf = (d: PolicyDecision): DecisionTrace => ({ outcome: d.outcome, rules: d.rules, stages: d.stages, standard: d.standard });
+export const traceOf = (d: PolicyDecision): DecisionTrace => ({
+  outcome: d.outcome,
+  rules: d.rules,
+  stages: d.stages,
+  standard: d.standard,
+});
 
 /** The request's content as stored: what it asks for, with the owner resolved and dates as ISO instants. */
 function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {
@@ -106,14 +149,20 @@ function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {
 /** One pending request per subject and type (the database enforces it too); a new identity's name per system. */
 async function refuseDuplicate(tx: Database, input: RequestInput, facts: Facts): Promise<void> {
   const [existing] = facts.subject
-    ? await queryRows<{ id: string }>(tx, sql`SELECT id FROM requests WHERE status = 'pending' AND subject_identity_id = ${facts.subject.id}::uuid AND type = ${input.type}::request_type`)
+    ? await queryRows<{ id: string }>(
+        tx,
+        sql`SELECT id FROM requests WHERE status = 'pending' AND subject_identity_id = ${facts.subject.id}::uuid AND type = ${input.type}::request_type`,
+      )
     : input.type === "new_identity"
       ? await queryRows<{ id: string }>(
           tx,
           sql`SELECT id FROM requests WHERE status = 'pending' AND type = 'new_identity' AND payload->>'name' = ${input.name} AND payload->>'systemId' = ${input.systemId}`,
         )
       : [];
-  if (existing) throw conflict(`A pending request for this already exists: /requests/${existing.id}. Cancel it or wait for its decision.`);
+  if (existing)
+    throw conflict(
+      `A pending request for this already exists: /requests/${existing.id}. Cancel it or wait for its decision.`,
+    );
 }
 
 /** Two submissions racing past refuseDuplicate meet the unique index; the loser gets the same answer. */
@@ -123,7 +172,8 @@ async function insertOrConflict<T>(insert: () => Promise<T>): Promise<T> {
   } catch (e) {
     let cur: unknown = e;
     while (cur instanceof Error) {
-      if ((cur as { code?: string }).code === "23505") throw conflict("A pending request for this already exists. Cancel it or wait for its decision.");
+      if ((cur as { code?: string }).code === "23505")
+        throw conflict("A pending request for this already exists. Cancel it or wait for its decision.");
       cur = cur.cause;
     }
     throw e;

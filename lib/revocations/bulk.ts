@@ -15,40 +15,66 @@ import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@
  */
 export const BULK_REVOKE_LIMIT = 200;
 const schema = z.object({
-  ids: z.array(z.guid("That identity id is not valid."), { error: "Choose identities to revoke." }).min(1, "Choose at least one identity.").max(BULK_REVOKE_LIMIT, `At most ${BULK_REVOKE_LIMIT} at a time.`),
-  reason: text({ error: "Say why they are revoked." }).trim().min(5, "Say why they are revoked (at least 5 characters).").max(2000),
+  ids: z
+    .array(z.guid("That identity id is not valid."), { error: "Choose identities to revoke." })
+    .min(1, "Choose at least one identity.")
+    .max(BULK_REVOKE_LIMIT, `At most ${BULK_REVOKE_LIMIT} at a time.`),
+  reason: text({ error: "Say why they are revoked." })
+    .trim()
+    .min(5, "Say why they are revoked (at least 5 characters).")
+    .max(2000),
 });
 
-export async function bulkRevoke(db: Database, actor: Actor, raw: unknown): Promise<{ requested: string[]; alreadyInFlight: number }> {
+export async function bulkRevoke(
+  db: Database,
+  actor: Actor,
+  raw: unknown,
+): Promise<{ requested: string[]; alreadyInFlight: number }> {
   requireCanChange(actor);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw invalidInput("Nothing was revoked.", parsed.error);
   const ids = [...new Set(parsed.data.ids)].sort();
   const reason = parsed.data.reason;
-  return db.transaction((tx) => inAuditBatch(tx, async () => {
-    const rows = await queryRows<IdentityAccessRow & { name: string }>(
-      tx,
-      sql`SELECT id, name, owner_id, backup_owner_id, team_id, status FROM identities WHERE id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) ORDER BY id FOR UPDATE`,
-    );
-    if (rows.length !== ids.length) throw notFound("One of those identities");
-    for (const row of rows) {
-      const rel = await relationTo(tx, actor, row);
-      if (!canSee(rel)) throw notFound("One of those identities");
-      if (!canRevoke(rel)) throw forbidden(`You may not revoke ${row.name}: nothing was revoked.`);
-      if (!isLive(row.status)) throw invalidInput("Nothing was revoked.", { issues: [{ path: ["ids"], message: `${row.name} is already ${row.status}.` }] });
-    }
-    const at = now().toISOString();
-    const created = await queryRows<{ id: string; identity_id: string }>(
-      tx,
-      sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
+  return db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      const rows = await queryRows<IdentityAccessRow & { name: string }>(
+        tx,
+        sql`SELECT id, name, owner_id, backup_owner_id, team_id, status FROM identities WHERE id IN (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) ORDER BY id FOR UPDATE`,
+      );
+      if (rows.length !== ids.length) throw notFound("One of those identities");
+      for (const row of rows) {
+        const rel = await relationTo(tx, actor, row);
+        if (!canSee(rel)) throw notFound("One of those identities");
+        if (!canRevoke(rel)) throw forbidden(`You may not revoke ${row.name}: nothing was revoked.`);
+        if (!isLive(row.status))
+          throw invalidInput("Nothing was revoked.", {
+            issues: [{ path: ["ids"], message: `${row.name} is already ${row.status}.` }],
+          });
+      }
+      const at = now().toISOString();
+      const created = await queryRows<{ id: string; identity_id: string }>(
+        tx,
+        sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
           SELECT 'identity', i.id, ${reason}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-          FROM identities i WHERE i.id IN (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})
+          FROM identities i WHERE i.id IN (${sql.join(
+            ids.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
           ON CONFLICT DO NOTHING RETURNING id, identity_id`,
-    );
-    for (const r of created) {
-      await record(tx, { actor: auditActor(actor), action: "revocation.requested", subject: { type: "identity", id: r.identity_id }, after: { revocationId: r.id, target: "identity", reason, bulk: true } });
-    }
-    return { requested: created.map((r) => r.id), alreadyInFlight: ids.length - created.length };
-  }));
+      );
+      for (const r of created) {
+        await record(tx, {
+          actor: auditActor(actor),
+          action: "revocation.requested",
+          subject: { type: "identity", id: r.identity_id },
+          after: { revocationId: r.id, target: "identity", reason, bulk: true },
+        });
+      }
+      return { requested: created.map((r) => r.id), alreadyInFlight: ids.length - created.length };
+    }),
+  );
 }

@@ -24,11 +24,20 @@ beforeAll(async () => {
   await seedSmall(conn, 30);
   setClock(() => T0);
   const sam = await actorOf(conn.db, "sam");
-  const [s] = await queryRows<{ id: string }>(conn.db, sql`INSERT INTO systems (name, kind, connector, settings) VALUES ('Receiver', 'saas_app', 'webhook', ${JSON.stringify({ url: "http://127.0.0.1:9/x", secret: SECRET })}::jsonb) RETURNING id`);
-  const [i] = await queryRows<{ id: string }>(conn.db, sql`INSERT INTO identities (name, kind, system_id, environment, owner_id, status, origin, external_id, credential_type)
-      VALUES ('callback-bot', 'bot', ${s!.id}::uuid, 'production', ${sam.personId}::uuid, 'active', 'discovered', 'callback-bot', 'static_secret') RETURNING id`);
-  const [r] = await queryRows<{ id: string }>(conn.db, sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status)
-      VALUES ('identity', ${i!.id}::uuid, 'Bot retired', ${sam.personId}::uuid, 'executed') RETURNING id`);
+  const [s] = await queryRows<{ id: string }>(
+    conn.db,
+    sql`INSERT INTO systems (name, kind, connector, settings) VALUES ('Receiver', 'saas_app', 'webhook', ${JSON.stringify({ url: "http://127.0.0.1:9/x", secret: SECRET })}::jsonb) RETURNING id`,
+  );
+  const [i] = await queryRows<{ id: string }>(
+    conn.db,
+    sql`INSERT INTO identities (name, kind, system_id, environment, owner_id, status, origin, external_id, credential_type)
+      VALUES ('callback-bot', 'bot', ${s!.id}::uuid, 'production', ${sam.personId}::uuid, 'active', 'discovered', 'callback-bot', 'static_secret') RETURNING id`,
+  );
+  const [r] = await queryRows<{ id: string }>(
+    conn.db,
+    sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status)
+      VALUES ('identity', ${i!.id}::uuid, 'Bot retired', ${sam.personId}::uuid, 'executed') RETURNING id`,
+  );
   revocationId = r!.id;
 });
 afterAll(async () => {
@@ -36,7 +45,10 @@ afterAll(async () => {
   await conn.close();
 });
 
-const status = async () => (await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM revocations WHERE id = ${revocationId}::uuid`))[0]!.status;
+const status = async () =>
+  (
+    await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM revocations WHERE id = ${revocationId}::uuid`)
+  )[0]!.status;
 
 /** A body of exactly `bytes` bytes: the callback JSON padded with spaces. */
 function bodyOf(bytes: number): string {
@@ -78,7 +90,9 @@ describe("POST /api/v1/connectors/webhook/callback", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "verified" });
     expect(await status()).toBe("verified");
-    await conn.db.execute(sql`UPDATE revocations SET status = 'executed', verified_at = NULL WHERE id = ${revocationId}::uuid`);
+    await conn.db.execute(
+      sql`UPDATE revocations SET status = 'executed', verified_at = NULL WHERE id = ${revocationId}::uuid`,
+    );
   });
 
   it("refuses a NUL in the detail with a message, before anything is read or written", async () => {
@@ -92,7 +106,14 @@ describe("POST /api/v1/connectors/webhook/callback", () => {
 
 describe("the signature is checked before the database", () => {
   /** A database that fails the test if anything touches it. */
-  const untouchable = new Proxy({}, { get: (_, p) => { throw new Error(`the database was touched (${String(p)})`); } }) as Database;
+  const untouchable = new Proxy(
+    {},
+    {
+      get: (_, p) => {
+        throw new Error(`the database was touched (${String(p)})`);
+      },
+    },
+  ) as Database;
   const body = () => JSON.stringify({ revocationId, revoked: true });
 
   it("unsigned, malformed, stale or future signatures are refused without a query", async () => {
@@ -108,14 +129,22 @@ describe("the signature is checked before the database", () => {
       [good[TIMESTAMP_HEADER]!, good[SIGNATURE_HEADER]!, new Date(T0.getTime() - 301_000)], // from the future
     ];
     for (const [timestamp, signature, at] of attempts) {
-      expect((await refusal(receiveWebhookCallback(untouchable, { body: body(), timestamp, signature }, at))).code).toBe("unauthenticated");
+      expect(
+        (await refusal(receiveWebhookCallback(untouchable, { body: body(), timestamp, signature }, at))).code,
+      ).toBe("unauthenticated");
     }
   });
 
   it("a well-formed, fresh signature made with the wrong secret reaches only the read of the secret", async () => {
     const wrong = signedHeaders("another-secret-another-secret", body(), T0);
     const before = await auditCount(conn.db);
-    const e = await refusal(receiveWebhookCallback(conn.db, { body: body(), timestamp: wrong[TIMESTAMP_HEADER]!, signature: wrong[SIGNATURE_HEADER]! }, T0));
+    const e = await refusal(
+      receiveWebhookCallback(
+        conn.db,
+        { body: body(), timestamp: wrong[TIMESTAMP_HEADER]!, signature: wrong[SIGNATURE_HEADER]! },
+        T0,
+      ),
+    );
     expect(e.code).toBe("unauthenticated");
     expect(await status()).toBe("executed");
     expect(await auditCount(conn.db)).toBe(before);

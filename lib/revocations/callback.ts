@@ -43,7 +43,11 @@ export class Unauthenticated extends DomainError {
   }
 }
 
-export async function receiveWebhookCallback(db: Database, raw: { body: string; timestamp: string | null; signature: string | null }, at: Date): Promise<{ status: string }> {
+export async function receiveWebhookCallback(
+  db: Database,
+  raw: { body: string; timestamp: string | null; signature: string | null },
+  at: Date,
+): Promise<{ status: string }> {
   let json: unknown;
   try {
     json = JSON.parse(raw.body);
@@ -62,33 +66,46 @@ export async function receiveWebhookCallback(db: Database, raw: { body: string; 
     db,
     sql`SELECT s.connector, s.settings FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id WHERE r.id = ${cb.revocationId}::uuid`,
   );
-  const settings = (sys ? (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) : {}) as { secret?: unknown };
+  const settings = (sys ? (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) : {}) as {
+    secret?: unknown;
+  };
   const secret = sys?.connector === "webhook" && typeof settings.secret === "string" ? settings.secret : null;
   if (!secret || !verifySignature(secret, raw.body, raw.timestamp, raw.signature, at).ok) throw refused();
-  return db.transaction((tx) => inAuditBatch(tx, async () => {
-    const [r] = await queryRows<{ status: string; identity_id: string; system: string; attempts: number }>(
-      tx,
-      sql`SELECT r.status, r.identity_id, s.name AS system, r.attempts FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id
+  return db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      const [r] = await queryRows<{ status: string; identity_id: string; system: string; attempts: number }>(
+        tx,
+        sql`SELECT r.status, r.identity_id, s.name AS system, r.attempts FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id
           WHERE r.id = ${cb.revocationId}::uuid FOR UPDATE OF r`,
-    );
-    // A receiver may call back before the runner has recorded its answer ("executing"): it counts.
-    if (!r || !["executing", "executed"].includes(r.status)) throw conflict(`This revocation is ${r?.status ?? "gone"}, not waiting for a callback.`);
-    const iso = at.toISOString();
-    const by = { type: "system" as const, id: null, label: `webhook receiver of ${r.system}` };
-    if (cb.revoked) {
-      await tx.execute(sql`UPDATE revocations SET status = 'verified', verified_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz,
+      );
+      // A receiver may call back before the runner has recorded its answer ("executing"): it counts.
+      if (!r || !["executing", "executed"].includes(r.status))
+        throw conflict(`This revocation is ${r?.status ?? "gone"}, not waiting for a callback.`);
+      const iso = at.toISOString();
+      const by = { type: "system" as const, id: null, label: `webhook receiver of ${r.system}` };
+      if (cb.revoked) {
+        await tx.execute(sql`UPDATE revocations SET status = 'verified', verified_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz,
         evidence = ${JSON.stringify({ callback: { detail: cb.detail ?? null, at: iso } })}::jsonb WHERE id = ${cb.revocationId}::uuid`);
-      await record(tx, { actor: by, action: "revocation.confirmed", subject: { type: "identity", id: r.identity_id }, after: { revocationId: cb.revocationId, detail: cb.detail ?? null } });
-      await applyVerified(tx, cb.revocationId, by, at);
-      return { status: "verified" };
-    }
-    const attempts = r.attempts + 1;
-    const next = attempts >= MAX_ATTEMPTS ? null : new Date(at.getTime() + backoffMs(attempts)).toISOString();
-    await tx.execute(sql`UPDATE revocations SET status = 'failed', attempts = ${attempts}, last_error = ${`The receiver could not revoke it: ${cb.detail ?? "no detail"}`.slice(0, 2000)},
+        await record(tx, {
+          actor: by,
+          action: "revocation.confirmed",
+          subject: { type: "identity", id: r.identity_id },
+          after: { revocationId: cb.revocationId, detail: cb.detail ?? null },
+        });
+        await applyVerified(tx, cb.revocationId, by, at);
+        return { status: "verified" };
+      }
+      const attempts = r.attempts + 1;
+      const next = attempts >= MAX_ATTEMPTS ? null : new Date(at.getTime() + backoffMs(attempts)).toISOString();
+      await tx.execute(sql`UPDATE revocations SET status = 'failed', attempts = ${attempts}, last_error = ${`The receiver could not revoke it: ${cb.detail ?? "no detail"}`.slice(0, 2000)},
       next_attempt_at = ${next}::timestamptz, updated_at = ${iso}::timestamptz WHERE id = ${cb.revocationId}::uuid`);
-    await record(tx, { actor: by, action: next ? "revocation.failed" : "revocation.gave_up", subject: { type: "identity", id: r.identity_id }, after: { revocationId: cb.revocationId, attempts, detail: cb.detail ?? null } });
-    return { status: "failed" };
-  }));
+      await record(tx, {
+        actor: by,
+        action: next ? "revocation.failed" : "revocation.gave_up",
+        subject: { type: "identity", id: r.identity_id },
+        after: { revocationId: cb.revocationId, attempts, detail: cb.detail ?? null },
+      });
+      return { status: "failed" };
+    }),
+  );
 }
-
-

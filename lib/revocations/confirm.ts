@@ -15,7 +15,10 @@ import { applyVerified } from "./run";
  */
 const confirmSchema = z.object({
   revocationId: z.guid("That revocation id is not valid."),
-  evidence: text({ error: "Say what was done, or link the ticket." }).trim().min(10, "Say what was done, or link the ticket (at least 10 characters).").max(2000, "Keep it under 2,000 characters."),
+  evidence: text({ error: "Say what was done, or link the ticket." })
+    .trim()
+    .min(10, "Say what was done, or link the ticket (at least 10 characters).")
+    .max(2000, "Keep it under 2,000 characters."),
 });
 
 export async function confirmManualRevocation(db: Database, actor: Actor, raw: unknown): Promise<void> {
@@ -23,23 +26,32 @@ export async function confirmManualRevocation(db: Database, actor: Actor, raw: u
   const parsed = confirmSchema.safeParse(raw);
   if (!parsed.success) throw invalidInput("Nothing was confirmed.", parsed.error);
   const { revocationId, evidence } = parsed.data;
-  await db.transaction((tx) => inAuditBatch(tx, async () => {
-    const [r] = await queryRows<{ status: string; connector: string; identity_id: string } & IdentityAccessRow>(
-      tx,
-      sql`SELECT r.status, s.connector, r.identity_id, i.id, i.owner_id, i.backup_owner_id, i.team_id, i.status AS identity_status
+  await db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      const [r] = await queryRows<{ status: string; connector: string; identity_id: string } & IdentityAccessRow>(
+        tx,
+        sql`SELECT r.status, s.connector, r.identity_id, i.id, i.owner_id, i.backup_owner_id, i.team_id, i.status AS identity_status
           FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id WHERE r.id = ${revocationId}::uuid FOR UPDATE OF r`,
-    );
-    if (!r) throw notFound("That revocation");
-    const rel = await relationTo(tx, actor, r);
-    if (!canSee(rel)) throw notFound("That revocation");
-    if (!canRevoke(rel)) throw forbidden("Owners, their managers and security confirm a revocation.");
-    if (r.connector !== "manual") throw conflict("This system's connector verifies revocations itself; there is nothing to confirm by hand.");
-    if (r.status !== "executed") throw conflict(`This revocation is ${r.status}; only one waiting for confirmation can be confirmed.`);
-    const at = now();
-    const confirmation = { confirmedBy: actor.email, note: evidence, at: at.toISOString() };
-    await tx.execute(sql`UPDATE revocations SET status = 'verified', verified_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz,
+      );
+      if (!r) throw notFound("That revocation");
+      const rel = await relationTo(tx, actor, r);
+      if (!canSee(rel)) throw notFound("That revocation");
+      if (!canRevoke(rel)) throw forbidden("Owners, their managers and security confirm a revocation.");
+      if (r.connector !== "manual")
+        throw conflict("This system's connector verifies revocations itself; there is nothing to confirm by hand.");
+      if (r.status !== "executed")
+        throw conflict(`This revocation is ${r.status}; only one waiting for confirmation can be confirmed.`);
+      const at = now();
+      const confirmation = { confirmedBy: actor.email, note: evidence, at: at.toISOString() };
+      await tx.execute(sql`UPDATE revocations SET status = 'verified', verified_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz,
       evidence = ${JSON.stringify(confirmation)}::jsonb WHERE id = ${revocationId}::uuid`);
-    await record(tx, { actor: auditActor(actor), action: "revocation.confirmed", subject: { type: "identity", id: r.identity_id }, after: { revocationId, evidence } });
-    await applyVerified(tx, revocationId, auditActor(actor), at);
-  }));
+      await record(tx, {
+        actor: auditActor(actor),
+        action: "revocation.confirmed",
+        subject: { type: "identity", id: r.identity_id },
+        after: { revocationId, evidence },
+      });
+      await applyVerified(tx, revocationId, auditActor(actor), at);
+    }),
+  );
 }

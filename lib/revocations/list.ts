@@ -22,16 +22,36 @@ export const revocationFilterSchema = z.object({
 export type RevocationFilter = z.infer<typeof revocationFilterSchema>;
 
 export function parseRevocationFilter(params: Record<string, unknown>): RevocationFilter {
-  const input = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => typeof v === "string" && v !== ""));
+  const input = Object.fromEntries(
+    Object.entries(params)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+      .filter(([, v]) => typeof v === "string" && v !== ""),
+  );
   const parsed = revocationFilterSchema.safeParse(input);
   if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
 }
 
 export type RevocationRow = {
-  id: string; target: string; identityId: string; identity: string; system: string; connector: string; entitlement: string | null; reason: string;
-  requestedBy: string | null; status: string; attempts: number; maxAttempts: number; nextAttemptAt: string | null; lastError: string | null;
-  connectorResult: unknown; evidence: unknown; createdAt: string; verifiedAt: string | null; gaveUp: boolean;
+  id: string;
+  target: string;
+  identityId: string;
+  identity: string;
+  system: string;
+  connector: string;
+  entitlement: string | null;
+  reason: string;
+  requestedBy: string | null;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  connectorResult: unknown;
+  evidence: unknown;
+  createdAt: string;
+  verifiedAt: string | null;
+  gaveUp: boolean;
 };
 
 export const PAGE_SIZE = 50;
@@ -41,7 +61,12 @@ export const PAGE_SIZE = 50;
  * cursors are checked again here, whoever built the filter: a malformed one is "not found" or a
  * broken page link, never a failed cast.
  */
-export async function listRevocations(db: Database, actor: Actor, f: RevocationFilter, identityId?: string): Promise<RevocationRow[]> {
+export async function listRevocations(
+  db: Database,
+  actor: Actor,
+  f: RevocationFilter,
+  identityId?: string,
+): Promise<RevocationRow[]> {
   const where: SQL[] = [];
   const scope = scopeSql(actor);
   if (scope) where.push(scope);
@@ -57,9 +82,24 @@ export async function listRevocations(db: Database, actor: Actor, f: RevocationF
     where.push(sql`(r.created_at, r.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
   }
   const rows = await queryRows<{
-    id: string; target_type: string; identity_id: string; identity: string; system: string; connector: string; resource: string | null; permission: string | null;
-    reason: string; requested_by: string | null; status: string; attempts: number; next_attempt_at: Date | string | null; last_error: string | null;
-    connector_result: unknown; evidence: unknown; created_at: Date | string; verified_at: Date | string | null;
+    id: string;
+    target_type: string;
+    identity_id: string;
+    identity: string;
+    system: string;
+    connector: string;
+    resource: string | null;
+    permission: string | null;
+    reason: string;
+    requested_by: string | null;
+    status: string;
+    attempts: number;
+    next_attempt_at: Date | string | null;
+    last_error: string | null;
+    connector_result: unknown;
+    evidence: unknown;
+    created_at: Date | string;
+    verified_at: Date | string | null;
   }>(
     db,
     sql`SELECT r.id, r.target_type, r.identity_id, i.name AS identity, s.name AS system, s.connector, e.resource, e.permission, r.reason, u.name AS requested_by,
@@ -71,10 +111,24 @@ export async function listRevocations(db: Database, actor: Actor, f: RevocationF
   );
   const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
   return rows.map((r) => ({
-    id: r.id, target: r.target_type, identityId: r.identity_id, identity: r.identity, system: r.system, connector: r.connector,
-    entitlement: r.resource ? `${r.permission} on ${r.resource}` : null, reason: r.reason, requestedBy: r.requested_by, status: r.status,
-    attempts: r.attempts, maxAttempts: MAX_ATTEMPTS, nextAttemptAt: isoOrNull(r.next_attempt_at), lastError: r.last_error,
-    connectorResult: json(r.connector_result), evidence: json(r.evidence), createdAt: isoOrNull(r.created_at)!, verifiedAt: isoOrNull(r.verified_at),
+    id: r.id,
+    target: r.target_type,
+    identityId: r.identity_id,
+    identity: r.identity,
+    system: r.system,
+    connector: r.connector,
+    entitlement: r.resource ? `${r.permission} on ${r.resource}` : null,
+    reason: r.reason,
+    requestedBy: r.requested_by,
+    status: r.status,
+    attempts: r.attempts,
+    maxAttempts: MAX_ATTEMPTS,
+    nextAttemptAt: isoOrNull(r.next_attempt_at),
+    lastError: r.last_error,
+    connectorResult: json(r.connector_result),
+    evidence: json(r.evidence),
+    createdAt: isoOrNull(r.created_at)!,
+    verifiedAt: isoOrNull(r.verified_at),
     gaveUp: r.status === "failed" && r.next_attempt_at === null,
   }));
 }

@@ -18,7 +18,10 @@ import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@
 const requestSchema = z.object({
   identityId: z.guid("That identity id is not valid."),
   entitlementId: z.guid("That entitlement id is not valid.").optional(),
-  reason: text({ error: "Say why it is revoked." }).trim().min(5, "Say why it is revoked (at least 5 characters).").max(2000, "Keep the reason under 2,000 characters."),
+  reason: text({ error: "Say why it is revoked." })
+    .trim()
+    .min(5, "Say why it is revoked (at least 5 characters).")
+    .max(2000, "Keep the reason under 2,000 characters."),
 });
 
 export type Requested = { id: string; created: boolean; status: string };
@@ -39,7 +42,10 @@ export async function requestRevocation(db: Database, actor: Actor, raw: unknown
     if (!canRevoke(rel)) throw forbidden("Owners, their managers and security revoke an identity's access.");
     if (!isLive(row.status)) throw conflict(`${row.name} is already ${row.status}.`);
     if (input.entitlementId) {
-      const [e] = await queryRows<{ status: string }>(tx, sql`SELECT status FROM entitlements WHERE id = ${input.entitlementId}::uuid AND identity_id = ${row.id}::uuid`);
+      const [e] = await queryRows<{ status: string }>(
+        tx,
+        sql`SELECT status FROM entitlements WHERE id = ${input.entitlementId}::uuid AND identity_id = ${row.id}::uuid`,
+      );
       if (!e) throw notFound("That entitlement");
       if (e.status !== "active") throw conflict(`That entitlement is already ${e.status}.`);
     }

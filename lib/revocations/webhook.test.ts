@@ -41,7 +41,13 @@ beforeAll(async () => {
   server = createServer(async (req, res) => {
     const url = new URL(req.url!, "http://receiver");
     const body = req.method === "GET" ? url.search.slice(1) : await read(req);
-    const check = verifySignature(SECRET, body, String(req.headers[TIMESTAMP_HEADER] ?? ""), String(req.headers[SIGNATURE_HEADER] ?? ""), clock);
+    const check = verifySignature(
+      SECRET,
+      body,
+      String(req.headers[TIMESTAMP_HEADER] ?? ""),
+      String(req.headers[SIGNATURE_HEADER] ?? ""),
+      clock,
+    );
     seen.push({ method: req.method!, path: url.pathname, body, signatureOk: check.ok });
     if (!check.ok) return void res.writeHead(401).end(check.reason);
     if (url.pathname === "/revoke") {
@@ -53,7 +59,9 @@ beforeAll(async () => {
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
     }
     if (url.pathname === "/status") {
-      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ revoked: revoked.has(url.searchParams.get("account")!) }));
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ revoked: revoked.has(url.searchParams.get("account")!) }));
     }
     res.writeHead(404).end();
   });
@@ -77,7 +85,10 @@ const at = (d: Date) => {
 };
 
 async function identityOn(settings: Record<string, unknown>, account: string): Promise<string> {
-  const [s] = await queryRows<{ id: string }>(conn.db, sql`INSERT INTO systems (name, kind, connector, settings) VALUES (${`Receiver ${account}`}, 'saas_app', 'webhook', ${JSON.stringify(settings)}::jsonb) RETURNING id`);
+  const [s] = await queryRows<{ id: string }>(
+    conn.db,
+    sql`INSERT INTO systems (name, kind, connector, settings) VALUES (${`Receiver ${account}`}, 'saas_app', 'webhook', ${JSON.stringify(settings)}::jsonb) RETURNING id`,
+  );
   const [i] = await queryRows<{ id: string }>(
     conn.db,
     sql`INSERT INTO identities (name, kind, system_id, environment, owner_id, status, origin, external_id, credential_type)
@@ -86,12 +97,21 @@ async function identityOn(settings: Record<string, unknown>, account: string): P
   return i!.id;
 }
 const revocation = async (id: string) =>
-  (await queryRows<{ status: string; attempts: number; last_error: string | null; connector_result: unknown }>(conn.db, sql`SELECT status, attempts, last_error, connector_result FROM revocations WHERE id = ${id}::uuid`))[0]!;
-const identityStatus = async (id: string) => (await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM identities WHERE id = ${id}::uuid`))[0]!.status;
+  (
+    await queryRows<{ status: string; attempts: number; last_error: string | null; connector_result: unknown }>(
+      conn.db,
+      sql`SELECT status, attempts, last_error, connector_result FROM revocations WHERE id = ${id}::uuid`,
+    )
+  )[0]!;
+const identityStatus = async (id: string) =>
+  (await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM identities WHERE id = ${id}::uuid`))[0]!.status;
 
 describe("the webhook connector", () => {
   it("signs its call; a receiver that fails twice is retried after 1 and 2 minutes, then the status URL confirms it", async () => {
-    const identity = await identityOn({ url: `${base}/revoke`, statusUrl: `${base}/status`, secret: SECRET }, "crm-sync-key");
+    const identity = await identityOn(
+      { url: `${base}/revoke`, statusUrl: `${base}/status`, secret: SECRET },
+      "crm-sync-key",
+    );
     at(T0);
     const asked = await requestRevocation(conn.db, sam, { identityId: identity, reason: "The CRM sync was replaced" });
     failuresLeft = 2;
@@ -106,13 +126,26 @@ describe("the webhook connector", () => {
     expect(r.connector_result).toMatchObject({ verify: { answer: { revoked: true } } });
     expect(await identityStatus(identity)).toBe("revoked");
     const calls = seen.filter((s) => s.body.includes("crm-sync-key"));
-    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /revoke", "POST /revoke", "POST /revoke", "GET /status"]);
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "POST /revoke",
+      "POST /revoke",
+      "POST /revoke",
+      "GET /status",
+    ]);
     expect(calls.every((c) => c.signatureOk)).toBe(true);
-    expect(JSON.parse(calls[0]!.body)).toMatchObject({ action: "revoke", revocationId: asked.id, kind: "identity", account: "crm-sync-key" });
+    expect(JSON.parse(calls[0]!.body)).toMatchObject({
+      action: "revoke",
+      revocationId: asked.id,
+      kind: "identity",
+      account: "crm-sync-key",
+    });
   });
 
   it("a receiver holding another secret refuses the call (bad signature): the attempt fails and nothing is revoked", async () => {
-    const identity = await identityOn({ url: `${base}/revoke`, statusUrl: `${base}/status`, secret: "some-other-secret-not-the-receivers" }, "billing-export-key");
+    const identity = await identityOn(
+      { url: `${base}/revoke`, statusUrl: `${base}/status`, secret: "some-other-secret-not-the-receivers" },
+      "billing-export-key",
+    );
     const asked = await requestRevocation(conn.db, sam, { identityId: identity, reason: "Billing export retired" });
     expect(await runRevocations(conn.db, JOB, at(T0), { ids: [asked.id] })).toMatchObject({ failed: 1 });
     expect((await revocation(asked.id)).last_error).toMatch(/answered 401: The signature does not match/);
@@ -130,20 +163,56 @@ describe("the webhook connector", () => {
     const good = signedHeaders(SECRET, body, T0);
     const attempts = [
       { timestamp: null, signature: null },
-      { timestamp: good[TIMESTAMP_HEADER]!, signature: signedHeaders("wrong-secret-wrong-secret", body, T0)[SIGNATURE_HEADER]! },
-      { timestamp: good[TIMESTAMP_HEADER]!, signature: signedHeaders(SECRET, body.replace("true", "false"), T0)[SIGNATURE_HEADER]! },
+      {
+        timestamp: good[TIMESTAMP_HEADER]!,
+        signature: signedHeaders("wrong-secret-wrong-secret", body, T0)[SIGNATURE_HEADER]!,
+      },
+      {
+        timestamp: good[TIMESTAMP_HEADER]!,
+        signature: signedHeaders(SECRET, body.replace("true", "false"), T0)[SIGNATURE_HEADER]!,
+      },
     ];
-    for (const a of attempts) expect((await refusal(receiveWebhookCallback(conn.db, { body, ...a }, T0))).code).toBe("unauthenticated");
+    for (const a of attempts)
+      expect((await refusal(receiveWebhookCallback(conn.db, { body, ...a }, T0))).code).toBe("unauthenticated");
     // A correct signature replayed ten minutes later is refused too.
-    expect((await refusal(receiveWebhookCallback(conn.db, { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! }, new Date(T0.getTime() + 600_000)))).code).toBe("unauthenticated");
-    expect((await refusal(receiveWebhookCallback(conn.db, { body: "{not json", timestamp: null, signature: null }, T0))).code).toBe("invalid");
+    expect(
+      (
+        await refusal(
+          receiveWebhookCallback(
+            conn.db,
+            { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! },
+            new Date(T0.getTime() + 600_000),
+          ),
+        )
+      ).code,
+    ).toBe("unauthenticated");
+    expect(
+      (await refusal(receiveWebhookCallback(conn.db, { body: "{not json", timestamp: null, signature: null }, T0)))
+        .code,
+    ).toBe("invalid");
     expect((await revocation(asked.id)).status).toBe("executed");
 
-    expect(await receiveWebhookCallback(conn.db, { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! }, T0)).toEqual({ status: "verified" });
+    expect(
+      await receiveWebhookCallback(
+        conn.db,
+        { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! },
+        T0,
+      ),
+    ).toEqual({ status: "verified" });
     expect((await revocation(asked.id)).status).toBe("verified");
     expect(await identityStatus(identity)).toBe("revoked");
     // Delivered twice: the second is told it is no longer waiting.
-    expect((await refusal(receiveWebhookCallback(conn.db, { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! }, T0))).code).toBe("conflict");
+    expect(
+      (
+        await refusal(
+          receiveWebhookCallback(
+            conn.db,
+            { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! },
+            T0,
+          ),
+        )
+      ).code,
+    ).toBe("conflict");
   });
 
   it("a callback that arrives before the runner recorded the call (still executing) verifies it", async () => {
@@ -152,7 +221,13 @@ describe("the webhook connector", () => {
     await conn.db.execute(sql`UPDATE revocations SET status = 'executing' WHERE id = ${asked.id}::uuid`);
     const body = JSON.stringify({ revocationId: asked.id, revoked: true });
     const h = signedHeaders(SECRET, body, T0);
-    expect(await receiveWebhookCallback(conn.db, { body, timestamp: h[TIMESTAMP_HEADER]!, signature: h[SIGNATURE_HEADER]! }, T0)).toEqual({ status: "verified" });
+    expect(
+      await receiveWebhookCallback(
+        conn.db,
+        { body, timestamp: h[TIMESTAMP_HEADER]!, signature: h[SIGNATURE_HEADER]! },
+        T0,
+      ),
+    ).toEqual({ status: "verified" });
     expect(await identityStatus(identity)).toBe("revoked");
   });
 });

@@ -20,7 +20,11 @@ afterEach(() => {
 async function cookiesFrom(url: string, headers: Record<string, string> = {}): Promise<string[]> {
   const csrf = await handlers.GET(new NextRequest(`${url}/api/auth/csrf`, { headers }));
   // A session cookie that does not verify is cleared, which names the session cookie too.
-  const session = await handlers.GET(new NextRequest(`${url}/api/auth/session`, { headers: { ...headers, cookie: "authjs.session-token=forged; __Secure-authjs.session-token=forged" } }));
+  const session = await handlers.GET(
+    new NextRequest(`${url}/api/auth/session`, {
+      headers: { ...headers, cookie: "authjs.session-token=forged; __Secure-authjs.session-token=forged" },
+    }),
+  );
   return [...csrf.headers.getSetCookie(), ...session.headers.getSetCookie()];
 }
 

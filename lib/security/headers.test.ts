@@ -2,10 +2,16 @@ import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, newNonce, originOf, securityHeaders, servedOverHttps } from "./headers";
 
 function directives(csp: string): Map<string, string> {
-  return new Map(csp.split(";").map((d) => d.trim()).filter(Boolean).map((d) => {
-    const [name, ...values] = d.split(/\s+/);
-    return [name!, values.join(" ")];
-  }));
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...values] = d.split(/\s+/);
+        return [name!, values.join(" ")];
+      }),
+  );
 }
 
 describe("security headers", () => {
@@ -36,11 +42,19 @@ describe("security headers", () => {
       "frame-ancestors": "'none'",
       "form-action": "'self'",
     });
-    expect(directives(contentSecurityPolicy({ nonce: "n", https: false, dev: true })).get("script-src")).toContain("'unsafe-eval'");
+    expect(directives(contentSecurityPolicy({ nonce: "n", https: false, dev: true })).get("script-src")).toContain(
+      "'unsafe-eval'",
+    );
   });
 
   it("lets a sign-in form reach the identity provider", () => {
-    const csp = directives(contentSecurityPolicy({ nonce: "n", https: false, formTargets: originOf("https://login.example.com/realms/main") }));
+    const csp = directives(
+      contentSecurityPolicy({
+        nonce: "n",
+        https: false,
+        formTargets: originOf("https://login.example.com/realms/main"),
+      }),
+    );
     expect(csp.get("form-action")).toBe("'self' https://login.example.com");
     expect(originOf("not a url")).toEqual([]);
     expect(originOf(undefined)).toEqual([]);
@@ -62,7 +76,8 @@ describe("security headers", () => {
       expect(h["X-Content-Type-Options"]).toBe("nosniff");
       expect(h["Referrer-Policy"]).toBe("same-origin");
       expect(h["X-Frame-Options"]).toBe("DENY");
-      for (const feature of ["camera", "microphone", "geolocation", "payment", "usb"]) expect(h["Permissions-Policy"]).toContain(`${feature}=()`);
+      for (const feature of ["camera", "microphone", "geolocation", "payment", "usb"])
+        expect(h["Permissions-Policy"]).toContain(`${feature}=()`);
     }
   });
 

@@ -13,7 +13,10 @@ export function newNonce(): string {
  * protocol as a TLS-terminating proxy reports it in X-Forwarded-Proto. Plain http (localhost)
  * must get neither HSTS nor Secure cookies, or sign-in breaks there.
  */
-export function servedOverHttps(forwardedProto: string | null | undefined, authUrl: string | null | undefined): boolean {
+export function servedOverHttps(
+  forwardedProto: string | null | undefined,
+  authUrl: string | null | undefined,
+): boolean {
   if (authUrl) {
     try {
       return new URL(authUrl).protocol === "https:";
@@ -38,7 +41,24 @@ export type HeaderOptions = {
 };
 
 /** Browser features Steward never uses: denied to the page and anything it could embed. */
-const DENIED_FEATURES = ["accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"];
+const DENIED_FEATURES = [
+  "accelerometer",
+  "autoplay",
+  "camera",
+  "display-capture",
+  "geolocation",
+  "gyroscope",
+  "hid",
+  "magnetometer",
+  "microphone",
+  "midi",
+  "payment",
+  "publickey-credentials-get",
+  "screen-wake-lock",
+  "serial",
+  "usb",
+  "xr-spatial-tracking",
+];
 
 export function contentSecurityPolicy({ nonce, https, dev = false, formTargets = [] }: HeaderOptions): string {
   const directives = [
@@ -61,7 +81,9 @@ export function contentSecurityPolicy({ nonce, https, dev = false, formTargets =
 }
 
 /** The full header set for one response. */
-export function securityHeaders(options: HeaderOptions): { "Content-Security-Policy": string } & Record<string, string> {
+export function securityHeaders(
+  options: HeaderOptions,
+): { "Content-Security-Policy": string } & Record<string, string> {
   return {
     "Content-Security-Policy": contentSecurityPolicy(options),
     "X-Content-Type-Options": "nosniff",

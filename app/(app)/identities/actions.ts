@@ -25,8 +25,16 @@ export async function bulkAttestAction(_prev: ActionResult, formData: FormData):
 export async function bulkRevokeAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireActor();
   const result = await toActionResult(async () => {
-    const { requested, alreadyInFlight } = await bulkRevoke(getDb(), actor, { ids: formData.getAll("ids"), reason: formData.get("reason") ?? undefined });
-    if (requested.length) after(() => runRevocations(getDb(), auditActor(actor), now(), { ids: requested, limit: requested.length }).then(() => undefined));
+    const { requested, alreadyInFlight } = await bulkRevoke(getDb(), actor, {
+      ids: formData.getAll("ids"),
+      reason: formData.get("reason") ?? undefined,
+    });
+    if (requested.length)
+      after(() =>
+        runRevocations(getDb(), auditActor(actor), now(), { ids: requested, limit: requested.length }).then(
+          () => undefined,
+        ),
+      );
     return `${requested.length} ${requested.length === 1 ? "revocation" : "revocations"} requested${alreadyInFlight ? `; ${alreadyInFlight} already under way` : ""}. Follow them on the Revocations page.`;
   });
   if (result?.ok) revalidatePath("/identities");

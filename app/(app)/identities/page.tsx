@@ -7,7 +7,13 @@ import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { inventoryFacets } from "@/lib/identities/facets";
 import { decodeCursor } from "@/lib/identities/inventory-query";
-import { COLUMN_KEYS, inventoryParams, parseInventoryFilter, SAVED_VIEWS, type InventoryFilter } from "@/lib/identities/inventory-filter";
+import {
+  COLUMN_KEYS,
+  inventoryParams,
+  parseInventoryFilter,
+  SAVED_VIEWS,
+  type InventoryFilter,
+} from "@/lib/identities/inventory-filter";
 import { FilterForm } from "./_components/filter-form";
 import { InventoryResults, InventoryResultsLoading } from "./_components/inventory-results";
 import { TotalLine } from "./_components/total-line";
@@ -41,22 +47,37 @@ export default async function IdentitiesPage({ searchParams }: Props) {
     <section aria-labelledby="identities-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 id="identities-heading" className="text-xl font-semibold">Identities</h1>
-          <p className="text-sm text-slate-600">Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still used.</p>
+          <h1 id="identities-heading" className="text-xl font-semibold">
+            Identities
+          </h1>
+          <p className="text-sm text-slate-600">
+            Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still
+            used.
+          </p>
         </div>
         <form method="post" action="/identities/export">
-          {exportFields.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
-          <button type="submit" className={buttonClass("secondary")}>Export CSV</button>
+          {exportFields.map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <button type="submit" className={buttonClass("secondary")}>
+            Export CSV
+          </button>
         </form>
       </div>
 
       <nav aria-label="Saved views" className="flex flex-wrap gap-2 text-sm">
         {SAVED_VIEWS.map((v) => (
-          <Link key={v.key} href={`/identities?${new URLSearchParams(v.params)}`} className="rounded-full border border-slate-300 bg-white px-3 py-1 hover:bg-slate-100">
+          <Link
+            key={v.key}
+            href={`/identities?${new URLSearchParams(v.params)}`}
+            className="rounded-full border border-slate-300 bg-white px-3 py-1 hover:bg-slate-100"
+          >
             {v.label}
           </Link>
         ))}
-        <Link href="/identities" className="rounded-full px-3 py-1 text-slate-700 underline">Clear all</Link>
+        <Link href="/identities" className="rounded-full px-3 py-1 text-slate-700 underline">
+          Clear all
+        </Link>
       </nav>
 
       <FilterForm filter={f} raw={raw} facets={facets} visible={visible} fieldErrors={error?.fieldErrors} />
@@ -65,14 +86,23 @@ export default async function IdentitiesPage({ searchParams }: Props) {
         <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
           <p className="font-medium">{error.message}</p>
           <ul className="list-disc pl-5">
-            {Object.entries(error.fieldErrors ?? {}).map(([k, msgs]) => <li key={k}><span className="font-mono">{k}</span>: {msgs.join(" ")}</li>)}
+            {Object.entries(error.fieldErrors ?? {}).map(([k, msgs]) => (
+              <li key={k}>
+                <span className="font-mono">{k}</span>: {msgs.join(" ")}
+              </li>
+            ))}
           </ul>
-          <Link href="/identities" className="underline">Start over with no filters</Link>
+          <Link href="/identities" className="underline">
+            Start over with no filters
+          </Link>
         </div>
       ) : null}
 
       {filter && !error ? (
-        <Suspense key={inventoryParams(filter).toString() + (filter.after ?? "") + (filter.before ?? "")} fallback={<InventoryResultsLoading />}>
+        <Suspense
+          key={inventoryParams(filter).toString() + (filter.after ?? "") + (filter.before ?? "")}
+          fallback={<InventoryResultsLoading />}
+        >
           <InventoryResults actor={actor} filter={filter} visible={visible} />
         </Suspense>
       ) : (

@@ -18,7 +18,9 @@ export default async function PeoplePage({ searchParams }: Props) {
     return (
       <section>
         <h1 className="text-xl font-semibold">People</h1>
-        <p role="alert" className="mt-4">Only admins manage people and roles.</p>
+        <p role="alert" className="mt-4">
+          Only admins manage people and roles.
+        </p>
       </section>
     );
   }
@@ -34,34 +36,66 @@ export default async function PeoplePage({ searchParams }: Props) {
   return (
     <section aria-labelledby="people-heading" className="space-y-4">
       <div>
-        <h1 id="people-heading" className="text-xl font-semibold">People</h1>
-        <p className="text-sm text-slate-600">Who may do what in Steward. New people signing in through single sign-on start as members. Every change is audited.</p>
+        <h1 id="people-heading" className="text-xl font-semibold">
+          People
+        </h1>
+        <p className="text-sm text-slate-600">
+          Who may do what in Steward. New people signing in through single sign-on start as members. Every change is
+          audited.
+        </p>
       </div>
       <form method="get" className="flex items-end gap-2" role="search">
         <div className="flex flex-col gap-1 text-sm">
-          <label htmlFor="people-q" className="font-medium">Search people</label>
-          <input id="people-q" name="q" defaultValue={query.q} className="w-72 rounded-md border border-slate-300 px-2 py-1.5" placeholder="name or email" />
+          <label htmlFor="people-q" className="font-medium">
+            Search people
+          </label>
+          <input
+            id="people-q"
+            name="q"
+            defaultValue={query.q}
+            className="w-72 rounded-md border border-slate-300 px-2 py-1.5"
+            placeholder="name or email"
+          />
         </div>
-        <button type="submit" className={buttonClass("primary")}>Search</button>
+        <button type="submit" className={buttonClass("primary")}>
+          Search
+        </button>
       </form>
-      {error ? <p role="alert" className="text-sm text-red-800">{error.message} {Object.values(error.fieldErrors ?? {}).flat().join(" ")} Showing everyone.</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-800">
+          {error.message}{" "}
+          {Object.values(error.fieldErrors ?? {})
+            .flat()
+            .join(" ")}{" "}
+          Showing everyone.
+        </p>
+      ) : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">People and roles</caption>
           <thead className="bg-slate-50">
             <tr>
               {["Person", "Team", "Manager", "Status", "Roles", "Employment"].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 text-left font-medium text-slate-700">{h}</th>
+                <th key={h} scope="col" className="px-3 py-2 text-left font-medium text-slate-700">
+                  {h}
+                </th>
               ))}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {people.map((p) => <PersonRow key={p.id} person={p} />)}
+            {people.map((p) => (
+              <PersonRow key={p.id} person={p} />
+            ))}
           </tbody>
         </table>
       </div>
       {next ? (
-        <Link className={buttonClass("secondary")} href={`/people?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: next })}`}>Next page →</Link>
+        <Link
+          className={buttonClass("secondary")}
+          href={`/people?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: next })}`}
+        >
+          Next page →
+        </Link>
       ) : null}
     </section>
   );

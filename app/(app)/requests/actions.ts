@@ -18,7 +18,10 @@ export type SubmitState = (ActionResult & { values?: Record<string, string> }) |
 
 export async function submitRequestAction(_prev: SubmitState, formData: FormData): Promise<SubmitState> {
   const actor = await requireActor();
-  const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === "string")) as Record<
+    string,
+    string
+  >;
   let id: string | null = null;
   const result = await toActionResult(async () => {
     const submitted = await submitRequest(getDb(), actor, await requestFromForm(getDb(), formData));
@@ -31,7 +34,8 @@ export async function submitRequestAction(_prev: SubmitState, formData: FormData
   return { ...result!, values };
 }
 
-export type PreviewState = { decision: PolicyDecision } | { error: string; fieldErrors?: Record<string, string[]> } | null;
+export type PreviewState =
+  { decision: PolicyDecision } | { error: string; fieldErrors?: Record<string, string[]> } | null;
 
 /** The dry run behind the form's live verdict: nothing is written. */
 export async function previewRequestAction(formData: FormData): Promise<PreviewState> {
@@ -55,9 +59,15 @@ export async function decideAction(_prev: ActionResult, formData: FormData): Pro
       comment: String(formData.get("comment") ?? "").trim() || undefined,
       shortenTo: shortenTo || undefined,
     });
-    if (outcome.policyDenials) return `Approved, but policy, looking again now, refuses it: ${outcome.policyDenials.join(" ")} The request is closed as denied.`;
-    if (outcome.addedStages) return `Approved. Policy, looking again now, also needs ${outcome.addedStages.map((s) => (s === "owner_manager" ? "the owner's manager" : s)).join(" and ")}: it waits for that stage.`;
-    return outcome.status === "fulfilled" ? "Approved: the request is carried out." : outcome.status === "denied" ? "Denied." : "Approved: it moves to the next stage.";
+    if (outcome.policyDenials)
+      return `Approved, but policy, looking again now, refuses it: ${outcome.policyDenials.join(" ")} The request is closed as denied.`;
+    if (outcome.addedStages)
+      return `Approved. Policy, looking again now, also needs ${outcome.addedStages.map((s) => (s === "owner_manager" ? "the owner's manager" : s)).join(" and ")}: it waits for that stage.`;
+    return outcome.status === "fulfilled"
+      ? "Approved: the request is carried out."
+      : outcome.status === "denied"
+        ? "Denied."
+        : "Approved: it moves to the next stage.";
   });
   if (result?.ok) {
     revalidatePath(`/requests/${String(requestId)}`);
@@ -81,7 +91,9 @@ export async function bulkApproveAction(_prev: ActionResult, formData: FormData)
   const actor = await requireActor();
   const result = await toActionResult(async () => {
     const out = await approveStandardInBulk(getDb(), actor, { requestIds: formData.getAll("ids") });
-    const skipped = out.skipped.length ? ` Not approved: ${out.skipped.length} (${[...new Set(out.skipped.map((s) => s.reason))].join(" ")})` : "";
+    const skipped = out.skipped.length
+      ? ` Not approved: ${out.skipped.length} (${[...new Set(out.skipped.map((s) => s.reason))].join(" ")})`
+      : "";
     return `Approved ${out.approved} ${out.approved === 1 ? "request" : "requests"} (${out.fulfilled} carried out).${skipped}`;
   });
   if (result?.ok) revalidatePath("/requests");

@@ -10,7 +10,15 @@ import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize } from "@/lib/format";
-import { canSeeAllRequests, cursorAfter, listRequests, parseQueueFilter, SERVICE_LEVEL_HOURS, type QueueFilter, type QueueSort } from "@/lib/requests/queue";
+import {
+  canSeeAllRequests,
+  cursorAfter,
+  listRequests,
+  parseQueueFilter,
+  SERVICE_LEVEL_HOURS,
+  type QueueFilter,
+  type QueueSort,
+} from "@/lib/requests/queue";
 import { QueueTable } from "./_components/queue-table";
 
 export const metadata: Metadata = { title: "Requests" };
@@ -37,8 +45,14 @@ export default async function RequestsPage({ searchParams }: Props) {
   const link = (over: Record<string, string | undefined>) => {
     const q = new URLSearchParams();
     const base = {
-      queue: filter.queue, type: filter.type, status: filter.status, overdue: filter.overdue ? "1" : undefined, standard: filter.standard ? "1" : undefined,
-      sort: filter.sort === "created" ? undefined : filter.sort, dir: filter.dir === "asc" ? undefined : filter.dir, size: filter.size === 50 ? undefined : String(filter.size),
+      queue: filter.queue,
+      type: filter.type,
+      status: filter.status,
+      overdue: filter.overdue ? "1" : undefined,
+      standard: filter.standard ? "1" : undefined,
+      sort: filter.sort === "created" ? undefined : filter.sort,
+      dir: filter.dir === "asc" ? undefined : filter.dir,
+      size: filter.size === 50 ? undefined : String(filter.size),
     };
     for (const [k, v] of Object.entries({ ...base, ...over })) if (v) q.set(k, v);
     return `/requests?${q}`;
@@ -46,71 +60,159 @@ export default async function RequestsPage({ searchParams }: Props) {
   // Clicking the sorted column reverses it; another column starts ascending (oldest first for "Submitted").
   const sortLink = (key: QueueSort, label: string): SortLink => ({
     label,
-    href: link({ sort: key === "created" ? undefined : key, dir: filter.sort === key && filter.dir === "asc" ? "desc" : undefined, after: undefined }),
+    href: link({
+      sort: key === "created" ? undefined : key,
+      dir: filter.sort === key && filter.dir === "asc" ? "desc" : undefined,
+      after: undefined,
+    }),
     direction: filter.sort === key ? (filter.dir === "asc" ? "ascending" : "descending") : null,
   });
-  const sortLinks = { created: sortLink("created", "Submitted"), type: sortLink("type", "Request"), ...(filter.queue === "decide" ? {} : { status: sortLink("status", "Status") }) };
+  const sortLinks = {
+    created: sortLink("created", "Submitted"),
+    type: sortLink("type", "Request"),
+    ...(filter.queue === "decide" ? {} : { status: sortLink("status", "Status") }),
+  };
 
   return (
     <section aria-labelledby="requests-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <h1 id="requests-heading" className="text-xl font-semibold">Requests</h1>
-        {canChange(actor) ? <Link href="/requests/new" className={buttonClass("primary")}>New request</Link> : null}
+        <h1 id="requests-heading" className="text-xl font-semibold">
+          Requests
+        </h1>
+        {canChange(actor) ? (
+          <Link href="/requests/new" className={buttonClass("primary")}>
+            New request
+          </Link>
+        ) : null}
       </div>
       <nav aria-label="Queues" className="flex gap-2 text-sm">
         {tabs.map((t) => (
-          <Link key={t.key} href={link({ queue: t.key, status: undefined, standard: undefined, sort: undefined, dir: undefined })} aria-current={filter.queue === t.key ? "page" : undefined}
-            className={`rounded-full border px-3 py-1 ${filter.queue === t.key ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 bg-white hover:bg-slate-100"}`}>
+          <Link
+            key={t.key}
+            href={link({ queue: t.key, status: undefined, standard: undefined, sort: undefined, dir: undefined })}
+            aria-current={filter.queue === t.key ? "page" : undefined}
+            className={`rounded-full border px-3 py-1 ${filter.queue === t.key ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 bg-white hover:bg-slate-100"}`}
+          >
             {t.label}
           </Link>
         ))}
       </nav>
-      <form method="get" action="/requests" aria-label="Filter requests" className="flex flex-wrap items-end gap-3 text-sm">
+      <form
+        method="get"
+        action="/requests"
+        aria-label="Filter requests"
+        className="flex flex-wrap items-end gap-3 text-sm"
+      >
         <input type="hidden" name="queue" value={filter.queue} />
         {filter.sort !== "created" ? <input type="hidden" name="sort" value={filter.sort} /> : null}
         {filter.dir !== "asc" ? <input type="hidden" name="dir" value={filter.dir} /> : null}
-        <label className="flex flex-col gap-1"><span className="font-medium">Type</span>
-          <select name="type" defaultValue={filter.type ?? ""} className="rounded-md border border-slate-300 px-2 py-1.5">
+        <label className="flex flex-col gap-1">
+          <span className="font-medium">Type</span>
+          <select
+            name="type"
+            defaultValue={filter.type ?? ""}
+            className="rounded-md border border-slate-300 px-2 py-1.5"
+          >
             <option value="">Any</option>
-            {REQUEST_TYPES.map((t) => <option key={t} value={t}>{humanize(t)}</option>)}
+            {REQUEST_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {humanize(t)}
+              </option>
+            ))}
           </select>
         </label>
         {filter.queue !== "decide" ? (
-          <label className="flex flex-col gap-1"><span className="font-medium">Status</span>
-            <select name="status" defaultValue={filter.status ?? ""} className="rounded-md border border-slate-300 px-2 py-1.5">
+          <label className="flex flex-col gap-1">
+            <span className="font-medium">Status</span>
+            <select
+              name="status"
+              defaultValue={filter.status ?? ""}
+              className="rounded-md border border-slate-300 px-2 py-1.5"
+            >
               <option value="">Any</option>
-              {REQUEST_STATUSES.map((t) => <option key={t} value={t}>{humanize(t)}</option>)}
+              {REQUEST_STATUSES.map((t) => (
+                <option key={t} value={t}>
+                  {humanize(t)}
+                </option>
+              ))}
             </select>
           </label>
         ) : null}
-        <label className="flex items-center gap-2 pb-2"><input type="checkbox" name="overdue" value="1" defaultChecked={filter.overdue} /> Past {SERVICE_LEVEL_HOURS} h</label>
-        <label className="flex items-center gap-2 pb-2"><input type="checkbox" name="standard" value="1" defaultChecked={filter.standard} /> Standard only</label>
-        <button type="submit" className={buttonClass("secondary")}>Apply</button>
+        <label className="flex items-center gap-2 pb-2">
+          <input type="checkbox" name="overdue" value="1" defaultChecked={filter.overdue} /> Past {SERVICE_LEVEL_HOURS}{" "}
+          h
+        </label>
+        <label className="flex items-center gap-2 pb-2">
+          <input type="checkbox" name="standard" value="1" defaultChecked={filter.standard} /> Standard only
+        </label>
+        <button type="submit" className={buttonClass("secondary")}>
+          Apply
+        </button>
       </form>
       {error ? (
         <p role="alert" className="text-sm text-red-800">
-          {error.message} {Object.values(error.fieldErrors ?? {}).flat().join(" ")} Showing the default view.
+          {error.message}{" "}
+          {Object.values(error.fieldErrors ?? {})
+            .flat()
+            .join(" ")}{" "}
+          Showing the default view.
         </p>
       ) : null}
       {/* The frame and the filters go out at once; the rows follow when their query returns. */}
-      <Suspense key={link({ after: filter.after })} fallback={<p role="status" className="rounded-lg border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600">Loading requests…</p>}>
+      <Suspense
+        key={link({ after: filter.after })}
+        fallback={
+          <p
+            role="status"
+            className="rounded-lg border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600"
+          >
+            Loading requests…
+          </p>
+        }
+      >
         <QueueResults actor={actor} filter={filter} link={link({})} sortLinks={sortLinks} />
       </Suspense>
     </section>
   );
 }
 
-async function QueueResults({ actor, filter, link, sortLinks }: { actor: Actor; filter: QueueFilter; link: string; sortLinks: Record<string, SortLink> }) {
+async function QueueResults({
+  actor,
+  filter,
+  link,
+  sortLinks,
+}: {
+  actor: Actor;
+  filter: QueueFilter;
+  link: string;
+  sortLinks: Record<string, SortLink>;
+}) {
   const rows = await listRequests(getDb(), actor, filter, now());
   const next = new URLSearchParams(link.slice(link.indexOf("?") + 1));
   const first = `/requests?${next}`;
   if (rows.length === filter.size) next.set("after", cursorAfter(rows.at(-1)!, filter.sort));
   return (
     <>
-      <QueueTable key={first} rows={rows} sortLinks={sortLinks} serviceLevelHours={SERVICE_LEVEL_HOURS} bulk={filter.queue === "decide"} />
+      <QueueTable
+        key={first}
+        rows={rows}
+        sortLinks={sortLinks}
+        serviceLevelHours={SERVICE_LEVEL_HOURS}
+        bulk={filter.queue === "decide"}
+      />
       <nav aria-label="Pages" className="flex justify-between text-sm">
-        {filter.after ? <Link href={first} className={buttonClass("ghost")}>« First</Link> : <span />}
-        {rows.length === filter.size ? <Link href={`/requests?${next}`} className={buttonClass("secondary")} rel="next">Next →</Link> : null}
+        {filter.after ? (
+          <Link href={first} className={buttonClass("ghost")}>
+            « First
+          </Link>
+        ) : (
+          <span />
+        )}
+        {rows.length === filter.size ? (
+          <Link href={`/requests?${next}`} className={buttonClass("secondary")} rel="next">
+            Next →
+          </Link>
+        ) : null}
       </nav>
     </>
   );

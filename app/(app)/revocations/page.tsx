@@ -6,7 +6,13 @@ import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { isoMinute } from "@/lib/format";
-import { cursorAfter, listRevocations, PAGE_SIZE, parseRevocationFilter, type RevocationFilter } from "@/lib/revocations/list";
+import {
+  cursorAfter,
+  listRevocations,
+  PAGE_SIZE,
+  parseRevocationFilter,
+  type RevocationFilter,
+} from "@/lib/revocations/list";
 
 export const metadata: Metadata = { title: "Revocations" };
 
@@ -40,46 +46,110 @@ export default async function RevocationsPage({ searchParams }: Props) {
   };
   return (
     <section aria-labelledby="revocations-heading" className="space-y-4">
-      <h1 id="revocations-heading" className="text-xl font-semibold">Revocations</h1>
-      <p className="max-w-3xl text-sm text-slate-700">A revocation is done when the target system confirms it (verified). Failed ones are retried with backoff; after the last attempt they need security.</p>
+      <h1 id="revocations-heading" className="text-xl font-semibold">
+        Revocations
+      </h1>
+      <p className="max-w-3xl text-sm text-slate-700">
+        A revocation is done when the target system confirms it (verified). Failed ones are retried with backoff; after
+        the last attempt they need security.
+      </p>
       <nav aria-label="Revocation status" className="flex flex-wrap gap-2 text-sm">
         {TABS.map((t) => (
-          <Link key={t.label} href={link({ status: t.key, after: undefined })} aria-current={filter.status === t.key ? "page" : undefined}
-            className={`rounded-full border px-3 py-1 ${filter.status === t.key ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 bg-white hover:bg-slate-100"}`}>
+          <Link
+            key={t.label}
+            href={link({ status: t.key, after: undefined })}
+            aria-current={filter.status === t.key ? "page" : undefined}
+            className={`rounded-full border px-3 py-1 ${filter.status === t.key ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 bg-white hover:bg-slate-100"}`}
+          >
             {t.label}
           </Link>
         ))}
       </nav>
-      {error ? <p role="alert" className="text-sm text-red-800">{error.message} Showing all.</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-800">
+          {error.message} Showing all.
+        </p>
+      ) : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Revocations</caption>
           <thead className="bg-slate-50 text-left text-slate-700">
             <tr>
-              <th scope="col" className="px-3 py-2">Identity</th><th scope="col" className="px-3 py-2">What</th><th scope="col" className="px-3 py-2">System</th>
-              <th scope="col" className="px-3 py-2">Status</th><th scope="col" className="px-3 py-2">Why</th><th scope="col" className="px-3 py-2">Asked</th>
+              <th scope="col" className="px-3 py-2">
+                Identity
+              </th>
+              <th scope="col" className="px-3 py-2">
+                What
+              </th>
+              <th scope="col" className="px-3 py-2">
+                System
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Why
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Asked
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {rows.length === 0 ? <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-600">No revocations here.</td></tr> : rows.map((r) => (
-              <tr key={r.id} className={r.status === "failed" ? "bg-red-50" : ""}>
-                <td className="px-3 py-2"><a href={`/identities/${r.identityId}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">{r.identity}</a></td>
-                <td className="px-3 py-2">{r.entitlement ?? "Everything"}</td>
-                <td className="px-3 py-2">{r.system} <span className="text-slate-600">({r.connector})</span></td>
-                <td className="px-3 py-2">
-                  <RevocationStatus status={r.status} gaveUp={r.gaveUp} />
-                  {r.status === "failed" ? <p className="mt-1 max-w-sm text-xs text-red-800">Attempt {r.attempts} of {r.maxAttempts}: {r.lastError}{r.nextAttemptAt ? ` Next ${isoMinute(r.nextAttemptAt)}.` : ""}</p> : null}
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
+                  No revocations here.
                 </td>
-                <td className="px-3 py-2">{r.reason}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{isoMinute(r.createdAt)}{r.requestedBy ? <span className="block text-xs text-slate-600">{r.requestedBy}</span> : null}</td>
               </tr>
-            ))}
+            ) : (
+              rows.map((r) => (
+                <tr key={r.id} className={r.status === "failed" ? "bg-red-50" : ""}>
+                  <td className="px-3 py-2">
+                    <a
+                      href={`/identities/${r.identityId}`}
+                      className="font-medium text-brand-700 underline-offset-2 hover:underline"
+                    >
+                      {r.identity}
+                    </a>
+                  </td>
+                  <td className="px-3 py-2">{r.entitlement ?? "Everything"}</td>
+                  <td className="px-3 py-2">
+                    {r.system} <span className="text-slate-600">({r.connector})</span>
+                  </td>
+                  <td className="px-3 py-2">
+                    <RevocationStatus status={r.status} gaveUp={r.gaveUp} />
+                    {r.status === "failed" ? (
+                      <p className="mt-1 max-w-sm text-xs text-red-800">
+                        Attempt {r.attempts} of {r.maxAttempts}: {r.lastError}
+                        {r.nextAttemptAt ? ` Next ${isoMinute(r.nextAttemptAt)}.` : ""}
+                      </p>
+                    ) : null}
+                  </td>
+                  <td className="px-3 py-2">{r.reason}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {isoMinute(r.createdAt)}
+                    {r.requestedBy ? <span className="block text-xs text-slate-600">{r.requestedBy}</span> : null}
+                  </td>
+                </tr>
+              ))
+            )}
           </tbody>
         </table>
       </div>
       <nav aria-label="Pages" className="flex justify-between text-sm">
-        {filter.after ? <Link href={link({ after: undefined })} className={buttonClass("ghost")}>« First</Link> : <span />}
-        {rows.length === PAGE_SIZE ? <Link href={link({ after: cursorAfter(rows.at(-1)!) })} className={buttonClass("secondary")} rel="next">Next →</Link> : null}
+        {filter.after ? (
+          <Link href={link({ after: undefined })} className={buttonClass("ghost")}>
+            « First
+          </Link>
+        ) : (
+          <span />
+        )}
+        {rows.length === PAGE_SIZE ? (
+          <Link href={link({ after: cursorAfter(rows.at(-1)!) })} className={buttonClass("secondary")} rel="next">
+            Next →
+          </Link>
+        ) : null}
       </nav>
     </section>
   );

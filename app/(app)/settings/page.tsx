@@ -9,13 +9,28 @@ import { SettingForm } from "./setting-form";
 export const metadata: Metadata = { title: "Settings" };
 
 const HELP: Record<keyof PolicySettings, [string, string]> = {
-  maxTtlDays: ["Maximum lifetime per environment (days)", "Longer expiries are refused; a policy exception is the way past them."],
-  privilegedPermissions: ["Privileged permissions", "Case-insensitive patterns; * matches anything. A permission containing * is always privileged. Privileged grants need security."],
-  staleRequestDays: ["Stale requests expire after (days)", "Pending requests older than this expire, granting nothing."],
+  maxTtlDays: [
+    "Maximum lifetime per environment (days)",
+    "Longer expiries are refused; a policy exception is the way past them.",
+  ],
+  privilegedPermissions: [
+    "Privileged permissions",
+    "Case-insensitive patterns; * matches anything. A permission containing * is always privileged. Privileged grants need security.",
+  ],
+  staleRequestDays: [
+    "Stale requests expire after (days)",
+    "Pending requests older than this expire, granting nothing.",
+  ],
   breakGlassMaxHours: ["Break-glass maximum (hours)", "The longest emergency access may last."],
-  autoApprove: ["Standard baseline approved by policy", "Non-privileged requests in these environments, living at most this many days, need no people."],
+  autoApprove: [
+    "Standard baseline approved by policy",
+    "Non-privileged requests in these environments, living at most this many days, need no people.",
+  ],
   exceptionMaxDays: ["Longest policy exception (days)", "Exceptions end by this many days at the latest."],
-  departedOwner: ["When an owner leaves", "Their identities go to the backup owner, else the owner's manager, who must attest within this many days; if nobody does, the identity is suspended (or revoked)."],
+  departedOwner: [
+    "When an owner leaves",
+    "Their identities go to the backup owner, else the owner's manager, who must attest within this many days; if nobody does, the identity is suspended (or revoked).",
+  ],
 };
 
 export default async function SettingsPage() {
@@ -25,10 +40,23 @@ export default async function SettingsPage() {
   const editable = canEditPolicySettings(actor);
   return (
     <section aria-labelledby="settings-heading" className="max-w-3xl space-y-4">
-      <h1 id="settings-heading" className="text-xl font-semibold">Policy settings</h1>
-      <p className="text-sm text-slate-600">{editable ? "The numbers policy decides with. Every change is recorded in the audit log." : "The numbers policy decides with. Only security changes them."}</p>
+      <h1 id="settings-heading" className="text-xl font-semibold">
+        Policy settings
+      </h1>
+      <p className="text-sm text-slate-600">
+        {editable
+          ? "The numbers policy decides with. Every change is recorded in the audit log."
+          : "The numbers policy decides with. Only security changes them."}
+      </p>
       {(Object.keys(HELP) as (keyof PolicySettings)[]).map((field) => (
-        <SettingForm key={field} field={field} label={HELP[field][0]} help={HELP[field][1]} value={JSON.stringify(settings[field], null, 1)} editable={editable} />
+        <SettingForm
+          key={field}
+          field={field}
+          label={HELP[field][0]}
+          help={HELP[field][1]}
+          value={JSON.stringify(settings[field], null, 1)}
+          editable={editable}
+        />
       ))}
     </section>
   );

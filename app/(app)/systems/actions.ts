@@ -18,7 +18,13 @@ const field = (f: FormData, k: string) => {
 export async function configureAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireActor();
   const result = await toActionResult(async () => {
-    await configureConnector(getDb(), actor, { systemId: field(formData, "systemId"), connector: field(formData, "connector"), url: field(formData, "url"), statusUrl: field(formData, "statusUrl"), secret: field(formData, "secret") });
+    await configureConnector(getDb(), actor, {
+      systemId: field(formData, "systemId"),
+      connector: field(formData, "connector"),
+      url: field(formData, "url"),
+      statusUrl: field(formData, "statusUrl"),
+      secret: field(formData, "secret"),
+    });
     return "Saved.";
   });
   if (result?.ok) revalidatePath("/systems");
@@ -28,9 +34,18 @@ export async function configureAction(_prev: ActionResult, formData: FormData): 
 export async function retireAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireActor();
   const result = await toActionResult(async () => {
-    const { revocationIds } = await retireSystem(getDb(), actor, { systemId: field(formData, "systemId"), confirmCount: field(formData, "confirmCount"), reason: field(formData, "reason") });
+    const { revocationIds } = await retireSystem(getDb(), actor, {
+      systemId: field(formData, "systemId"),
+      confirmCount: field(formData, "confirmCount"),
+      reason: field(formData, "reason"),
+    });
     // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
-    if (revocationIds.length) after(() => runRevocations(getDb(), auditActor(actor), now(), { ids: revocationIds, limit: revocationIds.length }).then(() => undefined));
+    if (revocationIds.length)
+      after(() =>
+        runRevocations(getDb(), auditActor(actor), now(), { ids: revocationIds, limit: revocationIds.length }).then(
+          () => undefined,
+        ),
+      );
     return `Retired. ${revocationIds.length} ${revocationIds.length === 1 ? "revocation" : "revocations"} requested: follow them on the Revocations page.`;
   });
   if (result?.ok) revalidatePath("/systems");
@@ -53,7 +68,10 @@ export async function discoverAction(_prev: ActionResult, formData: FormData): P
 export async function setEnvironmentAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
   const actor = await requireActor();
   const result = await toActionResult(async () => {
-    const { identitiesMoved } = await setSystemEnvironment(getDb(), actor, { systemId: field(formData, "systemId"), environment: field(formData, "environment") });
+    const { identitiesMoved } = await setSystemEnvironment(getDb(), actor, {
+      systemId: field(formData, "systemId"),
+      environment: field(formData, "environment"),
+    });
     return `Saved. ${identitiesMoved.toLocaleString("en")} ${identitiesMoved === 1 ? "identity" : "identities"} moved with it.`;
   });
   if (result?.ok) revalidatePath("/systems");

@@ -17,7 +17,9 @@ export default async function SystemsPage() {
     return (
       <section>
         <h1 className="text-xl font-semibold">Systems</h1>
-        <p role="alert" className="mt-4">Only admins, security and auditors see the systems.</p>
+        <p role="alert" className="mt-4">
+          Only admins, security and auditors see the systems.
+        </p>
       </section>
     );
   }
@@ -27,25 +29,63 @@ export default async function SystemsPage() {
   return (
     <section aria-labelledby="systems-heading" className="space-y-4">
       <div>
-        <h1 id="systems-heading" className="text-xl font-semibold">Systems</h1>
-        <p className="max-w-3xl text-sm text-slate-700">Where identities live, and how Steward revokes access there. Secrets are stored, never shown. Retiring a system revokes every live identity in it.</p>
+        <h1 id="systems-heading" className="text-xl font-semibold">
+          Systems
+        </h1>
+        <p className="max-w-3xl text-sm text-slate-700">
+          Where identities live, and how Steward revokes access there. Secrets are stored, never shown. Retiring a
+          system revokes every live identity in it.
+        </p>
       </div>
       <ul className="space-y-3">
         {systems.map((s) => (
           <li key={s.id} className="rounded-lg border border-slate-200 bg-white p-4">
             <div className="flex flex-wrap items-center gap-2">
               <h2 className="font-semibold">{s.name}</h2>
-              <Badge tone={s.status === "active" ? "good" : "neutral"}>{s.status === "retired" ? `Retired ${isoDay(s.retiredAt)}` : "Active"}</Badge>
-              <span className="text-sm text-slate-700">{humanize(s.kind)} · {s.environment} · connector: {s.connector} · {s.liveIdentities.toLocaleString("en")} live identities</span>
+              <Badge tone={s.status === "active" ? "good" : "neutral"}>
+                {s.status === "retired" ? `Retired ${isoDay(s.retiredAt)}` : "Active"}
+              </Badge>
+              <span className="text-sm text-slate-700">
+                {humanize(s.kind)} · {s.environment} · connector: {s.connector} ·{" "}
+                {s.liveIdentities.toLocaleString("en")} live identities
+              </span>
             </div>
             <dl className="mt-2 grid grid-cols-1 gap-x-6 text-sm sm:grid-cols-[max-content_1fr]">
-              {s.settings.url ? <div className="contents"><dt className="text-slate-600">URL</dt><dd className="break-all">{s.settings.url}</dd></div> : null}
-              {s.settings.statusUrl ? <div className="contents"><dt className="text-slate-600">Status URL</dt><dd className="break-all">{s.settings.statusUrl}</dd></div> : null}
-              {s.connector === "webhook" ? <div className="contents"><dt className="text-slate-600">Signing secret</dt><dd>{s.settings.secretSet ? "set" : "not set"}</dd></div> : null}
-              {Object.entries(s.settings.other).map(([k, v]) => <div key={k} className="contents"><dt className="text-slate-600">{k}</dt><dd className="break-all">{v}</dd></div>)}
+              {s.settings.url ? (
+                <div className="contents">
+                  <dt className="text-slate-600">URL</dt>
+                  <dd className="break-all">{s.settings.url}</dd>
+                </div>
+              ) : null}
+              {s.settings.statusUrl ? (
+                <div className="contents">
+                  <dt className="text-slate-600">Status URL</dt>
+                  <dd className="break-all">{s.settings.statusUrl}</dd>
+                </div>
+              ) : null}
+              {s.connector === "webhook" ? (
+                <div className="contents">
+                  <dt className="text-slate-600">Signing secret</dt>
+                  <dd>{s.settings.secretSet ? "set" : "not set"}</dd>
+                </div>
+              ) : null}
+              {Object.entries(s.settings.other).map(([k, v]) => (
+                <div key={k} className="contents">
+                  <dt className="text-slate-600">{k}</dt>
+                  <dd className="break-all">{v}</dd>
+                </div>
+              ))}
             </dl>
-            {s.connector === "postgres" && s.status === "active" && (admin || security) ? <div className="mt-3"><DiscoverForm systemId={s.id} name={s.name} /></div> : null}
-            {admin ? <div className="mt-3"><SystemForms system={s} /></div> : null}
+            {s.connector === "postgres" && s.status === "active" && (admin || security) ? (
+              <div className="mt-3">
+                <DiscoverForm systemId={s.id} name={s.name} />
+              </div>
+            ) : null}
+            {admin ? (
+              <div className="mt-3">
+                <SystemForms system={s} />
+              </div>
+            ) : null}
           </li>
         ))}
       </ul>

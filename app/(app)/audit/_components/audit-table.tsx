@@ -9,7 +9,11 @@ const columns: ColumnDef<AuditEventDto, unknown>[] = [
   {
     accessorKey: "occurredAt",
     header: "When (UTC)",
-    cell: (c) => <time dateTime={c.row.original.occurredAt} className="whitespace-nowrap">{c.row.original.occurredAt.replace("T", " ").slice(0, 19)}</time>,
+    cell: (c) => (
+      <time dateTime={c.row.original.occurredAt} className="whitespace-nowrap">
+        {c.row.original.occurredAt.replace("T", " ").slice(0, 19)}
+      </time>
+    ),
   },
   {
     accessorKey: "actorLabel",
@@ -17,29 +21,68 @@ const columns: ColumnDef<AuditEventDto, unknown>[] = [
     cell: (c) => (
       <span>
         {c.row.original.actorLabel}
-        {c.row.original.actorType !== "person" ? <span className="ml-1 text-xs text-slate-600">({c.row.original.actorType})</span> : null}
+        {c.row.original.actorType !== "person" ? (
+          <span className="ml-1 text-xs text-slate-600">({c.row.original.actorType})</span>
+        ) : null}
       </span>
     ),
   },
-  { accessorKey: "action", header: "Action", cell: (c) => <span className="font-mono text-xs">{c.row.original.action}</span> },
+  {
+    accessorKey: "action",
+    header: "Action",
+    cell: (c) => <span className="font-mono text-xs">{c.row.original.action}</span>,
+  },
   {
     id: "subject",
     header: "Subject",
-    cell: (c) => (c.row.original.subjectType ? <span className="font-mono text-xs break-all">{c.row.original.subjectType}:{c.row.original.subjectId}</span> : "—"),
+    cell: (c) =>
+      c.row.original.subjectType ? (
+        <span className="font-mono text-xs break-all">
+          {c.row.original.subjectType}:{c.row.original.subjectId}
+        </span>
+      ) : (
+        "—"
+      ),
   },
   {
     id: "change",
     header: "Change",
     cell: (c) => (
       <div className="max-w-md space-y-1 font-mono text-xs break-all">
-        {c.row.original.before ? <div><span className="text-slate-600">before </span>{c.row.original.before}</div> : null}
-        {c.row.original.after ? <div><span className="text-slate-600">after </span>{c.row.original.after}</div> : null}
+        {c.row.original.before ? (
+          <div>
+            <span className="text-slate-600">before </span>
+            {c.row.original.before}
+          </div>
+        ) : null}
+        {c.row.original.after ? (
+          <div>
+            <span className="text-slate-600">after </span>
+            {c.row.original.after}
+          </div>
+        ) : null}
       </div>
     ),
   },
-  { accessorKey: "hash", header: "Hash", cell: (c) => <span className="font-mono text-xs" title={c.row.original.hash}>{c.row.original.hash.slice(0, 12)}</span> },
+  {
+    accessorKey: "hash",
+    header: "Hash",
+    cell: (c) => (
+      <span className="font-mono text-xs" title={c.row.original.hash}>
+        {c.row.original.hash.slice(0, 12)}
+      </span>
+    ),
+  },
 ];
 
 export function AuditTable({ events }: { events: AuditEventDto[] }) {
-  return <DataTable columns={columns} data={events} caption="Audit events" empty="No audit events match these filters." rowKey={(e) => String(e.seq)} />;
+  return (
+    <DataTable
+      columns={columns}
+      data={events}
+      caption="Audit events"
+      empty="No audit events match these filters."
+      rowKey={(e) => String(e.seq)}
+    />
+  );
 }

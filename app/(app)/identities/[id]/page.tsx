@@ -34,7 +34,8 @@ export default async function IdentityPage({ params }: Props) {
   }
   const nowIso = now().toISOString();
   const [period, revocations] = await Promise.all([reviewPeriodDays(db), listRevocations(db, actor, {}, identity.id)]);
-  const rel = (iso: string | null, never = "never") => (iso ? `${relativeTime(iso, nowIso)} (${isoMinute(iso)})` : never);
+  const rel = (iso: string | null, never = "never") =>
+    iso ? `${relativeTime(iso, nowIso)} (${isoMinute(iso)})` : never;
 
   const facts: [string, React.ReactNode][] = [
     ["Owner", <Person key="o" person={identity.owner} missing="No owner" />],
@@ -45,14 +46,31 @@ export default async function IdentityPage({ params }: Props) {
     ["Environment", humanize(identity.environment)],
     ["Kind", humanize(identity.kind)],
     ["Created", rel(identity.createdAt)],
-    ["Expires", identity.expiresAt ? rel(identity.expiresAt) : <span className="text-slate-700">never (no expiry)</span>],
+    [
+      "Expires",
+      identity.expiresAt ? rel(identity.expiresAt) : <span className="text-slate-700">never (no expiry)</span>,
+    ],
     ["Credential type", humanize(identity.credentialType)],
     ["Rotation period", identity.rotationPeriodDays ? `every ${identity.rotationPeriodDays} days` : "not set"],
-    ["Secret store", identity.secretStore ? <code className="font-mono text-xs break-all">{identity.secretStore}</code> : "not recorded"],
+    [
+      "Secret store",
+      identity.secretStore ? (
+        <code className="font-mono text-xs break-all">{identity.secretStore}</code>
+      ) : (
+        "not recorded"
+      ),
+    ],
     ["Origin", humanize(identity.origin)],
-    ["Bound account", identity.externalId
-      ? <code className="font-mono text-xs break-all">{identity.externalId}</code>
-      : <span className="text-slate-700">none: Steward acts on no account in {identity.system.name} for it, so revoking it ends its record here only</span>],
+    [
+      "Bound account",
+      identity.externalId ? (
+        <code className="font-mono text-xs break-all">{identity.externalId}</code>
+      ) : (
+        <span className="text-slate-700">
+          none: Steward acts on no account in {identity.system.name} for it, so revoking it ends its record here only
+        </span>
+      ),
+    ],
     ["Last used", rel(identity.lastUsedAt, "never used")],
     ["Last rotated", rel(identity.lastRotatedAt, "never rotated")],
     ["Next review", rel(identity.nextReviewAt, "not scheduled")],
@@ -61,18 +79,36 @@ export default async function IdentityPage({ params }: Props) {
   return (
     <article aria-labelledby="identity-heading" className="space-y-6">
       <div>
-        <Link href="/identities" className="text-sm text-brand-700 underline">← Identities</Link>
+        <Link href="/identities" className="text-sm text-brand-700 underline">
+          ← Identities
+        </Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 id="identity-heading" className="text-xl font-semibold break-all">{identity.name}</h1>
+          <h1 id="identity-heading" className="text-xl font-semibold break-all">
+            {identity.name}
+          </h1>
           <StatusBadge status={identity.status} />
-          <RiskBadge score={identity.risk.score} top={identity.risk.factors[0] ? { label: identity.risk.factors[0].label, owasp: identity.risk.factors[0].owasp.id } : null} />
+          <RiskBadge
+            score={identity.risk.score}
+            top={
+              identity.risk.factors[0]
+                ? { label: identity.risk.factors[0].label, owasp: identity.risk.factors[0].owasp.id }
+                : null
+            }
+          />
         </div>
-        <div className="mt-2"><StateBadges states={identity.states} labels={DERIVED_STATE_LABELS} /></div>
+        <div className="mt-2">
+          <StateBadges states={identity.states} labels={DERIVED_STATE_LABELS} />
+        </div>
       </div>
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <section aria-labelledby="birth-heading" className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
-          <h2 id="birth-heading" className="font-semibold">Birth certificate</h2>
+        <section
+          aria-labelledby="birth-heading"
+          className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2"
+        >
+          <h2 id="birth-heading" className="font-semibold">
+            Birth certificate
+          </h2>
           <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
             {facts.map(([k, v]) => (
               <div key={k} className="contents">
@@ -82,25 +118,64 @@ export default async function IdentityPage({ params }: Props) {
             ))}
           </dl>
         </section>
-        <OwnerActions identity={{ id: identity.id, purpose: identity.purpose, expiresAt: identity.expiresAt, nextReviewAt: identity.nextReviewAt }} can={identity.can} reviewPeriodDays={period} today={nowIso.slice(0, 10)} />
+        <OwnerActions
+          identity={{
+            id: identity.id,
+            purpose: identity.purpose,
+            expiresAt: identity.expiresAt,
+            nextReviewAt: identity.nextReviewAt,
+          }}
+          can={identity.can}
+          reviewPeriodDays={period}
+          today={nowIso.slice(0, 10)}
+        />
       </div>
 
-      <RevocationPanel identityId={identity.id} canRevoke={identity.can.revoke} canConfirm={identity.can.confirmRevocation} revocations={revocations}
-        entitlements={identity.entitlements.filter((e) => e.status === "active").map((e) => ({ id: e.id, label: `${e.permission} on ${e.resource}` }))} />
+      <RevocationPanel
+        identityId={identity.id}
+        canRevoke={identity.can.revoke}
+        canConfirm={identity.can.confirmRevocation}
+        revocations={revocations}
+        entitlements={identity.entitlements
+          .filter((e) => e.status === "active")
+          .map((e) => ({ id: e.id, label: `${e.permission} on ${e.resource}` }))}
+      />
 
       <RiskExplanation score={identity.risk.score} factors={identity.risk.factors} />
 
       <section aria-labelledby="ent-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="ent-heading" className="font-semibold">Entitlements</h2>
-        {identity.entitlements.length === 0 ? <p className="mt-2 text-sm text-slate-600">No entitlements recorded.</p> : (
+        <h2 id="ent-heading" className="font-semibold">
+          Entitlements
+        </h2>
+        {identity.entitlements.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">No entitlements recorded.</p>
+        ) : (
           <table className="mt-2 min-w-full text-sm">
             <caption className="sr-only">Entitlements of {identity.name}</caption>
-            <thead><tr className="text-left text-slate-700"><th scope="col" className="py-1 pr-4">Resource</th><th scope="col" className="pr-4">Permission</th><th scope="col" className="pr-4">Status</th><th scope="col" className="pr-4">Granted</th><th scope="col">Expires</th></tr></thead>
+            <thead>
+              <tr className="text-left text-slate-700">
+                <th scope="col" className="py-1 pr-4">
+                  Resource
+                </th>
+                <th scope="col" className="pr-4">
+                  Permission
+                </th>
+                <th scope="col" className="pr-4">
+                  Status
+                </th>
+                <th scope="col" className="pr-4">
+                  Granted
+                </th>
+                <th scope="col">Expires</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100">
               {identity.entitlements.map((e) => (
                 <tr key={e.id}>
                   <td className="py-1 pr-4 font-mono text-xs break-all">{e.resource}</td>
-                  <td className="pr-4">{e.permission} {e.privileged ? <Badge tone="warn">privileged</Badge> : null}</td>
+                  <td className="pr-4">
+                    {e.permission} {e.privileged ? <Badge tone="warn">privileged</Badge> : null}
+                  </td>
                   <td className="pr-4">{humanize(e.status)}</td>
                   <td className="pr-4">{isoDay(e.createdAt)}</td>
                   <td>{e.expiresAt ? isoDay(e.expiresAt) : "never"}</td>
@@ -113,13 +188,17 @@ export default async function IdentityPage({ params }: Props) {
 
       {identity.exceptions.length ? (
         <section aria-labelledby="exc-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="exc-heading" className="font-semibold">Policy exceptions</h2>
+          <h2 id="exc-heading" className="font-semibold">
+            Policy exceptions
+          </h2>
           <ul className="mt-2 space-y-2 text-sm">
             {identity.exceptions.map((e) => (
               <li key={e.id}>
                 <span className="font-mono text-xs">{e.rule}</span> waived {isoDay(e.startsAt)} – {isoDay(e.endsAt)}{" "}
                 {e.inForce ? <Badge tone="warn">in force</Badge> : <Badge tone="neutral">ended</Badge>}{" "}
-                <a className="text-brand-700 underline" href={`/requests/${e.requestId}`}>the request</a>
+                <a className="text-brand-700 underline" href={`/requests/${e.requestId}`}>
+                  the request
+                </a>
                 <p className="text-slate-600">{e.justification}</p>
               </li>
             ))}
@@ -129,26 +208,42 @@ export default async function IdentityPage({ params }: Props) {
 
       <div className="grid gap-6 lg:grid-cols-2">
         <section aria-labelledby="req-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="req-heading" className="font-semibold">Requests</h2>
-          {identity.requests.length === 0 ? <p className="mt-2 text-sm text-slate-600">No requests about this identity.</p> : (
+          <h2 id="req-heading" className="font-semibold">
+            Requests
+          </h2>
+          {identity.requests.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">No requests about this identity.</p>
+          ) : (
             <ul className="mt-2 divide-y divide-slate-100 text-sm">
               {identity.requests.map((r) => (
                 <li key={r.id} className="flex flex-wrap justify-between gap-2 py-1.5">
-                  <span>{humanize(r.type)} by {r.requester}</span>
-                  <span className="text-slate-600">{humanize(r.status)} · {isoDay(r.createdAt)}</span>
+                  <span>
+                    {humanize(r.type)} by {r.requester}
+                  </span>
+                  <span className="text-slate-600">
+                    {humanize(r.status)} · {isoDay(r.createdAt)}
+                  </span>
                 </li>
               ))}
             </ul>
           )}
         </section>
         <section aria-labelledby="rev-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="rev-heading" className="font-semibold">Reviews</h2>
-          {identity.reviews.length === 0 ? <p className="mt-2 text-sm text-slate-600">Not part of any review campaign yet.</p> : (
+          <h2 id="rev-heading" className="font-semibold">
+            Reviews
+          </h2>
+          {identity.reviews.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">Not part of any review campaign yet.</p>
+          ) : (
             <ul className="mt-2 divide-y divide-slate-100 text-sm">
               {identity.reviews.map((r) => (
                 <li key={r.id} className="flex flex-wrap justify-between gap-2 py-1.5">
                   <span>{r.campaign}</span>
-                  <span className="text-slate-600">{r.decision ? humanize(r.decision) : "awaiting decision"}{r.reviewer ? ` · ${r.reviewer}` : ""}{r.decidedAt ? ` · ${isoDay(r.decidedAt)}` : ""}</span>
+                  <span className="text-slate-600">
+                    {r.decision ? humanize(r.decision) : "awaiting decision"}
+                    {r.reviewer ? ` · ${r.reviewer}` : ""}
+                    {r.decidedAt ? ` · ${isoDay(r.decidedAt)}` : ""}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -166,7 +261,11 @@ function Person({ person, missing }: { person: PersonRef; missing: string }) {
   return (
     <span>
       {person.name} <span className="text-slate-600">({person.email})</span>
-      {person.departed ? <span className="ml-1"><Badge tone="bad">departed</Badge></span> : null}
+      {person.departed ? (
+        <span className="ml-1">
+          <Badge tone="bad">departed</Badge>
+        </span>
+      ) : null}
     </span>
   );
 }

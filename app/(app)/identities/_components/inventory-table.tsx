@@ -46,14 +46,25 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
         selectable.length ? (
           <input
             type="checkbox"
-            aria-label={security ? "Select every live identity on this page" : "Select all of your identities on this page"}
+            aria-label={
+              security ? "Select every live identity on this page" : "Select all of your identities on this page"
+            }
             checked={selectable.length > 0 && selectable.every((r) => selection[r.id])}
-            onChange={(e) => setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})}
+            onChange={(e) =>
+              setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})
+            }
           />
-        ) : <span className="sr-only">Select</span>,
+        ) : (
+          <span className="sr-only">Select</span>
+        ),
       cell: ({ row }) =>
         row.getCanSelect() ? (
-          <input type="checkbox" aria-label={`Select ${row.original.name}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />
+          <input
+            type="checkbox"
+            aria-label={`Select ${row.original.name}`}
+            checked={row.getIsSelected()}
+            onChange={row.getToggleSelectedHandler()}
+          />
         ) : null,
     },
     {
@@ -62,22 +73,47 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
       header: () => header("name", "Name"),
       cell: ({ row }) => (
         <div className="min-w-48">
-          <a href={`/identities/${row.original.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">{row.original.name}</a>
-          {row.original.privileged ? <span className="ml-1"><Badge tone="warn">privileged</Badge></span> : null}
+          <a
+            href={`/identities/${row.original.id}`}
+            className="font-medium text-brand-700 underline-offset-2 hover:underline"
+          >
+            {row.original.name}
+          </a>
+          {row.original.privileged ? (
+            <span className="ml-1">
+              <Badge tone="warn">privileged</Badge>
+            </span>
+          ) : null}
         </div>
       ),
     },
-    { id: "kind", header: "Kind", cell: ({ row }) => <span className="whitespace-nowrap">{humanize(row.original.kind)}</span> },
+    {
+      id: "kind",
+      header: "Kind",
+      cell: ({ row }) => <span className="whitespace-nowrap">{humanize(row.original.kind)}</span>,
+    },
     { id: "system", header: "System", cell: ({ row }) => row.original.systemName },
     { id: "environment", header: "Env", cell: ({ row }) => humanize(row.original.environment) },
     {
       id: "owner",
       header: "Owner",
       cell: ({ row }) =>
-        !row.original.ownerName ? <Badge tone="bad">no owner</Badge> : (
+        !row.original.ownerName ? (
+          <Badge tone="bad">no owner</Badge>
+        ) : (
           <span className="whitespace-nowrap">
-            <a href={`/identities?owner=${row.original.ownerId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.ownerName}'s identities`}>{row.original.ownerName}</a>
-            {row.original.ownerDeparted ? <span className="ml-1"><Badge tone="bad">departed</Badge></span> : null}
+            <a
+              href={`/identities?owner=${row.original.ownerId}`}
+              className="underline-offset-2 hover:underline"
+              title={`Only ${row.original.ownerName}'s identities`}
+            >
+              {row.original.ownerName}
+            </a>
+            {row.original.ownerDeparted ? (
+              <span className="ml-1">
+                <Badge tone="bad">departed</Badge>
+              </span>
+            ) : null}
           </span>
         ),
     },
@@ -86,13 +122,26 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
       header: "Team",
       cell: ({ row }) =>
         row.original.teamId ? (
-          <a href={`/identities?team=${row.original.teamId}`} className="underline-offset-2 hover:underline" title={`Only ${row.original.teamName}'s identities`}>{row.original.teamName}</a>
-        ) : <span className="text-slate-500">—</span>,
+          <a
+            href={`/identities?team=${row.original.teamId}`}
+            className="underline-offset-2 hover:underline"
+            title={`Only ${row.original.teamName}'s identities`}
+          >
+            {row.original.teamName}
+          </a>
+        ) : (
+          <span className="text-slate-500">—</span>
+        ),
     },
     {
       id: "purpose",
       header: "Purpose",
-      cell: ({ row }) => (row.original.purpose ? <span className="line-clamp-2 max-w-64">{row.original.purpose}</span> : <span className="text-slate-500">none stated</span>),
+      cell: ({ row }) =>
+        row.original.purpose ? (
+          <span className="line-clamp-2 max-w-64">{row.original.purpose}</span>
+        ) : (
+          <span className="text-slate-500">none stated</span>
+        ),
     },
     { id: "status", header: "Status", cell: ({ row }) => <StatusBadge status={row.original.status} /> },
     {
@@ -102,37 +151,75 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
         row.original.expiresAt ? (
           <span className="whitespace-nowrap">
             {relativeTime(row.original.expiresAt, nowIso)}
-            <time dateTime={row.original.expiresAt} className="block text-xs text-slate-600">{isoDay(row.original.expiresAt)}</time>
+            <time dateTime={row.original.expiresAt} className="block text-xs text-slate-600">
+              {isoDay(row.original.expiresAt)}
+            </time>
           </span>
-        ) : <span className="text-slate-600">never</span>,
+        ) : (
+          <span className="text-slate-600">never</span>
+        ),
     },
     {
       id: "lastUsed",
       header: () => header("lastUsed", "Last used"),
       cell: ({ row }) => (
-        <time dateTime={row.original.lastUsedAt ?? undefined} title={row.original.lastUsedAt ?? "never used"} className="whitespace-nowrap">
+        <time
+          dateTime={row.original.lastUsedAt ?? undefined}
+          title={row.original.lastUsedAt ?? "never used"}
+          className="whitespace-nowrap"
+        >
           {relativeTime(row.original.lastUsedAt, nowIso)}
         </time>
       ),
     },
-    { id: "risk", header: () => header("risk", "Risk"), cell: ({ row }) => <RiskBadge score={row.original.riskScore} top={row.original.riskTop} /> },
-    { id: "states", header: "Flags", cell: ({ row }) => <StateBadges states={row.original.states} labels={DERIVED_STATE_LABELS} /> },
+    {
+      id: "risk",
+      header: () => header("risk", "Risk"),
+      cell: ({ row }) => <RiskBadge score={row.original.riskScore} top={row.original.riskTop} />,
+    },
+    {
+      id: "states",
+      header: "Flags",
+      cell: ({ row }) => <StateBadges states={row.original.states} labels={DERIVED_STATE_LABELS} />,
+    },
   ];
 
-  const columnVisibility = Object.fromEntries(columns.map((c) => [c.id!, c.id === "select" || c.id === "name" || visible.includes(c.id!)]));
+  const columnVisibility = Object.fromEntries(
+    columns.map((c) => [c.id!, c.id === "select" || c.id === "name" || visible.includes(c.id!)]),
+  );
 
   return (
     <div className="space-y-2">
       {rows.some(mine) ? (
-        <BulkBar name="Bulk attest" verb="Attest selected" ids={selectedIds} action={formAction} pending={pending} result={result}
-          hint="Select identities you own to confirm you still own and need them." />
+        <BulkBar
+          name="Bulk attest"
+          verb="Attest selected"
+          ids={selectedIds}
+          action={formAction}
+          pending={pending}
+          result={result}
+          hint="Select identities you own to confirm you still own and need them."
+        />
       ) : null}
       {selectable.length || revoked ? (
-        <BulkBar name="Bulk revoke" verb="Revoke selected" ids={selectedIds} action={revokeAction} pending={revoking} result={revoked} danger
-          hint="Every credential and entitlement of each, verified in its system.">
+        <BulkBar
+          name="Bulk revoke"
+          verb="Revoke selected"
+          ids={selectedIds}
+          action={revokeAction}
+          pending={revoking}
+          result={revoked}
+          danger
+          hint="Every credential and entitlement of each, verified in its system."
+        >
           <label className="flex items-center gap-2">
             <span className="font-medium">Reason</span>
-            <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} className="w-64 rounded-md border border-slate-300 px-2 py-1.5" />
+            <input
+              name="reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              className="w-64 rounded-md border border-slate-300 px-2 py-1.5"
+            />
           </label>
         </BulkBar>
       ) : null}

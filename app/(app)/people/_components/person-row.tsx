@@ -19,7 +19,9 @@ export function PersonRow({ person }: { person: PersonDto }) {
       </th>
       <td className="px-3 py-2">{person.team ?? "—"}</td>
       <td className="px-3 py-2">{person.manager ?? "—"}</td>
-      <td className="px-3 py-2">{person.status === "departed" ? <Badge tone="bad">departed</Badge> : <Badge tone="good">active</Badge>}</td>
+      <td className="px-3 py-2">
+        {person.status === "departed" ? <Badge tone="bad">departed</Badge> : <Badge tone="good">active</Badge>}
+      </td>
       <td className="px-3 py-2">
         <form action={rolesAction} className="flex flex-wrap items-center gap-x-3 gap-y-1">
           <input type="hidden" name="personId" value={person.id} />
@@ -32,17 +34,24 @@ export function PersonRow({ person }: { person: PersonDto }) {
               </label>
             ))}
           </fieldset>
-          <Button type="submit" variant="secondary" disabled={savingRoles} aria-label={`Save roles of ${person.name}`}>Save</Button>
+          <Button type="submit" variant="secondary" disabled={savingRoles} aria-label={`Save roles of ${person.name}`}>
+            Save
+          </Button>
         </form>
       </td>
       <td className="px-3 py-2">
         <form action={statusAction}>
           <input type="hidden" name="personId" value={person.id} />
           <input type="hidden" name="status" value={person.status === "active" ? "departed" : "active"} />
-          <Button type="submit" variant="ghost" disabled={savingStatus}>{person.status === "active" ? "Mark departed" : "Reinstate"}</Button>
+          <Button type="submit" variant="ghost" disabled={savingStatus}>
+            {person.status === "active" ? "Mark departed" : "Reinstate"}
+          </Button>
         </form>
         {state ? (
-          <p role={state.ok ? "status" : "alert"} className={`mt-1 text-xs ${state.ok ? "text-emerald-800" : "text-red-700"}`}>
+          <p
+            role={state.ok ? "status" : "alert"}
+            className={`mt-1 text-xs ${state.ok ? "text-emerald-800" : "text-red-700"}`}
+          >
             {state.ok ? state.message : state.error}
           </p>
         ) : null}

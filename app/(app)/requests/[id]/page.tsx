@@ -26,20 +26,41 @@ export default async function RequestPage({ params }: Props) {
     if (e instanceof DomainError && e.code === "not_found") notFound();
     throw e;
   }
-  const asked = Object.entries(r.payload).filter(([k, v]) => v !== null && v !== undefined && v !== "" && k !== "justification");
+  const asked = Object.entries(r.payload).filter(
+    ([k, v]) => v !== null && v !== undefined && v !== "" && k !== "justification",
+  );
   return (
     <article aria-labelledby="request-heading" className="max-w-4xl space-y-6">
       <div>
-        <Link href="/requests" className="text-sm text-brand-700 underline">← Requests</Link>
+        <Link href="/requests" className="text-sm text-brand-700 underline">
+          ← Requests
+        </Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 id="request-heading" className="text-xl font-semibold">{humanize(r.type)}{r.subject ? `: ${r.subject}` : ""}</h1>
+          <h1 id="request-heading" className="text-xl font-semibold">
+            {humanize(r.type)}
+            {r.subject ? `: ${r.subject}` : ""}
+          </h1>
           <RequestStatusBadge status={r.status} />
         </div>
-        <p className="text-sm text-slate-600">Asked by {r.requester} on {isoMinute(r.createdAt)}{r.decidedAt ? `; decided ${isoMinute(r.decidedAt)}` : ""}.{r.subjectId ? <> <a className="text-brand-700 underline" href={`/identities/${r.subjectId}`}>Open the identity</a>.</> : null}</p>
+        <p className="text-sm text-slate-600">
+          Asked by {r.requester} on {isoMinute(r.createdAt)}
+          {r.decidedAt ? `; decided ${isoMinute(r.decidedAt)}` : ""}.
+          {r.subjectId ? (
+            <>
+              {" "}
+              <a className="text-brand-700 underline" href={`/identities/${r.subjectId}`}>
+                Open the identity
+              </a>
+              .
+            </>
+          ) : null}
+        </p>
       </div>
 
       <section aria-labelledby="asked-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="asked-heading" className="font-semibold">What is asked</h2>
+        <h2 id="asked-heading" className="font-semibold">
+          What is asked
+        </h2>
         <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
           {asked.map(([k, v]) => {
             const ref = r.references[k];
@@ -47,22 +68,50 @@ export default async function RequestPage({ params }: Props) {
               <div key={k} className="contents">
                 <dt className="text-slate-600">{label(ref ? k.replace(/Id$/, "") : k)}</dt>
                 <dd className={ref ? undefined : "break-all"}>
-                  {ref?.kind === "identity" ? <Link href={`/identities/${ref.id}`} className="text-brand-700 underline">{ref.name}</Link> : ref ? ref.name : typeof v === "object" ? JSON.stringify(v) : String(v)}
+                  {ref?.kind === "identity" ? (
+                    <Link href={`/identities/${ref.id}`} className="text-brand-700 underline">
+                      {ref.name}
+                    </Link>
+                  ) : ref ? (
+                    ref.name
+                  ) : typeof v === "object" ? (
+                    JSON.stringify(v)
+                  ) : (
+                    String(v)
+                  )}
                 </dd>
               </div>
             );
           })}
-          <div className="contents"><dt className="text-slate-600">Justification</dt><dd>{r.justification}</dd></div>
+          <div className="contents">
+            <dt className="text-slate-600">Justification</dt>
+            <dd>{r.justification}</dd>
+          </div>
         </dl>
       </section>
 
       <section aria-labelledby="stages-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="stages-heading" className="font-semibold">Approvals</h2>
-        {r.stages.length === 0 ? <p className="mt-2 text-sm">None needed: policy approved it as the standard baseline.</p> : (
+        <h2 id="stages-heading" className="font-semibold">
+          Approvals
+        </h2>
+        {r.stages.length === 0 ? (
+          <p className="mt-2 text-sm">None needed: policy approved it as the standard baseline.</p>
+        ) : (
           <ol className="mt-2 space-y-2 text-sm">
             {r.stages.map((s) => (
               <li key={s.position} className="border-l-2 border-slate-300 pl-3">
-                <p><span className="font-medium">Stage {s.position}: {s.rule === "owner_manager" ? `the owner's manager${s.approver ? ` (${s.approver})` : ""}` : "security"}</span> · {s.decision ? `${s.decision === "approve" ? "approved" : "denied"} by ${s.decidedBy} ${isoMinute(s.decidedAt)}` : "waiting"}</p>
+                <p>
+                  <span className="font-medium">
+                    Stage {s.position}:{" "}
+                    {s.rule === "owner_manager"
+                      ? `the owner's manager${s.approver ? ` (${s.approver})` : ""}`
+                      : "security"}
+                  </span>{" "}
+                  ·{" "}
+                  {s.decision
+                    ? `${s.decision === "approve" ? "approved" : "denied"} by ${s.decidedBy} ${isoMinute(s.decidedAt)}`
+                    : "waiting"}
+                </p>
                 <p className="text-slate-600">{s.reason}</p>
                 {s.comment ? <p>“{s.comment}”</p> : null}
               </li>
@@ -74,22 +123,46 @@ export default async function RequestPage({ params }: Props) {
       <DecisionForms requestId={r.id} canDecide={r.can.decide} canCancel={r.can.cancel} />
 
       <section aria-labelledby="trace-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="trace-heading" className="font-semibold">Policy decision (version {r.policyVersion})</h2>
+        <h2 id="trace-heading" className="font-semibold">
+          Policy decision (version {r.policyVersion})
+        </h2>
         <table className="mt-2 min-w-full text-sm">
           <caption className="sr-only">Every rule that applied and its verdict</caption>
-          <thead><tr className="text-left text-slate-700"><th scope="col" className="py-1 pr-4">Rule</th><th scope="col" className="pr-4">Verdict</th><th scope="col">Why</th></tr></thead>
+          <thead>
+            <tr className="text-left text-slate-700">
+              <th scope="col" className="py-1 pr-4">
+                Rule
+              </th>
+              <th scope="col" className="pr-4">
+                Verdict
+              </th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
           <tbody className="divide-y divide-slate-100">
             {r.trace.rules.map((rule) => (
-              <tr key={rule.rule}><td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td><td className="pr-4">{humanize(rule.result)}</td><td>{rule.reason}</td></tr>
+              <tr key={rule.rule}>
+                <td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td>
+                <td className="pr-4">{humanize(rule.result)}</td>
+                <td>{rule.reason}</td>
+              </tr>
             ))}
           </tbody>
         </table>
-        {r.trace.standard ? <p className="mt-2 text-sm text-slate-700">Policy marks it <strong>standard</strong>: only the owner&apos;s manager decides and nothing privileged is asked for, so it may be approved in bulk.</p> : null}
+        {r.trace.standard ? (
+          <p className="mt-2 text-sm text-slate-700">
+            Policy marks it <strong>standard</strong>: only the owner&apos;s manager decides and nothing privileged is
+            asked for, so it may be approved in bulk.
+          </p>
+        ) : null}
       </section>
 
       {r.trace.recheck ? (
         <section aria-labelledby="recheck-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="recheck-heading" className="font-semibold">Policy&apos;s second look at the final approval (version {r.trace.recheck.version}, {isoMinute(r.trace.recheck.at)})</h2>
+          <h2 id="recheck-heading" className="font-semibold">
+            Policy&apos;s second look at the final approval (version {r.trace.recheck.version},{" "}
+            {isoMinute(r.trace.recheck.at)})
+          </h2>
           <p className="mt-1 text-sm">
             {r.trace.recheck.outcome === "deny"
               ? "Something changed while the request waited: policy refused it then, so nothing was carried out."
@@ -99,10 +172,24 @@ export default async function RequestPage({ params }: Props) {
           </p>
           <table className="mt-2 min-w-full text-sm">
             <caption className="sr-only">Every rule at the final approval and its verdict</caption>
-            <thead><tr className="text-left text-slate-700"><th scope="col" className="py-1 pr-4">Rule</th><th scope="col" className="pr-4">Verdict</th><th scope="col">Why</th></tr></thead>
+            <thead>
+              <tr className="text-left text-slate-700">
+                <th scope="col" className="py-1 pr-4">
+                  Rule
+                </th>
+                <th scope="col" className="pr-4">
+                  Verdict
+                </th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100">
               {r.trace.recheck.rules.map((rule, i) => (
-                <tr key={`${rule.rule}-${i}`}><td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td><td className="pr-4">{humanize(rule.result)}</td><td>{rule.reason}</td></tr>
+                <tr key={`${rule.rule}-${i}`}>
+                  <td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td>
+                  <td className="pr-4">{humanize(rule.result)}</td>
+                  <td>{rule.reason}</td>
+                </tr>
               ))}
             </tbody>
           </table>

@@ -25,49 +25,93 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
   const [result, formAction, pending] = useActionState<ActionResult, FormData>(bulkApproveAction, null);
   const approvable = (r: QueueRow) => bulk && r.mine && r.standard;
   const selectable = rows.filter(approvable);
-  const selectedIds = Object.keys(selection).filter((id) => selection[id] && rows.some((r) => r.id === id && approvable(r)));
+  const selectedIds = Object.keys(selection).filter(
+    (id) => selection[id] && rows.some((r) => r.id === id && approvable(r)),
+  );
   const late = (r: QueueRow) => r.status === "pending" && r.waitingHours >= serviceLevelHours;
   const header = (key: string, fallback: string) => (sortLinks[key] ? <SortHeader link={sortLinks[key]} /> : fallback);
 
   const columns: ColumnDef<QueueRow, unknown>[] = [
     ...(bulk
-      ? [{
-          id: "select",
-          header: () =>
-            selectable.length ? (
-              <input type="checkbox" aria-label="Select every standard request on this page"
-                checked={selectable.every((r) => selection[r.id])}
-                onChange={(e) => setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})} />
-            ) : <span className="sr-only">Select</span>,
-          cell: ({ row }) =>
-            row.getCanSelect() ? <input type="checkbox" aria-label={`Select ${humanize(row.original.type)}${row.original.subject ? `: ${row.original.subject}` : ""}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} /> : null,
-        } satisfies ColumnDef<QueueRow, unknown>]
+      ? [
+          {
+            id: "select",
+            header: () =>
+              selectable.length ? (
+                <input
+                  type="checkbox"
+                  aria-label="Select every standard request on this page"
+                  checked={selectable.every((r) => selection[r.id])}
+                  onChange={(e) =>
+                    setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})
+                  }
+                />
+              ) : (
+                <span className="sr-only">Select</span>
+              ),
+            cell: ({ row }) =>
+              row.getCanSelect() ? (
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${humanize(row.original.type)}${row.original.subject ? `: ${row.original.subject}` : ""}`}
+                  checked={row.getIsSelected()}
+                  onChange={row.getToggleSelectedHandler()}
+                />
+              ) : null,
+          } satisfies ColumnDef<QueueRow, unknown>,
+        ]
       : []),
     {
       id: "request",
       header: () => header("type", "Request"),
       cell: ({ row }) => (
         <span>
-          <a href={`/requests/${row.original.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">
-            {humanize(row.original.type)}{row.original.subject ? `: ${row.original.subject}` : ""}
+          <a
+            href={`/requests/${row.original.id}`}
+            className="font-medium text-brand-700 underline-offset-2 hover:underline"
+          >
+            {humanize(row.original.type)}
+            {row.original.subject ? `: ${row.original.subject}` : ""}
           </a>
-          {row.original.standard && row.original.status === "pending" ? <span className="ml-1"><Badge tone="neutral">standard</Badge></span> : null}
+          {row.original.standard && row.original.status === "pending" ? (
+            <span className="ml-1">
+              <Badge tone="neutral">standard</Badge>
+            </span>
+          ) : null}
         </span>
       ),
     },
     { id: "requester", header: "Requester", cell: ({ row }) => row.original.requester },
-    { id: "status", header: () => header("status", "Status"), cell: ({ row }) => <RequestStatusBadge status={row.original.status} /> },
+    {
+      id: "status",
+      header: () => header("status", "Status"),
+      cell: ({ row }) => <RequestStatusBadge status={row.original.status} />,
+    },
     {
       id: "stage",
       header: "Waiting for",
       cell: ({ row }) => (
         <span className="whitespace-nowrap">
-          {row.original.stage ? `${row.original.stage === "owner_manager" ? "owner's manager" : row.original.stage} (stage ${row.original.stagePosition} of ${row.original.stages})` : "—"}
-          {row.original.mine ? <span className="ml-1"><Badge tone="warn">you</Badge></span> : null}
+          {row.original.stage
+            ? `${row.original.stage === "owner_manager" ? "owner's manager" : row.original.stage} (stage ${row.original.stagePosition} of ${row.original.stages})`
+            : "—"}
+          {row.original.mine ? (
+            <span className="ml-1">
+              <Badge tone="warn">you</Badge>
+            </span>
+          ) : null}
         </span>
       ),
     },
-    { id: "created", header: () => header("created", "Submitted"), cell: ({ row }) => <time dateTime={row.original.createdAt} className="whitespace-nowrap">{isoDay(row.original.createdAt)}</time> },
+    {
+      id: "created",
+      header: () => header("created", "Submitted"),
+      cell: ({ row }) => (
+        <time dateTime={row.original.createdAt} className="whitespace-nowrap">
+          {isoDay(row.original.createdAt)}
+        </time>
+      ),
+    },
     {
       id: "waiting",
       header: "Waiting",
@@ -75,17 +119,30 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
         row.original.status === "pending" ? (
           <span className="whitespace-nowrap">
             {waited(row.original.waitingHours)}
-            {late(row.original) ? <span className="ml-1"><Badge tone="warn">past {serviceLevelHours} h</Badge></span> : null}
+            {late(row.original) ? (
+              <span className="ml-1">
+                <Badge tone="warn">past {serviceLevelHours} h</Badge>
+              </span>
+            ) : null}
           </span>
-        ) : "—",
+        ) : (
+          "—"
+        ),
     },
   ];
 
   return (
     <div className="space-y-2">
       {bulk && (selectable.length || result) ? (
-        <BulkBar name="Bulk approve" verb="Approve selected" ids={selectedIds} action={formAction} pending={pending} result={result}
-          hint="Only requests policy marks standard (your stage only, nothing privileged) can be approved together." />
+        <BulkBar
+          name="Bulk approve"
+          verb="Approve selected"
+          ids={selectedIds}
+          action={formAction}
+          pending={pending}
+          result={result}
+          hint="Only requests policy marks standard (your stage only, nothing privileged) can be approved together."
+        />
       ) : null}
       <DataTable
         columns={columns}

@@ -19,7 +19,9 @@ export default async function NewRequestPage({ searchParams }: Props) {
   if (!canChange(actor)) {
     return (
       <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
-        <h1 id="new-request-heading" className="text-xl font-semibold">New request</h1>
+        <h1 id="new-request-heading" className="text-xl font-semibold">
+          New request
+        </h1>
         <p role="alert">Auditors read everything and change nothing: there is nothing to request here.</p>
       </section>
     );
@@ -29,10 +31,19 @@ export default async function NewRequestPage({ searchParams }: Props) {
   const db = getDb();
   // The identities a requester can ask about: those they own or back up, plus the one a link names
   // if they may see it (lib/identities decides; lib/requests checks again on submit).
-  const [facets, mine, prefill] = await Promise.all([inventoryFacets(db, actor), requestFormIdentities(db, actor), prefilled(params.identity)]);
-  const identities = prefill.identity && !mine.some((i) => i.id === prefill.identity!.id) ? [...mine, prefill.identity].sort((a, b) => a.name.localeCompare(b.name)) : mine;
+  const [facets, mine, prefill] = await Promise.all([
+    inventoryFacets(db, actor),
+    requestFormIdentities(db, actor),
+    prefilled(params.identity),
+  ]);
+  const identities =
+    prefill.identity && !mine.some((i) => i.id === prefill.identity!.id)
+      ? [...mine, prefill.identity].sort((a, b) => a.name.localeCompare(b.name))
+      : mine;
 
-  async function prefilled(raw: string | string[] | undefined): Promise<{ identity?: RequestFormIdentity; problem?: string }> {
+  async function prefilled(
+    raw: string | string[] | undefined,
+  ): Promise<{ identity?: RequestFormIdentity; problem?: string }> {
     if (raw === undefined) return {};
     try {
       return { identity: await identityForRequestForm(db, actor, raw) };
@@ -45,10 +56,25 @@ export default async function NewRequestPage({ searchParams }: Props) {
 
   return (
     <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
-      <h1 id="new-request-heading" className="text-xl font-semibold">New request</h1>
-      <p className="text-sm text-slate-600">Policy checks the request as you fill it in: you see whether it is allowed at once, who has to approve it and why, or what to change.</p>
-      {prefill.problem ? <p role="alert" className="text-sm text-red-800">{prefill.problem}</p> : null}
-      <RequestForm initialType={type} identityId={prefill.identity?.id} identities={identities} systems={facets.systems} requesterEmail={actor.email} />
+      <h1 id="new-request-heading" className="text-xl font-semibold">
+        New request
+      </h1>
+      <p className="text-sm text-slate-600">
+        Policy checks the request as you fill it in: you see whether it is allowed at once, who has to approve it and
+        why, or what to change.
+      </p>
+      {prefill.problem ? (
+        <p role="alert" className="text-sm text-red-800">
+          {prefill.problem}
+        </p>
+      ) : null}
+      <RequestForm
+        initialType={type}
+        identityId={prefill.identity?.id}
+        identities={identities}
+        systems={facets.systems}
+        requesterEmail={actor.email}
+      />
     </section>
   );
 }

@@ -11,8 +11,14 @@ export function DiscoverForm({ systemId, name }: { systemId: string; name: strin
   return (
     <form action={action} className="flex flex-wrap items-center gap-3 text-sm" aria-label={`Discover ${name}`}>
       <input type="hidden" name="systemId" value={systemId} />
-      <Button type="submit" variant="secondary" disabled={pending}>Discover accounts</Button>
-      {result ? <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-emerald-800" : "text-red-800"}>{result.ok ? result.message : result.error}</span> : null}
+      <Button type="submit" variant="secondary" disabled={pending}>
+        Discover accounts
+      </Button>
+      {result ? (
+        <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-emerald-800" : "text-red-800"}>
+          {result.ok ? result.message : result.error}
+        </span>
+      ) : null}
     </form>
   );
 }

@@ -8,14 +8,25 @@ import { attestAction, editPurposeAction, handOverAction, shortenExpiryAction } 
 
 type Props = {
   identity: { id: string; purpose: string | null; expiresAt: string | null; nextReviewAt: string | null };
-  can: { attest: boolean; editPurpose: boolean; handOver: boolean; shortenExpiry: boolean; revoke: boolean; confirmRevocation: boolean };
+  can: {
+    attest: boolean;
+    editPurpose: boolean;
+    handOver: boolean;
+    shortenExpiry: boolean;
+    revoke: boolean;
+    confirmRevocation: boolean;
+  };
   reviewPeriodDays: number;
   today: string;
 };
 
 function fieldError(result: ActionResult, name: string, id: string) {
   const msgs = result && !result.ok ? result.fieldErrors?.[name] : undefined;
-  return msgs ? <span id={id} className="text-xs text-red-700">{msgs.join(" ")}</span> : null;
+  return msgs ? (
+    <span id={id} className="text-xs text-red-700">
+      {msgs.join(" ")}
+    </span>
+  ) : null;
 }
 
 /** The owner's actions; the server decides again on every one (these only hide what would fail). */
@@ -34,14 +45,20 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
 
   return (
     <section aria-labelledby="actions-heading" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
-      <h2 id="actions-heading" className="font-semibold">Actions</h2>
+      <h2 id="actions-heading" className="font-semibold">
+        Actions
+      </h2>
       {none ? <p className="text-sm text-slate-600">You can look at this identity but not change it.</p> : null}
 
       {can.attest ? (
         <form action={attestForm} className="space-y-1">
           <input type="hidden" name="id" value={identity.id} />
-          <p className="text-sm">I still own this and it is still needed. Moves the next review {reviewPeriodDays} days out.</p>
-          <Button type="submit" disabled={attesting}>Attest</Button>
+          <p className="text-sm">
+            I still own this and it is still needed. Moves the next review {reviewPeriodDays} days out.
+          </p>
+          <Button type="submit" disabled={attesting}>
+            Attest
+          </Button>
           <ActionOutcome result={attest} />
         </form>
       ) : null}
@@ -49,7 +66,9 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       {can.editPurpose ? (
         <form action={purposeForm} className="space-y-1">
           <input type="hidden" name="id" value={identity.id} />
-          <label htmlFor="purpose" className="block text-sm font-medium">Purpose</label>
+          <label htmlFor="purpose" className="block text-sm font-medium">
+            Purpose
+          </label>
           <textarea
             id="purpose"
             name="purpose"
@@ -61,7 +80,9 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
             aria-describedby="purpose-error"
           />
           {fieldError(purpose, "purpose", "purpose-error")}
-          <Button type="submit" variant="secondary" disabled={savingPurpose}>Save purpose</Button>
+          <Button type="submit" variant="secondary" disabled={savingPurpose}>
+            Save purpose
+          </Button>
           <ActionOutcome result={purpose} />
         </form>
       ) : null}
@@ -69,10 +90,27 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       {can.shortenExpiry ? (
         <form action={expiryForm} className="space-y-1">
           <input type="hidden" name="id" value={identity.id} />
-          <label htmlFor="expiresOn" className="block text-sm font-medium">Shorten expiry to</label>
-          <input id="expiresOn" name="expiresOn" type="date" min={today} max={maxDate} required value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm" aria-describedby="expiresOn-error" />
+          <label htmlFor="expiresOn" className="block text-sm font-medium">
+            Shorten expiry to
+          </label>
+          <input
+            id="expiresOn"
+            name="expiresOn"
+            type="date"
+            min={today}
+            max={maxDate}
+            required
+            value={expiresOn}
+            onChange={(e) => setExpiresOn(e.target.value)}
+            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            aria-describedby="expiresOn-error"
+          />
           {fieldError(expiry, "expiresOn", "expiresOn-error")}
-          <div><Button type="submit" variant="secondary" disabled={shortening}>Shorten expiry</Button></div>
+          <div>
+            <Button type="submit" variant="secondary" disabled={shortening}>
+              Shorten expiry
+            </Button>
+          </div>
           <ActionOutcome result={expiry} />
         </form>
       ) : null}
@@ -80,11 +118,27 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       {can.handOver ? (
         <form action={handOverForm} className="space-y-1">
           <input type="hidden" name="id" value={identity.id} />
-          <label htmlFor="newOwnerEmail" className="block text-sm font-medium">Hand over to (email)</label>
-          <input id="newOwnerEmail" name="newOwnerEmail" type="email" required autoComplete="off" value={newOwnerEmail} onChange={(e) => setNewOwnerEmail(e.target.value)} className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" aria-describedby="newOwnerEmail-error" />
+          <label htmlFor="newOwnerEmail" className="block text-sm font-medium">
+            Hand over to (email)
+          </label>
+          <input
+            id="newOwnerEmail"
+            name="newOwnerEmail"
+            type="email"
+            required
+            autoComplete="off"
+            value={newOwnerEmail}
+            onChange={(e) => setNewOwnerEmail(e.target.value)}
+            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            aria-describedby="newOwnerEmail-error"
+          />
           {fieldError(handOver, "newOwnerEmail", "newOwnerEmail-error")}
           {fieldError(handOver, "newOwnerId", "newOwnerId-error")}
-          <div><Button type="submit" variant="secondary" disabled={handingOver}>Hand over</Button></div>
+          <div>
+            <Button type="submit" variant="secondary" disabled={handingOver}>
+              Hand over
+            </Button>
+          </div>
           <ActionOutcome result={handOver} />
         </form>
       ) : null}
@@ -99,7 +153,11 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
               ["policy_exception", "An exception to policy"],
               ...(can.handOver ? [] : [["transfer_ownership", "A new owner (transfer request)"]]),
             ].map(([type, label]) => (
-              <li key={type}><a className="text-brand-700 underline" href={`/requests/new?type=${type}&identity=${identity.id}`}>{label}</a></li>
+              <li key={type}>
+                <a className="text-brand-700 underline" href={`/requests/new?type=${type}&identity=${identity.id}`}>
+                  {label}
+                </a>
+              </li>
             ))}
           </ul>
         </nav>
