@@ -2,7 +2,14 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Modules that touch the database are marked `import "server-only"` (a build-time guard for
+      // the browser bundle); outside Next.js that package throws, so tests load its empty variant.
+      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     include: ["{lib,db,app,components,bin,scripts}/**/*.test.ts"],
     environment: "node",
