@@ -15,7 +15,5 @@ const hooks = `export async function resolve(s, c, next) {
   return s === "server-only" ? { url: ${JSON.stringify(emptyServerOnly)}, shortCircuit: true } : next(s, c);
 }`;
 registerHooks(`data:text/javascript,${encodeURIComponent(hooks)}`);
-  }`,
-);
 const { main } = await import("../lib/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));
