@@ -1,11 +1,22 @@
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 
-/** A server action's answer under its form: a status when done, an alert (with field messages if asked) when refused. */
-export function ActionOutcome({ result, withFields = false }: { result: ActionResult; withFields?: boolean }) {
+/**
+ * A server action's answer beside its form: a status when done, an alert (with field messages if
+ * asked) when refused. `className` sets its size and spacing where the form is not text-sm.
+ */
+export function ActionOutcome({
+  result,
+  withFields = false,
+  className = "text-sm",
+}: {
+  result: ActionResult;
+  withFields?: boolean;
+  className?: string;
+}) {
   if (!result) return null;
   if (result.ok)
     return (
-      <p role="status" className="text-sm text-emerald-800">
+      <p role="status" className={`${className} text-emerald-800`}>
         {result.message}
       </p>
     );
@@ -15,7 +26,7 @@ export function ActionOutcome({ result, withFields = false }: { result: ActionRe
         .join(" ")
     : "";
   return (
-    <p role="alert" className="text-sm text-red-800">
+    <p role="alert" className={`${className} text-red-800`}>
       {result.error}
       {fields ? ` ${fields}` : ""}
     </p>

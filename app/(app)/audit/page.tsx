@@ -6,6 +6,7 @@ import { auditFacets, listAuditEvents, parseAuditFilter, type AuditFilter, type 
 import { canReadAuditLog } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
+import { AuditFilters } from "./_components/audit-filters";
 import { AuditTable } from "./_components/audit-table";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -63,80 +64,7 @@ export default async function AuditPageView({ searchParams }: Props) {
         </p>
       </div>
 
-      <form
-        method="get"
-        action="/audit"
-        className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-7"
-        aria-label="Filter audit events"
-      >
-        <Field label="Actor" name="actor" defaultValue={value("actor")} placeholder="name or email" />
-        <div className="flex flex-col gap-1 text-sm">
-          <label htmlFor="f-action" className="font-medium">
-            Action
-          </label>
-          <select
-            id="f-action"
-            name="action"
-            defaultValue={value("action")}
-            className="rounded-md border border-slate-300 px-2 py-1.5"
-          >
-            <option value="">Any</option>
-            {facets.actions.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="flex flex-col gap-1 text-sm">
-          <label htmlFor="f-subjectType" className="font-medium">
-            Subject type
-          </label>
-          <select
-            id="f-subjectType"
-            name="subjectType"
-            defaultValue={value("subjectType")}
-            className="rounded-md border border-slate-300 px-2 py-1.5"
-          >
-            <option value="">Any</option>
-            {facets.subjectTypes.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Field
-          label="Subject id"
-          name="subjectId"
-          defaultValue={value("subjectId")}
-          error={error?.fieldErrors?.subjectId}
-        />
-        <Field label="From" name="from" type="date" defaultValue={value("from")} error={error?.fieldErrors?.from} />
-        <Field label="To" name="to" type="date" defaultValue={value("to")} error={error?.fieldErrors?.to} />
-        <div className="flex flex-col gap-1 text-sm">
-          <label htmlFor="f-order" className="font-medium">
-            Order
-          </label>
-          <select
-            id="f-order"
-            name="order"
-            defaultValue={value("order") || "desc"}
-            className="rounded-md border border-slate-300 px-2 py-1.5"
-          >
-            <option value="desc">Newest first</option>
-            <option value="asc">Oldest first</option>
-          </select>
-        </div>
-        <div className="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-7">
-          <button type="submit" className={buttonClass("primary")}>
-            Apply filters
-          </button>
-          <Link href="/audit" className={buttonClass("ghost")}>
-            Clear
-          </Link>
-        </div>
-      </form>
+      <AuditFilters raw={raw} facets={facets} fieldErrors={error?.fieldErrors} />
 
       {error ? (
         <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
@@ -169,45 +97,5 @@ export default async function AuditPageView({ searchParams }: Props) {
         )}
       </nav>
     </section>
-  );
-}
-
-function Field({
-  label,
-  name,
-  defaultValue,
-  type = "text",
-  placeholder,
-  error,
-}: {
-  label: string;
-  name: string;
-  defaultValue: string;
-  type?: string;
-  placeholder?: string;
-  error?: string[];
-}) {
-  const id = `f-${name}`;
-  return (
-    <div className="flex flex-col gap-1 text-sm">
-      <label htmlFor={id} className="font-medium">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type={type}
-        defaultValue={defaultValue}
-        placeholder={placeholder}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        className="rounded-md border border-slate-300 px-2 py-1.5"
-      />
-      {error ? (
-        <span id={`${id}-error`} className="text-xs text-red-700">
-          {error.join(" ")}
-        </span>
-      ) : null}
-    </div>
   );
 }

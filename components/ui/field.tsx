@@ -1,0 +1,125 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { Input, Select, Textarea, type Options } from "./controls";
+
+export type FieldErrors = Record<string, string[]>;
+
+/**
+ * The messages for one field (or several that land on the same control) from anything that may
+ * carry per-field errors: an action's result, a form's state, a DomainError. One line of text,
+ * or undefined when there is nothing to say.
+ */
+export function fieldError(
+  source: { fieldErrors?: FieldErrors } | { ok: true } | null | undefined,
+  ...names: string[]
+): string | undefined {
+  const errors = source && "fieldErrors" in source ? source.fieldErrors : undefined;
+  const messages = names.flatMap((name) => errors?.[name] ?? []);
+  return messages.length ? messages.join(" ") : undefined;
+}
+
+/** What a control needs to be tied to its label, its error and its description. */
+export type ControlAria = {
+  id: string;
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
+};
+
+type FieldProps = {
+  id: string;
+  label: ReactNode;
+  /** The field's error message, as read by fieldError(). */
+  error?: string;
+  description?: ReactNode;
+  /**
+   * "stack" (the default) is a column of its own, for a grid of filters; "flow" puts the label, the
+   * control and the messages straight into the form's own spacing (a form in a panel).
+   */
+  layout?: "stack" | "flow";
+};
+
+/**
+ * A label, its control, a description and the error. The control is given its id and the aria that
+ * points a screen reader at the messages: `{(aria) => <Input {...aria} name="q" />}`.
+ */
+export function Field({
+  id,
+  label,
+  error,
+  description,
+  layout = "stack",
+  children,
+}: FieldProps & { children: (aria: ControlAria) => ReactNode }) {
+  const errorId = `${id}-error`;
+  const descriptionId = `${id}-description`;
+  const describedBy = [description ? descriptionId : "", error ? errorId : ""].filter(Boolean).join(" ");
+  const aria: ControlAria = {
+    id,
+    ...(error ? { "aria-invalid": true as const } : {}),
+    ...(describedBy ? { "aria-describedby": describedBy } : {}),
+  };
+  const parts = (
+    <>
+      <label htmlFor={id} className={layout === "flow" ? "block text-sm font-medium" : "font-medium"}>
+        {label}
+      </label>
+      {description ? (
+        <p id={descriptionId} className="text-xs text-slate-600">
+          {description}
+        </p>
+      ) : null}
+      {children(aria)}
+      {error ? (
+        <p id={errorId} className="text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+  return layout === "flow" ? parts : <div className="flex flex-col gap-1 text-sm">{parts}</div>;
+}
+
+/** A labelled input: `<InputField id="f-from" label="From" name="from" type="date" error={…} />`. */
+export function InputField({
+  id,
+  label,
+  error,
+  description,
+  layout,
+  ...input
+}: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, "id">) {
+  return (
+    <Field id={id} label={label} error={error} description={description} layout={layout}>
+      {(aria) => <Input {...input} {...aria} />}
+    </Field>
+  );
+}
+
+export function TextareaField({
+  id,
+  label,
+  error,
+  description,
+  layout,
+  ...textarea
+}: FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id">) {
+  return (
+    <Field id={id} label={label} error={error} description={description} layout={layout}>
+      {(aria) => <Textarea {...textarea} {...aria} />}
+    </Field>
+  );
+}
+
+export function SelectField({
+  id,
+  label,
+  error,
+  description,
+  layout,
+  ...select
+}: FieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & { options: Options; blank?: string }) {
+  return (
+    <Field id={id} label={label} error={error} description={description} layout={layout}>
+      {(aria) => <Select {...select} {...aria} />}
+    </Field>
+  );
+}
