@@ -1,0 +1,95 @@
+import { Column, getTableColumns, is, SQL, sql } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
+import { queryRows, type Database } from "./index";
+import {
+  approvalStages,
+  auditEvents,
+  entitlements,
+  identities,
+  policyExceptions,
+  requests,
+  revocations,
+  settings,
+  stageDecisions,
+  systems,
+  teams,
+  users,
+} from "./schema";
+
+/**
+ * Column sets: what a read of each table selects, typed once from the Drizzle schema. A column set
+ * is a plain object of columns (or `sql<T>` expressions), so the query builder takes it as is
+ * (`db.select(identityAccessColumns).from(identities)`) and `RowOf` gives the row it returns.
+ * Raw SQL that the builder cannot express selects a column set too (`readRows` below), so its rows
+ * are typed and decoded the same way (camelCase keys, Date, parsed JSON), never cast.
+ */
+export type ColumnSet = Record<string, Column | SQL | SQL.Aliased>;
+/** The row a column set reads, as the query builder returns it. */
+export type RowOf<C extends ColumnSet> = SelectResultFields<C>;
+
+/** The named columns of a column set (keeps each column's type). */
+export function pick<C extends ColumnSet, K extends keyof C>(columns: C, ...keys: K[]): Pick<C, K> {
+  return Object.fromEntries(keys.map((k) => [k, columns[k]])) as Pick<C, K>;
+}
+
+// Every column of each table that is read.
+export const identityColumns = getTableColumns(identities);
+export const entitlementColumns = getTableColumns(entitlements);
+export const systemColumns = getTableColumns(systems);
+export const personColumns = getTableColumns(users);
+export const teamColumns = getTableColumns(teams);
+export const requestColumns = getTableColumns(requests);
+export const stageColumns = getTableColumns(approvalStages);
+export const stageDecisionColumns = getTableColumns(stageDecisions);
+export const policyExceptionColumns = getTableColumns(policyExceptions);
+export const revocationColumns = getTableColumns(revocations);
+export const auditEventColumns = getTableColumns(auditEvents);
+export const settingColumns = getTableColumns(settings);
+
+export type IdentityRow = typeof identities.$inferSelect;
+export type EntitlementRow = typeof entitlements.$inferSelect;
+export type SystemRow = typeof systems.$inferSelect;
+export type PersonRow = typeof users.$inferSelect;
+export type TeamRow = typeof teams.$inferSelect;
+export type RequestRow = typeof requests.$inferSelect;
+export type StageRow = typeof approvalStages.$inferSelect;
+export type StageDecisionRow = typeof stageDecisions.$inferSelect;
+export type PolicyExceptionRow = typeof policyExceptions.$inferSelect;
+export type RevocationRow = typeof revocations.$inferSelect;
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type SettingRow = typeof settings.$inferSelect;
+
+/** What every identity rule reads to know how the actor stands to the identity (lib/identities/access.ts). */
+export const identityAccessColumns = pick(identityColumns, "id", "ownerId", "backupOwnerId", "teamId", "status");
+export type IdentityAccess = RowOf<typeof identityAccessColumns>;
+
+/** The select list of a column set for raw SQL: each column `AS` its key. */
+export function selectList(columns: ColumnSet): SQL {
+  return sql.join(
+    Object.entries(columns).map(([key, column]) => sql`${column} AS ${sql.identifier(key)}`),
+    sql`, `,
+  );
+}
+
+function decode(column: Column | SQL | SQL.Aliased, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (is(column, Column)) return column.mapFromDriverValue(value);
+  // `sql<T>` expressions decode with what `.mapWith()` set (the query builder reads the same field).
+  const expression = (is(column, SQL) ? column : column.sql) as unknown as {
+    decoder: { mapFromDriverValue(v: unknown): unknown };
+  };
+  return expression.decoder.mapFromDriverValue(value);
+}
+
+/**
+ * Runs raw SQL whose select list is `selectList(columns)` and returns its rows decoded by the
+ * columns, as the query builder would: for the statements the builder cannot write (recursive
+ * CTEs, INSERT … SELECT, set-based UPDATE … FROM with RETURNING of joined values).
+ */
+export async function readRows<C extends ColumnSet>(db: Database, columns: C, query: SQL): Promise<RowOf<C>[]> {
+  const rows = await queryRows<Record<string, unknown>>(db, query);
+  const entries = Object.entries(columns);
+  return rows.map((raw) =>
+    Object.fromEntries(entries.map(([key, column]) => [key, decode(column, raw[key])])),
+  ) as RowOf<C>[];
+}
