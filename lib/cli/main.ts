@@ -146,7 +146,7 @@ function parseCommand(argv: string[], io: Io, openDb: () => Connection): () => P
       return () =>
         connected(async (conn) => {
           await migrate(conn);
-          const { seedDatabase } = await import("@/db/seed");
+          const { seedDatabase } = await import("@/lib/seed/seed");
           const result = await seedDatabase(conn, {
             identities: opts.identities,
             seed: opts.seed,

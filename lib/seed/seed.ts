@@ -11,12 +11,13 @@ import {
   identitiesSelectSql,
   insertEntitlementsSql,
   type BulkPlan,
-} from "./seed/bulk";
-import { timeIdentityCopy } from "./seed/copy-benchmark";
-import { CURATED, curatedIdentityId, insertCurated, insertRequestsAndSettings } from "./seed/curated";
-import { insertPeople, insertSystems, peoplePlan } from "./seed/people";
-import { withIndexesDeferred } from "./seed/bulk-load";
-import { raw } from "./seed/sql-util";
+} from "./bulk";
+import { timeIdentityCopy } from "./copy-benchmark";
+import { CURATED, curatedIdentityId, insertCurated } from "./curated";
+import { insertRequestsAndSettings } from "./curated-requests";
+import { insertPeople, insertSystems, peoplePlan } from "./people";
+import { withIndexesDeferred } from "./bulk-load";
+import { raw } from "./sql-util";
 
 export type SeedOptions = {
   identities: number;

@@ -1,6 +1,5 @@
 import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_ORIGINS } from "@/db/schema";
 import {
-  COMPONENTS,
   CREDENTIALS_BY_KIND,
   ENTITLEMENT_COUNTS,
   ENV_SHORT,
@@ -8,16 +7,11 @@ import {
   KIND_TAGS,
   KIND_WEIGHTS,
   ORIGIN_WEIGHTS,
-  PERMISSIONS,
-  PURPOSE_OBJECTS,
-  PURPOSE_VERBS,
   ROTATION_PERIODS,
-  SERVICES,
-  SYSTEM_KIND_ORDER,
-  SYSTEMS,
   SYSTEMS_BY_KIND,
-  systemIndex,
 } from "./catalog";
+import { COMPONENTS, PURPOSE_OBJECTS, PURPOSE_VERBS, SERVICES } from "./catalog-names";
+import { PERMISSIONS, SYSTEM_KIND_ORDER, SYSTEMS, systemIndex } from "./catalog-systems";
 import { bytesInt, seedUuid, slots, sqlArray, sqlUuid, timestampLit } from "./sql-util";
 
 /** What the set-based SQL needs to know: the seed, "now", and the generated people's shape. */

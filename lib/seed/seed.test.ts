@@ -2,15 +2,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Connection, type Database } from "@/db";
 import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_ORIGINS, SYSTEM_KINDS } from "@/db/schema";
-import { createTestDatabase } from "@/db/test-database";
+import { createTestDatabase } from "@/lib/testing";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { PERSONAS } from "@/lib/auth/personas";
-import { main } from "@/lib/cli/main";
 import { setClock } from "@/lib/clock";
 import { DERIVED_STATES, derivedStatePredicate } from "@/lib/identities/derived-states";
 import { riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
-import { rejection } from "@/lib/test-utils";
-import { peoplePlan } from "./seed/people";
+import { peoplePlan } from "./people";
 import { seedDatabase } from "./seed";
 
 // Seeding is deterministic only for a fixed "now" (dates are relative to it), so the clock is pinned.
@@ -35,19 +33,6 @@ async function one<T>(db: Database, q: ReturnType<typeof sql>): Promise<T> {
   return row!;
 }
 const count = async (db: Database, q: ReturnType<typeof sql>) => Number((await one<{ n: string | number }>(db, q)).n);
-
-/** md5 over every row of a table in id order: equal fingerprints mean identical rows. */
-async function fingerprint(
-  db: Database,
-  table: "identities" | "entitlements" | "users" | "teams" | "systems" | "requests" | "approval_stages",
-) {
-  return (
-    await one<{ f: string }>(
-      db,
-      sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) AS f FROM ${sql.identifier(table)} t`,
-    )
-  ).f;
-}
 
 describe("the default demo seed (2,000 identities)", () => {
   let conn: Connection;
@@ -284,79 +269,6 @@ describe("the default demo seed (2,000 identities)", () => {
     const after = (typeof e!.after === "string" ? JSON.parse(e!.after) : e!.after) as Record<string, number>;
     expect(after).toMatchObject({ seed: 1, identities: 2000, systems: 15 });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, count: 1 });
-  });
-
-  it("does nothing with ifEmpty on a database that has people, and refuses without it", async () => {
-    const before = await fingerprint(db, "identities");
-    const skipped = await seedDatabase(conn, { identities: 50, seed: 2, ifEmpty: true });
-    expect(skipped.message).toMatch(/already has data/);
-    expect(skipped.identities).toBe(0);
-    expect(await rejection(seedDatabase(conn, { identities: 50, seed: 2, ifEmpty: false }))).toMatch(
-      /already has data.*seed a fresh database/,
-    );
-    expect(await fingerprint(db, "identities")).toBe(before);
-    expect(await count(db, sql`SELECT count(*) AS n FROM audit_events`)).toBe(1);
-  });
-});
-
-describe("determinism", () => {
-  const TABLES = ["identities", "entitlements", "users", "teams", "systems", "requests", "approval_stages"] as const;
-  let a: Connection, b: Connection, c: Connection;
-
-  beforeAll(async () => {
-    [a, b, c] = await Promise.all([freshDatabase(), freshDatabase(), freshDatabase()]);
-    await seedDatabase(a, { identities: 300, seed: 7, ifEmpty: false });
-    // The same seed through the bulk-load path (indexes and foreign keys rebuilt afterwards).
-    await seedDatabase(b, { identities: 300, seed: 7, ifEmpty: false, deferIndexes: true });
-    await seedDatabase(c, { identities: 300, seed: 8, ifEmpty: false });
-  });
-
-  it("gives identical rows, ids included, for the same seed", async () => {
-    for (const table of TABLES) expect(await fingerprint(b.db, table), table).toBe(await fingerprint(a.db, table));
-    expect(await count(a.db, sql`SELECT count(*) AS n FROM identities`)).toBe(300);
-  });
-
-  it("gives different data for a different seed", async () => {
-    expect(await fingerprint(c.db, "identities")).not.toBe(await fingerprint(a.db, "identities"));
-    const names = async (conn: Connection) =>
-      (await rows<{ name: string }>(conn.db, sql`SELECT name FROM identities ORDER BY name`)).map((r) => r.name);
-    expect(await names(c)).not.toEqual(await names(a));
-  });
-
-  it("leaves the schema exactly as migrated after rebuilding indexes and foreign keys", async () => {
-    const catalog = async (conn: Connection) =>
-      rows<{ def: string }>(
-        conn.db,
-        sql`SELECT def FROM (
-            SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()
-            UNION ALL SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
-            FROM pg_constraint WHERE connamespace = current_schema()::regnamespace) d ORDER BY def`,
-      );
-    expect(await catalog(b)).toEqual(await catalog(a));
-  });
-});
-
-describe("steward db seed (CLI)", () => {
-  it("seeds, then refuses (exit 1) or skips with --if-empty; fewer identities than the curated ones still works", async () => {
-    const conn = await freshDatabase();
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
-    const open = () => ({ ...conn, close: async () => {} });
-    expect(await main(["db", "seed", "--identities", "5", "--seed", "3"], io, open)).toBe(0);
-    expect(out.at(-1)).toMatch(/^Seeded 5 identities/);
-    // The bare-COPY yardstick runs only when asked for (--compare-copy).
-    expect(out.join("\n")).not.toMatch(/COPY|^copy:/m);
-    expect(JSON.parse(out.find((l) => l.startsWith("{"))!)).toMatchObject({ metric: "seed", copy_ms: null });
-    expect(await count(conn.db, sql`SELECT count(*) AS n FROM identities`)).toBe(5);
-    // Requests about identities that were not seeded are left out; the rest reference real rows.
-    expect(await count(conn.db, sql`SELECT count(*) AS n FROM requests`)).toBeGreaterThanOrEqual(1);
-
-    expect(await main(["db", "seed", "--identities", "5"], io, open)).toBe(1);
-    expect(err.at(-1)).toMatch(/already has data.*seed a fresh database/);
-    expect(await main(["db", "seed", "--if-empty"], io, open)).toBe(0);
-    expect(out.at(-1)).toMatch(/^Nothing seeded: the database already has data/);
-    expect(await count(conn.db, sql`SELECT count(*) AS n FROM audit_events`)).toBe(1);
   });
 });
 

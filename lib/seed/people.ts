@@ -1,7 +1,8 @@
 import type { Database } from "@/db";
 import { systems, teams, users } from "@/db/schema";
 import { PERSONAS, type PersonaKey } from "@/lib/auth/personas";
-import { FIRST_NAMES, FIXED_TEAMS, LAST_NAMES, SYSTEMS, TEAM_AREAS, TEAM_SIZE, TEAM_UNITS } from "./catalog";
+import { FIRST_NAMES, FIXED_TEAMS, LAST_NAMES, TEAM_AREAS, TEAM_SIZE, TEAM_UNITS } from "./catalog-names";
+import { SYSTEMS } from "./catalog-systems";
 import { bytesInt, raw, seedUuid, sqlArray, sqlUuid, timestampLit } from "./sql-util";
 
 const DAY_MS = 86_400_000;
