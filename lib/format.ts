@@ -19,8 +19,15 @@ export function relativeTime(iso: string | null, nowIso: string, never = "never"
   return past ? `${text} ago` : `in ${text}`;
 }
 
-function plural(n: number, unit: string) {
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+/** The word for a count: pluralWord(1, "identity", "identities") → "identity" (0 takes the plural). */
+export const pluralWord = (n: number, one: string, many = `${one}s`) => (n === 1 ? one : many);
+
+/**
+ * A count and its word: plural(3, "identity", "identities") → "3 identities". `grouped` writes the
+ * number with thousands separators (1,234), as the texts about whole estates do.
+ */
+export function plural(n: number, one: string, many = `${one}s`, { grouped = false }: { grouped?: boolean } = {}) {
+  return `${grouped ? n.toLocaleString("en") : n} ${pluralWord(n, one, many)}`;
 }
 
 /** 2026-11-23 (UTC): the absolute date beside a relative one. */

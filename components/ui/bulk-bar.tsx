@@ -1,4 +1,4 @@
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { Button } from "./button";
 
 type Props = {

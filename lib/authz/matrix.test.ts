@@ -732,10 +732,16 @@ const appFiles = () =>
     .sort();
 const calls = (body: string, fn: string) => new RegExp(`\\b${fn}\\s*\\(`).test(body);
 
-/** The session is checked before the call: a person who has left (resolveActor: null) never reaches it. */
+/**
+ * The session is checked before the call: a person who has left (resolveActor: null) never reaches it.
+ * A server action built with actorAction (lib/action) has it checked there, before the call it wraps
+ * runs (lib/action/action.test.ts: without a session nothing runs).
+ */
 function sessionCheckedBefore(body: string, fn: string): boolean {
   const at = body.search(new RegExp(`\\b${fn}\\s*\\(`));
-  const guard = body.search(/await\s+requireActor\(\)|const\s+actor\s*=\s*await\s+\w+\(\)\s*;\s*if\s*\(\s*!actor\s*\)/);
+  const guard = body.search(
+    /await\s+requireActor\(\)|\bactorAction(?:\.preview)?\(|const\s+actor\s*=\s*await\s+\w+\(\)\s*;\s*if\s*\(\s*!actor\s*\)/,
+  );
   return at >= 0 && guard >= 0 && guard < at;
 }
 

@@ -560,7 +560,13 @@ export const NOT_ACTOR_CALLS: Record<string, string> = {
  * without someone deciding where it belongs.
  */
 export const PLUMBING: Record<string, string> = {
-  toActionResult: "maps a DomainError to the form's answer",
+  actorAction:
+    "the one action wrapper (lib/action): the session's actor before the call, a DomainError as the form's answer",
+  field: "reads a form field (lib/action); the lib function it feeds parses it",
+  text: "reads a form field (lib/action); the lib function it feeds parses it",
+  optionalText: "reads a form field (lib/action); the lib function it feeds parses it",
+  plural: "wording: a count and its word",
+  pluralWord: "wording: the word for a count",
   auditActor: "the actor as the audit log names it",
   requireActor: "the session's actor, or a redirect to sign-in (the departed column's check)",
   currentActor: "the session's actor, or null (route handlers answer 401)",

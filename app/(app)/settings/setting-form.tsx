@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { changeSettingAction } from "./actions";
 
 /** One setting's value as JSON, editable by security; it keeps what was typed when refused. */

@@ -1,79 +1,55 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { after } from "next/server";
 import { getDb } from "@/db";
-import { toActionResult, type ActionResult } from "@/lib/action-result";
+import { actorAction, field } from "@/lib/action";
 import { auditActor } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
+import { plural, pluralWord } from "@/lib/format";
 import { runRevocations } from "@/lib/revocations/run";
 import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment } from "@/lib/systems/systems";
 
-const field = (f: FormData, k: string) => {
-  const v = f.get(k);
-  return typeof v === "string" ? v : undefined;
-};
+const systemsPage = { revalidate: "/systems" };
 
-export async function configureAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
-  const actor = await requireActor();
-  const result = await toActionResult(async () => {
-    await configureConnector(getDb(), actor, {
-      systemId: field(formData, "systemId"),
-      connector: field(formData, "connector"),
-      url: field(formData, "url"),
-      statusUrl: field(formData, "statusUrl"),
-      secret: field(formData, "secret"),
-    });
-    return "Saved.";
+export const configureAction = actorAction(async (actor, form) => {
+  await configureConnector(getDb(), actor, {
+    systemId: field(form, "systemId"),
+    connector: field(form, "connector"),
+    url: field(form, "url"),
+    statusUrl: field(form, "statusUrl"),
+    secret: field(form, "secret"),
   });
-  if (result?.ok) revalidatePath("/systems");
-  return result;
-}
+  return "Saved.";
+}, systemsPage);
 
-export async function retireAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
-  const actor = await requireActor();
-  const result = await toActionResult(async () => {
-    const { revocationIds } = await retireSystem(getDb(), actor, {
-      systemId: field(formData, "systemId"),
-      confirmCount: field(formData, "confirmCount"),
-      reason: field(formData, "reason"),
-    });
-    // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
-    if (revocationIds.length)
-      after(() =>
-        runRevocations(getDb(), auditActor(actor), now(), { ids: revocationIds, limit: revocationIds.length }).then(
-          () => undefined,
-        ),
-      );
-    return `Retired. ${revocationIds.length} ${revocationIds.length === 1 ? "revocation" : "revocations"} requested: follow them on the Revocations page.`;
+export const retireAction = actorAction(async (actor, form) => {
+  const { revocationIds } = await retireSystem(getDb(), actor, {
+    systemId: field(form, "systemId"),
+    confirmCount: field(form, "confirmCount"),
+    reason: field(form, "reason"),
   });
-  if (result?.ok) revalidatePath("/systems");
-  return result;
-}
+  // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
+  if (revocationIds.length)
+    after(() =>
+      runRevocations(getDb(), auditActor(actor), now(), { ids: revocationIds, limit: revocationIds.length }).then(
+        () => undefined,
+      ),
+    );
+  return `Retired. ${plural(revocationIds.length, "revocation")} requested: follow them on the Revocations page.`;
+}, systemsPage);
 
-export async function discoverAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
-  const actor = await requireActor();
-  const result = await toActionResult(async () => {
-    const r = await discoverSystem(getDb(), actor, field(formData, "systemId"));
-    const found = `Found ${r.found} ${r.found === 1 ? "account" : "accounts"}: ${r.newIdentities} new ${r.newIdentities === 1 ? "identity" : "identities"}, ${r.newEntitlements} new ${r.newEntitlements === 1 ? "entitlement" : "entitlements"}.`;
-    return r.conflicts.length
-      ? `${found} An identity requested in Steward holds the name of ${r.conflicts.join(", ")} without being bound to it: the real ${r.conflicts.length === 1 ? "account was" : "accounts were"} added as "<name>~discovered". Resolve them in the inventory.`
-      : found;
-  });
-  if (result?.ok) revalidatePath("/systems");
-  return result;
-}
+export const discoverAction = actorAction(async (actor, form) => {
+  const r = await discoverSystem(getDb(), actor, field(form, "systemId"));
+  const found = `Found ${plural(r.found, "account")}: ${plural(r.newIdentities, "new identity", "new identities")}, ${plural(r.newEntitlements, "new entitlement")}.`;
+  return r.conflicts.length
+    ? `${found} An identity requested in Steward holds the name of ${r.conflicts.join(", ")} without being bound to it: the real ${pluralWord(r.conflicts.length, "account was", "accounts were")} added as "<name>~discovered". Resolve them in the inventory.`
+    : found;
+}, systemsPage);
 
-export async function setEnvironmentAction(_prev: ActionResult, formData: FormData): Promise<ActionResult> {
-  const actor = await requireActor();
-  const result = await toActionResult(async () => {
-    const { identitiesMoved } = await setSystemEnvironment(getDb(), actor, {
-      systemId: field(formData, "systemId"),
-      environment: field(formData, "environment"),
-    });
-    return `Saved. ${identitiesMoved.toLocaleString("en")} ${identitiesMoved === 1 ? "identity" : "identities"} moved with it.`;
+export const setEnvironmentAction = actorAction(async (actor, form) => {
+  const { identitiesMoved } = await setSystemEnvironment(getDb(), actor, {
+    systemId: field(form, "systemId"),
+    environment: field(form, "environment"),
   });
-  if (result?.ok) revalidatePath("/systems");
-  return result;
-}
+  return `Saved. ${plural(identitiesMoved, "identity", "identities", { grouped: true })} moved with it.`;
+}, systemsPage);

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
 import { SortHeader, type SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { humanize, isoDay, relativeTime } from "@/lib/format";
 import type { InventoryRow } from "@/lib/identities/inventory";
 import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { cancelAction, decideAction } from "../actions";
 
 /** Approve or deny the stage that is the viewer's to decide; cancel one's own pending request. */

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
 import { DataTable } from "@/components/ui/data-table";
 import { SortHeader, type SortLink } from "@/components/ui/sort-header";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { humanize, isoDay } from "@/lib/format";
 import type { QueueRow } from "@/lib/requests/queue";
 import { bulkApproveAction } from "../actions";

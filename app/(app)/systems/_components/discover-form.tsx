@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { discoverAction } from "../actions";
 
 /** Reads the system's accounts now: new ones become identities (no owner until claimed). */

@@ -3,7 +3,7 @@
 import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import type { SystemView } from "@/lib/systems/systems";
 import { configureAction, retireAction, setEnvironmentAction } from "../actions";
 

@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { attestAction, editPurposeAction, handOverAction, shortenExpiryAction } from "../actions";
 
 type Props = {

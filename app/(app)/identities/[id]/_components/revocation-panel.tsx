@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { RevocationStatus } from "@/components/ui/revocation-status";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/action-result";
+import type { ActionResult } from "@/lib/action";
 import { isoMinute } from "@/lib/format";
 import type { RevocationRow } from "@/lib/revocations/list";
 import { confirmRevocationAction, revokeAction } from "../actions";
