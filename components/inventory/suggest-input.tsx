@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { Input } from "@/components/ui/controls";
+import { Field } from "@/components/ui/field";
 
 type Suggestion = { value: string; label: string };
 
@@ -50,34 +52,28 @@ export function SuggestInput({
 
   const listId = `${id}-suggestions`;
   return (
-    <div className="flex flex-col gap-1 text-sm">
-      <label htmlFor={id} className="font-medium">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type="search"
-        list={listId}
-        autoComplete="off"
-        value={value}
-        placeholder={placeholder}
-        onChange={(e) => setValue(e.target.value)}
-        className="rounded-md border border-slate-300 px-2 py-1.5"
-        {...(error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {})}
-      />
-      <datalist id={listId}>
-        {[...fixed, ...options].map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </datalist>
-      {error ? (
-        <span id={`${id}-error`} className="text-xs text-red-700">
-          {error}
-        </span>
-      ) : null}
-    </div>
+    <Field id={id} label={label} error={error}>
+      {(aria) => (
+        <>
+          <Input
+            {...aria}
+            name={name}
+            type="search"
+            list={listId}
+            autoComplete="off"
+            value={value}
+            placeholder={placeholder}
+            onChange={(e) => setValue(e.target.value)}
+          />
+          <datalist id={listId}>
+            {[...fixed, ...options].map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </datalist>
+        </>
+      )}
+    </Field>
   );
 }

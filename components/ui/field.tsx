@@ -68,14 +68,19 @@ export function Field({
         </p>
       ) : null}
       {children(aria)}
-      {error ? (
-        <p id={errorId} className="text-xs text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={error} />
     </>
   );
   return layout === "flow" ? parts : <div className="flex flex-col gap-1 text-sm">{parts}</div>;
+}
+
+/** The error under a field, with the id its control (or fieldset) names in aria-describedby. */
+export function FieldError({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <p id={`${id}-error`} className="text-xs text-red-700">
+      {error}
+    </p>
+  ) : null;
 }
 
 /** A labelled input: `<InputField id="f-from" label="From" name="from" type="date" error={…} />`. */

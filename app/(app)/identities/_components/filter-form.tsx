@@ -1,38 +1,21 @@
 import Link from "next/link";
 import { SuggestInput } from "@/components/inventory/suggest-input";
 import { buttonClass } from "@/components/ui/button";
+import { Checkbox, type Options } from "@/components/ui/controls";
+import { FieldError, fieldError, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
 import { humanize } from "@/lib/format";
 import { DERIVED_STATE_LABELS, DERIVED_STATES } from "@/lib/identities/derived-states";
 import type { InventoryFacets } from "@/lib/identities/facets";
-import {
-  COLUMN_KEYS,
-  inventoryParams,
-  SORT_KEYS,
-  SORT_LABELS,
-  type InventoryFilter,
-} from "@/lib/identities/inventory-filter";
+import { SORT_KEYS, SORT_LABELS, type InventoryFilter } from "@/lib/identities/inventory-filter";
+import { ColumnChooser } from "./column-chooser";
 
 type Props = {
   filter: Partial<InventoryFilter>;
   raw: Record<string, string | string[] | undefined>;
   facets: InventoryFacets;
   visible: string[];
-  fieldErrors?: Record<string, string[]>;
-};
-
-const COLUMN_LABELS: Record<string, string> = {
-  kind: "Kind",
-  system: "System",
-  environment: "Environment",
-  owner: "Owner",
-  team: "Team",
-  purpose: "Purpose",
-  status: "Status",
-  expires: "Expires",
-  lastUsed: "Last used",
-  risk: "Risk",
-  states: "Flags",
+  fieldErrors?: FieldErrors;
 };
 
 /**
@@ -45,8 +28,20 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
     return typeof v === "string" ? v : Array.isArray(v) ? (v[0] ?? "") : "";
   };
   const value = (k: keyof InventoryFilter) => (filter[k] !== undefined ? String(filter[k]) : rawValue(k));
+  const error = (k: string) => fieldError({ fieldErrors }, k);
   const states = new Set(filter.state ?? []);
-  const keepForColumns = [...inventoryParams(filter, { cols: undefined }).entries()];
+  const days = (name: "riskMin" | "within" | "idle", label: string, min: number, max: number) => (
+    <InputField
+      id={`f-${name}`}
+      label={label}
+      name={name}
+      type="number"
+      min={min}
+      max={max}
+      defaultValue={value(name)}
+      error={error(name)}
+    />
+  );
 
   return (
     <div className="space-y-2">
@@ -56,48 +51,48 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
         aria-label="Filter identities"
         className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-6"
       >
-        <div className="col-span-2 flex flex-col gap-1 text-sm">
-          <label htmlFor="f-q" className="font-medium">
-            Search
-          </label>
-          <input
+        <div className="col-span-2">
+          <InputField
             id="f-q"
+            label="Search"
             name="q"
             type="search"
             defaultValue={value("q")}
             placeholder="name, purpose or external id"
-            className="rounded-md border border-slate-300 px-2 py-1.5"
-            {...errorProps("q", fieldErrors)}
+            error={error("q")}
           />
-          <FieldError name="q" errors={fieldErrors} />
         </div>
-        <Select
-          label="Kind"
+        <FilterSelect
           name="kind"
+          label="Kind"
           value={value("kind")}
           options={IDENTITY_KINDS.map((k) => [k, humanize(k)])}
-          errors={fieldErrors}
+          blank="Any"
+          error={error("kind")}
         />
-        <Select
-          label="System"
+        <FilterSelect
           name="system"
+          label="System"
           value={value("system")}
           options={facets.systems.map((s) => [s.id, s.name])}
-          errors={fieldErrors}
+          blank="Any"
+          error={error("system")}
         />
-        <Select
-          label="Environment"
+        <FilterSelect
           name="env"
+          label="Environment"
           value={value("env")}
           options={ENVIRONMENTS.map((k) => [k, humanize(k)])}
-          errors={fieldErrors}
+          blank="Any"
+          error={error("env")}
         />
-        <Select
-          label="Status"
+        <FilterSelect
           name="status"
+          label="Status"
           value={value("status")}
           options={IDENTITY_STATUSES.map((k) => [k, humanize(k)])}
-          errors={fieldErrors}
+          blank="Any"
+          error={error("status")}
         />
         <SuggestInput
           id="f-owner"
@@ -110,7 +105,7 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
             { value: "me", label: "Me" },
             { value: "none", label: "No owner" },
           ]}
-          error={fieldErrors?.owner?.join(" ")}
+          error={error("owner")}
         />
         <SuggestInput
           id="f-team"
@@ -119,74 +114,48 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
           kind="team"
           defaultValue={facets.teamLabel ?? value("team")}
           placeholder="a team's name"
-          error={fieldErrors?.team?.join(" ")}
+          error={error("team")}
         />
-        <NumberField
-          label="Risk at or above"
-          name="riskMin"
-          value={value("riskMin")}
-          min={0}
-          max={100}
-          errors={fieldErrors}
-        />
-        <NumberField
-          label="Expiring within (days)"
-          name="within"
-          value={value("within")}
-          min={1}
-          max={3650}
-          errors={fieldErrors}
-        />
-        <NumberField
-          label="Dormant for (days)"
-          name="idle"
-          value={value("idle")}
-          min={1}
-          max={3650}
-          errors={fieldErrors}
-        />
-        <Select
-          label="Sort by"
+        {days("riskMin", "Risk at or above", 0, 100)}
+        {days("within", "Expiring within (days)", 1, 3650)}
+        {days("idle", "Dormant for (days)", 1, 3650)}
+        <FilterSelect
           name="sort"
+          label="Sort by"
           value={value("sort") || "name"}
           options={SORT_KEYS.map((k) => [k, SORT_LABELS[k]])}
-          any={false}
-          errors={fieldErrors}
+          error={error("sort")}
         />
-        <Select
-          label="Direction"
+        <FilterSelect
           name="dir"
+          label="Direction"
           value={value("dir")}
           options={[
             ["asc", "Ascending"],
             ["desc", "Descending"],
           ]}
-          anyLabel="Default"
-          errors={fieldErrors}
+          blank="Default"
+          error={error("dir")}
         />
-        <Select
-          label="Rows per page"
+        <FilterSelect
           name="size"
+          label="Rows per page"
           value={String(filter.size ?? 50)}
           options={["25", "50", "100", "200"].map((n) => [n, n])}
-          any={false}
-          errors={fieldErrors}
+          error={error("size")}
         />
-        <fieldset className="col-span-2 md:col-span-4 lg:col-span-6">
+        <fieldset
+          className="col-span-2 md:col-span-4 lg:col-span-6"
+          aria-describedby={error("state") ? "f-state-error" : undefined}
+        >
           <legend className="text-sm font-medium">Flags</legend>
           <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm">
             {DERIVED_STATES.map((s) => (
-              <label key={s} className="inline-flex items-center gap-1.5">
-                <input type="checkbox" name="state" value={s} defaultChecked={states.has(s)} />
-                {DERIVED_STATE_LABELS[s]}
-              </label>
+              <Checkbox key={s} name="state" value={s} defaultChecked={states.has(s)} label={DERIVED_STATE_LABELS[s]} />
             ))}
-            <label className="inline-flex items-center gap-1.5">
-              <input type="checkbox" name="privileged" value="1" defaultChecked={filter.privileged === true} />
-              Privileged
-            </label>
+            <Checkbox name="privileged" value="1" defaultChecked={filter.privileged === true} label="Privileged" />
           </div>
-          <FieldError name="state" errors={fieldErrors} />
+          <FieldError id="f-state" error={error("state")} />
         </fieldset>
         {filter.cols ? <input type="hidden" name="cols" value={filter.cols.join(",")} /> : null}
         <div className="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-6">
@@ -198,119 +167,37 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
           </Link>
         </div>
       </form>
-
-      <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
-        <summary className="cursor-pointer font-medium">Columns</summary>
-        <form
-          method="get"
-          action="/identities"
-          aria-label="Choose columns"
-          className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1"
-        >
-          {keepForColumns.map(([k, v]) => (
-            <input key={k} type="hidden" name={k} value={v} />
-          ))}
-          {COLUMN_KEYS.map((c) => (
-            <label key={c} className="inline-flex items-center gap-1.5">
-              <input type="checkbox" name="cols" value={c} defaultChecked={visible.includes(c)} />
-              {COLUMN_LABELS[c]}
-            </label>
-          ))}
-          <button type="submit" className={buttonClass("secondary")}>
-            Show columns
-          </button>
-        </form>
-      </details>
+      <ColumnChooser filter={filter} visible={visible} />
     </div>
   );
 }
 
-function errorProps(name: string, errors?: Record<string, string[]>) {
-  return errors?.[name] ? { "aria-invalid": true as const, "aria-describedby": `f-${name}-error` } : {};
-}
-
-function FieldError({ name, errors }: { name: string; errors?: Record<string, string[]> }) {
-  return errors?.[name] ? (
-    <span id={`f-${name}-error`} className="text-xs text-red-700">
-      {errors[name]!.join(" ")}
-    </span>
-  ) : null;
-}
-
-function Select({
-  label,
+/** A filter's select; a value its options do not know (a stale link) is still shown, as typed. */
+function FilterSelect({
   name,
+  label,
   value,
   options,
-  any = true,
-  anyLabel = "Any",
-  errors,
+  blank,
+  error,
 }: {
-  label: string;
   name: string;
+  label: string;
   value: string;
-  options: [string, string][];
-  any?: boolean;
-  anyLabel?: string;
-  errors?: Record<string, string[]>;
+  options: Options;
+  blank?: string;
+  error?: string;
 }) {
   const known = options.some(([v]) => v === value);
   return (
-    <div className="flex flex-col gap-1 text-sm">
-      <label htmlFor={`f-${name}`} className="font-medium">
-        {label}
-      </label>
-      <select
-        id={`f-${name}`}
-        name={name}
-        defaultValue={value}
-        className="rounded-md border border-slate-300 px-2 py-1.5"
-        {...errorProps(name, errors)}
-      >
-        {any ? <option value="">{anyLabel}</option> : null}
-        {!known && value ? <option value={value}>{value}</option> : null}
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-      <FieldError name={name} errors={errors} />
-    </div>
-  );
-}
-
-function NumberField({
-  label,
-  name,
-  value,
-  min,
-  max,
-  errors,
-}: {
-  label: string;
-  name: string;
-  value: string;
-  min: number;
-  max: number;
-  errors?: Record<string, string[]>;
-}) {
-  return (
-    <div className="flex flex-col gap-1 text-sm">
-      <label htmlFor={`f-${name}`} className="font-medium">
-        {label}
-      </label>
-      <input
-        id={`f-${name}`}
-        name={name}
-        type="number"
-        min={min}
-        max={max}
-        defaultValue={value}
-        className="rounded-md border border-slate-300 px-2 py-1.5"
-        {...errorProps(name, errors)}
-      />
-      <FieldError name={name} errors={errors} />
-    </div>
+    <SelectField
+      id={`f-${name}`}
+      label={label}
+      name={name}
+      defaultValue={value}
+      blank={blank}
+      options={!known && value ? [[value, value], ...options] : options}
+      error={error}
+    />
   );
 }

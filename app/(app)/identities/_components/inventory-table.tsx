@@ -4,6 +4,7 @@ import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
 import { useActionState, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
+import { Input } from "@/components/ui/controls";
 import { SortHeader, type SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
 import type { ActionResult } from "@/lib/action";
@@ -214,12 +215,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
         >
           <label className="flex items-center gap-2">
             <span className="font-medium">Reason</span>
-            <input
-              name="reason"
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              className="w-64 rounded-md border border-slate-300 px-2 py-1.5"
-            />
+            <Input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} className="w-64" />
           </label>
         </BulkBar>
       ) : null}
