@@ -1,32 +1,50 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
+import { fieldError, InputField, TextareaField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/action";
+import type { IdentityDetail } from "@/lib/identities/identity-detail";
 import { attestAction, editPurposeAction, handOverAction, shortenExpiryAction } from "../actions";
 
 type Props = {
-  identity: { id: string; purpose: string | null; expiresAt: string | null; nextReviewAt: string | null };
-  can: {
-    attest: boolean;
-    editPurpose: boolean;
-    handOver: boolean;
-    shortenExpiry: boolean;
-    revoke: boolean;
-    confirmRevocation: boolean;
-  };
+  identity: Pick<IdentityDetail, "id" | "purpose" | "expiresAt" | "nextReviewAt">;
+  can: IdentityDetail["can"];
   reviewPeriodDays: number;
   today: string;
 };
 
-function fieldError(result: ActionResult, name: string, id: string) {
-  const msgs = result && !result.ok ? result.fieldErrors?.[name] : undefined;
-  return msgs ? (
-    <span id={id} className="text-xs text-red-700">
-      {msgs.join(" ")}
-    </span>
-  ) : null;
+/** One owner action: the identity's id, its fields, the button and the server's answer. */
+function OwnerForm({
+  action,
+  identityId,
+  submit,
+  pending,
+  result,
+  primary = false,
+  children,
+}: {
+  action: (formData: FormData) => void;
+  identityId: string;
+  submit: string;
+  pending: boolean;
+  result: ActionResult;
+  primary?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <form action={action} className="space-y-1">
+      <input type="hidden" name="id" value={identityId} />
+      {children}
+      <div>
+        <Button type="submit" variant={primary ? "primary" : "secondary"} disabled={pending}>
+          {submit}
+        </Button>
+      </div>
+      <ActionOutcome result={result} />
+    </form>
+  );
 }
 
 /** The owner's actions; the server decides again on every one (these only hide what would fail). */
@@ -51,50 +69,54 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       {none ? <p className="text-sm text-slate-600">You can look at this identity but not change it.</p> : null}
 
       {can.attest ? (
-        <form action={attestForm} className="space-y-1">
-          <input type="hidden" name="id" value={identity.id} />
+        <OwnerForm
+          action={attestForm}
+          identityId={identity.id}
+          submit="Attest"
+          pending={attesting}
+          result={attest}
+          primary
+        >
           <p className="text-sm">
             I still own this and it is still needed. Moves the next review {reviewPeriodDays} days out.
           </p>
-          <Button type="submit" disabled={attesting}>
-            Attest
-          </Button>
-          <ActionOutcome result={attest} />
-        </form>
+        </OwnerForm>
       ) : null}
 
       {can.editPurpose ? (
-        <form action={purposeForm} className="space-y-1">
-          <input type="hidden" name="id" value={identity.id} />
-          <label htmlFor="purpose" className="block text-sm font-medium">
-            Purpose
-          </label>
-          <textarea
+        <OwnerForm
+          action={purposeForm}
+          identityId={identity.id}
+          submit="Save purpose"
+          pending={savingPurpose}
+          result={purpose}
+        >
+          <TextareaField
+            layout="flow"
             id="purpose"
+            label="Purpose"
             name="purpose"
             rows={3}
             value={purposeText}
             onChange={(e) => setPurposeText(e.target.value)}
-            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-            aria-invalid={purpose && !purpose.ok && purpose.fieldErrors?.purpose ? true : undefined}
-            aria-describedby="purpose-error"
+            className="w-full text-sm"
+            error={fieldError(purpose, "purpose")}
           />
-          {fieldError(purpose, "purpose", "purpose-error")}
-          <Button type="submit" variant="secondary" disabled={savingPurpose}>
-            Save purpose
-          </Button>
-          <ActionOutcome result={purpose} />
-        </form>
+        </OwnerForm>
       ) : null}
 
       {can.shortenExpiry ? (
-        <form action={expiryForm} className="space-y-1">
-          <input type="hidden" name="id" value={identity.id} />
-          <label htmlFor="expiresOn" className="block text-sm font-medium">
-            Shorten expiry to
-          </label>
-          <input
+        <OwnerForm
+          action={expiryForm}
+          identityId={identity.id}
+          submit="Shorten expiry"
+          pending={shortening}
+          result={expiry}
+        >
+          <InputField
+            layout="flow"
             id="expiresOn"
+            label="Shorten expiry to"
             name="expiresOn"
             type="date"
             min={today}
@@ -102,45 +124,34 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
             required
             value={expiresOn}
             onChange={(e) => setExpiresOn(e.target.value)}
-            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-            aria-describedby="expiresOn-error"
+            className="text-sm"
+            error={fieldError(expiry, "expiresOn")}
           />
-          {fieldError(expiry, "expiresOn", "expiresOn-error")}
-          <div>
-            <Button type="submit" variant="secondary" disabled={shortening}>
-              Shorten expiry
-            </Button>
-          </div>
-          <ActionOutcome result={expiry} />
-        </form>
+        </OwnerForm>
       ) : null}
 
       {can.handOver ? (
-        <form action={handOverForm} className="space-y-1">
-          <input type="hidden" name="id" value={identity.id} />
-          <label htmlFor="newOwnerEmail" className="block text-sm font-medium">
-            Hand over to (email)
-          </label>
-          <input
+        <OwnerForm
+          action={handOverForm}
+          identityId={identity.id}
+          submit="Hand over"
+          pending={handingOver}
+          result={handOver}
+        >
+          <InputField
+            layout="flow"
             id="newOwnerEmail"
+            label="Hand over to (email)"
             name="newOwnerEmail"
             type="email"
             required
             autoComplete="off"
             value={newOwnerEmail}
             onChange={(e) => setNewOwnerEmail(e.target.value)}
-            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-            aria-describedby="newOwnerEmail-error"
+            className="w-full text-sm"
+            error={fieldError(handOver, "newOwnerEmail", "newOwnerId")}
           />
-          {fieldError(handOver, "newOwnerEmail", "newOwnerEmail-error")}
-          {fieldError(handOver, "newOwnerId", "newOwnerId-error")}
-          <div>
-            <Button type="submit" variant="secondary" disabled={handingOver}>
-              Hand over
-            </Button>
-          </div>
-          <ActionOutcome result={handOver} />
-        </form>
+        </OwnerForm>
       ) : null}
 
       {can.editPurpose ? (

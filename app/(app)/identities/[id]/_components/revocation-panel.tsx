@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { RevocationStatus } from "@/components/ui/revocation-status";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
+import { fieldError, SelectField, TextareaField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/action";
 import { isoMinute } from "@/lib/format";
 import type { RevocationRow } from "@/lib/revocations/list";
@@ -24,7 +25,6 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
   const [reason, setReason] = useState("");
   const [entitlementId, setEntitlementId] = useState("");
   const [evidence, setEvidence] = useState("");
-  const err = (r: ActionResult, k: string) => (r && !r.ok ? r.fieldErrors?.[k]?.join(" ") : undefined);
   if (!canRevoke && revocations.length === 0) return null;
   return (
     <section aria-labelledby="revoke-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
@@ -34,40 +34,28 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
       {canRevoke ? (
         <form action={revokeForm} className="space-y-2">
           <input type="hidden" name="id" value={identityId} />
-          <label htmlFor="revoke-what" className="block text-sm font-medium">
-            What to revoke
-          </label>
-          <select
+          <SelectField
+            layout="flow"
             id="revoke-what"
+            label="What to revoke"
             name="entitlementId"
             value={entitlementId}
             onChange={(e) => setEntitlementId(e.target.value)}
-            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-          >
-            <option value="">The whole identity (every credential and entitlement)</option>
-            {entitlements.map((e) => (
-              <option key={e.id} value={e.id}>
-                Only {e.label}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="revoke-reason" className="block text-sm font-medium">
-            Reason (required)
-          </label>
-          <textarea
+            className="text-sm"
+            blank="The whole identity (every credential and entitlement)"
+            options={entitlements.map((e) => [e.id, `Only ${e.label}`])}
+          />
+          <TextareaField
+            layout="flow"
             id="revoke-reason"
+            label="Reason (required)"
             name="reason"
             rows={2}
             value={reason}
             onChange={(e) => setReason(e.target.value)}
-            aria-describedby={err(revoked, "reason") ? "revoke-reason-error" : undefined}
-            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            className="w-full text-sm"
+            error={fieldError(revoked, "reason")}
           />
-          {err(revoked, "reason") ? (
-            <p id="revoke-reason-error" className="text-xs text-red-700">
-              {err(revoked, "reason")}
-            </p>
-          ) : null}
           <Button type="submit" variant="danger" disabled={revoking}>
             Revoke
           </Button>
@@ -106,16 +94,16 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
                 <form action={confirmForm} className="mt-2 space-y-1">
                   <input type="hidden" name="id" value={identityId} />
                   <input type="hidden" name="revocationId" value={r.id} />
-                  <label htmlFor={`evidence-${r.id}`} className="block font-medium">
-                    Evidence that it is removed (a note or a link)
-                  </label>
-                  <textarea
+                  <TextareaField
+                    layout="flow"
                     id={`evidence-${r.id}`}
+                    label="Evidence that it is removed (a note or a link)"
                     name="evidence"
                     rows={2}
                     value={evidence}
                     onChange={(e) => setEvidence(e.target.value)}
-                    className="w-full rounded-md border border-slate-300 px-2 py-1.5"
+                    className="w-full"
+                    error={fieldError(confirmed, "evidence")}
                   />
                   <Button type="submit" variant="secondary" disabled={confirming}>
                     Confirm removal
