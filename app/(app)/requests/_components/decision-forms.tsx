@@ -1,7 +1,9 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
+import { fieldError, InputField, TextareaField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/action";
 import { cancelAction, decideAction } from "../actions";
 
@@ -28,27 +30,27 @@ export function DecisionForms({
       {canDecide ? (
         <form action={decide} className="space-y-2">
           <input type="hidden" name="requestId" value={requestId} />
-          <label htmlFor="comment" className="block text-sm font-medium">
-            Comment (required to deny)
-          </label>
-          <textarea
+          <TextareaField
+            layout="flow"
             id="comment"
+            label="Comment (required to deny)"
             name="comment"
             rows={2}
             value={comment}
             onChange={(e) => setComment(e.target.value)}
-            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            className="w-full text-sm"
+            error={fieldError(decided, "comment")}
           />
-          <label htmlFor="shortenTo" className="block text-sm font-medium">
-            Shorten to (optional)
-          </label>
-          <input
+          <InputField
+            layout="flow"
             id="shortenTo"
+            label="Shorten to (optional)"
             name="shortenTo"
             type="date"
             value={shortenTo}
             onChange={(e) => setShortenTo(e.target.value)}
-            className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            className="text-sm"
+            error={fieldError(decided, "shortenTo")}
           />
           <div className="flex gap-2">
             <Button type="submit" name="decision" value="approve" disabled={deciding}>
@@ -60,14 +62,7 @@ export function DecisionForms({
           </div>
         </form>
       ) : null}
-      {decided ? (
-        <p
-          role={decided.ok ? "status" : "alert"}
-          className={decided.ok ? "text-sm text-emerald-800" : "text-sm text-red-800"}
-        >
-          {decided.ok ? decided.message : decided.error}
-        </p>
-      ) : null}
+      <ActionOutcome result={decided} />
       {canCancel ? (
         <form action={cancel}>
           <input type="hidden" name="requestId" value={requestId} />
@@ -76,11 +71,7 @@ export function DecisionForms({
           </Button>
         </form>
       ) : null}
-      {cancelled ? (
-        <p role={cancelled.ok ? "status" : "alert"} className="text-sm">
-          {cancelled.ok ? cancelled.message : cancelled.error}
-        </p>
-      ) : null}
+      <ActionOutcome result={cancelled} />
     </section>
   );
 }
