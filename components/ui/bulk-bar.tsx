@@ -1,4 +1,5 @@
 import type { ActionResult } from "@/lib/action";
+import { ActionOutcome } from "./action-outcome";
 import { Button } from "./button";
 
 type Props = {
@@ -28,11 +29,7 @@ export function BulkBar({ name, verb, hint, ids, action, pending, result, childr
         {verb} ({ids.length})
       </Button>
       <span className="text-slate-600">{hint}</span>
-      {result ? (
-        <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-emerald-800" : "text-red-800"}>
-          {result.ok ? result.message : result.error}
-        </span>
-      ) : null}
+      <ActionOutcome result={result} />
     </form>
   );
 }

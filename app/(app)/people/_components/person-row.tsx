@@ -1,8 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/controls";
 import { ROLES } from "@/db/schema/enums";
 import type { PersonDto } from "@/lib/people/people";
 import { setRolesAction, setStatusAction } from "../actions";
@@ -28,10 +30,14 @@ export function PersonRow({ person }: { person: PersonDto }) {
           <fieldset className="flex flex-wrap gap-x-3">
             <legend className="sr-only">Roles of {person.name}</legend>
             {ROLES.map((role) => (
-              <label key={role} className="flex items-center gap-1 text-sm">
-                <input type="checkbox" name="roles" value={role} defaultChecked={person.roles.includes(role)} />
-                {role}
-              </label>
+              <Checkbox
+                key={role}
+                className="flex items-center gap-1 text-sm"
+                name="roles"
+                value={role}
+                defaultChecked={person.roles.includes(role)}
+                label={role}
+              />
             ))}
           </fieldset>
           <Button type="submit" variant="secondary" disabled={savingRoles} aria-label={`Save roles of ${person.name}`}>
@@ -47,14 +53,7 @@ export function PersonRow({ person }: { person: PersonDto }) {
             {person.status === "active" ? "Mark departed" : "Reinstate"}
           </Button>
         </form>
-        {state ? (
-          <p
-            role={state.ok ? "status" : "alert"}
-            className={`mt-1 text-xs ${state.ok ? "text-emerald-800" : "text-red-700"}`}
-          >
-            {state.ok ? state.message : state.error}
-          </p>
-        ) : null}
+        <ActionOutcome result={state} className="mt-1 text-xs" />
       </td>
     </tr>
   );

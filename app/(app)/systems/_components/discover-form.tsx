@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/action";
 import { discoverAction } from "../actions";
@@ -14,11 +15,7 @@ export function DiscoverForm({ systemId, name }: { systemId: string; name: strin
       <Button type="submit" variant="secondary" disabled={pending}>
         Discover accounts
       </Button>
-      {result ? (
-        <span role={result.ok ? "status" : "alert"} className={result.ok ? "text-emerald-800" : "text-red-800"}>
-          {result.ok ? result.message : result.error}
-        </span>
-      ) : null}
+      <ActionOutcome result={result} />
     </form>
   );
 }

@@ -3,11 +3,14 @@
 import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/controls";
+import { InputField, SelectField, TextareaField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/action";
+import { pluralWord } from "@/lib/format";
 import type { SystemView } from "@/lib/systems/systems";
 import { configureAction, retireAction, setEnvironmentAction } from "../actions";
 
-const INPUT = "w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
+const WIDE = "w-full text-sm";
 
 /** An admin's forms for one system: its connector, and retiring it (with the count to confirm). */
 export function SystemForms({ system }: { system: SystemView }) {
@@ -36,20 +39,20 @@ export function SystemForms({ system }: { system: SystemView }) {
       >
         <input type="hidden" name="systemId" value={id} />
         <div>
-          <label htmlFor={`environment-${id}`} className="block font-medium">
-            Environment (policy judges every identity in it by this)
-          </label>
-          <select
+          <SelectField
+            layout="flow"
             id={`environment-${id}`}
+            label="Environment (policy judges every identity in it by this)"
             name="environment"
             value={environment}
             onChange={(e) => setEnvironment(e.target.value)}
-            className={INPUT}
-          >
-            <option value="production">Production</option>
-            <option value="staging">Staging</option>
-            <option value="development">Development</option>
-          </select>
+            className={WIDE}
+            options={[
+              ["production", "Production"],
+              ["staging", "Staging"],
+              ["development", "Development"],
+            ]}
+          />
         </div>
         <Button type="submit" variant="secondary" disabled={placing || environment === system.environment}>
           Save environment
@@ -64,52 +67,52 @@ export function SystemForms({ system }: { system: SystemView }) {
           aria-label={`Connector of ${system.name}`}
         >
           <input type="hidden" name="systemId" value={id} />
-          <label htmlFor={`connector-${id}`} className="block font-medium">
-            Connector
-          </label>
-          <select
+          <SelectField
+            layout="flow"
             id={`connector-${id}`}
+            label="Connector"
             name="connector"
             value={connector}
             onChange={(e) => setConnector(e.target.value)}
-            className={INPUT}
-          >
-            <option value="manual">Manual: a person confirms with evidence</option>
-            <option value="postgres">PostgreSQL: login roles and memberships</option>
-            <option value="webhook">Webhook: a signed call to a receiver</option>
-          </select>
+            className={WIDE}
+            options={[
+              ["manual", "Manual: a person confirms with evidence"],
+              ["postgres", "PostgreSQL: login roles and memberships"],
+              ["webhook", "Webhook: a signed call to a receiver"],
+            ]}
+          />
           {connector !== "manual" ? (
-            <>
-              <label htmlFor={`url-${id}`} className="block font-medium">
-                {connector === "postgres" ? "Connection URL (postgres://role:password@host/db)" : "Receiver URL"} —
-                blank keeps the stored one
-              </label>
-              <input
-                id={`url-${id}`}
-                name="url"
-                value={url}
-                onChange={(e) => setUrl(e.target.value)}
-                className={INPUT}
-                autoComplete="off"
-              />
-            </>
+            <InputField
+              layout="flow"
+              id={`url-${id}`}
+              label={`${connector === "postgres" ? "Connection URL (postgres://role:password@host/db)" : "Receiver URL"} — blank keeps the stored one`}
+              name="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              className={WIDE}
+              autoComplete="off"
+            />
           ) : null}
           {connector === "webhook" ? (
             <>
-              <label htmlFor={`status-${id}`} className="block font-medium">
-                Status URL (optional; else the receiver calls back)
-              </label>
-              <input
+              <InputField
+                layout="flow"
                 id={`status-${id}`}
+                label="Status URL (optional; else the receiver calls back)"
                 name="statusUrl"
                 value={statusUrl}
                 onChange={(e) => setStatusUrl(e.target.value)}
-                className={INPUT}
+                className={WIDE}
               />
-              <label htmlFor={`secret-${id}`} className="block font-medium">
-                Signing secret {system.settings.secretSet ? "(set; blank keeps it)" : "(16+ characters)"}
-              </label>
-              <input id={`secret-${id}`} name="secret" type="password" className={INPUT} autoComplete="new-password" />
+              <InputField
+                layout="flow"
+                id={`secret-${id}`}
+                label={`Signing secret ${system.settings.secretSet ? "(set; blank keeps it)" : "(16+ characters)"}`}
+                name="secret"
+                type="password"
+                className={WIDE}
+                autoComplete="new-password"
+              />
             </>
           ) : null}
           <Button type="submit" variant="secondary" disabled={saving}>
@@ -128,24 +131,27 @@ export function SystemForms({ system }: { system: SystemView }) {
           >
             <input type="hidden" name="systemId" value={id} />
             <input type="hidden" name="confirmCount" value={system.liveIdentities} />
-            <label htmlFor={`reason-${id}`} className="block font-medium">
-              Why it ends
-            </label>
-            <textarea
+            <TextareaField
+              layout="flow"
               id={`reason-${id}`}
+              label="Why it ends"
               name="reason"
               rows={2}
               value={reason}
               onChange={(e) => setReason(e.target.value)}
-              className={INPUT}
+              className={WIDE}
             />
-            <label className="flex items-start gap-2">
-              <input type="checkbox" required name="understood" />
-              <span>
-                I understand this revokes all <strong>{system.liveIdentities.toLocaleString("en")}</strong> live{" "}
-                {system.liveIdentities === 1 ? "identity" : "identities"} in {system.name}.
-              </span>
-            </label>
+            <Checkbox
+              className="flex items-start gap-2"
+              required
+              name="understood"
+              label={
+                <span>
+                  I understand this revokes all <strong>{system.liveIdentities.toLocaleString("en")}</strong> live{" "}
+                  {pluralWord(system.liveIdentities, "identity", "identities")} in {system.name}.
+                </span>
+              }
+            />
             <Button type="submit" variant="danger" disabled={retiring}>
               Retire and revoke {system.liveIdentities.toLocaleString("en")}
             </Button>
