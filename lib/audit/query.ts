@@ -2,9 +2,9 @@ import { and, asc, desc, eq, gte, ilike, inArray, lt, gt, or, sql, type SQL } fr
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { auditEvents, users } from "@/db/schema";
-import { canReadAuditLog, type Actor } from "@/lib/auth/actor";
 import { forbidden, invalidInput } from "@/lib/errors";
 import { isIsoDay, text } from "@/lib/validation";
+import { canReadAuditLog, type AuditReader } from "./access";
 
 const isoDate = z.string().refine(isIsoDay, "Use a real date like 2026-11-23.");
 const CURSOR_MESSAGE = "That page link is broken; start again from the first page.";
@@ -63,7 +63,7 @@ export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
  * One page of the audit log, newest first by default, with keyset cursors on the sequence number
  * (no OFFSET, no COUNT over the whole log). Security and auditors only.
  */
-export async function listAuditEvents(db: Database, actor: Actor, unchecked: AuditFilter): Promise<AuditPage> {
+export async function listAuditEvents(db: Database, actor: AuditReader, unchecked: AuditFilter): Promise<AuditPage> {
   if (!canReadAuditLog(actor)) throw forbidden("Only security and auditors may read the audit log.");
   // Checked again whoever built it: a date or cursor that would not cast is a message, not a failed statement.
   const checked = auditFilterSchema.safeParse(unchecked);
@@ -114,7 +114,10 @@ export async function listAuditEvents(db: Database, actor: Actor, unchecked: Aud
 }
 
 /** The distinct actions and subject types in the log, for the filter pickers (loose index scans). */
-export async function auditFacets(db: Database, actor: Actor): Promise<{ actions: string[]; subjectTypes: string[] }> {
+export async function auditFacets(
+  db: Database,
+  actor: AuditReader,
+): Promise<{ actions: string[]; subjectTypes: string[] }> {
   if (!canReadAuditLog(actor)) throw forbidden("Only security and auditors may read the audit log.");
   const actions = await queryRows<{ action: string }>(
     db,

@@ -39,6 +39,6 @@ export function auditActor(actor: Actor): AuditActor {
   return { type: "person", id: actor.personId, label: actor.email };
 }
 
-/** Security and auditors read the audit log; nobody else does. */
-export const canReadAuditLog = (actor: Actor) => hasRole(actor, "security", "auditor");
+/** The audit domain owns its read rule; here beside the other capabilities the navigation asks about. */
+export { canReadAuditLog } from "@/lib/audit/access";
 export const canManagePeople = (actor: Actor) => hasRole(actor, "admin");
