@@ -8,3 +8,6 @@ export function now(): Date {
 export function setClock(fn: (() => Date) | undefined): void {
   override = fn;
 }
+
+/** A day in milliseconds: the one constant for "n days from now" arithmetic. */
+export const DAY = 86_400_000;

@@ -1,8 +1,9 @@
+import { DAY } from "@/lib/clock";
+
 /**
  * Dates as people read them, computed against a fixed instant passed from the server so the
  * server render and the browser's hydration agree.
  */
-const DAY = 86_400_000;
 
 export function relativeTime(iso: string | null, nowIso: string, never = "never"): string {
   if (!iso) return never;

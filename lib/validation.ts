@@ -49,19 +49,3 @@ export function isIsoDay(s: unknown): s is string {
   const d = new Date(`${s}T00:00:00.000Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
-
-export const BROKEN_CURSOR = "That page link is broken; start again from the first page.";
-
-/**
- * A keyset cursor "<ISO instant>_<uuid>" (the created-at and id of the last row on the page): its
- * parts, or null when it is not one.
- */
-export function parseInstantIdCursor(s: unknown): { at: string; id: string } | null {
-  if (typeof s !== "string" || s[24] !== "_") return null;
-  const at = s.slice(0, 24);
-  const id = s.slice(25);
-  return isIsoInstant(at) && isGuid(id) ? { at, id } : null;
-}
-
-/** The URL field of such a cursor: kept as text (links carry it on), refused when broken. */
-export const instantIdCursor = z.string().refine((s) => parseInstantIdCursor(s) !== null, BROKEN_CURSOR);

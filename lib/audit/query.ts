@@ -3,16 +3,21 @@ import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { auditEvents, users } from "@/db/schema";
 import { forbidden, invalidInput } from "@/lib/errors";
-import { isIsoDay, text } from "@/lib/validation";
+import {
+  cursorParam,
+  dayEnd,
+  dayStart,
+  decodeCursor,
+  encodeCursor,
+  isoDayParam,
+  pageSize,
+  searchInput,
+} from "@/lib/paging";
+import { text } from "@/lib/validation";
 import { canReadAuditLog, type AuditReader } from "./access";
 
-const isoDate = z.string().refine(isIsoDay, "Use a real date like 2026-11-23.");
-const CURSOR_MESSAGE = "That page link is broken; start again from the first page.";
-const seqCursor = z.coerce
-  .number({ error: CURSOR_MESSAGE })
-  .int(CURSOR_MESSAGE)
-  .positive(CURSOR_MESSAGE)
-  .max(Number.MAX_SAFE_INTEGER, CURSOR_MESSAGE);
+/** A page token: the sequence number of the row the page continues from. */
+const CURSOR = z.tuple([z.number().int().positive().max(Number.MAX_SAFE_INTEGER)]);
 
 /** The audit page's URL state; unknown or malformed values get a clear message, sizes a clamp. */
 export const auditFilterSchema = z.object({
@@ -20,17 +25,12 @@ export const auditFilterSchema = z.object({
   action: text().trim().max(100, "Action is at most 100 characters.").optional(),
   subjectType: text().trim().max(50, "Subject type is at most 50 characters.").optional(),
   subjectId: text().trim().max(200, "Subject id is at most 200 characters.").optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  before: seqCursor.optional(),
-  after: seqCursor.optional(),
+  from: isoDayParam().optional(),
+  to: isoDayParam().optional(),
+  before: cursorParam(CURSOR).optional(),
+  after: cursorParam(CURSOR).optional(),
   order: z.enum(["desc", "asc"]).catch("desc").default("desc"),
-  size: z.coerce
-    .number()
-    .int()
-    .catch(50)
-    .default(50)
-    .transform((n) => Math.min(Math.max(n, 10), 200)),
+  size: pageSize(),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
@@ -47,14 +47,12 @@ export type AuditEventDto = {
   hash: string;
 };
 
-export type AuditPage = { events: AuditEventDto[]; newerCursor: number | null; olderCursor: number | null };
+/** Page tokens for the `after` (towards the start) and `before` (away from it) links. */
+export type AuditPage = { events: AuditEventDto[]; newerCursor: string | null; olderCursor: string | null };
 
 /** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
 export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
-  const blankless = Object.fromEntries(
-    Object.entries(params).filter(([, v]) => typeof v === "string" && v.trim() !== ""),
-  );
-  const parsed = auditFilterSchema.safeParse(blankless);
+  const parsed = auditFilterSchema.safeParse(searchInput(params));
   if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
 }
@@ -81,15 +79,20 @@ export async function listAuditEvents(db: Database, actor: AuditReader, unchecke
   if (filter.action) where.push(eq(auditEvents.action, filter.action));
   if (filter.subjectType) where.push(eq(auditEvents.subjectType, filter.subjectType));
   if (filter.subjectId) where.push(eq(auditEvents.subjectId, filter.subjectId));
-  if (filter.from) where.push(gte(auditEvents.occurredAt, new Date(`${filter.from}T00:00:00Z`)));
-  if (filter.to) where.push(lt(auditEvents.occurredAt, new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000)));
+  if (filter.from) where.push(gte(auditEvents.occurredAt, dayStart(filter.from)));
+  if (filter.to) where.push(lt(auditEvents.occurredAt, dayEnd(filter.to)));
 
   // Walking "back" (towards the newest when listing newest first) reads in reverse, then flips.
   const newestFirst = filter.order === "desc";
   const goingBack = filter.after !== undefined && filter.before === undefined;
-  if (filter.before !== undefined)
-    where.push(newestFirst ? lt(auditEvents.seq, filter.before) : gt(auditEvents.seq, filter.before));
-  if (goingBack) where.push(newestFirst ? gt(auditEvents.seq, filter.after!) : lt(auditEvents.seq, filter.after!));
+  if (filter.before !== undefined) {
+    const [before] = decodeCursor(CURSOR, filter.before, "before");
+    where.push(newestFirst ? lt(auditEvents.seq, before) : gt(auditEvents.seq, before));
+  }
+  if (goingBack) {
+    const [after] = decodeCursor(CURSOR, filter.after, "after");
+    where.push(newestFirst ? gt(auditEvents.seq, after) : lt(auditEvents.seq, after));
+  }
   const descending = newestFirst !== goingBack;
 
   const rows = await db
@@ -102,8 +105,8 @@ export async function listAuditEvents(db: Database, actor: AuditReader, unchecke
   const page = rows.slice(0, filter.size);
   if (goingBack) page.reverse();
 
-  const first = page[0]?.seq ?? null;
-  const last = page.at(-1)?.seq ?? null;
+  const first = page[0] ? encodeCursor([page[0].seq]) : null;
+  const last = page.at(-1) ? encodeCursor([page.at(-1)!.seq]) : null;
   const atStart = filter.before === undefined && filter.after === undefined;
   return {
     events: page.map(toDto),

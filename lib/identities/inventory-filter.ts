@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
 import { invalidInput } from "@/lib/errors";
+import { cursorToken, flag, pageNumber, pageSize, searchInput } from "@/lib/paging";
 import { text } from "@/lib/validation";
 import { DERIVED_DEFAULTS, DERIVED_STATES } from "./derived-states";
 
@@ -41,7 +42,6 @@ export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
 const guid = (what: string) => z.guid(`${what} is not a valid id.`);
-const CURSOR = /^[A-Za-z0-9_-]{1,400}$/;
 
 function oneOf<T extends readonly [string, ...string[]]>(values: T, what: string) {
   return z.enum(values, { error: `Unknown ${what}; use one of: ${values.join(", ")}.` });
@@ -55,17 +55,6 @@ const list = (v: unknown) =>
         .flatMap((x) => String(x).split(","))
         .map((s) => s.trim())
         .filter(Boolean);
-const single = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-
-const flag = z.preprocess(
-  (v) =>
-    v === "1" || v === "true" || v === "on" || v === true
-      ? true
-      : v === "0" || v === "false" || v === false
-        ? false
-        : v,
-  z.boolean({ error: "Use 1 or 0." }),
-);
 
 export const inventoryFilterSchema = z.object({
   q: text().trim().max(200, "Search is at most 200 characters.").optional(),
@@ -103,18 +92,11 @@ export const inventoryFilterSchema = z.object({
     .optional(),
   sort: oneOf(SORT_KEYS, "sort").default("name"),
   dir: oneOf(["asc", "desc"] as const, "direction").optional(),
-  size: z.coerce
-    .number()
-    .catch(DEFAULT_PAGE_SIZE)
-    .default(DEFAULT_PAGE_SIZE)
-    .transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 10), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE)),
-  after: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
-  before: z.string().regex(CURSOR, "That page link is broken; start again from the first page.").optional(),
-  page: z.coerce
-    .number()
-    .catch(1)
-    .default(1)
-    .transform((n) => (Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 1), 1_000_000) : 1)),
+  size: pageSize({ fallback: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE }),
+  // Shape only here: what a cursor holds depends on the sort (decodeCursor in inventory-query.ts).
+  after: cursorToken.optional(),
+  before: cursorToken.optional(),
+  page: pageNumber,
   cols: z
     .preprocess(
       list,
@@ -131,35 +113,12 @@ export function sortDir(f: Pick<InventoryFilter, "sort" | "dir">): SortDir {
   return (f.dir ?? (f.sort === "risk" ? "desc" : "asc")) as SortDir;
 }
 
-const SINGLE_KEYS = [
-  "q",
-  "kind",
-  "system",
-  "env",
-  "status",
-  "owner",
-  "team",
-  "within",
-  "idle",
-  "privileged",
-  "riskMin",
-  "sort",
-  "dir",
-  "size",
-  "after",
-  "before",
-  "page",
-] as const;
+// Keys that may hold several values (each also comma-separated); every other key keeps its first.
+const LIST_KEYS = ["state", "cols"];
 
 /** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
 export function parseInventoryFilter(params: Record<string, unknown>): InventoryFilter {
-  const input: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) {
-    const value = (SINGLE_KEYS as readonly string[]).includes(k) ? single(v) : v;
-    if (value === undefined || (typeof value === "string" && value.trim() === "")) continue;
-    input[k] = value;
-  }
-  const parsed = inventoryFilterSchema.safeParse(input);
+  const parsed = inventoryFilterSchema.safeParse(searchInput(params, LIST_KEYS));
   if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
 }

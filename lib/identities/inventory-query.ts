@@ -1,32 +1,17 @@
 import { sql, type SQL } from "drizzle-orm";
-import { hasRole, type Actor } from "@/lib/auth/actor";
-import { invalid } from "@/lib/errors";
-import { BROKEN_CURSOR, isIsoInstant, storableText } from "@/lib/validation";
+import { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
+import { decodeCursor as decodeToken, encodeCursor as encodeToken, idPart, instantPart } from "@/lib/paging";
+import { text } from "@/lib/validation";
 import { DERIVED_STATES, derivedStatePredicate } from "./derived-states";
 import { sortDir, type InventoryFilter, type SortDir, type SortKey } from "./inventory-filter";
+import { identityScopeSql } from "./scope";
 
 /**
  * The inventory's SQL, built once and run by whoever needs it: the page (through Drizzle), the
  * CSV export (in batches) and the benchmark's floor (bare, on one connection). Every query is a
  * keyset walk of one index: `(sort column, id)` ranges, never OFFSET.
  */
-
-/** Who may see what, as a predicate over `identities i`: enforced in every query, not in pages. */
-export function scopeSql(actor: Actor): SQL | null {
-  if (hasRole(actor, "security", "auditor")) return null;
-  const me = sql`${actor.personId}::uuid`;
-  const own = [sql`i.owner_id = ${me}`, sql`i.backup_owner_id = ${me}`];
-  if (actor.teamId) own.push(sql`i.team_id = ${actor.teamId}::uuid`);
-  // Managers see their reports' identities, down the whole line (departed reports included). The
-  // relation, not the role, decides, exactly as access.ts does for one identity.
-  own.push(sql`i.owner_id = ANY (ARRAY(${reportsSql(actor.personId)}))`);
-  return sql`(${sql.join(own, sql` OR `)})`;
-}
-
-/** Everyone who reports to `managerId`, directly or through others. */
-export function reportsSql(managerId: string): SQL {
-  return sql`WITH RECURSIVE r AS (SELECT id FROM users WHERE manager_id = ${managerId}::uuid UNION SELECT u.id FROM users u JOIN r ON u.manager_id = r.id) SELECT id FROM r`;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -63,7 +48,7 @@ export const searchesMatchFirst = (f: Pick<InventoryFilter, "q">) => searchTerm(
 /** The filter's conditions plus the actor's scope, over `identities i`. */
 export function whereSql(actor: Actor, f: InventoryFilter, at: Date): SQL[] {
   const where: SQL[] = [];
-  const scope = scopeSql(actor);
+  const scope = identityScopeSql(actor);
   if (scope) where.push(scope);
   if (f.q) where.push(sql`${SEARCH_HAYSTACK} ILIKE ${`%${escapeLike(searchTerm(f.q))}%`}`);
   if (f.kind) where.push(sql`i.kind = ${f.kind}`);
@@ -99,38 +84,30 @@ export const SORTS: Record<SortKey, SortSpec> = {
 
 export type Cursor = { v: string | number | null; id: string };
 
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.v, c.id])).toString("base64url");
-}
+// What a cursor's sort value must be for each kind of column, so it casts: an instant exactly as
+// toISOString() writes it (Date.parse alone would accept "chat-worker-5" or "2026-02-30", which
+// `::timestamptz` refuses), a smallint, or storable text; NULL only where the column has NULLs.
+const CURSOR_VALUES = {
+  text: text().max(1000),
+  timestamptz: instantPart,
+  int: z.number().int().min(-32_767).max(32_767),
+} as const;
 
-const BROKEN = BROKEN_CURSOR;
-// Cursors carry instants as toISOString() writes them (the columns keep milliseconds, as a Date
-// does, so a cursor is exact); Date.parse alone would accept "chat-worker-5" or "2026-02-30",
-// which `::timestamptz` refuses. Text values must be storable (no NUL) for the same reason.
+const cursorSchemas = Object.fromEntries(
+  Object.entries(SORTS).map(([key, spec]) => {
+    const value = CURSOR_VALUES[spec.cast];
+    return [key, z.tuple([spec.nulls === "none" ? value : value.nullable(), idPart])];
+  }),
+) as unknown as Record<SortKey, z.ZodType<[string | number | null, string]>>;
+
+/** The page token after (or before) a row: [sort value, id]. */
+export function encodeCursor(c: Cursor): string {
+  return encodeToken([c.v, c.id]);
+}
 
 /** Decodes and type-checks a cursor for `sort`; anything else is a clear `invalid`. */
 export function decodeCursor(token: string, sort: SortKey, field: "after" | "before"): Cursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    throw invalid(BROKEN, { [field]: [BROKEN] });
-  }
-  const spec = SORTS[sort];
-  const ok =
-    Array.isArray(parsed) &&
-    parsed.length === 2 &&
-    typeof parsed[1] === "string" &&
-    UUID.test(parsed[1]) &&
-    (parsed[0] === null
-      ? spec.nulls !== "none"
-      : spec.cast === "int"
-        ? Number.isInteger(parsed[0]) && Math.abs(parsed[0]) <= 32_767
-        : spec.cast === "timestamptz"
-          ? isIsoInstant(parsed[0])
-          : storableText(parsed[0]) && parsed[0].length <= 1000);
-  if (!ok) throw invalid(BROKEN, { [field]: [BROKEN] });
-  const [v, id] = parsed as [string | number | null, string];
+  const [v, id] = decodeToken(cursorSchemas[sort], token, field);
   return { v, id };
 }
 

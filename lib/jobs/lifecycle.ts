@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
+import { DAY } from "@/lib/clock";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { loadPolicySettings } from "@/lib/policy/settings";
 
@@ -11,7 +12,6 @@ import { loadPolicySettings } from "@/lib/policy/settings";
  */
 const BATCH = 2000;
 const LIVE = sql`('pending', 'active', 'suspended')`;
-const DAY = 86_400_000;
 /** Someone who may take an identity over: still here, and not an auditor only (auditors own nothing). */
 const canOwn = (u: SQL) => sql`(${u}.status = 'active' AND NOT (${u}.roles <@ '{auditor}'::role[]))`;
 

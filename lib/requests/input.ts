@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dayStart, isoDayParam } from "@/lib/paging";
 import { text } from "@/lib/validation";
 import { CREDENTIAL_TYPES, IDENTITY_KINDS } from "@/db/schema";
 import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy/rules";
@@ -7,13 +8,12 @@ import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy/rules";
  * What a requester submits, per request type, parsed at the edge (forms, API). Dates are calendar
  * days (UTC); an identity or grant ends at the start of the day given.
  */
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const day = (what: string) =>
-  z
-    .string({ error: `Choose ${what}.` })
-    .regex(DATE, { message: `Use a date like 2026-12-31 for ${what}.`, abort: true })
-    .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), `Use a real date for ${what}.`)
-    .transform((s) => new Date(`${s}T00:00:00Z`));
+  isoDayParam({
+    missing: `Choose ${what}.`,
+    format: `Use a date like 2026-12-31 for ${what}.`,
+    real: `Use a real date for ${what}.`,
+  }).transform(dayStart);
 
 const id = (what: string) => z.guid(`Choose ${what}.`);
 const justification = text({ error: "Say why you need it (at least 10 characters)." })

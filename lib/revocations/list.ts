@@ -3,10 +3,11 @@ import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { REVOCATION_STATUSES } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
-import { invalid, invalidInput, notFound } from "@/lib/errors";
+import { invalidInput, notFound } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
-import { scopeSql } from "@/lib/identities/inventory-query";
-import { BROKEN_CURSOR, instantIdCursor, isGuid, parseInstantIdCursor } from "@/lib/validation";
+import { identityScopeSql } from "@/lib/identities/scope";
+import { cursorParam, decodeCursor, encodeCursor, idPart, instantPart, searchInput } from "@/lib/paging";
+import { isGuid } from "@/lib/validation";
 import { MAX_ATTEMPTS } from "./run";
 
 /**
@@ -14,20 +15,18 @@ import { MAX_ATTEMPTS } from "./run";
  * the actor may see, newest first, keyset pages) and the identity page (its own). "Needs
  * attention" is what failed: security's work list.
  */
+/** A page token: the last row's [created-at, id] (the list is newest first). */
+const CURSOR = z.tuple([instantPart, idPart]);
+
 export const revocationFilterSchema = z.object({
   status: z.enum([...REVOCATION_STATUSES, "attention"] as const, { error: "Unknown status." }).optional(),
-  /** The last row of the previous page: "created-at-ISO_id". */
-  after: instantIdCursor.optional(),
+  /** The last row of the previous page. */
+  after: cursorParam(CURSOR).optional(),
 });
 export type RevocationFilter = z.infer<typeof revocationFilterSchema>;
 
 export function parseRevocationFilter(params: Record<string, unknown>): RevocationFilter {
-  const input = Object.fromEntries(
-    Object.entries(params)
-      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
-      .filter(([, v]) => typeof v === "string" && v !== ""),
-  );
-  const parsed = revocationFilterSchema.safeParse(input);
+  const parsed = revocationFilterSchema.safeParse(searchInput(params));
   if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
   return parsed.data;
 }
@@ -68,7 +67,7 @@ export async function listRevocations(
   identityId?: string,
 ): Promise<RevocationRow[]> {
   const where: SQL[] = [];
-  const scope = scopeSql(actor);
+  const scope = identityScopeSql(actor);
   if (scope) where.push(scope);
   if (identityId !== undefined) {
     if (!isGuid(identityId)) throw notFound("That identity");
@@ -77,9 +76,8 @@ export async function listRevocations(
   if (f.status === "attention") where.push(sql`r.status = 'failed'`);
   else if (f.status) where.push(sql`r.status = ${f.status}::revocation_status`);
   if (f.after) {
-    const cursor = parseInstantIdCursor(f.after);
-    if (!cursor) throw invalid(BROKEN_CURSOR, { after: [BROKEN_CURSOR] });
-    where.push(sql`(r.created_at, r.id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
+    const [at, id] = decodeCursor(CURSOR, f.after);
+    where.push(sql`(r.created_at, r.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
   const rows = await queryRows<{
     id: string;
@@ -133,4 +131,4 @@ export async function listRevocations(
   }));
 }
 
-export const cursorAfter = (r: RevocationRow) => `${r.createdAt}_${r.id}`;
+export const cursorAfter = (r: Pick<RevocationRow, "createdAt" | "id">) => encodeCursor([r.createdAt, r.id]);

@@ -5,6 +5,7 @@ import { buttonClass } from "@/components/ui/button";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
+import { href } from "@/lib/paging";
 import { inventoryFacets } from "@/lib/identities/facets";
 import { decodeCursor } from "@/lib/identities/inventory-query";
 import {
@@ -69,7 +70,7 @@ export default async function IdentitiesPage({ searchParams }: Props) {
         {SAVED_VIEWS.map((v) => (
           <Link
             key={v.key}
-            href={`/identities?${new URLSearchParams(v.params)}`}
+            href={href("/identities", v.params)}
             className="rounded-full border border-slate-300 bg-white px-3 py-1 hover:bg-slate-100"
           >
             {v.label}

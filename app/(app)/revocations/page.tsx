@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { RevocationStatus } from "@/components/ui/revocation-status";
-import { buttonClass } from "@/components/ui/button";
+import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { isoMinute } from "@/lib/format";
+import { href } from "@/lib/paging";
 import {
   cursorAfter,
   listRevocations,
@@ -39,11 +40,7 @@ export default async function RevocationsPage({ searchParams }: Props) {
     error = e;
   }
   const rows = await listRevocations(getDb(), actor, filter);
-  const link = (over: Partial<RevocationFilter>) => {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries({ status: filter.status, ...over })) if (v) q.set(k, v);
-    return `/revocations${q.size ? `?${q}` : ""}`;
-  };
+  const link = (over: Partial<RevocationFilter>) => href("/revocations", { status: filter.status }, over);
   return (
     <section aria-labelledby="revocations-heading" className="space-y-4">
       <h1 id="revocations-heading" className="text-xl font-semibold">
@@ -57,7 +54,7 @@ export default async function RevocationsPage({ searchParams }: Props) {
         {TABS.map((t) => (
           <Link
             key={t.label}
-            href={link({ status: t.key, after: undefined })}
+            href={link({ status: t.key })}
             aria-current={filter.status === t.key ? "page" : undefined}
             className={`rounded-full border px-3 py-1 ${filter.status === t.key ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 bg-white hover:bg-slate-100"}`}
           >
@@ -137,20 +134,10 @@ export default async function RevocationsPage({ searchParams }: Props) {
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pages" className="flex justify-between text-sm">
-        {filter.after ? (
-          <Link href={link({ after: undefined })} className={buttonClass("ghost")}>
-            « First
-          </Link>
-        ) : (
-          <span />
-        )}
-        {rows.length === PAGE_SIZE ? (
-          <Link href={link({ after: cursorAfter(rows.at(-1)!) })} className={buttonClass("secondary")} rel="next">
-            Next →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager
+        first={filter.after ? link({}) : null}
+        next={rows.length === PAGE_SIZE ? link({ after: cursorAfter(rows.at(-1)!) }) : null}
+      />
     </section>
   );
 }

@@ -1,10 +1,10 @@
-import Link from "next/link";
-import { buttonClass } from "@/components/ui/button";
+import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
 import { hasRole, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { listIdentities } from "@/lib/identities/inventory";
 import { inventoryParams, sortDir, type InventoryFilter, type SortKey } from "@/lib/identities/inventory-filter";
+import { href } from "@/lib/paging";
 import type { SortLink } from "@/components/ui/sort-header";
 import { InventoryTable } from "./inventory-table";
 import { TotalLine } from "./total-line";
@@ -31,13 +31,13 @@ export async function InventoryResults({
     const active = filter.sort === key;
     const nextDir = active ? (dir === "asc" ? "desc" : "asc") : key === "risk" ? "desc" : "asc";
     sortLinks[key] = {
-      href: `/identities?${inventoryParams({ ...filter, sort: key as SortKey, dir: nextDir }, { after: undefined, before: undefined, page: undefined })}`,
+      href: href("/identities", inventoryParams({ ...filter, sort: key as SortKey, dir: nextDir })),
       direction: active ? (dir === "asc" ? "ascending" : "descending") : null,
       label,
     };
   }
   const pageNo = filter.page;
-  const link = (over: Record<string, string | undefined>) => `/identities?${inventoryParams(filter, over)}`;
+  const view = inventoryParams(filter);
 
   return (
     <>
@@ -50,39 +50,15 @@ export async function InventoryResults({
         sortLinks={sortLinks}
         security={hasRole(actor, "security")}
       />
-      <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
-        <div className="flex gap-2">
-          {filter.after || filter.before ? (
-            <Link
-              className={buttonClass("ghost")}
-              href={link({ after: undefined, before: undefined, page: undefined })}
-            >
-              « First
-            </Link>
-          ) : null}
-          {page.prevCursor ? (
-            <Link
-              className={buttonClass("secondary")}
-              href={link({ before: page.prevCursor, after: undefined, page: String(Math.max(1, pageNo - 1)) })}
-              rel="prev"
-            >
-              ← Previous
-            </Link>
-          ) : null}
-        </div>
+      <Pager
+        first={filter.after || filter.before ? href("/identities", view) : null}
+        prev={
+          page.prevCursor ? href("/identities", view, { before: page.prevCursor, page: Math.max(1, pageNo - 1) }) : null
+        }
+        next={page.nextCursor ? href("/identities", view, { after: page.nextCursor, page: pageNo + 1 }) : null}
+      >
         <span className="text-slate-600">Page {pageNo.toLocaleString("en")}</span>
-        {page.nextCursor ? (
-          <Link
-            className={buttonClass("secondary")}
-            href={link({ after: page.nextCursor, before: undefined, page: String(pageNo + 1) })}
-            rel="next"
-          >
-            Next →
-          </Link>
-        ) : (
-          <span />
-        )}
-      </nav>
+      </Pager>
     </>
   );
 }

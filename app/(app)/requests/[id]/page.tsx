@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { humanize, isoMinute } from "@/lib/format";
-import { getRequestDetail, type RequestDetail } from "@/lib/requests/queue";
+import { getRequestDetail, type RequestDetail } from "@/lib/requests/detail";
 import { DecisionForms } from "../_components/decision-forms";
 import { RequestStatusBadge } from "../_components/request-status-badge";
 
