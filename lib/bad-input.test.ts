@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { queryRows } from "@/db";
+import { auditCount, curatedId, refusal, useTestDatabase } from "@/lib/testing";
 import { listAuditEvents, parseAuditFilter } from "@/lib/audit/query";
-import type { Actor } from "@/lib/auth/actor";
-import type { PersonaKey } from "@/lib/auth/personas";
 import { DomainError } from "@/lib/errors";
 import { suggestFilterValues } from "@/lib/identities/facets";
 import { editPurpose } from "@/lib/identities/identity-actions";
@@ -21,7 +19,6 @@ import { encodeCursor } from "@/lib/identities/inventory-query";
 import { listPeople, parsePeopleQuery } from "@/lib/people/people";
 import { listRequests, parseQueueFilter } from "@/lib/requests/queue";
 import { listRevocations, parseRevocationFilter } from "@/lib/revocations/list";
-import { allActors, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { NUL_MESSAGE } from "@/lib/validation";
 
 // Bad input is a clear answer, never a 500: every list's cursor and date is parsed before SQL
@@ -30,14 +27,8 @@ import { NUL_MESSAGE } from "@/lib/validation";
 // Each case goes through the domain function too, with the filter built by hand, as a caller
 // that skipped the parser would: a DomainError or a clean page, nothing else.
 
-let conn: Connection;
-let a: Record<PersonaKey, Actor>;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-  a = await allActors(conn.db);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
+const a = conn.personas;
 
 const ID = "6f1c0b1e-0000-4000-8000-000000000000";
 const BROKEN = "That page link is broken; start again from the first page.";

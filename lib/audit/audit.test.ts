@@ -1,21 +1,14 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
+import { beforeEach, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
 import { auditEvents } from "@/db/schema";
-import { createTestDatabase } from "@/db/test-database";
-import { rejection } from "@/lib/test-utils";
+import { rejection, useTestDatabase } from "@/lib/testing";
 import { inAuditBatch, record } from "./record";
 import { verifyAuditChain } from "./verify";
 
-let conn: Connection;
 const actor = { type: "person" as const, id: "p1", label: "sam.security@example.com" };
 
-beforeAll(async () => {
-  conn = await createTestDatabase();
-});
-afterAll(async () => {
-  await conn.close();
-});
+const conn = useTestDatabase();
 
 // The trigger forbids TRUNCATE, so each test starts from a fresh chain by disabling it briefly
 // (only the database owner can; the application never does).

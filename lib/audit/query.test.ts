@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { actorOf, useTestDatabase } from "@/lib/testing";
 import { DomainError } from "@/lib/errors";
 import { setPersonRoles } from "@/lib/people/people";
-import { actorOf, seedSmall } from "@/lib/test-fixtures";
 import { auditFacets, listAuditEvents, parseAuditFilter } from "./query";
 import { record } from "./record";
 
-let conn: Connection;
+const conn = useTestDatabase({ identities: 60 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn);
   const ada = await actorOf(conn.db, "ada");
   const omar = await actorOf(conn.db, "omar");
   await setPersonRoles(conn.db, ada, { personId: omar.personId, roles: ["member", "manager"] });
@@ -24,7 +20,6 @@ beforeAll(async () => {
     );
   }
 });
-afterAll(() => conn.close());
 
 describe("reading the audit log", () => {
   it("is refused to members, managers and admins", async () => {

@@ -1,10 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
+import { afterEach, describe, expect, it } from "vitest";
 import { auditEvents, users } from "@/db/schema";
-import { createTestDatabase } from "@/db/test-database";
+import { actorOf, auditCount, refusal, useTestDatabase } from "@/lib/testing";
 import { isDemoMode } from "@/lib/config";
-import { actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import {
   authorizeDemoSignIn,
   findPersonByOidcSubject,
@@ -14,13 +12,8 @@ import {
   type OidcClaims,
 } from "./people";
 
-let conn: Connection;
 const env = { ...process.env };
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
 afterEach(() => {
   process.env = { ...env };
 });

@@ -2,22 +2,18 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { setConnection, type Connection } from "@/db";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { setConnection } from "@/db";
 import { settings } from "@/db/schema";
-import { createTestDatabase } from "@/db/test-database";
+import { useTestDatabase } from "@/lib/testing";
 import { LEGACY_SECRET_KEY, readOrCreateSecretFile } from "./secret";
 import { authSecretSourceFrom, MISSING_AUTH_SECRET } from "./startup-rules.mjs";
 
 const env = { ...process.env };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "steward-secret-"));
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-});
+const conn = useTestDatabase();
 afterAll(async () => {
   setConnection(undefined);
-  await conn.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 afterEach(() => {

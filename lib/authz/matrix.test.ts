@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql, TransactionRollbackError } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { queryRows, type Connection, type Database } from "@/db";
-import { seedUuid } from "@/db/seed/sql-util";
-import { createTestDatabase } from "@/db/test-database";
+import { queryRows, type Database } from "@/db";
+import { seedUuid } from "@/lib/seed/sql-util";
+import { actorOf, curatedId, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { resolveActor } from "@/lib/auth/people";
 import { DomainError } from "@/lib/errors";
@@ -24,7 +24,6 @@ import { bulkRevoke } from "@/lib/revocations/bulk";
 import { confirmManualRevocation } from "@/lib/revocations/confirm";
 import { requestRevocation } from "@/lib/revocations/request";
 import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment } from "@/lib/systems/systems";
-import { actorOf, curatedId, seedSmall } from "@/lib/test-fixtures";
 import {
   cellCount,
   ENTRY_POINTS,
@@ -70,7 +69,6 @@ vi.mock("@/lib/connectors", async (importOriginal) => {
 });
 const STUB_SYSTEM = "Matrix discovery target (stub connector)";
 
-let conn: Connection;
 const actors = {} as Record<Relation, Actor>;
 const ids = { neutral: "", stubSystem: "", salesforce: "", datadog: "", slack: "" };
 
@@ -83,9 +81,8 @@ const LEDGER_KEY = curatedId("olivia-ledger-key");
 const EXTEND_LEDGER = seedUuid("request", 1, "olivia-extend-ledger"); // one manager stage (Maya), standard
 const GRANT_ARTIFACTS = seedUuid("request", 1, "olivia-grant-artifacts"); // manager stage, then security
 
+const conn = useTestDatabase({ identities: 60 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
   const db = conn.db;
   // Another team, so "another member" and "another manager" stand in no relation to Payments.
   const [team] = await queryRows<{ id: string }>(

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import postgres from "postgres";
 import { openEmbedded, queryRows } from "@/db";
-import { PG_SERVER_URL, pgServerTests, withDatabase } from "@/db/test-database";
+import { PG_SERVER_URL, pgServerTests, withDatabase } from "@/lib/testing";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appPoolLimits, exportClientOf, openPostgres, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { appPoolLimits, exportClientOf, openPostgres } from "@/db";
+import { actorOf, auditCount, refusal, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
-import { actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { exportIdentitiesCsv } from "./export";
 import { exportRequest } from "./export-http";
 import { EXPORTS_AT_ONCE } from "./export-slots";
@@ -12,16 +11,13 @@ import { parseInventoryFilter } from "./inventory-filter";
 // audited), and a person runs at most two at once (429 for a third, nothing audited), counted
 // across processes on PostgreSQL (advisory locks on the export's session), in-process embedded.
 
-let conn: Connection & { url?: string };
 let olivia: Actor;
 let sam: Actor;
+const conn = useTestDatabase({ identities: 60 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
   olivia = await actorOf(conn.db, "olivia");
   sam = await actorOf(conn.db, "sam");
 });
-afterAll(() => conn.close());
 
 const EXPORTED = "identities.exported";
 

@@ -1,21 +1,15 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, auditCount, curatedId, idsWhere, sortedIds, useTestDatabase, walkInventory } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
-import { actorOf, auditCount, curatedId, idsWhere, seedSmall, sortedIds, walkInventory } from "@/lib/test-fixtures";
 import { CSV_COLUMNS, exportIdentitiesCsv } from "./export";
 import { listIdentities } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
 
 // The CSV export: everything the filter matches for the actor, quoted and guarded, and audited.
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 400 });
 
 /** RFC 4180: fields separated by commas, records by newlines, quotes doubled inside quoted fields. */
 function parseCsv(text: string): string[][] {

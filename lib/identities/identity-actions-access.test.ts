@@ -1,23 +1,17 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection, type Database } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { describe, expect, it } from "vitest";
+import { queryRows, type Database } from "@/db";
+import { actorOf, auditCount, curatedId, personaIdOf, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import type { PersonaKey } from "@/lib/auth/personas";
 import { DomainError } from "@/lib/errors";
-import { actorOf, auditCount, curatedId, personaIdOf, seedSmall } from "@/lib/test-fixtures";
 import { attestIdentity, bulkAttest, editPurpose, handOverIdentity, shortenExpiry } from "./identity-actions";
 
 // Who may do what to an identity: every owner action × every persona × identities that put the
 // personas in every relation. Refusals change nothing; allowed calls run in a transaction that is
 // rolled back, so each cell starts from the same data.
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 400 });
 
 type Rel = "owner" | "backup" | "manager" | "security" | "auditor" | "team" | "none";
 type Outcome = "ok" | "forbidden" | "not_found";

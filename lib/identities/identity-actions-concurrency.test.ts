@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createServerTestDatabase, pgServerTests } from "@/db/test-database";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, auditCount, curatedId, pgServerTests, useTestDatabase } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
-import { actorOf, auditCount, curatedId, seedSmall } from "@/lib/test-fixtures";
 import { attestIdentity, bulkAttest } from "./identity-actions";
 import { pgArray } from "./inventory";
 import { scoreOf } from "./risk";
@@ -17,14 +16,7 @@ const DAY = 86_400_000;
 const T = new Date("2026-06-15T12:00:00.000Z");
 
 describe.runIf(onServer)("concurrent owner actions", () => {
-  let conn: Connection;
-  beforeAll(async () => {
-    setClock(() => T);
-    conn = await createServerTestDatabase();
-    await seedSmall(conn, 400);
-    setClock(undefined);
-  });
-  afterAll(() => conn.close());
+  const conn = useTestDatabase({ identities: 400, seedAt: T, server: true });
   beforeEach(() => setClock(() => T));
   afterEach(() => setClock(undefined));
 

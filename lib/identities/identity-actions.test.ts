@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { fixedTeamId } from "@/db/seed/people";
-import { createTestDatabase } from "@/db/test-database";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { fixedTeamId } from "@/lib/seed/people";
+import { actorOf, auditCount, curatedId, personaIdOf, refusal, useTestDatabase } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
-import { actorOf, auditCount, curatedId, personaIdOf, refusal, seedSmall } from "@/lib/test-fixtures";
 import { attestIdentity, bulkAttest, editPurpose, handOverIdentity, shortenExpiry } from "./identity-actions";
 import { pgArray } from "./inventory";
 import { scoreOf } from "./risk";
@@ -15,14 +14,7 @@ import { scoreOf } from "./risk";
 const DAY = 86_400_000;
 const T = new Date("2026-06-15T12:00:00.000Z");
 
-let conn: Connection;
-beforeAll(async () => {
-  setClock(() => T);
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
-  setClock(undefined);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 400, seedAt: T });
 beforeEach(() => setClock(() => T));
 afterEach(() => setClock(undefined));
 

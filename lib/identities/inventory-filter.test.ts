@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { actorOf, curatedId, refusal, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
-import { actorOf, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { listIdentities } from "./inventory";
 import { inventoryParams, parseInventoryFilter, type InventoryFilter } from "./inventory-filter";
 import { encodeCursor } from "./inventory-query";
@@ -112,14 +110,11 @@ describe("parseInventoryFilter", () => {
 });
 
 describe("page cursors", () => {
-  let conn: Connection;
   let sam: Actor;
+  const conn = useTestDatabase({ identities: 60 });
   beforeAll(async () => {
-    conn = await createTestDatabase();
-    await seedSmall(conn, 60);
     sam = await actorOf(conn.db, "sam");
   });
-  afterAll(() => conn.close());
 
   const id = () => curatedId("olivia-payments-api");
   const list = (params: Record<string, string>) =>

@@ -1,18 +1,15 @@
 import { sql, type SQL } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { fixedTeamId } from "@/db/seed/people";
-import { createTestDatabase } from "@/db/test-database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { fixedTeamId } from "@/lib/seed/people";
+import { actorOf, curatedId, idsWhere, personaIdOf, sortedIds, useTestDatabase, walkInventory } from "@/lib/testing";
 import { SUGGESTION_LIMIT, suggestFilterValues } from "./facets";
-import { actorOf, curatedId, idsWhere, personaIdOf, seedSmall, sortedIds, walkInventory } from "@/lib/test-fixtures";
 
 // Each filter of the inventory against a ground truth written here in plain SQL.
 
-let conn: Connection;
 let awsProd: string;
+const conn = useTestDatabase({ identities: 400 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
   awsProd = (
     await queryRows<{ id: string }>(
       conn.db,
@@ -20,7 +17,6 @@ beforeAll(async () => {
     )
   )[0]!.id;
 });
-afterAll(() => conn.close());
 
 const PRIVILEGED = sql`EXISTS (SELECT 1 FROM entitlements e WHERE e.identity_id = i.id AND e.privileged = true AND e.status = 'active')`;
 

@@ -1,23 +1,19 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
-import { actorOf, seedSmall } from "@/lib/test-fixtures";
 import { listIdentities, type InventoryPage } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
 
 // Keyset paging in both directions, against the order written here in plain SQL, including long
 // runs of equal sort values and NULLs.
 
-let conn: Connection;
 let sam: Actor;
+const conn = useTestDatabase({ identities: 400 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
   sam = await actorOf(conn.db, "sam");
 });
-afterAll(() => conn.close());
 
 const COLUMN = {
   name: "name",

@@ -1,20 +1,19 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { fixedTeamId } from "@/db/seed/people";
-import { createTestDatabase } from "@/db/test-database";
-import type { Actor } from "@/lib/auth/actor";
-import type { PersonaKey } from "@/lib/auth/personas";
+import { beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { fixedTeamId } from "@/lib/seed/people";
 import {
   actorOf,
   curatedId,
   idsWhere,
   personaIdOf,
   refusal,
-  seedSmall,
   sortedIds,
+  useTestDatabase,
   walkInventory,
-} from "@/lib/test-fixtures";
+} from "@/lib/testing";
+import type { Actor } from "@/lib/auth/actor";
+import type { PersonaKey } from "@/lib/auth/personas";
 import { getIdentityDetail } from "./identity-detail";
 import { listIdentities } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
@@ -23,16 +22,14 @@ import { parseInventoryFilter } from "./inventory-filter";
 
 const PERSONAS: PersonaKey[] = ["olivia", "omar", "maya", "sam", "ari", "ada", "dan"];
 
-let conn: Connection;
 // A generated member made to report to Olivia, and one reporting to them: Maya's line is three deep.
 let reportOfOlivia: string;
 let reportOfReport: string;
 // An identity outside Payments with Omar as its backup owner.
 let omarBackup: string;
 
+const conn = useTestDatabase({ identities: 400 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
   const owners = await queryRows<{ owner_id: string }>(
     conn.db,
     sql`SELECT i.owner_id FROM identities i JOIN users u ON u.id = i.owner_id
@@ -53,7 +50,6 @@ beforeAll(async () => {
     sql`UPDATE identities SET backup_owner_id = ${personaIdOf("omar")}::uuid WHERE id = ${omarBackup}::uuid`,
   );
 });
-afterAll(() => conn.close());
 
 /** What the actor may see, written independently of lib/identities: own, backup, team, everyone down the line; all for security and audit. */
 function scopeTruth(actor: Actor) {

@@ -1,9 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, idsWhere, sortedIds, useTestDatabase, walkInventory } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
-import { actorOf, idsWhere, seedSmall, sortedIds, walkInventory } from "@/lib/test-fixtures";
 
 // Derived states as filters and badges, at a fixed "now", with rows placed exactly on, just
 // before and just after each day boundary.
@@ -12,7 +11,6 @@ const DAY = 86_400_000;
 const T = new Date("2026-06-15T12:34:56.789Z");
 const at = (ms: number) => new Date(T.getTime() + ms).toISOString();
 
-let conn: Connection;
 // Boundary rows by label, each a bulk identity rewritten below.
 const b: Record<string, string> = {};
 const BOUNDARIES: [label: string, set: SQL][] = [
@@ -49,11 +47,8 @@ const BOUNDARIES: [label: string, set: SQL][] = [
   ],
 ];
 
+const conn = useTestDatabase({ identities: 400, seedAt: T });
 beforeAll(async () => {
-  setClock(() => T);
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
-  setClock(undefined);
   // Plain rows otherwise: used yesterday, expiring in a year, reviewed next month, no secret to rotate.
   const rows = await queryRows<{ id: string }>(
     conn.db,
@@ -68,7 +63,6 @@ beforeAll(async () => {
     await conn.db.execute(sql`UPDATE identities SET ${set} WHERE id = ${id}::uuid`);
   }
 });
-afterAll(() => conn.close());
 beforeEach(() => setClock(() => T));
 afterEach(() => setClock(undefined));
 

@@ -1,9 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
 import type { Actor } from "@/lib/auth/actor";
-import { actorOf, seedSmall } from "@/lib/test-fixtures";
+import { useTestDatabase } from "@/lib/testing";
 import { listIdentities } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
 import { EXACT_UP_TO } from "./inventory-total";
@@ -20,14 +19,9 @@ const totalFor = async (conn: Connection, actor: Actor, params: Record<string, s
   (await listIdentities(conn.db, actor, parseInventoryFilter(params))).total;
 
 describe("the inventory total on an estate of 55,000 identities", () => {
-  let conn: Connection;
-  let sam: Actor;
-  beforeAll(async () => {
-    conn = await createTestDatabase();
-    await seedSmall(conn, 55_000); // the seed ends with VACUUM ANALYZE, so the planner knows the table's size
-    sam = await actorOf(conn.db, "sam");
-  }, 300_000);
-  afterAll(() => conn.close());
+  // The seed ends with VACUUM ANALYZE, so the planner knows the table's size.
+  const conn = useTestDatabase({ identities: 55_000, timeout: 300_000 });
+  const { personas } = conn;
 
   it.each([
     ["everything", {}, sql`true`],
@@ -38,7 +32,7 @@ describe("the inventory total on an estate of 55,000 identities", () => {
     async (_what, params, where) => {
       const truth = await exactCount(conn, where);
       expect(truth).toBeGreaterThan(EXACT_UP_TO);
-      const total = await totalFor(conn, sam, params);
+      const total = await totalFor(conn, personas.sam, params);
       expect(total.kind).toBe("estimate");
       const value = (total as { value: number }).value;
       expect(Math.abs(value - truth) / truth).toBeLessThanOrEqual(TOLERANCE);
@@ -49,22 +43,16 @@ describe("the inventory total on an estate of 55,000 identities", () => {
     const truth = await exactCount(conn, sql`i.kind = 'bot'`);
     expect(truth).toBeGreaterThan(0);
     expect(truth).toBeLessThanOrEqual(EXACT_UP_TO);
-    expect(await totalFor(conn, sam, { kind: "bot" })).toEqual({ kind: "exact", value: truth });
+    expect(await totalFor(conn, personas.sam, { kind: "bot" })).toEqual({ kind: "exact", value: truth });
   });
 });
 
 describe("the inventory total on an estate of 12,000 identities", () => {
-  let conn: Connection;
-  let sam: Actor;
-  beforeAll(async () => {
-    conn = await createTestDatabase();
-    await seedSmall(conn, 12_000);
-    sam = await actorOf(conn.db, "sam");
-  }, 300_000);
-  afterAll(() => conn.close());
+  const conn = useTestDatabase({ identities: 12_000, timeout: 300_000 });
+  const { personas } = conn;
 
   it('all of it: more than 10,000 matches, too few for a sample, so it says "more than 10,000"', async () => {
     expect(await exactCount(conn, sql`true`)).toBe(12_000);
-    expect(await totalFor(conn, sam, {})).toEqual({ kind: "atLeast", value: EXACT_UP_TO });
+    expect(await totalFor(conn, personas.sam, {})).toEqual({ kind: "atLeast", value: EXACT_UP_TO });
   });
 });

@@ -1,18 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
-import { actorOf, seedSmall } from "@/lib/test-fixtures";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, useTestDatabase } from "@/lib/testing";
 import { listIdentities, pgArray } from "./inventory";
 import { RISK_FACTORS } from "./risk";
 import { parseInventoryFilter } from "./inventory-filter";
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 400 });
 
 describe("the inventory", () => {
   it("shows security every identity, a page at a time, with an exact total", async () => {

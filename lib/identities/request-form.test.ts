@@ -1,27 +1,16 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { describe, expect, it } from "vitest";
+import { curatedId, refusal, useTestDatabase, walkInventory } from "@/lib/testing";
 import { listRevocations } from "@/lib/revocations/list";
-import { allActors, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
-import type { PersonaKey } from "@/lib/auth/personas";
-import type { Actor } from "@/lib/auth/actor";
 import { getIdentityDetail } from "./identity-detail";
 import { identityForRequestForm, requestFormIdentities } from "./request-form";
-import { walkInventory } from "@/lib/test-fixtures";
 
 // Reads by id go through the inventory's scope: the new-request form's prefill (?identity=<id>)
 // shows an identity's name and environment only to those whose inventory lists it. Out of scope,
 // unknown and malformed ids are all the same "not found".
 
-let conn: Connection;
-let actors: Record<PersonaKey, Actor>;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-  actors = await allActors(conn.db);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
+const actors = conn.personas;
 
 describe("identityForRequestForm", () => {
   it("answers exactly for the identities each persona's inventory lists, and 'not found' for the rest", async () => {

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { SEED_ACTOR } from "@/db/seed";
-import { createTestDatabase } from "@/db/test-database";
+import { afterEach, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { SEED_ACTOR } from "@/lib/seed/seed";
+import { actorOf, curatedId, useTestDatabase, walkInventory } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
-import { actorOf, curatedId, seedSmall, walkInventory } from "@/lib/test-fixtures";
 import { getIdentityDetail } from "./identity-detail";
 import { pgArray } from "./inventory";
 import { rescoreEstate } from "./rescore";
@@ -15,14 +14,7 @@ import { rescoreIdentities, scoreOf } from "./risk";
 const DAY = 86_400_000;
 const T0 = new Date("2026-06-15T12:00:00.000Z");
 
-let conn: Connection;
-beforeAll(async () => {
-  setClock(() => T0);
-  conn = await createTestDatabase();
-  await seedSmall(conn, 400);
-  setClock(undefined);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 400, seedAt: T0 });
 afterEach(() => setClock(undefined));
 
 /** Each factor's condition at `at`, heaviest first (the documented order). */

@@ -1,16 +1,10 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
-import { actorOf, seedSmall } from "@/lib/test-fixtures";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, useTestDatabase } from "@/lib/testing";
 import { orphanTotal, ownedSummary } from "./summary";
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 300);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 300 });
 
 describe("the overview's figures", () => {
   it("security and auditors see the estate's orphans, the same total the inventory's Orphaned view shows", async () => {
@@ -27,7 +21,7 @@ describe("the overview's figures", () => {
 
   it("counts the actor's own live identities by state", async () => {
     const summary = await ownedSummary(conn.db, await actorOf(conn.db, "olivia"));
-    // Olivia's six curated identities (db/seed/curated.ts): one expiring, one expired, one dormant, two reviews overdue, one without expiry.
+    // Olivia's six curated identities (lib/seed/curated-olivia-omar.ts): one expiring, one expired, one dormant, two reviews overdue, one without expiry.
     expect(summary).toEqual({ owned: 6, expiring: 1, expired: 1, dormant: 1, reviewOverdue: 2, noExpiry: 1 });
   });
 });

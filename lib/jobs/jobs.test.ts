@@ -1,11 +1,9 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
-import type { Actor } from "@/lib/auth/actor";
+import { afterAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { auditCount, useTestDatabase } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
 import { attestIdentity } from "@/lib/identities/identity-actions";
-import { ALL_PERSONAS, allActors, auditCount, seedSmall } from "@/lib/test-fixtures";
 import { riskScoreSql } from "@/lib/identities/risk";
 import { handleDepartedOwners } from "./lifecycle";
 import { runDueJobs } from "./run";
@@ -13,16 +11,10 @@ import { runDueJobs } from "./run";
 // The lifecycle jobs act on what is due at the time they run: a run after downtime catches up,
 // and a second run at the same time changes nothing. The clock is injected.
 
-let conn: Connection;
-let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-  actors = await allActors(conn.db);
-});
+const conn = useTestDatabase({ identities: 60 });
+const actors = conn.personas;
 afterAll(async () => {
   setClock(undefined);
-  await conn.close();
 });
 
 const DAY = 86_400_000;

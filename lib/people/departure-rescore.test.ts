@@ -1,23 +1,17 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, useTestDatabase } from "@/lib/testing";
 import { now } from "@/lib/clock";
 import { pgArray } from "@/lib/identities/inventory";
 import { riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
-import { actorOf, seedSmall } from "@/lib/test-fixtures";
 import { setPersonStatus } from "./people";
 
 // README: "a departure rescores the person's identities". The stored score is what the inventory
 // sorts and filters by, so it must carry "No active owner" the moment the departure commits — and
 // only if it commits: it is written in the departure's own transaction.
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
 
 type Scored = {
   id: string;

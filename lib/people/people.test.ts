@@ -1,18 +1,11 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
+import { describe, expect, it } from "vitest";
 import { auditEvents, users } from "@/db/schema";
-import { createTestDatabase } from "@/db/test-database";
+import { actorOf, ALL_PERSONAS, auditCount, refusal, useTestDatabase } from "@/lib/testing";
 import { resolveActor } from "@/lib/auth/people";
-import { ALL_PERSONAS, actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { activePersonIdByEmail, listPeople, setPersonRoles, setPersonStatus } from "./people";
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
 
 const rolesOf = async (email: string) => (await conn.db.select().from(users).where(eq(users.email, email)))[0]!.roles;
 

@@ -1,17 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
-import { actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, auditCount, refusal, useTestDatabase } from "@/lib/testing";
 import { loadPolicySettings } from "./settings";
 import { changePolicySetting, readPolicySettings } from "./settings-admin";
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 30);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 30 });
 
 describe("changing policy settings", () => {
   it("security changes a number; it is validated, stored and audited with before and after", async () => {

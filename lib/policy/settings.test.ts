@@ -1,16 +1,9 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
-import { seedSmall } from "@/lib/test-fixtures";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/lib/testing";
 import { DEFAULT_POLICY_SETTINGS, loadPolicySettings } from "./settings";
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 30);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 30 });
 
 describe("policy settings", () => {
   it("reads the seeded values and fills what is missing with the defaults", async () => {

@@ -1,11 +1,9 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
-import type { Actor } from "@/lib/auth/actor";
+import { beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { auditCount, curatedId, refusal, useTestDatabase } from "@/lib/testing";
 import { changePolicySetting } from "@/lib/policy/settings-admin";
 import { DEFAULT_POLICY_SETTINGS } from "@/lib/policy/settings";
-import { ALL_PERSONAS, allActors, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { approveStandardInBulk, BULK_LIMIT, decideStage } from "./decide";
 import { listRequests, parseQueueFilter } from "./queue";
 import { requestsOutOfSync } from "./stages";
@@ -15,18 +13,14 @@ import { previewRequest, submitRequest } from "./submit";
 // exceptions that later requests can lean on. Each test leaves the people and settings as it
 // found them; the database is this file's own.
 
-let conn: Connection;
-let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
 let k8sStaging: string;
+const conn = useTestDatabase({ identities: 60 });
+const actors = conn.personas;
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-  actors = await allActors(conn.db);
   k8sStaging = (
     await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE name LIKE 'Kubernetes staging%'`)
   )[0]!.id;
 });
-afterAll(() => conn.close());
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 const stagingIdentity = (over: Record<string, unknown> = {}) => ({

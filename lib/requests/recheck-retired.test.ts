@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { curatedId, refusal, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { retireSystem } from "@/lib/systems/systems";
-import { allActors, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { decideStage } from "./decide";
 import { submitRequest } from "./submit";
 
@@ -12,14 +11,8 @@ import { submitRequest } from "./submit";
 // moment: if … the system retired while it waited, it is closed as denied". Retired here the way an
 // admin does it, on the Systems page.
 
-let conn: Connection;
-let actors: Awaited<ReturnType<typeof allActors>>;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-  actors = await allActors(conn.db);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
+const actors = conn.personas;
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 

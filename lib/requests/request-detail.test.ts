@@ -1,20 +1,14 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { seedUuid } from "@/db/seed/sql-util";
-import { createTestDatabase } from "@/db/test-database";
-import { actorOf, curatedId, personaIdOf, refusal, seedSmall } from "@/lib/test-fixtures";
-import { getRequestDetail } from "./queue";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { seedUuid } from "@/lib/seed/sql-util";
+import { actorOf, curatedId, personaIdOf, refusal, useTestDatabase } from "@/lib/testing";
+import { getRequestDetail } from "./detail";
 
 // A request's page names what its payload points at (people, teams, systems, identities) instead of
 // showing uuids; the names come back with the request, resolved in lib/requests.
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
 
 /** A pending request row with this payload, asked by Olivia (the page reads; how it was made does not matter). */
 async function requestWith(payload: Record<string, unknown>, subject: string | null = null): Promise<string> {

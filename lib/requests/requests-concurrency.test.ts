@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { seedUuid } from "@/db/seed/sql-util";
-import { createServerTestDatabase, pgServerTests } from "@/db/test-database";
-import { actorOf, auditCount, seedSmall } from "@/lib/test-fixtures";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { seedUuid } from "@/lib/seed/sql-util";
+import { actorOf, auditCount, pgServerTests, useTestDatabase } from "@/lib/testing";
 import { decideStage } from "./decide";
 
 // Approvers deciding one stage at once, on a PostgreSQL server whatever DATABASE_URL says: the
@@ -13,12 +12,7 @@ import { decideStage } from "./decide";
 const onServer = await pgServerTests("requests-concurrency.test (50 approvers at once)");
 
 describe.runIf(onServer)("deciding under concurrency", () => {
-  let conn: Connection;
-  beforeAll(async () => {
-    conn = await createServerTestDatabase();
-    await seedSmall(conn, 60);
-  });
-  afterAll(() => conn.close());
+  const conn = useTestDatabase({ identities: 60, server: true });
 
   it("50 approvers deciding one stage at once record one decision, one audit event and one grant [PostgreSQL: real concurrency]", async () => {
     expect(conn.kind).toBe("postgres");

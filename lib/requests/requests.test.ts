@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { actorOf, auditCount, curatedId, refusal, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
-import { actorOf, auditCount, curatedId, refusal, seedSmall } from "@/lib/test-fixtures";
 import { cancelRequest, decideStage } from "./decide";
 import { expireStaleRequests } from "./expire";
 import { cursorAfter, QUEUE_SORTS, inbox, listRequests, parseQueueFilter, SERVICE_LEVEL_HOURS } from "./queue";
@@ -13,12 +12,10 @@ import { previewRequest, submitRequest } from "./submit";
 // Requests end to end in the domain: policy decides, people approve in order, the final approval
 // carries the request out, and every step is in the audit log. Denials and refusals change nothing.
 
-let conn: Connection;
 let olivia: Actor, omar: Actor, maya: Actor, sam: Actor, ari: Actor;
 let awsProd: string, awsSandbox: string;
+const conn = useTestDatabase({ identities: 60 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
   olivia = await actorOf(conn.db, "olivia");
   omar = await actorOf(conn.db, "omar");
   maya = await actorOf(conn.db, "maya");
@@ -31,7 +28,6 @@ beforeAll(async () => {
     await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE name LIKE 'AWS sandbox%'`)
   )[0]!.id;
 });
-afterAll(() => conn.close());
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 const newIdentity = (over: Record<string, unknown> = {}) => ({

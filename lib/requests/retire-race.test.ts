@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createServerTestDatabase, pgServerTests } from "@/db/test-database";
-import type { Actor } from "@/lib/auth/actor";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { pgServerTests, useTestDatabase } from "@/lib/testing";
 import { retireSystem } from "@/lib/systems/systems";
-import { allActors, seedSmall } from "@/lib/test-fixtures";
 import { decideStage } from "./decide";
 import { submitRequest } from "./submit";
 
@@ -16,22 +14,13 @@ const serverUp = await pgServerTests(
   "retire-race.test (retirement racing a fulfilment) [PostgreSQL: real concurrency]",
 );
 
-let conn: Connection;
-let actors: Record<"olivia" | "maya" | "ada", Actor>;
-beforeAll(async () => {
-  if (!serverUp) return;
-  conn = await createServerTestDatabase();
-  await seedSmall(conn, 30);
-  actors = await allActors(conn.db);
-});
-afterAll(async () => {
-  if (conn) await conn.close();
-});
-
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
-describe("a retirement racing a fulfilment [PostgreSQL: real concurrency]", () => {
-  it.runIf(serverUp)("never leaves a live identity in a retired system, whichever commits first", async () => {
+describe.runIf(serverUp)("a retirement racing a fulfilment [PostgreSQL: real concurrency]", () => {
+  const conn = useTestDatabase({ identities: 30, server: true });
+  const actors = conn.personas;
+
+  it("never leaves a live identity in a retired system, whichever commits first", async () => {
     const outcomes = { retired: 0, fulfilled: 0 };
     for (let round = 0; round < 12; round++) {
       const [{ id: systemId }] = (await queryRows<{ id: string }>(

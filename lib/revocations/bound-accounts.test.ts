@@ -2,12 +2,11 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase, pgServerTests } from "@/db/test-database";
+import { queryRows } from "@/db";
+import { actorOf, connectAs, pgServerTests, TARGET_PG_URL, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { previewRequest, submitRequest } from "@/lib/requests/submit";
 import { discoverSystem } from "@/lib/systems/systems";
-import { actorOf, connectAs, seedSmall } from "@/lib/test-fixtures";
 import { requestRevocation } from "./request";
 import { runRevocations } from "./run";
 
@@ -15,31 +14,30 @@ import { runRevocations } from "./run";
 // import or a confirmed provisioning). A member who requests an identity named like a real role
 // and then revokes it must not be able to disable that role: on a real PostgreSQL server.
 
-const TARGET_URL = process.env.STEWARD_TARGET_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const JOB = { type: "job" as const, id: null, label: "test revocation runner" };
-const targetUp = await pgServerTests("bound-accounts.test (real roles through the PostgreSQL connector)", TARGET_URL);
+const targetUp = await pgServerTests(
+  "bound-accounts.test (real roles through the PostgreSQL connector)",
+  TARGET_PG_URL,
+);
 
-let conn: Connection;
 let olivia: Actor, ada: Actor, sam: Actor;
 let systemId: string;
-const target = postgres(TARGET_URL, { max: 2, connect_timeout: 3, onnotice: () => {} });
+const target = postgres(TARGET_PG_URL, { max: 2, connect_timeout: 3, onnotice: () => {} });
 const roles: string[] = [];
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
+const conn = useTestDatabase({ identities: 30 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 30);
   [olivia, ada, sam] = [await actorOf(conn.db, "olivia"), await actorOf(conn.db, "ada"), await actorOf(conn.db, "sam")];
   // A development database: the standard baseline fulfils a small request at once, which is the attack's shortcut.
   [{ id: systemId }] = (await queryRows<{ id: string }>(
     conn.db,
-    sql`INSERT INTO systems (name, kind, environment, connector, settings) VALUES ('Postgres dev target (test)', 'postgres_database', 'development', 'postgres', ${JSON.stringify({ url: TARGET_URL })}::jsonb) RETURNING id`,
+    sql`INSERT INTO systems (name, kind, environment, connector, settings) VALUES ('Postgres dev target (test)', 'postgres_database', 'development', 'postgres', ${JSON.stringify({ url: TARGET_PG_URL })}::jsonb) RETURNING id`,
   )) as [{ id: string }];
 });
 afterAll(async () => {
   for (const r of roles.reverse()) await target.unsafe(`DROP ROLE IF EXISTS "${r}"`).catch(() => {});
   await target.end({ timeout: 2 });
-  await conn.close();
 });
 
 /** A LOGIN role Steward did not create, member of one group. */
@@ -126,7 +124,7 @@ describe("Steward acts only on accounts bound to an identity", () => {
       // The real role is exactly as it was: it logs in, keeps its membership.
       expect(await roleState(victim.role)).toEqual(before);
       expect(before.canLogin).toBe(true);
-      expect(await connectAs(TARGET_URL, victim.role, victim.password)).toBe(true);
+      expect(await connectAs(TARGET_PG_URL, victim.role, victim.password)).toBe(true);
     },
   );
 

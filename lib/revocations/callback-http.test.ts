@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection, type Database } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { queryRows, type Database } from "@/db";
+import { actorOf, auditCount, refusal, useTestDatabase } from "@/lib/testing";
 import { POST } from "@/app/api/v1/connectors/webhook/callback/route";
 import { setClock } from "@/lib/clock";
 import { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER } from "@/lib/connectors/webhook-signature";
-import { actorOf, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
 import { NUL_MESSAGE } from "@/lib/validation";
 import { CALLBACK_BODY_LIMIT, receiveWebhookCallback } from "./callback";
 
@@ -17,11 +16,9 @@ const SECRET = "receiver-shared-secret-0123456789";
 const T0 = new Date("2026-11-27T12:00:00.000Z");
 const URL_ = "http://steward.test/api/v1/connectors/webhook/callback";
 
-let conn: Connection;
 let revocationId: string;
+const conn = useTestDatabase({ identities: 30 });
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 30);
   setClock(() => T0);
   const sam = await actorOf(conn.db, "sam");
   const [s] = await queryRows<{ id: string }>(
@@ -42,7 +39,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   setClock(undefined);
-  await conn.close();
 });
 
 const status = async () =>

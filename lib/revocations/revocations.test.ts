@@ -2,10 +2,8 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase, pgServerTests } from "@/db/test-database";
-import type { Actor } from "@/lib/auth/actor";
-import { ALL_PERSONAS, allActors, auditCount, connectAs, refusal, seedSmall } from "@/lib/test-fixtures";
+import { queryRows } from "@/db";
+import { auditCount, connectAs, pgServerTests, refusal, TARGET_PG_URL, useTestDatabase } from "@/lib/testing";
 import { confirmManualRevocation } from "./confirm";
 import { discoverSystem } from "@/lib/systems/systems";
 import { bulkRevoke } from "./bulk";
@@ -16,24 +14,20 @@ import { backoffMs, MAX_ATTEMPTS, runRevocations } from "./run";
 // (a real PostgreSQL server: the role truly cannot log in afterwards), or retried with backoff
 // until it gives up; manual systems wait for a person's evidence.
 
-const TARGET_URL = process.env.STEWARD_TARGET_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const JOB = { type: "job" as const, id: null, label: "test revocation runner" };
 
 // The real-role tests fail when no server answers, unless STEWARD_SKIP_PG=1 skips them out loud.
-const targetUp = await pgServerTests("revocations.test (real roles through the PostgreSQL connector)", TARGET_URL);
+const targetUp = await pgServerTests("revocations.test (real roles through the PostgreSQL connector)", TARGET_PG_URL);
 
-let conn: Connection;
-let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
-const target = postgres(TARGET_URL, { max: 2, connect_timeout: 3, onnotice: () => {} });
+const target = postgres(TARGET_PG_URL, { max: 2, connect_timeout: 3, onnotice: () => {} });
 const roles: string[] = [];
 let systemId: string;
 let brokenSystemId: string;
 let manualSystemId: string;
 
+const conn = useTestDatabase({ identities: 60 });
+const actors = conn.personas;
 beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-  actors = await allActors(conn.db);
   const system = async (name: string, connector: string, settings: Record<string, unknown>) =>
     (
       await queryRows<{ id: string }>(
@@ -41,7 +35,7 @@ beforeAll(async () => {
         sql`INSERT INTO systems (name, kind, connector, settings) VALUES (${name}, 'postgres_database', ${connector}::connector_kind, ${JSON.stringify(settings)}::jsonb) RETURNING id`,
       )
     )[0]!.id;
-  systemId = await system("Postgres target (test)", "postgres", { url: TARGET_URL });
+  systemId = await system("Postgres target (test)", "postgres", { url: TARGET_PG_URL });
   brokenSystemId = await system("Postgres unreachable (test)", "postgres", {
     url: "postgres://postgres@127.0.0.1:1/none",
   });
@@ -50,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of roles.reverse()) await target.unsafe(`DROP ROLE IF EXISTS "${r}"`).catch(() => {});
   await target.end({ timeout: 2 });
-  await conn.close();
 });
 
 /** An identity owned by Olivia in `system`, with one Steward entitlement per group. */
@@ -92,7 +85,7 @@ async function loginRole(groups: string[]): Promise<{ role: string; password: st
   return { role, password };
 }
 
-const canConnect = (role: string, password: string) => connectAs(TARGET_URL, role, password);
+const canConnect = (role: string, password: string) => connectAs(TARGET_PG_URL, role, password);
 
 const revocation = async (id: string) =>
   (

@@ -2,12 +2,11 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { queryRows } from "@/db";
+import { actorOf, refusal, useTestDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { setClock } from "@/lib/clock";
 import { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignature } from "@/lib/connectors/webhook-signature";
-import { actorOf, refusal, seedSmall } from "@/lib/test-fixtures";
 import { receiveWebhookCallback } from "./callback";
 import { requestRevocation } from "./request";
 import { backoffMs, runRevocations } from "./run";
@@ -34,7 +33,6 @@ async function read(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-let conn: Connection;
 let sam: Actor;
 beforeAll(async () => {
   // The receiver checks Steward's signature with its own copy of the secret, at the test's clock.
@@ -67,14 +65,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
+});
+const conn = useTestDatabase({ identities: 60 });
+beforeAll(async () => {
   sam = await actorOf(conn.db, "sam");
 });
 afterAll(async () => {
   setClock(undefined);
   await new Promise((r) => server.close(r));
-  await conn.close();
 });
 
 let clock = T0;

@@ -1,19 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
-import type { Actor } from "@/lib/auth/actor";
-import { ALL_PERSONAS, allActors, auditCount, refusal, seedSmall } from "@/lib/test-fixtures";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { auditCount, refusal, useTestDatabase } from "@/lib/testing";
 import { configureConnector, listSystems, retireSystem, setSystemEnvironment } from "./systems";
 
-let conn: Connection;
-let actors: Record<(typeof ALL_PERSONAS)[number], Actor>;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-  await seedSmall(conn, 60);
-  actors = await allActors(conn.db);
-});
-afterAll(() => conn.close());
+const conn = useTestDatabase({ identities: 60 });
+const actors = conn.personas;
 
 const systemNamed = async (like: string) =>
   (

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openEmbedded, setConnection, type Connection } from "@/db";
-import { createTestDatabase } from "@/db/test-database";
+import { afterAll, describe, expect, it } from "vitest";
+import { openEmbedded, setConnection } from "@/db";
+import { useTestDatabase } from "@/lib/testing";
 import { GET } from "./route";
 
 // /api/health answers anyone, so it says up or down and nothing else: no database kind, counts,
 // or the database's error text (which names hosts, roles and tables).
 
-let conn: Connection;
-beforeAll(async () => {
-  conn = await createTestDatabase();
-});
+const conn = useTestDatabase();
 afterAll(async () => {
   setConnection(undefined);
-  await conn.close();
 });
 
 describe("GET /api/health", () => {

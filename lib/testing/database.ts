@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { migrate, openEmbedded, openPostgres, setConnection, type Connection } from "./index";
+import { migrate, openEmbedded, openPostgres, setConnection, type Connection } from "@/db";
 
 /**
  * An isolated, migrated database for one test file: an in-memory PGlite by default, or a fresh
