@@ -5,6 +5,7 @@ import { requireActor } from "@/lib/auth/session";
 import { navigationFor } from "@/lib/navigation";
 import { getDb } from "@/db";
 import { now } from "@/lib/clock";
+import { pluralWord } from "@/lib/format";
 import { inbox, INBOX_CAP } from "@/lib/requests/queue";
 import { signOutAction } from "./actions";
 
@@ -35,7 +36,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <Link
               href={box.toDecide ? "/requests?queue=decide" : "/requests?queue=mine"}
               className="relative rounded-md p-2 text-slate-700 hover:bg-slate-100"
-              aria-label={`Inbox: ${box.toDecide > INBOX_CAP ? `more than ${INBOX_CAP}` : box.toDecide} ${box.toDecide === 1 ? "request waits" : "requests wait"} for your decision, ${box.decided} of yours decided in the last 3 days`}
+              aria-label={`Inbox: ${box.toDecide > INBOX_CAP ? `more than ${INBOX_CAP}` : box.toDecide} ${pluralWord(box.toDecide, "request waits", "requests wait")} for your decision, ${box.decided} of yours decided in the last 3 days`}
               data-testid="inbox"
             >
               <svg

@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { z } from "zod";
 import { dataDir, databaseKind, openConfigured, migrate, type Connection } from "@/db";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { plural } from "@/lib/format";
 import { CliStateError, describeFailure, requireEmbeddedFolder, requireMigrated, requireSeeded } from "./state";
 
 export const USAGE = `Usage: steward <command> [options]
@@ -183,7 +184,7 @@ function parseCommand(argv: string[], io: Io, openDb: () => Connection): () => P
             label: "steward risk rescore",
           });
           io.out(
-            `Rescored risk: ${changed.toLocaleString("en")} ${changed === 1 ? "identity" : "identities"} changed in ${(ms / 1000).toFixed(1)} s.`,
+            `Rescored risk: ${plural(changed, "identity", "identities", { grouped: true })} changed in ${(ms / 1000).toFixed(1)} s.`,
           );
           return 0;
         });
@@ -199,7 +200,7 @@ function parseCommand(argv: string[], io: Io, openDb: () => Connection): () => P
             now(),
           );
           io.out(
-            `Expired ${expired.toLocaleString("en")} pending ${expired === 1 ? "request" : "requests"} older than ${staleDays} days.`,
+            `Expired ${plural(expired, "pending request", "pending requests", { grouped: true })} older than ${staleDays} days.`,
           );
           return 0;
         });

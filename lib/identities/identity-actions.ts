@@ -18,7 +18,7 @@ import {
   type Relation,
 } from "./access";
 import { rescoreIdentities } from "./risk";
-import { isoOrNull } from "@/lib/format";
+import { isoOrNull, pluralWord } from "@/lib/format";
 
 /**
  * What owners, managers and security do to one identity from its page. Each function checks the
@@ -130,7 +130,7 @@ export async function bulkAttest(db: Database, actor: Actor, input: unknown): Pr
     const ended = rows.filter((r) => !isLive(r.status));
     if (ended.length)
       throw conflict(
-        `${ended.map((r) => r.name).join(", ")} ${ended.length === 1 ? "is" : "are"} no longer active; nothing was attested.`,
+        `${ended.map((r) => r.name).join(", ")} ${pluralWord(ended.length, "is", "are")} no longer active; nothing was attested.`,
       );
     const period = await reviewPeriodDays(tx);
     const at = now();

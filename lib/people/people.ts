@@ -6,6 +6,7 @@ import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, canManagePeople, isAuditorOnly, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { plural, pluralWord } from "@/lib/format";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { isGuid, storableText, text } from "@/lib/validation";
 
@@ -131,7 +132,7 @@ export async function setPersonRoles(db: Database, actor: Actor, input: unknown)
       );
       if (held!.n > 0)
         throw conflict(
-          `${person.name} owns or backs up ${held!.n} live ${held!.n === 1 ? "identity" : "identities"}; auditors own nothing, so hand ${held!.n === 1 ? "it" : "them"} over first.`,
+          `${person.name} owns or backs up ${plural(held!.n, "live identity", "live identities")}; auditors own nothing, so hand ${pluralWord(held!.n, "it", "them")} over first.`,
         );
     }
     await tx.update(users).set({ roles }).where(eq(users.id, person.id));

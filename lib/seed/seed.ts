@@ -4,6 +4,7 @@ import { queryRows, type Connection, type Database } from "@/db";
 import { record } from "@/lib/audit/record";
 import { now } from "@/lib/clock";
 import { conflict, invalid } from "@/lib/errors";
+import { plural } from "@/lib/format";
 import { rescoreIdentities, riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
 import {
   holdsPrivilegedSql,
@@ -130,7 +131,7 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
   const seedMs = performance.now() - t0;
 
   if ("existing" in outcome) {
-    const what = `the database already has data (${outcome.existing.toLocaleString("en")} ${outcome.existing === 1 ? "person" : "people"})`;
+    const what = `the database already has data (${plural(outcome.existing, "person", "people", { grouped: true })})`;
     if (opts.ifEmpty) return { message: `Nothing seeded: ${what}.`, seedMs: 0, identities: 0 };
     throw conflict(`Refusing to seed: ${what}; seed a fresh database (or pass --if-empty to skip when data exists).`);
   }

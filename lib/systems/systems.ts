@@ -7,6 +7,7 @@ import { inAuditBatch, record } from "@/lib/audit/record";
 import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { plural } from "@/lib/format";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { isPrivilegedGrant } from "@/lib/policy/privileged";
 import { loadPolicySettings } from "@/lib/policy/settings";
@@ -234,7 +235,7 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
       );
       if (live.length !== input.confirmCount) {
         throw conflict(
-          `${sys.name} now has ${live.length} live ${live.length === 1 ? "identity" : "identities"}, not ${input.confirmCount}: confirm again.`,
+          `${sys.name} now has ${plural(live.length, "live identity", "live identities")}, not ${input.confirmCount}: confirm again.`,
         );
       }
       const at = now().toISOString();

@@ -1,3 +1,4 @@
+import { pluralWord } from "@/lib/format";
 import type { Total } from "@/lib/identities/inventory-total";
 
 /** "1–50 of 1,234", "of about 870,000 (estimate)" or "of more than 10,000": honest about precision. */
@@ -20,7 +21,7 @@ export function TotalLine({
     case "exact":
       of = (
         <>
-          of <strong data-testid="total">{n(total.value)}</strong> {total.value === 1 ? "identity" : "identities"}
+          of <strong data-testid="total">{n(total.value)}</strong> {pluralWord(total.value, "identity", "identities")}
         </>
       );
       break;
