@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { decodeCursor as decodeToken, encodeCursor as encodeToken, idPart, instantPart } from "@/lib/paging";
 import { text } from "@/lib/validation";
-import { DERIVED_STATES, derivedStatePredicate } from "./derived-states";
+import { DERIVED_STATES } from "./derived-states";
+import { derivedStatePredicate } from "./derived-states-sql";
 import { sortDir, type InventoryFilter, type SortDir, type SortKey } from "./inventory-filter";
 import { identityScopeSql } from "./scope";
 

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db";
-import { derivedStatePredicate, DERIVED_DEFAULTS } from "./derived-states";
+import { DERIVED_DEFAULTS } from "./derived-states";
+import { derivedStatePredicate } from "./derived-states-sql";
 
 /**
  * The risk score of an identity: the one scoring module, used by the inventory (column, filter,

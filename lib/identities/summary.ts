@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import { hasRole, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
-import { derivedStatePredicate } from "./derived-states";
+import { derivedStatePredicate } from "./derived-states-sql";
 import { drizzleExec } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
 import { whereSql } from "./inventory-query";
