@@ -41,7 +41,7 @@ export const PLAYERS: Record<Relation, string> = {
     "Ari (auditor only), given the relation that would allow the mutation where one exists (made the owner, the owner's manager, the requester, the named approver): auditors read everything and change nothing",
   admin: "Ada (admin), unrelated to the target",
   departed:
-    "Dan (departed): has no session. resolveActor returns null for him, and every server action calling the mutation calls requireActor() before it (a route handler: currentActor() and a 401)",
+    "Dan (departed): has no session. resolveActor returns null for him, and every server action calling the mutation resolves him with requireActor() before it (actorAction, lib/action; a route handler: currentActor() and a 401)",
 };
 
 export type Cell = "allowed" | "refused";
