@@ -93,3 +93,8 @@ export async function readRows<C extends ColumnSet>(db: Database, columns: C, qu
     Object.fromEntries(entries.map(([key, column]) => [key, decode(column, raw[key])])),
   ) as RowOf<C>[];
 }
+
+/** Whether a statement returns any row: for existence checks, which need no row type. */
+export async function hasRows(db: Database, query: SQL): Promise<boolean> {
+  return (await queryRows<unknown>(db, query)).length > 0;
+}

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { hasRows, type IdentityAccess } from "@/db/columns";
 import { canChange, hasRole, type Actor } from "@/lib/auth/actor";
 
 /**
@@ -16,13 +17,8 @@ export type Relation = {
   auditor: boolean;
 };
 
-export type IdentityAccessRow = {
-  id: string;
-  owner_id: string | null;
-  backup_owner_id: string | null;
-  team_id: string | null;
-  status: string;
-};
+/** The columns an access check reads (db/columns.ts `identityAccessColumns`). */
+export type IdentityAccessRow = IdentityAccess;
 
 export async function relationTo(db: Database, actor: Actor, row: IdentityAccessRow): Promise<Relation> {
   const auditor = hasRole(actor, "auditor");
@@ -30,21 +26,21 @@ export async function relationTo(db: Database, actor: Actor, row: IdentityAccess
   if (!canChange(actor))
     return { owner: false, backupOwner: false, manager: false, team: false, security: false, auditor };
   let manager = false;
-  if (row.owner_id && row.owner_id !== actor.personId) {
-    const [hit] = await queryRows<{ hit: number }>(
+  if (row.ownerId && row.ownerId !== actor.personId) {
+    // A recursive walk up the manager line: raw SQL (the builder has no WITH RECURSIVE), read for existence only.
+    manager = await hasRows(
       db,
       sql`WITH RECURSIVE up AS (
-            SELECT manager_id FROM users WHERE id = ${row.owner_id}::uuid
+            SELECT manager_id FROM users WHERE id = ${row.ownerId}::uuid
             UNION SELECT u.manager_id FROM users u JOIN up ON u.id = up.manager_id
           ) SELECT 1 AS hit FROM up WHERE manager_id = ${actor.personId}::uuid LIMIT 1`,
     );
-    manager = Boolean(hit);
   }
   return {
-    owner: row.owner_id === actor.personId,
-    backupOwner: row.backup_owner_id === actor.personId,
+    owner: row.ownerId === actor.personId,
+    backupOwner: row.backupOwnerId === actor.personId,
     manager,
-    team: row.team_id !== null && row.team_id === actor.teamId,
+    team: row.teamId !== null && row.teamId === actor.teamId,
     security: hasRole(actor, "security"),
     auditor,
   };

@@ -1,6 +1,8 @@
-import { sql } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { personColumns, pick, systemColumns, teamColumns, type RowOf } from "@/db/columns";
+import { systems, teams, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { text } from "@/lib/validation";
 import { escapeLike } from "./inventory-query";
@@ -10,8 +12,10 @@ import { escapeLike } from "./inventory-query";
  * per eight people) and people are many, so the form suggests them as the user types instead of
  * shipping thousands of options with every page. Names and emails are what the table shows anyway.
  */
+const facetSystemColumns = pick(systemColumns, "id", "name", "environment");
+
 export type InventoryFacets = {
-  systems: { id: string; name: string; environment: string }[];
+  systems: RowOf<typeof facetSystemColumns>[];
   teamLabel: string | null;
   ownerLabel: string | null;
 };
@@ -25,19 +29,12 @@ export async function inventoryFacets(
 ): Promise<InventoryFacets> {
   const ownerId = selected.owner && UUID.safeParse(selected.owner).success ? selected.owner : undefined;
   const teamId = selected.team && UUID.safeParse(selected.team).success ? selected.team : undefined;
-  const [systems, owner, team] = await Promise.all([
-    queryRows<{ id: string; name: string; environment: string }>(
-      db,
-      sql`SELECT id, name, environment FROM systems ORDER BY name`,
-    ),
-    ownerId
-      ? queryRows<{ email: string }>(db, sql`SELECT email FROM users WHERE id = ${ownerId}::uuid`)
-      : Promise.resolve([]),
-    teamId
-      ? queryRows<{ name: string }>(db, sql`SELECT name FROM teams WHERE id = ${teamId}::uuid`)
-      : Promise.resolve([]),
+  const [systemRows, owner, team] = await Promise.all([
+    db.select(facetSystemColumns).from(systems).orderBy(asc(systems.name)),
+    ownerId ? db.select(pick(personColumns, "email")).from(users).where(eq(users.id, ownerId)) : Promise.resolve([]),
+    teamId ? db.select(pick(teamColumns, "name")).from(teams).where(eq(teams.id, teamId)) : Promise.resolve([]),
   ]);
-  return { systems, ownerLabel: owner[0]?.email ?? null, teamLabel: team[0]?.name ?? null };
+  return { systems: systemRows, ownerLabel: owner[0]?.email ?? null, teamLabel: team[0]?.name ?? null };
 }
 
 export type Suggestion = { value: string; label: string };
@@ -53,16 +50,19 @@ export async function suggestFilterValues(db: Database, _actor: Actor, input: un
   const prefix = `${escapeLike(q)}%`;
   const anywhere = `%${escapeLike(q)}%`;
   if (kind === "team") {
-    const rows = await queryRows<{ name: string }>(
-      db,
-      sql`SELECT name FROM teams WHERE name ILIKE ${anywhere} ORDER BY (name ILIKE ${prefix}) DESC, name LIMIT ${SUGGESTION_LIMIT}`,
-    );
+    const rows = await db
+      .select(pick(teamColumns, "name"))
+      .from(teams)
+      .where(ilike(teams.name, anywhere))
+      .orderBy(desc(ilike(teams.name, prefix)), asc(teams.name))
+      .limit(SUGGESTION_LIMIT);
     return rows.map((r) => ({ value: r.name, label: r.name }));
   }
-  const rows = await queryRows<{ name: string; email: string }>(
-    db,
-    sql`SELECT name, email FROM users WHERE status = 'active' AND (name ILIKE ${anywhere} OR email ILIKE ${anywhere})
-        ORDER BY (name ILIKE ${prefix} OR email ILIKE ${prefix}) DESC, name LIMIT ${SUGGESTION_LIMIT}`,
-  );
+  const rows = await db
+    .select(pick(personColumns, "name", "email"))
+    .from(users)
+    .where(and(eq(users.status, "active"), or(ilike(users.name, anywhere), ilike(users.email, anywhere))))
+    .orderBy(desc(sql`(${or(ilike(users.name, prefix), ilike(users.email, prefix))})`), asc(users.name))
+    .limit(SUGGESTION_LIMIT);
   return rows.map((r) => ({ value: r.email, label: r.name }));
 }

@@ -1,10 +1,13 @@
-import { sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { dayStart, isoDayParam } from "@/lib/paging";
 import { text } from "@/lib/validation";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
+import { identities, users } from "@/db/schema";
 import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
-import { now } from "@/lib/clock";
+import { DAY, now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import {
   canAttest,
@@ -14,9 +17,9 @@ import {
   canShortenExpiry,
   isLive,
   relationTo,
-  type IdentityAccessRow,
   type Relation,
 } from "./access";
+import { reviewPeriodDays } from "@/lib/policy/settings";
 import { rescoreIdentities } from "./risk";
 import { isoOrNull, pluralWord } from "@/lib/format";
 
@@ -27,20 +30,15 @@ import { isoOrNull, pluralWord } from "@/lib/format";
  */
 
 const identityId = z.guid("That identity id is not valid.");
-const DAY = 86_400_000;
 
-type LockedRow = IdentityAccessRow & {
-  name: string;
-  purpose: string | null;
-  expires_at: Date | string | null;
-  next_review_at: Date | string | null;
+const lockedColumns = {
+  ...identityAccessColumns,
+  ...pick(identityColumns, "name", "purpose", "expiresAt", "nextReviewAt"),
 };
+type LockedRow = RowOf<typeof lockedColumns>;
 
 async function lockIdentity(tx: Database, actor: Actor, id: string): Promise<{ row: LockedRow; rel: Relation }> {
-  const [row] = await queryRows<LockedRow>(
-    tx,
-    sql`SELECT id, name, owner_id, backup_owner_id, team_id, status, purpose, expires_at, next_review_at FROM identities WHERE id = ${id}::uuid FOR UPDATE`,
-  );
+  const [row] = await tx.select(lockedColumns).from(identities).where(eq(identities.id, id)).for("update");
   if (!row) throw notFound("That identity");
   const rel = await relationTo(tx, actor, row);
   // Someone who may not see it learns nothing about it, not even that it exists.
@@ -56,15 +54,8 @@ function parseId(input: unknown): string {
 
 const iso = isoOrNull;
 
-/** The review period of policy, in days (settings `policy.review_period_days`, default 90). */
-export async function reviewPeriodDays(db: Database): Promise<number> {
-  const [row] = await queryRows<{ value: unknown }>(
-    db,
-    sql`SELECT value FROM settings WHERE key = 'policy.review_period_days'`,
-  );
-  const n = Number(typeof row?.value === "string" ? JSON.parse(row.value) : row?.value);
-  return Number.isInteger(n) && n > 0 ? n : 90;
-}
+// The identity page reads the period from here too; it is policy's (lib/policy/settings.ts).
+export { reviewPeriodDays };
 
 async function attestLocked(tx: Database, actor: Actor, row: LockedRow, periodDays: number, at: Date, bulk: boolean) {
   const next = new Date(at.getTime() + periodDays * DAY);
@@ -77,7 +68,7 @@ async function attestLocked(tx: Database, actor: Actor, row: LockedRow, periodDa
     actor: auditActor(actor),
     action: "identity.attested",
     subject: { type: "identity", id: row.id },
-    before: { nextReviewAt: iso(row.next_review_at) },
+    before: { nextReviewAt: iso(row.nextReviewAt) },
     after: {
       nextReviewAt: next.toISOString(),
       statement: "I still own this and it is still needed.",
@@ -116,12 +107,13 @@ export async function bulkAttest(db: Database, actor: Actor, input: unknown): Pr
   if (!parsed.success) throw invalid(parsed.error.issues[0]!.message, { ids: [parsed.error.issues[0]!.message] });
   const ids = [...new Set(parsed.data)].sort(); // a fixed lock order: two bulk attests cannot deadlock
   return db.transaction(async (tx) => {
-    const rows = await queryRows<LockedRow>(
-      tx,
-      sql`SELECT id, name, owner_id, backup_owner_id, team_id, status, purpose, expires_at, next_review_at FROM identities
-          WHERE id = ANY (${`{${ids.join(",")}}`}::uuid[]) ORDER BY id FOR UPDATE`,
-    );
-    const notMine = rows.filter((r) => r.owner_id !== actor.personId && r.backup_owner_id !== actor.personId);
+    const rows = await tx
+      .select(lockedColumns)
+      .from(identities)
+      .where(inArray(identities.id, ids))
+      .orderBy(identities.id)
+      .for("update");
+    const notMine = rows.filter((r) => r.ownerId !== actor.personId && r.backupOwnerId !== actor.personId);
     if (rows.length < ids.length || notMine.length) {
       throw forbidden(
         `Bulk attest covers only identities you own; ${ids.length - rows.length + notMine.length} of the ${ids.length} selected are not yours.`,
@@ -187,51 +179,43 @@ export async function handOverIdentity(db: Database, actor: Actor, input: unknow
       );
     }
     if (!isLive(row.status)) throw conflict(`This identity is ${row.status}; its record is closed.`);
-    if (row.owner_id === newOwnerId)
+    if (row.ownerId === newOwnerId)
       throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
-    const [person] = await queryRows<{
-      id: string;
-      status: string;
-      team_id: string | null;
-      name: string;
-      auditor_only: boolean;
-    }>(
-      tx,
-      sql`SELECT id, status, team_id, name, roles <@ '{auditor}'::role[] AS auditor_only FROM users WHERE id = ${newOwnerId}::uuid FOR SHARE`,
-    );
+    const [person] = await tx
+      .select({
+        ...pick(personColumns, "id", "status", "teamId", "name"),
+        auditorOnly: sql<boolean>`${users.roles} <@ '{auditor}'::role[]`,
+      })
+      .from(users)
+      .where(eq(users.id, newOwnerId))
+      .for("share");
     if (!person) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
     if (person.status !== "active")
       throw invalid(`${person.name} has left; choose someone still here.`, {
         newOwnerId: [`${person.name} has left; choose someone still here.`],
       });
-    if (person.auditor_only)
+    if (person.auditorOnly)
       throw invalid(
         `${person.name} is an auditor: auditors read everything and change nothing, so they cannot own an identity.`,
         { newOwnerId: [`${person.name} is an auditor and cannot own an identity.`] },
       );
     // The identity follows its new owner's team; a backup owner who now owns it is no longer a backup.
-    await tx.execute(sql`UPDATE identities SET attestation_due_at = NULL, owner_id = ${newOwnerId}::uuid, team_id = coalesce(${person.team_id}::uuid, team_id),
+    await tx.execute(sql`UPDATE identities SET attestation_due_at = NULL, owner_id = ${newOwnerId}::uuid, team_id = coalesce(${person.teamId}::uuid, team_id),
       backup_owner_id = CASE WHEN backup_owner_id = ${newOwnerId}::uuid THEN NULL ELSE backup_owner_id END WHERE id = ${id}::uuid`);
     await rescoreIdentities(tx, sql`i.id = ${id}::uuid`, now());
     await record(tx, {
       actor: auditActor(actor),
       action: "identity.owner_changed",
       subject: { type: "identity", id },
-      before: { ownerId: row.owner_id, teamId: row.team_id },
-      after: { ownerId: newOwnerId, teamId: person.team_id ?? row.team_id },
+      before: { ownerId: row.ownerId, teamId: row.teamId },
+      after: { ownerId: newOwnerId, teamId: person.teamId ?? row.teamId },
     });
   });
 }
 
 export const shortenExpirySchema = z.object({
   id: identityId,
-  expiresOn: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "Use a date like 2026-12-31.", abort: true })
-    .refine(
-      (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-      "Use a real date like 2026-12-31.",
-    ),
+  expiresOn: isoDayParam({ format: "Use a date like 2026-12-31.", real: "Use a real date like 2026-12-31." }),
 });
 
 /** Brings the expiry forward (to the start of `expiresOn`, UTC); never later, never in the past. */
@@ -240,7 +224,7 @@ export async function shortenExpiry(db: Database, actor: Actor, input: unknown):
   const parsed = shortenExpirySchema.safeParse(input);
   if (!parsed.success) throw invalidInput("The expiry was not changed.", parsed.error);
   const { id, expiresOn } = parsed.data;
-  const next = new Date(`${expiresOn}T00:00:00Z`);
+  const next = dayStart(expiresOn);
   return db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
     if (!canShortenExpiry(rel))
@@ -251,7 +235,7 @@ export async function shortenExpiry(db: Database, actor: Actor, input: unknown):
       throw invalid("The new expiry must be in the future; to end it now, revoke it.", {
         expiresOn: ["Choose a date after today."],
       });
-    const current = row.expires_at === null ? null : new Date(row.expires_at);
+    const current = row.expiresAt;
     if (current && next.getTime() >= current.getTime()) {
       const msg = `That is not earlier than its current expiry (${current.toISOString().slice(0, 10)}); extending needs a request.`;
       throw invalid(msg, { expiresOn: [msg] });
@@ -262,7 +246,7 @@ export async function shortenExpiry(db: Database, actor: Actor, input: unknown):
       actor: auditActor(actor),
       action: "identity.expiry_shortened",
       subject: { type: "identity", id },
-      before: { expiresAt: iso(row.expires_at) },
+      before: { expiresAt: iso(row.expiresAt) },
       after: { expiresAt: next.toISOString() },
     });
     return { expiresAt: next.toISOString() };

@@ -1,6 +1,20 @@
-import { sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { auditEventColumns, entitlementColumns, pick, policyExceptionColumns, requestColumns } from "@/db/columns";
+import {
+  auditEvents,
+  campaigns,
+  entitlements as entitlementsTable,
+  identities,
+  policyExceptions,
+  requests as requestsTable,
+  reviewItems,
+  systems,
+  teams,
+  users,
+} from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
@@ -90,42 +104,13 @@ export type IdentityDetail = {
   };
 };
 
-type Row = {
-  id: string;
-  name: string;
-  kind: string;
-  environment: string;
-  status: string;
-  system_id: string;
-  system_name: string;
-  system_kind: string;
-  owner_id: string | null;
-  owner_name: string | null;
-  owner_email: string | null;
-  owner_status: string | null;
-  backup_owner_id: string | null;
-  backup_name: string | null;
-  backup_email: string | null;
-  backup_status: string | null;
-  team_id: string | null;
-  team_name: string | null;
-  purpose: string | null;
-  created_at: Date | string;
-  expires_at: Date | string | null;
-  last_used_at: Date | string | null;
-  last_rotated_at: Date | string | null;
-  next_review_at: Date | string | null;
-  credential_type: string;
-  rotation_period_days: number | null;
-  secret_store: string | null;
-  origin: string;
-  external_id: string | null;
-  risk_score: number;
-  risk_factors: string[] | string;
-  states: string[] | string;
-};
-
 const iso = isoOrNull;
+// The derived-state SQL (statesSql) names the identity `i` and reads the owner's status from `o`.
+const i = alias(identities, "i");
+const s = alias(systems, "s");
+const o = alias(users, "o");
+const b = alias(users, "b");
+const t = alias(teams, "t");
 const person = (id: string | null, name: string | null, email: string | null, status: string | null): PersonRef =>
   id && name ? { id, name, email: email ?? "", departed: status === "departed" } : null;
 
@@ -135,72 +120,78 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
   if (!parsed.success) throw notFound("That identity");
   const id = parsed.data;
   const at = now();
-  const [row] = await queryRows<Row>(
-    db,
-    sql`SELECT i.*, s.name AS system_name, s.kind AS system_kind,
-          o.name AS owner_name, o.email AS owner_email, o.status AS owner_status,
-          b.name AS backup_name, b.email AS backup_email, b.status AS backup_status, t.name AS team_name,
-          ${statesSql(at, { idle: DERIVED_DEFAULTS.dormantDays, within: DERIVED_DEFAULTS.expiringDays }, sql`o.status`)} AS states
-        FROM identities i JOIN systems s ON s.id = i.system_id
-        LEFT JOIN users o ON o.id = i.owner_id LEFT JOIN users b ON b.id = i.backup_owner_id LEFT JOIN teams t ON t.id = i.team_id
-        WHERE i.id = ${id}::uuid`,
-  );
+  const [row] = await db
+    .select({
+      ...getTableColumns(i),
+      systemName: s.name,
+      systemKind: s.kind,
+      ownerName: o.name,
+      ownerEmail: o.email,
+      ownerStatus: o.status,
+      backupName: b.name,
+      backupEmail: b.email,
+      backupStatus: b.status,
+      teamName: t.name,
+      states: sql<
+        string[] | string
+      >`${statesSql(at, { idle: DERIVED_DEFAULTS.dormantDays, within: DERIVED_DEFAULTS.expiringDays }, sql`o.status`)}`,
+    })
+    .from(i)
+    .innerJoin(s, eq(s.id, i.systemId))
+    .leftJoin(o, eq(o.id, i.ownerId))
+    .leftJoin(b, eq(b.id, i.backupOwnerId))
+    .leftJoin(t, eq(t.id, i.teamId))
+    .where(eq(i.id, id));
   if (!row) throw notFound("That identity");
   const rel = await relationTo(db, actor, row);
   if (!canSee(rel)) throw notFound("That identity");
 
   const [entitlements, requests, reviews, timeline, exceptions] = await Promise.all([
-    queryRows<{
-      id: string;
-      resource: string;
-      permission: string;
-      privileged: boolean;
-      status: string;
-      expires_at: Date | null;
-      created_at: Date;
-    }>(
-      db,
-      sql`SELECT id, resource, permission, privileged, status, expires_at, created_at FROM entitlements WHERE identity_id = ${id}::uuid ORDER BY status, privileged DESC, resource, permission`,
-    ),
-    queryRows<{
-      id: string;
-      type: string;
-      status: string;
-      requester: string;
-      created_at: Date;
-      decided_at: Date | null;
-    }>(
-      db,
-      sql`SELECT r.id, r.type, r.status, u.name AS requester, r.created_at, r.decided_at FROM requests r JOIN users u ON u.id = r.requester_id
-          WHERE r.subject_identity_id = ${id}::uuid ORDER BY r.created_at DESC LIMIT 50`,
-    ),
-    queryRows<{
-      id: string;
-      campaign: string;
-      decision: string | null;
-      reviewer: string | null;
-      decided_at: Date | null;
-    }>(
-      db,
-      sql`SELECT ri.id, c.name AS campaign, ri.decision, u.name AS reviewer, ri.decided_at FROM review_items ri JOIN campaigns c ON c.id = ri.campaign_id
-          LEFT JOIN users u ON u.id = ri.reviewer_id WHERE ri.identity_id = ${id}::uuid ORDER BY c.starts_at DESC LIMIT 50`,
-    ),
-    queryRows<{
-      seq: number | string;
-      occurred_at: Date;
-      actor_label: string;
-      action: string;
-      before: unknown;
-      after: unknown;
-    }>(
-      db,
-      sql`SELECT seq, occurred_at, actor_label, action, before, after FROM audit_events
-          WHERE subject_type = 'identity' AND subject_id = ${id} ORDER BY seq DESC LIMIT 100`,
-    ),
-    queryRows<{ id: string; rule: string; justification: string; starts_at: Date; ends_at: Date; request_id: string }>(
-      db,
-      sql`SELECT id, rule, justification, starts_at, ends_at, request_id FROM policy_exceptions WHERE identity_id = ${id}::uuid ORDER BY ends_at DESC LIMIT 20`,
-    ),
+    db
+      .select(
+        pick(entitlementColumns, "id", "resource", "permission", "privileged", "status", "expiresAt", "createdAt"),
+      )
+      .from(entitlementsTable)
+      .where(eq(entitlementsTable.identityId, id))
+      .orderBy(
+        asc(entitlementsTable.status),
+        desc(entitlementsTable.privileged),
+        asc(entitlementsTable.resource),
+        asc(entitlementsTable.permission),
+      ),
+    db
+      .select({ ...pick(requestColumns, "id", "type", "status", "createdAt", "decidedAt"), requester: users.name })
+      .from(requestsTable)
+      .innerJoin(users, eq(users.id, requestsTable.requesterId))
+      .where(eq(requestsTable.subjectIdentityId, id))
+      .orderBy(desc(requestsTable.createdAt))
+      .limit(50),
+    db
+      .select({
+        id: reviewItems.id,
+        campaign: campaigns.name,
+        decision: reviewItems.decision,
+        reviewer: users.name,
+        decidedAt: reviewItems.decidedAt,
+      })
+      .from(reviewItems)
+      .innerJoin(campaigns, eq(campaigns.id, reviewItems.campaignId))
+      .leftJoin(users, eq(users.id, reviewItems.reviewerId))
+      .where(eq(reviewItems.identityId, id))
+      .orderBy(desc(campaigns.startsAt))
+      .limit(50),
+    db
+      .select(pick(auditEventColumns, "seq", "occurredAt", "actorLabel", "action", "before", "after"))
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectType, "identity"), eq(auditEvents.subjectId, id)))
+      .orderBy(desc(auditEvents.seq))
+      .limit(100),
+    db
+      .select(pick(policyExceptionColumns, "id", "rule", "justification", "startsAt", "endsAt", "requestId"))
+      .from(policyExceptions)
+      .where(eq(policyExceptions.identityId, id))
+      .orderBy(desc(policyExceptions.endsAt))
+      .limit(20),
   ]);
 
   const live = isLive(row.status);
@@ -210,27 +201,25 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
     kind: row.kind,
     environment: row.environment,
     status: row.status,
-    system: { id: row.system_id, name: row.system_name, kind: row.system_kind },
-    owner: person(row.owner_id, row.owner_name, row.owner_email, row.owner_status),
-    backupOwner: person(row.backup_owner_id, row.backup_name, row.backup_email, row.backup_status),
-    team: row.team_name,
+    system: { id: row.systemId, name: row.systemName, kind: row.systemKind },
+    owner: person(row.ownerId, row.ownerName, row.ownerEmail, row.ownerStatus),
+    backupOwner: person(row.backupOwnerId, row.backupName, row.backupEmail, row.backupStatus),
+    team: row.teamName,
     purpose: row.purpose,
-    createdAt: iso(row.created_at)!,
-    expiresAt: iso(row.expires_at),
-    lastUsedAt: iso(row.last_used_at),
-    lastRotatedAt: iso(row.last_rotated_at),
-    nextReviewAt: iso(row.next_review_at),
-    credentialType: row.credential_type,
-    rotationPeriodDays: row.rotation_period_days,
-    secretStore: row.secret_store,
+    createdAt: iso(row.createdAt)!,
+    expiresAt: iso(row.expiresAt),
+    lastUsedAt: iso(row.lastUsedAt),
+    lastRotatedAt: iso(row.lastRotatedAt),
+    nextReviewAt: iso(row.nextReviewAt),
+    credentialType: row.credentialType,
+    rotationPeriodDays: row.rotationPeriodDays,
+    secretStore: row.secretStore,
     origin: row.origin,
-    externalId: row.external_id,
+    externalId: row.externalId,
     states: pgArray(row.states) as DerivedState[],
     risk: {
-      score: Number(row.risk_score),
-      factors: pgArray(row.risk_factors)
-        .map((k) => RISK_FACTOR_BY_KEY.get(k))
-        .filter((f): f is RiskFactor => Boolean(f)),
+      score: row.riskScore,
+      factors: row.riskFactors.map((k) => RISK_FACTOR_BY_KEY.get(k)).filter((f): f is RiskFactor => Boolean(f)),
     },
     entitlements: entitlements.map((e) => ({
       id: e.id,
@@ -238,37 +227,37 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
       permission: e.permission,
       privileged: e.privileged,
       status: e.status,
-      expiresAt: iso(e.expires_at),
-      createdAt: iso(e.created_at)!,
+      expiresAt: iso(e.expiresAt),
+      createdAt: iso(e.createdAt)!,
     })),
     requests: requests.map((r) => ({
       id: r.id,
       type: r.type,
       status: r.status,
       requester: r.requester,
-      createdAt: iso(r.created_at)!,
-      decidedAt: iso(r.decided_at),
+      createdAt: iso(r.createdAt)!,
+      decidedAt: iso(r.decidedAt),
     })),
     exceptions: exceptions.map((e) => ({
       id: e.id,
       rule: e.rule,
       justification: e.justification,
-      startsAt: iso(e.starts_at)!,
-      endsAt: iso(e.ends_at)!,
-      requestId: e.request_id,
-      inForce: new Date(e.ends_at).getTime() > at.getTime(),
+      startsAt: iso(e.startsAt)!,
+      endsAt: iso(e.endsAt)!,
+      requestId: e.requestId,
+      inForce: e.endsAt.getTime() > at.getTime(),
     })),
     reviews: reviews.map((r) => ({
       id: r.id,
       campaign: r.campaign,
       decision: r.decision,
       reviewer: r.reviewer,
-      decidedAt: iso(r.decided_at),
+      decidedAt: iso(r.decidedAt),
     })),
     timeline: timeline.map((e) => ({
-      seq: Number(e.seq),
-      occurredAt: iso(e.occurred_at)!,
-      actor: e.actor_label,
+      seq: e.seq,
+      occurredAt: iso(e.occurredAt)!,
+      actor: e.actorLabel,
       action: e.action,
       before: e.before,
       after: e.after,

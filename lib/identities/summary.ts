@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "@/db";
+import { identities } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { derivedStatePredicate } from "./derived-states-sql";
@@ -8,29 +10,29 @@ import { parseInventoryFilter } from "./inventory-filter";
 import { whereSql } from "./inventory-query";
 import { countMatches, type Total } from "./inventory-total";
 
-export type OwnedSummary = {
-  owned: number;
-  expiring: number;
-  expired: number;
-  dormant: number;
-  reviewOverdue: number;
-  noExpiry: number;
-};
+// The derived-state predicates name the identity `i`.
+const i = alias(identities, "i");
+const countWhere = (state: Parameters<typeof derivedStatePredicate>[0], at: Date) =>
+  sql<number>`count(*) FILTER (WHERE ${derivedStatePredicate(state, at)})::int`;
+
+function summaryColumns(at: Date) {
+  return {
+    owned: sql<number>`count(*)::int`,
+    expiring: countWhere("expiring", at),
+    expired: countWhere("expired", at),
+    dormant: countWhere("dormant", at),
+    reviewOverdue: countWhere("review_overdue", at),
+    noExpiry: countWhere("no_expiry", at),
+  };
+}
+export type OwnedSummary = { [K in keyof ReturnType<typeof summaryColumns>]: number };
 
 /** The actor's own identities and which of them need attention (one indexed pass over them). */
 export async function ownedSummary(db: Database, actor: Actor): Promise<OwnedSummary> {
-  const at = now();
-  const [row] = await queryRows<OwnedSummary>(
-    db,
-    sql`SELECT count(*)::int AS owned,
-               count(*) FILTER (WHERE ${derivedStatePredicate("expiring", at)})::int AS expiring,
-               count(*) FILTER (WHERE ${derivedStatePredicate("expired", at)})::int AS expired,
-               count(*) FILTER (WHERE ${derivedStatePredicate("dormant", at)})::int AS dormant,
-               count(*) FILTER (WHERE ${derivedStatePredicate("review_overdue", at)})::int AS "reviewOverdue",
-               count(*) FILTER (WHERE ${derivedStatePredicate("no_expiry", at)})::int AS "noExpiry"
-        FROM identities i
-        WHERE i.owner_id = ${actor.personId} AND i.status IN ('active', 'suspended')`,
-  );
+  const [row] = await db
+    .select(summaryColumns(now()))
+    .from(i)
+    .where(and(eq(i.ownerId, actor.personId), inArray(i.status, ["active", "suspended"])));
   return row!;
 }
 

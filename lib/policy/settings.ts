@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
@@ -74,6 +74,16 @@ export async function loadPolicySettings(db: Database): Promise<PolicySettings> 
     if (parsed.success) out[field] = parsed.data;
   }
   return out as PolicySettings;
+}
+
+/** The review period of policy, in days (settings `policy.review_period_days`, default 90). */
+export async function reviewPeriodDays(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, "policy.review_period_days"));
+  const n = Number(typeof row?.value === "string" ? JSON.parse(row.value) : row?.value);
+  return Number.isInteger(n) && n > 0 ? n : 90;
 }
 
 function safeJson(s: string): unknown {
