@@ -17,6 +17,37 @@ export function fieldError(
   return messages.length ? messages.join(" ") : undefined;
 }
 
+/**
+ * The props a form's fields share, read from one place: `fields("ownerId", "ownerEmail")` gives the
+ * id (idPrefix + key), the name (the key unless given), the error filed under the key, the value
+ * the form shows again (`value(name)`), the controls' class and the layout. A later prop overrides
+ * any of them.
+ */
+export function formFields({
+  errors,
+  value,
+  idPrefix = "",
+  className,
+  layout,
+}: {
+  errors: Parameters<typeof fieldError>[0];
+  value?: (name: string) => string;
+  idPrefix?: string;
+  className?: string;
+  layout?: FieldProps["layout"];
+}) {
+  return (key: string, name = key) => ({
+    id: `${idPrefix}${key}`,
+    name,
+    error: fieldError(errors, key),
+    ...(value ? { defaultValue: value(name) } : {}),
+    ...(className ? { className } : {}),
+    ...(layout ? { layout } : {}),
+  });
+}
+
+export type FormFields = ReturnType<typeof formFields>;
+
 /** What a control needs to be tied to its label, its error and its description. */
 export type ControlAria = {
   id: string;

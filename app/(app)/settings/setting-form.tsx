@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { fieldError, TextareaField } from "@/components/ui/field";
+import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { changeSettingAction } from "./actions";
 
@@ -22,7 +23,7 @@ export function SettingForm({
   editable: boolean;
 }) {
   const [result, action, saving] = useActionState<ActionResult, FormData>(changeSettingAction, null);
-  const [text, setText] = useState(value);
+  const text = useKeptValue(value);
   return (
     <form action={action} className="space-y-1 rounded-lg border border-slate-200 bg-white p-3">
       <input type="hidden" name="field" value={field} />
@@ -32,10 +33,9 @@ export function SettingForm({
         label={label}
         description={help}
         name="value"
-        rows={Math.min(6, text.split("\n").length + 1)}
-        value={text}
+        rows={Math.min(6, text.value.split("\n").length + 1)}
+        {...text}
         readOnly={!editable}
-        onChange={(e) => setText(e.target.value)}
         className="w-full font-mono text-xs"
         error={fieldError(result, field)}
       />

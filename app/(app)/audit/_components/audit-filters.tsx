@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
-import { fieldError, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
+import { formFields, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
 
 type Props = {
   /** The filter as it came in the URL: a bad value is shown again beside its message. */
@@ -15,7 +15,7 @@ export function AuditFilters({ raw, facets, fieldErrors }: Props) {
     const v = raw[k];
     return typeof v === "string" ? v : "";
   };
-  const error = (k: string) => fieldError({ fieldErrors }, k);
+  const f = formFields({ errors: { fieldErrors }, value, idPrefix: "f-" });
   const choices = (values: string[]) => values.map((v) => [v, v] as const);
   return (
     <form
@@ -24,36 +24,15 @@ export function AuditFilters({ raw, facets, fieldErrors }: Props) {
       className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-7"
       aria-label="Filter audit events"
     >
-      <InputField id="f-actor" label="Actor" name="actor" defaultValue={value("actor")} placeholder="name or email" />
+      <InputField label="Actor" {...f("actor")} placeholder="name or email" />
+      <SelectField label="Action" {...f("action")} blank="Any" options={choices(facets.actions)} />
+      <SelectField label="Subject type" {...f("subjectType")} blank="Any" options={choices(facets.subjectTypes)} />
+      <InputField label="Subject id" {...f("subjectId")} />
+      <InputField label="From" {...f("from")} type="date" />
+      <InputField label="To" {...f("to")} type="date" />
       <SelectField
-        id="f-action"
-        label="Action"
-        name="action"
-        defaultValue={value("action")}
-        blank="Any"
-        options={choices(facets.actions)}
-      />
-      <SelectField
-        id="f-subjectType"
-        label="Subject type"
-        name="subjectType"
-        defaultValue={value("subjectType")}
-        blank="Any"
-        options={choices(facets.subjectTypes)}
-      />
-      <InputField
-        id="f-subjectId"
-        label="Subject id"
-        name="subjectId"
-        defaultValue={value("subjectId")}
-        error={error("subjectId")}
-      />
-      <InputField id="f-from" label="From" name="from" type="date" defaultValue={value("from")} error={error("from")} />
-      <InputField id="f-to" label="To" name="to" type="date" defaultValue={value("to")} error={error("to")} />
-      <SelectField
-        id="f-order"
         label="Order"
-        name="order"
+        {...f("order")}
         defaultValue={value("order") || "desc"}
         options={[
           ["desc", "Newest first"],

@@ -1,8 +1,9 @@
 import Link from "next/link";
+import type { ComponentProps } from "react";
 import { SuggestInput } from "@/components/inventory/suggest-input";
 import { buttonClass } from "@/components/ui/button";
-import { Checkbox, type Options } from "@/components/ui/controls";
-import { FieldError, fieldError, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
+import { Checkbox } from "@/components/ui/controls";
+import { FieldError, fieldError, formFields, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
 import { humanize } from "@/lib/format";
 import { DERIVED_STATE_LABELS, DERIVED_STATES } from "@/lib/identities/derived-states";
@@ -27,22 +28,13 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
     const v = raw[k];
     return typeof v === "string" ? v : Array.isArray(v) ? (v[0] ?? "") : "";
   };
-  const value = (k: keyof InventoryFilter) => (filter[k] !== undefined ? String(filter[k]) : rawValue(k));
+  const value = (k: string) => {
+    const parsed = filter[k as keyof InventoryFilter];
+    return parsed !== undefined ? String(parsed) : rawValue(k);
+  };
+  const f = formFields({ errors: { fieldErrors }, value, idPrefix: "f-" });
   const error = (k: string) => fieldError({ fieldErrors }, k);
   const states = new Set(filter.state ?? []);
-  const days = (name: "riskMin" | "within" | "idle", label: string, min: number, max: number) => (
-    <InputField
-      id={`f-${name}`}
-      label={label}
-      name={name}
-      type="number"
-      min={min}
-      max={max}
-      defaultValue={value(name)}
-      error={error(name)}
-    />
-  );
-
   return (
     <div className="space-y-2">
       <form
@@ -52,97 +44,63 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
         className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-6"
       >
         <div className="col-span-2">
-          <InputField
-            id="f-q"
-            label="Search"
-            name="q"
-            type="search"
-            defaultValue={value("q")}
-            placeholder="name, purpose or external id"
-            error={error("q")}
-          />
+          <InputField label="Search" {...f("q")} type="search" placeholder="name, purpose or external id" />
         </div>
+        <FilterSelect label="Kind" {...f("kind")} options={IDENTITY_KINDS.map((k) => [k, humanize(k)])} blank="Any" />
+        <FilterSelect label="System" {...f("system")} options={facets.systems.map((s) => [s.id, s.name])} blank="Any" />
         <FilterSelect
-          name="kind"
-          label="Kind"
-          value={value("kind")}
-          options={IDENTITY_KINDS.map((k) => [k, humanize(k)])}
-          blank="Any"
-          error={error("kind")}
-        />
-        <FilterSelect
-          name="system"
-          label="System"
-          value={value("system")}
-          options={facets.systems.map((s) => [s.id, s.name])}
-          blank="Any"
-          error={error("system")}
-        />
-        <FilterSelect
-          name="env"
           label="Environment"
-          value={value("env")}
+          {...f("env")}
           options={ENVIRONMENTS.map((k) => [k, humanize(k)])}
           blank="Any"
-          error={error("env")}
         />
         <FilterSelect
-          name="status"
           label="Status"
-          value={value("status")}
+          {...f("status")}
           options={IDENTITY_STATUSES.map((k) => [k, humanize(k)])}
           blank="Any"
-          error={error("status")}
         />
         <SuggestInput
-          id="f-owner"
-          name="owner"
           label="Owner"
           kind="person"
+          {...f("owner")}
           defaultValue={facets.ownerLabel ?? value("owner")}
           placeholder="me, none or an email"
           fixed={[
             { value: "me", label: "Me" },
             { value: "none", label: "No owner" },
           ]}
-          error={error("owner")}
         />
         <SuggestInput
-          id="f-team"
-          name="team"
           label="Team"
           kind="team"
+          {...f("team")}
           defaultValue={facets.teamLabel ?? value("team")}
           placeholder="a team's name"
-          error={error("team")}
         />
-        {days("riskMin", "Risk at or above", 0, 100)}
-        {days("within", "Expiring within (days)", 1, 3650)}
-        {days("idle", "Dormant for (days)", 1, 3650)}
+        <InputField label="Risk at or above" {...f("riskMin")} type="number" min={0} max={100} />
+        <InputField label="Expiring within (days)" {...f("within")} type="number" min={1} max={3650} />
+        <InputField label="Dormant for (days)" {...f("idle")} type="number" min={1} max={3650} />
         <FilterSelect
-          name="sort"
           label="Sort by"
-          value={value("sort") || "name"}
+          {...f("sort")}
+          defaultValue={value("sort") || "name"}
           options={SORT_KEYS.map((k) => [k, SORT_LABELS[k]])}
-          error={error("sort")}
         />
         <FilterSelect
-          name="dir"
           label="Direction"
-          value={value("dir")}
+          {...f("dir")}
           options={[
             ["asc", "Ascending"],
             ["desc", "Descending"],
           ]}
           blank="Default"
-          error={error("dir")}
         />
         <FilterSelect
-          name="size"
           label="Rows per page"
-          value={String(filter.size ?? 50)}
+          {...f("size")}
+          defaultValue={String(filter.size ?? 50)}
           options={["25", "50", "100", "200"].map((n) => [n, n])}
-          error={error("size")}
         />
         <fieldset
           className="col-span-2 md:col-span-4 lg:col-span-6"
@@ -173,31 +131,8 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
 }
 
 /** A filter's select; a value its options do not know (a stale link) is still shown, as typed. */
-function FilterSelect({
-  name,
-  label,
-  value,
-  options,
-  blank,
-  error,
-}: {
-  name: string;
-  label: string;
-  value: string;
-  options: Options;
-  blank?: string;
-  error?: string;
-}) {
-  const known = options.some(([v]) => v === value);
-  return (
-    <SelectField
-      id={`f-${name}`}
-      label={label}
-      name={name}
-      defaultValue={value}
-      blank={blank}
-      options={!known && value ? [[value, value], ...options] : options}
-      error={error}
-    />
-  );
+function FilterSelect({ options, ...props }: ComponentProps<typeof SelectField>) {
+  const shown = String(props.defaultValue ?? "");
+  const known = options.some(([v]) => v === shown);
+  return <SelectField {...props} options={!known && shown ? [[shown, shown], ...options] : options} />;
 }

@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import { fieldError, InputField, TextareaField } from "@/components/ui/field";
+import { formFields, InputField, TextareaField } from "@/components/ui/field";
+import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { cancelAction, decideAction } from "../actions";
 
@@ -19,8 +20,9 @@ export function DecisionForms({
 }) {
   const [decided, decide, deciding] = useActionState<ActionResult, FormData>(decideAction, null);
   const [cancelled, cancel, cancelling] = useActionState<ActionResult, FormData>(cancelAction, null);
-  const [comment, setComment] = useState("");
-  const [shortenTo, setShortenTo] = useState("");
+  const comment = useKeptValue("");
+  const shortenTo = useKeptValue("");
+  const f = formFields({ errors: decided, layout: "flow", className: "w-full text-sm" });
   if (!canDecide && !canCancel && !decided && !cancelled) return null;
   return (
     <section aria-labelledby="decide-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
@@ -30,27 +32,13 @@ export function DecisionForms({
       {canDecide ? (
         <form action={decide} className="space-y-2">
           <input type="hidden" name="requestId" value={requestId} />
-          <TextareaField
-            layout="flow"
-            id="comment"
-            label="Comment (required to deny)"
-            name="comment"
-            rows={2}
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-            className="w-full text-sm"
-            error={fieldError(decided, "comment")}
-          />
+          <TextareaField label="Comment (required to deny)" {...f("comment")} rows={2} {...comment} />
           <InputField
-            layout="flow"
-            id="shortenTo"
             label="Shorten to (optional)"
-            name="shortenTo"
-            type="date"
-            value={shortenTo}
-            onChange={(e) => setShortenTo(e.target.value)}
+            {...f("shortenTo")}
             className="text-sm"
-            error={fieldError(decided, "shortenTo")}
+            type="date"
+            {...shortenTo}
           />
           <div className="flex gap-2">
             <Button type="submit" name="decision" value="approve" disabled={deciding}>

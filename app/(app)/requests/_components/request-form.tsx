@@ -2,10 +2,10 @@
 
 import { useActionState, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { fieldError, SelectField, TextareaField } from "@/components/ui/field";
+import { formFields, SelectField, TextareaField } from "@/components/ui/field";
 import { previewRequestAction, submitRequestAction, type PreviewState, type SubmitState } from "../actions";
 import { PolicyVerdict } from "./policy-verdict";
-import { ChangeFields, NewIdentityFields, WIDE, type IdentityChoice } from "./request-fields";
+import { ChangeFields, NewIdentityFields, type IdentityChoice } from "./request-fields";
 
 const TYPE_LABELS: Record<string, string> = {
   new_identity: "A new identity",
@@ -45,7 +45,7 @@ export function RequestForm({
   const form = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const v = (k: string, fallback = "") => state?.values?.[k] ?? fallback;
-  const err = (k: string) => fieldError(state, k);
+  const f = formFields({ errors: state, value: v, className: "w-full text-sm" });
 
   // Ask policy again shortly after the last change.
   const refresh = () => {
@@ -74,31 +74,21 @@ export function RequestForm({
       aria-label="Request"
     >
       <SelectField
-        id="type"
         label="What are you asking for?"
-        name="type"
+        {...f("type")}
+        defaultValue={undefined}
         value={type}
         onChange={(e) => setType(e.target.value)}
-        className={WIDE}
         options={Object.entries(TYPE_LABELS)}
-        error={err("type")}
       />
 
       {type === "new_identity" ? (
-        <NewIdentityFields v={v} err={err} systems={systems} requesterEmail={requesterEmail} />
+        <NewIdentityFields f={f} v={v} systems={systems} requesterEmail={requesterEmail} />
       ) : (
-        <ChangeFields type={type} v={v} err={err} identities={identities} identityId={identityId} />
+        <ChangeFields type={type} f={f} v={v} identities={identities} identityId={identityId} />
       )}
 
-      <TextareaField
-        id="justification"
-        label="Justification"
-        name="justification"
-        rows={3}
-        defaultValue={v("justification")}
-        className={WIDE}
-        error={err("justification")}
-      />
+      <TextareaField label="Justification" {...f("justification")} rows={3} />
 
       <PolicyVerdict preview={preview} touched={touched} />
       {state && !state.ok ? (

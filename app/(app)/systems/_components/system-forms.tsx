@@ -1,10 +1,11 @@
 "use client";
 
-import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { startTransition, useActionState, type FormEvent } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/controls";
 import { InputField, SelectField, TextareaField } from "@/components/ui/field";
+import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { pluralWord } from "@/lib/format";
 import type { SystemView } from "@/lib/systems/systems";
@@ -17,11 +18,11 @@ export function SystemForms({ system }: { system: SystemView }) {
   const [configured, configure, saving] = useActionState<ActionResult, FormData>(configureAction, null);
   const [retired, retire, retiring] = useActionState<ActionResult, FormData>(retireAction, null);
   const [placed, place, placing] = useActionState<ActionResult, FormData>(setEnvironmentAction, null);
-  const [environment, setEnvironment] = useState<string>(system.environment);
-  const [connector, setConnector] = useState(system.connector);
-  const [url, setUrl] = useState("");
-  const [statusUrl, setStatusUrl] = useState("");
-  const [reason, setReason] = useState("");
+  const environment = useKeptValue(system.environment);
+  const connector = useKeptValue(system.connector);
+  const url = useKeptValue("");
+  const statusUrl = useKeptValue("");
+  const reason = useKeptValue("");
   const id = system.id;
   // Submitted by hand, not through the form's action prop: React resets a form after its action,
   // which puts a controlled select back to its first value behind the shown state.
@@ -44,8 +45,7 @@ export function SystemForms({ system }: { system: SystemView }) {
             id={`environment-${id}`}
             label="Environment (policy judges every identity in it by this)"
             name="environment"
-            value={environment}
-            onChange={(e) => setEnvironment(e.target.value)}
+            {...environment}
             className={WIDE}
             options={[
               ["production", "Production"],
@@ -54,7 +54,7 @@ export function SystemForms({ system }: { system: SystemView }) {
             ]}
           />
         </div>
-        <Button type="submit" variant="secondary" disabled={placing || environment === system.environment}>
+        <Button type="submit" variant="secondary" disabled={placing || environment.value === system.environment}>
           Save environment
         </Button>
         <ActionOutcome withFields result={placed} />
@@ -72,8 +72,7 @@ export function SystemForms({ system }: { system: SystemView }) {
             id={`connector-${id}`}
             label="Connector"
             name="connector"
-            value={connector}
-            onChange={(e) => setConnector(e.target.value)}
+            {...connector}
             className={WIDE}
             options={[
               ["manual", "Manual: a person confirms with evidence"],
@@ -81,27 +80,25 @@ export function SystemForms({ system }: { system: SystemView }) {
               ["webhook", "Webhook: a signed call to a receiver"],
             ]}
           />
-          {connector !== "manual" ? (
+          {connector.value !== "manual" ? (
             <InputField
               layout="flow"
               id={`url-${id}`}
-              label={`${connector === "postgres" ? "Connection URL (postgres://role:password@host/db)" : "Receiver URL"} — blank keeps the stored one`}
+              label={`${connector.value === "postgres" ? "Connection URL (postgres://role:password@host/db)" : "Receiver URL"} — blank keeps the stored one`}
               name="url"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
+              {...url}
               className={WIDE}
               autoComplete="off"
             />
           ) : null}
-          {connector === "webhook" ? (
+          {connector.value === "webhook" ? (
             <>
               <InputField
                 layout="flow"
                 id={`status-${id}`}
                 label="Status URL (optional; else the receiver calls back)"
                 name="statusUrl"
-                value={statusUrl}
-                onChange={(e) => setStatusUrl(e.target.value)}
+                {...statusUrl}
                 className={WIDE}
               />
               <InputField
@@ -137,8 +134,7 @@ export function SystemForms({ system }: { system: SystemView }) {
               label="Why it ends"
               name="reason"
               rows={2}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
+              {...reason}
               className={WIDE}
             />
             <Checkbox

@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, useState, type ReactNode } from "react";
+import { useActionState, type ReactNode } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import { fieldError, InputField, TextareaField } from "@/components/ui/field";
+import { fieldError, formFields, InputField, TextareaField } from "@/components/ui/field";
+import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import type { IdentityDetail } from "@/lib/identities/identity-detail";
 import { attestAction, editPurposeAction, handOverAction, shortenExpiryAction } from "../actions";
@@ -14,6 +15,9 @@ type Props = {
   reviewPeriodDays: number;
   today: string;
 };
+
+/** Each form's fields in the panel's flow, their errors read from that form's result. */
+const fields = (result: ActionResult) => formFields({ errors: result, layout: "flow", className: "w-full text-sm" });
 
 /** One owner action: the identity's id, its fields, the button and the server's answer. */
 function OwnerForm({
@@ -55,9 +59,9 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
   const [expiry, expiryForm, shortening] = useActionState<ActionResult, FormData>(shortenExpiryAction, null);
   // Controlled fields: React resets uncontrolled ones after an action, and a form must keep what
   // the person typed when the server refuses it.
-  const [purposeText, setPurposeText] = useState(identity.purpose ?? "");
-  const [expiresOn, setExpiresOn] = useState("");
-  const [newOwnerEmail, setNewOwnerEmail] = useState("");
+  const purposeText = useKeptValue(identity.purpose ?? "");
+  const expiresOn = useKeptValue("");
+  const newOwnerEmail = useKeptValue("");
   const none = !can.attest && !can.editPurpose && !can.handOver && !can.shortenExpiry;
   const maxDate = identity.expiresAt ? identity.expiresAt.slice(0, 10) : undefined;
 
@@ -91,17 +95,7 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           pending={savingPurpose}
           result={purpose}
         >
-          <TextareaField
-            layout="flow"
-            id="purpose"
-            label="Purpose"
-            name="purpose"
-            rows={3}
-            value={purposeText}
-            onChange={(e) => setPurposeText(e.target.value)}
-            className="w-full text-sm"
-            error={fieldError(purpose, "purpose")}
-          />
+          <TextareaField label="Purpose" {...fields(purpose)("purpose")} rows={3} {...purposeText} />
         </OwnerForm>
       ) : null}
 
@@ -114,18 +108,14 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           result={expiry}
         >
           <InputField
-            layout="flow"
-            id="expiresOn"
             label="Shorten expiry to"
-            name="expiresOn"
+            {...fields(expiry)("expiresOn")}
+            className="text-sm"
             type="date"
             min={today}
             max={maxDate}
             required
-            value={expiresOn}
-            onChange={(e) => setExpiresOn(e.target.value)}
-            className="text-sm"
-            error={fieldError(expiry, "expiresOn")}
+            {...expiresOn}
           />
         </OwnerForm>
       ) : null}
@@ -139,17 +129,14 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
           result={handOver}
         >
           <InputField
-            layout="flow"
-            id="newOwnerEmail"
             label="Hand over to (email)"
-            name="newOwnerEmail"
+            {...fields(handOver)("newOwnerEmail")}
+            // The person is looked up by email, so a refusal about who they are lands here too.
+            error={fieldError(handOver, "newOwnerEmail", "newOwnerId")}
             type="email"
             required
             autoComplete="off"
-            value={newOwnerEmail}
-            onChange={(e) => setNewOwnerEmail(e.target.value)}
-            className="w-full text-sm"
-            error={fieldError(handOver, "newOwnerEmail", "newOwnerId")}
+            {...newOwnerEmail}
           />
         </OwnerForm>
       ) : null}

@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { RevocationStatus } from "@/components/ui/revocation-status";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import { fieldError, SelectField, TextareaField } from "@/components/ui/field";
+import { fieldError, formFields, SelectField, TextareaField } from "@/components/ui/field";
+import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { isoMinute } from "@/lib/format";
 import type { RevocationRow } from "@/lib/revocations/list";
@@ -22,9 +23,9 @@ type Props = {
 export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlements, revocations }: Props) {
   const [revoked, revokeForm, revoking] = useActionState<ActionResult, FormData>(revokeAction, null);
   const [confirmed, confirmForm, confirming] = useActionState<ActionResult, FormData>(confirmRevocationAction, null);
-  const [reason, setReason] = useState("");
-  const [entitlementId, setEntitlementId] = useState("");
-  const [evidence, setEvidence] = useState("");
+  const reason = useKeptValue("");
+  const entitlementId = useKeptValue("");
+  const evidence = useKeptValue("");
   if (!canRevoke && revocations.length === 0) return null;
   return (
     <section aria-labelledby="revoke-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
@@ -39,22 +40,18 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
             id="revoke-what"
             label="What to revoke"
             name="entitlementId"
-            value={entitlementId}
-            onChange={(e) => setEntitlementId(e.target.value)}
+            {...entitlementId}
             className="text-sm"
             blank="The whole identity (every credential and entitlement)"
             options={entitlements.map((e) => [e.id, `Only ${e.label}`])}
           />
           <TextareaField
-            layout="flow"
-            id="revoke-reason"
             label="Reason (required)"
-            name="reason"
+            {...formFields({ errors: revoked, idPrefix: "revoke-", layout: "flow", className: "w-full text-sm" })(
+              "reason",
+            )}
             rows={2}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            className="w-full text-sm"
-            error={fieldError(revoked, "reason")}
+            {...reason}
           />
           <Button type="submit" variant="danger" disabled={revoking}>
             Revoke
@@ -100,8 +97,7 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
                     label="Evidence that it is removed (a note or a link)"
                     name="evidence"
                     rows={2}
-                    value={evidence}
-                    onChange={(e) => setEvidence(e.target.value)}
+                    {...evidence}
                     className="w-full"
                     error={fieldError(confirmed, "evidence")}
                   />
