@@ -1,12 +1,14 @@
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { identityAccessColumns, identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
+import { identities } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
+import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities/access";
 
 /**
  * Revoking a selection from the inventory: all or nothing. Every identity must be one the actor
@@ -14,6 +16,7 @@ import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@
  * revocation. One transaction, rows locked in id order, an audit event per revocation.
  */
 export const BULK_REVOKE_LIMIT = 200;
+const createdColumns = pick(revocationColumns, "id", "identityId");
 const schema = z.object({
   ids: z
     .array(z.guid("That identity id is not valid."), { error: "Choose identities to revoke." })
@@ -37,13 +40,12 @@ export async function bulkRevoke(
   const reason = parsed.data.reason;
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
-      const rows = await queryRows<IdentityAccessRow & { name: string }>(
-        tx,
-        sql`SELECT id, name, owner_id, backup_owner_id, team_id, status FROM identities WHERE id IN (${sql.join(
-          ids.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )}) ORDER BY id FOR UPDATE`,
-      );
+      const rows = await tx
+        .select({ ...identityAccessColumns, ...pick(identityColumns, "name") })
+        .from(identities)
+        .where(inArray(identities.id, ids))
+        .orderBy(identities.id)
+        .for("update");
       if (rows.length !== ids.length) throw notFound("One of those identities");
       for (const row of rows) {
         const rel = await relationTo(tx, actor, row);
@@ -55,8 +57,10 @@ export async function bulkRevoke(
           });
       }
       const at = now().toISOString();
-      const created = await queryRows<{ id: string; identity_id: string }>(
+      // INSERT … SELECT … WHERE NOT EXISTS: raw SQL, its RETURNING a column set of revocations.
+      const created = await readRows(
         tx,
+        createdColumns,
         sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
           SELECT 'identity', i.id, ${reason}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
           FROM identities i WHERE i.id IN (${sql.join(
@@ -64,13 +68,13 @@ export async function bulkRevoke(
             sql`, `,
           )})
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          ON CONFLICT DO NOTHING RETURNING id, identity_id`,
+          ON CONFLICT DO NOTHING RETURNING ${selectList(createdColumns)}`,
       );
       for (const r of created) {
         await record(tx, {
           actor: auditActor(actor),
           action: "revocation.requested",
-          subject: { type: "identity", id: r.identity_id },
+          subject: { type: "identity", id: r.identityId },
           after: { revocationId: r.id, target: "identity", reason, bulk: true },
         });
       }

@@ -1,12 +1,15 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { pick, revocationColumns, systemColumns } from "@/db/columns";
+import { identities, revocations, systems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit/record";
 import { TOLERANCE_SECONDS, verifySignature } from "@/lib/connectors/webhook-signature";
 import { DomainError, conflict } from "@/lib/errors";
 import { readCappedBody } from "@/lib/http/body";
 import { text } from "@/lib/validation";
-import { applyVerified, backoffMs, MAX_ATTEMPTS } from "./run";
+import { backoffMs, MAX_ATTEMPTS } from "./claim";
+import { applyVerified } from "./settle";
 
 /**
  * A webhook receiver's signed callback: "done" (the revocation is verified) or "could not"
@@ -62,10 +65,12 @@ export async function receiveWebhookCallback(
   // is the system's, so the one statement before the HMAC is checked is the read that finds it.
   const refused = () => new Unauthenticated("The signature does not verify.");
   if (!plausiblySigned(raw.timestamp, raw.signature, at)) throw refused();
-  const [sys] = await queryRows<{ connector: string; settings: Record<string, unknown> | string }>(
-    db,
-    sql`SELECT s.connector, s.settings FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id WHERE r.id = ${cb.revocationId}::uuid`,
-  );
+  const [sys] = await db
+    .select(pick(systemColumns, "connector", "settings"))
+    .from(revocations)
+    .innerJoin(identities, eq(identities.id, revocations.identityId))
+    .innerJoin(systems, eq(systems.id, identities.systemId))
+    .where(eq(revocations.id, cb.revocationId));
   const settings = (sys ? (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) : {}) as {
     secret?: unknown;
   };
@@ -73,11 +78,13 @@ export async function receiveWebhookCallback(
   if (!secret || !verifySignature(secret, raw.body, raw.timestamp, raw.signature, at).ok) throw refused();
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
-      const [r] = await queryRows<{ status: string; identity_id: string; system: string; attempts: number }>(
-        tx,
-        sql`SELECT r.status, r.identity_id, s.name AS system, r.attempts FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id
-          WHERE r.id = ${cb.revocationId}::uuid FOR UPDATE OF r`,
-      );
+      const [r] = await tx
+        .select({ ...pick(revocationColumns, "status", "identityId", "attempts"), system: systems.name })
+        .from(revocations)
+        .innerJoin(identities, eq(identities.id, revocations.identityId))
+        .innerJoin(systems, eq(systems.id, identities.systemId))
+        .where(eq(revocations.id, cb.revocationId))
+        .for("update", { of: revocations });
       // A receiver may call back before the runner has recorded its answer ("executing"): it counts.
       if (!r || !["executing", "executed"].includes(r.status))
         throw conflict(`This revocation is ${r?.status ?? "gone"}, not waiting for a callback.`);
@@ -89,7 +96,7 @@ export async function receiveWebhookCallback(
         await record(tx, {
           actor: by,
           action: "revocation.confirmed",
-          subject: { type: "identity", id: r.identity_id },
+          subject: { type: "identity", id: r.identityId },
           after: { revocationId: cb.revocationId, detail: cb.detail ?? null },
         });
         await applyVerified(tx, cb.revocationId, by, at);
@@ -102,7 +109,7 @@ export async function receiveWebhookCallback(
       await record(tx, {
         actor: by,
         action: next ? "revocation.failed" : "revocation.gave_up",
-        subject: { type: "identity", id: r.identity_id },
+        subject: { type: "identity", id: r.identityId },
         after: { revocationId: cb.revocationId, attempts, detail: cb.detail ?? null },
       });
       return { status: "failed" };

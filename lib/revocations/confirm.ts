@@ -1,13 +1,15 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { identityAccessColumns } from "@/db/columns";
+import { identities, revocations, systems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canRevoke, canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
-import { applyVerified } from "./run";
+import { canRevoke, canSee, relationTo } from "@/lib/identities/access";
+import { applyVerified } from "./settle";
 
 /**
  * A system without an API (the manual connector): the person who removed the access confirms it,
@@ -28,13 +30,20 @@ export async function confirmManualRevocation(db: Database, actor: Actor, raw: u
   const { revocationId, evidence } = parsed.data;
   await db.transaction((tx) =>
     inAuditBatch(tx, async () => {
-      const [r] = await queryRows<{ status: string; connector: string; identity_id: string } & IdentityAccessRow>(
-        tx,
-        sql`SELECT r.status, s.connector, r.identity_id, i.id, i.owner_id, i.backup_owner_id, i.team_id, i.status AS identity_status
-          FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id WHERE r.id = ${revocationId}::uuid FOR UPDATE OF r`,
-      );
+      const [r] = await tx
+        .select({
+          status: revocations.status,
+          connector: systems.connector,
+          identityId: revocations.identityId,
+          identity: identityAccessColumns,
+        })
+        .from(revocations)
+        .innerJoin(identities, eq(identities.id, revocations.identityId))
+        .innerJoin(systems, eq(systems.id, identities.systemId))
+        .where(eq(revocations.id, revocationId))
+        .for("update", { of: revocations });
       if (!r) throw notFound("That revocation");
-      const rel = await relationTo(tx, actor, r);
+      const rel = await relationTo(tx, actor, r.identity);
       if (!canSee(rel)) throw notFound("That revocation");
       if (!canRevoke(rel)) throw forbidden("Owners, their managers and security confirm a revocation.");
       if (r.connector !== "manual")
@@ -48,7 +57,7 @@ export async function confirmManualRevocation(db: Database, actor: Actor, raw: u
       await record(tx, {
         actor: auditActor(actor),
         action: "revocation.confirmed",
-        subject: { type: "identity", id: r.identity_id },
+        subject: { type: "identity", id: r.identityId },
         after: { revocationId, evidence },
       });
       await applyVerified(tx, revocationId, auditActor(actor), at);

@@ -1,12 +1,15 @@
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { identityAccessColumns, identityColumns, pick, revocationColumns } from "@/db/columns";
+import { entitlements, identities, revocations } from "@/db/schema";
 import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canRevoke, canSee, isLive, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
+import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities/access";
+import { IN_FLIGHT } from "./claim";
 
 /**
  * Asking for a revocation: of an identity (all its access) or of one entitlement. Owners revoke
@@ -32,38 +35,54 @@ export async function requestRevocation(db: Database, actor: Actor, raw: unknown
   if (!parsed.success) throw invalidInput("Nothing was revoked.", parsed.error);
   const input = parsed.data;
   return db.transaction(async (tx) => {
-    const [row] = await queryRows<IdentityAccessRow & { name: string }>(
-      tx,
-      sql`SELECT id, name, owner_id, backup_owner_id, team_id, status FROM identities WHERE id = ${input.identityId}::uuid FOR UPDATE`,
-    );
+    const [row] = await tx
+      .select({ ...identityAccessColumns, ...pick(identityColumns, "name") })
+      .from(identities)
+      .where(eq(identities.id, input.identityId))
+      .for("update");
     if (!row) throw notFound("That identity");
     const rel = await relationTo(tx, actor, row);
     if (!canSee(rel)) throw notFound("That identity");
     if (!canRevoke(rel)) throw forbidden("Owners, their managers and security revoke an identity's access.");
     if (!isLive(row.status)) throw conflict(`${row.name} is already ${row.status}.`);
     if (input.entitlementId) {
-      const [e] = await queryRows<{ status: string }>(
-        tx,
-        sql`SELECT status FROM entitlements WHERE id = ${input.entitlementId}::uuid AND identity_id = ${row.id}::uuid`,
-      );
+      const [e] = await tx
+        .select({ status: entitlements.status })
+        .from(entitlements)
+        .where(and(eq(entitlements.id, input.entitlementId), eq(entitlements.identityId, row.id)));
       if (!e) throw notFound("That entitlement");
       if (e.status !== "active") throw conflict(`That entitlement is already ${e.status}.`);
     }
     // One revocation in flight per target (the unique index says the same): the second asker joins the first.
     const target = input.entitlementId ? "entitlement" : "identity";
-    const [existing] = await queryRows<{ id: string; status: string }>(
-      tx,
-      sql`SELECT id, status FROM revocations WHERE identity_id = ${row.id}::uuid AND target_type = ${target}::revocation_target
-          AND entitlement_id IS NOT DISTINCT FROM ${input.entitlementId ?? null}::uuid AND status IN ('requested', 'executing', 'executed', 'failed')`,
-    );
+    const [existing] = await tx
+      .select(pick(revocationColumns, "id", "status"))
+      .from(revocations)
+      .where(
+        and(
+          eq(revocations.identityId, row.id),
+          eq(revocations.targetType, target),
+          sql`${revocations.entitlementId} IS NOT DISTINCT FROM ${input.entitlementId ?? null}::uuid`,
+          inArray(revocations.status, [...IN_FLIGHT]),
+        ),
+      );
     if (existing) return { id: existing.id, created: false, status: existing.status };
-    const at = now().toISOString();
-    const [created] = await queryRows<{ id: string }>(
-      tx,
-      sql`INSERT INTO revocations (target_type, identity_id, entitlement_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
-          VALUES (${target}::revocation_target, ${row.id}::uuid, ${input.entitlementId ?? null}::uuid, ${input.reason}, ${actor.personId}::uuid, 'requested',
-            ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz) ON CONFLICT DO NOTHING RETURNING id`,
-    );
+    const at = now();
+    const [created] = await tx
+      .insert(revocations)
+      .values({
+        targetType: target,
+        identityId: row.id,
+        entitlementId: input.entitlementId ?? null,
+        reason: input.reason,
+        requestedBy: actor.personId,
+        status: "requested",
+        nextAttemptAt: at,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .onConflictDoNothing()
+      .returning({ id: revocations.id });
     if (!created) throw conflict("Someone else asked for the same revocation just now; it is under way.");
     await record(tx, {
       actor: auditActor(actor),

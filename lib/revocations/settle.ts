@@ -1,0 +1,203 @@
+import { and, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "@/db";
+import { pick, readRows, revocationColumns, selectList } from "@/db/columns";
+import { revocations } from "@/db/schema";
+import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
+import { rescoreIdentities } from "@/lib/identities/risk";
+import { backoffMs, MAX_ATTEMPTS, type Claimed } from "./claim";
+
+/**
+ * Recording what the connector answered, each step with its audit event in one transaction: only
+ * the target system's confirmation makes a revocation `verified`, and only then does Steward mark
+ * the identity or entitlement revoked.
+ */
+
+const r = alias(revocations, "r");
+const settledColumns = { id: r.id, targetType: r.targetType, identityId: r.identityId, entitlementId: r.entitlementId };
+
+/** The row still carries this runner's claim (another runner may have taken over a stale one). */
+const claimedBy = (c: Claimed) =>
+  and(eq(revocations.id, c.id), eq(revocations.status, "executing"), eq(revocations.updatedAt, c.claimedAt));
+
+/**
+ * Many verified revocations of one batch, set-based in one transaction: the revocations, then the
+ * identities and entitlements they end, the rescore, and their audit events (appended together).
+ */
+export async function settleVerifiedMany(
+  db: Database,
+  items: { c: Claimed; evidence: Record<string, unknown> }[],
+  by: AuditActor,
+  at: Date,
+): Promise<void> {
+  if (!items.length) return;
+  await db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      const iso = at.toISOString();
+      const payload = JSON.stringify(
+        items.map((i) => ({ id: i.c.id, claimed: i.c.claimedAt.toISOString(), evidence: i.evidence })),
+      );
+      // Set-based UPDATE … FROM jsonb_to_recordset: raw SQL over a column set of revocations.
+      const done = await readRows(
+        tx,
+        settledColumns,
+        sql`UPDATE revocations r SET status = 'verified', verified_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz, last_error = NULL, next_attempt_at = NULL,
+            connector_result = x.evidence
+          FROM jsonb_to_recordset(${payload}::jsonb) AS x(id uuid, claimed timestamptz, evidence jsonb)
+          WHERE r.id = x.id AND r.status = 'executing' AND r.updated_at = x.claimed RETURNING ${selectList(settledColumns)}`,
+      );
+      if (!done.length) return;
+      const list = (ids: string[]) =>
+        sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        );
+      const whole = done.filter((d) => d.targetType === "identity").map((d) => d.identityId);
+      const single = done.filter((d) => d.targetType !== "identity" && d.entitlementId).map((d) => d.entitlementId!);
+      if (whole.length) {
+        // A revoked identity scores 0 with no factors (risk.ts): set here, so each row is written once.
+        await tx.execute(
+          sql`UPDATE identities SET status = 'revoked', risk_score = 0, risk_factors = '{}' WHERE id IN (${list(whole)}) AND status IN ('pending', 'active', 'suspended')`,
+        );
+        await tx.execute(
+          sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id IN (${list(whole)}) AND status = 'active'`,
+        );
+      }
+      if (single.length)
+        await tx.execute(
+          sql`UPDATE entitlements SET status = 'revoked' WHERE id IN (${list(single)}) AND status = 'active'`,
+        );
+      const rescore = [...new Set(done.filter((d) => d.targetType !== "identity").map((d) => d.identityId))];
+      if (rescore.length) await rescoreIdentities(tx, sql`i.id IN (${list(rescore)})`, at);
+      const system = items[0]!.c.systemName;
+      const recordOnlyIds = new Set(items.filter((i) => i.evidence.recordOnly).map((i) => i.c.id));
+      for (const d of done) {
+        const subject = { type: "identity", id: d.identityId };
+        const recordOnlyNote = recordOnlyIds.has(d.id) ? { recordOnly: true } : {};
+        await record(tx, {
+          actor: by,
+          action: "revocation.executed",
+          subject,
+          after: { revocationId: d.id, system, ...recordOnlyNote },
+        });
+        if (d.targetType === "identity")
+          await record(tx, { actor: by, action: "identity.revoked", subject, after: { revocationId: d.id } });
+        else
+          await record(tx, {
+            actor: by,
+            action: "entitlement.revoked",
+            subject,
+            after: { revocationId: d.id, entitlementId: d.entitlementId },
+          });
+        await record(tx, { actor: by, action: "revocation.verified", subject, after: { revocationId: d.id } });
+      }
+    }),
+  );
+}
+
+/** The connector is done: executed (a person must confirm) or verified (Steward's records follow). */
+export async function settle(
+  db: Database,
+  c: Claimed,
+  by: AuditActor,
+  at: Date,
+  step: { status: "executed" | "verified"; evidence: Record<string, unknown> },
+): Promise<void> {
+  await db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      const [row] = await tx
+        .update(revocations)
+        .set({
+          status: step.status,
+          updatedAt: at,
+          lastError: null,
+          nextAttemptAt: null,
+          connectorResult: step.evidence,
+          verifiedAt: step.status === "verified" ? at : null,
+        })
+        .where(claimedBy(c))
+        .returning({ id: revocations.id });
+      if (!row) return; // another runner settled it after a stale claim
+      await record(tx, {
+        actor: by,
+        action: "revocation.executed",
+        subject: { type: "identity", id: c.identityId },
+        after: { revocationId: c.id, system: c.systemName, evidence: step.evidence },
+      });
+      if (step.status === "verified") await applyVerified(tx, c.id, by, at);
+    }),
+  );
+}
+
+/**
+ * The target system confirmed it: the identity (and every active entitlement it holds) or the one
+ * entitlement is revoked in Steward too, rescored, and recorded. Shared with the manual confirmation.
+ */
+export async function applyVerified(tx: Database, revocationId: string, by: AuditActor, at: Date): Promise<void> {
+  const [r] = await tx
+    .select(pick(revocationColumns, "targetType", "identityId", "entitlementId"))
+    .from(revocations)
+    .where(eq(revocations.id, revocationId));
+  if (!r) return;
+  if (r.targetType === "identity") {
+    await tx.execute(
+      sql`UPDATE identities SET status = 'revoked' WHERE id = ${r.identityId}::uuid AND status IN ('pending', 'active', 'suspended')`,
+    );
+    await tx.execute(
+      sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id = ${r.identityId}::uuid AND status = 'active'`,
+    );
+    await record(tx, {
+      actor: by,
+      action: "identity.revoked",
+      subject: { type: "identity", id: r.identityId },
+      after: { revocationId },
+    });
+  } else if (r.entitlementId) {
+    await tx.execute(
+      sql`UPDATE entitlements SET status = 'revoked' WHERE id = ${r.entitlementId}::uuid AND status = 'active'`,
+    );
+    await record(tx, {
+      actor: by,
+      action: "entitlement.revoked",
+      subject: { type: "identity", id: r.identityId },
+      after: { revocationId, entitlementId: r.entitlementId },
+    });
+  }
+  await rescoreIdentities(tx, sql`i.id = ${r.identityId}::uuid`, at);
+  await record(tx, {
+    actor: by,
+    action: "revocation.verified",
+    subject: { type: "identity", id: r.identityId },
+    after: { revocationId },
+  });
+}
+
+/** A failed attempt: retried after the backoff, or, past the limit, left for security (flagged). */
+export async function fail(db: Database, c: Claimed, by: AuditActor, at: Date, error: string): Promise<boolean> {
+  const attempts = c.attempts + 1;
+  const gaveUp = attempts >= MAX_ATTEMPTS;
+  const next = gaveUp ? null : new Date(at.getTime() + backoffMs(attempts)).toISOString();
+  await db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      const [row] = await tx
+        .update(revocations)
+        .set({
+          status: "failed",
+          attempts,
+          lastError: error.slice(0, 2000),
+          nextAttemptAt: next === null ? null : new Date(next),
+          updatedAt: at,
+        })
+        .where(claimedBy(c))
+        .returning({ id: revocations.id });
+      if (!row) return;
+      await record(tx, {
+        actor: by,
+        action: gaveUp ? "revocation.gave_up" : "revocation.failed",
+        subject: { type: "identity", id: c.identityId },
+        after: { revocationId: c.id, attempts, error: error.slice(0, 500), nextAttemptAt: next, system: c.systemName },
+      });
+    }),
+  );
+  return gaveUp;
+}
