@@ -1,26 +1,23 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "@/db";
+import { identityColumns, pick, readRows, requestColumns, selectList, type RowOf } from "@/db/columns";
+import { entitlements, identities, policyExceptions, systems, users } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit/record";
-import { reviewPeriodDays } from "@/lib/identities/identity-actions";
+import { isoOrNull } from "@/lib/format";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { LIFETIME_RULE } from "@/lib/policy/rules";
 import { isPrivilegedGrant } from "@/lib/policy/privileged";
-import type { PolicySettings } from "@/lib/policy/settings";
+import { reviewPeriodDays, type PolicySettings } from "@/lib/policy/settings";
 import { conflict } from "@/lib/errors";
-import type { RequestInput } from "./input";
 
 /**
  * Carries out an approved request, inside the transaction of its final approval: the identity
  * created as active, the entitlement granted, the expiry moved, the owner changed. Each change
  * has its own audit event beside the request's. Returns the identity the request ended up about.
  */
-export type StoredRequest = {
-  id: string;
-  type: RequestInput["type"];
-  requester_id: string;
-  subject_identity_id: string | null;
-  payload: Record<string, unknown>;
-};
+export const storedRequestColumns = pick(requestColumns, "id", "type", "requesterId", "subjectIdentityId", "payload");
+export type StoredRequest = RowOf<typeof storedRequestColumns>;
+const createdColumns = pick(identityColumns, "id");
 
 const DAY = 86_400_000;
 const date = (v: unknown) => (typeof v === "string" ? new Date(v) : null);
@@ -39,17 +36,20 @@ export async function applyRequest(
       const systemId = String(p.systemId);
       // The system is held while the identity is created in it: a retirement committing at the same
       // moment either waits and then revokes this identity too, or has committed and refuses it here.
-      const [system] = await queryRows<{ status: string; name: string }>(
-        tx,
-        sql`SELECT status, name FROM systems WHERE id = ${systemId}::uuid FOR SHARE`,
-      );
+      const [system] = await tx
+        .select({ status: systems.status, name: systems.name })
+        .from(systems)
+        .where(eq(systems.id, systemId))
+        .for("share");
       if (system?.status !== "active")
         throw conflict(`${system?.name ?? "That system"} is retired; nothing new is created in it.`);
       const next = new Date(at.getTime() + (await reviewPeriodDays(tx)) * DAY);
       // Its environment is the system's. No external id: it is bound to an account in the system only
       // by discovery, an import or a provisioning the connector confirmed, never by the name typed.
-      const [created] = await queryRows<{ id: string }>(
+      // INSERT … SELECT (the owner's team and the system's environment, read in the statement): raw SQL.
+      const [created] = await readRows(
         tx,
+        createdColumns,
         sql`INSERT INTO identities (name, kind, system_id, environment, owner_id, backup_owner_id, team_id, purpose, status, created_at, expires_at, next_review_at,
               credential_type, rotation_period_days, secret_store, origin, created_by_request_id)
             SELECT ${String(p.name)}, ${String(p.kind)}::identity_kind, s.id, s.environment, ${ownerId}::uuid,
@@ -58,7 +58,7 @@ export async function applyRequest(
               ${(p.rotationPeriodDays as number | undefined) ?? null}::int, ${(p.secretStore as string | undefined) || null}, 'requested', ${req.id}::uuid
             FROM users u, systems s WHERE u.id = ${ownerId}::uuid AND s.id = ${systemId}::uuid
             ON CONFLICT DO NOTHING
-            RETURNING id`,
+            RETURNING ${selectList(createdColumns)}`,
       );
       if (!created)
         throw conflict(
@@ -78,7 +78,7 @@ export async function applyRequest(
       return identityId;
     }
     case "grant_entitlement": {
-      const identityId = req.subject_identity_id!;
+      const identityId = req.subjectIdentityId!;
       const e = await grant(
         tx,
         identityId,
@@ -97,11 +97,12 @@ export async function applyRequest(
       return identityId;
     }
     case "extend_expiry": {
-      const identityId = req.subject_identity_id!;
-      const [before] = await queryRows<{ expires_at: string | Date | null }>(
-        tx,
-        sql`SELECT expires_at FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`,
-      );
+      const identityId = req.subjectIdentityId!;
+      const [before] = await tx
+        .select(pick(identityColumns, "expiresAt"))
+        .from(identities)
+        .where(eq(identities.id, identityId))
+        .for("update");
       await tx.execute(
         sql`UPDATE identities SET expires_at = ${String(p.expiresAt)}::timestamptz WHERE id = ${identityId}::uuid`,
       );
@@ -110,19 +111,25 @@ export async function applyRequest(
         actor: by,
         action: "identity.expiry_extended",
         subject: { type: "identity", id: identityId },
-        before: { expiresAt: before?.expires_at ?? null },
+        before: { expiresAt: isoOrNull(before?.expiresAt ?? null) },
         after: { expiresAt: p.expiresAt, requestId: req.id },
       });
       return identityId;
     }
     case "policy_exception": {
-      const identityId = req.subject_identity_id!;
+      const identityId = req.subjectIdentityId!;
       const rule = typeof p.rule === "string" ? p.rule : LIFETIME_RULE;
-      const [exception] = await queryRows<{ id: string }>(
-        tx,
-        sql`INSERT INTO policy_exceptions (identity_id, rule, justification, starts_at, ends_at, request_id)
-            VALUES (${identityId}::uuid, ${rule}, ${String(p.justification)}, ${at.toISOString()}::timestamptz, ${String(p.endsAt)}::timestamptz, ${req.id}::uuid) RETURNING id`,
-      );
+      const [exception] = await tx
+        .insert(policyExceptions)
+        .values({
+          identityId,
+          rule,
+          justification: String(p.justification),
+          startsAt: at,
+          endsAt: sql`${String(p.endsAt)}::timestamptz`,
+          requestId: req.id,
+        })
+        .returning({ id: policyExceptions.id });
       await record(tx, {
         actor: by,
         action: "policy.exception_granted",
@@ -138,15 +145,17 @@ export async function applyRequest(
       return identityId;
     }
     case "transfer_ownership": {
-      const identityId = req.subject_identity_id!;
-      const [before] = await queryRows<{ owner_id: string | null; team_id: string | null }>(
-        tx,
-        sql`SELECT owner_id, team_id FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`,
-      );
-      const [next] = await queryRows<{ ok: boolean }>(
-        tx,
-        sql`SELECT status = 'active' AND NOT (roles <@ '{auditor}'::role[]) AS ok FROM users WHERE id = ${String(p.newOwnerId)}::uuid FOR SHARE`,
-      );
+      const identityId = req.subjectIdentityId!;
+      const [before] = await tx
+        .select(pick(identityColumns, "ownerId", "teamId"))
+        .from(identities)
+        .where(eq(identities.id, identityId))
+        .for("update");
+      const [next] = await tx
+        .select({ ok: sql<boolean>`${users.status} = 'active' AND NOT (${users.roles} <@ '{auditor}'::role[])` })
+        .from(users)
+        .where(eq(users.id, String(p.newOwnerId)))
+        .for("share");
       if (!next?.ok)
         throw conflict("The new owner has left or is an auditor now; this transfer cannot be carried out.");
       // An approved hand-over answers a departed owner's attestation deadline too.
@@ -158,11 +167,15 @@ export async function applyRequest(
         actor: by,
         action: "identity.owner_changed",
         subject: { type: "identity", id: identityId },
-        before: { ownerId: before?.owner_id ?? null },
+        before: { ownerId: before?.ownerId ?? null },
         after: { ownerId: p.newOwnerId, requestId: req.id },
       });
       return identityId;
     }
+    case "break_glass":
+      // No form submits one (lib/requests/input.ts) and policy's second look refuses a stored one
+      // before it gets here; the type is the database's, so it is named.
+      throw conflict("Break-glass requests are not carried out through approvals.");
   }
 }
 
@@ -174,11 +187,16 @@ async function grant(
   requestId: string,
   settings: PolicySettings,
 ): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
-    tx,
-    sql`INSERT INTO entitlements (identity_id, resource, permission, privileged, granted_by_request_id, expires_at)
-        VALUES (${identityId}::uuid, ${g.resource}, ${g.permission}, ${isPrivilegedGrant(g, settings.privilegedPermissions)}, ${requestId}::uuid, ${expiresAt?.toISOString() ?? null}::timestamptz)
-        RETURNING id`,
-  );
+  const [row] = await tx
+    .insert(entitlements)
+    .values({
+      identityId,
+      resource: g.resource,
+      permission: g.permission,
+      privileged: isPrivilegedGrant(g, settings.privilegedPermissions),
+      grantedByRequestId: requestId,
+      expiresAt,
+    })
+    .returning({ id: entitlements.id });
   return row!.id;
 }

@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import { and, eq, lt } from "drizzle-orm";
+import type { Database } from "@/db";
+import { pick, requestColumns } from "@/db/columns";
+import { requests } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit/record";
 import { loadPolicySettings } from "@/lib/policy/settings";
 
@@ -16,17 +18,17 @@ export async function expireStaleRequests(
   return db.transaction(async (tx) => {
     const { staleRequestDays } = await loadPolicySettings(tx);
     const cutoff = new Date(at.getTime() - staleRequestDays * 86_400_000);
-    const expired = await queryRows<{ id: string; created_at: Date | string }>(
-      tx,
-      sql`UPDATE requests SET status = 'expired', decided_at = ${at.toISOString()}::timestamptz, current_stage = NULL, awaiting_approver_id = NULL, awaiting_security = false
-          WHERE status = 'pending' AND created_at < ${cutoff.toISOString()}::timestamptz RETURNING id, created_at`,
-    );
+    const expired = await tx
+      .update(requests)
+      .set({ status: "expired", decidedAt: at, currentStage: null, awaitingApproverId: null, awaitingSecurity: false })
+      .where(and(eq(requests.status, "pending"), lt(requests.createdAt, cutoff)))
+      .returning(pick(requestColumns, "id", "createdAt"));
     for (const r of expired) {
       await record(tx, {
         actor: by,
         action: "request.expired",
         subject: { type: "request", id: r.id },
-        after: { staleDays: staleRequestDays, createdAt: new Date(r.created_at).toISOString() },
+        after: { staleDays: staleRequestDays, createdAt: r.createdAt.toISOString() },
       });
     }
     return { expired: expired.length, staleDays: staleRequestDays };

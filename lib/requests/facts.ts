@@ -1,10 +1,13 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
-import type { Environment, Role } from "@/db/schema";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "@/db";
+import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
+import { identities, systems, users } from "@/db/schema";
 import { isAuditorOnly, type Actor } from "@/lib/auth/actor";
 import { DomainError, invalid, notFound } from "@/lib/errors";
-import { canEditPurpose, canSee, relationTo, type IdentityAccessRow } from "@/lib/identities/access";
+import { canEditPurpose, canSee, relationTo } from "@/lib/identities/access";
 import type { PolicyRequest, SubjectFacts } from "@/lib/policy/types";
+import type { StoredRequest } from "./apply";
 import { requestInputSchema, type RequestInput } from "./input";
 
 /**
@@ -22,43 +25,47 @@ export type Person = {
   /** Auditor-only: reads everything, changes nothing, so can own nothing. */
   readOnly: boolean;
 };
-export type Subject = IdentityAccessRow & {
-  name: string;
-  environment: Environment;
-  system_status: string;
-  system_name: string;
-  expires_at: Date | string | null;
-  owner_manager_id: string | null;
+// The subject's SQL names the identity i, its system s and its owner o.
+const i = alias(identities, "i");
+const sys = alias(systems, "s");
+const o = alias(users, "o");
+const subjectColumns = {
+  id: i.id,
+  name: i.name,
+  ownerId: i.ownerId,
+  backupOwnerId: i.backupOwnerId,
+  teamId: i.teamId,
+  status: i.status,
+  environment: sys.environment,
+  systemStatus: sys.status,
+  systemName: sys.name,
+  expiresAt: i.expiresAt,
+  ownerManagerId: o.managerId,
   /** The identity's policy exceptions, [{ rule, endsAt }] as JSON; policy keeps those in force at its clock. */
-  exceptions: { rule: string; endsAt: string }[] | string | null;
-};
+  exceptions: sql<
+    { rule: string; endsAt: string }[] | string | null
+  >`(SELECT json_agg(json_build_object('rule', e.rule, 'endsAt', e.ends_at)) FROM policy_exceptions e
+            WHERE e.identity_id = i.id)`,
+} satisfies Record<keyof typeof identityAccessColumns, unknown> & Record<string, unknown>;
+export type Subject = RowOf<typeof subjectColumns>;
 export type Facts = { policy: PolicyRequest; subject: Subject | null; owner: Person | null };
 
 export async function personById(db: Database, id: string): Promise<Person | null> {
-  const [p] = await queryRows<{
-    id: string;
-    name: string;
-    status: string;
-    manager_id: string | null;
-    team_id: string | null;
-    roles: Role[] | string;
-  }>(
-    db,
-    // Held to the end of the caller's transaction: a role change (to auditor only) or a departure
-    // waits for it, and one committed first is what this reads.
-    sql`SELECT id, name, status, manager_id, team_id, roles FROM users WHERE id = ${id}::uuid FOR SHARE`,
-  );
+  // Held to the end of the caller's transaction: a role change (to auditor only) or a departure
+  // waits for it, and one committed first is what this reads.
+  const [p] = await db
+    .select(pick(personColumns, "id", "name", "status", "managerId", "teamId", "roles"))
+    .from(users)
+    .where(eq(users.id, id))
+    .for("share");
   if (!p) return null;
-  const roles = (
-    typeof p.roles === "string" ? p.roles.replace(/[{}]/g, "").split(",").filter(Boolean) : p.roles
-  ) as Role[];
   return {
     id: p.id,
     name: p.name,
     active: p.status === "active",
-    managerId: p.manager_id,
-    teamId: p.team_id,
-    readOnly: isAuditorOnly(roles),
+    managerId: p.managerId,
+    teamId: p.teamId,
+    readOnly: isAuditorOnly(p.roles),
   };
 }
 
@@ -72,13 +79,12 @@ function refuseReadOnly(person: Person, field: string): void {
 }
 
 async function subjectFor(db: Database, actor: Actor, identityId: string, checkAccess: boolean): Promise<Subject> {
-  const [row] = await queryRows<Subject>(
-    db,
-    sql`SELECT i.id, i.name, i.owner_id, i.backup_owner_id, i.team_id, i.status, s.environment, s.status AS system_status, s.name AS system_name, i.expires_at, o.manager_id AS owner_manager_id,
-          (SELECT json_agg(json_build_object('rule', e.rule, 'endsAt', e.ends_at)) FROM policy_exceptions e
-            WHERE e.identity_id = i.id) AS exceptions
-        FROM identities i JOIN systems s ON s.id = i.system_id LEFT JOIN users o ON o.id = i.owner_id WHERE i.id = ${identityId}::uuid`,
-  );
+  const [row] = await db
+    .select(subjectColumns)
+    .from(i)
+    .innerJoin(sys, eq(sys.id, i.systemId))
+    .leftJoin(o, eq(o.id, i.ownerId))
+    .where(eq(i.id, identityId));
   if (!row) throw notFound("That identity");
   if (checkAccess) {
     const rel = await relationTo(db, actor, row);
@@ -92,9 +98,9 @@ async function subjectFor(db: Database, actor: Actor, identityId: string, checkA
     throw invalid(`This identity is ${row.status}; nothing more can be asked for it.`, {
       identityId: [`It is ${row.status}.`],
     });
-  if (row.system_status !== "active")
-    throw invalid(`${row.system_name} is retired; nothing more is granted or extended in it.`, {
-      identityId: [`Its system, ${row.system_name}, is retired.`],
+  if (row.systemStatus !== "active")
+    throw invalid(`${row.systemName} is retired; nothing more is granted or extended in it.`, {
+      identityId: [`Its system, ${row.systemName}, is retired.`],
     });
   return row;
 }
@@ -104,9 +110,9 @@ const facts = (s: Subject): SubjectFacts => {
     { rule: string; endsAt: string }[] | null;
   return {
     environment: s.environment,
-    ownerId: s.owner_id,
-    ownerManagerId: s.owner_manager_id,
-    expiresAt: s.expires_at === null ? null : new Date(s.expires_at),
+    ownerId: s.ownerId,
+    ownerManagerId: s.ownerManagerId,
+    expiresAt: s.expiresAt,
     exceptions: (exceptions ?? []).map((e) => ({ rule: e.rule, endsAt: new Date(e.endsAt) })),
   };
 };
@@ -119,13 +125,7 @@ const facts = (s: Subject): SubjectFacts => {
  */
 export async function factsForStored(
   db: Database,
-  req: {
-    type: RequestInput["type"];
-    requester_id: string;
-    subject_identity_id: string | null;
-    justification: string;
-    payload: Record<string, unknown>;
-  },
+  req: Omit<StoredRequest, "id"> & { justification: string },
 ): Promise<{ facts: Facts } | { denials: string[] }> {
   const p = req.payload;
   const asDay = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : undefined);
@@ -135,7 +135,7 @@ export async function factsForStored(
     justification: req.justification,
     expiresOn: asDay(p.expiresAt),
     endsOn: asDay(p.endsAt),
-    ...(req.type === "new_identity" ? {} : { identityId: req.subject_identity_id ?? p.identityId }),
+    ...(req.type === "new_identity" ? {} : { identityId: req.subjectIdentityId ?? p.identityId }),
   });
   if (!parsed.success)
     return {
@@ -145,7 +145,7 @@ export async function factsForStored(
     return {
       facts: await gatherFacts(
         db,
-        { personId: req.requester_id, name: "", email: "", roles: [], teamId: null },
+        { personId: req.requesterId, name: "", email: "", roles: [], teamId: null },
         parsed.data,
         false,
       ),
@@ -164,10 +164,10 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
     refuseReadOnly(owner, "ownerId");
     // What the identity will point at must exist now, not fail when the last approver signs. Its
     // environment is the system's: policy never takes it from the requester.
-    const [system] = await queryRows<{ status: string; environment: Environment }>(
-      db,
-      sql`SELECT status, environment FROM systems WHERE id = ${input.systemId}::uuid`,
-    );
+    const [system] = await db
+      .select({ status: systems.status, environment: systems.environment })
+      .from(systems)
+      .where(eq(systems.id, input.systemId));
     if (!system) throw invalid("That system was not found.", { systemId: ["That system was not found."] });
     if (system.status !== "active")
       throw invalid("That system is retired; nothing new is created in it.", { systemId: ["That system is retired."] });
@@ -200,7 +200,7 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
     };
   }
   const subject = await subjectFor(db, actor, input.identityId, checkAccess);
-  const owner = subject.owner_id ? await personById(db, subject.owner_id) : null;
+  const owner = subject.ownerId ? await personById(db, subject.ownerId) : null;
   const s = facts(subject);
   switch (input.type) {
     case "grant_entitlement":
@@ -225,7 +225,7 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
     case "transfer_ownership": {
       const next = await personById(db, input.newOwnerId);
       if (!next) throw invalid("That person was not found.", { newOwnerId: ["That person was not found."] });
-      if (next.id === subject.owner_id)
+      if (next.id === subject.ownerId)
         throw invalid("That person already owns it.", { newOwnerId: ["That person already owns it."] });
       refuseReadOnly(next, "newOwnerId");
       return {
@@ -242,10 +242,17 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
  * name itself after an account another identity already stands for, by name or by external id.
  */
 async function refuseTakenName(db: Database, systemId: string, name: string): Promise<void> {
-  const [taken] = await queryRows<{ id: string }>(
-    db,
-    sql`SELECT id FROM identities WHERE system_id = ${systemId}::uuid AND (name = ${name} OR external_id = ${name}) AND status IN ('pending', 'active', 'suspended') LIMIT 1`,
-  );
+  const [taken] = await db
+    .select(pick(identityColumns, "id"))
+    .from(identities)
+    .where(
+      and(
+        eq(identities.systemId, systemId),
+        or(eq(identities.name, name), eq(identities.externalId, name)),
+        inArray(identities.status, ["pending", "active", "suspended"]),
+      ),
+    )
+    .limit(1);
   if (taken)
     throw invalid(`An identity named ${name} already lives in that system; choose another name.`, {
       name: ["That name is taken in this system."],

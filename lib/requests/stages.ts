@@ -1,5 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "@/db";
+import { readRows, selectList } from "@/db/columns";
+import { requests } from "@/db/schema";
 
 /**
  * Keeps requests.current_stage / awaiting_approver_id / awaiting_security equal to the first
@@ -46,9 +49,13 @@ export async function addStages(
 
 /** Requests whose kept columns disagree with their stages and decisions (the tests' invariant; none, ever). */
 export async function requestsOutOfSync(db: Database): Promise<{ id: string }[]> {
-  return queryRows<{ id: string }>(
+  // LEFT JOIN LATERAL (the first undecided stage): raw SQL over a column set.
+  const r = alias(requests, "r");
+  const columns = { id: r.id };
+  return readRows(
     db,
-    sql`SELECT r.id FROM requests r LEFT JOIN LATERAL (
+    columns,
+    sql`SELECT ${selectList(columns)} FROM requests r LEFT JOIN LATERAL (
           SELECT s.position, s.approver_rule, s.approver_id FROM approval_stages s
           WHERE s.request_id = r.id AND NOT EXISTS (SELECT 1 FROM stage_decisions sd WHERE sd.stage_id = s.id) ORDER BY s.position LIMIT 1) cs ON true
         WHERE r.current_stage IS DISTINCT FROM (CASE WHEN r.status = 'pending' THEN cs.position END)

@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { Database } from "@/db";
+import { pick, requestColumns } from "@/db/columns";
+import { requests } from "@/db/schema";
 import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
@@ -65,13 +67,21 @@ export async function submitRequest(db: Database, actor: Actor, raw: unknown): P
 
     const payload = payloadOf(input, facts);
     const [req] = await insertOrConflict(() =>
-      queryRows<{ id: string }>(
-        tx,
-        sql`INSERT INTO requests (type, requester_id, subject_identity_id, payload, justification, status, policy_version, decision_trace, standard, created_at)
-          VALUES (${input.type}::request_type, ${actor.personId}::uuid, ${facts.subject?.id ?? null}::uuid, ${JSON.stringify(payload)}::jsonb, ${input.justification},
-            'pending', ${decision.version}, ${JSON.stringify(traceOf(decision))}::jsonb, ${decision.standard}, ${at.toISOString()}::timestamptz)
-          RETURNING id`,
-      ),
+      tx
+        .insert(requests)
+        .values({
+          type: input.type,
+          requesterId: actor.personId,
+          subjectIdentityId: facts.subject?.id ?? null,
+          payload,
+          justification: input.justification,
+          status: "pending",
+          policyVersion: decision.version,
+          decisionTrace: traceOf(decision),
+          standard: decision.standard,
+          createdAt: at,
+        })
+        .returning({ id: requests.id }),
     );
     const id = req!.id;
     await addStages(tx, id, decision.stages, {
@@ -97,8 +107,8 @@ export async function submitRequest(db: Database, actor: Actor, raw: unknown): P
     const stored: StoredRequest = {
       id,
       type: input.type,
-      requester_id: actor.personId,
-      subject_identity_id: facts.subject?.id ?? null,
+      requesterId: actor.personId,
+      subjectIdentityId: facts.subject?.id ?? null,
       payload,
     };
     const identityId = await applyRequest(tx, stored, POLICY_ACTOR(decision.version), at, settings);
@@ -148,15 +158,20 @@ function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {
 
 /** One pending request per subject and type (the database enforces it too); a new identity's name per system. */
 async function refuseDuplicate(tx: Database, input: RequestInput, facts: Facts): Promise<void> {
+  const pendingId = (where: SQL | undefined) =>
+    tx
+      .select(pick(requestColumns, "id"))
+      .from(requests)
+      .where(and(eq(requests.status, "pending"), where));
   const [existing] = facts.subject
-    ? await queryRows<{ id: string }>(
-        tx,
-        sql`SELECT id FROM requests WHERE status = 'pending' AND subject_identity_id = ${facts.subject.id}::uuid AND type = ${input.type}::request_type`,
-      )
+    ? await pendingId(and(eq(requests.subjectIdentityId, facts.subject.id), eq(requests.type, input.type)))
     : input.type === "new_identity"
-      ? await queryRows<{ id: string }>(
-          tx,
-          sql`SELECT id FROM requests WHERE status = 'pending' AND type = 'new_identity' AND payload->>'name' = ${input.name} AND payload->>'systemId' = ${input.systemId}`,
+      ? await pendingId(
+          and(
+            eq(requests.type, "new_identity"),
+            sql`${requests.payload}->>'name' = ${input.name}`,
+            sql`${requests.payload}->>'systemId' = ${input.systemId}`,
+          ),
         )
       : [];
   if (existing)
