@@ -167,7 +167,11 @@ export function setConnection(conn: Connection | undefined): void {
   cache.__stewardConnection = conn;
 }
 
-/** Runs raw SQL and returns its rows, whichever driver is underneath. */
+/**
+ * Runs raw SQL and returns its rows, whichever driver is underneath, as the driver gives them
+ * (snake_case keys; timestamps a Date or a string). A read of rows goes through the query builder
+ * or db/columns.ts `readRows` (typed and decoded from the schema's column sets), not a cast here.
+ */
 export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   if (Array.isArray(result)) return result as T[];

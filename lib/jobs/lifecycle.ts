@@ -1,5 +1,9 @@
-import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import { and, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "@/db";
+import { identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
+import { identities } from "@/db/schema";
+import { isoOrNull } from "@/lib/format";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
 import { DAY } from "@/lib/clock";
 import { rescoreIdentities } from "@/lib/identities/risk";
@@ -15,6 +19,13 @@ const LIVE = sql`('pending', 'active', 'suspended')`;
 /** Someone who may take an identity over: still here, and not an auditor only (auditors own nothing). */
 const canOwn = (u: SQL) => sql`(${u}.status = 'active' AND NOT (${u}.roles <@ '{auditor}'::role[]))`;
 
+// The batches below are set-based statements the query builder cannot write (UPDATE … FROM a
+// SKIP LOCKED subquery or a CTE, INSERT … SELECT … WHERE NOT EXISTS): raw SQL, each over a column set.
+const i = alias(identities, "i");
+const expiredColumns = { id: i.id, expiresAt: i.expiresAt };
+const movedColumns = { id: i.id, oldOwner: sql<string>`c.old_owner`, newOwner: sql<string>`c.new_owner` };
+const revocationCreated = pick(revocationColumns, "id", "identityId");
+
 /** Identities past their expiry: marked expired, and their access revoked (verified through the connector). */
 export async function expireIdentities(db: Database, by: AuditActor, at: Date): Promise<{ expired: number }> {
   let total = 0;
@@ -22,32 +33,34 @@ export async function expireIdentities(db: Database, by: AuditActor, at: Date): 
     const n = await db.transaction((tx) =>
       inAuditBatch(tx, async () => {
         const iso = at.toISOString();
-        const expired = await queryRows<{ id: string; expires_at: Date | string }>(
+        const expired = await readRows(
           tx,
+          expiredColumns,
           sql`UPDATE identities i SET status = 'expired' FROM (
               SELECT id FROM identities WHERE status IN ${LIVE} AND expires_at <= ${iso}::timestamptz ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) due
-            WHERE i.id = due.id RETURNING i.id, i.expires_at`,
+            WHERE i.id = due.id RETURNING ${selectList(expiredColumns)}`,
         );
         if (!expired.length) return 0;
         const ids = sql.join(
           expired.map((e) => sql`${e.id}::uuid`),
           sql`, `,
         );
-        const revocations = await queryRows<{ id: string; identity_id: string }>(
+        const revocations = await readRows(
           tx,
+          revocationCreated,
           sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
             SELECT 'identity', i.id, 'Expired', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
             WHERE i.id IN (${ids}) AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-            ON CONFLICT DO NOTHING RETURNING id, identity_id`,
+            ON CONFLICT DO NOTHING RETURNING ${selectList(revocationCreated)}`,
         );
         await rescoreIdentities(tx, sql`i.id IN (${ids})`, at);
-        const revocationOf = new Map(revocations.map((r) => [r.identity_id, r.id]));
+        const revocationOf = new Map(revocations.map((r) => [r.identityId, r.id]));
         for (const e of expired) {
           await record(tx, {
             actor: by,
             action: "identity.expired",
             subject: { type: "identity", id: e.id },
-            after: { expiresAt: new Date(e.expires_at).toISOString(), revocationId: revocationOf.get(e.id) ?? null },
+            after: { expiresAt: isoOrNull(e.expiresAt), revocationId: revocationOf.get(e.id) ?? null },
           });
         }
         return expired.length;
@@ -75,8 +88,9 @@ export async function handleDepartedOwners(
   for (;;) {
     const n = await db.transaction((tx) =>
       inAuditBatch(tx, async () => {
-        const moved = await queryRows<{ id: string; old_owner: string; new_owner: string }>(
+        const moved = await readRows(
           tx,
+          movedColumns,
           sql`WITH cand AS (
               SELECT i.id, i.owner_id AS old_owner, CASE WHEN ${canOwn(sql`b`)} THEN b.id WHEN ${canOwn(sql`m`)} THEN m.id END AS new_owner
               FROM identities i JOIN users o ON o.id = i.owner_id AND o.status = 'departed'
@@ -85,7 +99,7 @@ export async function handleDepartedOwners(
             UPDATE identities i SET owner_id = c.new_owner, team_id = coalesce(nu.team_id, i.team_id), attestation_due_at = ${due}::timestamptz,
               backup_owner_id = CASE WHEN i.backup_owner_id = c.new_owner THEN NULL ELSE i.backup_owner_id END
             FROM cand c JOIN users nu ON nu.id = c.new_owner WHERE i.id = c.id
-            RETURNING i.id, c.old_owner, c.new_owner`,
+            RETURNING ${selectList(movedColumns)}`,
         );
         if (!moved.length) return 0;
         await rescoreIdentities(
@@ -101,8 +115,8 @@ export async function handleDepartedOwners(
             actor: by,
             action: "identity.owner_reassigned",
             subject: { type: "identity", id: m.id },
-            before: { ownerId: m.old_owner },
-            after: { ownerId: m.new_owner, reason: "The owner left.", attestBy: due },
+            before: { ownerId: m.oldOwner },
+            after: { ownerId: m.newOwner, reason: "The owner left.", attestBy: due },
           });
         }
         return moved.length;
@@ -116,10 +130,11 @@ export async function handleDepartedOwners(
   const overdue = await db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       if (departedOwner.ifNobodyAttests === "suspend") {
-        const rows = await queryRows<{ id: string; attestation_due_at: Date | string }>(
-          tx,
-          sql`UPDATE identities SET status = 'suspended' WHERE status IN ('pending', 'active') AND attestation_due_at <= ${iso}::timestamptz RETURNING id, attestation_due_at`,
-        );
+        const rows = await tx
+          .update(identities)
+          .set({ status: "suspended" })
+          .where(and(inArray(identities.status, ["pending", "active"]), lte(identities.attestationDueAt, at)))
+          .returning(pick(identityColumns, "id", "attestationDueAt"));
         // Rescored like every other change: a suspended identity's score reflects its new state.
         if (rows.length)
           await rescoreIdentities(
@@ -137,25 +152,26 @@ export async function handleDepartedOwners(
             subject: { type: "identity", id: r.id },
             after: {
               reason: "Nobody attested after its owner left.",
-              attestationDue: new Date(r.attestation_due_at).toISOString(),
+              attestationDue: isoOrNull(r.attestationDueAt),
             },
           });
         }
         return { suspended: rows.length, revocationsRequested: 0 };
       }
-      const rows = await queryRows<{ id: string; identity_id: string }>(
+      const rows = await readRows(
         tx,
+        revocationCreated,
         sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
           SELECT 'identity', i.id, 'Nobody attested after its owner left', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
           WHERE i.status IN ${LIVE} AND i.attestation_due_at <= ${iso}::timestamptz
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          ON CONFLICT DO NOTHING RETURNING id, identity_id`,
+          ON CONFLICT DO NOTHING RETURNING ${selectList(revocationCreated)}`,
       );
       for (const r of rows) {
         await record(tx, {
           actor: by,
           action: "revocation.requested",
-          subject: { type: "identity", id: r.identity_id },
+          subject: { type: "identity", id: r.identityId },
           after: { revocationId: r.id, target: "identity", reason: "Nobody attested after its owner left." },
         });
       }

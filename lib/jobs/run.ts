@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "@/db";
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "@/db";
+import { settings } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit/record";
 import { rescoreIdentities } from "@/lib/identities/risk";
 import { expireStaleRequests } from "@/lib/requests/expire";
@@ -42,10 +43,11 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
         db.transaction(async (tx) => {
           // Days are what these factors count, and a pass over a million identities takes a minute:
           // once a day, whichever run comes first after the day is up (the row lock keeps it to one).
-          const [last] = await queryRows<{ value: unknown }>(
-            tx,
-            sql`SELECT value FROM settings WHERE key = ${RESCORE_KEY} FOR UPDATE`,
-          );
+          const [last] = await tx
+            .select({ value: settings.value })
+            .from(settings)
+            .where(eq(settings.key, RESCORE_KEY))
+            .for("update");
           const lastAt = typeof last?.value === "string" ? new Date(last.value).getTime() : 0;
           if (at.getTime() - lastAt < RESCORE_EVERY_MS) return { changed: 0, skipped: 1 };
           // The app's pool ends statements after a minute (db/index.ts appPoolLimits); this pass is

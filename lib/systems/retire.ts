@@ -1,0 +1,94 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { text } from "@/lib/validation";
+import type { Database } from "@/db";
+import { identityColumns, pick, readRows, revocationColumns, selectList, systemColumns } from "@/db/columns";
+import { identities, systems } from "@/db/schema";
+import { inAuditBatch, record } from "@/lib/audit/record";
+import { type Actor, auditActor, requireCanChange, requireRole } from "@/lib/auth/actor";
+import { now } from "@/lib/clock";
+import { conflict, invalidInput, notFound } from "@/lib/errors";
+import { plural } from "@/lib/format";
+import { LIVE_STATUSES } from "@/lib/identities/access";
+
+const createdColumns = pick(revocationColumns, "id", "identityId");
+
+const retireSchema = z.object({
+  systemId: z.guid("That system id is not valid."),
+  /** The count the person saw and confirmed: if it changed since, they confirm again. */
+  confirmCount: z.coerce.number({ error: "Confirm how many identities it revokes." }).int().min(0),
+  reason: text({ error: "Say why the system ends." })
+    .trim()
+    .min(5, "Say why the system ends (at least 5 characters).")
+    .max(2000),
+});
+
+/**
+ * Retires a system (an app, vendor or workload that ends): the system is marked retired and every
+ * live identity in it gets a revocation, in one transaction with an audit event each. The
+ * revocations then run like any other (the caller starts the runner).
+ */
+export async function retireSystem(db: Database, actor: Actor, raw: unknown): Promise<{ revocationIds: string[] }> {
+  requireCanChange(actor);
+  requireRole(actor, "admin");
+  const parsed = retireSchema.safeParse(raw);
+  if (!parsed.success) throw invalidInput("The system was not retired.", parsed.error);
+  const input = parsed.data;
+  return db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      const [sys] = await tx
+        .select(pick(systemColumns, "name", "status"))
+        .from(systems)
+        .where(eq(systems.id, input.systemId))
+        .for("update");
+      if (!sys) throw notFound("That system");
+      if (sys.status === "retired") throw conflict(`${sys.name} is already retired.`);
+      const live = await tx
+        .select(pick(identityColumns, "id"))
+        .from(identities)
+        .where(and(eq(identities.systemId, input.systemId), inArray(identities.status, [...LIVE_STATUSES])))
+        .orderBy(asc(identities.id))
+        .for("update");
+      if (live.length !== input.confirmCount) {
+        throw conflict(
+          `${sys.name} now has ${plural(live.length, "live identity", "live identities")}, not ${input.confirmCount}: confirm again.`,
+        );
+      }
+      const at = now().toISOString();
+      await tx.execute(
+        sql`UPDATE systems SET status = 'retired', retired_at = ${at}::timestamptz WHERE id = ${input.systemId}::uuid`,
+      );
+      // One revocation per identity, except where one is already in flight (that one carries on).
+      // INSERT … SELECT … WHERE NOT EXISTS: raw SQL, its RETURNING a column set of revocations.
+      const created = await readRows(
+        tx,
+        createdColumns,
+        sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
+          SELECT 'identity', i.id, ${`System retired: ${input.reason}`}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+          FROM identities i WHERE i.system_id = ${input.systemId}::uuid AND i.status IN ('pending', 'active', 'suspended')
+            AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
+          ON CONFLICT DO NOTHING RETURNING ${selectList(createdColumns)}`,
+      );
+      await record(tx, {
+        actor: auditActor(actor),
+        action: "system.retired",
+        subject: { type: "system", id: input.systemId },
+        after: {
+          name: sys.name,
+          reason: input.reason,
+          liveIdentities: live.length,
+          revocationsRequested: created.length,
+        },
+      });
+      for (const r of created) {
+        await record(tx, {
+          actor: auditActor(actor),
+          action: "revocation.requested",
+          subject: { type: "identity", id: r.identityId },
+          after: { revocationId: r.id, target: "identity", reason: `System retired: ${input.reason}` },
+        });
+      }
+      return { revocationIds: created.map((r) => r.id) };
+    }),
+  );
+}
