@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, ilike, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows, type Database } from "@/db";
-import { ROLES, teams, users, type Role } from "@/db/schema";
+import type { Database } from "@/db";
+import { identities, ROLES, teams, users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit/record";
 import { type Actor, auditActor, canManagePeople, isAuditorOnly, requireCanChange } from "@/lib/auth/actor";
 import { now } from "@/lib/clock";
@@ -126,10 +126,15 @@ export async function setPersonRoles(db: Database, actor: Actor, input: unknown)
     if (sameRoles(person.roles, roles)) return roles;
     // Auditors own nothing: someone answerable for live identities hands them over before becoming one.
     if (isAuditorOnly(roles)) {
-      const [held] = await queryRows<{ n: number }>(
-        tx,
-        sql`SELECT count(*)::int AS n FROM identities WHERE (owner_id = ${person.id}::uuid OR backup_owner_id = ${person.id}::uuid) AND status IN ('pending', 'active', 'suspended')`,
-      );
+      const [held] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(identities)
+        .where(
+          and(
+            or(eq(identities.ownerId, person.id), eq(identities.backupOwnerId, person.id)),
+            inArray(identities.status, ["pending", "active", "suspended"]),
+          ),
+        );
       if (held!.n > 0)
         throw conflict(
           `${person.name} owns or backs up ${plural(held!.n, "live identity", "live identities")}; auditors own nothing, so hand ${pluralWord(held!.n, "it", "them")} over first.`,
