@@ -1,7 +1,9 @@
-import { sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { queryRows, type Database } from "@/db";
-import type { DecisionTrace } from "@/db/schema";
+import type { Database } from "@/db";
+import { identityColumns, pick, readRows } from "@/db/columns";
+import { approvalStages, identities, requests, stageDecisions, users, type DecisionTrace } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
@@ -42,83 +44,72 @@ export type RequestDetail = {
 
 export type PayloadReference = { kind: "person" | "team" | "system" | "identity"; id: string; name: string };
 
+// mineToDecide (queue.ts) names the request `r`.
+const r = alias(requests, "r");
+const requester = alias(users, "u");
+const subject = alias(identities, "i");
+const approver = alias(users, "a");
+const decider = alias(users, "d");
+
 /** A request, for its requester, its approvers, security and auditors; not found for anyone else. */
 export async function getRequestDetail(db: Database, actor: Actor, rawId: unknown): Promise<RequestDetail> {
   const parsed = z.guid().safeParse(rawId);
   if (!parsed.success) throw notFound("That request");
-  const [r] = await queryRows<{
-    id: string;
-    type: string;
-    status: string;
-    requester_id: string;
-    requester: string;
-    justification: string;
-    payload: Record<string, unknown>;
-    subject_id: string | null;
-    subject: string | null;
-    created_at: Date | string;
-    decided_at: Date | string | null;
-    policy_version: string;
-    decision_trace: DecisionTrace;
-    mine: boolean;
-  }>(
-    db,
-    sql`SELECT r.id, r.type, r.status, r.requester_id, u.name AS requester, r.justification, r.payload, r.subject_identity_id AS subject_id,
-          coalesce(i.name, r.payload->>'name') AS subject, r.created_at, r.decided_at, r.policy_version, r.decision_trace, ${mineToDecide(actor)} AS mine
-        FROM requests r JOIN users u ON u.id = r.requester_id LEFT JOIN identities i ON i.id = r.subject_identity_id
-        WHERE r.id = ${parsed.data}::uuid`,
-  );
-  if (!r) throw notFound("That request");
-  const stages = await queryRows<{
-    position: number;
-    approver_rule: string;
-    approver: string | null;
-    approver_id: string | null;
-    reason: string;
-    decision: string | null;
-    decided_by: string | null;
-    comment: string | null;
-    decided_at: Date | string | null;
-  }>(
-    db,
-    sql`SELECT s.position, s.approver_rule, a.name AS approver, s.approver_id, s.reason, sd.decision, d.name AS decided_by, sd.comment, sd.decided_at
-        FROM approval_stages s LEFT JOIN users a ON a.id = s.approver_id LEFT JOIN stage_decisions sd ON sd.stage_id = s.id LEFT JOIN users d ON d.id = sd.decided_by
-        WHERE s.request_id = ${r.id}::uuid ORDER BY s.position`,
-  );
+  const [req] = await db
+    .select({
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      requesterId: r.requesterId,
+      requester: requester.name,
+      justification: r.justification,
+      payload: r.payload,
+      subjectId: r.subjectIdentityId,
+      subject: sql<string | null>`coalesce(${subject.name}, ${r.payload}->>'name')`,
+      createdAt: r.createdAt,
+      decidedAt: r.decidedAt,
+      policyVersion: r.policyVersion,
+      trace: r.decisionTrace,
+      mine: sql<boolean>`${mineToDecide(actor)}`,
+    })
+    .from(r)
+    .innerJoin(requester, eq(requester.id, r.requesterId))
+    .leftJoin(subject, eq(subject.id, r.subjectIdentityId))
+    .where(eq(r.id, parsed.data));
+  if (!req) throw notFound("That request");
+  const stages = await db
+    .select({
+      position: approvalStages.position,
+      rule: approvalStages.approverRule,
+      approver: approver.name,
+      approverId: approvalStages.approverId,
+      reason: approvalStages.reason,
+      decision: stageDecisions.decision,
+      decidedBy: decider.name,
+      comment: stageDecisions.comment,
+      decidedAt: stageDecisions.decidedAt,
+    })
+    .from(approvalStages)
+    .leftJoin(approver, eq(approver.id, approvalStages.approverId))
+    .leftJoin(stageDecisions, eq(stageDecisions.stageId, approvalStages.id))
+    .leftJoin(decider, eq(decider.id, stageDecisions.decidedBy))
+    .where(eq(approvalStages.requestId, req.id))
+    .orderBy(asc(approvalStages.position));
   const involved =
-    r.requester_id === actor.personId ||
+    req.requesterId === actor.personId ||
     canSeeAllRequests(actor) ||
-    stages.some((s) => s.approver_id === actor.personId);
+    stages.some((s) => s.approverId === actor.personId);
   if (!involved) throw notFound("That request");
-  const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
-  const payload = parse(r.payload) as Record<string, unknown>;
-  const references = await payloadReferences(db, payload);
+  const references = await payloadReferences(db, req.payload);
+  const { mine, trace, createdAt, decidedAt, ...rest } = req;
   return {
-    id: r.id,
-    type: r.type,
-    status: r.status,
-    requesterId: r.requester_id,
-    requester: r.requester,
-    justification: r.justification,
-    payload,
-    subjectId: r.subject_id,
-    subject: r.subject,
-    createdAt: isoOrNull(r.created_at)!,
-    decidedAt: isoOrNull(r.decided_at),
-    policyVersion: r.policy_version,
-    trace: parse(r.decision_trace),
-    stages: stages.map((s) => ({
-      position: s.position,
-      rule: s.approver_rule,
-      approver: s.approver,
-      reason: s.reason,
-      decision: s.decision,
-      decidedBy: s.decided_by,
-      comment: s.comment,
-      decidedAt: isoOrNull(s.decided_at),
-    })),
+    ...rest,
+    createdAt: createdAt.toISOString(),
+    decidedAt: isoOrNull(decidedAt),
+    trace,
+    stages: stages.map(({ approverId: _approverId, decidedAt: at, ...s }) => ({ ...s, decidedAt: isoOrNull(at) })),
     references,
-    can: { decide: Boolean(r.mine), cancel: r.status === "pending" && r.requester_id === actor.personId },
+    can: { decide: Boolean(mine), cancel: req.status === "pending" && req.requesterId === actor.personId },
   };
 }
 
@@ -137,8 +128,10 @@ async function payloadReferences(
   );
   if (keyed.length === 0) return {};
   const ids = `{${[...new Set(keyed.map(([, v]) => v.toLowerCase()))].join(",")}}`;
-  const rows = await queryRows<{ kind: PayloadReference["kind"]; id: string; name: string }>(
+  // UNION ALL over four tables: raw SQL, read by a column set.
+  const rows = await readRows(
     db,
+    { kind: sql<PayloadReference["kind"]>`kind`, ...pick(identityColumns, "id", "name") },
     sql`SELECT 'person' AS kind, id, name FROM users WHERE id = ANY (${ids}::uuid[])
         UNION ALL SELECT 'team', id, name FROM teams WHERE id = ANY (${ids}::uuid[])
         UNION ALL SELECT 'system', id, name FROM systems WHERE id = ANY (${ids}::uuid[])
