@@ -32,6 +32,8 @@ const a = conn.personas;
 
 const ID = "6f1c0b1e-0000-4000-8000-000000000000";
 const BROKEN = "That page link is broken; start again from the first page.";
+/** A page token as every list writes one (lib/paging): base64url of a JSON tuple. */
+const token = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
 /** Instants a regex like \d{4}-\d{2}-\d{2}T… accepts and `::timestamptz` refuses (or Date shifts). */
 const BAD_INSTANTS = [
   "2026-02-30T00:00:00.000Z",
@@ -60,9 +62,10 @@ function refusedSync(fn: () => unknown): DomainError {
 describe("a bad cursor or date in each list", () => {
   it("revocations: refused by the parser and by listRevocations", async () => {
     const bad = [
-      ...BAD_INSTANTS.map((t) => `${t}_${ID}`),
-      ...BAD_IDS.map((id) => `2026-01-01T00:00:00.000Z_${id}`),
-      "2026-01-01T00:00:00.000Z-" + ID,
+      ...BAD_INSTANTS.map((t) => token([t, ID])),
+      ...BAD_IDS.map((id) => token(["2026-01-01T00:00:00.000Z", id])),
+      token(["2026-01-01T00:00:00.000Z", ID, "x"]),
+      `2026-01-01T00:00:00.000Z_${ID}`,
       "x",
     ];
     for (const after of bad) {
@@ -71,19 +74,21 @@ describe("a bad cursor or date in each list", () => {
       expect(e.code, after).toBe("invalid");
     }
     expect(
-      await listRevocations(conn.db, a.sam, parseRevocationFilter({ after: `2026-01-01T00:00:00.000Z_${ID}` })),
+      await listRevocations(conn.db, a.sam, parseRevocationFilter({ after: token(["2026-01-01T00:00:00.000Z", ID]) })),
     ).toEqual([]);
   });
 
   it("request queues: refused by the parser and by listRequests", async () => {
     const at = new Date();
     const cases: [Record<string, string>, string][] = [
-      ...BAD_INSTANTS.map((t): [Record<string, string>, string] => [{}, `${t}_${ID}`]),
-      ...BAD_INSTANTS.map((t): [Record<string, string>, string] => [{ sort: "type" }, `new_identity.${t}_${ID}`]),
+      ...BAD_INSTANTS.map((t): [Record<string, string>, string] => [{}, token([t, ID])]),
+      ...BAD_INSTANTS.map((t): [Record<string, string>, string] => [{ sort: "type" }, token(["new_identity", t, ID])]),
       ...BAD_IDS.map((id): [Record<string, string>, string] => [
         { sort: "status" },
-        `pending.2026-01-01T00:00:00.000Z_${id}`,
+        token(["pending", "2026-01-01T00:00:00.000Z", id]),
       ]),
+      // A token of another sort: it would skip or repeat rows.
+      [{ sort: "status" }, token(["2026-01-01T00:00:00.000Z", ID])],
     ];
     for (const [params, after] of cases) {
       expect(refusedSync(() => parseQueueFilter({ queue: "all", ...params, after })).fieldErrors?.after, after).toEqual(
@@ -95,7 +100,7 @@ describe("a bad cursor or date in each list", () => {
     const fine = await listRequests(
       conn.db,
       a.sam,
-      parseQueueFilter({ queue: "all", after: `2000-01-01T00:00:00.000Z_${ID}` }),
+      parseQueueFilter({ queue: "all", after: token(["2000-01-01T00:00:00.000Z", ID]) }),
       at,
     );
     expect(fine.length).toBeGreaterThan(0);
@@ -103,7 +108,6 @@ describe("a bad cursor or date in each list", () => {
 
   it("people: a broken page link is ignored like an absent one; a search with a NUL is refused", async () => {
     const first = await listPeople(conn.db, a.ada, { q: "" }, 5);
-    const token = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
     for (const after of [
       token(["Ada", BAD_IDS[0]]),
       token(["Ada\u0000", ID]),

@@ -4,6 +4,7 @@ import { DomainError } from "@/lib/errors";
 import { setPersonRoles } from "@/lib/people/people";
 import { auditFacets, listAuditEvents, parseAuditFilter } from "./query";
 import { record } from "./record";
+import { encodeCursor } from "@/lib/paging";
 
 const conn = useTestDatabase({ identities: 60 });
 beforeAll(async () => {
@@ -68,16 +69,16 @@ describe("reading the audit log", () => {
     const first = page.events.map((e) => e.seq);
     seen.push(...first);
     while (page.olderCursor !== null) {
-      page = await listAuditEvents(conn.db, ari, parseAuditFilter({ size: "10", before: String(page.olderCursor) }));
+      page = await listAuditEvents(conn.db, ari, parseAuditFilter({ size: "10", before: page.olderCursor }));
       seen.push(...page.events.map((e) => e.seq));
     }
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => 25 - i));
-    const second = await listAuditEvents(conn.db, ari, parseAuditFilter({ size: "10", before: String(first.at(-1)) }));
-    const back = await listAuditEvents(
+    const second = await listAuditEvents(
       conn.db,
       ari,
-      parseAuditFilter({ size: "10", after: String(second.newerCursor) }),
+      parseAuditFilter({ size: "10", before: encodeCursor([first.at(-1)]) }),
     );
+    const back = await listAuditEvents(conn.db, ari, parseAuditFilter({ size: "10", after: second.newerCursor! }));
     expect(back.events.map((e) => e.seq)).toEqual(first);
     expect(back.newerCursor).toBeNull();
   });

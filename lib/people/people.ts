@@ -8,7 +8,8 @@ import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { plural, pluralWord } from "@/lib/format";
 import { rescoreIdentities } from "@/lib/identities/risk";
-import { isGuid, storableText, text } from "@/lib/validation";
+import { cursorParam, encodeCursor, idPart, readCursor, searchInput } from "@/lib/paging";
+import { storableText, text } from "@/lib/validation";
 
 export type PersonDto = {
   id: string;
@@ -20,25 +21,23 @@ export type PersonDto = {
   manager: string | null;
 };
 
+/** A page token: the last row's [name, id] (the list is by name). */
+const CURSOR = z.tuple([text().max(400), idPart]);
+
 export const peopleQuerySchema = z.object({
   q: text()
     .trim()
     .max(200, "Search is at most 200 characters.")
     .optional()
     .transform((q) => q ?? ""),
-  // A page link is the app's own token: a broken one is ignored like an absent one (decodeCursor).
-  after: z.string().max(400).optional().catch(undefined),
+  // A page link is the app's own token: a broken one is ignored like an absent one (the list starts at the top).
+  after: cursorParam(CURSOR).optional().catch(undefined),
 });
 export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
 
 /** The People page's URL state; a search holding a NUL (or too long) is refused with a message. */
 export function parsePeopleQuery(params: Record<string, unknown>): PeopleQuery {
-  const input = Object.fromEntries(
-    Object.entries(params)
-      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
-      .filter(([, v]) => typeof v === "string" && v !== ""),
-  );
-  const parsed = peopleQuerySchema.safeParse(input);
+  const parsed = peopleQuerySchema.safeParse(searchInput(params));
   if (!parsed.success) throw invalidInput("That search is not valid.", parsed.error);
   return parsed.data;
 }
@@ -60,10 +59,10 @@ export async function listPeople(
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(or(ilike(users.name, pattern), ilike(users.email, pattern)));
   }
-  if (query.after) {
-    const [name, id] = decodeCursor(query.after);
-    if (name !== undefined && id)
-      conditions.push(or(gt(users.name, name), and(eq(users.name, name), gt(users.id, id))));
+  const cursor = readCursor(CURSOR, query.after);
+  if (cursor) {
+    const [name, id] = cursor;
+    conditions.push(or(gt(users.name, name), and(eq(users.name, name), gt(users.id, id))));
   }
   const rows = await db
     .select({
@@ -83,20 +82,7 @@ export async function listPeople(
     .limit(size + 1);
   const people = rows.slice(0, size);
   const last = people.at(-1);
-  return { people, next: rows.length > size && last ? encodeCursor(last.name, last.id) : null };
-}
-
-const encodeCursor = (name: string, id: string) => Buffer.from(JSON.stringify([name, id])).toString("base64url");
-/** The cursor's name and id, or neither when it is not one of ours (then the list starts at the top). */
-function decodeCursor(c: string): [string | undefined, string | undefined] {
-  try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString());
-    return Array.isArray(v) && storableText(v[0]) && v[0].length <= 400 && isGuid(v[1])
-      ? [v[0], v[1]]
-      : [undefined, undefined];
-  } catch {
-    return [undefined, undefined];
-  }
+  return { people, next: rows.length > size && last ? encodeCursor([last.name, last.id]) : null };
 }
 
 export const setRolesSchema = z.object({

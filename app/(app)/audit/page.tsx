@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { buttonClass } from "@/components/ui/button";
+import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
 import { auditFacets, listAuditEvents, parseAuditFilter, type AuditFilter, type AuditPage } from "@/lib/audit/query";
 import { canReadAuditLog } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
+import { href } from "@/lib/paging";
 import { AuditFilters } from "./_components/audit-filters";
 import { AuditTable } from "./_components/audit-table";
 
@@ -45,12 +45,8 @@ export default async function AuditPageView({ searchParams }: Props) {
   }
   const facets = await auditFacets(db, actor);
   const value = (k: (typeof FILTER_KEYS)[number]) => (typeof raw[k] === "string" ? (raw[k] as string) : "");
-  const link = (cursor: Record<string, number>) => {
-    const q = new URLSearchParams();
-    for (const k of FILTER_KEYS) if (value(k)) q.set(k, value(k));
-    for (const [k, v] of Object.entries(cursor)) q.set(k, String(v));
-    return `/audit?${q}`;
-  };
+  const view = Object.fromEntries(FILTER_KEYS.map((k) => [k, value(k)]));
+  const link = (cursor: { after?: string; before?: string }) => href("/audit", view, cursor);
 
   return (
     <section aria-labelledby="audit-heading" className="space-y-4">
@@ -79,23 +75,15 @@ export default async function AuditPageView({ searchParams }: Props) {
 
       <AuditTable events={page.events} />
 
-      <nav aria-label="Audit log pages" className="flex items-center justify-between text-sm">
-        {page.newerCursor !== null && filter ? (
-          <Link className={buttonClass("secondary")} href={link({ after: page.newerCursor })}>
-            ← {filter.order === "desc" ? "Newer" : "Earlier"}
-          </Link>
-        ) : (
-          <span />
-        )}
+      <Pager
+        label="Audit log pages"
+        prev={page.newerCursor !== null && filter ? link({ after: page.newerCursor }) : null}
+        prevLabel={`← ${filter?.order === "asc" ? "Earlier" : "Newer"}`}
+        next={page.olderCursor !== null && filter ? link({ before: page.olderCursor }) : null}
+        nextLabel={`${filter?.order === "asc" ? "Later" : "Older"} →`}
+      >
         <span className="text-slate-600">{page.events.length} events on this page</span>
-        {page.olderCursor !== null && filter ? (
-          <Link className={buttonClass("secondary")} href={link({ before: page.olderCursor })}>
-            {filter.order === "desc" ? "Older" : "Later"} →
-          </Link>
-        ) : (
-          <span />
-        )}
-      </nav>
+      </Pager>
     </section>
   );
 }

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
+import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth/session";
 import { canManagePeople } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
+import { href } from "@/lib/paging";
 import { listPeople, parsePeopleQuery, type PeopleQuery } from "@/lib/people/people";
 import { PersonRow } from "./_components/person-row";
 
@@ -89,14 +90,7 @@ export default async function PeoplePage({ searchParams }: Props) {
           </tbody>
         </table>
       </div>
-      {next ? (
-        <Link
-          className={buttonClass("secondary")}
-          href={`/people?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: next })}`}
-        >
-          Next page →
-        </Link>
-      ) : null}
+      <Pager next={next ? href("/people", { q: query.q }, { after: next }) : null} nextLabel="Next page →" />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { Pager } from "@/components/ui/pager";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
@@ -10,6 +11,7 @@ import { requireActor } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize } from "@/lib/format";
+import { flagParam, href } from "@/lib/paging";
 import {
   canSeeAllRequests,
   cursorAfter,
@@ -42,28 +44,24 @@ export default async function RequestsPage({ searchParams }: Props) {
     { key: "mine", label: "My requests" },
     ...(canSeeAllRequests(actor) ? [{ key: "all", label: "All requests" }] : []),
   ];
-  const link = (over: Record<string, string | undefined>) => {
-    const q = new URLSearchParams();
-    const base = {
-      queue: filter.queue,
-      type: filter.type,
-      status: filter.status,
-      overdue: filter.overdue ? "1" : undefined,
-      standard: filter.standard ? "1" : undefined,
-      sort: filter.sort === "created" ? undefined : filter.sort,
-      dir: filter.dir === "asc" ? undefined : filter.dir,
-      size: filter.size === 50 ? undefined : String(filter.size),
-    };
-    for (const [k, v] of Object.entries({ ...base, ...over })) if (v) q.set(k, v);
-    return `/requests?${q}`;
+  // The view as URL params, defaults left out; every link below is this with overrides.
+  const view = {
+    queue: filter.queue,
+    type: filter.type,
+    status: filter.status,
+    overdue: flagParam(filter.overdue),
+    standard: flagParam(filter.standard),
+    sort: filter.sort === "created" ? undefined : filter.sort,
+    dir: filter.dir === "asc" ? undefined : filter.dir,
+    size: filter.size === 50 ? undefined : filter.size,
   };
+  const link = (over: Record<string, string | undefined>) => href("/requests", view, over);
   // Clicking the sorted column reverses it; another column starts ascending (oldest first for "Submitted").
   const sortLink = (key: QueueSort, label: string): SortLink => ({
     label,
     href: link({
       sort: key === "created" ? undefined : key,
       dir: filter.sort === key && filter.dir === "asc" ? "desc" : undefined,
-      after: undefined,
     }),
     direction: filter.sort === key ? (filter.dir === "asc" ? "ascending" : "descending") : null,
   });
@@ -170,7 +168,7 @@ export default async function RequestsPage({ searchParams }: Props) {
           </p>
         }
       >
-        <QueueResults actor={actor} filter={filter} link={link({})} sortLinks={sortLinks} />
+        <QueueResults actor={actor} filter={filter} link={link} sortLinks={sortLinks} />
       </Suspense>
     </section>
   );
@@ -184,13 +182,11 @@ async function QueueResults({
 }: {
   actor: Actor;
   filter: QueueFilter;
-  link: string;
+  link: (over: Record<string, string | undefined>) => string;
   sortLinks: Record<string, SortLink>;
 }) {
   const rows = await listRequests(getDb(), actor, filter, now());
-  const next = new URLSearchParams(link.slice(link.indexOf("?") + 1));
-  const first = `/requests?${next}`;
-  if (rows.length === filter.size) next.set("after", cursorAfter(rows.at(-1)!, filter.sort));
+  const first = link({});
   return (
     <>
       <QueueTable
@@ -200,20 +196,10 @@ async function QueueResults({
         serviceLevelHours={SERVICE_LEVEL_HOURS}
         bulk={filter.queue === "decide"}
       />
-      <nav aria-label="Pages" className="flex justify-between text-sm">
-        {filter.after ? (
-          <Link href={first} className={buttonClass("ghost")}>
-            « First
-          </Link>
-        ) : (
-          <span />
-        )}
-        {rows.length === filter.size ? (
-          <Link href={`/requests?${next}`} className={buttonClass("secondary")} rel="next">
-            Next →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager
+        first={filter.after ? first : null}
+        next={rows.length === filter.size ? link({ after: cursorAfter(rows.at(-1)!, filter.sort) }) : null}
+      />
     </>
   );
 }
