@@ -13,7 +13,7 @@ export default defineConfig({
   test: {
     include: ["{lib,db,app,components,bin,scripts}/**/*.test.ts"],
     environment: "node",
-    // Each test file gets its own database (lib/testing: useTestDatabase), so files run in parallel.
+    // Each test file gets its own database (lib/testing: testDatabase), so files run in parallel.
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,

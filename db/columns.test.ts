@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { useTestDatabase as testDatabase } from "@/lib/testing";
+import { testDatabase as testDatabase } from "@/lib/testing";
 import { identityAccessColumns, pick, readRows, selectList, systemColumns } from "./columns";
 import { identities, systems } from "./schema";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db";
-import { auditCount, curatedId, refusal, useTestDatabase } from "@/lib/testing";
+import { auditCount, curatedId, refusal, testDatabase } from "@/lib/testing";
 import { listAuditEvents, parseAuditFilter } from "@/lib/audit/query";
 import { DomainError } from "@/lib/errors";
 import { suggestFilterValues } from "@/lib/identities/facets";
@@ -27,7 +27,7 @@ import { NUL_MESSAGE } from "@/lib/validation";
 // Each case goes through the domain function too, with the filter built by hand, as a caller
 // that skipped the parser would: a DomainError or a clean page, nothing else.
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 const a = conn.personas;
 
 const ID = "6f1c0b1e-0000-4000-8000-000000000000";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { pgServerTests, useTestDatabase } from "@/lib/testing";
+import { pgServerTests, testDatabase } from "@/lib/testing";
 import { inAuditBatch, record } from "./record";
 import { verifyAuditChain } from "./verify";
 
@@ -13,7 +13,7 @@ const onServer = await pgServerTests("audit-concurrency.test (concurrent appends
 const actor = { type: "person" as const, id: "p1", label: "sam.security@example.com" };
 
 describe.runIf(onServer)("audit log under concurrency", () => {
-  const conn = useTestDatabase({ server: true });
+  const conn = testDatabase({ server: true });
   // The trigger forbids TRUNCATE, so each test starts a fresh chain with it disabled for a moment.
   beforeEach(async () => {
     await conn.db.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER USER`);

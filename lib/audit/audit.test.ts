@@ -2,13 +2,13 @@ import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { auditEvents } from "@/db/schema";
-import { rejection, useTestDatabase } from "@/lib/testing";
+import { rejection, testDatabase } from "@/lib/testing";
 import { inAuditBatch, record } from "./record";
 import { verifyAuditChain } from "./verify";
 
 const actor = { type: "person" as const, id: "p1", label: "sam.security@example.com" };
 
-const conn = useTestDatabase();
+const conn = testDatabase();
 
 // The trigger forbids TRUNCATE, so each test starts from a fresh chain by disabling it briefly
 // (only the database owner can; the application never does).

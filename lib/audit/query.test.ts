@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { actorOf, useTestDatabase } from "@/lib/testing";
+import { actorOf, testDatabase } from "@/lib/testing";
 import { DomainError } from "@/lib/errors";
 import { setPersonRoles } from "@/lib/people/people";
 import { auditFacets, listAuditEvents, parseAuditFilter } from "./query";
 import { record } from "./record";
 import { encodeCursor } from "@/lib/paging";
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 beforeAll(async () => {
   const ada = await actorOf(conn.db, "ada");
   const omar = await actorOf(conn.db, "omar");

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { pgServerTests, useTestDatabase } from "@/lib/testing";
+import { pgServerTests, testDatabase } from "@/lib/testing";
 import { provisionOidcPerson, type OidcClaims } from "./people";
 
 // First sign-ins of one account racing each other, on a PostgreSQL server whatever DATABASE_URL
@@ -12,7 +12,7 @@ const IDP = "https://idp.example";
 const token = (subject: string, email: string): OidcClaims => ({ issuer: IDP, subject, email, emailVerified: true });
 
 describe.runIf(onServer)("OpenID Connect first sign-ins at once", () => {
-  const conn = useTestDatabase({ identities: 60, server: true });
+  const conn = testDatabase({ identities: 60, server: true });
 
   it("eight first sign-ins of one new account end as one person, bound once and audited once [PostgreSQL: real concurrency]", async () => {
     expect(conn.kind).toBe("postgres");

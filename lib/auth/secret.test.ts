@@ -5,13 +5,13 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { setConnection } from "@/db";
 import { settings } from "@/db/schema";
-import { useTestDatabase } from "@/lib/testing";
+import { testDatabase } from "@/lib/testing";
 import { LEGACY_SECRET_KEY, readOrCreateSecretFile } from "./secret";
 import { authSecretSourceFrom, MISSING_AUTH_SECRET } from "./startup-rules.mjs";
 
 const env = { ...process.env };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "steward-secret-"));
-const conn = useTestDatabase();
+const conn = testDatabase();
 afterAll(async () => {
   setConnection(undefined);
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appPoolLimits, exportClientOf, openPostgres } from "@/db";
-import { actorOf, auditCount, refusal, useTestDatabase } from "@/lib/testing";
+import { actorOf, auditCount, refusal, testDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { exportIdentitiesCsv } from "./export";
 import { exportRequest } from "./export-http";
@@ -13,7 +13,7 @@ import { parseInventoryFilter } from "./inventory-filter";
 
 let olivia: Actor;
 let sam: Actor;
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 beforeAll(async () => {
   olivia = await actorOf(conn.db, "olivia");
   sam = await actorOf(conn.db, "sam");

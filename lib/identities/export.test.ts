@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, auditCount, curatedId, idsWhere, sortedIds, useTestDatabase, walkInventory } from "@/lib/testing";
+import { actorOf, auditCount, curatedId, idsWhere, sortedIds, testDatabase, walkInventory } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { CSV_COLUMNS, exportIdentitiesCsv } from "./export";
 import { listIdentities } from "./inventory";
@@ -9,7 +9,7 @@ import { parseInventoryFilter } from "./inventory-filter";
 
 // The CSV export: everything the filter matches for the actor, quoted and guarded, and audited.
 
-const conn = useTestDatabase({ identities: 400 });
+const conn = testDatabase({ identities: 400 });
 
 /** RFC 4180: fields separated by commas, records by newlines, quotes doubled inside quoted fields. */
 function parseCsv(text: string): string[][] {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows, type Database } from "@/db";
-import { actorOf, auditCount, curatedId, personaIdOf, useTestDatabase } from "@/lib/testing";
+import { actorOf, auditCount, curatedId, personaIdOf, testDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import type { PersonaKey } from "@/lib/auth/personas";
 import { DomainError } from "@/lib/errors";
@@ -11,7 +11,7 @@ import { attestIdentity, bulkAttest, editPurpose, handOverIdentity, shortenExpir
 // personas in every relation. Refusals change nothing; allowed calls run in a transaction that is
 // rolled back, so each cell starts from the same data.
 
-const conn = useTestDatabase({ identities: 400 });
+const conn = testDatabase({ identities: 400 });
 
 type Rel = "owner" | "backup" | "manager" | "security" | "auditor" | "team" | "none";
 type Outcome = "ok" | "forbidden" | "not_found";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, auditCount, curatedId, pgServerTests, useTestDatabase } from "@/lib/testing";
+import { actorOf, auditCount, curatedId, pgServerTests, testDatabase } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
 import { attestIdentity, bulkAttest } from "./identity-actions";
 import { pgArray } from "./inventory";
@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 const T = new Date("2026-06-15T12:00:00.000Z");
 
 describe.runIf(onServer)("concurrent owner actions", () => {
-  const conn = useTestDatabase({ identities: 400, seedAt: T, server: true });
+  const conn = testDatabase({ identities: 400, seedAt: T, server: true });
   beforeEach(() => setClock(() => T));
   afterEach(() => setClock(undefined));
 

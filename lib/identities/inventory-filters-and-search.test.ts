@@ -2,13 +2,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { fixedTeamId } from "@/lib/seed/people";
-import { actorOf, curatedId, idsWhere, personaIdOf, sortedIds, useTestDatabase, walkInventory } from "@/lib/testing";
+import { actorOf, curatedId, idsWhere, personaIdOf, sortedIds, testDatabase, walkInventory } from "@/lib/testing";
 import { SUGGESTION_LIMIT, suggestFilterValues } from "./facets";
 
 // Each filter of the inventory against a ground truth written here in plain SQL.
 
 let awsProd: string;
-const conn = useTestDatabase({ identities: 400 });
+const conn = testDatabase({ identities: 400 });
 beforeAll(async () => {
   awsProd = (
     await queryRows<{ id: string }>(

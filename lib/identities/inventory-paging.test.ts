@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, useTestDatabase } from "@/lib/testing";
+import { actorOf, testDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { listIdentities, type InventoryPage } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
@@ -10,7 +10,7 @@ import { parseInventoryFilter } from "./inventory-filter";
 // runs of equal sort values and NULLs.
 
 let sam: Actor;
-const conn = useTestDatabase({ identities: 400 });
+const conn = testDatabase({ identities: 400 });
 beforeAll(async () => {
   sam = await actorOf(conn.db, "sam");
 });

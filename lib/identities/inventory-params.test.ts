@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { actorOf, curatedId, refusal, useTestDatabase } from "@/lib/testing";
+import { actorOf, curatedId, refusal, testDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
 import { listIdentities } from "./inventory";
@@ -111,7 +111,7 @@ describe("parseInventoryFilter", () => {
 
 describe("page cursors", () => {
   let sam: Actor;
-  const conn = useTestDatabase({ identities: 60 });
+  const conn = testDatabase({ identities: 60 });
   beforeAll(async () => {
     sam = await actorOf(conn.db, "sam");
   });

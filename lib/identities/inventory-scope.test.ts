@@ -9,7 +9,7 @@ import {
   personaIdOf,
   refusal,
   sortedIds,
-  useTestDatabase,
+  testDatabase,
   walkInventory,
 } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
@@ -28,7 +28,7 @@ let reportOfReport: string;
 // An identity outside Payments with Omar as its backup owner.
 let omarBackup: string;
 
-const conn = useTestDatabase({ identities: 400 });
+const conn = testDatabase({ identities: 400 });
 beforeAll(async () => {
   const owners = await queryRows<{ owner_id: string }>(
     conn.db,

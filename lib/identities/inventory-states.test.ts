@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, idsWhere, sortedIds, useTestDatabase, walkInventory } from "@/lib/testing";
+import { actorOf, idsWhere, sortedIds, testDatabase, walkInventory } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
 
 // Derived states as filters and badges, at a fixed "now", with rows placed exactly on, just
@@ -47,7 +47,7 @@ const BOUNDARIES: [label: string, set: SQL][] = [
   ],
 ];
 
-const conn = useTestDatabase({ identities: 400, seedAt: T });
+const conn = testDatabase({ identities: 400, seedAt: T });
 beforeAll(async () => {
   // Plain rows otherwise: used yesterday, expiring in a year, reviewed next month, no secret to rotate.
   const rows = await queryRows<{ id: string }>(

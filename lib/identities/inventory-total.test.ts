@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows, type Connection } from "@/db";
 import type { Actor } from "@/lib/auth/actor";
-import { useTestDatabase } from "@/lib/testing";
+import { testDatabase } from "@/lib/testing";
 import { listIdentities } from "./inventory";
 import { parseInventoryFilter } from "./inventory-filter";
 import { EXACT_UP_TO } from "./inventory-total";
@@ -20,7 +20,7 @@ const totalFor = async (conn: Connection, actor: Actor, params: Record<string, s
 
 describe("the inventory total on an estate of 55,000 identities", () => {
   // The seed ends with VACUUM ANALYZE, so the planner knows the table's size.
-  const conn = useTestDatabase({ identities: 55_000, timeout: 300_000 });
+  const conn = testDatabase({ identities: 55_000, timeout: 300_000 });
   const { personas } = conn;
 
   it.each([
@@ -48,7 +48,7 @@ describe("the inventory total on an estate of 55,000 identities", () => {
 });
 
 describe("the inventory total on an estate of 12,000 identities", () => {
-  const conn = useTestDatabase({ identities: 12_000, timeout: 300_000 });
+  const conn = testDatabase({ identities: 12_000, timeout: 300_000 });
   const { personas } = conn;
 
   it('all of it: more than 10,000 matches, too few for a sample, so it says "more than 10,000"', async () => {

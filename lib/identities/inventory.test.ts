@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, useTestDatabase } from "@/lib/testing";
+import { actorOf, testDatabase } from "@/lib/testing";
 import { listIdentities, pgArray } from "./inventory";
 import { RISK_FACTORS } from "./risk";
 import { parseInventoryFilter } from "./inventory-filter";
 
-const conn = useTestDatabase({ identities: 400 });
+const conn = testDatabase({ identities: 400 });
 
 describe("the inventory", () => {
   it("shows security every identity, a page at a time, with an exact total", async () => {

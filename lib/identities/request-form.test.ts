@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { curatedId, refusal, useTestDatabase, walkInventory } from "@/lib/testing";
+import { curatedId, refusal, testDatabase, walkInventory } from "@/lib/testing";
 import { listRevocations } from "@/lib/revocations/list";
 import { getIdentityDetail } from "./identity-detail";
 import { identityForRequestForm, requestFormIdentities } from "./request-form";
@@ -9,7 +9,7 @@ import { identityForRequestForm, requestFormIdentities } from "./request-form";
 // shows an identity's name and environment only to those whose inventory lists it. Out of scope,
 // unknown and malformed ids are all the same "not found".
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 const actors = conn.personas;
 
 describe("identityForRequestForm", () => {

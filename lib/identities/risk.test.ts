@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { SEED_ACTOR } from "@/lib/seed/seed";
-import { actorOf, curatedId, useTestDatabase, walkInventory } from "@/lib/testing";
+import { actorOf, curatedId, testDatabase, walkInventory } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
 import { getIdentityDetail } from "./identity-detail";
 import { pgArray } from "./inventory";
@@ -14,7 +14,7 @@ import { rescoreIdentities, scoreOf } from "./risk";
 const DAY = 86_400_000;
 const T0 = new Date("2026-06-15T12:00:00.000Z");
 
-const conn = useTestDatabase({ identities: 400, seedAt: T0 });
+const conn = testDatabase({ identities: 400, seedAt: T0 });
 afterEach(() => setClock(undefined));
 
 /** Each factor's condition at `at`, heaviest first (the documented order). */

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, useTestDatabase } from "@/lib/testing";
+import { actorOf, testDatabase } from "@/lib/testing";
 import { orphanTotal, ownedSummary } from "./summary";
 
-const conn = useTestDatabase({ identities: 300 });
+const conn = testDatabase({ identities: 300 });
 
 describe("the overview's figures", () => {
   it("security and auditors see the estate's orphans, the same total the inventory's Orphaned view shows", async () => {

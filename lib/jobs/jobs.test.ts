@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { auditCount, useTestDatabase } from "@/lib/testing";
+import { auditCount, testDatabase } from "@/lib/testing";
 import { setClock } from "@/lib/clock";
 import { attestIdentity } from "@/lib/identities/identity-actions";
 import { riskScoreSql } from "@/lib/identities/risk";
@@ -11,7 +11,7 @@ import { runDueJobs } from "./run";
 // The lifecycle jobs act on what is due at the time they run: a run after downtime catches up,
 // and a second run at the same time changes nothing. The clock is injected.
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 const actors = conn.personas;
 afterAll(async () => {
   setClock(undefined);

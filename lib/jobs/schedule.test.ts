@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { useTestDatabase } from "@/lib/testing";
+import { testDatabase } from "@/lib/testing";
 import type { JobResult } from "./run";
 import { LIFECYCLE_QUEUE, startScheduler } from "./schedule";
 
 // pg-boss runs the lifecycle on this test's database (embedded PGlite by default, PostgreSQL with
 // DATABASE_URL): the schedule is stored, and a job on the queue runs every lifecycle job once.
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 
 describe("the scheduler", () => {
   it("stores the every-minute schedule (catching up once after downtime) and runs the lifecycle when a job arrives", async () => {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, useTestDatabase } from "@/lib/testing";
+import { actorOf, testDatabase } from "@/lib/testing";
 import { now } from "@/lib/clock";
 import { pgArray } from "@/lib/identities/inventory";
 import { riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
@@ -11,7 +11,7 @@ import { setPersonStatus } from "./people";
 // sorts and filters by, so it must carry "No active owner" the moment the departure commits — and
 // only if it commits: it is written in the departure's own transaction.
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 
 type Scored = {
   id: string;

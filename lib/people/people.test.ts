@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, users } from "@/db/schema";
-import { actorOf, ALL_PERSONAS, auditCount, refusal, useTestDatabase } from "@/lib/testing";
+import { actorOf, ALL_PERSONAS, auditCount, refusal, testDatabase } from "@/lib/testing";
 import { resolveActor } from "@/lib/auth/people";
 import { activePersonIdByEmail, listPeople, setPersonRoles, setPersonStatus } from "./people";
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 
 const rolesOf = async (email: string) => (await conn.db.select().from(users).where(eq(users.email, email)))[0]!.roles;
 

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, auditCount, refusal, useTestDatabase } from "@/lib/testing";
+import { actorOf, auditCount, refusal, testDatabase } from "@/lib/testing";
 import { loadPolicySettings } from "./settings";
 import { changePolicySetting, readPolicySettings } from "./settings-admin";
 
-const conn = useTestDatabase({ identities: 30 });
+const conn = testDatabase({ identities: 30 });
 
 describe("changing policy settings", () => {
   it("security changes a number; it is validated, stored and audited with before and after", async () => {

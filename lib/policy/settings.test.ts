@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/lib/testing";
+import { testDatabase } from "@/lib/testing";
 import { DEFAULT_POLICY_SETTINGS, loadPolicySettings } from "./settings";
 
-const conn = useTestDatabase({ identities: 30 });
+const conn = testDatabase({ identities: 30 });
 
 describe("policy settings", () => {
   it("reads the seeded values and fills what is missing with the defaults", async () => {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { auditCount, curatedId, refusal, useTestDatabase } from "@/lib/testing";
+import { auditCount, curatedId, refusal, testDatabase } from "@/lib/testing";
 import { changePolicySetting } from "@/lib/policy/settings-admin";
 import { DEFAULT_POLICY_SETTINGS } from "@/lib/policy/settings";
 import { approveStandardInBulk, BULK_LIMIT, decideStage } from "./decide";
@@ -14,7 +14,7 @@ import { previewRequest, submitRequest } from "./submit";
 // found them; the database is this file's own.
 
 let k8sStaging: string;
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 const actors = conn.personas;
 beforeAll(async () => {
   k8sStaging = (

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { curatedId, refusal, useTestDatabase } from "@/lib/testing";
+import { curatedId, refusal, testDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { retireSystem } from "@/lib/systems/systems";
 import { decideStage } from "./decide";
@@ -11,7 +11,7 @@ import { submitRequest } from "./submit";
 // moment: if … the system retired while it waited, it is closed as denied". Retired here the way an
 // admin does it, on the Systems page.
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 const actors = conn.personas;
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);

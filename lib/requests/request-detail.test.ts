@@ -2,13 +2,13 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { seedUuid } from "@/lib/seed/sql-util";
-import { actorOf, curatedId, personaIdOf, refusal, useTestDatabase } from "@/lib/testing";
+import { actorOf, curatedId, personaIdOf, refusal, testDatabase } from "@/lib/testing";
 import { getRequestDetail } from "./detail";
 
 // A request's page names what its payload points at (people, teams, systems, identities) instead of
 // showing uuids; the names come back with the request, resolved in lib/requests.
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 
 /** A pending request row with this payload, asked by Olivia (the page reads; how it was made does not matter). */
 async function requestWith(payload: Record<string, unknown>, subject: string | null = null): Promise<string> {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { seedUuid } from "@/lib/seed/sql-util";
-import { actorOf, auditCount, pgServerTests, useTestDatabase } from "@/lib/testing";
+import { actorOf, auditCount, pgServerTests, testDatabase } from "@/lib/testing";
 import { decideStage } from "./decide";
 
 // Approvers deciding one stage at once, on a PostgreSQL server whatever DATABASE_URL says: the
@@ -12,7 +12,7 @@ import { decideStage } from "./decide";
 const onServer = await pgServerTests("requests-concurrency.test (50 approvers at once)");
 
 describe.runIf(onServer)("deciding under concurrency", () => {
-  const conn = useTestDatabase({ identities: 60, server: true });
+  const conn = testDatabase({ identities: 60, server: true });
 
   it("50 approvers deciding one stage at once record one decision, one audit event and one grant [PostgreSQL: real concurrency]", async () => {
     expect(conn.kind).toBe("postgres");

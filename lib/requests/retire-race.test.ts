@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { pgServerTests, useTestDatabase } from "@/lib/testing";
+import { pgServerTests, testDatabase } from "@/lib/testing";
 import { retireSystem } from "@/lib/systems/systems";
 import { decideStage } from "./decide";
 import { submitRequest } from "./submit";
@@ -17,7 +17,7 @@ const serverUp = await pgServerTests(
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
 describe.runIf(serverUp)("a retirement racing a fulfilment [PostgreSQL: real concurrency]", () => {
-  const conn = useTestDatabase({ identities: 30, server: true });
+  const conn = testDatabase({ identities: 30, server: true });
   const actors = conn.personas;
 
   it("never leaves a live identity in a retired system, whichever commits first", async () => {

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, connectAs, pgServerTests, TARGET_PG_URL, useTestDatabase } from "@/lib/testing";
+import { actorOf, connectAs, pgServerTests, TARGET_PG_URL, testDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { previewRequest, submitRequest } from "@/lib/requests/submit";
 import { discoverSystem } from "@/lib/systems/systems";
@@ -26,7 +26,7 @@ const target = postgres(TARGET_PG_URL, { max: 2, connect_timeout: 3, onnotice: (
 const roles: string[] = [];
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
-const conn = useTestDatabase({ identities: 30 });
+const conn = testDatabase({ identities: 30 });
 beforeAll(async () => {
   [olivia, ada, sam] = [await actorOf(conn.db, "olivia"), await actorOf(conn.db, "ada"), await actorOf(conn.db, "sam")];
   // A development database: the standard baseline fulfils a small request at once, which is the attack's shortcut.

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Database } from "@/db";
-import { actorOf, auditCount, refusal, useTestDatabase } from "@/lib/testing";
+import { actorOf, auditCount, refusal, testDatabase } from "@/lib/testing";
 import { POST } from "@/app/api/v1/connectors/webhook/callback/route";
 import { setClock } from "@/lib/clock";
 import { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER } from "@/lib/connectors/webhook-signature";
@@ -17,7 +17,7 @@ const T0 = new Date("2026-11-27T12:00:00.000Z");
 const URL_ = "http://steward.test/api/v1/connectors/webhook/callback";
 
 let revocationId: string;
-const conn = useTestDatabase({ identities: 30 });
+const conn = testDatabase({ identities: 30 });
 beforeAll(async () => {
   setClock(() => T0);
   const sam = await actorOf(conn.db, "sam");

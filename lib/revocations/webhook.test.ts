@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { actorOf, refusal, useTestDatabase } from "@/lib/testing";
+import { actorOf, refusal, testDatabase } from "@/lib/testing";
 import type { Actor } from "@/lib/auth/actor";
 import { setClock } from "@/lib/clock";
 import { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignature } from "@/lib/connectors/webhook-signature";
@@ -66,7 +66,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 beforeAll(async () => {
   sam = await actorOf(conn.db, "sam");
 });

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
-import { auditCount, refusal, useTestDatabase } from "@/lib/testing";
+import { auditCount, refusal, testDatabase } from "@/lib/testing";
 import { configureConnector, listSystems, retireSystem, setSystemEnvironment } from "./systems";
 
-const conn = useTestDatabase({ identities: 60 });
+const conn = testDatabase({ identities: 60 });
 const actors = conn.personas;
 
 const systemNamed = async (like: string) =>

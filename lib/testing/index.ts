@@ -1,4 +1,4 @@
-// What a test file needs, from one place: its database (useTestDatabase, or the lower-level
+// What a test file needs, from one place: its database (testDatabase, or the lower-level
 // create*TestDatabase), the seeded estate and personas, and the shapes of a failure.
 export {
   createServerTestDatabase,
@@ -12,4 +12,4 @@ export { auditCount, idsWhere, seedSmall, sortedIds, walkInventory } from "./est
 export { errorText, refusal, rejection } from "./outcomes";
 export { ALL_PERSONAS, actorOf, allActors, curatedId, personaIdOf } from "./personas";
 export { connectAs, TARGET_PG_URL } from "./target-postgres";
-export { useTestDatabase, type TestConnection, type TestDatabaseOptions } from "./use-test-database";
+export { testDatabase, type TestConnection, type TestDatabaseOptions } from "./test-database";

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { openEmbedded, setConnection } from "@/db";
-import { useTestDatabase } from "@/lib/testing";
+import { testDatabase } from "@/lib/testing";
 import { GET } from "./route";
 
 // /api/health answers anyone, so it says up or down and nothing else: no database kind, counts,
 // or the database's error text (which names hosts, roles and tables).
 
-const conn = useTestDatabase();
+const conn = testDatabase();
 afterAll(async () => {
   setConnection(undefined);
 });

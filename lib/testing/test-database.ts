@@ -31,10 +31,10 @@ export type TestDatabaseOptions = {
  * A test file's (or describe block's) own database: opened, migrated and seeded in beforeAll,
  * closed in afterAll. The embedded database by default, a fresh one on DATABASE_URL's server when it
  * is set (see ./database). The answer stands for the connection at once, so a file writes
- * `const conn = useTestDatabase({ identities: 60 })` and uses `conn.db` in its tests; hooks the
+ * `const conn = testDatabase({ identities: 60 })` and uses `conn.db` in its tests; hooks the
  * file registers after this call run after the database is ready (and their afterAll before it closes).
  */
-export function useTestDatabase(options: TestDatabaseOptions = {}): TestConnection {
+export function testDatabase(options: TestDatabaseOptions = {}): TestConnection {
   let open: (Connection & { url?: string }) | undefined;
   const personas = {} as Record<PersonaKey, Actor>;
   const current = () => {

@@ -1,0 +1,149 @@
+// What the matrix's test checks app/ against: the reads (functions that take an actor and change
+// nothing governed), every server action and route handler with the domain functions it calls, the
+// calls that take no actor, and the plumbing entry points may import. See ./matrix.ts.
+
+/**
+ * Exported `(db, actor, …)` functions that change nothing a person governs, each with why. They
+ * still check the actor (scope, role), which their own tests cover.
+ */
+export const READS: Record<string, string> = {
+  relationTo: "lib/identities/access.ts: how the actor stands to one identity (the mutations' own check)",
+  listIdentities: "the inventory, within the actor's scope",
+  inventoryFacets: "the inventory's filter choices",
+  suggestFilterValues: "the inventory's typed suggestions (teams, people)",
+  ownedSummary: "the home page's counts of the actor's identities",
+  orphanTotal: "the count of orphaned identities in the actor's scope",
+  getIdentityDetail: "one identity's page, within the actor's scope",
+  exportIdentitiesCsv: "the inventory as CSV; records that an export was made, changes no governed row",
+  requestFormIdentities: "the identities the request form offers the actor",
+  identityForRequestForm: "one identity for the request form, within the actor's scope",
+  readPolicySettings: "policy's numbers for the Settings page",
+  listAuditEvents: "the audit log (security and auditors)",
+  auditFacets: "the audit log's filter choices",
+  listSystems: "the Systems page (admins, security, auditors)",
+  listRevocations: "revocations and where each stands",
+  listRequests: "the request queues",
+  inbox: "the count of requests waiting for the actor",
+  getRequestDetail: "one request's page",
+  previewRequest: "policy's verdict on a draft request, nothing written",
+  gatherFacts: "the facts policy decides a request on (used by submit and preview)",
+  listPeople: "the People page (admins)",
+};
+
+/**
+ * Every server action (app/**\/actions.ts) and route handler (app/**\/route.ts) → the lib functions
+ * it calls with the session's actor. `calls: []` with a note: it calls none.
+ */
+export type EntryPoint = {
+  calls: string[];
+  /** When the handler hands the request to a lib function that makes the calls: "lib/<file>.ts <function>". */
+  via?: string;
+  note?: string;
+};
+export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
+  "app/(app)/actions.ts": {
+    signOutAction: { calls: [], note: "Auth.js sign-out; the sign-out is audited by the auth events" },
+  },
+  "app/(app)/identities/[id]/actions.ts": {
+    attestAction: { calls: ["attestIdentity"] },
+    editPurposeAction: { calls: ["editPurpose"] },
+    handOverAction: { calls: ["handOverIdentity"] },
+    shortenExpiryAction: { calls: ["shortenExpiry"] },
+    revokeAction: {
+      calls: ["requestRevocation"],
+      note: "then runs the connector for that revocation (runRevocations, as the actor)",
+    },
+    confirmRevocationAction: { calls: ["confirmManualRevocation"] },
+  },
+  "app/(app)/identities/actions.ts": {
+    bulkAttestAction: { calls: ["bulkAttest"] },
+    bulkRevokeAction: { calls: ["bulkRevoke"], note: "the connectors run after the answer" },
+  },
+  "app/(app)/people/actions.ts": {
+    setRolesAction: { calls: ["setPersonRoles"] },
+    setStatusAction: { calls: ["setPersonStatus"] },
+  },
+  "app/(app)/requests/actions.ts": {
+    submitRequestAction: { calls: ["submitRequest"] },
+    previewRequestAction: { calls: ["previewRequest"] },
+    decideAction: { calls: ["decideStage"] },
+    cancelAction: { calls: ["cancelRequest"] },
+    bulkApproveAction: { calls: ["approveStandardInBulk"] },
+  },
+  "app/(app)/settings/actions.ts": {
+    changeSettingAction: { calls: ["changePolicySetting"] },
+  },
+  "app/(app)/systems/actions.ts": {
+    configureAction: { calls: ["configureConnector"] },
+    retireAction: { calls: ["retireSystem"] },
+    discoverAction: { calls: ["discoverSystem"] },
+    setEnvironmentAction: { calls: ["setSystemEnvironment"] },
+  },
+  "app/signin/actions.ts": {
+    demoSignInAction: {
+      calls: [],
+      note: "Auth.js sign-in with a demo persona (lib/auth/people.ts authorizeDemoSignIn: demo mode only)",
+    },
+    oidcSignInAction: { calls: [], note: "Auth.js sign-in through OpenID Connect" },
+  },
+  "app/(app)/identities/export/route.ts": {
+    POST: {
+      calls: ["exportIdentitiesCsv"],
+      via: "lib/identities/export-http.ts exportRequest",
+      note: "same-origin only; the session is read there",
+    },
+    GET: { calls: [], note: "an old export link: redirects to the inventory, exports nothing" },
+  },
+  "app/(app)/identities/suggest/route.ts": {
+    GET: { calls: ["suggestFilterValues"] },
+  },
+  "app/api/auth/[...nextauth]/route.ts": {
+    GET: { calls: [], note: "Auth.js's own handlers" },
+    POST: { calls: [], note: "Auth.js's own handlers" },
+  },
+  "app/api/health/route.ts": {
+    GET: { calls: [], note: "liveness: up or down, no actor" },
+  },
+  "app/api/v1/connectors/webhook/callback/route.ts": {
+    POST: {
+      calls: ["receiveWebhookCallback"],
+      note: "no session: the system's HMAC signature is the credential (lib/revocations/callback.ts)",
+    },
+  },
+};
+
+/** Functions entry points call that take no actor, with what authorizes them instead. */
+export const NOT_ACTOR_CALLS: Record<string, string> = {
+  receiveWebhookCallback:
+    "a webhook receiver's signed callback: the signature with the system's secret, checked before anything is read",
+};
+
+/**
+ * What else app's actions and route handlers import from lib/, and why it decides nothing about
+ * who may do what. An entry point importing a lib function that is in none of MATRIX, READS,
+ * NOT_ACTOR_CALLS or here fails the test: a new action cannot call, say, a lifecycle job directly
+ * without someone deciding where it belongs.
+ */
+export const PLUMBING: Record<string, string> = {
+  actorAction:
+    "the one action wrapper (lib/action): the session's actor before the call, a DomainError as the form's answer",
+  field: "reads a form field (lib/action); the lib function it feeds parses it",
+  text: "reads a form field (lib/action); the lib function it feeds parses it",
+  optionalText: "reads a form field (lib/action); the lib function it feeds parses it",
+  plural: "wording: a count and its word",
+  pluralWord: "wording: the word for a count",
+  auditActor: "the actor as the audit log names it",
+  requireActor: "the session's actor, or a redirect to sign-in (the departed column's check)",
+  currentActor: "the session's actor, or null (route handlers answer 401)",
+  signIn: "Auth.js sign-in (demo personas refused on the server unless demo mode; OIDC bound by issuer and subject)",
+  signOut: "Auth.js sign-out",
+  handlers: "Auth.js's own routes",
+  safeCallbackUrl: "keeps the destination after sign-in on this site",
+  now: "the injectable clock",
+  invalid: "builds a DomainError",
+  requestFromForm: "turns a request form's fields into the input submitRequest parses and authorizes",
+  activePersonIdByEmail: "looks up the person a form names by email; the mutation it feeds checks them",
+  readCallbackBody: "reads the webhook callback's body with its size cap, before anything else",
+  runRevocations:
+    "carries out the revocations the preceding mutation just created and returned (their ids only); authorized there",
+};

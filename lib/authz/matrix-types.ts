@@ -1,0 +1,34 @@
+// The matrix's vocabulary: the columns (relations and roles), a cell, a row. See ./matrix.ts.
+
+export const RELATIONS = [
+  "owner",
+  "backupOwner",
+  "ownerManager",
+  "otherMember",
+  "otherManager",
+  "security",
+  "auditor",
+  "admin",
+  "departed",
+] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+export type Cell = "allowed" | "refused";
+export const Y: Cell = "allowed";
+export const N: Cell = "refused";
+
+export type MatrixRow = {
+  /** The exported function of lib/ (several rows may test one function with different targets). */
+  fn: string;
+  /** What the row tries, when one function has several rows. */
+  variant?: string;
+  file: string;
+  does: string;
+  cells: Record<Relation, Cell>;
+  /**
+   * How a refusal shows. `throws` (the default): a DomainError. `skips`: a bulk action that reports
+   * what the actor may not do instead of failing the whole selection; refused means it throws, or
+   * it approves nothing and reports every id skipped.
+   */
+  refusal?: "throws" | "skips";
+};
