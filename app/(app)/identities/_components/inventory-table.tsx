@@ -1,13 +1,20 @@
 "use client";
 
 import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
 import { Input } from "@/components/ui/controls";
-import { SortHeader, type SortLink } from "@/components/ui/sort-header";
+import {
+  ariaSort,
+  RowLink,
+  selectColumn,
+  sortableHeader,
+  TrailingBadge,
+  useBulkAction,
+} from "@/components/ui/list-columns";
+import type { SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
-import type { ActionResult } from "@/lib/action";
 import { humanize, isoDay, relativeTime } from "@/lib/format";
 import type { InventoryRow } from "@/lib/identities/inventory";
 import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
@@ -28,63 +35,38 @@ type Props = {
 // render a client component for each and prefetch every one that scrolls into view.
 export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, security }: Props) {
   const [selection, setSelection] = useState<RowSelectionState>({});
-  const [result, formAction, pending] = useActionState<ActionResult, FormData>(bulkAttestAction, null);
-  const [revoked, revokeAction, revoking] = useActionState<ActionResult, FormData>(bulkRevokeAction, null);
+  const attest = useBulkAction(bulkAttestAction);
+  const revoke = useBulkAction(bulkRevokeAction);
   const [reason, setReason] = useState("");
   const live = (r: InventoryRow) => ["pending", "active", "suspended"].includes(r.status);
   const mine = (r: InventoryRow) => (r.ownerId === actorId || r.backupOwnerId === actorId) && live(r);
   const selectableRow = (r: InventoryRow) => mine(r) || (security && live(r));
   const selectable = rows.filter(selectableRow);
   const selectedIds = Object.keys(selection).filter((id) => selection[id] && rows.some((r) => r.id === id));
-  const header = (key: string, fallback: string) => (sortLinks[key] ? <SortHeader link={sortLinks[key]} /> : fallback);
+  const header = sortableHeader(sortLinks);
 
   const columns: ColumnDef<InventoryRow, unknown>[] = [
-    {
-      id: "select",
+    selectColumn({
+      selectable,
+      selection,
+      setSelection,
+      allLabel: security ? "Select every live identity on this page" : "Select all of your identities on this page",
+      rowLabel: (r) => `Select ${r.name}`,
       // The selection and the name stay in view while the table scrolls sideways in its frame.
       meta: { stickyLeft: "left-0", className: "w-10 min-w-10" },
-      header: () =>
-        selectable.length ? (
-          <input
-            type="checkbox"
-            aria-label={
-              security ? "Select every live identity on this page" : "Select all of your identities on this page"
-            }
-            checked={selectable.length > 0 && selectable.every((r) => selection[r.id])}
-            onChange={(e) =>
-              setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})
-            }
-          />
-        ) : (
-          <span className="sr-only">Select</span>
-        ),
-      cell: ({ row }) =>
-        row.getCanSelect() ? (
-          <input
-            type="checkbox"
-            aria-label={`Select ${row.original.name}`}
-            checked={row.getIsSelected()}
-            onChange={row.getToggleSelectedHandler()}
-          />
-        ) : null,
-    },
+    }),
     {
       id: "name",
       meta: { stickyLeft: "left-10" },
       header: () => header("name", "Name"),
       cell: ({ row }) => (
         <div className="min-w-48">
-          <a
+          <RowLink
             href={`/identities/${row.original.id}`}
-            className="font-medium text-brand-700 underline-offset-2 hover:underline"
+            badge={row.original.privileged ? { tone: "warn", label: "privileged" } : null}
           >
             {row.original.name}
-          </a>
-          {row.original.privileged ? (
-            <span className="ml-1">
-              <Badge tone="warn">privileged</Badge>
-            </span>
-          ) : null}
+          </RowLink>
         </div>
       ),
     },
@@ -110,11 +92,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
             >
               {row.original.ownerName}
             </a>
-            {row.original.ownerDeparted ? (
-              <span className="ml-1">
-                <Badge tone="bad">departed</Badge>
-              </span>
-            ) : null}
+            {row.original.ownerDeparted ? <TrailingBadge tone="bad">departed</TrailingBadge> : null}
           </span>
         ),
     },
@@ -196,20 +174,16 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
           name="Bulk attest"
           verb="Attest selected"
           ids={selectedIds}
-          action={formAction}
-          pending={pending}
-          result={result}
+          {...attest}
           hint="Select identities you own to confirm you still own and need them."
         />
       ) : null}
-      {selectable.length || revoked ? (
+      {selectable.length || revoke.result ? (
         <BulkBar
           name="Bulk revoke"
           verb="Revoke selected"
           ids={selectedIds}
-          action={revokeAction}
-          pending={revoking}
-          result={revoked}
+          {...revoke}
           danger
           hint="Every credential and entitlement of each, verified in its system."
         >
@@ -226,7 +200,7 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
         empty="No identities match these filters."
         rowKey={(r) => r.id}
         columnVisibility={columnVisibility}
-        headerProps={(id) => (sortLinks[id]?.direction ? { "aria-sort": sortLinks[id]!.direction! } : {})}
+        headerProps={ariaSort(sortLinks)}
         rowSelection={selection}
         onRowSelectionChange={setSelection}
         canSelectRow={selectableRow}

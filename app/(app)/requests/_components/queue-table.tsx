@@ -1,12 +1,18 @@
 "use client";
 
 import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
-import { useActionState, useState } from "react";
-import { Badge } from "@/components/ui/badge";
+import { useState } from "react";
 import { BulkBar } from "@/components/ui/bulk-bar";
 import { DataTable } from "@/components/ui/data-table";
-import { SortHeader, type SortLink } from "@/components/ui/sort-header";
-import type { ActionResult } from "@/lib/action";
+import {
+  ariaSort,
+  RowLink,
+  selectColumn,
+  sortableHeader,
+  TrailingBadge,
+  useBulkAction,
+} from "@/components/ui/list-columns";
+import type { SortLink } from "@/components/ui/sort-header";
 import { humanize, isoDay } from "@/lib/format";
 import type { QueueRow } from "@/lib/requests/queue";
 import { bulkApproveAction } from "../actions";
@@ -22,43 +28,25 @@ const waited = (h: number) => (h < 48 ? `${h} h` : `${Math.floor(h / 24)} days`)
  */
 export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) {
   const [selection, setSelection] = useState<RowSelectionState>({});
-  const [result, formAction, pending] = useActionState<ActionResult, FormData>(bulkApproveAction, null);
+  const approve = useBulkAction(bulkApproveAction);
   const approvable = (r: QueueRow) => bulk && r.mine && r.standard;
   const selectable = rows.filter(approvable);
   const selectedIds = Object.keys(selection).filter(
     (id) => selection[id] && rows.some((r) => r.id === id && approvable(r)),
   );
   const late = (r: QueueRow) => r.status === "pending" && r.waitingHours >= serviceLevelHours;
-  const header = (key: string, fallback: string) => (sortLinks[key] ? <SortHeader link={sortLinks[key]} /> : fallback);
+  const header = sortableHeader(sortLinks);
 
   const columns: ColumnDef<QueueRow, unknown>[] = [
     ...(bulk
       ? [
-          {
-            id: "select",
-            header: () =>
-              selectable.length ? (
-                <input
-                  type="checkbox"
-                  aria-label="Select every standard request on this page"
-                  checked={selectable.every((r) => selection[r.id])}
-                  onChange={(e) =>
-                    setSelection(e.target.checked ? Object.fromEntries(selectable.map((r) => [r.id, true])) : {})
-                  }
-                />
-              ) : (
-                <span className="sr-only">Select</span>
-              ),
-            cell: ({ row }) =>
-              row.getCanSelect() ? (
-                <input
-                  type="checkbox"
-                  aria-label={`Select ${humanize(row.original.type)}${row.original.subject ? `: ${row.original.subject}` : ""}`}
-                  checked={row.getIsSelected()}
-                  onChange={row.getToggleSelectedHandler()}
-                />
-              ) : null,
-          } satisfies ColumnDef<QueueRow, unknown>,
+          selectColumn({
+            selectable,
+            selection,
+            setSelection,
+            allLabel: "Select every standard request on this page",
+            rowLabel: (r) => `Select ${humanize(r.type)}${r.subject ? `: ${r.subject}` : ""}`,
+          }),
         ]
       : []),
     {
@@ -66,18 +54,15 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
       header: () => header("type", "Request"),
       cell: ({ row }) => (
         <span>
-          <a
+          <RowLink
             href={`/requests/${row.original.id}`}
-            className="font-medium text-brand-700 underline-offset-2 hover:underline"
+            badge={
+              row.original.standard && row.original.status === "pending" ? { tone: "neutral", label: "standard" } : null
+            }
           >
             {humanize(row.original.type)}
             {row.original.subject ? `: ${row.original.subject}` : ""}
-          </a>
-          {row.original.standard && row.original.status === "pending" ? (
-            <span className="ml-1">
-              <Badge tone="neutral">standard</Badge>
-            </span>
-          ) : null}
+          </RowLink>
         </span>
       ),
     },
@@ -95,11 +80,7 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
           {row.original.stage
             ? `${row.original.stage === "owner_manager" ? "owner's manager" : row.original.stage} (stage ${row.original.stagePosition} of ${row.original.stages})`
             : "—"}
-          {row.original.mine ? (
-            <span className="ml-1">
-              <Badge tone="warn">you</Badge>
-            </span>
-          ) : null}
+          {row.original.mine ? <TrailingBadge tone="warn">you</TrailingBadge> : null}
         </span>
       ),
     },
@@ -119,11 +100,7 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
         row.original.status === "pending" ? (
           <span className="whitespace-nowrap">
             {waited(row.original.waitingHours)}
-            {late(row.original) ? (
-              <span className="ml-1">
-                <Badge tone="warn">past {serviceLevelHours} h</Badge>
-              </span>
-            ) : null}
+            {late(row.original) ? <TrailingBadge tone="warn">past {serviceLevelHours} h</TrailingBadge> : null}
           </span>
         ) : (
           "—"
@@ -133,14 +110,12 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
 
   return (
     <div className="space-y-2">
-      {bulk && (selectable.length || result) ? (
+      {bulk && (selectable.length || approve.result) ? (
         <BulkBar
           name="Bulk approve"
           verb="Approve selected"
           ids={selectedIds}
-          action={formAction}
-          pending={pending}
-          result={result}
+          {...approve}
           hint="Only requests policy marks standard (your stage only, nothing privileged) can be approved together."
         />
       ) : null}
@@ -150,10 +125,7 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
         caption="Requests"
         empty="Nothing here."
         rowKey={(r) => r.id}
-        headerProps={(id) => {
-          const key = id === "request" ? "type" : id;
-          return sortLinks[key]?.direction ? { "aria-sort": sortLinks[key]!.direction! } : {};
-        }}
+        headerProps={ariaSort(sortLinks, (id) => (id === "request" ? "type" : id))}
         rowSelection={selection}
         onRowSelectionChange={setSelection}
         canSelectRow={approvable}
