@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { actorOf, auditCount, curatedId, pgServerTests, testDatabase } from "@/lib/testing";
-import { setClock } from "@/lib/clock";
+import { DAY, setClock } from "@/lib/clock";
 import { attestIdentity, bulkAttest } from "./identity-actions";
 import { pgArray } from "./inventory";
 import { scoreOf } from "./risk";
@@ -12,7 +12,6 @@ import { scoreOf } from "./risk";
 // and nothing can deadlock. Here the transactions truly run together.
 
 const onServer = await pgServerTests("identity-actions-concurrency.test (concurrent attests)");
-const DAY = 86_400_000;
 const T = new Date("2026-06-15T12:00:00.000Z");
 
 describe.runIf(onServer)("concurrent owner actions", () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { fixedTeamId } from "@/lib/seed/people";
 import { actorOf, auditCount, curatedId, personaIdOf, testDatabase } from "@/lib/testing";
-import { setClock } from "@/lib/clock";
+import { DAY, setClock } from "@/lib/clock";
 import { attestIdentity, editPurpose, handOverIdentity, shortenExpiry } from "./identity-actions";
 import { scoreOf } from "./risk";
 
@@ -12,7 +12,6 @@ import { identityRow } from "./identity-actions-test-kit";
 // What the allowed owner actions change (row, risk, audit), what bad input gets, and how they
 // behave when fired at once (that part on a PostgreSQL server, in identity-actions-concurrency.test.ts).
 
-const DAY = 86_400_000;
 const T = new Date("2026-06-15T12:00:00.000Z");
 
 const conn = testDatabase({ identities: 400, seedAt: T });

@@ -2,12 +2,11 @@ import { sql, type SQL } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { actorOf, idsWhere, sortedIds, testDatabase, walkInventory } from "@/lib/testing";
-import { setClock } from "@/lib/clock";
+import { DAY, setClock } from "@/lib/clock";
 
 // Derived states as filters and badges, at a fixed "now", with rows placed exactly on, just
 // before and just after each day boundary.
 
-const DAY = 86_400_000;
 const T = new Date("2026-06-15T12:34:56.789Z");
 const at = (ms: number) => new Date(T.getTime() + ms).toISOString();
 

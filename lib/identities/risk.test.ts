@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { SEED_ACTOR } from "@/lib/seed/seed";
 import { actorOf, curatedId, testDatabase, walkInventory } from "@/lib/testing";
-import { setClock } from "@/lib/clock";
+import { DAY, setClock } from "@/lib/clock";
 import { getIdentityDetail } from "./identity-detail";
 import { pgArray } from "./inventory";
 import { rescoreEstate } from "./rescore";
@@ -11,7 +11,6 @@ import { rescoreIdentities, scoreOf } from "./risk";
 
 // The stored risk score and its factors, against conditions written here in plain SQL.
 
-const DAY = 86_400_000;
 const T0 = new Date("2026-06-15T12:00:00.000Z");
 
 const conn = testDatabase({ identities: 400, seedAt: T0 });

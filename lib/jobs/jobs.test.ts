@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { auditCount, testDatabase } from "@/lib/testing";
-import { setClock } from "@/lib/clock";
+import { DAY, setClock } from "@/lib/clock";
 import { attestIdentity } from "@/lib/identities/identity-actions";
 import { riskScoreSql } from "@/lib/identities/risk";
 import { handleDepartedOwners } from "./lifecycle";
@@ -17,7 +17,6 @@ afterAll(async () => {
   setClock(undefined);
 });
 
-const DAY = 86_400_000;
 let T1: Date;
 const snapshot = async () => ({
   identities: await queryRows(

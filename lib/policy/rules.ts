@@ -1,5 +1,6 @@
 import { isPrivilegedGrant } from "./privileged";
 import type { Grant, PolicyContext, PolicyRequest, Rule, RuleVerdict } from "./types";
+import { DAY } from "@/lib/clock";
 
 /**
  * The rules of policy version POLICY_VERSION. Each is pure: the same request and context give the
@@ -8,7 +9,6 @@ import type { Grant, PolicyContext, PolicyRequest, Rule, RuleVerdict } from "./t
  */
 export const POLICY_VERSION = "2026.11.2";
 
-const DAY = 86_400_000;
 const pass = (reason: string): RuleVerdict => ({ result: "pass", reason });
 const deny = (reason: string): RuleVerdict => ({ result: "deny", reason });
 const needs = (stage: "owner_manager" | "security", reason: string): RuleVerdict => ({

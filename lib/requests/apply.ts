@@ -9,6 +9,7 @@ import { LIFETIME_RULE } from "@/lib/policy/rules";
 import { isPrivilegedGrant } from "@/lib/policy/privileged";
 import { reviewPeriodDays, type PolicySettings } from "@/lib/policy/settings";
 import { conflict } from "@/lib/errors";
+import { DAY } from "@/lib/clock";
 
 /**
  * Carries out an approved request, inside the transaction of its final approval: the identity
@@ -19,7 +20,6 @@ export const storedRequestColumns = pick(requestColumns, "id", "type", "requeste
 export type StoredRequest = RowOf<typeof storedRequestColumns>;
 const createdColumns = pick(identityColumns, "id");
 
-const DAY = 86_400_000;
 const date = (v: unknown) => (typeof v === "string" ? new Date(v) : null);
 
 export async function applyRequest(

@@ -4,6 +4,7 @@ import { pick, requestColumns } from "@/db/columns";
 import { requests } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit/record";
 import { loadPolicySettings } from "@/lib/policy/settings";
+import { DAY } from "@/lib/clock";
 
 /**
  * Pending requests older than policy's stale limit expire: nobody decided in time, so nobody is
@@ -17,7 +18,7 @@ export async function expireStaleRequests(
 ): Promise<{ expired: number; staleDays: number }> {
   return db.transaction(async (tx) => {
     const { staleRequestDays } = await loadPolicySettings(tx);
-    const cutoff = new Date(at.getTime() - staleRequestDays * 86_400_000);
+    const cutoff = new Date(at.getTime() - staleRequestDays * DAY);
     const expired = await tx
       .update(requests)
       .set({ status: "expired", decidedAt: at, currentStage: null, awaitingApproverId: null, awaitingSecurity: false })

@@ -2,11 +2,12 @@ import { sql } from "drizzle-orm";
 import { beforeAll } from "vitest";
 import { queryRows } from "@/db";
 import { testDatabase } from "@/lib/testing";
+import { DAY } from "@/lib/clock";
 
 // The estate the request tests share (each test file still gets its own database): 60 seeded
 // identities, the two AWS systems they request in, and a valid new-identity request to vary.
 
-export const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+export const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString().slice(0, 10);
 
 export function requestsEstate() {
   const conn = testDatabase({ identities: 60 });

@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, SEED_POLICY_VERSION } from "./catalog";
 import { CURATED, curatedIdentityId } from "./curated";
 import { fixedTeamId, personaId } from "./people";
 import { seedUuid } from "./sql-util";
+import { DAY } from "@/lib/clock";
 
 // The pending requests of the demo (by Olivia and Omar, about their curated identities) and the
 // default policy settings.
@@ -42,7 +43,7 @@ const trace = (rules: DecisionTrace["rules"], stages: SeedRequest["stages"]): De
 });
 
 function seedRequests(seed: number, at: Date): SeedRequest[] {
-  const inDays = (d: number) => new Date(at.getTime() + d * 86_400_000).toISOString();
+  const inDays = (d: number) => new Date(at.getTime() + d * DAY).toISOString();
   return [
     {
       key: "olivia-new-agent",
@@ -175,7 +176,7 @@ export async function insertRequestsAndSettings(
         policyVersion: SEED_POLICY_VERSION,
         decisionTrace: { ...r.trace, standard: isStandardSeed(r) },
         standard: isStandardSeed(r),
-        createdAt: new Date(at.getTime() - r.created * 86_400_000),
+        createdAt: new Date(at.getTime() - r.created * DAY),
       })),
     );
     await tx.insert(approvalStages).values(

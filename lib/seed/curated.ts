@@ -7,6 +7,7 @@ import { CURATED_OLIVIA_OMAR } from "./curated-olivia-omar";
 import { CURATED_ORPHANS_AND_OTHERS } from "./curated-orphans-and-others";
 import { fixedTeamId, personaId } from "./people";
 import { seedUuid } from "./sql-util";
+import { DAY } from "@/lib/clock";
 
 // Hand-written identities of the personas: small, named, and covering every derived state, so
 // the UI and its tests have stable things to find ("Olivia's expiring key", "Dan's orphans").
@@ -43,7 +44,7 @@ export async function insertCurated(tx: Database, seed: number, at: Date, count:
   const rows = CURATED.slice(0, count);
   if (rows.length === 0) return;
   const day = (d: number | null | undefined) =>
-    d === null || d === undefined ? null : new Date(at.getTime() + d * 86_400_000);
+    d === null || d === undefined ? null : new Date(at.getTime() + d * DAY);
   await tx.insert(identities).values(
     rows.map((c) => {
       const sys = SYSTEMS[systemIndex(c.system)]!;

@@ -4,8 +4,7 @@ import { PERSONAS, type PersonaKey } from "@/lib/auth/personas";
 import { FIRST_NAMES, FIXED_TEAMS, LAST_NAMES, TEAM_AREAS, TEAM_SIZE, TEAM_UNITS } from "./catalog-names";
 import { SYSTEMS } from "./catalog-systems";
 import { bytesInt, raw, seedUuid, sqlArray, sqlUuid, timestampLit } from "./sql-util";
-
-const DAY_MS = 86_400_000;
+import { DAY } from "@/lib/clock";
 
 /** Generated teams and people for `identities` identities: about one person per 100, at least 40. */
 export function peoplePlan(identities: number): { teams: number; people: number } {
@@ -23,7 +22,7 @@ export async function insertPeople(
   at: Date,
   plan: { teams: number; people: number },
 ): Promise<void> {
-  const daysAgo = (d: number) => new Date(at.getTime() - d * DAY_MS);
+  const daysAgo = (d: number) => new Date(at.getTime() - d * DAY);
   await tx
     .insert(teams)
     .values(FIXED_TEAMS.map((name, i) => ({ id: fixedTeamId(seed, name), name, createdAt: daysAgo(900 - i * 10) })));
@@ -86,7 +85,7 @@ export async function insertSystems(tx: Database, seed: number, at: Date): Promi
       environment: s.environment,
       connector: s.connector,
       settings: s.settings,
-      createdAt: new Date(at.getTime() - (1500 - i * 30) * DAY_MS),
+      createdAt: new Date(at.getTime() - (1500 - i * 30) * DAY),
     })),
   );
 }

@@ -10,11 +10,11 @@ import {
 import { bulkRevoke } from "@/lib/revocations/bulk";
 import { confirmManualRevocation } from "@/lib/revocations/confirm";
 import { requestRevocation } from "@/lib/revocations/request";
+import { DAY } from "@/lib/clock";
 
 import {
   actors,
   ids,
-  DAY,
   dayFromNow,
   PAYMENTS_API,
   REFUND_WORKER,

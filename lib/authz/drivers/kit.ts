@@ -5,6 +5,7 @@ import { syncCurrentStage } from "@/lib/requests/stages";
 import { seedUuid } from "@/lib/seed/sql-util";
 import { curatedId } from "@/lib/testing";
 import type { Relation } from "../matrix";
+import { DAY } from "@/lib/clock";
 
 // What the matrix's drivers share: the people playing each column and the targets (filled in by
 // matrix.test.ts's beforeAll), and helpers that arrange a target inside a cell's transaction.
@@ -13,7 +14,6 @@ export const STUB_SYSTEM = "Matrix discovery target (stub connector)";
 export const actors = {} as Record<Relation, Actor>;
 export const ids = { neutral: "", stubSystem: "", salesforce: "", datadog: "", slack: "" };
 
-export const DAY = 86_400_000;
 export const dayFromNow = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 // The seeded targets: Olivia's identities (Omar is the backup of both) and her pending requests.
 export const PAYMENTS_API = curatedId("olivia-payments-api"); // AWS production (webhook), expires in 60 days
