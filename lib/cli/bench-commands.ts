@@ -1,0 +1,105 @@
+import postgres from "postgres";
+import { z } from "zod";
+import { count, parseOptions, UsageError, type Command } from "./command";
+import { CliStateError, describeFailure } from "./state";
+
+// `steward bench …`: the measurements, on PostgreSQL only (DATABASE_URL).
+
+const SEED_A_MILLION = "run `steward db seed --identities 1000000` on a fresh database first.";
+
+const benchOptions = z.object({
+  runs: count("runs", 5, 10_000, 100),
+  users: count("users", 1, 200, 10),
+  "per-user": count("per-user", 1, 10_000, 20),
+  port: count("port", 1024, 65_535, 3900),
+  "no-http": z.boolean().default(false),
+});
+
+const requestsBenchOptions = benchOptions.extend({
+  requests: count("requests", 1_000, 1_000_000, 100_000),
+  decisions: count("decisions", 10, 10_000, 200),
+});
+
+const revokeBenchOptions = z.object({
+  identities: count("identities", 10, 100_000, 10_000),
+  target: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "--target must be a postgres:// URL")
+    .optional(),
+});
+
+/** DATABASE_URL, or a usage error saying what the benchmark measures and what it needs. */
+function postgresUrl(what: string, needs = "a database seeded with `steward db seed --identities 1000000`"): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new UsageError(`${what} measures PostgreSQL: set DATABASE_URL to ${needs}`);
+  return url;
+}
+
+export const BENCH_COMMANDS: Record<string, Command> = {
+  "bench inventory": (rest, { io, seeded }) => {
+    const o = parseOptions(rest, benchOptions);
+    const url = postgresUrl("bench inventory");
+    return () =>
+      seeded(SEED_A_MILLION, async (conn) => {
+        const { benchInventory } = await import("@/lib/bench/inventory");
+        return benchInventory(conn, url, {
+          runs: o.runs,
+          users: o.users,
+          perUser: o["per-user"],
+          port: o.port,
+          http: !o["no-http"],
+          out: io.out,
+          log: io.err,
+        });
+      });
+  },
+  "bench requests": (rest, { io, seeded }) => {
+    const o = parseOptions(rest, requestsBenchOptions);
+    const url = postgresUrl("bench requests");
+    return () =>
+      seeded(SEED_A_MILLION, async (conn) => {
+        const { benchRequests } = await import("@/lib/bench/requests");
+        return benchRequests(conn, url, {
+          target: o.requests,
+          runs: o.runs,
+          decisions: o.decisions,
+          users: o.users,
+          perUser: o["per-user"],
+          port: o.port,
+          http: !o["no-http"],
+          out: io.out,
+          log: io.err,
+        });
+      });
+  },
+  "bench revoke": (rest, { io, seeded }) => {
+    const o = parseOptions(rest, revokeBenchOptions);
+    const url = postgresUrl("bench revoke", "a seeded database");
+    const target = o.target ?? serverUrl(url);
+    return () =>
+      seeded("run `steward db seed` on it first (the benchmark acts as the demo admin and security).", async (conn) => {
+        await requireReachable(target, "the target server (--target, default DATABASE_URL's server)");
+        const { benchRevoke } = await import("@/lib/bench/revoke");
+        return benchRevoke(conn, { identities: o.identities, target, out: io.out, log: io.err });
+      });
+  },
+};
+
+/** The server's own `postgres` database: where the revoke benchmark creates its roles by default. */
+function serverUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = "/postgres";
+  return u.toString();
+}
+
+/** Answers whether a PostgreSQL server takes a connection, before anything is created on it. */
+async function requireReachable(url: string, what: string): Promise<void> {
+  const probe = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} });
+  try {
+    await probe`SELECT 1`;
+  } catch (e) {
+    throw new CliStateError(describeFailure(e, what).message);
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
+}
