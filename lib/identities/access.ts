@@ -46,7 +46,7 @@ export async function relationTo(db: Database, actor: Actor, row: IdentityAccess
   };
 }
 
-/** The same rule as the inventory's scope (inventory-query.ts scopeSql), for one identity. */
+/** The same rule as the identity scope (scope.ts identityScopeSql), for one identity. */
 export const canSee = (r: Relation) => r.owner || r.backupOwner || r.manager || r.team || r.security || r.auditor;
 /** "I still own this and it is still needed": said by those answerable for it, not by onlookers. */
 export const canAttest = (r: Relation) => r.owner || r.backupOwner || r.manager;
