@@ -1,5 +1,5 @@
 import type { Browser, Page } from "@playwright/test";
-import { expect, signInAs, test } from "./support/fixtures";
+import { auditRows, expect, signInAs, test } from "./support/fixtures";
 import { APP_URL, OIDC_ISSUER } from "./support/urls";
 
 /**
@@ -60,20 +60,12 @@ test.describe("sign-in through OpenID Connect", () => {
     await nina.context().close();
 
     const ari = await signInAs(browser, "ari");
-    await ari.goto("/audit?action=person.provisioned");
-    const provisioned = ari
-      .getByRole("row")
-      .filter({ hasText: "person.provisioned" })
-      .filter({ hasText: "nina.newcomer@example.com" });
+    const provisioned = await auditRows(ari, "person.provisioned", "nina.newcomer@example.com");
     await expect(provisioned).toHaveCount(1);
     await expect(provisioned).toContainText(`OIDC ${OIDC_ISSUER}`);
     await expect(provisioned).toContainText('"roles":["member"]');
 
-    await ari.goto("/audit?action=auth.signed_in");
-    const signedIn = ari
-      .getByRole("row")
-      .filter({ hasText: "auth.signed_in" })
-      .filter({ hasText: "nina.newcomer@example.com" });
+    const signedIn = await auditRows(ari, "auth.signed_in", "nina.newcomer@example.com");
     await expect(signedIn).toHaveCount(1);
     await expect(signedIn).toContainText('"provider":"oidc"');
     await ari.context().close();
@@ -132,8 +124,7 @@ test.describe("sign-in through OpenID Connect", () => {
     await impostor.context().close();
 
     const ari = await signInAs(browser, "ari");
-    await ari.goto("/audit?action=auth.sign_in_refused");
-    const refused = ari.getByRole("row").filter({ hasText: "auth.sign_in_refused" }).filter({ hasText: "impostor-7" });
+    const refused = await auditRows(ari, "auth.sign_in_refused", "impostor-7");
     await expect(refused).toHaveCount(1);
     await expect(refused).toContainText("olivia.owner@example.com");
     await ari.context().close();

@@ -1,12 +1,11 @@
-import { expect, expectNoAxeViolations, test } from "./support/fixtures";
+import { expect, expectNoAxeViolations, openIdentity, test } from "./support/fixtures";
 
 test.describe("revocation", () => {
   test("Olivia revokes a workload on a system without an API, confirms the removal with evidence, and security sees it verified", async ({
     as,
   }) => {
     const olivia = await as("olivia");
-    await olivia.goto("/identities?q=refund-worker");
-    await olivia.getByRole("link", { name: "refund-worker" }).click();
+    await openIdentity(olivia, "refund-worker");
     const panel = olivia.getByRole("region", { name: "Revocation" });
     // A reason is required: without one nothing happens and the form says why.
     await panel.getByRole("button", { name: "Revoke" }).click();
@@ -38,8 +37,7 @@ test.describe("revocation", () => {
     as,
   }) => {
     const sam = await as("sam");
-    await sam.goto("/identities?q=checkout-deployer-ci");
-    await sam.getByRole("link", { name: "checkout-deployer-ci" }).click();
+    await openIdentity(sam, "checkout-deployer-ci");
     const panel = sam.getByRole("region", { name: "Revocation" });
     await panel.getByLabel("Reason (required)").fill("The deployer token leaked in a build log");
     await panel.getByRole("button", { name: "Revoke" }).click();

@@ -44,4 +44,16 @@ export async function expectNoAxeViolations(page: Page) {
   ).toEqual([]);
 }
 
+/** Finds an identity by name in the inventory and opens its page. */
+export async function openIdentity(page: Page, name: string): Promise<void> {
+  await page.goto(`/identities?q=${encodeURIComponent(name)}`);
+  await page.getByRole("link", { name }).click();
+}
+
+/** The audit log's rows of one action that mention `text`, as `page` (security or an auditor) sees them. */
+export async function auditRows(page: Page, action: string, text: string) {
+  await page.goto(`/audit?action=${action}`);
+  return page.getByRole("row").filter({ hasText: action }).filter({ hasText: text });
+}
+
 export { expect };
