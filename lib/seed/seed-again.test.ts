@@ -1,47 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection, type Database } from "@/db";
-import { createTestDatabase, rejection } from "@/lib/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Connection } from "@/db";
+import { rejection } from "@/lib/testing";
 import { main } from "@/lib/cli/main";
-import { setClock } from "@/lib/clock";
 import { seedDatabase } from "./seed";
+import { count, fingerprint, rows, seedTestDatabases } from "./seed-test-support";
 
 // What a seed gives the same again (same seed, same rows), and how it treats a database that has data.
-// Seeding is deterministic only for a fixed "now" (dates are relative to it), so the clock is pinned.
-const AT = new Date("2026-11-23T09:30:00.000Z");
-const opened: Connection[] = [];
-
-async function freshDatabase(): Promise<Connection> {
-  const conn = await createTestDatabase();
-  opened.push(conn);
-  return conn;
-}
-
-beforeAll(() => setClock(() => AT));
-afterAll(async () => {
-  setClock(undefined);
-  for (const conn of opened) await conn.close();
-});
-
-const rows = <T>(db: Database, q: ReturnType<typeof sql>) => queryRows<T>(db, q);
-async function one<T>(db: Database, q: ReturnType<typeof sql>): Promise<T> {
-  const [row] = await rows<T>(db, q);
-  return row!;
-}
-const count = async (db: Database, q: ReturnType<typeof sql>) => Number((await one<{ n: string | number }>(db, q)).n);
-
-/** md5 over every row of a table in id order: equal fingerprints mean identical rows. */
-async function fingerprint(
-  db: Database,
-  table: "identities" | "entitlements" | "users" | "teams" | "systems" | "requests" | "approval_stages",
-) {
-  return (
-    await one<{ f: string }>(
-      db,
-      sql`SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) AS f FROM ${sql.identifier(table)} t`,
-    )
-  ).f;
-}
+const freshDatabase = seedTestDatabases();
 
 describe("determinism", () => {
   const TABLES = ["identities", "entitlements", "users", "teams", "systems", "requests", "approval_stages"] as const;

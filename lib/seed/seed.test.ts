@@ -1,39 +1,17 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Connection, type Database } from "@/db";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Connection, Database } from "@/db";
 import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_ORIGINS, SYSTEM_KINDS } from "@/db/schema";
-import { createTestDatabase } from "@/lib/testing";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { PERSONAS } from "@/lib/auth/personas";
-import { setClock } from "@/lib/clock";
 import { DERIVED_STATES } from "@/lib/identities/derived-states";
 import { derivedStatePredicate } from "@/lib/identities/derived-states-sql";
 import { riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
 import { peoplePlan } from "./people";
 import { seedDatabase } from "./seed";
+import { AT, count, one, rows, seedTestDatabases } from "./seed-test-support";
 
-// Seeding is deterministic only for a fixed "now" (dates are relative to it), so the clock is pinned.
-const AT = new Date("2026-11-23T09:30:00.000Z");
-const opened: Connection[] = [];
-
-async function freshDatabase(): Promise<Connection> {
-  const conn = await createTestDatabase();
-  opened.push(conn);
-  return conn;
-}
-
-beforeAll(() => setClock(() => AT));
-afterAll(async () => {
-  setClock(undefined);
-  for (const conn of opened) await conn.close();
-});
-
-const rows = <T>(db: Database, q: ReturnType<typeof sql>) => queryRows<T>(db, q);
-async function one<T>(db: Database, q: ReturnType<typeof sql>): Promise<T> {
-  const [row] = await rows<T>(db, q);
-  return row!;
-}
-const count = async (db: Database, q: ReturnType<typeof sql>) => Number((await one<{ n: string | number }>(db, q)).n);
+const freshDatabase = seedTestDatabases();
 
 describe("the default demo seed (2,000 identities)", () => {
   let conn: Connection;
