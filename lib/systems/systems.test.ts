@@ -1,6 +1,7 @@
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
+import { identities } from "@/db/schema";
 import { auditCount, refusal, testDatabase } from "@/lib/testing";
 import { configureConnector, listSystems, retireSystem, setSystemEnvironment } from "./systems";
 
@@ -46,6 +47,13 @@ describe("systems and their connectors", () => {
         url: "https://hooks.internal/slack",
         secretSet: true,
       });
+      // The live count is the system's own identities (a subquery that once compared i.system_id to i.id).
+      const live = await conn.db.$count(
+        identities,
+        and(eq(identities.systemId, pg.id), inArray(identities.status, ["pending", "active", "suspended"])),
+      );
+      expect(live).toBeGreaterThan(0);
+      expect(systems.find((s) => s.id === pg.id)!.liveIdentities).toBe(live);
       expect(systems.find((s) => s.id === pg.id)!.settings.url).toBe(
         "postgres://steward_revoker:****@db.internal:5432/payments?sslpassword=****",
       );

@@ -65,7 +65,8 @@ export async function listSystems(db: Database, actor: Actor): Promise<SystemVie
   const rows = await db
     .select({
       ...pick(systemColumns, "id", "name", "kind", "environment", "connector", "status", "retiredAt", "settings"),
-      live: sql<number>`(SELECT count(*)::int FROM identities i WHERE i.system_id = ${systems.id} AND i.status IN ('pending', 'active', 'suspended'))`,
+      // Spelled out: inside a select Drizzle renders ${systems.id} as a bare "id", which here would be i.id.
+      live: sql<number>`(SELECT count(*)::int FROM identities i WHERE i.system_id = "systems"."id" AND i.status IN ('pending', 'active', 'suspended'))`,
     })
     .from(systems)
     .orderBy(asc(systems.status), asc(systems.name));
