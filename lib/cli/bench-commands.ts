@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { z } from "zod";
-import { count, parseOptions, UsageError, type Command } from "./command";
+import { count, parseOptions, UsageError, type Command, type Io } from "./command";
 import { CliStateError, describeFailure } from "./state";
 
 // `steward bench …`: the measurements, on PostgreSQL only (DATABASE_URL).
@@ -28,6 +28,17 @@ const revokeBenchOptions = z.object({
     .optional(),
 });
 
+/** The options bench inventory and bench requests share, as their functions take them. */
+const measureOptions = (o: z.infer<typeof benchOptions>, io: Io) => ({
+  runs: o.runs,
+  users: o.users,
+  perUser: o["per-user"],
+  port: o.port,
+  http: !o["no-http"],
+  out: io.out,
+  log: io.err,
+});
+
 /** DATABASE_URL, or a usage error saying what the benchmark measures and what it needs. */
 function postgresUrl(what: string, needs = "a database seeded with `steward db seed --identities 1000000`"): string {
   const url = process.env.DATABASE_URL;
@@ -42,15 +53,7 @@ export const BENCH_COMMANDS: Record<string, Command> = {
     return () =>
       seeded(SEED_A_MILLION, async (conn) => {
         const { benchInventory } = await import("@/lib/bench/inventory");
-        return benchInventory(conn, url, {
-          runs: o.runs,
-          users: o.users,
-          perUser: o["per-user"],
-          port: o.port,
-          http: !o["no-http"],
-          out: io.out,
-          log: io.err,
-        });
+        return benchInventory(conn, url, measureOptions(o, io));
       });
   },
   "bench requests": (rest, { io, seeded }) => {
@@ -59,17 +62,7 @@ export const BENCH_COMMANDS: Record<string, Command> = {
     return () =>
       seeded(SEED_A_MILLION, async (conn) => {
         const { benchRequests } = await import("@/lib/bench/requests");
-        return benchRequests(conn, url, {
-          target: o.requests,
-          runs: o.runs,
-          decisions: o.decisions,
-          users: o.users,
-          perUser: o["per-user"],
-          port: o.port,
-          http: !o["no-http"],
-          out: io.out,
-          log: io.err,
-        });
+        return benchRequests(conn, url, { ...measureOptions(o, io), target: o.requests, decisions: o.decisions });
       });
   },
   "bench revoke": (rest, { io, seeded }) => {

@@ -73,6 +73,14 @@ export function noOptions(rest: string[]) {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
 }
 
+/** A command that takes no options and works on a migrated database. */
+export const onMigrated =
+  (fn: (conn: Connection, io: Io) => Promise<number>): Command =>
+  (rest, { io, migrated }) => {
+    noOptions(rest);
+    return () => migrated((conn) => fn(conn, io));
+  };
+
 /** A whole-number option between `min` and `max`. */
 export const count = (flag: string, min: number, max: number, fallback: number) =>
   z.coerce

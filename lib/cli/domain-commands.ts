@@ -1,85 +1,65 @@
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { now } from "@/lib/clock";
 import { plural } from "@/lib/format";
-import { noOptions, type Command } from "./command";
+import { onMigrated, type Command } from "./command";
 
 // The domain's work run by hand or by cron: verify the audit chain, rescore risk, the lifecycle
 // jobs, the due revocations. Each module is imported when its command runs, so `steward db …`
 // does not load the lot.
 
 export const DOMAIN_COMMANDS: Record<string, Command> = {
-  "audit verify": (rest, { io, migrated }) => {
-    noOptions(rest);
-    return () =>
-      migrated(async (conn) => {
-        const result = await verifyAuditChain(conn.db);
-        if (result.ok) {
-          io.out(`Audit log intact: ${result.count} events, head ${result.head.slice(0, 16)}…`);
-          return 0;
-        }
-        io.err(
-          `Audit log BROKEN at event ${result.brokenAt}: ${result.reason}. ${result.count} events before it verified.`,
-        );
-        return 1;
-      });
-  },
-  "risk rescore": (rest, { io, migrated }) => {
-    noOptions(rest);
-    return () =>
-      migrated(async (conn) => {
-        const { rescoreEstate } = await import("@/lib/identities/rescore");
-        const { changed, ms } = await rescoreEstate(conn.db, {
-          type: "system",
-          id: null,
-          label: "steward risk rescore",
-        });
-        io.out(
-          `Rescored risk: ${plural(changed, "identity", "identities", { grouped: true })} changed in ${(ms / 1000).toFixed(1)} s.`,
-        );
-        return 0;
-      });
-  },
-  "requests expire-stale": (rest, { io, migrated }) => {
-    noOptions(rest);
-    return () =>
-      migrated(async (conn) => {
-        const { expireStaleRequests } = await import("@/lib/requests/expire");
-        const { expired, staleDays } = await expireStaleRequests(
-          conn.db,
-          { type: "job", id: null, label: "steward requests expire-stale" },
-          now(),
-        );
-        io.out(
-          `Expired ${plural(expired, "pending request", "pending requests", { grouped: true })} older than ${staleDays} days.`,
-        );
-        return 0;
-      });
-  },
-  "jobs run": (rest, { io, migrated }) => {
-    noOptions(rest);
-    return () =>
-      migrated(async (conn) => {
-        const { runDueJobs } = await import("@/lib/jobs/run");
-        for (const r of await runDueJobs(conn.db, now())) {
-          io.out(
-            `${r.job}: ${Object.entries(r.summary)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(", ")} (${r.ms} ms)`,
-          );
-        }
-        return 0;
-      });
-  },
-  "revocations run": (rest, { io, migrated }) => {
-    noOptions(rest);
-    return () =>
-      migrated(async (conn) => {
-        const { runRevocations } = await import("@/lib/revocations/run");
-        const r = await runRevocations(conn.db, { type: "job", id: null, label: "steward revocations run" }, now());
-        io.out(
-          `Took ${r.claimed} due: ${r.verified} verified, ${r.awaitingConfirmation} waiting for a person to confirm, ${r.failed} failed (${r.gaveUp} past their last attempt).`,
-        );
-        return r.failed > 0 ? 1 : 0;
-      });
-  },
+  "audit verify": onMigrated(async (conn, io) => {
+    const result = await verifyAuditChain(conn.db);
+    if (result.ok) {
+      io.out(`Audit log intact: ${result.count} events, head ${result.head.slice(0, 16)}…`);
+      return 0;
+    }
+    io.err(
+      `Audit log BROKEN at event ${result.brokenAt}: ${result.reason}. ${result.count} events before it verified.`,
+    );
+    return 1;
+  }),
+  "risk rescore": onMigrated(async (conn, io) => {
+    const { rescoreEstate } = await import("@/lib/identities/rescore");
+    const { changed, ms } = await rescoreEstate(conn.db, {
+      type: "system",
+      id: null,
+      label: "steward risk rescore",
+    });
+    io.out(
+      `Rescored risk: ${plural(changed, "identity", "identities", { grouped: true })} changed in ${(ms / 1000).toFixed(1)} s.`,
+    );
+    return 0;
+  }),
+  "requests expire-stale": onMigrated(async (conn, io) => {
+    const { expireStaleRequests } = await import("@/lib/requests/expire");
+    const { expired, staleDays } = await expireStaleRequests(
+      conn.db,
+      { type: "job", id: null, label: "steward requests expire-stale" },
+      now(),
+    );
+    io.out(
+      `Expired ${plural(expired, "pending request", "pending requests", { grouped: true })} older than ${staleDays} days.`,
+    );
+    return 0;
+  }),
+  "jobs run": onMigrated(async (conn, io) => {
+    const { runDueJobs } = await import("@/lib/jobs/run");
+    for (const r of await runDueJobs(conn.db, now())) {
+      io.out(
+        `${r.job}: ${Object.entries(r.summary)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")} (${r.ms} ms)`,
+      );
+    }
+    return 0;
+  }),
+  "revocations run": onMigrated(async (conn, io) => {
+    const { runRevocations } = await import("@/lib/revocations/run");
+    const r = await runRevocations(conn.db, { type: "job", id: null, label: "steward revocations run" }, now());
+    io.out(
+      `Took ${r.claimed} due: ${r.verified} verified, ${r.awaitingConfirmation} waiting for a person to confirm, ${r.failed} failed (${r.gaveUp} past their last attempt).`,
+    );
+    return r.failed > 0 ? 1 : 0;
+  }),
 };
