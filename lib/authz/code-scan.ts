@@ -33,8 +33,8 @@ export function actorFunctions(): Map<string, string> {
   ];
   for (const file of lib) {
     const src = fs.readFileSync(file, "utf8");
-    // Test support (lib/testing, and helpers that use vitest, like ./drivers) is not the app.
-    if (rel(file).startsWith("lib/testing/") || /from "vitest"/.test(src)) continue;
+    // Test support (lib/testing, the matrix's drivers, helpers that use vitest) is not the app.
+    if (/^lib\/(testing|authz\/drivers)\//.test(rel(file)) || /from "vitest"/.test(src)) continue;
     for (const re of patterns)
       for (const m of src.matchAll(re))
         if (/:\s*Actor\b/.test(m[2]!) && /:\s*Database\b/.test(m[2]!)) found.set(m[1]!, rel(file));
