@@ -3,7 +3,7 @@
 // `steward jobs run` does the same work by hand.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.STEWARD_JOBS === "off") return;
-  const [{ getConnection }, { startScheduler }] = await Promise.all([import("@/db"), import("@/lib/jobs/schedule")]);
+  const [{ getConnection }, { startScheduler }] = await Promise.all([import("@/db"), import("@/lib/jobs")]);
   try {
     await startScheduler(getConnection());
   } catch (e) {

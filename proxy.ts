@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { refuseUnreadableAction } from "@/lib/http/action-guard";
-import { newNonce, originOf, securityHeaders, servedOverHttps } from "@/lib/security/headers";
+import { refuseUnreadableAction } from "@/lib/http";
+import { newNonce, originOf, securityHeaders, servedOverHttps } from "@/lib/security";
 
 // The proxy does two things and decides nothing about authorization: it sends anonymous visitors
 // to sign-in (a cookie here proves nothing; every page and action resolves the actor and checks it

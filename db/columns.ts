@@ -1,3 +1,4 @@
+import "server-only";
 import { Column, getTableColumns, is, SQL, sql } from "drizzle-orm";
 import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import { queryRows, type Database } from "./index";

@@ -1,4 +1,4 @@
-import { demoModeFrom } from "@/lib/auth/startup-rules.mjs";
+import { demoModeFrom } from "@/lib/startup-rules.mjs";
 
 /**
  * Demo mode offers one-click sign-in as the seeded personas. STEWARD_DEMO=1 turns it on and

@@ -1,7 +1,6 @@
-import type { Actor } from "@/lib/auth/actor";
-import { canManagePeople, canReadAuditLog } from "@/lib/auth/actor";
-import { canReadPolicySettings } from "@/lib/policy/settings-admin";
-import { canReadSystems } from "@/lib/systems/systems";
+import { type Actor, canManagePeople, canReadAuditLog } from "@/lib/auth";
+import { canReadPolicySettings } from "@/lib/policy";
+import { canReadSystems } from "@/lib/systems";
 
 export type NavItem = { href: string; label: string };
 

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { authSecretSourceFrom, demoModeFrom, MISSING_AUTH_SECRET } from "../lib/auth/startup-rules.mjs";
+import { authSecretSourceFrom, demoModeFrom, MISSING_AUTH_SECRET } from "../lib/startup-rules.mjs";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");

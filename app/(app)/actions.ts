@@ -1,6 +1,6 @@
 "use server";
 
-import { signOut } from "@/lib/auth/next-auth";
+import { signOut } from "@/lib/auth";
 
 export async function signOutAction() {
   await signOut({ redirectTo: "/signin?signedOut=1" });

@@ -1,12 +1,12 @@
 import Link from "next/link";
 import { NavLinks } from "@/components/shell/nav-links";
 import { Button } from "@/components/ui/button";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/lib/auth";
 import { navigationFor } from "@/lib/navigation";
 import { getDb } from "@/db";
 import { now } from "@/lib/clock";
 import { pluralWord } from "@/lib/format";
-import { inbox, INBOX_CAP } from "@/lib/requests/queue";
+import { inbox, INBOX_CAP } from "@/lib/requests";
 import { signOutAction } from "./actions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db";
-import { canReadAuditLog, hasRole } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
-import { orphanTotal, ownedSummary } from "@/lib/identities/summary";
+import { canReadAuditLog, hasRole, requireActor } from "@/lib/auth";
+import { orphanTotal, ownedSummary } from "@/lib/identities";
 
 export const metadata: Metadata = { title: "Overview" };
 

@@ -3,8 +3,7 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { safeCallbackUrl } from "@/lib/auth/callback-url";
-import { signIn } from "@/lib/auth/next-auth";
+import { safeCallbackUrl, signIn } from "@/lib/auth";
 
 // Only same-site paths may be a destination after sign-in (no open redirect).
 const callbackUrl = z.unknown().transform(safeCallbackUrl);

@@ -5,9 +5,7 @@ import { redirect } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { databaseKind, getDb } from "@/db";
 import { users } from "@/db/schema";
-import { safeCallbackUrl } from "@/lib/auth/callback-url";
-import { PERSONAS } from "@/lib/auth/personas";
-import { currentActor } from "@/lib/auth/session";
+import { safeCallbackUrl, PERSONAS, currentActor } from "@/lib/auth";
 import { isDemoMode, oidcConfig } from "@/lib/config";
 import { demoSignInAction, oidcSignInAction } from "./actions";
 

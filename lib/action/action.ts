@@ -1,7 +1,6 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import type { Actor } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
+import { type Actor, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { formValues } from "./fields";
 import type { ActionError, FormState } from "./result";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, gte, ilike, inArray, lt, gt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";

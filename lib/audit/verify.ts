@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, gt } from "drizzle-orm";
 import type { Database } from "@/db";
 import { auditEvents } from "@/db/schema";

@@ -1,5 +1,5 @@
 import type { Role } from "@/db/schema";
-import type { AuditActor } from "@/lib/audit/record";
+import type { AuditActor } from "@/lib/audit";
 import { forbidden } from "@/lib/errors";
 
 /** The signed-in person every domain function receives and checks. */
@@ -40,5 +40,5 @@ export function auditActor(actor: Actor): AuditActor {
 }
 
 /** The audit domain owns its read rule; here beside the other capabilities the navigation asks about. */
-export { canReadAuditLog } from "@/lib/audit/access";
+export { canReadAuditLog } from "@/lib/audit";
 export const canManagePeople = (actor: Actor) => hasRole(actor, "admin");

@@ -1,3 +1,4 @@
+import "server-only";
 import NextAuth, { CredentialsSignin, type NextAuthConfig, type Profile } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db";

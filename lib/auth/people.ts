@@ -1,7 +1,8 @@
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { users, type Role } from "@/db/schema";
-import { record } from "@/lib/audit/record";
+import { record } from "@/lib/audit";
 import { adminEmails, isDemoMode, trustUnverifiedOidcEmail } from "@/lib/config";
 import { DomainError, forbidden } from "@/lib/errors";
 import type { Actor } from "./actor";

@@ -7,7 +7,7 @@ import { setConnection } from "@/db";
 import { settings } from "@/db/schema";
 import { testDatabase } from "@/lib/testing";
 import { LEGACY_SECRET_KEY, readOrCreateSecretFile } from "./secret";
-import { authSecretSourceFrom, MISSING_AUTH_SECRET } from "./startup-rules.mjs";
+import { authSecretSourceFrom, MISSING_AUTH_SECRET } from "@/lib/startup-rules.mjs";
 
 const env = { ...process.env };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "steward-secret-"));

@@ -1,10 +1,11 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { dataDir, getConnection } from "@/db";
 import { settings } from "@/db/schema";
-import { authSecretSourceFrom, MISSING_AUTH_SECRET } from "./startup-rules.mjs";
+import { authSecretSourceFrom, MISSING_AUTH_SECRET } from "@/lib/startup-rules.mjs";
 
 /** Where earlier versions kept a generated secret on PostgreSQL (see the README to move off it). */
 export const LEGACY_SECRET_KEY = "internal.auth_secret";

@@ -18,7 +18,7 @@ export function filesUnder(dir: string, keep: (name: string) => boolean): string
   return out;
 }
 
-/** Exported functions of lib/ (tests and test support left out) that take a Database and an Actor. */
+/** Exported functions of lib/ (tests and test support left out) that take a Database and an Actor (or audit's AuditReader, the actor's roles). */
 export function actorFunctions(): Map<string, string> {
   const found = new Map<string, string>();
   const lib = filesUnder(
@@ -37,7 +37,7 @@ export function actorFunctions(): Map<string, string> {
     if (/^lib\/(testing|authz\/drivers)\//.test(rel(file)) || /from "vitest"/.test(src)) continue;
     for (const re of patterns)
       for (const m of src.matchAll(re))
-        if (/:\s*Actor\b/.test(m[2]!) && /:\s*Database\b/.test(m[2]!)) found.set(m[1]!, rel(file));
+        if (/:\s*(Actor|AuditReader)\b/.test(m[2]!) && /:\s*Database\b/.test(m[2]!)) found.set(m[1]!, rel(file));
   }
   return found;
 }

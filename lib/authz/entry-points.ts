@@ -112,6 +112,16 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
   },
 };
 
+/**
+ * Exported `(tx, actor, …)` steps of a mutation, run under the row lock the mutation took; its
+ * domain's door does not export them (eslint keeps the rest of the app out), and the mutation's
+ * cells cover them.
+ */
+export const STEPS: Record<string, string> = {
+  decideLocked: "lib/requests/decide-stage.ts: one stage's decision, inside decideStage and approveStandardInBulk",
+  finalApproval: "lib/requests/final-approval.ts: policy's second look at the last approval, inside decideLocked",
+};
+
 /** Functions entry points call that take no actor, with what authorizes them instead. */
 export const NOT_ACTOR_CALLS: Record<string, string> = {
   receiveWebhookCallback:

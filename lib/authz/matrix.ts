@@ -18,7 +18,7 @@ import { REQUEST_ROWS } from "./rows-requests";
 import { RELATIONS, type MatrixRow, type Relation } from "./matrix-types";
 
 export { RELATIONS, type Cell, type MatrixRow, type Relation } from "./matrix-types";
-export { ENTRY_POINTS, NOT_ACTOR_CALLS, PLUMBING, READS, type EntryPoint } from "./entry-points";
+export { ENTRY_POINTS, NOT_ACTOR_CALLS, PLUMBING, READS, STEPS, type EntryPoint } from "./entry-points";
 
 /**
  * Who plays each column in the test. For a mutation that is not about an identity or a request

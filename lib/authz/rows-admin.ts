@@ -56,7 +56,7 @@ export const ADMIN_ROWS: readonly MatrixRow[] = [
   },
   {
     fn: "retireSystem",
-    file: "lib/systems/systems.ts",
+    file: "lib/systems/retire.ts",
     does: "Retires a system and asks for the revocation of every live identity in it: admins only.",
     cells: {
       owner: N,
@@ -72,7 +72,7 @@ export const ADMIN_ROWS: readonly MatrixRow[] = [
   },
   {
     fn: "discoverSystem",
-    file: "lib/systems/systems.ts",
+    file: "lib/systems/discover.ts",
     does: "Reads a system's accounts through its connector and adds the new ones as discovered identities: admins and security.",
     cells: {
       owner: N,

@@ -1,7 +1,8 @@
+import "server-only";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
-import type { Exec } from "@/lib/identities/inventory";
+import type { Exec } from "@/lib/identities";
 
 /**
  * Records the statements an app function runs (through an Exec) so the benchmark can replay the

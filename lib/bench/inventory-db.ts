@@ -1,7 +1,8 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Database } from "@/db";
-import { drizzleExec, listIdentities, listIdentitiesWith, pageSelect } from "@/lib/identities/inventory";
+import { drizzleExec, listIdentities, listIdentitiesWith, pageSelect } from "@/lib/identities";
 import { now } from "@/lib/clock";
 import { recordingExec, replay, compile, type Statement } from "./capture";
 import { DEEP_PAGE, PAGE_SIZE, type BenchView } from "./inventory-views";

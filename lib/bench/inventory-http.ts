@@ -1,3 +1,4 @@
+import "server-only";
 import type postgres from "postgres";
 import { compileInline } from "./capture";
 import { treeRssBytes, type AppServer } from "./app-server";

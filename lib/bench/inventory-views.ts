@@ -1,11 +1,8 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
-import type { Actor } from "@/lib/auth/actor";
-import type { PersonaKey } from "@/lib/auth/personas";
-import { findPersonByEmail, resolveActor } from "@/lib/auth/people";
-import { persona } from "@/lib/auth/personas";
-import { encodeCursor } from "@/lib/identities/inventory-query";
-import { parseInventoryFilter, type InventoryFilter } from "@/lib/identities/inventory-filter";
+import { type Actor, type PersonaKey, findPersonByEmail, resolveActor, persona } from "@/lib/auth";
+import { encodeCursor, parseInventoryFilter, type InventoryFilter } from "@/lib/identities";
 
 /**
  * The representative inventory views the benchmark measures: every sort, every filter, each

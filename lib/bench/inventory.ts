@@ -1,11 +1,18 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { queryRows, type Connection } from "@/db";
 import { now } from "@/lib/clock";
-import { pageSelect } from "@/lib/identities/inventory";
-import { inventoryParams, parseInventoryFilter, sortDir } from "@/lib/identities/inventory-filter";
-import { pageQueries, searchesMatchFirst, whereSql } from "@/lib/identities/inventory-query";
-import { persona } from "@/lib/auth/personas";
+import {
+  pageSelect,
+  inventoryParams,
+  parseInventoryFilter,
+  sortDir,
+  pageQueries,
+  searchesMatchFirst,
+  whereSql,
+} from "@/lib/identities";
+import { persona } from "@/lib/auth";
 import { signInOverHttp, startAppServer } from "./app-server";
 import { measureNaiveDeepPage, measureViews } from "./inventory-db";
 import { measureCopy, measureExport, measurePageTtfb } from "./inventory-http";

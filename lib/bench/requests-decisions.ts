@@ -1,8 +1,8 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Connection } from "@/db";
-import type { Actor } from "@/lib/auth/actor";
-import type { PersonaKey } from "@/lib/auth/personas";
-import { approveStandardInBulk, decideStage } from "@/lib/requests/decide";
+import type { Actor, PersonaKey } from "@/lib/auth";
+import { approveStandardInBulk, decideStage } from "@/lib/requests";
 import type { RequestsBenchOptions } from "./requests";
 import { BENCH_MARK } from "./requests-fixture";
 import { ms, summarize } from "./stats";

@@ -1,7 +1,8 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
-import { POLICY_VERSION } from "@/lib/policy/rules";
-import { syncCurrentStage } from "@/lib/requests/stages";
+import { POLICY_VERSION } from "@/lib/policy";
+import { syncCurrentStage } from "@/lib/requests";
 
 /**
  * The pending requests `steward bench requests` measures against: topped up to `target`, set-based

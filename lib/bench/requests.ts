@@ -1,10 +1,10 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { queryRows, type Connection } from "@/db";
-import type { Actor } from "@/lib/auth/actor";
-import { persona, type PersonaKey } from "@/lib/auth/personas";
+import { type Actor, persona, type PersonaKey } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { inboxQuery, parseQueueFilter, queueQuery } from "@/lib/requests/queue";
+import { inboxQuery, parseQueueFilter, queueQuery } from "@/lib/requests";
 import { signInOverHttp, startAppServer } from "./app-server";
 import { compile, replay } from "./capture";
 import { measurePageTtfb } from "./inventory-http";

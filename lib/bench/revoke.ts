@@ -1,10 +1,11 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { queryRows, type Connection } from "@/db";
 import { now } from "@/lib/clock";
-import { runRevocations } from "@/lib/revocations/run";
-import { retireSystem } from "@/lib/systems/systems";
+import { runRevocations } from "@/lib/revocations";
+import { retireSystem } from "@/lib/systems";
 import { personaActor } from "./inventory-views";
 import { ms, ratio } from "./stats";
 

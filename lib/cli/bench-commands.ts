@@ -1,3 +1,4 @@
+import "server-only";
 import postgres from "postgres";
 import { z } from "zod";
 import { count, parseOptions, UsageError, type Command, type Io } from "./command";
@@ -52,7 +53,7 @@ export const BENCH_COMMANDS: Record<string, Command> = {
     const url = postgresUrl("bench inventory");
     return () =>
       seeded(SEED_A_MILLION, async (conn) => {
-        const { benchInventory } = await import("@/lib/bench/inventory");
+        const { benchInventory } = await import("@/lib/bench");
         return benchInventory(conn, url, measureOptions(o, io));
       });
   },
@@ -61,7 +62,7 @@ export const BENCH_COMMANDS: Record<string, Command> = {
     const url = postgresUrl("bench requests");
     return () =>
       seeded(SEED_A_MILLION, async (conn) => {
-        const { benchRequests } = await import("@/lib/bench/requests");
+        const { benchRequests } = await import("@/lib/bench");
         return benchRequests(conn, url, { ...measureOptions(o, io), target: o.requests, decisions: o.decisions });
       });
   },
@@ -72,7 +73,7 @@ export const BENCH_COMMANDS: Record<string, Command> = {
     return () =>
       seeded("run `steward db seed` on it first (the benchmark acts as the demo admin and security).", async (conn) => {
         await requireReachable(target, "the target server (--target, default DATABASE_URL's server)");
-        const { benchRevoke } = await import("@/lib/bench/revoke");
+        const { benchRevoke } = await import("@/lib/bench");
         return benchRevoke(conn, { identities: o.identities, target, out: io.out, log: io.err });
       });
   },

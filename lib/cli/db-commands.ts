@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { migrate } from "@/db";
 import { noOptions, parseOptions, type Command } from "./command";
@@ -36,7 +37,7 @@ export const DB_COMMANDS: Record<string, Command> = {
     return () =>
       connected(async (conn) => {
         await migrate(conn);
-        const { seedDatabase } = await import("@/lib/seed/seed");
+        const { seedDatabase } = await import("@/lib/seed");
         const result = await seedDatabase(conn, {
           identities: opts.identities,
           seed: opts.seed,

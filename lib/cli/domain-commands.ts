@@ -1,4 +1,4 @@
-import { verifyAuditChain } from "@/lib/audit/verify";
+import { verifyAuditChain } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { plural } from "@/lib/format";
 import { onMigrated, type Command } from "./command";
@@ -20,7 +20,7 @@ export const DOMAIN_COMMANDS: Record<string, Command> = {
     return 1;
   }),
   "risk rescore": onMigrated(async (conn, io) => {
-    const { rescoreEstate } = await import("@/lib/identities/rescore");
+    const { rescoreEstate } = await import("@/lib/identities");
     const { changed, ms } = await rescoreEstate(conn.db, {
       type: "system",
       id: null,
@@ -32,7 +32,7 @@ export const DOMAIN_COMMANDS: Record<string, Command> = {
     return 0;
   }),
   "requests expire-stale": onMigrated(async (conn, io) => {
-    const { expireStaleRequests } = await import("@/lib/requests/expire");
+    const { expireStaleRequests } = await import("@/lib/requests");
     const { expired, staleDays } = await expireStaleRequests(
       conn.db,
       { type: "job", id: null, label: "steward requests expire-stale" },
@@ -44,7 +44,7 @@ export const DOMAIN_COMMANDS: Record<string, Command> = {
     return 0;
   }),
   "jobs run": onMigrated(async (conn, io) => {
-    const { runDueJobs } = await import("@/lib/jobs/run");
+    const { runDueJobs } = await import("@/lib/jobs");
     for (const r of await runDueJobs(conn.db, now())) {
       io.out(
         `${r.job}: ${Object.entries(r.summary)
@@ -55,7 +55,7 @@ export const DOMAIN_COMMANDS: Record<string, Command> = {
     return 0;
   }),
   "revocations run": onMigrated(async (conn, io) => {
-    const { runRevocations } = await import("@/lib/revocations/run");
+    const { runRevocations } = await import("@/lib/revocations");
     const r = await runRevocations(conn.db, { type: "job", id: null, label: "steward revocations run" }, now());
     io.out(
       `Took ${r.claimed} due: ${r.verified} verified, ${r.awaitingConfirmation} waiting for a person to confirm, ${r.failed} failed (${r.gaveUp} past their last attempt).`,

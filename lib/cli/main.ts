@@ -1,3 +1,4 @@
+import "server-only";
 import { openConfigured, type Connection } from "@/db";
 import { BENCH_COMMANDS } from "./bench-commands";
 import { commandContext, UsageError, type Command, type Io } from "./command";

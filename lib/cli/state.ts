@@ -1,9 +1,10 @@
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { MIGRATIONS_FOLDER, queryRows, type Connection } from "@/db";
 import { DataDirBusyError } from "@/db/lock";
-import { PERSONAS } from "@/lib/auth/personas";
+import { PERSONAS } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 
 /**

@@ -1,3 +1,6 @@
+// The door to lib/connectors: what the rest of the app may call (connectorFor picks a system's
+// connector). Modules inside the domain import each other directly; everything outside imports
+// from "@/lib/connectors" (eslint enforces it).
 import { manualConnector } from "./manual";
 import { postgresConnector } from "./postgres";
 import type { Connector, SystemTarget } from "./types";
@@ -14,3 +17,6 @@ export function connectorFor(system: SystemTarget): Connector {
       return webhookConnector;
   }
 }
+
+export type { Connector, RevokeTarget, SystemTarget } from "./types";
+export { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS, verifySignature } from "./webhook-signature";

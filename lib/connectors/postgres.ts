@@ -1,3 +1,4 @@
+import "server-only";
 import postgres from "postgres";
 import { z } from "zod";
 import { ConnectorError, type BatchOutcome, type Connector, type RevokeTarget, type SystemTarget } from "./types";

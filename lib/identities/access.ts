@@ -1,7 +1,8 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { hasRows, type IdentityAccess } from "@/db/columns";
-import { canChange, hasRole, type Actor } from "@/lib/auth/actor";
+import { canChange, hasRole, type Actor } from "@/lib/auth";
 
 /**
  * How the actor stands to one identity. Every identity function derives its permission from this,

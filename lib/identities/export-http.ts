@@ -1,8 +1,8 @@
+import "server-only";
 import type { Database } from "@/db";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { DomainError, HTTP_STATUS } from "@/lib/errors";
-import { readCappedBody } from "@/lib/http/body";
-import { isSameOriginRequest } from "@/lib/http/same-origin";
+import { readCappedBody, isSameOriginRequest } from "@/lib/http";
 import { exportIdentitiesCsv } from "./export";
 import { parseInventoryFilter } from "./inventory-filter";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type postgres from "postgres";
 import { exportClientOf, type Database } from "@/db";
 import { tooMany } from "@/lib/errors";

@@ -1,9 +1,10 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { Database } from "@/db";
-import { record } from "@/lib/audit/record";
-import { auditActor, type Actor } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { auditActor, type Actor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { tooMany } from "@/lib/errors";
 import { EXPORTS_AT_ONCE, takeExportSlot } from "./export-slots";

@@ -1,9 +1,10 @@
+import "server-only";
 import { and, asc, desc, eq, ilike, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { personColumns, pick, systemColumns, teamColumns, type RowOf } from "@/db/columns";
 import { systems, teams, users } from "@/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { text } from "@/lib/validation";
 import { escapeLike } from "./inventory-query";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import { curatedId } from "@/lib/testing";

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { dayStart, isoDayParam } from "@/lib/paging";
@@ -5,8 +6,8 @@ import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
 import { identities, users } from "@/db/schema";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { DAY, now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import {
@@ -19,7 +20,7 @@ import {
   relationTo,
   type Relation,
 } from "./access";
-import { reviewPeriodDays } from "@/lib/policy/settings";
+import { reviewPeriodDays } from "@/lib/policy";
 import { rescoreIdentities } from "./risk";
 import { isoOrNull, pluralWord } from "@/lib/format";
 

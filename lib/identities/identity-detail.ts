@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
@@ -15,7 +16,7 @@ import {
   teams,
   users,
 } from "@/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
 import {

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
 import { invalidInput } from "@/lib/errors";

@@ -1,6 +1,7 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { decodeCursor as decodeToken, encodeCursor as encodeToken, idPart, instantPart } from "@/lib/paging";
 import { text } from "@/lib/validation";
 import { DERIVED_STATES } from "./derived-states";

@@ -1,8 +1,9 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import { postgresClientOf, queryRows, type Database } from "@/db";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import type { DerivedState } from "./derived-states";
 import { sortDir, type InventoryFilter, type SortKey } from "./inventory-filter";

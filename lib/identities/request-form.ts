@@ -1,8 +1,9 @@
+import "server-only";
 import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Database } from "@/db";
 import { identityAccessColumns, identityColumns, pick, type RowOf } from "@/db/columns";
 import { identities } from "@/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { conflict, notFound } from "@/lib/errors";
 import { isGuid } from "@/lib/validation";
 import { canSee, isLive, LIVE_STATUSES, relationTo } from "./access";

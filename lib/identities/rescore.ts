@@ -1,6 +1,7 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db";
-import { record, type AuditActor } from "@/lib/audit/record";
+import { record, type AuditActor } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { rescoreIdentities } from "./risk";
 

@@ -1,5 +1,6 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { hasRole, type Actor } from "@/lib/auth/actor";
+import { hasRole, type Actor } from "@/lib/auth";
 
 /**
  * Which identities an actor may see, as a predicate over `identities i`: the inventory, its export

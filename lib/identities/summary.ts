@@ -1,8 +1,9 @@
+import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { identities } from "@/db/schema";
-import { hasRole, type Actor } from "@/lib/auth/actor";
+import { hasRole, type Actor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { derivedStatePredicate } from "./derived-states-sql";
 import { drizzleExec } from "./inventory";

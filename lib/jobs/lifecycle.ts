@@ -1,13 +1,14 @@
+import "server-only";
 import { and, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
 import { identities } from "@/db/schema";
 import { isoOrNull } from "@/lib/format";
-import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
+import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { DAY } from "@/lib/clock";
-import { rescoreIdentities } from "@/lib/identities/risk";
-import { loadPolicySettings } from "@/lib/policy/settings";
+import { rescoreIdentities } from "@/lib/identities";
+import { loadPolicySettings } from "@/lib/policy";
 
 /**
  * The lifecycle's clock-driven work, each piece a function of the database's state and the time:

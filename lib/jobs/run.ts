@@ -1,10 +1,11 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { settings } from "@/db/schema";
-import { record, type AuditActor } from "@/lib/audit/record";
-import { rescoreIdentities } from "@/lib/identities/risk";
-import { expireStaleRequests } from "@/lib/requests/expire";
-import { runRevocations } from "@/lib/revocations/run";
+import { record, type AuditActor } from "@/lib/audit";
+import { rescoreIdentities } from "@/lib/identities";
+import { expireStaleRequests } from "@/lib/requests";
+import { runRevocations } from "@/lib/revocations";
 import { expireIdentities, handleDepartedOwners } from "./lifecycle";
 
 /**

@@ -1,13 +1,14 @@
+import "server-only";
 import { and, asc, eq, gt, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { identities, ROLES, teams, users, type Role } from "@/db/schema";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, canManagePeople, isAuditorOnly, requireCanChange } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, canManagePeople, isAuditorOnly, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { plural, pluralWord } from "@/lib/format";
-import { rescoreIdentities } from "@/lib/identities/risk";
+import { rescoreIdentities } from "@/lib/identities";
 import { cursorParam, encodeCursor, idPart, readCursor, searchInput } from "@/lib/paging";
 import { storableText, text } from "@/lib/validation";
 

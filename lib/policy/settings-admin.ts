@@ -1,9 +1,10 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import { queryRows, type Database } from "@/db";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { invalid, invalidInput } from "@/lib/errors";
 import { loadPolicySettings, POLICY_SETTING_KEYS, policySettingsSchema, type PolicySettings } from "./settings";

@@ -1,13 +1,12 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { identityColumns, pick, readRows, requestColumns, selectList, type RowOf } from "@/db/columns";
 import { entitlements, identities, policyExceptions, systems, users } from "@/db/schema";
-import { record, type AuditActor } from "@/lib/audit/record";
+import { record, type AuditActor } from "@/lib/audit";
 import { isoOrNull } from "@/lib/format";
-import { rescoreIdentities } from "@/lib/identities/risk";
-import { LIFETIME_RULE } from "@/lib/policy/rules";
-import { isPrivilegedGrant } from "@/lib/policy/privileged";
-import { reviewPeriodDays, type PolicySettings } from "@/lib/policy/settings";
+import { rescoreIdentities } from "@/lib/identities";
+import { LIFETIME_RULE, isPrivilegedGrant, reviewPeriodDays, type PolicySettings } from "@/lib/policy";
 import { conflict } from "@/lib/errors";
 import { DAY } from "@/lib/clock";
 

@@ -1,11 +1,12 @@
+import "server-only";
 import { and, asc, desc, eq, notExists, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { pick, stageColumns, type RowOf } from "@/db/columns";
 import { approvalStages, stageDecisions, users } from "@/db/schema";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, hasRole } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, hasRole } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid } from "@/lib/errors";
 import type { StoredRequest } from "./apply";

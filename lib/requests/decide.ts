@@ -1,10 +1,11 @@
+import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { pick, requestColumns } from "@/db/columns";
 import { requests } from "@/db/schema";
-import { inAuditBatch, record } from "@/lib/audit/record";
-import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
+import { inAuditBatch, record } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, DomainError, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 import { decideLocked, decisionSchema } from "./decide-stage";

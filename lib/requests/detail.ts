@@ -1,10 +1,11 @@
+import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { identityColumns, pick, readRows } from "@/db/columns";
 import { approvalStages, identities, requests, stageDecisions, users, type DecisionTrace } from "@/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { notFound } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
 import { canSeeAllRequests, mineToDecide } from "./queue";

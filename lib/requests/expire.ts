@@ -1,9 +1,10 @@
+import "server-only";
 import { and, eq, lt } from "drizzle-orm";
 import type { Database } from "@/db";
 import { pick, requestColumns } from "@/db/columns";
 import { requests } from "@/db/schema";
-import { record, type AuditActor } from "@/lib/audit/record";
-import { loadPolicySettings } from "@/lib/policy/settings";
+import { record, type AuditActor } from "@/lib/audit";
+import { loadPolicySettings } from "@/lib/policy";
 import { DAY } from "@/lib/clock";
 
 /**

@@ -1,12 +1,13 @@
+import "server-only";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
 import { identities, systems, users } from "@/db/schema";
-import { isAuditorOnly, type Actor } from "@/lib/auth/actor";
+import { isAuditorOnly, type Actor } from "@/lib/auth";
 import { DomainError, invalid, notFound } from "@/lib/errors";
-import { canEditPurpose, canSee, relationTo } from "@/lib/identities/access";
-import type { PolicyRequest, SubjectFacts } from "@/lib/policy/types";
+import { canEditPurpose, canSee, relationTo } from "@/lib/identities";
+import type { PolicyRequest, SubjectFacts } from "@/lib/policy";
 import type { StoredRequest } from "./apply";
 import { requestInputSchema, type RequestInput } from "./input";
 

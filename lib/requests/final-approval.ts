@@ -1,12 +1,11 @@
+import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { pick, stageColumns } from "@/db/columns";
 import { approvalStages, requests } from "@/db/schema";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor } from "@/lib/auth/actor";
-import { evaluatePolicy } from "@/lib/policy/evaluate";
-import { POLICY_VERSION } from "@/lib/policy/rules";
-import { loadPolicySettings } from "@/lib/policy/settings";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor } from "@/lib/auth";
+import { evaluatePolicy, POLICY_VERSION, loadPolicySettings } from "@/lib/policy";
 import { applyRequest } from "./apply";
 import { factsForStored } from "./facts";
 import { close, lockedColumns, type Decided } from "./request-lock";

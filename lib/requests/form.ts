@@ -1,5 +1,6 @@
+import "server-only";
 import type { Database } from "@/db";
-import { activePersonIdByEmail } from "@/lib/people/people";
+import { activePersonIdByEmail } from "@/lib/people";
 
 /**
  * A request form's fields as the input lib/requests parses: people are typed as emails and looked

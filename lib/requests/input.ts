@@ -1,8 +1,9 @@
+import "server-only";
 import { z } from "zod";
 import { dayStart, isoDayParam } from "@/lib/paging";
 import { text } from "@/lib/validation";
 import { CREDENTIAL_TYPES, IDENTITY_KINDS } from "@/db/schema";
-import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy/rules";
+import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy";
 
 /**
  * What a requester submits, per request type, parsed at the edge (forms, API). Dates are calendar

@@ -1,8 +1,9 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES, type requests } from "@/db/schema";
-import { hasRole, type Actor } from "@/lib/auth/actor";
+import { hasRole, type Actor } from "@/lib/auth";
 import { DAY } from "@/lib/clock";
 import { invalidInput } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";

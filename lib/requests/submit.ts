@@ -1,13 +1,13 @@
+import "server-only";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db";
 import { pick, requestColumns } from "@/db/columns";
 import { requests } from "@/db/schema";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, invalid, invalidInput } from "@/lib/errors";
-import { evaluatePolicy, type PolicyDecision } from "@/lib/policy/evaluate";
-import { loadPolicySettings } from "@/lib/policy/settings";
+import { evaluatePolicy, type PolicyDecision, loadPolicySettings } from "@/lib/policy";
 import type { DecisionTrace } from "@/db/schema";
 import { applyRequest, type StoredRequest } from "./apply";
 import { gatherFacts, type Facts } from "./facts";

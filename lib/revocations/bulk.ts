@@ -1,14 +1,15 @@
+import "server-only";
 import { inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { identityAccessColumns, identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
 import { identities } from "@/db/schema";
-import { inAuditBatch, record } from "@/lib/audit/record";
-import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
+import { inAuditBatch, record } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities/access";
+import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities";
 
 /**
  * Revoking a selection from the inventory: all or nothing. Every identity must be one the actor

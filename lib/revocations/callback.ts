@@ -1,12 +1,13 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { pick, revocationColumns, systemColumns } from "@/db/columns";
 import { identities, revocations, systems } from "@/db/schema";
-import { inAuditBatch, record } from "@/lib/audit/record";
-import { TOLERANCE_SECONDS, verifySignature } from "@/lib/connectors/webhook-signature";
+import { inAuditBatch, record } from "@/lib/audit";
+import { TOLERANCE_SECONDS, verifySignature } from "@/lib/connectors";
 import { DomainError, conflict } from "@/lib/errors";
-import { readCappedBody } from "@/lib/http/body";
+import { readCappedBody } from "@/lib/http";
 import { text } from "@/lib/validation";
 import { backoffMs, MAX_ATTEMPTS } from "./claim";
 import { applyVerified } from "./settle";

@@ -1,9 +1,10 @@
+import "server-only";
 import { asc, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { readRows, selectList, type RevocationRow, type RowOf } from "@/db/columns";
 import { identities, revocations, systems } from "@/db/schema";
-import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
+import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { now } from "@/lib/clock";
 
 /**

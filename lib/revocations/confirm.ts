@@ -1,14 +1,15 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { identityAccessColumns } from "@/db/columns";
 import { identities, revocations, systems } from "@/db/schema";
-import { inAuditBatch, record } from "@/lib/audit/record";
-import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
+import { inAuditBatch, record } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canRevoke, canSee, relationTo } from "@/lib/identities/access";
+import { canRevoke, canSee, relationTo } from "@/lib/identities";
 import { applyVerified } from "./settle";
 
 /**

@@ -1,11 +1,12 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { REVOCATION_STATUSES } from "@/db/schema";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth";
 import { invalidInput, notFound } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
-import { identityScopeSql } from "@/lib/identities/scope";
+import { identityScopeSql } from "@/lib/identities";
 import { cursorParam, decodeCursor, encodeCursor, idPart, instantPart, searchInput } from "@/lib/paging";
 import { isGuid } from "@/lib/validation";
 import { MAX_ATTEMPTS } from "./run";

@@ -1,14 +1,15 @@
+import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { identityAccessColumns, identityColumns, pick, revocationColumns } from "@/db/columns";
 import { entitlements, identities, revocations } from "@/db/schema";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, requireCanChange } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
-import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities/access";
+import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities";
 import { IN_FLIGHT } from "./claim";
 
 /**

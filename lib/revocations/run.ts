@@ -1,7 +1,7 @@
+import "server-only";
 import type { Database } from "@/db";
-import type { AuditActor } from "@/lib/audit/record";
-import { connectorFor } from "@/lib/connectors";
-import type { RevokeTarget, SystemTarget } from "@/lib/connectors/types";
+import type { AuditActor } from "@/lib/audit";
+import { connectorFor, type RevokeTarget, type SystemTarget } from "@/lib/connectors";
 import { claim, type Claimed } from "./claim";
 import { fail, settle, settleVerifiedMany } from "./settle";
 

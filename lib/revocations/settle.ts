@@ -1,10 +1,11 @@
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { pick, readRows, revocationColumns, selectList } from "@/db/columns";
 import { revocations } from "@/db/schema";
-import { inAuditBatch, record, type AuditActor } from "@/lib/audit/record";
-import { rescoreIdentities } from "@/lib/identities/risk";
+import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
+import { rescoreIdentities } from "@/lib/identities";
 import { backoffMs, MAX_ATTEMPTS, type Claimed } from "./claim";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import { CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_ORIGINS } from "@/db/schema";
 import {
   CREDENTIALS_BY_KIND,

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Environment, IdentityKind } from "@/db/schema";
 import { CREDENTIAL_TYPES, IDENTITY_KINDS, IDENTITY_ORIGINS } from "@/db/schema";
 

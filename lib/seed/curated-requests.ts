@@ -1,8 +1,9 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { approvalStages, requests, settings, type DecisionTrace } from "@/db/schema";
-import type { PersonaKey } from "@/lib/auth/personas";
-import { syncCurrentStage } from "@/lib/requests/stages";
+import type { PersonaKey } from "@/lib/auth";
+import { syncCurrentStage } from "@/lib/requests";
 import { DEFAULT_SETTINGS, SEED_POLICY_VERSION } from "./catalog";
 import { CURATED, curatedIdentityId } from "./curated";
 import { fixedTeamId, personaId } from "./people";

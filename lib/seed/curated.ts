@@ -1,6 +1,7 @@
+import "server-only";
 import type { Database } from "@/db";
 import { entitlements, identities, type Environment, type IdentityKind } from "@/db/schema";
-import type { PersonaKey } from "@/lib/auth/personas";
+import type { PersonaKey } from "@/lib/auth";
 import { ENV_SHORT } from "./catalog";
 import { SYSTEMS, systemIndex } from "./catalog-systems";
 import { CURATED_OLIVIA_OMAR } from "./curated-olivia-omar";

@@ -1,6 +1,7 @@
+import "server-only";
 import type { Database } from "@/db";
 import { systems, teams, users } from "@/db/schema";
-import { PERSONAS, type PersonaKey } from "@/lib/auth/personas";
+import { PERSONAS, type PersonaKey } from "@/lib/auth";
 import { FIRST_NAMES, FIXED_TEAMS, LAST_NAMES, TEAM_AREAS, TEAM_SIZE, TEAM_UNITS } from "./catalog-names";
 import { SYSTEMS } from "./catalog-systems";
 import { bytesInt, raw, seedUuid, sqlArray, sqlUuid, timestampLit } from "./sql-util";

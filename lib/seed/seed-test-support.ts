@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import { queryRows, type Connection, type Database } from "@/db";

@@ -1,11 +1,12 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import { queryRows, type Connection, type Database } from "@/db";
-import { record } from "@/lib/audit/record";
+import { record } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { conflict, invalid } from "@/lib/errors";
 import { plural } from "@/lib/format";
-import { rescoreIdentities, riskFactorsSql, riskScoreSql } from "@/lib/identities/risk";
+import { rescoreIdentities, riskFactorsSql, riskScoreSql } from "@/lib/identities";
 import {
   holdsPrivilegedSql,
   IDENTITY_COLUMNS,

@@ -1,15 +1,15 @@
+import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { entitlementColumns, identityColumns, pick, readRows, selectList, systemColumns } from "@/db/columns";
 import { systems } from "@/db/schema";
-import { inAuditBatch, record } from "@/lib/audit/record";
-import { type Actor, auditActor, hasRole, requireCanChange } from "@/lib/auth/actor";
+import { inAuditBatch, record } from "@/lib/audit";
+import { type Actor, auditActor, hasRole, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, notFound } from "@/lib/errors";
-import { rescoreIdentities } from "@/lib/identities/risk";
-import { isPrivilegedGrant } from "@/lib/policy/privileged";
-import { loadPolicySettings } from "@/lib/policy/settings";
+import { rescoreIdentities } from "@/lib/identities";
+import { isPrivilegedGrant, loadPolicySettings } from "@/lib/policy";
 
 // The accounts arrive as one JSON document, read set-based with jsonb_to_recordset (INSERT … SELECT
 // and a join on it): raw SQL, each over a column set.

@@ -1,15 +1,16 @@
+import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { identityColumns, pick, readRows, revocationColumns, selectList, systemColumns } from "@/db/columns";
 import { identities, systems } from "@/db/schema";
-import { inAuditBatch, record } from "@/lib/audit/record";
-import { type Actor, auditActor, requireCanChange, requireRole } from "@/lib/auth/actor";
+import { inAuditBatch, record } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange, requireRole } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, invalidInput, notFound } from "@/lib/errors";
 import { plural } from "@/lib/format";
-import { LIVE_STATUSES } from "@/lib/identities/access";
+import { LIVE_STATUSES } from "@/lib/identities";
 
 const createdColumns = pick(revocationColumns, "id", "identityId");
 

@@ -1,11 +1,12 @@
+import "server-only";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { pick, systemColumns } from "@/db/columns";
 import { CONNECTOR_KINDS, ENVIRONMENTS, identities, systems, type Environment } from "@/db/schema";
-import { record } from "@/lib/audit/record";
-import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth/actor";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth";
 import { forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
 
 export { retireSystem } from "./retire";

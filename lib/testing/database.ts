@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { migrate, openEmbedded, openPostgres, setConnection, type Connection } from "@/db";

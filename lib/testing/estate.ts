@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Connection, type Database } from "@/db";
 import { auditEvents } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { afterAll, beforeAll } from "vitest";
 import type { Connection } from "@/db";
 import type { Actor } from "@/lib/auth/actor";

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
-import { auditFacets, listAuditEvents, parseAuditFilter, type AuditFilter, type AuditPage } from "@/lib/audit/query";
-import { canReadAuditLog } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
+import { auditFacets, listAuditEvents, parseAuditFilter, type AuditFilter, type AuditPage } from "@/lib/audit";
+import { canReadAuditLog, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { href } from "@/lib/paging";
 import { AuditFilters } from "./_components/audit-filters";

@@ -3,12 +3,11 @@
 import { after } from "next/server";
 import { getDb } from "@/db";
 import { actorAction } from "@/lib/action";
-import { auditActor } from "@/lib/auth/actor";
+import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { plural } from "@/lib/format";
-import { bulkAttest } from "@/lib/identities/identity-actions";
-import { bulkRevoke } from "@/lib/revocations/bulk";
-import { runRevocations } from "@/lib/revocations/run";
+import { bulkAttest } from "@/lib/identities";
+import { bulkRevoke, runRevocations } from "@/lib/revocations";
 
 export const bulkAttestAction = actorAction(
   async (actor, form) => {

@@ -3,18 +3,18 @@ import { Suspense } from "react";
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { href } from "@/lib/paging";
-import { inventoryFacets } from "@/lib/identities/facets";
-import { decodeCursor } from "@/lib/identities/inventory-query";
 import {
+  inventoryFacets,
+  decodeCursor,
   COLUMN_KEYS,
   inventoryParams,
   parseInventoryFilter,
   SAVED_VIEWS,
   type InventoryFilter,
-} from "@/lib/identities/inventory-filter";
+} from "@/lib/identities";
 import { FilterForm } from "./_components/filter-form";
 import { InventoryResults, InventoryResultsLoading } from "./_components/inventory-results";
 import { TotalLine } from "./_components/total-line";

@@ -2,7 +2,7 @@
 
 import { getDb } from "@/db";
 import { actorAction } from "@/lib/action";
-import { setPersonRoles, setPersonStatus } from "@/lib/people/people";
+import { setPersonRoles, setPersonStatus } from "@/lib/people";
 
 export const setRolesAction = actorAction(
   async (actor, form) => {

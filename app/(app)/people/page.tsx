@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { buttonClass } from "@/components/ui/button";
+import { InputField } from "@/components/ui/field";
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth/session";
-import { canManagePeople } from "@/lib/auth/actor";
+import { requireActor, canManagePeople } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { href } from "@/lib/paging";
-import { listPeople, parsePeopleQuery, type PeopleQuery } from "@/lib/people/people";
+import { listPeople, parsePeopleQuery, type PeopleQuery } from "@/lib/people";
 import { PersonRow } from "./_components/person-row";
 
 export const metadata: Metadata = { title: "People" };
@@ -46,18 +46,14 @@ export default async function PeoplePage({ searchParams }: Props) {
         </p>
       </div>
       <form method="get" className="flex items-end gap-2" role="search">
-        <div className="flex flex-col gap-1 text-sm">
-          <label htmlFor="people-q" className="font-medium">
-            Search people
-          </label>
-          <input
-            id="people-q"
-            name="q"
-            defaultValue={query.q}
-            className="w-72 rounded-md border border-slate-300 px-2 py-1.5"
-            placeholder="name or email"
-          />
-        </div>
+        <InputField
+          id="people-q"
+          label="Search people"
+          name="q"
+          defaultValue={query.q}
+          className="w-72"
+          placeholder="name or email"
+        />
         <button type="submit" className={buttonClass("primary")}>
           Search
         </button>

@@ -3,10 +3,15 @@
 import { getDb } from "@/db";
 import { actorAction, optionalText, type ActionError, type FormState } from "@/lib/action";
 import { plural } from "@/lib/format";
-import type { PolicyDecision } from "@/lib/policy/evaluate";
-import { approveStandardInBulk, cancelRequest, decideStage } from "@/lib/requests/decide";
-import { requestFromForm } from "@/lib/requests/form";
-import { previewRequest, submitRequest } from "@/lib/requests/submit";
+import type { PolicyDecision } from "@/lib/policy";
+import {
+  approveStandardInBulk,
+  cancelRequest,
+  decideStage,
+  requestFromForm,
+  previewRequest,
+  submitRequest,
+} from "@/lib/requests";
 
 // Thin: the form's fields become the request input (lib/requests/form.ts); lib/requests parses,
 // authorizes and decides. The session's actor is the requester, never a field of the form.

@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { Select } from "@/components/ui/controls";
 import { Pager } from "@/components/ui/pager";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
-import { canChange, type Actor } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
+import { canChange, type Actor, requireActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize } from "@/lib/format";
@@ -20,7 +20,7 @@ import {
   SERVICE_LEVEL_HOURS,
   type QueueFilter,
   type QueueSort,
-} from "@/lib/requests/queue";
+} from "@/lib/requests";
 import { QueueTable } from "./_components/queue-table";
 
 export const metadata: Metadata = { title: "Requests" };
@@ -106,34 +106,22 @@ export default async function RequestsPage({ searchParams }: Props) {
         {filter.dir !== "asc" ? <input type="hidden" name="dir" value={filter.dir} /> : null}
         <label className="flex flex-col gap-1">
           <span className="font-medium">Type</span>
-          <select
+          <Select
             name="type"
             defaultValue={filter.type ?? ""}
-            className="rounded-md border border-slate-300 px-2 py-1.5"
-          >
-            <option value="">Any</option>
-            {REQUEST_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {humanize(t)}
-              </option>
-            ))}
-          </select>
+            blank="Any"
+            options={REQUEST_TYPES.map((t) => [t, humanize(t)])}
+          />
         </label>
         {filter.queue !== "decide" ? (
           <label className="flex flex-col gap-1">
             <span className="font-medium">Status</span>
-            <select
+            <Select
               name="status"
               defaultValue={filter.status ?? ""}
-              className="rounded-md border border-slate-300 px-2 py-1.5"
-            >
-              <option value="">Any</option>
-              {REQUEST_STATUSES.map((t) => (
-                <option key={t} value={t}>
-                  {humanize(t)}
-                </option>
-              ))}
-            </select>
+              blank="Any"
+              options={REQUEST_STATUSES.map((t) => [t, humanize(t)])}
+            />
           </label>
         ) : null}
         <label className="flex items-center gap-2 pb-2">

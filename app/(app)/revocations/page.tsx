@@ -3,7 +3,7 @@ import Link from "next/link";
 import { RevocationStatus } from "@/components/ui/revocation-status";
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { isoMinute } from "@/lib/format";
 import { href } from "@/lib/paging";
@@ -13,7 +13,7 @@ import {
   PAGE_SIZE,
   parseRevocationFilter,
   type RevocationFilter,
-} from "@/lib/revocations/list";
+} from "@/lib/revocations";
 
 export const metadata: Metadata = { title: "Revocations" };
 

@@ -2,7 +2,7 @@
 
 import { getDb } from "@/db";
 import { actorAction } from "@/lib/action";
-import { changePolicySetting } from "@/lib/policy/settings-admin";
+import { changePolicySetting } from "@/lib/policy";
 
 export const changeSettingAction = actorAction(
   async (actor, form) => {

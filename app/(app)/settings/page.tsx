@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth/session";
-import { canEditPolicySettings, canReadPolicySettings, readPolicySettings } from "@/lib/policy/settings-admin";
-import type { PolicySettings } from "@/lib/policy/settings";
+import { requireActor } from "@/lib/auth";
+import { canEditPolicySettings, canReadPolicySettings, readPolicySettings, type PolicySettings } from "@/lib/policy";
 import { SettingForm } from "./setting-form";
 
 export const metadata: Metadata = { title: "Settings" };

@@ -3,11 +3,11 @@
 import { after } from "next/server";
 import { getDb } from "@/db";
 import { actorAction, field } from "@/lib/action";
-import { auditActor } from "@/lib/auth/actor";
+import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { plural, pluralWord } from "@/lib/format";
-import { runRevocations } from "@/lib/revocations/run";
-import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment } from "@/lib/systems/systems";
+import { runRevocations } from "@/lib/revocations";
+import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment } from "@/lib/systems";
 
 const systemsPage = { revalidate: "/systems" };
 

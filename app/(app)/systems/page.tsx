@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db";
-import { hasRole } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
+import { hasRole, requireActor } from "@/lib/auth";
 import { humanize, isoDay } from "@/lib/format";
-import { canReadSystems, listSystems } from "@/lib/systems/systems";
+import { canReadSystems, listSystems } from "@/lib/systems";
 import { DiscoverForm } from "./_components/discover-form";
 import { SystemForms } from "./_components/system-forms";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import type { Actor } from "@/lib/auth/actor";

@@ -2,7 +2,7 @@
 
 import type { ColumnDef } from "@tanstack/react-table";
 import { DataTable } from "@/components/ui/data-table";
-import type { AuditEventDto } from "@/lib/audit/query";
+import type { AuditEventDto } from "@/lib/audit";
 
 const columns: ColumnDef<AuditEventDto, unknown>[] = [
   { accessorKey: "seq", header: "#", cell: (c) => <span className="font-mono">{c.row.original.seq}</span> },

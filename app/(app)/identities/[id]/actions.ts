@@ -2,14 +2,12 @@
 
 import { getDb } from "@/db";
 import { actorAction, field, optionalText, text, type ActionOptions } from "@/lib/action";
-import { auditActor } from "@/lib/auth/actor";
+import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { invalid } from "@/lib/errors";
-import { attestIdentity, editPurpose, handOverIdentity, shortenExpiry } from "@/lib/identities/identity-actions";
-import { activePersonIdByEmail } from "@/lib/people/people";
-import { confirmManualRevocation } from "@/lib/revocations/confirm";
-import { requestRevocation } from "@/lib/revocations/request";
-import { runRevocations } from "@/lib/revocations/run";
+import { attestIdentity, editPurpose, handOverIdentity, shortenExpiry } from "@/lib/identities";
+import { activePersonIdByEmail } from "@/lib/people";
+import { confirmManualRevocation, requestRevocation, runRevocations } from "@/lib/revocations";
 
 // Thin: parse the form, call lib/identities with the session's actor, report back. The identity
 // id comes from the form, but every function re-checks the actor's relation to that identity.

@@ -3,15 +3,19 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize, isoDay, isoMinute, relativeTime } from "@/lib/format";
-import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
-import { getIdentityDetail, type IdentityDetail, type PersonRef } from "@/lib/identities/identity-detail";
-import { reviewPeriodDays } from "@/lib/identities/identity-actions";
+import {
+  DERIVED_STATE_LABELS,
+  getIdentityDetail,
+  type IdentityDetail,
+  type PersonRef,
+  reviewPeriodDays,
+} from "@/lib/identities";
 import { RiskBadge, StateBadges, StatusBadge } from "../_components/identity-badges";
-import { listRevocations } from "@/lib/revocations/list";
+import { listRevocations } from "@/lib/revocations";
 import { OwnerActions } from "./_components/owner-actions";
 import { RevocationPanel } from "./_components/revocation-panel";
 import { RiskExplanation } from "./_components/risk-explanation";

@@ -1,6 +1,6 @@
 import { buttonClass } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/controls";
-import { COLUMN_KEYS, inventoryParams, type InventoryFilter } from "@/lib/identities/inventory-filter";
+import { COLUMN_KEYS, inventoryParams, type InventoryFilter } from "@/lib/identities";
 
 const COLUMN_LABELS: Record<string, string> = {
   kind: "Kind",

@@ -6,9 +6,14 @@ import { Checkbox } from "@/components/ui/controls";
 import { FieldError, fieldError, formFields, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
 import { humanize } from "@/lib/format";
-import { DERIVED_STATE_LABELS, DERIVED_STATES } from "@/lib/identities/derived-states";
-import type { InventoryFacets } from "@/lib/identities/facets";
-import { SORT_KEYS, SORT_LABELS, type InventoryFilter } from "@/lib/identities/inventory-filter";
+import {
+  DERIVED_STATE_LABELS,
+  DERIVED_STATES,
+  type InventoryFacets,
+  SORT_KEYS,
+  SORT_LABELS,
+  type InventoryFilter,
+} from "@/lib/identities";
 import { ColumnChooser } from "./column-chooser";
 
 type Props = {

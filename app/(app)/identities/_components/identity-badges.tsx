@@ -1,6 +1,6 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { humanize } from "@/lib/format";
-import { riskBand } from "@/lib/identities/risk-band";
+import { riskBand } from "@/lib/identities";
 
 const STATUS_TONE: Record<string, BadgeTone> = {
   active: "good",

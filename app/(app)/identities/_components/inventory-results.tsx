@@ -1,9 +1,8 @@
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
-import { hasRole, type Actor } from "@/lib/auth/actor";
+import { hasRole, type Actor } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { listIdentities } from "@/lib/identities/inventory";
-import { inventoryParams, sortDir, type InventoryFilter, type SortKey } from "@/lib/identities/inventory-filter";
+import { listIdentities, inventoryParams, sortDir, type InventoryFilter, type SortKey } from "@/lib/identities";
 import { href } from "@/lib/paging";
 import type { SortLink } from "@/components/ui/sort-header";
 import { InventoryTable } from "./inventory-table";

@@ -16,8 +16,8 @@ import {
 import type { SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
 import { humanize, isoDay, relativeTime } from "@/lib/format";
-import type { InventoryRow } from "@/lib/identities/inventory";
-import { DERIVED_STATE_LABELS } from "@/lib/identities/derived-states";
+import type { InventoryRow } from "@/lib/identities";
+import { DERIVED_STATE_LABELS } from "@/lib/identities/browser";
 import { bulkAttestAction, bulkRevokeAction } from "../actions";
 import { RiskBadge, StateBadges, StatusBadge } from "./identity-badges";
 

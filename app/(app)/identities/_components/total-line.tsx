@@ -1,5 +1,5 @@
 import { pluralWord } from "@/lib/format";
-import type { Total } from "@/lib/identities/inventory-total";
+import type { Total } from "@/lib/identities";
 
 /** "1–50 of 1,234", "of about 870,000 (estimate)" or "of more than 10,000": honest about precision. */
 export function TotalLine({

@@ -1,6 +1,6 @@
 import { getDb } from "@/db";
-import { currentActor } from "@/lib/auth/session";
-import { exportRequest } from "@/lib/identities/export-http";
+import { currentActor } from "@/lib/auth";
+import { exportRequest } from "@/lib/identities";
 
 /** POST /identities/export (the inventory's Export CSV form, with its filter): a streamed CSV. */
 export function POST(request: Request): Promise<Response> {

@@ -1,6 +1,6 @@
 import { getDb } from "@/db";
-import { currentActor } from "@/lib/auth/session";
-import { suggestFilterValues } from "@/lib/identities/facets";
+import { currentActor } from "@/lib/auth";
+import { suggestFilterValues } from "@/lib/identities";
 
 /** GET /identities/suggest?kind=team|person&q=…: suggestions for the inventory's filter fields. */
 export async function GET(request: Request): Promise<Response> {

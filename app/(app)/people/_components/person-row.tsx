@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/controls";
 import { ROLES } from "@/db/schema/enums";
-import type { PersonDto } from "@/lib/people/people";
+import type { PersonDto } from "@/lib/people";
 import { setRolesAction, setStatusAction } from "../actions";
 
 export function PersonRow({ person }: { person: PersonDto }) {

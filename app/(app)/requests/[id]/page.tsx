@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { humanize, isoMinute } from "@/lib/format";
-import { getRequestDetail, type RequestDetail } from "@/lib/requests/detail";
+import { getRequestDetail, type RequestDetail } from "@/lib/requests";
 import { DecisionForms } from "../_components/decision-forms";
 import { RequestStatusBadge } from "../_components/request-status-badge";
 

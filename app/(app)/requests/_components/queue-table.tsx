@@ -14,7 +14,7 @@ import {
 } from "@/components/ui/list-columns";
 import type { SortLink } from "@/components/ui/sort-header";
 import { humanize, isoDay } from "@/lib/format";
-import type { QueueRow } from "@/lib/requests/queue";
+import type { QueueRow } from "@/lib/requests";
 import { bulkApproveAction } from "../actions";
 import { RequestStatusBadge } from "./request-status-badge";
 

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db";
-import { canChange } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
+import { canChange, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
-import { inventoryFacets } from "@/lib/identities/facets";
-import { identityForRequestForm, requestFormIdentities, type RequestFormIdentity } from "@/lib/identities/request-form";
+import {
+  inventoryFacets,
+  identityForRequestForm,
+  requestFormIdentities,
+  type RequestFormIdentity,
+} from "@/lib/identities";
 import { RequestForm } from "../_components/request-form";
 
 export const metadata: Metadata = { title: "New request" };

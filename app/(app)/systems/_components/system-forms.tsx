@@ -8,7 +8,7 @@ import { InputField, SelectField, TextareaField } from "@/components/ui/field";
 import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { pluralWord } from "@/lib/format";
-import type { SystemView } from "@/lib/systems/systems";
+import type { SystemView } from "@/lib/systems";
 import { configureAction, retireAction, setEnvironmentAction } from "../actions";
 
 const WIDE = "w-full text-sm";

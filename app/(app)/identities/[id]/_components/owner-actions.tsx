@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { fieldError, formFields, InputField, TextareaField } from "@/components/ui/field";
 import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
-import type { IdentityDetail } from "@/lib/identities/identity-detail";
+import type { IdentityDetail } from "@/lib/identities";
 import { attestAction, editPurposeAction, handOverAction, shortenExpiryAction } from "../actions";
 
 type Props = {

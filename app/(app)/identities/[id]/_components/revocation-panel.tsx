@@ -8,7 +8,7 @@ import { fieldError, formFields, SelectField, TextareaField } from "@/components
 import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { isoMinute } from "@/lib/format";
-import type { RevocationRow } from "@/lib/revocations/list";
+import type { RevocationRow } from "@/lib/revocations";
 import { confirmRevocationAction, revokeAction } from "../actions";
 
 type Props = {

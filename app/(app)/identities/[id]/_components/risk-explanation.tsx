@@ -1,4 +1,4 @@
-import { MAX_RISK, RISK_FACTORS, type RiskFactor } from "@/lib/identities/risk";
+import { MAX_RISK, RISK_FACTORS, type RiskFactor } from "@/lib/identities";
 
 /** Every factor of the score: why it counts, its weight and its OWASP NHI Top 10 item. */
 export function RiskExplanation({ score, factors }: { score: number; factors: RiskFactor[] }) {

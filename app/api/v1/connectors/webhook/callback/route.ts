@@ -1,8 +1,8 @@
 import { getDb } from "@/db";
 import { now } from "@/lib/clock";
 import { DomainError, HTTP_STATUS } from "@/lib/errors";
-import { CALLBACK_BODY_LIMIT, readCallbackBody, receiveWebhookCallback } from "@/lib/revocations/callback";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@/lib/connectors/webhook-signature";
+import { CALLBACK_BODY_LIMIT, readCallbackBody, receiveWebhookCallback } from "@/lib/revocations";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@/lib/connectors";
 
 // A webhook receiver confirms (or reports it could not do) a revocation. No session: the
 // HMAC signature with the system's secret is the credential, checked in lib/revocations.

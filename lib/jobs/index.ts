@@ -1,0 +1,4 @@
+// The door to lib/jobs: what the rest of the app may call. Modules inside the domain import
+// each other directly; everything outside imports from "@/lib/jobs" (eslint enforces it).
+export { runDueJobs } from "./run";
+export { startScheduler } from "./schedule";
