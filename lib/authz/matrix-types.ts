@@ -32,3 +32,8 @@ export type MatrixRow = {
    */
   refusal?: "throws" | "skips";
 };
+
+/** A row's cells from the columns it allows: every column it does not name is refused. */
+export function allowedTo(...allowed: Relation[]): Record<Relation, Cell> {
+  return Object.fromEntries(RELATIONS.map((r) => [r, allowed.includes(r) ? Y : N])) as Record<Relation, Cell>;
+}
