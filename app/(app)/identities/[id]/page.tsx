@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
+import { Fact, FactList, Panel, PlainTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
@@ -106,22 +107,15 @@ export default async function IdentityPage({ params }: Props) {
       </div>
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <section
-          aria-labelledby="birth-heading"
-          className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2"
-        >
-          <h2 id="birth-heading" className="font-semibold">
-            Birth certificate
-          </h2>
-          <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
+        <Panel id="birth-heading" title="Birth certificate" className="lg:col-span-2">
+          <FactList className="mt-3 gap-y-2">
             {facts.map(([k, v]) => (
-              <div key={k} className="contents">
-                <dt className="text-slate-600">{k}</dt>
-                <dd>{v}</dd>
-              </div>
+              <Fact key={k} term={k}>
+                {v}
+              </Fact>
             ))}
-          </dl>
-        </section>
+          </FactList>
+        </Panel>
         <OwnerActions
           identity={{
             id: identity.id,
@@ -147,54 +141,31 @@ export default async function IdentityPage({ params }: Props) {
 
       <RiskExplanation score={identity.risk.score} factors={identity.risk.factors} />
 
-      <section aria-labelledby="ent-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="ent-heading" className="font-semibold">
-          Entitlements
-        </h2>
+      <Panel id="ent-heading" title="Entitlements">
         {identity.entitlements.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">No entitlements recorded.</p>
         ) : (
-          <table className="mt-2 min-w-full text-sm">
-            <caption className="sr-only">Entitlements of {identity.name}</caption>
-            <thead>
-              <tr className="text-left text-slate-700">
-                <th scope="col" className="py-1 pr-4">
-                  Resource
-                </th>
-                <th scope="col" className="pr-4">
-                  Permission
-                </th>
-                <th scope="col" className="pr-4">
-                  Status
-                </th>
-                <th scope="col" className="pr-4">
-                  Granted
-                </th>
-                <th scope="col">Expires</th>
+          <PlainTable
+            caption={<>Entitlements of {identity.name}</>}
+            headings={["Resource", "Permission", "Status", "Granted", "Expires"]}
+          >
+            {identity.entitlements.map((e) => (
+              <tr key={e.id}>
+                <td className="py-1 pr-4 font-mono text-xs break-all">{e.resource}</td>
+                <td className="pr-4">
+                  {e.permission} {e.privileged ? <Badge tone="warn">privileged</Badge> : null}
+                </td>
+                <td className="pr-4">{humanize(e.status)}</td>
+                <td className="pr-4">{isoDay(e.createdAt)}</td>
+                <td>{e.expiresAt ? isoDay(e.expiresAt) : "never"}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {identity.entitlements.map((e) => (
-                <tr key={e.id}>
-                  <td className="py-1 pr-4 font-mono text-xs break-all">{e.resource}</td>
-                  <td className="pr-4">
-                    {e.permission} {e.privileged ? <Badge tone="warn">privileged</Badge> : null}
-                  </td>
-                  <td className="pr-4">{humanize(e.status)}</td>
-                  <td className="pr-4">{isoDay(e.createdAt)}</td>
-                  <td>{e.expiresAt ? isoDay(e.expiresAt) : "never"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </PlainTable>
         )}
-      </section>
+      </Panel>
 
       {identity.exceptions.length ? (
-        <section aria-labelledby="exc-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="exc-heading" className="font-semibold">
-            Policy exceptions
-          </h2>
+        <Panel id="exc-heading" title="Policy exceptions">
           <ul className="mt-2 space-y-2 text-sm">
             {identity.exceptions.map((e) => (
               <li key={e.id}>
@@ -207,56 +178,64 @@ export default async function IdentityPage({ params }: Props) {
               </li>
             ))}
           </ul>
-        </section>
+        </Panel>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <section aria-labelledby="req-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="req-heading" className="font-semibold">
-            Requests
-          </h2>
-          {identity.requests.length === 0 ? (
-            <p className="mt-2 text-sm text-slate-600">No requests about this identity.</p>
-          ) : (
-            <ul className="mt-2 divide-y divide-slate-100 text-sm">
-              {identity.requests.map((r) => (
-                <li key={r.id} className="flex flex-wrap justify-between gap-2 py-1.5">
-                  <span>
-                    {humanize(r.type)} by {r.requester}
-                  </span>
-                  <span className="text-slate-600">
-                    {humanize(r.status)} · {isoDay(r.createdAt)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        <section aria-labelledby="rev-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="rev-heading" className="font-semibold">
-            Reviews
-          </h2>
-          {identity.reviews.length === 0 ? (
-            <p className="mt-2 text-sm text-slate-600">Not part of any review campaign yet.</p>
-          ) : (
-            <ul className="mt-2 divide-y divide-slate-100 text-sm">
-              {identity.reviews.map((r) => (
-                <li key={r.id} className="flex flex-wrap justify-between gap-2 py-1.5">
-                  <span>{r.campaign}</span>
-                  <span className="text-slate-600">
-                    {r.decision ? humanize(r.decision) : "awaiting decision"}
-                    {r.reviewer ? ` · ${r.reviewer}` : ""}
-                    {r.decidedAt ? ` · ${isoDay(r.decidedAt)}` : ""}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <PairList
+          id="req-heading"
+          title="Requests"
+          empty="No requests about this identity."
+          items={identity.requests.map((r) => ({
+            key: r.id,
+            what: `${humanize(r.type)} by ${r.requester}`,
+            how: `${humanize(r.status)} · ${isoDay(r.createdAt)}`,
+          }))}
+        />
+        <PairList
+          id="rev-heading"
+          title="Reviews"
+          empty="Not part of any review campaign yet."
+          items={identity.reviews.map((r) => ({
+            key: r.id,
+            what: r.campaign,
+            how: `${r.decision ? humanize(r.decision) : "awaiting decision"}${r.reviewer ? ` · ${r.reviewer}` : ""}${r.decidedAt ? ` · ${isoDay(r.decidedAt)}` : ""}`,
+          }))}
+        />
       </div>
 
       <Timeline events={identity.timeline} />
     </article>
+  );
+}
+
+/** A panel listing items as what happened beside how it stands, or a line when there is none. */
+function PairList({
+  id,
+  title,
+  empty,
+  items,
+}: {
+  id: string;
+  title: string;
+  empty: string;
+  items: { key: string; what: string; how: string }[];
+}) {
+  return (
+    <Panel id={id} title={title}>
+      {items.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">{empty}</p>
+      ) : (
+        <ul className="mt-2 divide-y divide-slate-100 text-sm">
+          {items.map((item) => (
+            <li key={item.key} className="flex flex-wrap justify-between gap-2 py-1.5">
+              <span>{item.what}</span>
+              <span className="text-slate-600">{item.how}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
   );
 }
 

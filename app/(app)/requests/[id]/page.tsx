@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Fact, FactList, Panel, PlainTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
@@ -57,43 +58,31 @@ export default async function RequestPage({ params }: Props) {
         </p>
       </div>
 
-      <section aria-labelledby="asked-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="asked-heading" className="font-semibold">
-          What is asked
-        </h2>
-        <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
+      <Panel id="asked-heading" title="What is asked">
+        <FactList className="mt-2 gap-y-1">
           {asked.map(([k, v]) => {
             const ref = r.references[k];
             return (
-              <div key={k} className="contents">
-                <dt className="text-slate-600">{label(ref ? k.replace(/Id$/, "") : k)}</dt>
-                <dd className={ref ? undefined : "break-all"}>
-                  {ref?.kind === "identity" ? (
-                    <Link href={`/identities/${ref.id}`} className="text-brand-700 underline">
-                      {ref.name}
-                    </Link>
-                  ) : ref ? (
-                    ref.name
-                  ) : typeof v === "object" ? (
-                    JSON.stringify(v)
-                  ) : (
-                    String(v)
-                  )}
-                </dd>
-              </div>
+              <Fact key={k} term={label(ref ? k.replace(/Id$/, "") : k)} className={ref ? undefined : "break-all"}>
+                {ref?.kind === "identity" ? (
+                  <Link href={`/identities/${ref.id}`} className="text-brand-700 underline">
+                    {ref.name}
+                  </Link>
+                ) : ref ? (
+                  ref.name
+                ) : typeof v === "object" ? (
+                  JSON.stringify(v)
+                ) : (
+                  String(v)
+                )}
+              </Fact>
             );
           })}
-          <div className="contents">
-            <dt className="text-slate-600">Justification</dt>
-            <dd>{r.justification}</dd>
-          </div>
-        </dl>
-      </section>
+          <Fact term="Justification">{r.justification}</Fact>
+        </FactList>
+      </Panel>
 
-      <section aria-labelledby="stages-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="stages-heading" className="font-semibold">
-          Approvals
-        </h2>
+      <Panel id="stages-heading" title="Approvals">
         {r.stages.length === 0 ? (
           <p className="mt-2 text-sm">None needed: policy approved it as the standard baseline.</p>
         ) : (
@@ -118,51 +107,30 @@ export default async function RequestPage({ params }: Props) {
             ))}
           </ol>
         )}
-      </section>
+      </Panel>
 
       <DecisionForms requestId={r.id} canDecide={r.can.decide} canCancel={r.can.cancel} />
 
-      <section aria-labelledby="trace-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="trace-heading" className="font-semibold">
-          Policy decision (version {r.policyVersion})
-        </h2>
-        <table className="mt-2 min-w-full text-sm">
-          <caption className="sr-only">Every rule that applied and its verdict</caption>
-          <thead>
-            <tr className="text-left text-slate-700">
-              <th scope="col" className="py-1 pr-4">
-                Rule
-              </th>
-              <th scope="col" className="pr-4">
-                Verdict
-              </th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {r.trace.rules.map((rule) => (
-              <tr key={rule.rule}>
-                <td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td>
-                <td className="pr-4">{humanize(rule.result)}</td>
-                <td>{rule.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <Panel id="trace-heading" title={<>Policy decision (version {r.policyVersion})</>}>
+        <RuleTable caption="Every rule that applied and its verdict" rules={r.trace.rules} />
         {r.trace.standard ? (
           <p className="mt-2 text-sm text-slate-700">
             Policy marks it <strong>standard</strong>: only the owner&apos;s manager decides and nothing privileged is
             asked for, so it may be approved in bulk.
           </p>
         ) : null}
-      </section>
+      </Panel>
 
       {r.trace.recheck ? (
-        <section aria-labelledby="recheck-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="recheck-heading" className="font-semibold">
-            Policy&apos;s second look at the final approval (version {r.trace.recheck.version},{" "}
-            {isoMinute(r.trace.recheck.at)})
-          </h2>
+        <Panel
+          id="recheck-heading"
+          title={
+            <>
+              Policy&apos;s second look at the final approval (version {r.trace.recheck.version},{" "}
+              {isoMinute(r.trace.recheck.at)})
+            </>
+          }
+        >
           <p className="mt-1 text-sm">
             {r.trace.recheck.outcome === "deny"
               ? "Something changed while the request waited: policy refused it then, so nothing was carried out."
@@ -170,31 +138,24 @@ export default async function RequestPage({ params }: Props) {
                 ? `Policy asked for another stage then (${r.trace.recheck.addedStages.map((s) => (s === "owner_manager" ? "the owner's manager" : s)).join(", ")}).`
                 : "Policy still allowed it, so the change was carried out."}
           </p>
-          <table className="mt-2 min-w-full text-sm">
-            <caption className="sr-only">Every rule at the final approval and its verdict</caption>
-            <thead>
-              <tr className="text-left text-slate-700">
-                <th scope="col" className="py-1 pr-4">
-                  Rule
-                </th>
-                <th scope="col" className="pr-4">
-                  Verdict
-                </th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {r.trace.recheck.rules.map((rule, i) => (
-                <tr key={`${rule.rule}-${i}`}>
-                  <td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td>
-                  <td className="pr-4">{humanize(rule.result)}</td>
-                  <td>{rule.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+          <RuleTable caption="Every rule at the final approval and its verdict" rules={r.trace.recheck.rules} />
+        </Panel>
       ) : null}
     </article>
+  );
+}
+
+/** Each rule policy applied and its verdict. */
+function RuleTable({ caption, rules }: { caption: string; rules: { rule: string; result: string; reason: string }[] }) {
+  return (
+    <PlainTable caption={caption} headings={["Rule", "Verdict", "Why"]}>
+      {rules.map((rule, i) => (
+        <tr key={`${rule.rule}-${i}`}>
+          <td className="py-1 pr-4 font-mono text-xs">{rule.rule}</td>
+          <td className="pr-4">{humanize(rule.result)}</td>
+          <td>{rule.reason}</td>
+        </tr>
+      ))}
+    </PlainTable>
   );
 }

@@ -1,3 +1,4 @@
+import { Panel, PlainTable } from "@/components/ui/panel";
 import { MAX_RISK, RISK_FACTORS, type RiskFactor } from "@/lib/identities";
 
 /** Every factor of the score: why it counts, its weight and its OWASP NHI Top 10 item. */
@@ -5,53 +6,41 @@ export function RiskExplanation({ score, factors }: { score: number; factors: Ri
   const sum = factors.reduce((s, f) => s + f.weight, 0);
   const held = new Set(factors.map((f) => f.key));
   return (
-    <section aria-labelledby="risk-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h2 id="risk-heading" className="font-semibold">
-        Risk {score} of {MAX_RISK}
-      </h2>
+    <Panel
+      id="risk-heading"
+      title={
+        <>
+          Risk {score} of {MAX_RISK}
+        </>
+      }
+    >
       <p className="mt-1 text-sm text-slate-600">
         The score adds the weight of each factor that holds
         {sum > MAX_RISK ? `, capped at ${MAX_RISK} (the factors add up to ${sum})` : ""}. Each factor maps to an item of
         the OWASP Non-Human Identities Top 10.
       </p>
       {factors.length === 0 ? <p className="mt-2 text-sm">No risk factor holds for this identity.</p> : null}
-      <table className="mt-3 min-w-full text-sm">
-        <caption className="sr-only">Risk factors</caption>
-        <thead>
-          <tr className="text-left text-slate-700">
-            <th scope="col" className="py-1 pr-4">
-              Factor
-            </th>
-            <th scope="col" className="pr-4">
-              Holds
-            </th>
-            <th scope="col" className="pr-4 text-right">
-              Weight
-            </th>
-            <th scope="col" className="pr-4">
-              OWASP NHI
-            </th>
-            <th scope="col">Why it matters</th>
+      <PlainTable
+        className="mt-3"
+        caption="Risk factors"
+        headings={["Factor", "Holds", { label: "Weight", className: "text-right" }, "OWASP NHI", "Why it matters"]}
+      >
+        {RISK_FACTORS.map((f) => (
+          <tr
+            key={f.key}
+            className={held.has(f.key) ? "" : "text-slate-500"}
+            data-testid={held.has(f.key) ? "risk-factor-held" : undefined}
+          >
+            <td className="py-1 pr-4 font-medium">{f.label}</td>
+            <td className="pr-4">{held.has(f.key) ? "yes" : "no"}</td>
+            <td className="pr-4 text-right tabular-nums">{held.has(f.key) ? `+${f.weight}` : f.weight}</td>
+            <td className="pr-4 whitespace-nowrap">
+              {f.owasp.id} {f.owasp.title}
+            </td>
+            <td>{f.why}</td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {RISK_FACTORS.map((f) => (
-            <tr
-              key={f.key}
-              className={held.has(f.key) ? "" : "text-slate-500"}
-              data-testid={held.has(f.key) ? "risk-factor-held" : undefined}
-            >
-              <td className="py-1 pr-4 font-medium">{f.label}</td>
-              <td className="pr-4">{held.has(f.key) ? "yes" : "no"}</td>
-              <td className="pr-4 text-right tabular-nums">{held.has(f.key) ? `+${f.weight}` : f.weight}</td>
-              <td className="pr-4 whitespace-nowrap">
-                {f.owasp.id} {f.owasp.title}
-              </td>
-              <td>{f.why}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+        ))}
+      </PlainTable>
+    </Panel>
   );
 }
