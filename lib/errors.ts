@@ -1,3 +1,4 @@
+import type { output, ZodType } from "zod";
 // Domain errors carry a code the edges (actions, API, CLI) map to a message and a status.
 export type DomainErrorCode = "forbidden" | "not_found" | "invalid" | "conflict" | "unauthenticated" | "too_many";
 
@@ -37,4 +38,11 @@ export function invalidInput(
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
   return invalid(message, fieldErrors);
+}
+
+/** A domain call's input checked by its schema, or `invalidInput(message, …)` with the form's field errors. */
+export function parseInput<S extends ZodType>(schema: S, raw: unknown, message: string): output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw invalidInput(message, parsed.error);
+  return parsed.data;
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gte, ilike, inArray, lt, gt, or, sql, type SQL } fr
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { auditEvents, users } from "@/db/schema";
-import { forbidden, invalidInput } from "@/lib/errors";
+import { forbidden, parseInput } from "@/lib/errors";
 import {
   cursorParam,
   dayEnd,
@@ -53,9 +53,7 @@ export type AuditPage = { events: AuditEventDto[]; newerCursor: string | null; o
 
 /** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
 export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
-  const parsed = auditFilterSchema.safeParse(searchInput(params));
-  if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
-  return parsed.data;
+  return parseInput(auditFilterSchema, searchInput(params), "Some filters are not valid.");
 }
 
 /**
@@ -65,9 +63,7 @@ export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
 export async function listAuditEvents(db: Database, actor: AuditReader, unchecked: AuditFilter): Promise<AuditPage> {
   if (!canReadAuditLog(actor)) throw forbidden("Only security and auditors may read the audit log.");
   // Checked again whoever built it: a date or cursor that would not cast is a message, not a failed statement.
-  const checked = auditFilterSchema.safeParse(unchecked);
-  if (!checked.success) throw invalidInput("Some filters are not valid.", checked.error);
-  const filter = checked.data;
+  const filter = parseInput(auditFilterSchema, unchecked, "Some filters are not valid.");
   const where: SQL[] = [];
   if (filter.actor) {
     const pattern = `%${escapeLike(filter.actor)}%`;

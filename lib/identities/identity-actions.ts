@@ -9,7 +9,7 @@ import { identities, users } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { DAY, now } from "@/lib/clock";
-import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import {
   canAttest,
   canEditPurpose,
@@ -142,9 +142,7 @@ export const purposeSchema = z.object({
 
 export async function editPurpose(db: Database, actor: Actor, input: unknown): Promise<void> {
   requireCanChange(actor);
-  const parsed = purposeSchema.safeParse(input);
-  if (!parsed.success) throw invalidInput("The purpose was not saved.", parsed.error);
-  const { id, purpose } = parsed.data;
+  const { id, purpose } = parseInput(purposeSchema, input, "The purpose was not saved.");
   await db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
     if (!canEditPurpose(rel))
@@ -167,9 +165,7 @@ export const handOverSchema = z.object({ id: identityId, newOwnerId: z.guid("Cho
 
 export async function handOverIdentity(db: Database, actor: Actor, input: unknown): Promise<void> {
   requireCanChange(actor);
-  const parsed = handOverSchema.safeParse(input);
-  if (!parsed.success) throw invalidInput("Ownership was not handed over.", parsed.error);
-  const { id, newOwnerId } = parsed.data;
+  const { id, newOwnerId } = parseInput(handOverSchema, input, "Ownership was not handed over.");
   await db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);
     if (!canHandOver(rel)) {
@@ -222,9 +218,7 @@ export const shortenExpirySchema = z.object({
 /** Brings the expiry forward (to the start of `expiresOn`, UTC); never later, never in the past. */
 export async function shortenExpiry(db: Database, actor: Actor, input: unknown): Promise<{ expiresAt: string }> {
   requireCanChange(actor);
-  const parsed = shortenExpirySchema.safeParse(input);
-  if (!parsed.success) throw invalidInput("The expiry was not changed.", parsed.error);
-  const { id, expiresOn } = parsed.data;
+  const { id, expiresOn } = parseInput(shortenExpirySchema, input, "The expiry was not changed.");
   const next = dayStart(expiresOn);
   return db.transaction(async (tx) => {
     const { row, rel } = await lockIdentity(tx, actor, id);

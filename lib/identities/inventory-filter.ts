@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
-import { invalidInput } from "@/lib/errors";
+import { parseInput } from "@/lib/errors";
 import { cursorToken, flag, pageNumber, pageSize, searchInput } from "@/lib/paging";
 import { text } from "@/lib/validation";
 import { DERIVED_DEFAULTS, DERIVED_STATES } from "./derived-states";
@@ -119,9 +119,7 @@ const LIST_KEYS = ["state", "cols"];
 
 /** Parses raw URL params into a filter, or throws `invalid` with a message per field. */
 export function parseInventoryFilter(params: Record<string, unknown>): InventoryFilter {
-  const parsed = inventoryFilterSchema.safeParse(searchInput(params, LIST_KEYS));
-  if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
-  return parsed.data;
+  return parseInput(inventoryFilterSchema, searchInput(params, LIST_KEYS), "Some filters are not valid.");
 }
 
 /** The filter back as URL params (defaults left out), for links that keep the view. */

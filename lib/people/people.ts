@@ -6,7 +6,7 @@ import { identities, ROLES, teams, users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, canManagePeople, isAuditorOnly, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { conflict, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import { plural, pluralWord } from "@/lib/format";
 import { rescoreIdentities } from "@/lib/identities";
 import { cursorParam, encodeCursor, idPart, readCursor, searchInput } from "@/lib/paging";
@@ -38,9 +38,7 @@ export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
 
 /** The People page's URL state; a search holding a NUL (or too long) is refused with a message. */
 export function parsePeopleQuery(params: Record<string, unknown>): PeopleQuery {
-  const parsed = peopleQuerySchema.safeParse(searchInput(params));
-  if (!parsed.success) throw invalidInput("That search is not valid.", parsed.error);
-  return parsed.data;
+  return parseInput(peopleQuerySchema, searchInput(params), "That search is not valid.");
 }
 
 /** People and their roles, by name, keyset-paginated. Admins only (they manage roles). */
@@ -51,9 +49,7 @@ export async function listPeople(
   size = 50,
 ): Promise<{ people: PersonDto[]; next: string | null }> {
   if (!canManagePeople(actor)) throw forbidden("Only admins manage people and roles.");
-  const checked = peopleQuerySchema.safeParse(raw);
-  if (!checked.success) throw invalidInput("That search is not valid.", checked.error);
-  const query = checked.data;
+  const query = parseInput(peopleQuerySchema, raw, "That search is not valid.");
   const managers = db.select({ id: users.id, name: users.name }).from(users).as("managers");
   const conditions = [];
   if (query.q) {

@@ -6,7 +6,7 @@ import { queryRows, type Database } from "@/db";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { invalid, invalidInput } from "@/lib/errors";
+import { invalid, parseInput } from "@/lib/errors";
 import { loadPolicySettings, POLICY_SETTING_KEYS, policySettingsSchema, type PolicySettings } from "./settings";
 
 /**
@@ -31,9 +31,7 @@ const changeSchema = z.object({
 export async function changePolicySetting(db: Database, actor: Actor, raw: unknown): Promise<void> {
   requireCanChange(actor);
   requireRole(actor, "security");
-  const parsed = changeSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("The setting was not changed.", parsed.error);
-  const { field, value } = parsed.data;
+  const { field, value } = parseInput(changeSchema, raw, "The setting was not changed.");
   let json: unknown;
   try {
     json = JSON.parse(value);

@@ -7,7 +7,7 @@ import { requests } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { conflict, DomainError, forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { conflict, DomainError, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import { decideLocked, decisionSchema } from "./decide-stage";
 import { lockedColumns, type Decided } from "./request-lock";
 
@@ -21,9 +21,7 @@ export type { Decided } from "./request-lock";
  */
 export async function decideStage(db: Database, actor: Actor, raw: unknown): Promise<Decided> {
   requireCanChange(actor);
-  const parsed = decisionSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("The decision was not recorded.", parsed.error);
-  const d = parsed.data;
+  const d = parseInput(decisionSchema, raw, "The decision was not recorded.");
   return db.transaction(async (tx) => {
     const [req] = await tx.select(lockedColumns).from(requests).where(eq(requests.id, d.requestId)).for("update");
     if (!req) throw notFound("That request");
@@ -50,9 +48,7 @@ export type BulkApproved = { approved: number; fulfilled: number; skipped: { id:
 
 export async function approveStandardInBulk(db: Database, actor: Actor, raw: unknown): Promise<BulkApproved> {
   requireCanChange(actor);
-  const parsed = bulkSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("Nothing was approved.", parsed.error);
-  const ids = [...new Set(parsed.data.requestIds)].sort();
+  const ids = [...new Set(parseInput(bulkSchema, raw, "Nothing was approved.").requestIds)].sort();
   return db.transaction(async (tx) =>
     inAuditBatch(tx, async () => {
       const locked = await tx

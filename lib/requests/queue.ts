@@ -5,7 +5,7 @@ import { queryRows, type Database } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES, type requests } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth";
 import { DAY } from "@/lib/clock";
-import { invalidInput } from "@/lib/errors";
+import { parseInput } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
 import {
   BROKEN_CURSOR,
@@ -73,9 +73,7 @@ export const queueFilterSchema = z
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
 export function parseQueueFilter(params: Record<string, unknown>): QueueFilter {
-  const parsed = queueFilterSchema.safeParse(searchInput(params));
-  if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
-  return parsed.data;
+  return parseInput(queueFilterSchema, searchInput(params), "Some filters are not valid.");
 }
 
 export const canSeeAllRequests = (actor: Actor) => hasRole(actor, "security", "auditor");

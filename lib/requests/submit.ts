@@ -6,7 +6,7 @@ import { requests } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { conflict, invalid, invalidInput } from "@/lib/errors";
+import { conflict, invalid, parseInput } from "@/lib/errors";
 import { evaluatePolicy, type PolicyDecision, loadPolicySettings } from "@/lib/policy";
 import type { DecisionTrace } from "@/db/schema";
 import { applyRequest, type StoredRequest } from "./apply";
@@ -22,9 +22,7 @@ import { addStages } from "./stages";
 export const POLICY_ACTOR = (version: string) => ({ type: "system" as const, id: null, label: `policy ${version}` });
 
 function parse(raw: unknown): RequestInput {
-  const parsed = requestInputSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("The request is not complete.", parsed.error);
-  return parsed.data;
+  return parseInput(requestInputSchema, raw, "The request is not complete.");
 }
 
 /** The verdict policy would give, without writing anything: the form shows it live. */

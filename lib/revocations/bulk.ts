@@ -8,7 +8,7 @@ import { identities } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { forbidden, invalidInput, notFound } from "@/lib/errors";
+import { forbidden, invalidInput, notFound, parseInput } from "@/lib/errors";
 import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities";
 
 /**
@@ -35,10 +35,9 @@ export async function bulkRevoke(
   raw: unknown,
 ): Promise<{ requested: string[]; alreadyInFlight: number }> {
   requireCanChange(actor);
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("Nothing was revoked.", parsed.error);
-  const ids = [...new Set(parsed.data.ids)].sort();
-  const reason = parsed.data.reason;
+  const input = parseInput(schema, raw, "Nothing was revoked.");
+  const ids = [...new Set(input.ids)].sort();
+  const reason = input.reason;
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       const rows = await tx

@@ -8,7 +8,7 @@ import { identities, revocations, systems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
+import { conflict, forbidden, notFound, parseInput } from "@/lib/errors";
 import { canRevoke, canSee, relationTo } from "@/lib/identities";
 import { applyVerified } from "./settle";
 
@@ -26,9 +26,7 @@ const confirmSchema = z.object({
 
 export async function confirmManualRevocation(db: Database, actor: Actor, raw: unknown): Promise<void> {
   requireCanChange(actor);
-  const parsed = confirmSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("Nothing was confirmed.", parsed.error);
-  const { revocationId, evidence } = parsed.data;
+  const { revocationId, evidence } = parseInput(confirmSchema, raw, "Nothing was confirmed.");
   await db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       const [r] = await tx

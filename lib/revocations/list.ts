@@ -4,7 +4,7 @@ import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { REVOCATION_STATUSES } from "@/db/schema";
 import type { Actor } from "@/lib/auth";
-import { invalidInput, notFound } from "@/lib/errors";
+import { notFound, parseInput } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
 import { identityScopeSql } from "@/lib/identities";
 import { cursorParam, decodeCursor, encodeCursor, idPart, instantPart, searchInput } from "@/lib/paging";
@@ -27,9 +27,7 @@ export const revocationFilterSchema = z.object({
 export type RevocationFilter = z.infer<typeof revocationFilterSchema>;
 
 export function parseRevocationFilter(params: Record<string, unknown>): RevocationFilter {
-  const parsed = revocationFilterSchema.safeParse(searchInput(params));
-  if (!parsed.success) throw invalidInput("Some filters are not valid.", parsed.error);
-  return parsed.data;
+  return parseInput(revocationFilterSchema, searchInput(params), "Some filters are not valid.");
 }
 
 export type RevocationRow = {

@@ -8,7 +8,7 @@ import { entitlements, identities, revocations } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
+import { conflict, forbidden, notFound, parseInput } from "@/lib/errors";
 import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities";
 import { IN_FLIGHT } from "./claim";
 
@@ -32,9 +32,7 @@ export type Requested = { id: string; created: boolean; status: string };
 
 export async function requestRevocation(db: Database, actor: Actor, raw: unknown): Promise<Requested> {
   requireCanChange(actor);
-  const parsed = requestSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("Nothing was revoked.", parsed.error);
-  const input = parsed.data;
+  const input = parseInput(requestSchema, raw, "Nothing was revoked.");
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ ...identityAccessColumns, ...pick(identityColumns, "name") })

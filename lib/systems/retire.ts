@@ -8,7 +8,7 @@ import { identities, systems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange, requireRole } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { conflict, invalidInput, notFound } from "@/lib/errors";
+import { conflict, notFound, parseInput } from "@/lib/errors";
 import { plural } from "@/lib/format";
 import { LIVE_STATUSES } from "@/lib/identities";
 
@@ -32,9 +32,7 @@ const retireSchema = z.object({
 export async function retireSystem(db: Database, actor: Actor, raw: unknown): Promise<{ revocationIds: string[] }> {
   requireCanChange(actor);
   requireRole(actor, "admin");
-  const parsed = retireSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("The system was not retired.", parsed.error);
-  const input = parsed.data;
+  const input = parseInput(retireSchema, raw, "The system was not retired.");
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       const [sys] = await tx

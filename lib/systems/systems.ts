@@ -7,7 +7,7 @@ import { pick, systemColumns } from "@/db/columns";
 import { CONNECTOR_KINDS, ENVIRONMENTS, identities, systems, type Environment } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth";
-import { forbidden, invalid, invalidInput, notFound } from "@/lib/errors";
+import { forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 
 export { retireSystem } from "./retire";
 export { CONFLICT_SUFFIX, discoverSystem, type Discovered } from "./discover";
@@ -100,9 +100,7 @@ const connectorSchema = z.object({
 export async function configureConnector(db: Database, actor: Actor, raw: unknown): Promise<void> {
   requireCanChange(actor);
   requireRole(actor, "admin");
-  const parsed = connectorSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("The connector was not changed.", parsed.error);
-  const input = parsed.data;
+  const input = parseInput(connectorSchema, raw, "The connector was not changed.");
   await db.transaction(async (tx) => {
     const [sys] = await tx
       .select(pick(systemColumns, "name", "connector", "status", "settings"))
@@ -163,9 +161,7 @@ export async function setSystemEnvironment(
 ): Promise<{ identitiesMoved: number }> {
   requireCanChange(actor);
   requireRole(actor, "admin");
-  const parsed = environmentSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput("The environment was not changed.", parsed.error);
-  const { systemId, environment } = parsed.data;
+  const { systemId, environment } = parseInput(environmentSchema, raw, "The environment was not changed.");
   return db.transaction(async (tx) => {
     const [sys] = await tx
       .select(pick(systemColumns, "name", "environment"))
