@@ -15,12 +15,12 @@ import { DAY } from "@/lib/clock";
 
 import {
   actors,
+  auditorManagesOwner,
   ids,
   dayFromNow,
   PAYMENTS_API,
   REFUND_WORKER,
   driver,
-  exec,
   identities,
   identityRow,
   ms,
@@ -78,11 +78,7 @@ export const IDENTITY_DRIVERS: Record<string, Driver> = {
     async setup(c) {
       await identities({ ...c, relation: "owner" }, [PAYMENTS_API]);
       // The auditor's cell: Ari manages Olivia, the relation that lets a person hand over.
-      if (c.relation === "auditor")
-        await exec(
-          c.tx,
-          sql`UPDATE users SET manager_id = ${actors.auditor.personId}::uuid WHERE id = ${actors.owner.personId}::uuid`,
-        );
+      await auditorManagesOwner(c);
     },
     call: (c) => handOverIdentity(c.tx, c.actor, { id: PAYMENTS_API, newOwnerId: ids.neutral }),
     async verify(c) {

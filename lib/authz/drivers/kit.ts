@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { expect } from "vitest";
 import { queryRows, type Database } from "@/db";
 import type { Actor } from "@/lib/auth/actor";
 import { syncCurrentStage } from "@/lib/requests/stages";
@@ -56,14 +57,23 @@ export async function identities(c: Ctx, targets: string[]): Promise<string[]> {
   return targets;
 }
 
+/** In the auditor's cell only: runs `q`, which gives Ari the relation that would allow the mutation. */
+export async function inAuditorCell(c: Ctx, q: ReturnType<typeof sql>): Promise<void> {
+  if (c.relation === "auditor") await exec(c.tx, q);
+}
+
+/** In the auditor's cell: Ari manages Olivia (the owner), the relation that lets a manager act. */
+export const auditorManagesOwner = (c: Ctx) =>
+  inAuditorCell(
+    c,
+    sql`UPDATE users SET manager_id = ${actors.auditor.personId}::uuid WHERE id = ${actors.owner.personId}::uuid`,
+  );
+
 /** A pending request of Olivia's; in the auditor's cell Ari is the approver its manager stage names (as if she managed Olivia). */
 export async function managerStageRequest(c: Ctx, requestId: string, subject: string): Promise<string> {
   await identities({ ...c, relation: "owner" }, [subject]);
   if (c.relation === "auditor") {
-    await exec(
-      c.tx,
-      sql`UPDATE users SET manager_id = ${actors.auditor.personId}::uuid WHERE id = ${actors.owner.personId}::uuid`,
-    );
+    await auditorManagesOwner(c);
     await exec(
       c.tx,
       sql`UPDATE approval_stages SET approver_id = ${actors.auditor.personId}::uuid WHERE request_id = ${requestId}::uuid AND approver_rule = 'owner_manager'`,
@@ -83,6 +93,14 @@ export async function stageDecidedBy(
     sql`SELECT sd.decided_by, sd.decision FROM stage_decisions sd JOIN approval_stages s ON s.id = sd.stage_id WHERE s.request_id = ${requestId}::uuid AND s.position = ${position}`,
   );
   return d;
+}
+
+/** The cell's actor approved stage `position` of the request. */
+export async function expectApprovedBy(c: Ctx, requestId: string, position: number): Promise<void> {
+  expect(await stageDecidedBy(c.tx, requestId, position)).toEqual({
+    decided_by: c.actor.personId,
+    decision: "approve",
+  });
 }
 
 export const identityRow = (tx: Database, id: string) =>

@@ -19,11 +19,17 @@ import {
   identities,
   managerStageRequest,
   one,
-  stageDecidedBy,
+  expectApprovedBy,
+  inAuditorCell,
+  type Ctx,
   type Driver,
 } from "./kit";
 
 // How the matrix tries each request row: the target, the call, what an allowed call changes.
+
+/** The cell's actor approves the stage the request waits for. */
+const approveStage = (requestId: string, comment: string) => (c: Ctx) =>
+  decideStage(c.tx, c.actor, { requestId, decision: "approve", comment });
 
 export const REQUEST_DRIVERS: Record<string, Driver> = {
   "submitRequest (a new identity)": driver({
@@ -71,17 +77,9 @@ export const REQUEST_DRIVERS: Record<string, Driver> = {
   }),
   "decideStage (the manager stage)": driver({
     setup: (c) => managerStageRequest(c, EXTEND_LEDGER, LEDGER_KEY),
-    call: (c) =>
-      decideStage(c.tx, c.actor, {
-        requestId: EXTEND_LEDGER,
-        decision: "approve",
-        comment: "Still needed (the matrix)",
-      }),
+    call: approveStage(EXTEND_LEDGER, "Still needed (the matrix)"),
     async verify(c) {
-      expect(await stageDecidedBy(c.tx, EXTEND_LEDGER, 1)).toEqual({
-        decided_by: c.actor.personId,
-        decision: "approve",
-      });
+      await expectApprovedBy(c, EXTEND_LEDGER, 1);
     },
     events: ["request.stage_approved"],
   }),
@@ -95,17 +93,9 @@ export const REQUEST_DRIVERS: Record<string, Driver> = {
       );
       await syncCurrentStage(c.tx, sql`r2.id = ${GRANT_ARTIFACTS}::uuid`);
     },
-    call: (c) =>
-      decideStage(c.tx, c.actor, {
-        requestId: GRANT_ARTIFACTS,
-        decision: "approve",
-        comment: "Privileged, and justified (the matrix)",
-      }),
+    call: approveStage(GRANT_ARTIFACTS, "Privileged, and justified (the matrix)"),
     async verify(c) {
-      expect(await stageDecidedBy(c.tx, GRANT_ARTIFACTS, 2)).toEqual({
-        decided_by: c.actor.personId,
-        decision: "approve",
-      });
+      await expectApprovedBy(c, GRANT_ARTIFACTS, 2);
     },
     events: ["request.stage_approved"],
   }),
@@ -114,10 +104,7 @@ export const REQUEST_DRIVERS: Record<string, Driver> = {
     call: (c) => approveStandardInBulk(c.tx, c.actor, { requestIds: [EXTEND_LEDGER] }),
     async verify(c, _t, out) {
       expect(out).toMatchObject({ approved: 1 });
-      expect(await stageDecidedBy(c.tx, EXTEND_LEDGER, 1)).toEqual({
-        decided_by: c.actor.personId,
-        decision: "approve",
-      });
+      await expectApprovedBy(c, EXTEND_LEDGER, 1);
     },
     events: ["request.stage_approved", "request.bulk_approved"],
   }),
@@ -125,11 +112,10 @@ export const REQUEST_DRIVERS: Record<string, Driver> = {
     async setup(c) {
       await identities({ ...c, relation: "owner" }, [LEDGER_KEY]);
       // The auditor's cell: Ari made the request.
-      if (c.relation === "auditor")
-        await exec(
-          c.tx,
-          sql`UPDATE requests SET requester_id = ${actors.auditor.personId}::uuid WHERE id = ${EXTEND_LEDGER}::uuid`,
-        );
+      await inAuditorCell(
+        c,
+        sql`UPDATE requests SET requester_id = ${actors.auditor.personId}::uuid WHERE id = ${EXTEND_LEDGER}::uuid`,
+      );
     },
     call: (c) => cancelRequest(c.tx, c.actor, EXTEND_LEDGER),
     async verify(c) {
