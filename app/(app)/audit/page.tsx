@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
 import { auditFacets, listAuditEvents, parseAuditFilter, type AuditFilter, type AuditPage } from "@/lib/audit";
@@ -49,28 +50,20 @@ export default async function AuditPageView({ searchParams }: Props) {
 
   return (
     <section aria-labelledby="audit-heading" className="space-y-4">
-      <div>
-        <h1 id="audit-heading" className="text-xl font-semibold">
-          Audit log
-        </h1>
-        <p className="text-sm text-slate-600">
-          Every change in Steward, append-only and hash-chained. Check the chain with{" "}
-          <code className="font-mono">npx steward audit verify</code>.
-        </p>
-      </div>
+      <PageHeader
+        id="audit-heading"
+        title="Audit log"
+        description={
+          <>
+            Every change in Steward, append-only and hash-chained. Check the chain with{" "}
+            <code className="font-mono">npx steward audit verify</code>.
+          </>
+        }
+      />
 
       <AuditFilters raw={raw} facets={facets} fieldErrors={error?.fieldErrors} />
 
-      {error ? (
-        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
-          {error.message}{" "}
-          {Object.entries(error.fieldErrors ?? {}).map(([k, msgs]) => (
-            <span key={k}>
-              {k}: {msgs.join(" ")}{" "}
-            </span>
-          ))}
-        </div>
-      ) : null}
+      {error ? <ErrorAlert error={error} variant="box" /> : null}
 
       <AuditTable events={page.events} />
 

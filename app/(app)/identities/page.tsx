@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
+import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
-import { DomainError } from "@/lib/errors";
 import { href } from "@/lib/paging";
 import {
   inventoryFacets,
@@ -15,6 +15,7 @@ import {
   SAVED_VIEWS,
   type InventoryFilter,
 } from "@/lib/identities";
+import { readOrError } from "../read-or-error";
 import { FilterForm } from "./_components/filter-form";
 import { InventoryResults, InventoryResultsLoading } from "./_components/inventory-results";
 import { TotalLine } from "./_components/total-line";
@@ -27,17 +28,13 @@ export default async function IdentitiesPage({ searchParams }: Props) {
   const actor = await requireActor();
   const raw = await searchParams;
 
-  let filter: InventoryFilter | null = null;
-  let error: DomainError | null = null;
-  try {
-    filter = parseInventoryFilter(raw);
+  const [filter, error] = readOrError<InventoryFilter | null>(() => {
+    const parsed = parseInventoryFilter(raw);
     // A broken page link is a bad parameter too: say so here, with the other filters.
-    if (filter.after) decodeCursor(filter.after, filter.sort, "after");
-    if (filter.before) decodeCursor(filter.before, filter.sort, "before");
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e;
-  }
+    if (parsed.after) decodeCursor(parsed.after, parsed.sort, "after");
+    if (parsed.before) decodeCursor(parsed.before, parsed.sort, "before");
+    return parsed;
+  }, null);
   const facets = await inventoryFacets(getDb(), actor, { owner: filter?.owner, team: filter?.team });
   const f: Partial<InventoryFilter> = filter ?? {};
   const visible = filter?.cols ?? [...COLUMN_KEYS];
@@ -46,25 +43,21 @@ export default async function IdentitiesPage({ searchParams }: Props) {
 
   return (
     <section aria-labelledby="identities-heading" className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h1 id="identities-heading" className="text-xl font-semibold">
-            Identities
-          </h1>
-          <p className="text-sm text-slate-600">
-            Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still
-            used.
-          </p>
-        </div>
-        <form method="post" action="/identities/export">
-          {exportFields.map(([name, value]) => (
-            <input key={name} type="hidden" name={name} value={value} />
-          ))}
-          <button type="submit" className={buttonClass("secondary")}>
-            Export CSV
-          </button>
-        </form>
-      </div>
+      <PageHeader
+        id="identities-heading"
+        title="Identities"
+        description="Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still used."
+        actions={
+          <form method="post" action="/identities/export">
+            {exportFields.map(([name, value]) => (
+              <input key={name} type="hidden" name={name} value={value} />
+            ))}
+            <button type="submit" className={buttonClass("secondary")}>
+              Export CSV
+            </button>
+          </form>
+        }
+      />
 
       <nav aria-label="Saved views" className="flex flex-wrap gap-2 text-sm">
         {SAVED_VIEWS.map((v) => (
@@ -84,19 +77,11 @@ export default async function IdentitiesPage({ searchParams }: Props) {
       <FilterForm filter={f} raw={raw} facets={facets} visible={visible} fieldErrors={error?.fieldErrors} />
 
       {error ? (
-        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
-          <p className="font-medium">{error.message}</p>
-          <ul className="list-disc pl-5">
-            {Object.entries(error.fieldErrors ?? {}).map(([k, msgs]) => (
-              <li key={k}>
-                <span className="font-mono">{k}</span>: {msgs.join(" ")}
-              </li>
-            ))}
-          </ul>
+        <ErrorAlert error={error} variant="box" fields="list">
           <Link href="/identities" className="underline">
             Start over with no filters
           </Link>
-        </div>
+        </ErrorAlert>
       ) : null}
 
       {filter && !error ? (

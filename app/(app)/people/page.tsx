@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { buttonClass } from "@/components/ui/button";
 import { InputField } from "@/components/ui/field";
+import { ErrorAlert, PageHeader, Refusal } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
+import { ListHeadings } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor, canManagePeople } from "@/lib/auth";
-import { DomainError } from "@/lib/errors";
 import { href } from "@/lib/paging";
 import { listPeople, parsePeopleQuery, type PeopleQuery } from "@/lib/people";
+import { readOrError } from "../read-or-error";
 import { PersonRow } from "./_components/person-row";
 
 export const metadata: Metadata = { title: "People" };
@@ -16,35 +18,18 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function PeoplePage({ searchParams }: Props) {
   const actor = await requireActor();
   if (!canManagePeople(actor)) {
-    return (
-      <section>
-        <h1 className="text-xl font-semibold">People</h1>
-        <p role="alert" className="mt-4">
-          Only admins manage people and roles.
-        </p>
-      </section>
-    );
+    return <Refusal title="People">Only admins manage people and roles.</Refusal>;
   }
-  let query: PeopleQuery = { q: "" };
-  let error: DomainError | null = null;
-  try {
-    query = parsePeopleQuery(await searchParams);
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e;
-  }
+  const raw = await searchParams;
+  const [query, error] = readOrError<PeopleQuery>(() => parsePeopleQuery(raw), { q: "" });
   const { people, next } = await listPeople(getDb(), actor, query);
   return (
     <section aria-labelledby="people-heading" className="space-y-4">
-      <div>
-        <h1 id="people-heading" className="text-xl font-semibold">
-          People
-        </h1>
-        <p className="text-sm text-slate-600">
-          Who may do what in Steward. New people signing in through single sign-on start as members. Every change is
-          audited.
-        </p>
-      </div>
+      <PageHeader
+        id="people-heading"
+        title="People"
+        description="Who may do what in Steward. New people signing in through single sign-on start as members. Every change is audited."
+      />
       <form method="get" className="flex items-end gap-2" role="search">
         <InputField
           id="people-q"
@@ -58,27 +43,11 @@ export default async function PeoplePage({ searchParams }: Props) {
           Search
         </button>
       </form>
-      {error ? (
-        <p role="alert" className="text-sm text-red-800">
-          {error.message}{" "}
-          {Object.values(error.fieldErrors ?? {})
-            .flat()
-            .join(" ")}{" "}
-          Showing everyone.
-        </p>
-      ) : null}
+      {error ? <ErrorAlert error={error} then="Showing everyone." /> : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">People and roles</caption>
-          <thead className="bg-slate-50">
-            <tr>
-              {["Person", "Team", "Manager", "Status", "Roles", "Employment"].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 text-left font-medium text-slate-700">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <ListHeadings headings={["Person", "Team", "Manager", "Status", "Roles", "Employment"]} medium />
           <tbody className="divide-y divide-slate-100">
             {people.map((p) => (
               <PersonRow key={p.id} person={p} />

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { buttonClass } from "@/components/ui/button";
-import { Select } from "@/components/ui/controls";
+import { SelectField } from "@/components/ui/field";
+import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
 import { canChange, type Actor, requireActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { DomainError } from "@/lib/errors";
 import { humanize } from "@/lib/format";
 import { flagParam, href } from "@/lib/paging";
 import {
@@ -21,6 +21,7 @@ import {
   type QueueFilter,
   type QueueSort,
 } from "@/lib/requests";
+import { readOrError } from "../read-or-error";
 import { QueueTable } from "./_components/queue-table";
 
 export const metadata: Metadata = { title: "Requests" };
@@ -30,15 +31,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function RequestsPage({ searchParams }: Props) {
   const actor = await requireActor();
   const raw = await searchParams;
-  let filter: QueueFilter;
-  let error: DomainError | null = null;
-  try {
-    filter = parseQueueFilter(raw);
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e;
-    filter = parseQueueFilter({});
-  }
+  const [filter, error] = readOrError<QueueFilter>(() => parseQueueFilter(raw), parseQueueFilter({}));
   const tabs = [
     { key: "decide", label: "Needs my decision" },
     { key: "mine", label: "My requests" },
@@ -73,16 +66,17 @@ export default async function RequestsPage({ searchParams }: Props) {
 
   return (
     <section aria-labelledby="requests-heading" className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <h1 id="requests-heading" className="text-xl font-semibold">
-          Requests
-        </h1>
-        {canChange(actor) ? (
-          <Link href="/requests/new" className={buttonClass("primary")}>
-            New request
-          </Link>
-        ) : null}
-      </div>
+      <PageHeader
+        id="requests-heading"
+        title="Requests"
+        actions={
+          canChange(actor) ? (
+            <Link href="/requests/new" className={buttonClass("primary")}>
+              New request
+            </Link>
+          ) : null
+        }
+      />
       <nav aria-label="Queues" className="flex gap-2 text-sm">
         {tabs.map((t) => (
           <Link
@@ -104,25 +98,23 @@ export default async function RequestsPage({ searchParams }: Props) {
         <input type="hidden" name="queue" value={filter.queue} />
         {filter.sort !== "created" ? <input type="hidden" name="sort" value={filter.sort} /> : null}
         {filter.dir !== "asc" ? <input type="hidden" name="dir" value={filter.dir} /> : null}
-        <label className="flex flex-col gap-1">
-          <span className="font-medium">Type</span>
-          <Select
-            name="type"
-            defaultValue={filter.type ?? ""}
-            blank="Any"
-            options={REQUEST_TYPES.map((t) => [t, humanize(t)])}
-          />
-        </label>
+        <SelectField
+          id="requests-type"
+          label="Type"
+          name="type"
+          defaultValue={filter.type ?? ""}
+          blank="Any"
+          options={REQUEST_TYPES.map((t) => [t, humanize(t)])}
+        />
         {filter.queue !== "decide" ? (
-          <label className="flex flex-col gap-1">
-            <span className="font-medium">Status</span>
-            <Select
-              name="status"
-              defaultValue={filter.status ?? ""}
-              blank="Any"
-              options={REQUEST_STATUSES.map((t) => [t, humanize(t)])}
-            />
-          </label>
+          <SelectField
+            id="requests-status"
+            label="Status"
+            name="status"
+            defaultValue={filter.status ?? ""}
+            blank="Any"
+            options={REQUEST_STATUSES.map((t) => [t, humanize(t)])}
+          />
         ) : null}
         <label className="flex items-center gap-2 pb-2">
           <input type="checkbox" name="overdue" value="1" defaultChecked={filter.overdue} /> Past {SERVICE_LEVEL_HOURS}{" "}
@@ -135,15 +127,7 @@ export default async function RequestsPage({ searchParams }: Props) {
           Apply
         </button>
       </form>
-      {error ? (
-        <p role="alert" className="text-sm text-red-800">
-          {error.message}{" "}
-          {Object.values(error.fieldErrors ?? {})
-            .flat()
-            .join(" ")}{" "}
-          Showing the default view.
-        </p>
-      ) : null}
+      {error ? <ErrorAlert error={error} then="Showing the default view." /> : null}
       {/* The frame and the filters go out at once; the rows follow when their query returns. */}
       <Suspense
         key={link({ after: filter.after })}

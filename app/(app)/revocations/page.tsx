@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { RevocationStatus } from "@/components/ui/revocation-status";
+import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
+import { ListHeadings } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
-import { DomainError } from "@/lib/errors";
 import { isoMinute } from "@/lib/format";
 import { href } from "@/lib/paging";
 import {
@@ -14,6 +15,7 @@ import {
   parseRevocationFilter,
   type RevocationFilter,
 } from "@/lib/revocations";
+import { readOrError } from "../read-or-error";
 
 export const metadata: Metadata = { title: "Revocations" };
 
@@ -31,25 +33,19 @@ const TABS: { key: RevocationFilter["status"] | undefined; label: string }[] = [
 /** Every revocation the actor may see (security and auditors: all), where it stands and why. */
 export default async function RevocationsPage({ searchParams }: Props) {
   const actor = await requireActor();
-  let filter: RevocationFilter = {};
-  let error: DomainError | null = null;
-  try {
-    filter = parseRevocationFilter(await searchParams);
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e;
-  }
+  const raw = await searchParams;
+  const [filter, error] = readOrError<RevocationFilter>(() => parseRevocationFilter(raw), {});
   const rows = await listRevocations(getDb(), actor, filter);
   const link = (over: Partial<RevocationFilter>) => href("/revocations", { status: filter.status }, over);
   return (
     <section aria-labelledby="revocations-heading" className="space-y-4">
-      <h1 id="revocations-heading" className="text-xl font-semibold">
-        Revocations
-      </h1>
-      <p className="max-w-3xl text-sm text-slate-700">
-        A revocation is done when the target system confirms it (verified). Failed ones are retried with backoff; after
-        the last attempt they need security.
-      </p>
+      <PageHeader
+        id="revocations-heading"
+        title="Revocations"
+        wide
+        spaced
+        description="A revocation is done when the target system confirms it (verified). Failed ones are retried with backoff; after the last attempt they need security."
+      />
       <nav aria-label="Revocation status" className="flex flex-wrap gap-2 text-sm">
         {TABS.map((t) => (
           <Link
@@ -62,36 +58,11 @@ export default async function RevocationsPage({ searchParams }: Props) {
           </Link>
         ))}
       </nav>
-      {error ? (
-        <p role="alert" className="text-sm text-red-800">
-          {error.message} Showing all.
-        </p>
-      ) : null}
+      {error ? <ErrorAlert error={error} fields="none" then="Showing all." /> : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Revocations</caption>
-          <thead className="bg-slate-50 text-left text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Identity
-              </th>
-              <th scope="col" className="px-3 py-2">
-                What
-              </th>
-              <th scope="col" className="px-3 py-2">
-                System
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Why
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Asked
-              </th>
-            </tr>
-          </thead>
+          <ListHeadings headings={["Identity", "What", "System", "Status", "Why", "Asked"]} />
           <tbody className="divide-y divide-slate-100">
             {rows.length === 0 ? (
               <tr>

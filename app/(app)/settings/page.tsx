@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
 import { canEditPolicySettings, canReadPolicySettings, readPolicySettings, type PolicySettings } from "@/lib/policy";
@@ -39,14 +40,16 @@ export default async function SettingsPage() {
   const editable = canEditPolicySettings(actor);
   return (
     <section aria-labelledby="settings-heading" className="max-w-3xl space-y-4">
-      <h1 id="settings-heading" className="text-xl font-semibold">
-        Policy settings
-      </h1>
-      <p className="text-sm text-slate-600">
-        {editable
-          ? "The numbers policy decides with. Every change is recorded in the audit log."
-          : "The numbers policy decides with. Only security changes them."}
-      </p>
+      <PageHeader
+        id="settings-heading"
+        title="Policy settings"
+        spaced
+        description={
+          editable
+            ? "The numbers policy decides with. Every change is recorded in the audit log."
+            : "The numbers policy decides with. Only security changes them."
+        }
+      />
       {(Object.keys(HELP) as (keyof PolicySettings)[]).map((field) => (
         <SettingForm
           key={field}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
+import { PageHeader, Refusal } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { hasRole, requireActor } from "@/lib/auth";
 import { humanize, isoDay } from "@/lib/format";
@@ -13,29 +14,19 @@ export const metadata: Metadata = { title: "Systems" };
 export default async function SystemsPage() {
   const actor = await requireActor();
   if (!canReadSystems(actor)) {
-    return (
-      <section>
-        <h1 className="text-xl font-semibold">Systems</h1>
-        <p role="alert" className="mt-4">
-          Only admins, security and auditors see the systems.
-        </p>
-      </section>
-    );
+    return <Refusal title="Systems">Only admins, security and auditors see the systems.</Refusal>;
   }
   const systems = await listSystems(getDb(), actor);
   const admin = hasRole(actor, "admin");
   const security = hasRole(actor, "security");
   return (
     <section aria-labelledby="systems-heading" className="space-y-4">
-      <div>
-        <h1 id="systems-heading" className="text-xl font-semibold">
-          Systems
-        </h1>
-        <p className="max-w-3xl text-sm text-slate-700">
-          Where identities live, and how Steward revokes access there. Secrets are stored, never shown. Retiring a
-          system revokes every live identity in it.
-        </p>
-      </div>
+      <PageHeader
+        id="systems-heading"
+        title="Systems"
+        wide
+        description="Where identities live, and how Steward revokes access there. Secrets are stored, never shown. Retiring a system revokes every live identity in it."
+      />
       <ul className="space-y-3">
         {systems.map((s) => (
           <li key={s.id} className="rounded-lg border border-slate-200 bg-white p-4">

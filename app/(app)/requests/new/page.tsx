@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { canChange, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
@@ -22,9 +23,7 @@ export default async function NewRequestPage({ searchParams }: Props) {
   if (!canChange(actor)) {
     return (
       <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
-        <h1 id="new-request-heading" className="text-xl font-semibold">
-          New request
-        </h1>
+        <PageHeader id="new-request-heading" title="New request" />
         <p role="alert">Auditors read everything and change nothing: there is nothing to request here.</p>
       </section>
     );
@@ -59,18 +58,13 @@ export default async function NewRequestPage({ searchParams }: Props) {
 
   return (
     <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
-      <h1 id="new-request-heading" className="text-xl font-semibold">
-        New request
-      </h1>
-      <p className="text-sm text-slate-600">
-        Policy checks the request as you fill it in: you see whether it is allowed at once, who has to approve it and
-        why, or what to change.
-      </p>
-      {prefill.problem ? (
-        <p role="alert" className="text-sm text-red-800">
-          {prefill.problem}
-        </p>
-      ) : null}
+      <PageHeader
+        id="new-request-heading"
+        title="New request"
+        spaced
+        description="Policy checks the request as you fill it in: you see whether it is allowed at once, who has to approve it and why, or what to change."
+      />
+      {prefill.problem ? <ErrorAlert error={{ message: prefill.problem }} fields="none" /> : null}
       <RequestForm
         initialType={type}
         identityId={prefill.identity?.id}
