@@ -1,6 +1,6 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { humanize } from "@/lib/format";
-import { riskBand } from "@/lib/identities";
+import { riskBand } from "@/lib/identities/browser";
 
 const STATUS_TONE: Record<string, BadgeTone> = {
   active: "good",
