@@ -47,18 +47,9 @@ export const revocationColumns = getTableColumns(revocations);
 export const auditEventColumns = getTableColumns(auditEvents);
 export const settingColumns = getTableColumns(settings);
 
-export type IdentityRow = typeof identities.$inferSelect;
-export type EntitlementRow = typeof entitlements.$inferSelect;
-export type SystemRow = typeof systems.$inferSelect;
+// The rows other modules name (the rest are read through column sets and `RowOf`).
 export type PersonRow = typeof users.$inferSelect;
-export type TeamRow = typeof teams.$inferSelect;
-export type RequestRow = typeof requests.$inferSelect;
-export type StageRow = typeof approvalStages.$inferSelect;
-export type StageDecisionRow = typeof stageDecisions.$inferSelect;
-export type PolicyExceptionRow = typeof policyExceptions.$inferSelect;
 export type RevocationRow = typeof revocations.$inferSelect;
-export type AuditEventRow = typeof auditEvents.$inferSelect;
-export type SettingRow = typeof settings.$inferSelect;
 
 /** What every identity rule reads to know how the actor stands to the identity (lib/identities/access.ts). */
 export const identityAccessColumns = pick(identityColumns, "id", "ownerId", "backupOwnerId", "teamId", "status");
