@@ -40,45 +40,46 @@ export type EntryPoint = {
   via?: string;
   note?: string;
 };
+/** Entry points that each call one lib function and need no note: action name → that function. */
+const calling = (actions: Record<string, string>): Record<string, EntryPoint> =>
+  Object.fromEntries(Object.entries(actions).map(([name, fn]) => [name, { calls: [fn] }]));
+
 export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
   "app/(app)/actions.ts": {
     signOutAction: { calls: [], note: "Auth.js sign-out; the sign-out is audited by the auth events" },
   },
   "app/(app)/identities/[id]/actions.ts": {
-    attestAction: { calls: ["attestIdentity"] },
-    editPurposeAction: { calls: ["editPurpose"] },
-    handOverAction: { calls: ["handOverIdentity"] },
-    shortenExpiryAction: { calls: ["shortenExpiry"] },
+    ...calling({
+      attestAction: "attestIdentity",
+      editPurposeAction: "editPurpose",
+      handOverAction: "handOverIdentity",
+      shortenExpiryAction: "shortenExpiry",
+      confirmRevocationAction: "confirmManualRevocation",
+    }),
     revokeAction: {
       calls: ["requestRevocation"],
       note: "then runs the connector for that revocation (runRevocations, as the actor)",
     },
-    confirmRevocationAction: { calls: ["confirmManualRevocation"] },
   },
   "app/(app)/identities/actions.ts": {
-    bulkAttestAction: { calls: ["bulkAttest"] },
+    ...calling({ bulkAttestAction: "bulkAttest" }),
     bulkRevokeAction: { calls: ["bulkRevoke"], note: "the connectors run after the answer" },
   },
-  "app/(app)/people/actions.ts": {
-    setRolesAction: { calls: ["setPersonRoles"] },
-    setStatusAction: { calls: ["setPersonStatus"] },
-  },
-  "app/(app)/requests/actions.ts": {
-    submitRequestAction: { calls: ["submitRequest"] },
-    previewRequestAction: { calls: ["previewRequest"] },
-    decideAction: { calls: ["decideStage"] },
-    cancelAction: { calls: ["cancelRequest"] },
-    bulkApproveAction: { calls: ["approveStandardInBulk"] },
-  },
-  "app/(app)/settings/actions.ts": {
-    changeSettingAction: { calls: ["changePolicySetting"] },
-  },
-  "app/(app)/systems/actions.ts": {
-    configureAction: { calls: ["configureConnector"] },
-    retireAction: { calls: ["retireSystem"] },
-    discoverAction: { calls: ["discoverSystem"] },
-    setEnvironmentAction: { calls: ["setSystemEnvironment"] },
-  },
+  "app/(app)/people/actions.ts": calling({ setRolesAction: "setPersonRoles", setStatusAction: "setPersonStatus" }),
+  "app/(app)/requests/actions.ts": calling({
+    submitRequestAction: "submitRequest",
+    previewRequestAction: "previewRequest",
+    decideAction: "decideStage",
+    cancelAction: "cancelRequest",
+    bulkApproveAction: "approveStandardInBulk",
+  }),
+  "app/(app)/settings/actions.ts": calling({ changeSettingAction: "changePolicySetting" }),
+  "app/(app)/systems/actions.ts": calling({
+    configureAction: "configureConnector",
+    retireAction: "retireSystem",
+    discoverAction: "discoverSystem",
+    setEnvironmentAction: "setSystemEnvironment",
+  }),
   "app/signin/actions.ts": {
     demoSignInAction: {
       calls: [],
@@ -94,9 +95,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     },
     GET: { calls: [], note: "an old export link: redirects to the inventory, exports nothing" },
   },
-  "app/(app)/identities/suggest/route.ts": {
-    GET: { calls: ["suggestFilterValues"] },
-  },
+  "app/(app)/identities/suggest/route.ts": calling({ GET: "suggestFilterValues" }),
   "app/api/auth/[...nextauth]/route.ts": {
     GET: { calls: [], note: "Auth.js's own handlers" },
     POST: { calls: [], note: "Auth.js's own handlers" },
