@@ -9,6 +9,7 @@ import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { DAY } from "@/lib/clock";
 import { rescoreIdentities } from "@/lib/identities";
 import { loadPolicySettings } from "@/lib/policy";
+import { uuidList } from "@/lib/sql";
 
 /**
  * The lifecycle's clock-driven work, each piece a function of the database's state and the time:
@@ -42,10 +43,7 @@ export async function expireIdentities(db: Database, by: AuditActor, at: Date): 
             WHERE i.id = due.id RETURNING ${selectList(expiredColumns)}`,
         );
         if (!expired.length) return 0;
-        const ids = sql.join(
-          expired.map((e) => sql`${e.id}::uuid`),
-          sql`, `,
-        );
+        const ids = uuidList(expired.map((e) => e.id));
         const revocations = await readRows(
           tx,
           revocationCreated,
@@ -103,14 +101,7 @@ export async function handleDepartedOwners(
             RETURNING ${selectList(movedColumns)}`,
         );
         if (!moved.length) return 0;
-        await rescoreIdentities(
-          tx,
-          sql`i.id IN (${sql.join(
-            moved.map((m) => sql`${m.id}::uuid`),
-            sql`, `,
-          )})`,
-          at,
-        );
+        await rescoreIdentities(tx, sql`i.id IN (${uuidList(moved.map((m) => m.id))})`, at);
         for (const m of moved) {
           await record(tx, {
             actor: by,
@@ -137,15 +128,7 @@ export async function handleDepartedOwners(
           .where(and(inArray(identities.status, ["pending", "active"]), lte(identities.attestationDueAt, at)))
           .returning(pick(identityColumns, "id", "attestationDueAt"));
         // Rescored like every other change: a suspended identity's score reflects its new state.
-        if (rows.length)
-          await rescoreIdentities(
-            tx,
-            sql`i.id IN (${sql.join(
-              rows.map((r) => sql`${r.id}::uuid`),
-              sql`, `,
-            )})`,
-            at,
-          );
+        if (rows.length) await rescoreIdentities(tx, sql`i.id IN (${uuidList(rows.map((r) => r.id))})`, at);
         for (const r of rows) {
           await record(tx, {
             actor: by,

@@ -10,6 +10,7 @@ import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { forbidden, invalidInput, notFound, parseInput } from "@/lib/errors";
 import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities";
+import { uuidList } from "@/lib/sql";
 
 /**
  * Revoking a selection from the inventory: all or nothing. Every identity must be one the actor
@@ -63,10 +64,7 @@ export async function bulkRevoke(
         createdColumns,
         sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
           SELECT 'identity', i.id, ${reason}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-          FROM identities i WHERE i.id IN (${sql.join(
-            ids.map((id) => sql`${id}::uuid`),
-            sql`, `,
-          )})
+          FROM identities i WHERE i.id IN (${uuidList(ids)})
             AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
           ON CONFLICT DO NOTHING RETURNING ${selectList(createdColumns)}`,
       );

@@ -6,6 +6,7 @@ import { readRows, selectList, type RevocationRow, type RowOf } from "@/db/colum
 import { identities, revocations, systems } from "@/db/schema";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { now } from "@/lib/clock";
+import { uuidList } from "@/lib/sql";
 
 /**
  * Claiming what is due (SKIP LOCKED: two runners never take the same one) and the rules of retry:
@@ -63,12 +64,7 @@ export async function claim(
   // settle or a failure only lands if the row still carries it (another runner that took over a
   // stale claim re-stamps it).
   const stamp = new Date(Math.max(now().getTime(), at.getTime())).toISOString();
-  const only = opts.ids?.length
-    ? sql`AND r.id IN (${sql.join(
-        opts.ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )})`
-    : sql``;
+  const only = opts.ids?.length ? sql`AND r.id IN (${uuidList(opts.ids)})` : sql``;
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       const due = await tx
@@ -90,10 +86,7 @@ export async function claim(
             -- a claim taken over from a runner that died counts as an attempt, so a revocation that kills runners ends
             attempts = CASE WHEN r.status = 'executing' THEN r.attempts + 1 ELSE r.attempts END
           FROM identities i JOIN systems s ON s.id = i.system_id
-          WHERE r.id IN (${sql.join(
-            due.map((d) => sql`${d.id}::uuid`),
-            sql`, `,
-          )}) AND i.id = r.identity_id
+          WHERE r.id IN (${uuidList(due.map((d) => d.id))}) AND i.id = r.identity_id
           RETURNING ${selectList(claimedColumns)}`,
       );
       // Claimed is a change like any other: the timeline shows who took it up, and when.

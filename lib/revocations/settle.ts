@@ -6,6 +6,7 @@ import { pick, readRows, revocationColumns, selectList } from "@/db/columns";
 import { revocations } from "@/db/schema";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { rescoreIdentities } from "@/lib/identities";
+import { uuidList } from "@/lib/sql";
 import { backoffMs, MAX_ATTEMPTS, type Claimed } from "./claim";
 
 /**
@@ -48,28 +49,23 @@ export async function settleVerifiedMany(
           WHERE r.id = x.id AND r.status = 'executing' AND r.updated_at = x.claimed RETURNING ${selectList(settledColumns)}`,
       );
       if (!done.length) return;
-      const list = (ids: string[]) =>
-        sql.join(
-          ids.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        );
       const whole = done.filter((d) => d.targetType === "identity").map((d) => d.identityId);
       const single = done.filter((d) => d.targetType !== "identity" && d.entitlementId).map((d) => d.entitlementId!);
       if (whole.length) {
         // A revoked identity scores 0 with no factors (risk.ts): set here, so each row is written once.
         await tx.execute(
-          sql`UPDATE identities SET status = 'revoked', risk_score = 0, risk_factors = '{}' WHERE id IN (${list(whole)}) AND status IN ('pending', 'active', 'suspended')`,
+          sql`UPDATE identities SET status = 'revoked', risk_score = 0, risk_factors = '{}' WHERE id IN (${uuidList(whole)}) AND status IN ('pending', 'active', 'suspended')`,
         );
         await tx.execute(
-          sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id IN (${list(whole)}) AND status = 'active'`,
+          sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id IN (${uuidList(whole)}) AND status = 'active'`,
         );
       }
       if (single.length)
         await tx.execute(
-          sql`UPDATE entitlements SET status = 'revoked' WHERE id IN (${list(single)}) AND status = 'active'`,
+          sql`UPDATE entitlements SET status = 'revoked' WHERE id IN (${uuidList(single)}) AND status = 'active'`,
         );
       const rescore = [...new Set(done.filter((d) => d.targetType !== "identity").map((d) => d.identityId))];
-      if (rescore.length) await rescoreIdentities(tx, sql`i.id IN (${list(rescore)})`, at);
+      if (rescore.length) await rescoreIdentities(tx, sql`i.id IN (${uuidList(rescore)})`, at);
       const system = items[0]!.c.systemName;
       const recordOnlyIds = new Set(items.filter((i) => i.evidence.recordOnly).map((i) => i.c.id));
       for (const d of done) {

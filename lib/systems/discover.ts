@@ -10,6 +10,7 @@ import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, notFound } from "@/lib/errors";
 import { rescoreIdentities } from "@/lib/identities";
 import { isPrivilegedGrant, loadPolicySettings } from "@/lib/policy";
+import { uuidList } from "@/lib/sql";
 
 // The accounts arrive as one JSON document, read set-based with jsonb_to_recordset (INSERT … SELECT
 // and a join on it): raw SQL, each over a column set.
@@ -109,15 +110,7 @@ export async function discoverSystem(db: Database, actor: Actor, rawId: unknown)
           RETURNING ${selectList(grantedColumns)}`,
       );
       const touched = [...new Set([...created.map((c) => c.id), ...grants.map((g) => g.identityId)])];
-      if (touched.length)
-        await rescoreIdentities(
-          tx,
-          sql`i.id IN (${sql.join(
-            touched.map((t) => sql`${t}::uuid`),
-            sql`, `,
-          )})`,
-          new Date(at),
-        );
+      if (touched.length) await rescoreIdentities(tx, sql`i.id IN (${uuidList(touched)})`, new Date(at));
       await record(tx, {
         actor: auditActor(actor),
         action: "system.discovered",
