@@ -12,3 +12,6 @@ export function readOrError<T>(parse: () => T, fallback: T): [T, DomainError | n
     return [fallback, e];
   }
 }
+
+/** A page's props when it reads its URL's query. */
+export type SearchParamsProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -122,3 +122,17 @@ export function ErrorAlert({
     </div>
   );
 }
+
+/** A page's section, named by its PageHeader's h1, with the page's content under the header. */
+export function ListPage({
+  className = "space-y-4",
+  children,
+  ...header
+}: Parameters<typeof PageHeader>[0] & { className?: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={header.id} className={className}>
+      <PageHeader {...header} />
+      {children}
+    </section>
+  );
+}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
+import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
 import { auditFacets, listAuditEvents, parseAuditFilter, type AuditFilter, type AuditPage } from "@/lib/audit";
@@ -8,10 +8,9 @@ import { DomainError } from "@/lib/errors";
 import { href } from "@/lib/paging";
 import { AuditFilters } from "./_components/audit-filters";
 import { AuditTable } from "./_components/audit-table";
+import type { SearchParamsProps as Props } from "../read-or-error";
 
 export const metadata: Metadata = { title: "Audit log" };
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const FILTER_KEYS = ["actor", "action", "subjectType", "subjectId", "from", "to", "order", "size"] as const;
 
@@ -49,18 +48,16 @@ export default async function AuditPageView({ searchParams }: Props) {
   const link = (cursor: { after?: string; before?: string }) => href("/audit", view, cursor);
 
   return (
-    <section aria-labelledby="audit-heading" className="space-y-4">
-      <PageHeader
-        id="audit-heading"
-        title="Audit log"
-        description={
-          <>
-            Every change in Steward, append-only and hash-chained. Check the chain with{" "}
-            <code className="font-mono">npx steward audit verify</code>.
-          </>
-        }
-      />
-
+    <ListPage
+      id="audit-heading"
+      title="Audit log"
+      description={
+        <>
+          Every change in Steward, append-only and hash-chained. Check the chain with{" "}
+          <code className="font-mono">npx steward audit verify</code>.
+        </>
+      }
+    >
       <AuditFilters raw={raw} facets={facets} fieldErrors={error?.fieldErrors} />
 
       {error ? <ErrorAlert error={error} variant="box" /> : null}
@@ -76,6 +73,6 @@ export default async function AuditPageView({ searchParams }: Props) {
       >
         <span className="text-slate-600">{page.events.length} events on this page</span>
       </Pager>
-    </section>
+    </ListPage>
   );
 }

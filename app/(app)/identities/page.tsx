@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
-import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
+import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
 import { href } from "@/lib/paging";
@@ -15,14 +15,12 @@ import {
   SAVED_VIEWS,
   type InventoryFilter,
 } from "@/lib/identities";
-import { readOrError } from "../read-or-error";
+import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
 import { FilterForm } from "./_components/filter-form";
 import { InventoryResults, InventoryResultsLoading } from "./_components/inventory-results";
 import { TotalLine } from "./_components/total-line";
 
 export const metadata: Metadata = { title: "Identities" };
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function IdentitiesPage({ searchParams }: Props) {
   const actor = await requireActor();
@@ -42,23 +40,21 @@ export default async function IdentitiesPage({ searchParams }: Props) {
   const exportFields = [...inventoryParams(f)];
 
   return (
-    <section aria-labelledby="identities-heading" className="space-y-4">
-      <PageHeader
-        id="identities-heading"
-        title="Identities"
-        description="Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still used."
-        actions={
-          <form method="post" action="/identities/export">
-            {exportFields.map(([name, value]) => (
-              <input key={name} type="hidden" name={name} value={value} />
-            ))}
-            <button type="submit" className={buttonClass("secondary")}>
-              Export CSV
-            </button>
-          </form>
-        }
-      />
-
+    <ListPage
+      id="identities-heading"
+      title="Identities"
+      description="Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still used."
+      actions={
+        <form method="post" action="/identities/export">
+          {exportFields.map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <button type="submit" className={buttonClass("secondary")}>
+            Export CSV
+          </button>
+        </form>
+      }
+    >
       <nav aria-label="Saved views" className="flex flex-wrap gap-2 text-sm">
         {SAVED_VIEWS.map((v) => (
           <Link
@@ -94,6 +90,6 @@ export default async function IdentitiesPage({ searchParams }: Props) {
       ) : (
         <TotalLine total={{ kind: "exact", value: 0 }} shown={0} pageNo={1} size={filter?.size ?? 50} />
       )}
-    </section>
+    </ListPage>
   );
 }

@@ -1,19 +1,17 @@
 import type { Metadata } from "next";
 import { buttonClass } from "@/components/ui/button";
 import { InputField } from "@/components/ui/field";
-import { ErrorAlert, PageHeader, Refusal } from "@/components/ui/page-header";
+import { ErrorAlert, ListPage, Refusal } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { ListHeadings } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor, canManagePeople } from "@/lib/auth";
 import { href } from "@/lib/paging";
 import { listPeople, parsePeopleQuery, type PeopleQuery } from "@/lib/people";
-import { readOrError } from "../read-or-error";
+import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
 import { PersonRow } from "./_components/person-row";
 
 export const metadata: Metadata = { title: "People" };
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function PeoplePage({ searchParams }: Props) {
   const actor = await requireActor();
@@ -24,12 +22,11 @@ export default async function PeoplePage({ searchParams }: Props) {
   const [query, error] = readOrError<PeopleQuery>(() => parsePeopleQuery(raw), { q: "" });
   const { people, next } = await listPeople(getDb(), actor, query);
   return (
-    <section aria-labelledby="people-heading" className="space-y-4">
-      <PageHeader
-        id="people-heading"
-        title="People"
-        description="Who may do what in Steward. New people signing in through single sign-on start as members. Every change is audited."
-      />
+    <ListPage
+      id="people-heading"
+      title="People"
+      description="Who may do what in Steward. New people signing in through single sign-on start as members. Every change is audited."
+    >
       <form method="get" className="flex items-end gap-2" role="search">
         <InputField
           id="people-q"
@@ -56,6 +53,6 @@ export default async function PeoplePage({ searchParams }: Props) {
         </table>
       </div>
       <Pager next={next ? href("/people", { q: query.q }, { after: next }) : null} nextLabel="Next page →" />
-    </section>
+    </ListPage>
   );
 }

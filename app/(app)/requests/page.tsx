@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { buttonClass } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/field";
-import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
+import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
@@ -21,12 +21,10 @@ import {
   type QueueFilter,
   type QueueSort,
 } from "@/lib/requests";
-import { readOrError } from "../read-or-error";
+import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
 import { QueueTable } from "./_components/queue-table";
 
 export const metadata: Metadata = { title: "Requests" };
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function RequestsPage({ searchParams }: Props) {
   const actor = await requireActor();
@@ -65,18 +63,17 @@ export default async function RequestsPage({ searchParams }: Props) {
   };
 
   return (
-    <section aria-labelledby="requests-heading" className="space-y-4">
-      <PageHeader
-        id="requests-heading"
-        title="Requests"
-        actions={
-          canChange(actor) ? (
-            <Link href="/requests/new" className={buttonClass("primary")}>
-              New request
-            </Link>
-          ) : null
-        }
-      />
+    <ListPage
+      id="requests-heading"
+      title="Requests"
+      actions={
+        canChange(actor) ? (
+          <Link href="/requests/new" className={buttonClass("primary")}>
+            New request
+          </Link>
+        ) : null
+      }
+    >
       <nav aria-label="Queues" className="flex gap-2 text-sm">
         {tabs.map((t) => (
           <Link
@@ -142,7 +139,7 @@ export default async function RequestsPage({ searchParams }: Props) {
       >
         <QueueResults actor={actor} filter={filter} link={link} sortLinks={sortLinks} />
       </Suspense>
-    </section>
+    </ListPage>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { RevocationStatus } from "@/components/ui/revocation-status";
-import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
+import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { ListHeadings } from "@/components/ui/panel";
 import { getDb } from "@/db";
@@ -15,11 +15,9 @@ import {
   parseRevocationFilter,
   type RevocationFilter,
 } from "@/lib/revocations";
-import { readOrError } from "../read-or-error";
+import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
 
 export const metadata: Metadata = { title: "Revocations" };
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const TABS: { key: RevocationFilter["status"] | undefined; label: string }[] = [
   { key: undefined, label: "All" },
@@ -38,14 +36,13 @@ export default async function RevocationsPage({ searchParams }: Props) {
   const rows = await listRevocations(getDb(), actor, filter);
   const link = (over: Partial<RevocationFilter>) => href("/revocations", { status: filter.status }, over);
   return (
-    <section aria-labelledby="revocations-heading" className="space-y-4">
-      <PageHeader
-        id="revocations-heading"
-        title="Revocations"
-        wide
-        spaced
-        description="A revocation is done when the target system confirms it (verified). Failed ones are retried with backoff; after the last attempt they need security."
-      />
+    <ListPage
+      id="revocations-heading"
+      title="Revocations"
+      wide
+      spaced
+      description="A revocation is done when the target system confirms it (verified). Failed ones are retried with backoff; after the last attempt they need security."
+    >
       <nav aria-label="Revocation status" className="flex flex-wrap gap-2 text-sm">
         {TABS.map((t) => (
           <Link
@@ -109,6 +106,6 @@ export default async function RevocationsPage({ searchParams }: Props) {
         first={filter.after ? link({}) : null}
         next={rows.length === PAGE_SIZE ? link({ after: cursorAfter(rows.at(-1)!) }) : null}
       />
-    </section>
+    </ListPage>
   );
 }

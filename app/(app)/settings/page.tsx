@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { PageHeader } from "@/components/ui/page-header";
+import { ListPage } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
 import { canEditPolicySettings, canReadPolicySettings, readPolicySettings, type PolicySettings } from "@/lib/policy";
@@ -39,17 +39,17 @@ export default async function SettingsPage() {
   const settings = await readPolicySettings(getDb(), actor);
   const editable = canEditPolicySettings(actor);
   return (
-    <section aria-labelledby="settings-heading" className="max-w-3xl space-y-4">
-      <PageHeader
-        id="settings-heading"
-        title="Policy settings"
-        spaced
-        description={
-          editable
-            ? "The numbers policy decides with. Every change is recorded in the audit log."
-            : "The numbers policy decides with. Only security changes them."
-        }
-      />
+    <ListPage
+      className="max-w-3xl space-y-4"
+      id="settings-heading"
+      title="Policy settings"
+      spaced
+      description={
+        editable
+          ? "The numbers policy decides with. Every change is recorded in the audit log."
+          : "The numbers policy decides with. Only security changes them."
+      }
+    >
       {(Object.keys(HELP) as (keyof PolicySettings)[]).map((field) => (
         <SettingForm
           key={field}
@@ -60,6 +60,6 @@ export default async function SettingsPage() {
           editable={editable}
         />
       ))}
-    </section>
+    </ListPage>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
-import { PageHeader, Refusal } from "@/components/ui/page-header";
+import { ListPage, Refusal } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { hasRole, requireActor } from "@/lib/auth";
 import { humanize, isoDay } from "@/lib/format";
@@ -20,13 +20,12 @@ export default async function SystemsPage() {
   const admin = hasRole(actor, "admin");
   const security = hasRole(actor, "security");
   return (
-    <section aria-labelledby="systems-heading" className="space-y-4">
-      <PageHeader
-        id="systems-heading"
-        title="Systems"
-        wide
-        description="Where identities live, and how Steward revokes access there. Secrets are stored, never shown. Retiring a system revokes every live identity in it."
-      />
+    <ListPage
+      id="systems-heading"
+      title="Systems"
+      wide
+      description="Where identities live, and how Steward revokes access there. Secrets are stored, never shown. Retiring a system revokes every live identity in it."
+    >
       <ul className="space-y-3">
         {systems.map((s) => (
           <li key={s.id} className="rounded-lg border border-slate-200 bg-white p-4">
@@ -79,6 +78,6 @@ export default async function SystemsPage() {
           </li>
         ))}
       </ul>
-    </section>
+    </ListPage>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { ErrorAlert, PageHeader } from "@/components/ui/page-header";
+import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { getDb } from "@/db";
 import { canChange, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
@@ -11,10 +11,9 @@ import {
   type RequestFormIdentity,
 } from "@/lib/identities";
 import { RequestForm } from "../_components/request-form";
+import type { SearchParamsProps as Props } from "../../read-or-error";
 
 export const metadata: Metadata = { title: "New request" };
-
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const TYPES = ["new_identity", "grant_entitlement", "extend_expiry", "policy_exception", "transfer_ownership"] as const;
 
@@ -22,10 +21,9 @@ export default async function NewRequestPage({ searchParams }: Props) {
   const actor = await requireActor();
   if (!canChange(actor)) {
     return (
-      <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
-        <PageHeader id="new-request-heading" title="New request" />
+      <ListPage id="new-request-heading" title="New request" className="max-w-3xl space-y-4">
         <p role="alert">Auditors read everything and change nothing: there is nothing to request here.</p>
-      </section>
+      </ListPage>
     );
   }
   const params = await searchParams;
@@ -57,13 +55,13 @@ export default async function NewRequestPage({ searchParams }: Props) {
   }
 
   return (
-    <section aria-labelledby="new-request-heading" className="max-w-3xl space-y-4">
-      <PageHeader
-        id="new-request-heading"
-        title="New request"
-        spaced
-        description="Policy checks the request as you fill it in: you see whether it is allowed at once, who has to approve it and why, or what to change."
-      />
+    <ListPage
+      className="max-w-3xl space-y-4"
+      id="new-request-heading"
+      title="New request"
+      spaced
+      description="Policy checks the request as you fill it in: you see whether it is allowed at once, who has to approve it and why, or what to change."
+    >
       {prefill.problem ? <ErrorAlert error={{ message: prefill.problem }} fields="none" /> : null}
       <RequestForm
         initialType={type}
@@ -72,6 +70,6 @@ export default async function NewRequestPage({ searchParams }: Props) {
         systems={facets.systems}
         requesterEmail={actor.email}
       />
-    </section>
+    </ListPage>
   );
 }
