@@ -114,48 +114,25 @@ export function FieldError({ id, error }: { id: string; error?: string }) {
   ) : null;
 }
 
+/**
+ * A control bound into a Field: the field's props (id, label, error, description, layout) go to the
+ * Field, every other prop to the control, which is given its id and aria.
+ */
+function fieldOf<P extends object>(Control: (props: P) => ReactNode) {
+  return function ControlField({ id, label, error, description, layout, ...control }: FieldProps & Omit<P, "id">) {
+    return (
+      <Field id={id} label={label} error={error} description={description} layout={layout}>
+        {(aria) => <Control {...(control as unknown as P)} {...aria} />}
+      </Field>
+    );
+  };
+}
+
 /** A labelled input: `<InputField id="f-from" label="From" name="from" type="date" error={…} />`. */
-export function InputField({
-  id,
-  label,
-  error,
-  description,
-  layout,
-  ...input
-}: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, "id">) {
-  return (
-    <Field id={id} label={label} error={error} description={description} layout={layout}>
-      {(aria) => <Input {...input} {...aria} />}
-    </Field>
-  );
-}
+export const InputField = fieldOf<InputHTMLAttributes<HTMLInputElement>>(Input);
 
-export function TextareaField({
-  id,
-  label,
-  error,
-  description,
-  layout,
-  ...textarea
-}: FieldProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id">) {
-  return (
-    <Field id={id} label={label} error={error} description={description} layout={layout}>
-      {(aria) => <Textarea {...textarea} {...aria} />}
-    </Field>
-  );
-}
+export const TextareaField = fieldOf<TextareaHTMLAttributes<HTMLTextAreaElement>>(Textarea);
 
-export function SelectField({
-  id,
-  label,
-  error,
-  description,
-  layout,
-  ...select
-}: FieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & { options: Options; blank?: string }) {
-  return (
-    <Field id={id} label={label} error={error} description={description} layout={layout}>
-      {(aria) => <Select {...select} {...aria} />}
-    </Field>
-  );
-}
+export const SelectField = fieldOf<SelectHTMLAttributes<HTMLSelectElement> & { options: Options; blank?: string }>(
+  Select,
+);

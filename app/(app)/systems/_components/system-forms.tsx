@@ -11,7 +11,15 @@ import { pluralWord } from "@/lib/format";
 import type { SystemView } from "@/lib/systems";
 import { configureAction, retireAction, setEnvironmentAction } from "../actions";
 
-const WIDE = "w-full text-sm";
+/** A field in its form's flow, full width, its id made unique by the system's. */
+const flowField =
+  (systemId: string) =>
+  (key: string, name = key) => ({
+    layout: "flow" as const,
+    id: `${key}-${systemId}`,
+    name,
+    className: "w-full text-sm",
+  });
 
 /** An admin's forms for one system: its connector, and retiring it (with the count to confirm). */
 export function SystemForms({ system }: { system: SystemView }) {
@@ -24,6 +32,7 @@ export function SystemForms({ system }: { system: SystemView }) {
   const statusUrl = useKeptValue("");
   const reason = useKeptValue("");
   const id = system.id;
+  const flow = flowField(id);
   // Submitted by hand, not through the form's action prop: React resets a form after its action,
   // which puts a controlled select back to its first value behind the shown state.
   const submit = (action: (f: FormData) => void) => (e: FormEvent<HTMLFormElement>) => {
@@ -41,12 +50,9 @@ export function SystemForms({ system }: { system: SystemView }) {
         <input type="hidden" name="systemId" value={id} />
         <div>
           <SelectField
-            layout="flow"
-            id={`environment-${id}`}
+            {...flow("environment")}
             label="Environment (policy judges every identity in it by this)"
-            name="environment"
             {...environment}
-            className={WIDE}
             options={[
               ["production", "Production"],
               ["staging", "Staging"],
@@ -68,12 +74,9 @@ export function SystemForms({ system }: { system: SystemView }) {
         >
           <input type="hidden" name="systemId" value={id} />
           <SelectField
-            layout="flow"
-            id={`connector-${id}`}
+            {...flow("connector")}
             label="Connector"
-            name="connector"
             {...connector}
-            className={WIDE}
             options={[
               ["manual", "Manual: a person confirms with evidence"],
               ["postgres", "PostgreSQL: login roles and memberships"],
@@ -82,32 +85,23 @@ export function SystemForms({ system }: { system: SystemView }) {
           />
           {connector.value !== "manual" ? (
             <InputField
-              layout="flow"
-              id={`url-${id}`}
+              {...flow("url")}
               label={`${connector.value === "postgres" ? "Connection URL (postgres://role:password@host/db)" : "Receiver URL"} — blank keeps the stored one`}
-              name="url"
               {...url}
-              className={WIDE}
               autoComplete="off"
             />
           ) : null}
           {connector.value === "webhook" ? (
             <>
               <InputField
-                layout="flow"
-                id={`status-${id}`}
+                {...flow("status", "statusUrl")}
                 label="Status URL (optional; else the receiver calls back)"
-                name="statusUrl"
                 {...statusUrl}
-                className={WIDE}
               />
               <InputField
-                layout="flow"
-                id={`secret-${id}`}
+                {...flow("secret")}
                 label={`Signing secret ${system.settings.secretSet ? "(set; blank keeps it)" : "(16+ characters)"}`}
-                name="secret"
                 type="password"
-                className={WIDE}
                 autoComplete="new-password"
               />
             </>
@@ -128,15 +122,7 @@ export function SystemForms({ system }: { system: SystemView }) {
           >
             <input type="hidden" name="systemId" value={id} />
             <input type="hidden" name="confirmCount" value={system.liveIdentities} />
-            <TextareaField
-              layout="flow"
-              id={`reason-${id}`}
-              label="Why it ends"
-              name="reason"
-              rows={2}
-              {...reason}
-              className={WIDE}
-            />
+            <TextareaField {...flow("reason")} label="Why it ends" rows={2} {...reason} />
             <Checkbox
               className="flex items-start gap-2"
               required

@@ -19,21 +19,25 @@ type Props = {
 /** Each form's fields in the panel's flow, their errors read from that form's result. */
 const fields = (result: ActionResult) => formFields({ errors: result, layout: "flow", className: "w-full text-sm" });
 
+/** An owner action's state: what the form posts to, whether it is running and the server's answer. */
+type OwnerAction = { action: (formData: FormData) => void; pending: boolean; result: ActionResult };
+
+function useOwnerAction(run: (state: ActionResult, formData: FormData) => Promise<ActionResult>): OwnerAction {
+  const [result, action, pending] = useActionState<ActionResult, FormData>(run, null);
+  return { action, pending, result };
+}
+
 /** One owner action: the identity's id, its fields, the button and the server's answer. */
 function OwnerForm({
-  action,
+  state: { action, pending, result },
   identityId,
   submit,
-  pending,
-  result,
   primary = false,
   children,
 }: {
-  action: (formData: FormData) => void;
+  state: OwnerAction;
   identityId: string;
   submit: string;
-  pending: boolean;
-  result: ActionResult;
   primary?: boolean;
   children: ReactNode;
 }) {
@@ -53,10 +57,10 @@ function OwnerForm({
 
 /** The owner's actions; the server decides again on every one (these only hide what would fail). */
 export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) {
-  const [attest, attestForm, attesting] = useActionState<ActionResult, FormData>(attestAction, null);
-  const [purpose, purposeForm, savingPurpose] = useActionState<ActionResult, FormData>(editPurposeAction, null);
-  const [handOver, handOverForm, handingOver] = useActionState<ActionResult, FormData>(handOverAction, null);
-  const [expiry, expiryForm, shortening] = useActionState<ActionResult, FormData>(shortenExpiryAction, null);
+  const attest = useOwnerAction(attestAction);
+  const purpose = useOwnerAction(editPurposeAction);
+  const handOver = useOwnerAction(handOverAction);
+  const expiry = useOwnerAction(shortenExpiryAction);
   // Controlled fields: React resets uncontrolled ones after an action, and a form must keep what
   // the person typed when the server refuses it.
   const purposeText = useKeptValue(identity.purpose ?? "");
@@ -73,14 +77,7 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       {none ? <p className="text-sm text-slate-600">You can look at this identity but not change it.</p> : null}
 
       {can.attest ? (
-        <OwnerForm
-          action={attestForm}
-          identityId={identity.id}
-          submit="Attest"
-          pending={attesting}
-          result={attest}
-          primary
-        >
+        <OwnerForm state={attest} identityId={identity.id} submit="Attest" primary>
           <p className="text-sm">
             I still own this and it is still needed. Moves the next review {reviewPeriodDays} days out.
           </p>
@@ -88,28 +85,16 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       ) : null}
 
       {can.editPurpose ? (
-        <OwnerForm
-          action={purposeForm}
-          identityId={identity.id}
-          submit="Save purpose"
-          pending={savingPurpose}
-          result={purpose}
-        >
-          <TextareaField label="Purpose" {...fields(purpose)("purpose")} rows={3} {...purposeText} />
+        <OwnerForm state={purpose} identityId={identity.id} submit="Save purpose">
+          <TextareaField label="Purpose" {...fields(purpose.result)("purpose")} rows={3} {...purposeText} />
         </OwnerForm>
       ) : null}
 
       {can.shortenExpiry ? (
-        <OwnerForm
-          action={expiryForm}
-          identityId={identity.id}
-          submit="Shorten expiry"
-          pending={shortening}
-          result={expiry}
-        >
+        <OwnerForm state={expiry} identityId={identity.id} submit="Shorten expiry">
           <InputField
             label="Shorten expiry to"
-            {...fields(expiry)("expiresOn")}
+            {...fields(expiry.result)("expiresOn")}
             className="text-sm"
             type="date"
             min={today}
@@ -121,18 +106,12 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       ) : null}
 
       {can.handOver ? (
-        <OwnerForm
-          action={handOverForm}
-          identityId={identity.id}
-          submit="Hand over"
-          pending={handingOver}
-          result={handOver}
-        >
+        <OwnerForm state={handOver} identityId={identity.id} submit="Hand over">
           <InputField
             label="Hand over to (email)"
-            {...fields(handOver)("newOwnerEmail")}
+            {...fields(handOver.result)("newOwnerEmail")}
             // The person is looked up by email, so a refusal about who they are lands here too.
-            error={fieldError(handOver, "newOwnerEmail", "newOwnerId")}
+            error={fieldError(handOver.result, "newOwnerEmail", "newOwnerId")}
             type="email"
             required
             autoComplete="off"
