@@ -35,6 +35,20 @@ async function eventsSince(seq: number) {
   );
 }
 
+/** Since `seq`, the audit log holds exactly one event: `action` by `actorLabel` on the identity `key`. */
+async function expectOneEvent(
+  seq: number,
+  action: string,
+  actorLabel: string,
+  key: string,
+  before: unknown,
+  after: unknown,
+) {
+  expect(await eventsSince(seq)).toEqual([
+    { action, actor_label: actorLabel, subject_type: "identity", subject_id: curatedId(key), before, after },
+  ]);
+}
+
 describe("allowed owner actions", () => {
   it("attesting moves the next review to now + the policy's review period, clears review_overdue and is audited once", async () => {
     await conn.db.execute(sql`UPDATE settings SET value = '45'::jsonb WHERE key = 'policy.review_period_days'`);
@@ -90,16 +104,14 @@ describe("allowed owner actions", () => {
     expect(after.purpose).toBe("Reads the billing exports bucket for the finance job");
     expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== "no_purpose"));
     expect(after.risk_score).toBe(before.risk_score - 5);
-    expect(await eventsSince(seq)).toEqual([
-      {
-        action: "identity.purpose_changed",
-        actor_label: "sam.security@example.com",
-        subject_type: "identity",
-        subject_id: curatedId("unowned-s3-reader"),
-        before: { purpose: null },
-        after: { purpose: "Reads the billing exports bucket for the finance job" },
-      },
-    ]);
+    await expectOneEvent(
+      seq,
+      "identity.purpose_changed",
+      "sam.security@example.com",
+      "unowned-s3-reader",
+      { purpose: null },
+      { purpose: "Reads the billing exports bucket for the finance job" },
+    );
     // Saving the same text again changes nothing and records nothing.
     await editPurpose(conn.db, await actorOf(conn.db, "sam"), {
       id: curatedId("unowned-s3-reader"),
@@ -122,16 +134,14 @@ describe("allowed owner actions", () => {
     expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== "orphaned"));
     expect(after.risk_score).toBeLessThan(before.risk_score);
     expect(after.risk_score).toBe(scoreOf(after.risk_factors));
-    expect(await eventsSince(seq)).toEqual([
-      {
-        action: "identity.owner_changed",
-        actor_label: "maya.manager@example.com",
-        subject_type: "identity",
-        subject_id: curatedId("dan-batch-loader"),
-        before: { ownerId: personaIdOf("dan"), teamId: fixedTeamId(1, "Payments") },
-        after: { ownerId: personaIdOf("omar"), teamId: fixedTeamId(1, "Payments") },
-      },
-    ]);
+    await expectOneEvent(
+      seq,
+      "identity.owner_changed",
+      "maya.manager@example.com",
+      "dan-batch-loader",
+      { ownerId: personaIdOf("dan"), teamId: fixedTeamId(1, "Payments") },
+      { ownerId: personaIdOf("omar"), teamId: fixedTeamId(1, "Payments") },
+    );
   });
 
   it("security hands a discovered identity to someone: it joins their team; a backup owner who takes over is no longer backup", async () => {
@@ -164,15 +174,13 @@ describe("allowed owner actions", () => {
     expect(iso(after.expires_at)).toBe("2026-07-01T00:00:00.000Z");
     expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== "no_expiry"));
     expect(after.risk_score).toBe(before.risk_score - 15);
-    expect(await eventsSince(seq)).toEqual([
-      {
-        action: "identity.expiry_shortened",
-        actor_label: "maya.manager@example.com",
-        subject_type: "identity",
-        subject_id: curatedId("omar-finance-oauth"),
-        before: { expiresAt: null },
-        after: { expiresAt: "2026-07-01T00:00:00.000Z" },
-      },
-    ]);
+    await expectOneEvent(
+      seq,
+      "identity.expiry_shortened",
+      "maya.manager@example.com",
+      "omar-finance-oauth",
+      { expiresAt: null },
+      { expiresAt: "2026-07-01T00:00:00.000Z" },
+    );
   });
 });

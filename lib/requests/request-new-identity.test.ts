@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import type { Actor } from "@/lib/auth/actor";
-import { auditCount, curatedId, refusal } from "@/lib/testing";
+import { curatedId, refusal } from "@/lib/testing";
 import { decideStage } from "./decide";
 import { inDays, requestsEstate } from "./requests-test-estate";
 import { previewRequest, submitRequest } from "./submit";
@@ -10,7 +10,7 @@ import { previewRequest, submitRequest } from "./submit";
 // Requesting a new identity, end to end in the domain: policy decides, people approve in order, the
 // final approval carries the request out, and every step is in the audit log. Refusals change nothing.
 
-const { conn, systems, newIdentity, countRows } = requestsEstate();
+const { conn, systems, newIdentity, countRows, written } = requestsEstate();
 let olivia: Actor, omar: Actor, maya: Actor, sam: Actor, ari: Actor;
 beforeAll(() => void ({ olivia, omar, maya, sam, ari } = conn.personas));
 
@@ -138,11 +138,7 @@ describe("requests", () => {
   });
 
   it("an auditor requests nothing, and owns nothing: not as owner, backup owner or new owner", async () => {
-    const before = {
-      requests: await countRows("requests"),
-      identities: await countRows("identities"),
-      audit: await auditCount(conn.db),
-    };
+    const before = await written();
     const sandboxBaseline = newIdentity({ systemId: systems.awsSandbox, entitlements: [], expiresOn: inDays(30) });
     expect((await refusal(submitRequest(conn.db, ari, sandboxBaseline))).message).toMatch(
       /Auditors read everything and change nothing/,
@@ -163,11 +159,7 @@ describe("requests", () => {
       justification: "Ari takes it over for the audit",
     };
     expect((await refusal(submitRequest(conn.db, olivia, transfer))).fieldErrors?.newOwnerId?.[0]).toMatch(/auditor/);
-    expect({
-      requests: await countRows("requests"),
-      identities: await countRows("identities"),
-      audit: await auditCount(conn.db),
-    }).toEqual(before);
+    expect(await written()).toEqual(before);
   });
 
   it("refuses a name that a live identity of the system already has, by name or external id", async () => {

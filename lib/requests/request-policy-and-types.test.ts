@@ -10,40 +10,30 @@ import { submitRequest } from "./submit";
 // What a request policy denies writes nothing; each request type about an existing identity has its
 // happy path and its denial; one pending request per identity and type.
 
-const { conn, newIdentity, countRows } = requestsEstate();
+const { conn, newIdentity, written } = requestsEstate();
 let olivia: Actor, omar: Actor, maya: Actor, sam: Actor, ari: Actor;
 beforeAll(() => void ({ olivia, omar, maya, sam, ari } = conn.personas));
+/** Olivia's request, which must be refused: the refusal. */
+const oliviaRefused = (input: Parameters<typeof submitRequest>[2]) => refusal(submitRequest(conn.db, olivia, input));
 
 describe("requests", () => {
   it("a request policy denies, or one that does not parse, writes nothing", async () => {
-    const before = {
-      requests: await countRows("requests"),
-      identities: await countRows("identities"),
-      audit: await auditCount(conn.db),
-    };
-    const denied = await refusal(submitRequest(conn.db, olivia, newIdentity({ expiresOn: inDays(200) })));
+    const before = await written();
+    const denied = await oliviaRefused(newIdentity({ expiresOn: inDays(200) }));
     expect(denied.message).toMatch(/production allows at most 90 days/);
     expect(denied.fieldErrors?.policy).toHaveLength(1);
-    const bad = await refusal(
-      submitRequest(conn.db, olivia, { type: "new_identity", name: "x y", expiresOn: "31/12/2026" }),
-    );
+    const bad = await oliviaRefused({ type: "new_identity", name: "x y", expiresOn: "31/12/2026" });
     expect(bad.code).toBe("invalid");
     expect(Object.keys(bad.fieldErrors ?? {})).toEqual(
       expect.arrayContaining(["name", "kind", "systemId", "expiresOn", "justification"]),
     );
     expect(
-      (await refusal(submitRequest(conn.db, olivia, newIdentity({ systemId: "00000000-0000-4000-8000-000000000000" }))))
-        .fieldErrors?.systemId,
+      (await oliviaRefused(newIdentity({ systemId: "00000000-0000-4000-8000-000000000000" }))).fieldErrors?.systemId,
     ).toEqual(["That system was not found."]);
     expect(
-      (await refusal(submitRequest(conn.db, olivia, newIdentity({ backupOwnerId: olivia.personId })))).fieldErrors
-        ?.backupOwnerId,
+      (await oliviaRefused(newIdentity({ backupOwnerId: olivia.personId }))).fieldErrors?.backupOwnerId,
     ).toBeDefined();
-    expect({
-      requests: await countRows("requests"),
-      identities: await countRows("identities"),
-      audit: await auditCount(conn.db),
-    }).toEqual(before);
+    expect(await written()).toEqual(before);
   });
 
   it("each request type about an existing identity: its happy path and its policy denial", async () => {
@@ -87,14 +77,12 @@ describe("requests", () => {
     expect(after!.d).toBe(inDays(85));
     expect(
       (
-        await refusal(
-          submitRequest(conn.db, olivia, {
-            type: "extend_expiry",
-            identityId: key,
-            expiresOn: inDays(400),
-            justification: "Forever please",
-          }),
-        )
+        await oliviaRefused({
+          type: "extend_expiry",
+          identityId: key,
+          expiresOn: inDays(400),
+          justification: "Forever please",
+        })
       ).fieldErrors?.policy?.[0],
     ).toMatch(/at most 90 days/);
 
@@ -111,14 +99,12 @@ describe("requests", () => {
     expect(await auditCount(conn.db, "policy.exception_granted")).toBe(1);
     expect(
       (
-        await refusal(
-          submitRequest(conn.db, olivia, {
-            type: "policy_exception",
-            identityId: key,
-            endsOn: inDays(200),
-            justification: "The bank's SFTP cannot take short-lived keys",
-          }),
-        )
+        await oliviaRefused({
+          type: "policy_exception",
+          identityId: key,
+          endsOn: inDays(200),
+          justification: "The bank's SFTP cannot take short-lived keys",
+        })
       ).message,
     ).toMatch(/at most 90 days/);
 
@@ -158,14 +144,12 @@ describe("requests", () => {
       expiresOn: inDays(80),
       justification: "Another quarter",
     });
-    const again = await refusal(
-      submitRequest(conn.db, olivia, {
-        type: "extend_expiry",
-        identityId: key,
-        expiresOn: inDays(70),
-        justification: "Another quarter",
-      }),
-    );
+    const again = await oliviaRefused({
+      type: "extend_expiry",
+      identityId: key,
+      expiresOn: inDays(70),
+      justification: "Another quarter",
+    });
     expect(again.code).toBe("conflict");
     expect(again.message).toContain(`/requests/${first.id}`);
     expect(

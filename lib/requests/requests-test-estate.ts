@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { beforeAll } from "vitest";
 import { queryRows } from "@/db";
-import { testDatabase } from "@/lib/testing";
+import { auditCount, testDatabase } from "@/lib/testing";
 import { DAY } from "@/lib/clock";
 
 // The estate the request tests share (each test file still gets its own database): 60 seeded
@@ -34,5 +34,11 @@ export function requestsEstate() {
   });
   const countRows = async (table: "requests" | "identities" | "stage_decisions") =>
     (await queryRows<{ n: number }>(conn.db, sql`SELECT count(*)::int AS n FROM ${sql.raw(table)}`))[0]!.n;
-  return { conn, systems, newIdentity, countRows };
+  /** What a refused request must leave as it was: the requests, the identities and the audit log's counts. */
+  const written = async () => ({
+    requests: await countRows("requests"),
+    identities: await countRows("identities"),
+    audit: await auditCount(conn.db),
+  });
+  return { conn, systems, newIdentity, countRows, written };
 }
