@@ -1,7 +1,7 @@
 "use client";
 
 import type { ColumnDef, ColumnMeta, RowSelectionState } from "@tanstack/react-table";
-import { useActionState, type ReactNode } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/action";
 import { Badge, type BadgeTone } from "./badge";
 import { SortHeader, type SortLink } from "./sort-header";
@@ -10,6 +10,19 @@ import { SortHeader, type SortLink } from "./sort-header";
  * The parts the server-paged lists' tables share (inventory, request queue): the selection
  * column, a header that is a sort link where the URL can sort by it, and a row's link with a badge.
  */
+
+/**
+ * A page's row selection: the rows `canSelect` allows, the selection state for the table and the
+ * selected ids still on the page (a new page drops the ones it no longer shows).
+ */
+export function useRowSelection<T extends { id: string }>(rows: T[], canSelect: (row: T) => boolean) {
+  const [selection, setSelection] = useState<RowSelectionState>({});
+  const selectable = rows.filter(canSelect);
+  const selectedIds = Object.keys(selection).filter(
+    (id) => selection[id] && rows.some((r) => r.id === id && canSelect(r)),
+  );
+  return { selection, setSelection, selectable, selectedIds };
+}
 
 /** A checkbox column: "select all" over the page's selectable rows, one box per selectable row. */
 export function selectColumn<T extends { id: string }>({

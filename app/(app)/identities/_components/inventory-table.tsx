@@ -1,6 +1,6 @@
 "use client";
 
-import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
+import type { ColumnDef } from "@tanstack/react-table";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
@@ -12,6 +12,7 @@ import {
   sortableHeader,
   TrailingBadge,
   useBulkAction,
+  useRowSelection,
 } from "@/components/ui/list-columns";
 import type { SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
@@ -34,15 +35,13 @@ type Props = {
 // Links inside rows are plain anchors: a page holds up to 600 of them, and next/link would
 // render a client component for each and prefetch every one that scrolls into view.
 export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, security }: Props) {
-  const [selection, setSelection] = useState<RowSelectionState>({});
   const attest = useBulkAction(bulkAttestAction);
   const revoke = useBulkAction(bulkRevokeAction);
   const [reason, setReason] = useState("");
   const live = (r: InventoryRow) => ["pending", "active", "suspended"].includes(r.status);
   const mine = (r: InventoryRow) => (r.ownerId === actorId || r.backupOwnerId === actorId) && live(r);
   const selectableRow = (r: InventoryRow) => mine(r) || (security && live(r));
-  const selectable = rows.filter(selectableRow);
-  const selectedIds = Object.keys(selection).filter((id) => selection[id] && rows.some((r) => r.id === id));
+  const { selection, setSelection, selectable, selectedIds } = useRowSelection(rows, selectableRow);
   const header = sortableHeader(sortLinks);
 
   const columns: ColumnDef<InventoryRow, unknown>[] = [

@@ -1,7 +1,6 @@
 "use client";
 
-import type { ColumnDef, RowSelectionState } from "@tanstack/react-table";
-import { useState } from "react";
+import type { ColumnDef } from "@tanstack/react-table";
 import { BulkBar } from "@/components/ui/bulk-bar";
 import { DataTable } from "@/components/ui/data-table";
 import {
@@ -11,6 +10,7 @@ import {
   sortableHeader,
   TrailingBadge,
   useBulkAction,
+  useRowSelection,
 } from "@/components/ui/list-columns";
 import type { SortLink } from "@/components/ui/sort-header";
 import { humanize, isoDay } from "@/lib/format";
@@ -27,13 +27,9 @@ const waited = (h: number) => (h < 48 ? `${h} h` : `${Math.floor(h / 24)} days`)
  * decision", requests policy marks standard can be selected and approved together.
  */
 export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) {
-  const [selection, setSelection] = useState<RowSelectionState>({});
   const approve = useBulkAction(bulkApproveAction);
   const approvable = (r: QueueRow) => bulk && r.mine && r.standard;
-  const selectable = rows.filter(approvable);
-  const selectedIds = Object.keys(selection).filter(
-    (id) => selection[id] && rows.some((r) => r.id === id && approvable(r)),
-  );
+  const { selection, setSelection, selectable, selectedIds } = useRowSelection(rows, approvable);
   const late = (r: QueueRow) => r.status === "pending" && r.waitingHours >= serviceLevelHours;
   const header = sortableHeader(sortLinks);
 
