@@ -98,23 +98,26 @@ describe("audit log", () => {
     expect(rows.every((r) => r.action === "identity.attested")).toBe(true);
   });
 
-  it("detects an edited event and names it", async () => {
-    await appendEvents(5);
-    await withTriggersDisabled(() => conn.db.execute(sql`UPDATE audit_events SET after = '{"n": 99}' WHERE seq = 3`));
-    expect(await verifyAuditChain(conn.db)).toMatchObject({
-      ok: false,
+  it.each([
+    {
+      what: "an edited event and names it",
+      tamper: sql`UPDATE audit_events SET after = '{"n": 99}' WHERE seq = 3`,
       brokenAt: 3,
-      reason: expect.stringContaining("altered"),
-    });
-  });
-
-  it("detects a deleted event and names the missing sequence number", async () => {
+      reason: "altered",
+    },
+    {
+      what: "a deleted event and names the missing sequence number",
+      tamper: sql`DELETE FROM audit_events WHERE seq = 2`,
+      brokenAt: 2,
+      reason: "missing",
+    },
+  ])("detects $what", async ({ tamper, brokenAt, reason }) => {
     await appendEvents(5);
-    await withTriggersDisabled(() => conn.db.execute(sql`DELETE FROM audit_events WHERE seq = 2`));
+    await withTriggersDisabled(() => conn.db.execute(tamper));
     expect(await verifyAuditChain(conn.db)).toMatchObject({
       ok: false,
-      brokenAt: 2,
-      reason: expect.stringContaining("missing"),
+      brokenAt,
+      reason: expect.stringContaining(reason),
     });
   });
 

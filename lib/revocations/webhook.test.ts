@@ -101,6 +101,9 @@ const revocation = async (id: string) =>
       sql`SELECT status, attempts, last_error, connector_result FROM revocations WHERE id = ${id}::uuid`,
     )
   )[0]!;
+/** The receiver's callback with `body` and the headers `h` signed, delivered at `when`. */
+const signedCallback = (body: string, h: Record<string, string>, when = T0) =>
+  receiveWebhookCallback(conn.db, { body, timestamp: h[TIMESTAMP_HEADER]!, signature: h[SIGNATURE_HEADER]! }, when);
 const identityStatus = async (id: string) =>
   (await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM identities WHERE id = ${id}::uuid`))[0]!.status;
 
@@ -173,44 +176,18 @@ describe("the webhook connector", () => {
     for (const a of attempts)
       expect((await refusal(receiveWebhookCallback(conn.db, { body, ...a }, T0))).code).toBe("unauthenticated");
     // A correct signature replayed ten minutes later is refused too.
-    expect(
-      (
-        await refusal(
-          receiveWebhookCallback(
-            conn.db,
-            { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! },
-            new Date(T0.getTime() + 600_000),
-          ),
-        )
-      ).code,
-    ).toBe("unauthenticated");
+    expect((await refusal(signedCallback(body, good, new Date(T0.getTime() + 600_000)))).code).toBe("unauthenticated");
     expect(
       (await refusal(receiveWebhookCallback(conn.db, { body: "{not json", timestamp: null, signature: null }, T0)))
         .code,
     ).toBe("invalid");
     expect((await revocation(asked.id)).status).toBe("executed");
 
-    expect(
-      await receiveWebhookCallback(
-        conn.db,
-        { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! },
-        T0,
-      ),
-    ).toEqual({ status: "verified" });
+    expect(await signedCallback(body, good)).toEqual({ status: "verified" });
     expect((await revocation(asked.id)).status).toBe("verified");
     expect(await identityStatus(identity)).toBe("revoked");
     // Delivered twice: the second is told it is no longer waiting.
-    expect(
-      (
-        await refusal(
-          receiveWebhookCallback(
-            conn.db,
-            { body, timestamp: good[TIMESTAMP_HEADER]!, signature: good[SIGNATURE_HEADER]! },
-            T0,
-          ),
-        )
-      ).code,
-    ).toBe("conflict");
+    expect((await refusal(signedCallback(body, good))).code).toBe("conflict");
   });
 
   it("a callback that arrives before the runner recorded the call (still executing) verifies it", async () => {
@@ -219,13 +196,7 @@ describe("the webhook connector", () => {
     await conn.db.execute(sql`UPDATE revocations SET status = 'executing' WHERE id = ${asked.id}::uuid`);
     const body = JSON.stringify({ revocationId: asked.id, revoked: true });
     const h = signedHeaders(SECRET, body, T0);
-    expect(
-      await receiveWebhookCallback(
-        conn.db,
-        { body, timestamp: h[TIMESTAMP_HEADER]!, signature: h[SIGNATURE_HEADER]! },
-        T0,
-      ),
-    ).toEqual({ status: "verified" });
+    expect(await signedCallback(body, h)).toEqual({ status: "verified" });
     expect(await identityStatus(identity)).toBe("revoked");
   });
 });
