@@ -17,7 +17,7 @@ import { signInOverHttp, startAppServer } from "./app-server";
 import { measureNaiveDeepPage, measureViews } from "./inventory-db";
 import { measureCopy, measureExport, measurePageTtfb } from "./inventory-http";
 import { benchViews, personaActor } from "./inventory-views";
-import { ms, ratio, table } from "./stats";
+import { type BenchOptions, ms, ratio, table } from "./stats";
 
 /**
  * `steward bench inventory`: the inventory's speed at the size of the seeded estate, each figure
@@ -25,15 +25,7 @@ import { ms, ratio, table } from "./stats";
  * export, OFFSET + COUNT(*) for what a naive table does). Prints a table, then one JSON line per
  * metric. Needs PostgreSQL (DATABASE_URL) seeded with `steward db seed --identities 1000000`.
  */
-export type InventoryBenchOptions = {
-  runs: number;
-  port: number;
-  http: boolean;
-  users: number;
-  perUser: number;
-  out: (s: string) => void;
-  log: (s: string) => void;
-};
+export type InventoryBenchOptions = BenchOptions;
 
 export const GOALS = {
   viewP95Ms: 50,

@@ -11,7 +11,7 @@ import { measurePageTtfb } from "./inventory-http";
 import { personaActor } from "./inventory-views";
 import { benchDecisions, DECISION_GOAL_P95_MS } from "./requests-decisions";
 import { ensureBenchRequests } from "./requests-fixture";
-import { ms, ratio, summarize, table, timeAlternating } from "./stats";
+import { type BenchOptions, ms, ratio, summarize, table, timeAlternating } from "./stats";
 
 /**
  * `steward bench requests`: the approval queues and decisions with `target` pending requests.
@@ -22,17 +22,7 @@ import { ms, ratio, summarize, table, timeAlternating } from "./stats";
  *   approval of 100 standard requests.
  * Needs PostgreSQL (DATABASE_URL) seeded with `steward db seed --identities 1000000`.
  */
-export type RequestsBenchOptions = {
-  target: number;
-  runs: number;
-  decisions: number;
-  port: number;
-  http: boolean;
-  users: number;
-  perUser: number;
-  out: (s: string) => void;
-  log: (s: string) => void;
-};
+export type RequestsBenchOptions = BenchOptions & { target: number; decisions: number };
 
 export const REQUEST_GOALS = { queueTtfbP95Ms: 250, decisionP95Ms: DECISION_GOAL_P95_MS, queueP95Ms: 50 } as const;
 

@@ -8,6 +8,17 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[rank - 1]!;
 }
 
+/** What bench inventory and bench requests both take: runs, the HTTP leg's server and load, where output goes. */
+export type BenchOptions = {
+  runs: number;
+  port: number;
+  http: boolean;
+  users: number;
+  perUser: number;
+  out: (s: string) => void;
+  log: (s: string) => void;
+};
+
 export type Summary = { n: number; p50: number; p95: number; max: number };
 
 export function summarize(samples: readonly number[]): Summary {

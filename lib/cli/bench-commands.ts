@@ -1,6 +1,8 @@
 import "server-only";
 import postgres from "postgres";
 import { z } from "zod";
+import type { Connection } from "@/db";
+import type * as Bench from "@/lib/bench";
 import { count, parseOptions, UsageError, type Command, type Io } from "./command";
 import { CliStateError, describeFailure } from "./state";
 
@@ -47,25 +49,29 @@ function postgresUrl(what: string, needs = "a database seeded with `steward db s
   return url;
 }
 
+/**
+ * bench inventory and bench requests: their options, DATABASE_URL, a database seeded with a million
+ * identities, and lib/bench loaded only when the command runs.
+ */
+function millionBench<S extends typeof benchOptions>(
+  name: string,
+  schema: S,
+  run: (bench: typeof Bench, conn: Connection, url: string, o: z.infer<S>, io: Io) => Promise<number>,
+): Command {
+  return (rest, { io, seeded }) => {
+    const o = parseOptions(rest, schema);
+    const url = postgresUrl(name);
+    return () => seeded(SEED_A_MILLION, async (conn) => run(await import("@/lib/bench"), conn, url, o, io));
+  };
+}
+
 export const BENCH_COMMANDS: Record<string, Command> = {
-  "bench inventory": (rest, { io, seeded }) => {
-    const o = parseOptions(rest, benchOptions);
-    const url = postgresUrl("bench inventory");
-    return () =>
-      seeded(SEED_A_MILLION, async (conn) => {
-        const { benchInventory } = await import("@/lib/bench");
-        return benchInventory(conn, url, measureOptions(o, io));
-      });
-  },
-  "bench requests": (rest, { io, seeded }) => {
-    const o = parseOptions(rest, requestsBenchOptions);
-    const url = postgresUrl("bench requests");
-    return () =>
-      seeded(SEED_A_MILLION, async (conn) => {
-        const { benchRequests } = await import("@/lib/bench");
-        return benchRequests(conn, url, { ...measureOptions(o, io), target: o.requests, decisions: o.decisions });
-      });
-  },
+  "bench inventory": millionBench("bench inventory", benchOptions, (bench, conn, url, o, io) =>
+    bench.benchInventory(conn, url, measureOptions(o, io)),
+  ),
+  "bench requests": millionBench("bench requests", requestsBenchOptions, (bench, conn, url, o, io) =>
+    bench.benchRequests(conn, url, { ...measureOptions(o, io), target: o.requests, decisions: o.decisions }),
+  ),
   "bench revoke": (rest, { io, seeded }) => {
     const o = parseOptions(rest, revokeBenchOptions);
     const url = postgresUrl("bench revoke", "a seeded database");
