@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 
 /**
@@ -45,6 +46,41 @@ export function PageHeader({
     </div>
   ) : (
     block
+  );
+}
+
+/**
+ * A record's page header: the link back to its list, the h1 (its id names the page's article)
+ * with badges beside it, and what follows under them (`children`).
+ */
+export function DetailHeader({
+  back,
+  id,
+  title,
+  titleClassName = "text-xl font-semibold",
+  badges,
+  children,
+}: {
+  back: { href: string; label: string };
+  id: string;
+  title: ReactNode;
+  titleClassName?: string;
+  badges: ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <div>
+      <Link href={back.href} className="text-sm text-brand-700 underline">
+        ← {back.label}
+      </Link>
+      <div className="mt-1 flex flex-wrap items-center gap-3">
+        <h1 id={id} className={titleClassName}>
+          {title}
+        </h1>
+        {badges}
+      </div>
+      {children}
+    </div>
   );
 }
 

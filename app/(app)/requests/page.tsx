@@ -62,6 +62,18 @@ export default async function RequestsPage({ searchParams }: Props) {
     ...(filter.queue === "decide" ? {} : { status: sortLink("status", "Status") }),
   };
 
+  // A filter by one of a list of values, or any.
+  const anyOf = (name: "type" | "status", label: string, values: readonly string[]) => (
+    <SelectField
+      id={`requests-${name}`}
+      label={label}
+      name={name}
+      defaultValue={filter[name] ?? ""}
+      blank="Any"
+      options={values.map((t) => [t, humanize(t)])}
+    />
+  );
+
   return (
     <ListPage
       id="requests-heading"
@@ -95,24 +107,8 @@ export default async function RequestsPage({ searchParams }: Props) {
         <input type="hidden" name="queue" value={filter.queue} />
         {filter.sort !== "created" ? <input type="hidden" name="sort" value={filter.sort} /> : null}
         {filter.dir !== "asc" ? <input type="hidden" name="dir" value={filter.dir} /> : null}
-        <SelectField
-          id="requests-type"
-          label="Type"
-          name="type"
-          defaultValue={filter.type ?? ""}
-          blank="Any"
-          options={REQUEST_TYPES.map((t) => [t, humanize(t)])}
-        />
-        {filter.queue !== "decide" ? (
-          <SelectField
-            id="requests-status"
-            label="Status"
-            name="status"
-            defaultValue={filter.status ?? ""}
-            blank="Any"
-            options={REQUEST_STATUSES.map((t) => [t, humanize(t)])}
-          />
-        ) : null}
+        {anyOf("type", "Type", REQUEST_TYPES)}
+        {filter.queue !== "decide" ? anyOf("status", "Status", REQUEST_STATUSES) : null}
         <label className="flex items-center gap-2 pb-2">
           <input type="checkbox" name="overdue" value="1" defaultChecked={filter.overdue} /> Past {SERVICE_LEVEL_HOURS}{" "}
           h

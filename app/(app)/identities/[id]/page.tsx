@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
+import { DetailHeader } from "@/components/ui/page-header";
 import { Fact, FactList, Panel, PlainTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
@@ -83,28 +83,29 @@ export default async function IdentityPage({ params }: Props) {
 
   return (
     <article aria-labelledby="identity-heading" className="space-y-6">
-      <div>
-        <Link href="/identities" className="text-sm text-brand-700 underline">
-          ← Identities
-        </Link>
-        <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 id="identity-heading" className="text-xl font-semibold break-all">
-            {identity.name}
-          </h1>
-          <StatusBadge status={identity.status} />
-          <RiskBadge
-            score={identity.risk.score}
-            top={
-              identity.risk.factors[0]
-                ? { label: identity.risk.factors[0].label, owasp: identity.risk.factors[0].owasp.id }
-                : null
-            }
-          />
-        </div>
+      <DetailHeader
+        back={{ href: "/identities", label: "Identities" }}
+        id="identity-heading"
+        title={identity.name}
+        titleClassName="text-xl font-semibold break-all"
+        badges={
+          <>
+            <StatusBadge status={identity.status} />
+            <RiskBadge
+              score={identity.risk.score}
+              top={
+                identity.risk.factors[0]
+                  ? { label: identity.risk.factors[0].label, owasp: identity.risk.factors[0].owasp.id }
+                  : null
+              }
+            />
+          </>
+        }
+      >
         <div className="mt-2">
           <StateBadges states={identity.states} labels={DERIVED_STATE_LABELS} />
         </div>
-      </div>
+      </DetailHeader>
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Panel id="birth-heading" title="Birth certificate" className="lg:col-span-2">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DetailHeader } from "@/components/ui/page-header";
 import { Fact, FactList, Panel, PlainTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
@@ -32,17 +33,17 @@ export default async function RequestPage({ params }: Props) {
   );
   return (
     <article aria-labelledby="request-heading" className="max-w-4xl space-y-6">
-      <div>
-        <Link href="/requests" className="text-sm text-brand-700 underline">
-          ← Requests
-        </Link>
-        <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 id="request-heading" className="text-xl font-semibold">
+      <DetailHeader
+        back={{ href: "/requests", label: "Requests" }}
+        id="request-heading"
+        title={
+          <>
             {humanize(r.type)}
             {r.subject ? `: ${r.subject}` : ""}
-          </h1>
-          <RequestStatusBadge status={r.status} />
-        </div>
+          </>
+        }
+        badges={<RequestStatusBadge status={r.status} />}
+      >
         <p className="text-sm text-slate-600">
           Asked by {r.requester} on {isoMinute(r.createdAt)}
           {r.decidedAt ? `; decided ${isoMinute(r.decidedAt)}` : ""}.
@@ -56,7 +57,7 @@ export default async function RequestPage({ params }: Props) {
             </>
           ) : null}
         </p>
-      </div>
+      </DetailHeader>
 
       <Panel id="asked-heading" title="What is asked">
         <FactList className="mt-2 gap-y-1">
