@@ -1,5 +1,4 @@
-import Link from "next/link";
-import { buttonClass } from "@/components/ui/button";
+import { FilterActions } from "@/components/ui/filter-actions";
 import { formFields, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
 
 type Props = {
@@ -39,14 +38,7 @@ export function AuditFilters({ raw, facets, fieldErrors }: Props) {
           ["asc", "Oldest first"],
         ]}
       />
-      <div className="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-7">
-        <button type="submit" className={buttonClass("primary")}>
-          Apply filters
-        </button>
-        <Link href="/audit" className={buttonClass("ghost")}>
-          Clear
-        </Link>
-      </div>
+      <FilterActions clear="/audit" span="lg:col-span-7" />
     </form>
   );
 }

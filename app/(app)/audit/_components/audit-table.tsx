@@ -49,18 +49,14 @@ const columns: ColumnDef<AuditEventDto, unknown>[] = [
     header: "Change",
     cell: (c) => (
       <div className="max-w-md space-y-1 font-mono text-xs break-all">
-        {c.row.original.before ? (
-          <div>
-            <span className="text-slate-600">before </span>
-            {c.row.original.before}
-          </div>
-        ) : null}
-        {c.row.original.after ? (
-          <div>
-            <span className="text-slate-600">after </span>
-            {c.row.original.after}
-          </div>
-        ) : null}
+        {(["before", "after"] as const).map((side) =>
+          c.row.original[side] ? (
+            <div key={side}>
+              <span className="text-slate-600">{side} </span>
+              {c.row.original[side]}
+            </div>
+          ) : null,
+        )}
       </div>
     ),
   },

@@ -1,7 +1,6 @@
-import Link from "next/link";
 import type { ComponentProps } from "react";
 import { SuggestInput } from "@/components/inventory/suggest-input";
-import { buttonClass } from "@/components/ui/button";
+import { FilterActions } from "@/components/ui/filter-actions";
 import { Checkbox } from "@/components/ui/controls";
 import { FieldError, fieldError, formFields, InputField, SelectField, type FieldErrors } from "@/components/ui/field";
 import { ENVIRONMENTS, IDENTITY_KINDS, IDENTITY_STATUSES } from "@/db/schema/enums";
@@ -121,14 +120,7 @@ export function FilterForm({ filter, raw, facets, visible, fieldErrors }: Props)
           <FieldError id="f-state" error={error("state")} />
         </fieldset>
         {filter.cols ? <input type="hidden" name="cols" value={filter.cols.join(",")} /> : null}
-        <div className="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-6">
-          <button type="submit" className={buttonClass("primary")}>
-            Apply filters
-          </button>
-          <Link href="/identities" className={buttonClass("ghost")}>
-            Clear
-          </Link>
-        </div>
+        <FilterActions clear="/identities" span="lg:col-span-6" />
       </form>
       <ColumnChooser filter={filter} visible={visible} />
     </div>
