@@ -1,16 +1,15 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, ts } from "./builders";
 import { breakGlassStatusEnum } from "./enums";
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
 import { requests } from "./requests";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
-
 export const breakGlassGrants = pgTable(
   "break_glass_grants",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     identityId: uuid("identity_id")
       .notNull()
       .references(() => identities.id),

@@ -1,16 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, ts } from "./builders";
 import {
   credentialTypeEnum,
   entitlementStatusEnum,
@@ -22,12 +12,10 @@ import {
 import { teams, users } from "./people";
 import { systems } from "./systems";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
-
 export const identities = pgTable(
   "identities",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     name: text("name").notNull(),
     kind: identityKindEnum("kind").notNull(),
     systemId: uuid("system_id")
@@ -110,7 +98,7 @@ export const identities = pgTable(
 export const entitlements = pgTable(
   "entitlements",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     identityId: uuid("identity_id")
       .notNull()
       .references(() => identities.id, { onDelete: "cascade" }),

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { index, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { id } from "./builders";
 import { personStatusEnum, roleEnum } from "./enums";
 
 export const teams = pgTable("teams", {
-  id: uuid("id").primaryKey().defaultRandom(),
+  id: id(),
   name: text("name").notNull().unique(),
   createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
@@ -11,7 +12,7 @@ export const teams = pgTable("teams", {
 export const users = pgTable(
   "users",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     email: text("email").notNull().unique(),
     name: text("name").notNull(),
     roles: roleEnum("roles")

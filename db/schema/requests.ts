@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, ts } from "./builders";
 import { approverRuleEnum, requestStatusEnum, requestTypeEnum, stageDecisionEnum } from "./enums";
 import { identities } from "./identities";
 import { users } from "./people";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 export type DecisionTrace = {
   outcome: "allow" | "deny" | "needs_approval";
@@ -25,7 +24,7 @@ export type DecisionTrace = {
 export const requests = pgTable(
   "requests",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     type: requestTypeEnum("type").notNull(),
     requesterId: uuid("requester_id")
       .notNull()
@@ -78,7 +77,7 @@ export const requests = pgTable(
 export const approvalStages = pgTable(
   "approval_stages",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     requestId: uuid("request_id")
       .notNull()
       .references(() => requests.id, { onDelete: "cascade" }),
@@ -99,7 +98,7 @@ export const approvalStages = pgTable(
 export const stageDecisions = pgTable(
   "stage_decisions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     stageId: uuid("stage_id")
       .notNull()
       .references(() => approvalStages.id, { onDelete: "cascade" }),
@@ -121,7 +120,7 @@ export const stageDecisions = pgTable(
 export const policyExceptions = pgTable(
   "policy_exceptions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     identityId: uuid("identity_id")
       .notNull()
       .references(() => identities.id, { onDelete: "cascade" }),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { id, ts } from "./builders";
 import {
   campaignStatusEnum,
   noResponseOutcomeEnum,
@@ -10,12 +11,10 @@ import {
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
-
 export const campaigns = pgTable(
   "campaigns",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     name: text("name").notNull(),
     // A saved inventory filter (the same shape as the inventory's URL state).
     scope: jsonb("scope")
@@ -47,7 +46,7 @@ export const campaigns = pgTable(
 export const reviewItems = pgTable(
   "review_items",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     campaignId: uuid("campaign_id")
       .notNull()
       .references(() => campaigns.id, { onDelete: "cascade" }),

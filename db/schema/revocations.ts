@@ -1,15 +1,14 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, ts } from "./builders";
 import { revocationStatusEnum, revocationTargetEnum } from "./enums";
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
-
 export const revocations = pgTable(
   "revocations",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     targetType: revocationTargetEnum("target_type").notNull(),
     identityId: uuid("identity_id")
       .notNull()

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { id } from "./builders";
 import { connectorKindEnum, environmentEnum, systemKindEnum, systemStatusEnum } from "./enums";
 
 export const systems = pgTable("systems", {
-  id: uuid("id").primaryKey().defaultRandom(),
+  id: id(),
   name: text("name").notNull().unique(),
   kind: systemKindEnum("kind").notNull(),
   // The environment every identity in the system lives in: policy reads it from here, never from a
