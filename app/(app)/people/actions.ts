@@ -4,15 +4,21 @@ import { getDb } from "@/db";
 import { actorAction } from "@/lib/action";
 import { setPersonRoles, setPersonStatus } from "@/lib/people";
 
-/** Every change to a person shows on the people page. */
-const peopleAction = (run: Parameters<typeof actorAction>[0]) => actorAction(run, { revalidate: "/people" });
+// Every change to a person shows on the people page. Each action calls actorAction itself: the
+// authorization matrix's scan checks that an action reads the session before its domain call.
 
-export const setRolesAction = peopleAction(async (actor, form) => {
-  await setPersonRoles(getDb(), actor, { personId: form.get("personId"), roles: form.getAll("roles") });
-  return "Roles saved.";
-});
+export const setRolesAction = actorAction(
+  async (actor, form) => {
+    await setPersonRoles(getDb(), actor, { personId: form.get("personId"), roles: form.getAll("roles") });
+    return "Roles saved.";
+  },
+  { revalidate: "/people" },
+);
 
-export const setStatusAction = peopleAction(async (actor, form) => {
-  await setPersonStatus(getDb(), actor, { personId: form.get("personId"), status: form.get("status") });
-  return form.get("status") === "departed" ? "Marked as departed." : "Reinstated.";
-});
+export const setStatusAction = actorAction(
+  async (actor, form) => {
+    await setPersonStatus(getDb(), actor, { personId: form.get("personId"), status: form.get("status") });
+    return form.get("status") === "departed" ? "Marked as departed." : "Reinstated.";
+  },
+  { revalidate: "/people" },
+);
