@@ -68,7 +68,9 @@ describe("the steward CLI", () => {
     expect(fs.existsSync(path.join(tmp, "never-created"))).toBe(false);
   });
 
-  it("migrates, seeds and verifies an embedded database", async () => {
+  // Six steward processes, each loading tsx and opening PGlite: a few seconds each on a quiet machine,
+  // over a minute on a busy CI runner, so this test has its own budget.
+  it("migrates, seeds and verifies an embedded database", { timeout: 240_000 }, async () => {
     expect((await steward(["db", "migrate"])).stdout).toContain("Migrated the embedded database.");
     const seeded = await steward(["db", "seed", "--identities", "40", "--seed", "7"]);
     expect(seeded.code).toBe(0);
