@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
+import { personColumns, pick } from "@/db/columns";
 import { users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { adminEmails, isDemoMode, trustUnverifiedOidcEmail } from "@/lib/config";
@@ -12,14 +13,7 @@ import { PERSONAS } from "./personas";
 export async function resolveActor(db: Database, personId: string): Promise<Actor | null> {
   if (!/^[0-9a-f-]{36}$/i.test(personId)) return null;
   const [row] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      roles: users.roles,
-      status: users.status,
-      teamId: users.teamId,
-    })
+    .select(pick(personColumns, "id", "name", "email", "roles", "status", "teamId"))
     .from(users)
     .where(eq(users.id, personId))
     .limit(1);

@@ -2,7 +2,7 @@ import "server-only";
 import type postgres from "postgres";
 import { compileInline } from "./capture";
 import { treeRssBytes, type AppServer } from "./app-server";
-import { percentile, summarize, type Summary } from "./stats";
+import { ms, percentile, summarize, type Summary } from "./stats";
 
 /**
  * The HTTP side of `steward bench inventory`: the /identities page under concurrent signed-in
@@ -17,7 +17,7 @@ export async function measurePageTtfb(
   path: string,
   perUser: number,
   pageMarker = 'data-testid="total"',
-): Promise<{ ttfb: Summary; total: Summary; errors: number }> {
+): Promise<PageLoad> {
   const ttfb: number[] = [];
   const total: number[] = [];
   let errors = 0;
@@ -65,6 +65,17 @@ export async function measurePageTtfb(
   );
   return { ttfb: summarize(ttfb), total: summarize(total), errors };
 }
+
+export type PageLoad = { ttfb: Summary; total: Summary; errors: number };
+
+/** A page load's fields in a metric's JSON line. */
+export const pageLoadJson = (page: PageLoad) => ({
+  requests: page.ttfb.n,
+  errors: page.errors,
+  p50_ms: ms(page.ttfb.p50),
+  p95_ms: ms(page.ttfb.p95),
+  total_p95_ms: ms(page.total.p95),
+});
 
 export type ExportResult = {
   ms: number;

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import { type Actor, type PersonaKey, findPersonByEmail, resolveActor, persona } from "@/lib/auth";
 import { encodeCursor, parseInventoryFilter, type InventoryFilter } from "@/lib/identities";
+import { viewTable } from "./stats";
 
 /**
  * The representative inventory views the benchmark measures: every sort, every filter, each
@@ -21,74 +22,43 @@ export type BenchView = {
 export const DEEP_PAGE = 1_000;
 export const PAGE_SIZE = 50;
 
-type Spec = {
-  key: string;
-  label: string;
-  persona: PersonaKey;
-  params: Record<string, string> | ((ids: Ids) => Record<string, string>);
-};
 type Ids = { system: string; team: string; olivia: string; deepCursor: string };
 
-const SPECS: Spec[] = [
-  { key: "all.name", label: "everything, by name (security)", persona: "sam", params: {} },
-  {
-    key: "deep.page",
-    label: `page ${DEEP_PAGE + 1} by name (keyset)`,
-    persona: "sam",
-    params: (ids) => ({ after: ids.deepCursor, page: String(DEEP_PAGE + 1) }),
-  },
-  { key: "search", label: 'search "legacy-batch" (specific)', persona: "sam", params: { q: "legacy-batch" } },
-  { key: "search.common", label: 'search "payments" (31k matches)', persona: "sam", params: { q: "payments" } },
-  {
-    key: "kind.env.created",
-    label: "kind + environment, by created",
-    persona: "sam",
-    params: { kind: "api_key", env: "production", sort: "created" },
-  },
-  {
-    key: "system.status.review",
-    label: "system + status, by next review",
-    persona: "sam",
-    params: (ids) => ({ system: ids.system, status: "active", sort: "nextReview" }),
-  },
-  {
-    key: "team.lastused",
-    label: "team, by last used (newest)",
-    persona: "sam",
-    params: (ids) => ({ team: ids.team, sort: "lastUsed", dir: "desc" }),
-  },
-  { key: "orphaned", label: "orphaned", persona: "sam", params: { state: "orphaned" } },
-  { key: "dormant", label: "dormant 90 days", persona: "sam", params: { state: "dormant", idle: "90" } },
-  {
-    key: "expiring",
-    label: "expiring in 30 days, by expiry",
-    persona: "sam",
-    params: { state: "expiring", within: "30", sort: "expires" },
-  },
-  { key: "expired", label: "expired", persona: "sam", params: { state: "expired" } },
-  { key: "no-expiry", label: "no expiry", persona: "sam", params: { state: "no_expiry" } },
-  {
-    key: "overdue",
-    label: "review + rotation overdue",
-    persona: "sam",
-    params: { state: "review_overdue,rotation_overdue" },
-  },
-  {
-    key: "prod.privileged",
-    label: "production privileged",
-    persona: "sam",
-    params: { env: "production", privileged: "1" },
-  },
-  { key: "risk", label: "risk ≥ 60, by risk", persona: "sam", params: { riskMin: "60", sort: "risk" } },
-  { key: "member.all", label: "a member's scope (Olivia)", persona: "olivia", params: {} },
-  {
-    key: "manager.owner",
-    label: "a manager: one report's, by expiry",
-    persona: "maya",
-    params: (ids) => ({ owner: ids.olivia, sort: "expires" }),
-  },
-  { key: "manager.all", label: "a manager's scope (Maya)", persona: "maya", params: {} },
-];
+const SPECS = viewTable<Record<string, string> | ((ids: Ids) => Record<string, string>)>([
+  ["all.name", "everything, by name (security)", "sam", {}],
+  [
+    "deep.page",
+    `page ${DEEP_PAGE + 1} by name (keyset)`,
+    "sam",
+    (ids) => ({ after: ids.deepCursor, page: String(DEEP_PAGE + 1) }),
+  ],
+  ["search", 'search "legacy-batch" (specific)', "sam", { q: "legacy-batch" }],
+  ["search.common", 'search "payments" (31k matches)', "sam", { q: "payments" }],
+  [
+    "kind.env.created",
+    "kind + environment, by created",
+    "sam",
+    { kind: "api_key", env: "production", sort: "created" },
+  ],
+  [
+    "system.status.review",
+    "system + status, by next review",
+    "sam",
+    (ids) => ({ system: ids.system, status: "active", sort: "nextReview" }),
+  ],
+  ["team.lastused", "team, by last used (newest)", "sam", (ids) => ({ team: ids.team, sort: "lastUsed", dir: "desc" })],
+  ["orphaned", "orphaned", "sam", { state: "orphaned" }],
+  ["dormant", "dormant 90 days", "sam", { state: "dormant", idle: "90" }],
+  ["expiring", "expiring in 30 days, by expiry", "sam", { state: "expiring", within: "30", sort: "expires" }],
+  ["expired", "expired", "sam", { state: "expired" }],
+  ["no-expiry", "no expiry", "sam", { state: "no_expiry" }],
+  ["overdue", "review + rotation overdue", "sam", { state: "review_overdue,rotation_overdue" }],
+  ["prod.privileged", "production privileged", "sam", { env: "production", privileged: "1" }],
+  ["risk", "risk ≥ 60, by risk", "sam", { riskMin: "60", sort: "risk" }],
+  ["member.all", "a member's scope (Olivia)", "olivia", {}],
+  ["manager.owner", "a manager: one report's, by expiry", "maya", (ids) => ({ owner: ids.olivia, sort: "expires" })],
+  ["manager.all", "a manager's scope (Maya)", "maya", {}],
+]);
 
 export async function benchViews(db: Database): Promise<BenchView[]> {
   const [ids] = await queryRows<{ system: string; team: string; olivia: string }>(

@@ -15,7 +15,7 @@ import {
 import { persona } from "@/lib/auth";
 import { signInOverHttp, startAppServer } from "./app-server";
 import { measureNaiveDeepPage, measureViews } from "./inventory-db";
-import { measureCopy, measureExport, measurePageTtfb } from "./inventory-http";
+import { measureCopy, measureExport, measurePageTtfb, pageLoadJson } from "./inventory-http";
 import { benchViews, personaActor } from "./inventory-views";
 import { type BenchOptions, ms, ratio, table } from "./stats";
 
@@ -142,11 +142,7 @@ async function benchHttp(
     json.push({
       metric: "inventory.page_ttfb",
       users: opts.users,
-      requests: page.ttfb.n,
-      errors: page.errors,
-      p50_ms: ms(page.ttfb.p50),
-      p95_ms: ms(page.ttfb.p95),
-      total_p95_ms: ms(page.total.p95),
+      ...pageLoadJson(page),
       floor_p95_ms: ms(pageFloorMs),
       ratio: ttfbRatio,
       goal_p95_ms: GOALS.ttfbP95Ms,

@@ -7,11 +7,11 @@ import { now } from "@/lib/clock";
 import { inboxQuery, parseQueueFilter, queueQuery } from "@/lib/requests";
 import { signInOverHttp, startAppServer } from "./app-server";
 import { compile, replay } from "./capture";
-import { measurePageTtfb } from "./inventory-http";
+import { measurePageTtfb, pageLoadJson } from "./inventory-http";
 import { personaActor } from "./inventory-views";
 import { benchDecisions, DECISION_GOAL_P95_MS } from "./requests-decisions";
 import { ensureBenchRequests } from "./requests-fixture";
-import { type BenchOptions, ms, ratio, summarize, table, timeAlternating } from "./stats";
+import { type BenchOptions, ms, ratio, summarize, table, timeAlternating, viewTable } from "./stats";
 
 /**
  * `steward bench requests`: the approval queues and decisions with `target` pending requests.
@@ -26,42 +26,26 @@ export type RequestsBenchOptions = BenchOptions & { target: number; decisions: n
 
 export const REQUEST_GOALS = { queueTtfbP95Ms: 250, decisionP95Ms: DECISION_GOAL_P95_MS, queueP95Ms: 50 } as const;
 
-type QueueView = { key: string; label: string; persona: PersonaKey; params: Record<string, string> };
-const VIEWS: QueueView[] = [
-  {
-    key: "decide.security",
-    label: "Needs my decision (security, oldest first)",
-    persona: "sam",
-    params: { queue: "decide" },
-  },
-  {
-    key: "decide.security.type",
-    label: "Needs my decision (security, by type, newest)",
-    persona: "sam",
-    params: { queue: "decide", sort: "type", dir: "desc" },
-  },
-  { key: "decide.manager", label: "Needs my decision (Maya, a manager)", persona: "maya", params: { queue: "decide" } },
-  {
-    key: "decide.manager.standard",
-    label: "Needs my decision, standard only (Maya)",
-    persona: "maya",
-    params: { queue: "decide", standard: "1" },
-  },
-  { key: "all.oldest", label: "All requests (auditor, oldest first)", persona: "ari", params: { queue: "all" } },
-  {
-    key: "all.pending.newest",
-    label: "All pending (security, newest first)",
-    persona: "sam",
-    params: { queue: "all", status: "pending", dir: "desc" },
-  },
-  {
-    key: "all.overdue.type",
-    label: "All past 48 h, by type (security)",
-    persona: "sam",
-    params: { queue: "all", overdue: "1", sort: "type" },
-  },
-  { key: "mine", label: "My requests (Olivia)", persona: "olivia", params: { queue: "mine" } },
-];
+const VIEWS = viewTable<Record<string, string>>([
+  ["decide.security", "Needs my decision (security, oldest first)", "sam", { queue: "decide" }],
+  [
+    "decide.security.type",
+    "Needs my decision (security, by type, newest)",
+    "sam",
+    { queue: "decide", sort: "type", dir: "desc" },
+  ],
+  ["decide.manager", "Needs my decision (Maya, a manager)", "maya", { queue: "decide" }],
+  ["decide.manager.standard", "Needs my decision, standard only (Maya)", "maya", { queue: "decide", standard: "1" }],
+  ["all.oldest", "All requests (auditor, oldest first)", "ari", { queue: "all" }],
+  [
+    "all.pending.newest",
+    "All pending (security, newest first)",
+    "sam",
+    { queue: "all", status: "pending", dir: "desc" },
+  ],
+  ["all.overdue.type", "All past 48 h, by type (security)", "sam", { queue: "all", overdue: "1", sort: "type" }],
+  ["mine", "My requests (Olivia)", "olivia", { queue: "mine" }],
+]);
 
 export async function benchRequests(conn: Connection, url: string, opts: RequestsBenchOptions): Promise<number> {
   const bare = postgres(url, { max: 1, onnotice: () => {} });
@@ -163,11 +147,7 @@ async function benchPage(url: string, opts: RequestsBenchOptions, json: Record<s
         metric: "requests.page_ttfb",
         path,
         users: opts.users,
-        requests: page.ttfb.n,
-        errors: page.errors,
-        p50_ms: ms(page.ttfb.p50),
-        p95_ms: ms(page.ttfb.p95),
-        total_p95_ms: ms(page.total.p95),
+        ...pageLoadJson(page),
         goal_p95_ms: REQUEST_GOALS.queueTtfbP95Ms,
         pass: ok,
       });

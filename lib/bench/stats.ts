@@ -1,4 +1,5 @@
 /** Small statistics and printing helpers shared by the `steward bench` commands. */
+import type { PersonaKey } from "@/lib/auth";
 
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -68,3 +69,8 @@ export function table(rows: (string | number | null)[][]): string {
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
 }
+
+/** A measured view as one row of a table: key, label, the persona who looks, and the URL's query. */
+export type ViewRow<P> = readonly [key: string, label: string, persona: PersonaKey, params: P];
+export const viewTable = <P>(rows: readonly ViewRow<P>[]) =>
+  rows.map(([key, label, persona, params]) => ({ key, label, persona, params }));

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
+import { personColumns, pick } from "@/db/columns";
 import { identities, ROLES, teams, users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, canManagePeople, isAuditorOnly, requireCanChange } from "@/lib/auth";
@@ -63,11 +64,7 @@ export async function listPeople(
   }
   const rows = await db
     .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      roles: users.roles,
-      status: users.status,
+      ...pick(personColumns, "id", "name", "email", "roles", "status"),
       team: teams.name,
       manager: managers.name,
     })

@@ -3,7 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Database } from "@/db";
-import { identityColumns, pick, readRows } from "@/db/columns";
+import { identityColumns, pick, readRows, stageColumns, stageDecisionColumns } from "@/db/columns";
 import { approvalStages, identities, requests, stageDecisions, users, type DecisionTrace } from "@/db/schema";
 import type { Actor } from "@/lib/auth";
 import { notFound } from "@/lib/errors";
@@ -80,15 +80,11 @@ export async function getRequestDetail(db: Database, actor: Actor, rawId: unknow
   if (!req) throw notFound("That request");
   const stages = await db
     .select({
-      position: approvalStages.position,
+      ...pick(stageColumns, "position", "approverId", "reason"),
+      ...pick(stageDecisionColumns, "decision", "comment", "decidedAt"),
       rule: approvalStages.approverRule,
       approver: approver.name,
-      approverId: approvalStages.approverId,
-      reason: approvalStages.reason,
-      decision: stageDecisions.decision,
       decidedBy: decider.name,
-      comment: stageDecisions.comment,
-      decidedAt: stageDecisions.decidedAt,
     })
     .from(approvalStages)
     .leftJoin(approver, eq(approver.id, approvalStages.approverId))

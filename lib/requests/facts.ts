@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
@@ -31,16 +31,10 @@ const i = alias(identities, "i");
 const sys = alias(systems, "s");
 const o = alias(users, "o");
 const subjectColumns = {
-  id: i.id,
-  name: i.name,
-  ownerId: i.ownerId,
-  backupOwnerId: i.backupOwnerId,
-  teamId: i.teamId,
-  status: i.status,
+  ...pick(getTableColumns(i), "id", "name", "ownerId", "backupOwnerId", "teamId", "status", "expiresAt"),
   environment: sys.environment,
   systemStatus: sys.status,
   systemName: sys.name,
-  expiresAt: i.expiresAt,
   ownerManagerId: o.managerId,
   /** The identity's policy exceptions, [{ rule, endsAt }] as JSON; policy keeps those in force at its clock. */
   exceptions: sql<

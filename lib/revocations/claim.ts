@@ -1,8 +1,8 @@
 import "server-only";
-import { asc, sql } from "drizzle-orm";
+import { asc, getTableColumns, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
-import { readRows, selectList, type RevocationRow, type RowOf } from "@/db/columns";
+import { pick, readRows, selectList, type RevocationRow, type RowOf } from "@/db/columns";
 import { identities, revocations, systems } from "@/db/schema";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { now } from "@/lib/clock";
@@ -33,14 +33,9 @@ const s = alias(systems, "s");
 
 /** A claimed revocation with what the connector needs: its identity, system and entitlement. */
 const claimedColumns = {
-  id: r.id,
+  ...pick(getTableColumns(r), "id", "targetType", "identityId", "entitlementId", "credentialRef", "attempts"),
   /** The claim's stamp (updated_at): a settle or a failure only lands if the row still carries it. */
   claimedAt: r.updatedAt,
-  targetType: r.targetType,
-  identityId: r.identityId,
-  entitlementId: r.entitlementId,
-  credentialRef: r.credentialRef,
-  attempts: r.attempts,
   identityName: i.name,
   externalId: i.externalId,
   systemId: s.id,
