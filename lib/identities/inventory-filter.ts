@@ -48,6 +48,18 @@ function oneOf<T extends readonly [string, ...string[]]>(values: T, what: string
   return z.enum(values, { error: `Unknown ${what}; use one of: ${values.join(", ")}.` });
 }
 
+// A whole number in a range, each refusal in words ("Dormant for is 1 to 3650 days.").
+function wholeNumber(label: string, min: number, max: number, unit?: "days") {
+  const range = `${label} is ${min} to ${max}${unit ? ` ${unit}` : ""}.`;
+  return z.coerce
+    .number({
+      error: unit ? `${label} must be a number of ${unit}.` : `${label} must be a number from ${min} to ${max}.`,
+    })
+    .int(unit ? `${label} must be whole ${unit}.` : `${label} must be a whole number.`)
+    .min(min, range)
+    .max(max, range);
+}
+
 // A URL may carry a key once (string) or several times (array); lists also accept commas.
 const list = (v: unknown) =>
   v === undefined
@@ -72,25 +84,10 @@ export const inventoryFilterSchema = z.object({
   // A team is its id (links from the table) or its name (typed in the form; case does not matter).
   team: text().trim().min(1).max(200, "Team is at most 200 characters.").optional(),
   state: z.preprocess(list, z.array(oneOf(DERIVED_STATES, "state")).max(DERIVED_STATES.length)).optional(),
-  within: z.coerce
-    .number({ error: "Expiring within must be a number of days." })
-    .int("Expiring within must be whole days.")
-    .min(1, "Expiring within is 1 to 3650 days.")
-    .max(3650, "Expiring within is 1 to 3650 days.")
-    .default(DERIVED_DEFAULTS.expiringDays),
-  idle: z.coerce
-    .number({ error: "Dormant for must be a number of days." })
-    .int("Dormant for must be whole days.")
-    .min(1, "Dormant for is 1 to 3650 days.")
-    .max(3650, "Dormant for is 1 to 3650 days.")
-    .default(DERIVED_DEFAULTS.dormantDays),
+  within: wholeNumber("Expiring within", 1, 3650, "days").default(DERIVED_DEFAULTS.expiringDays),
+  idle: wholeNumber("Dormant for", 1, 3650, "days").default(DERIVED_DEFAULTS.dormantDays),
   privileged: flag.optional(),
-  riskMin: z.coerce
-    .number({ error: "Risk at or above must be a number from 0 to 100." })
-    .int("Risk at or above must be a whole number.")
-    .min(0, "Risk at or above is 0 to 100.")
-    .max(100, "Risk at or above is 0 to 100.")
-    .optional(),
+  riskMin: wholeNumber("Risk at or above", 0, 100).optional(),
   sort: oneOf(SORT_KEYS, "sort").default("name"),
   dir: oneOf(["asc", "desc"] as const, "direction").optional(),
   size: pageSize({ fallback: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE }),

@@ -136,28 +136,20 @@ export async function applyVerified(tx: Database, revocationId: string, by: Audi
     .from(revocations)
     .where(eq(revocations.id, revocationId));
   if (!r) return;
-  if (r.targetType === "identity") {
+  const whole = r.targetType === "identity";
+  if (whole)
     await tx.execute(
       sql`UPDATE identities SET status = 'revoked' WHERE id = ${r.identityId}::uuid AND status IN ('pending', 'active', 'suspended')`,
     );
-    await tx.execute(
-      sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id = ${r.identityId}::uuid AND status = 'active'`,
-    );
+  if (whole || r.entitlementId) {
+    // The identity's every active entitlement, or the one revoked.
+    const held = whole ? sql`identity_id = ${r.identityId}::uuid` : sql`id = ${r.entitlementId}::uuid`;
+    await tx.execute(sql`UPDATE entitlements SET status = 'revoked' WHERE ${held} AND status = 'active'`);
     await record(tx, {
       actor: by,
-      action: "identity.revoked",
+      action: whole ? "identity.revoked" : "entitlement.revoked",
       subject: { type: "identity", id: r.identityId },
-      after: { revocationId },
-    });
-  } else if (r.entitlementId) {
-    await tx.execute(
-      sql`UPDATE entitlements SET status = 'revoked' WHERE id = ${r.entitlementId}::uuid AND status = 'active'`,
-    );
-    await record(tx, {
-      actor: by,
-      action: "entitlement.revoked",
-      subject: { type: "identity", id: r.identityId },
-      after: { revocationId, entitlementId: r.entitlementId },
+      after: whole ? { revocationId } : { revocationId, entitlementId: r.entitlementId },
     });
   }
   await rescoreIdentities(tx, sql`i.id = ${r.identityId}::uuid`, at);
