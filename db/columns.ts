@@ -1,5 +1,5 @@
 import "server-only";
-import { Column, getTableColumns, is, SQL, sql } from "drizzle-orm";
+import { Column, getTableColumns, is, SQL, sql, type Table } from "drizzle-orm";
 import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import { queryRows, type Database } from "./index";
 import {
@@ -33,19 +33,20 @@ export function pick<C extends ColumnSet, K extends keyof C>(columns: C, ...keys
   return Object.fromEntries(keys.map((k) => [k, columns[k]])) as Pick<C, K>;
 }
 
-// Every column of each table that is read.
-export const identityColumns = getTableColumns(identities);
-export const entitlementColumns = getTableColumns(entitlements);
-export const systemColumns = getTableColumns(systems);
-export const personColumns = getTableColumns(users);
-export const teamColumns = getTableColumns(teams);
-export const requestColumns = getTableColumns(requests);
-export const stageColumns = getTableColumns(approvalStages);
-export const stageDecisionColumns = getTableColumns(stageDecisions);
-export const policyExceptionColumns = getTableColumns(policyExceptions);
-export const revocationColumns = getTableColumns(revocations);
-export const auditEventColumns = getTableColumns(auditEvents);
-export const settingColumns = getTableColumns(settings);
+/** Every column of each of the tables, in their order. */
+const columnsOf = <T extends readonly Table[]>(...tables: T) =>
+  tables.map((t) => getTableColumns(t)) as { [K in keyof T]: T[K]["_"]["columns"] };
+
+// Every column of each table that is read, by area.
+export const [identityColumns, entitlementColumns] = columnsOf(identities, entitlements);
+export const [systemColumns, personColumns, teamColumns] = columnsOf(systems, users, teams);
+export const [requestColumns, stageColumns, stageDecisionColumns, policyExceptionColumns] = columnsOf(
+  requests,
+  approvalStages,
+  stageDecisions,
+  policyExceptions,
+);
+export const [revocationColumns, auditEventColumns, settingColumns] = columnsOf(revocations, auditEvents, settings);
 
 // The rows other modules name (the rest are read through column sets and `RowOf`).
 export type PersonRow = typeof users.$inferSelect;

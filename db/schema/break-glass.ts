@@ -1,31 +1,26 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { id, ts } from "./builders";
+import { check, index, text } from "drizzle-orm/pg-core";
+import { ref, table, ts } from "./builders";
 import { breakGlassStatusEnum } from "./enums";
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
 import { requests } from "./requests";
 
-export const breakGlassGrants = pgTable(
+export const breakGlassGrants = table(
   "break_glass_grants",
   {
-    id: id(),
-    identityId: uuid("identity_id")
-      .notNull()
-      .references(() => identities.id),
-    entitlementId: uuid("entitlement_id").references(() => entitlements.id),
-    requestId: uuid("request_id").references(() => requests.id),
-    requesterId: uuid("requester_id")
-      .notNull()
-      .references(() => users.id),
+    identityId: ref("identity_id", () => identities.id).notNull(),
+    entitlementId: ref("entitlement_id", () => entitlements.id),
+    requestId: ref("request_id", () => requests.id),
+    requesterId: ref("requester_id", () => users.id).notNull(),
     justification: text("justification").notNull(),
     incidentRef: text("incident_ref").notNull(),
     status: breakGlassStatusEnum("status").notNull().default("requested"),
     startsAt: ts("starts_at").notNull(),
     hardEndAt: ts("hard_end_at").notNull(),
     endedAt: ts("ended_at"),
-    endedBy: uuid("ended_by").references(() => users.id),
-    reviewedBy: uuid("reviewed_by").references(() => users.id),
+    endedBy: ref("ended_by", () => users.id),
+    reviewedBy: ref("reviewed_by", () => users.id),
     reviewedAt: ts("reviewed_at"),
     reviewComment: text("review_comment"),
     createdAt: ts("created_at").notNull().defaultNow(),

@@ -2,39 +2,25 @@ import { pgEnum } from "drizzle-orm/pg-core";
 
 // Every enum is defined once here as a const tuple: Drizzle builds the Postgres enum from it
 // and zod schemas use the same tuple (z.enum(ROLES)), so the two can never drift apart.
+
+type Words<S extends string> = S extends `${infer W} ${infer Rest}` ? [W, ...Words<Rest>] : [S];
+/** A const tuple of space-separated words, for the lists too long for one line: words("a b") is ["a", "b"]. */
+const words = <S extends string>(s: S) => s.split(" ") as unknown as Readonly<Words<S>>;
+
 export const ROLES = ["member", "manager", "security", "auditor", "admin"] as const;
 export const PERSON_STATUSES = ["active", "departed"] as const;
-export const SYSTEM_KINDS = [
-  "aws_account",
-  "github_org",
-  "kubernetes_cluster",
-  "postgres_database",
-  "saas_app",
-] as const;
+export const SYSTEM_KINDS = words("aws_account github_org kubernetes_cluster postgres_database saas_app");
 export const CONNECTOR_KINDS = ["postgres", "webhook", "manual"] as const;
 export const SYSTEM_STATUSES = ["active", "retired"] as const;
-export const IDENTITY_KINDS = [
-  "service_account",
-  "api_key",
-  "oauth_app",
-  "workload",
-  "ci_token",
-  "bot",
-  "ai_agent",
-] as const;
+export const IDENTITY_KINDS = words("service_account api_key oauth_app workload ci_token bot ai_agent");
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export const IDENTITY_STATUSES = ["pending", "active", "suspended", "revoked", "expired"] as const;
 export const CREDENTIAL_TYPES = ["static_secret", "certificate", "short_lived_token", "federated"] as const;
 export const IDENTITY_ORIGINS = ["requested", "imported", "discovered"] as const;
 export const ENTITLEMENT_STATUSES = ["active", "revoked", "expired"] as const;
-export const REQUEST_TYPES = [
-  "new_identity",
-  "grant_entitlement",
-  "extend_expiry",
-  "policy_exception",
-  "transfer_ownership",
-  "break_glass",
-] as const;
+export const REQUEST_TYPES = words(
+  "new_identity grant_entitlement extend_expiry policy_exception transfer_ownership break_glass",
+);
 export const REQUEST_STATUSES = ["pending", "approved", "denied", "cancelled", "expired", "fulfilled"] as const;
 export const APPROVER_RULES = ["owner_manager", "security", "named"] as const;
 export const STAGE_DECISIONS = ["approve", "deny"] as const;

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id, ts } from "./builders";
+import { boolean, check, index, integer, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ref, table, ts } from "./builders";
 import {
   credentialTypeEnum,
   entitlementStatusEnum,
@@ -12,20 +12,17 @@ import {
 import { teams, users } from "./people";
 import { systems } from "./systems";
 
-export const identities = pgTable(
+export const identities = table(
   "identities",
   {
-    id: id(),
     name: text("name").notNull(),
     kind: identityKindEnum("kind").notNull(),
-    systemId: uuid("system_id")
-      .notNull()
-      .references(() => systems.id),
+    systemId: ref("system_id", () => systems.id).notNull(),
     environment: environmentEnum("environment").notNull(),
     // Nullable only for discovered/imported identities nobody has claimed yet.
-    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
-    backupOwnerId: uuid("backup_owner_id").references(() => users.id, { onDelete: "set null" }),
-    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    ownerId: ref("owner_id", () => users.id, "set null"),
+    backupOwnerId: ref("backup_owner_id", () => users.id, "set null"),
+    teamId: ref("team_id", () => teams.id, "set null"),
     purpose: text("purpose"),
     status: identityStatusEnum("status").notNull().default("active"),
     createdAt: ts("created_at").notNull().defaultNow(),
@@ -95,13 +92,10 @@ export const identities = pgTable(
   ],
 );
 
-export const entitlements = pgTable(
+export const entitlements = table(
   "entitlements",
   {
-    id: id(),
-    identityId: uuid("identity_id")
-      .notNull()
-      .references(() => identities.id, { onDelete: "cascade" }),
+    identityId: ref("identity_id", () => identities.id, "cascade").notNull(),
     resource: text("resource").notNull(),
     permission: text("permission").notNull(),
     privileged: boolean("privileged").notNull().default(false),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id, ts } from "./builders";
+import { boolean, index, integer, jsonb, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { ref, table, ts } from "./builders";
 import { approverRuleEnum, requestStatusEnum, requestTypeEnum, stageDecisionEnum } from "./enums";
 import { identities } from "./identities";
 import { users } from "./people";
@@ -21,16 +21,13 @@ export type DecisionTrace = {
   };
 };
 
-export const requests = pgTable(
+export const requests = table(
   "requests",
   {
-    id: id(),
     type: requestTypeEnum("type").notNull(),
-    requesterId: uuid("requester_id")
-      .notNull()
-      .references(() => users.id),
+    requesterId: ref("requester_id", () => users.id).notNull(),
     // The identity the request is about (null for a new identity until it is created).
-    subjectIdentityId: uuid("subject_identity_id").references(() => identities.id, { onDelete: "set null" }),
+    subjectIdentityId: ref("subject_identity_id", () => identities.id, "set null"),
     payload: jsonb("payload")
       .$type<Record<string, unknown>>()
       .notNull()
@@ -46,7 +43,7 @@ export const requests = pgTable(
     // transaction of every change, so "needs my decision" is an index range, not a walk over every
     // pending request's stages. Null / false once the request is no longer pending.
     currentStage: integer("current_stage"),
-    awaitingApproverId: uuid("awaiting_approver_id").references(() => users.id),
+    awaitingApproverId: ref("awaiting_approver_id", () => users.id),
     awaitingSecurity: boolean("awaiting_security").notNull().default(false),
     /** Copied from the decision trace: policy marks it standard (bulk approvable). */
     standard: boolean("standard").notNull().default(false),
@@ -74,17 +71,14 @@ export const requests = pgTable(
   ],
 );
 
-export const approvalStages = pgTable(
+export const approvalStages = table(
   "approval_stages",
   {
-    id: id(),
-    requestId: uuid("request_id")
-      .notNull()
-      .references(() => requests.id, { onDelete: "cascade" }),
+    requestId: ref("request_id", () => requests.id, "cascade").notNull(),
     position: integer("position").notNull(),
     approverRule: approverRuleEnum("approver_rule").notNull(),
     // Set when the rule names a person (or is resolved to one, e.g. the owner's manager).
-    approverId: uuid("approver_id").references(() => users.id),
+    approverId: ref("approver_id", () => users.id),
     reason: text("reason").notNull(),
   },
   (t) => [
@@ -95,16 +89,11 @@ export const approvalStages = pgTable(
 
 // A decision is its own row so the database, not the application, guarantees that a stage is
 // decided once: concurrent approvers race on this unique key and exactly one wins.
-export const stageDecisions = pgTable(
+export const stageDecisions = table(
   "stage_decisions",
   {
-    id: id(),
-    stageId: uuid("stage_id")
-      .notNull()
-      .references(() => approvalStages.id, { onDelete: "cascade" }),
-    decidedBy: uuid("decided_by")
-      .notNull()
-      .references(() => users.id),
+    stageId: ref("stage_id", () => approvalStages.id, "cascade").notNull(),
+    decidedBy: ref("decided_by", () => users.id).notNull(),
     decision: stageDecisionEnum("decision").notNull(),
     comment: text("comment"),
     decidedAt: ts("decided_at").notNull().defaultNow(),
@@ -117,20 +106,15 @@ export const stageDecisions = pgTable(
  * it waives one rule (today the lifetime rule) until `ends_at`. Policy reads the ones in force
  * when it decides a later request about the identity.
  */
-export const policyExceptions = pgTable(
+export const policyExceptions = table(
   "policy_exceptions",
   {
-    id: id(),
-    identityId: uuid("identity_id")
-      .notNull()
-      .references(() => identities.id, { onDelete: "cascade" }),
+    identityId: ref("identity_id", () => identities.id, "cascade").notNull(),
     rule: text("rule").notNull(),
     justification: text("justification").notNull(),
     startsAt: ts("starts_at").notNull(),
     endsAt: ts("ends_at").notNull(),
-    requestId: uuid("request_id")
-      .notNull()
-      .references(() => requests.id),
+    requestId: ref("request_id", () => requests.id).notNull(),
   },
   (t) => [
     index("policy_exceptions_identity_idx").on(t.identityId, t.endsAt),

@@ -1,20 +1,14 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
-import { id, ts } from "./builders";
-import {
-  campaignStatusEnum,
-  noResponseOutcomeEnum,
-  recurrenceEnum,
-  reviewDecisionEnum,
-  reviewerRuleEnum,
-} from "./enums";
+import { check, index, integer, jsonb, text, unique } from "drizzle-orm/pg-core";
+import { ref, table, ts } from "./builders";
+import { campaignStatusEnum, noResponseOutcomeEnum, recurrenceEnum, reviewerRuleEnum } from "./enums";
+import { reviewDecisionEnum } from "./enums";
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
 
-export const campaigns = pgTable(
+export const campaigns = table(
   "campaigns",
   {
-    id: id(),
     name: text("name").notNull(),
     // A saved inventory filter (the same shape as the inventory's URL state).
     scope: jsonb("scope")
@@ -22,7 +16,7 @@ export const campaigns = pgTable(
       .notNull()
       .default(sql`'{}'::jsonb`),
     reviewerRule: reviewerRuleEnum("reviewer_rule").notNull(),
-    reviewerId: uuid("reviewer_id").references(() => users.id),
+    reviewerId: ref("reviewer_id", () => users.id),
     // Who reviews when the owner has left.
     fallbackReviewerRule: reviewerRuleEnum("fallback_reviewer_rule").notNull().default("owner_manager"),
     startsAt: ts("starts_at").notNull(),
@@ -31,9 +25,7 @@ export const campaigns = pgTable(
     recurrence: recurrenceEnum("recurrence").notNull().default("none"),
     noResponseOutcome: noResponseOutcomeEnum("no_response_outcome").notNull().default("keep"),
     status: campaignStatusEnum("status").notNull().default("draft"),
-    createdBy: uuid("created_by")
-      .notNull()
-      .references(() => users.id),
+    createdBy: ref("created_by", () => users.id).notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
     closedAt: ts("closed_at"),
   },
@@ -43,18 +35,13 @@ export const campaigns = pgTable(
   ],
 );
 
-export const reviewItems = pgTable(
+export const reviewItems = table(
   "review_items",
   {
-    id: id(),
-    campaignId: uuid("campaign_id")
-      .notNull()
-      .references(() => campaigns.id, { onDelete: "cascade" }),
-    identityId: uuid("identity_id")
-      .notNull()
-      .references(() => identities.id),
-    entitlementId: uuid("entitlement_id").references(() => entitlements.id),
-    reviewerId: uuid("reviewer_id").references(() => users.id),
+    campaignId: ref("campaign_id", () => campaigns.id, "cascade").notNull(),
+    identityId: ref("identity_id", () => identities.id).notNull(),
+    entitlementId: ref("entitlement_id", () => entitlements.id),
+    reviewerId: ref("reviewer_id", () => users.id),
     // What the reviewer saw when deciding (owner, purpose, last use, entitlements, risk).
     snapshot: jsonb("snapshot")
       .$type<Record<string, unknown>>()
@@ -62,7 +49,7 @@ export const reviewItems = pgTable(
       .default(sql`'{}'::jsonb`),
     decision: reviewDecisionEnum("decision"),
     comment: text("comment"),
-    decidedBy: uuid("decided_by").references(() => users.id),
+    decidedBy: ref("decided_by", () => users.id),
     decidedAt: ts("decided_at"),
   },
   (t) => [

@@ -1,23 +1,20 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id, ts } from "./builders";
+import { check, index, integer, jsonb, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { ref, table, ts } from "./builders";
 import { revocationStatusEnum, revocationTargetEnum } from "./enums";
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
 
-export const revocations = pgTable(
+export const revocations = table(
   "revocations",
   {
-    id: id(),
     targetType: revocationTargetEnum("target_type").notNull(),
-    identityId: uuid("identity_id")
-      .notNull()
-      .references(() => identities.id),
-    entitlementId: uuid("entitlement_id").references(() => entitlements.id),
+    identityId: ref("identity_id", () => identities.id).notNull(),
+    entitlementId: ref("entitlement_id", () => entitlements.id),
     credentialRef: text("credential_ref"),
     reason: text("reason").notNull(),
     // Null when a lifecycle job requested it (the audit event names the job).
-    requestedBy: uuid("requested_by").references(() => users.id),
+    requestedBy: ref("requested_by", () => users.id),
     status: revocationStatusEnum("status").notNull().default("requested"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at"),
