@@ -1,9 +1,10 @@
 import "server-only";
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { dayStart, isoDayParam } from "@/lib/paging";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
+import { lockById, lockByIds } from "@/db/locks";
 import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
 import { identities, users } from "@/db/schema";
 import { record } from "@/lib/audit";
@@ -39,7 +40,7 @@ const lockedColumns = {
 type LockedRow = RowOf<typeof lockedColumns>;
 
 async function lockIdentity(tx: Database, actor: Actor, id: string): Promise<{ row: LockedRow; rel: Relation }> {
-  const [row] = await tx.select(lockedColumns).from(identities).where(eq(identities.id, id)).for("update");
+  const row = await lockById(tx, identities, lockedColumns, id);
   if (!row) throw notFound("That identity");
   const rel = await relationTo(tx, actor, row);
   // Someone who may not see it learns nothing about it, not even that it exists.
@@ -108,12 +109,7 @@ export async function bulkAttest(db: Database, actor: Actor, input: unknown): Pr
   if (!parsed.success) throw invalid(parsed.error.issues[0]!.message, { ids: [parsed.error.issues[0]!.message] });
   const ids = [...new Set(parsed.data)].sort(); // a fixed lock order: two bulk attests cannot deadlock
   return db.transaction(async (tx) => {
-    const rows = await tx
-      .select(lockedColumns)
-      .from(identities)
-      .where(inArray(identities.id, ids))
-      .orderBy(identities.id)
-      .for("update");
+    const rows = await lockByIds(tx, identities, lockedColumns, ids);
     const notMine = rows.filter((r) => r.ownerId !== actor.personId && r.backupOwnerId !== actor.personId);
     if (rows.length < ids.length || notMine.length) {
       throw forbidden(

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
+import { lockById } from "@/db/locks";
 import { personColumns, pick } from "@/db/columns";
 import { identities, ROLES, teams, users, type Role } from "@/db/schema";
 import { record } from "@/lib/audit";
@@ -96,7 +97,7 @@ export async function setPersonRoles(db: Database, actor: Actor, input: unknown)
   if (!parsed.success) throw invalid(parsed.error.issues[0]!.message);
   const roles = ROLES.filter((r) => parsed.data.roles.includes(r));
   return db.transaction(async (tx) => {
-    const [person] = await tx.select().from(users).where(eq(users.id, parsed.data.personId)).for("update");
+    const person = await lockById(tx, users, personColumns, parsed.data.personId);
     if (!person) throw notFound("That person");
     if (person.id === actor.personId) {
       if (roles.includes("security") && !person.roles.includes("security"))
@@ -146,7 +147,7 @@ export async function setPersonStatus(db: Database, actor: Actor, input: unknown
   const { personId, status } = parsed.data;
   if (personId === actor.personId) throw forbidden("You cannot change your own status.");
   await db.transaction(async (tx) => {
-    const [person] = await tx.select().from(users).where(eq(users.id, personId)).for("update");
+    const person = await lockById(tx, users, personColumns, personId);
     if (!person) throw notFound("That person");
     if (person.status === status) return;
     await tx

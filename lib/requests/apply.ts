@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
+import { lockById } from "@/db/locks";
 import { identityColumns, pick, readRows, requestColumns, selectList, type RowOf } from "@/db/columns";
 import { entitlements, identities, policyExceptions, systems, users } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit";
@@ -97,11 +98,7 @@ export async function applyRequest(
     }
     case "extend_expiry": {
       const identityId = req.subjectIdentityId!;
-      const [before] = await tx
-        .select(pick(identityColumns, "expiresAt"))
-        .from(identities)
-        .where(eq(identities.id, identityId))
-        .for("update");
+      const before = await lockById(tx, identities, pick(identityColumns, "expiresAt"), identityId);
       await tx.execute(
         sql`UPDATE identities SET expires_at = ${String(p.expiresAt)}::timestamptz WHERE id = ${identityId}::uuid`,
       );
@@ -145,11 +142,7 @@ export async function applyRequest(
     }
     case "transfer_ownership": {
       const identityId = req.subjectIdentityId!;
-      const [before] = await tx
-        .select(pick(identityColumns, "ownerId", "teamId"))
-        .from(identities)
-        .where(eq(identities.id, identityId))
-        .for("update");
+      const before = await lockById(tx, identities, pick(identityColumns, "ownerId", "teamId"), identityId);
       const [next] = await tx
         .select({ ok: sql<boolean>`${users.status} = 'active' AND NOT (${users.roles} <@ '{auditor}'::role[])` })
         .from(users)

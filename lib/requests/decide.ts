@@ -1,7 +1,8 @@
 import "server-only";
-import { eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
+import { lockById, lockByIds } from "@/db/locks";
 import { pick, requestColumns } from "@/db/columns";
 import { requests } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
@@ -23,7 +24,7 @@ export async function decideStage(db: Database, actor: Actor, raw: unknown): Pro
   requireCanChange(actor);
   const d = parseInput(decisionSchema, raw, "The decision was not recorded.");
   return db.transaction(async (tx) => {
-    const [req] = await tx.select(lockedColumns).from(requests).where(eq(requests.id, d.requestId)).for("update");
+    const req = await lockById(tx, requests, lockedColumns, d.requestId);
     if (!req) throw notFound("That request");
     return inAuditBatch(tx, () => decideLocked(tx, actor, req, d));
   });
@@ -51,12 +52,7 @@ export async function approveStandardInBulk(db: Database, actor: Actor, raw: unk
   const ids = [...new Set(parseInput(bulkSchema, raw, "Nothing was approved.").requestIds)].sort();
   return db.transaction(async (tx) =>
     inAuditBatch(tx, async () => {
-      const locked = await tx
-        .select(lockedColumns)
-        .from(requests)
-        .where(inArray(requests.id, ids))
-        .orderBy(requests.id)
-        .for("update");
+      const locked = await lockByIds(tx, requests, lockedColumns, ids);
       const byId = new Map(locked.map((r) => [r.id, r]));
       const out: BulkApproved = { approved: 0, fulfilled: 0, skipped: [] };
       for (const id of ids) {
@@ -103,11 +99,7 @@ export async function cancelRequest(db: Database, actor: Actor, rawId: unknown):
   const id = z.guid("That request id is not valid.").safeParse(rawId);
   if (!id.success) throw invalid("That request id is not valid.");
   await db.transaction(async (tx) => {
-    const [req] = await tx
-      .select(pick(requestColumns, "requesterId", "status"))
-      .from(requests)
-      .where(eq(requests.id, id.data))
-      .for("update");
+    const req = await lockById(tx, requests, pick(requestColumns, "requesterId", "status"), id.data);
     if (!req) throw notFound("That request");
     if (req.requesterId !== actor.personId) throw forbidden("Only the person who made a request can cancel it.");
     if (req.status !== "pending") throw conflict(`This request is already ${req.status}.`);

@@ -1,8 +1,9 @@
 import "server-only";
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
+import { lockByIds } from "@/db/locks";
 import { identityAccessColumns, identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
 import { identities } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
@@ -41,12 +42,7 @@ export async function bulkRevoke(
   const reason = input.reason;
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
-      const rows = await tx
-        .select({ ...identityAccessColumns, ...pick(identityColumns, "name") })
-        .from(identities)
-        .where(inArray(identities.id, ids))
-        .orderBy(identities.id)
-        .for("update");
+      const rows = await lockByIds(tx, identities, { ...identityAccessColumns, ...pick(identityColumns, "name") }, ids);
       if (rows.length !== ids.length) throw notFound("One of those identities");
       for (const row of rows) {
         const rel = await relationTo(tx, actor, row);

@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
+import { lockById } from "@/db/locks";
 import { identityAccessColumns, identityColumns, pick, revocationColumns } from "@/db/columns";
 import { entitlements, identities, revocations } from "@/db/schema";
 import { record } from "@/lib/audit";
@@ -34,11 +35,12 @@ export async function requestRevocation(db: Database, actor: Actor, raw: unknown
   requireCanChange(actor);
   const input = parseInput(requestSchema, raw, "Nothing was revoked.");
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ ...identityAccessColumns, ...pick(identityColumns, "name") })
-      .from(identities)
-      .where(eq(identities.id, input.identityId))
-      .for("update");
+    const row = await lockById(
+      tx,
+      identities,
+      { ...identityAccessColumns, ...pick(identityColumns, "name") },
+      input.identityId,
+    );
     if (!row) throw notFound("That identity");
     const rel = await relationTo(tx, actor, row);
     if (!canSee(rel)) throw notFound("That identity");

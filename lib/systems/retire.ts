@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
+import { lockById } from "@/db/locks";
 import { identityColumns, pick, readRows, revocationColumns, selectList, systemColumns } from "@/db/columns";
 import { identities, systems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
@@ -35,11 +36,7 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
   const input = parseInput(retireSchema, raw, "The system was not retired.");
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
-      const [sys] = await tx
-        .select(pick(systemColumns, "name", "status"))
-        .from(systems)
-        .where(eq(systems.id, input.systemId))
-        .for("update");
+      const sys = await lockById(tx, systems, pick(systemColumns, "name", "status"), input.systemId);
       if (!sys) throw notFound("That system");
       if (sys.status === "retired") throw conflict(`${sys.name} is already retired.`);
       const live = await tx

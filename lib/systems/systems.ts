@@ -3,6 +3,7 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { text } from "@/lib/validation";
 import type { Database } from "@/db";
+import { lockById } from "@/db/locks";
 import { pick, systemColumns } from "@/db/columns";
 import { CONNECTOR_KINDS, ENVIRONMENTS, identities, systems, type Environment } from "@/db/schema";
 import { record } from "@/lib/audit";
@@ -102,11 +103,12 @@ export async function configureConnector(db: Database, actor: Actor, raw: unknow
   requireRole(actor, "admin");
   const input = parseInput(connectorSchema, raw, "The connector was not changed.");
   await db.transaction(async (tx) => {
-    const [sys] = await tx
-      .select(pick(systemColumns, "name", "connector", "status", "settings"))
-      .from(systems)
-      .where(eq(systems.id, input.systemId))
-      .for("update");
+    const sys = await lockById(
+      tx,
+      systems,
+      pick(systemColumns, "name", "connector", "status", "settings"),
+      input.systemId,
+    );
     if (!sys) throw notFound("That system");
     // Retired systems stay editable: their revocations still run, and a fixed password saves them.
     const before = sys.settings;
@@ -163,11 +165,7 @@ export async function setSystemEnvironment(
   requireRole(actor, "admin");
   const { systemId, environment } = parseInput(environmentSchema, raw, "The environment was not changed.");
   return db.transaction(async (tx) => {
-    const [sys] = await tx
-      .select(pick(systemColumns, "name", "environment"))
-      .from(systems)
-      .where(eq(systems.id, systemId))
-      .for("update");
+    const sys = await lockById(tx, systems, pick(systemColumns, "name", "environment"), systemId);
     if (!sys) throw notFound("That system");
     if (sys.environment === environment) return { identitiesMoved: 0 };
     await tx.execute(sql`UPDATE systems SET environment = ${environment}::environment WHERE id = ${systemId}::uuid`);
