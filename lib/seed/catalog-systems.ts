@@ -20,6 +20,8 @@ export type SystemDef = {
   resources: readonly string[];
 };
 
+/** A system's eight resources: each word of `list` after `prefix`. */
+const resources = (prefix: string, list: string) => list.split(" ").map((r) => prefix + r);
 const awsResources = (env: string, acct: string) => [
   `arn:aws:s3:::acme-${env}-ledger`,
   `arn:aws:s3:::acme-${env}-artifacts`,
@@ -30,87 +32,81 @@ const awsResources = (env: string, acct: string) => [
   `arn:aws:secretsmanager:eu-west-1:${acct}:secret:db`,
   `arn:aws:logs:eu-west-1:${acct}:log-group:/app`,
 ];
-const aws = (key: string, name: string, env: Environment, acct: string): SystemDef => ({
-  key,
-  name,
-  kind: "aws_account",
-  connector: "webhook",
-  environment: env,
-  settings: { accountId: acct, region: "eu-west-1", webhookUrl: `https://connectors.example.com/aws/${acct}` },
-  externalPrefix: `arn:aws:iam::${acct}:role/`,
-  storePrefix: `arn:aws:secretsmanager:eu-west-1:${acct}:secret:`,
-  resources: awsResources(env, acct),
-});
-const github = (key: string, org: string, env: Environment): SystemDef => ({
-  key,
-  name: `GitHub ${org}`,
-  kind: "github_org",
-  connector: "webhook",
-  environment: env,
-  settings: { org, webhookUrl: `https://connectors.example.com/github/${org}` },
-  externalPrefix: "",
-  storePrefix: `vault:kv/github/${org}/`,
-  resources: [
-    "payments-api",
-    "ledger",
-    "checkout-web",
-    "infra-terraform",
-    "mobile-app",
-    "data-pipelines",
-    "docs",
-    "helm-charts",
-  ].map((r) => `repo:${org}/${r}`),
-});
-const k8s = (key: string, cluster: string, env: Environment): SystemDef => ({
-  key,
-  name: `Kubernetes ${cluster}`,
-  kind: "kubernetes_cluster",
-  connector: "manual",
-  environment: env,
-  settings: { cluster, apiServer: `https://${cluster}.k8s.example.com` },
-  externalPrefix: "system:serviceaccount:workloads:",
-  storePrefix: `vault:kv/k8s/${cluster}/`,
-  resources: ["payments", "ledger", "checkout", "search", "kube-system", "monitoring", "ingress", "batch"].map(
-    (ns) => `namespace/${ns}`,
+/** A system: who it is, then how it is reached; `externalPrefix` is empty unless given. */
+const system = (
+  at: Pick<SystemDef, "key" | "name" | "kind" | "connector" | "environment">,
+  {
+    externalPrefix = "",
+    ...reach
+  }: Pick<SystemDef, "settings" | "storePrefix" | "resources"> & { externalPrefix?: string },
+): SystemDef => ({ ...at, externalPrefix, ...reach });
+const aws = (key: string, name: string, environment: Environment, acct: string) =>
+  system(
+    { key, name, kind: "aws_account", connector: "webhook", environment },
+    {
+      settings: { accountId: acct, region: "eu-west-1", webhookUrl: `https://connectors.example.com/aws/${acct}` },
+      externalPrefix: `arn:aws:iam::${acct}:role/`,
+      storePrefix: `arn:aws:secretsmanager:eu-west-1:${acct}:secret:`,
+      resources: awsResources(environment, acct),
+    },
+  );
+const github = (key: string, org: string, environment: Environment) =>
+  system(
+    { key, name: `GitHub ${org}`, kind: "github_org", connector: "webhook", environment },
+    {
+      settings: { org, webhookUrl: `https://connectors.example.com/github/${org}` },
+      storePrefix: `vault:kv/github/${org}/`,
+      resources: resources(
+        `repo:${org}/`,
+        "payments-api ledger checkout-web infra-terraform mobile-app data-pipelines docs helm-charts",
+      ),
+    },
+  );
+const k8s = (key: string, cluster: string, environment: Environment) =>
+  system(
+    { key, name: `Kubernetes ${cluster}`, kind: "kubernetes_cluster", connector: "manual", environment },
+    {
+      settings: { cluster, apiServer: `https://${cluster}.k8s.example.com` },
+      externalPrefix: "system:serviceaccount:workloads:",
+      storePrefix: `vault:kv/k8s/${cluster}/`,
+      resources: resources("namespace/", "payments ledger checkout search kube-system monitoring ingress batch"),
+    },
+  );
+const pg = (key: string, db: string, environment: Environment, connector: "postgres" | "manual") =>
+  system(
+    { key, name: `Postgres ${db}`, kind: "postgres_database", connector, environment },
+    {
+      settings: { host: `${db}.db.example.com`, port: 5432, database: db.replace(/-/g, "_") },
+      storePrefix: `vault:database/${db}/`,
+      resources: resources(
+        `${db}:`,
+        "public.orders public.payments ledger.entries ledger.balances public.customers reporting.daily audit.events public.refunds",
+      ),
+    },
+  );
+const openai = (key: string) =>
+  resources(`${key}:`, "gpt-models assistants files fine-tunes batch embeddings usage org-admin");
+/** Each SaaS app's eight resources. */
+const SAAS_RESOURCES = {
+  salesforce: resources("salesforce:object/", "Account Contact Opportunity Case Report User Lead Invoice__c"),
+  slack: resources("slack:", "#payments #incidents #deploys #support #security #general #alerts workspace"),
+  datadog: resources("datadog:", "metrics logs monitors dashboards apm synthetics incidents org-settings"),
+  openai: openai("openai"),
+  "openai-sandbox": openai("openai-sandbox"),
+  snowflake: resources(
+    "snowflake:",
+    "RAW.PAYMENTS RAW.EVENTS ANALYTICS.FINANCE ANALYTICS.PRODUCT SHARE.PARTNERS STAGE.IMPORTS WAREHOUSE.ETL ACCOUNTADMIN",
   ),
-});
-const pg = (key: string, db: string, env: Environment, connector: "postgres" | "manual"): SystemDef => ({
-  key,
-  name: `Postgres ${db}`,
-  kind: "postgres_database",
-  connector,
-  environment: env,
-  settings: { host: `${db}.db.example.com`, port: 5432, database: db.replace(/-/g, "_") },
-  externalPrefix: "",
-  storePrefix: `vault:database/${db}/`,
-  resources: [
-    "public.orders",
-    "public.payments",
-    "ledger.entries",
-    "ledger.balances",
-    "public.customers",
-    "reporting.daily",
-    "audit.events",
-    "public.refunds",
-  ].map((t) => `${db}:${t}`),
-});
-const saas = (
-  key: string,
-  name: string,
-  domain: string,
-  resources: string[],
-  env: Environment = "production",
-): SystemDef => ({
-  key,
-  name,
-  kind: "saas_app",
-  connector: "manual",
-  environment: env,
-  settings: { tenant: `acme.${domain}` },
-  externalPrefix: "",
-  storePrefix: `vault:kv/saas/${key}/`,
-  resources,
-});
+};
+const saas = (key: keyof typeof SAAS_RESOURCES, name: string, domain: string, environment: Environment) =>
+  system(
+    { key, name, kind: "saas_app", connector: "manual", environment },
+    {
+      settings: { tenant: `acme.${domain}` },
+      storePrefix: `vault:kv/saas/${key}/`,
+      resources: SAAS_RESOURCES[key],
+    },
+  );
 
 export const SYSTEMS: readonly SystemDef[] = [
   aws("aws-prod", "AWS production (4123-8891-2207)", "production", "412388912207"),
@@ -122,62 +118,12 @@ export const SYSTEMS: readonly SystemDef[] = [
   k8s("k8s-staging", "staging-eu-west-1", "staging"),
   pg("pg-payments", "payments-db", "production", "postgres"),
   pg("pg-analytics", "analytics-warehouse", "production", "manual"),
-  saas(
-    "salesforce",
-    "Salesforce",
-    "my.salesforce.com",
-    ["Account", "Contact", "Opportunity", "Case", "Report", "User", "Lead", "Invoice__c"].map(
-      (o) => `salesforce:object/${o}`,
-    ),
-  ),
-  saas(
-    "slack",
-    "Slack",
-    "slack.com",
-    ["#payments", "#incidents", "#deploys", "#support", "#security", "#general", "#alerts", "workspace"].map(
-      (c) => `slack:${c}`,
-    ),
-  ),
-  saas(
-    "datadog",
-    "Datadog",
-    "datadoghq.eu",
-    ["metrics", "logs", "monitors", "dashboards", "apm", "synthetics", "incidents", "org-settings"].map(
-      (r) => `datadog:${r}`,
-    ),
-  ),
-  saas(
-    "openai",
-    "OpenAI platform",
-    "openai.com",
-    ["gpt-models", "assistants", "files", "fine-tunes", "batch", "embeddings", "usage", "org-admin"].map(
-      (r) => `openai:${r}`,
-    ),
-  ),
-  saas(
-    "openai-sandbox",
-    "OpenAI sandbox",
-    "openai.com",
-    ["gpt-models", "assistants", "files", "fine-tunes", "batch", "embeddings", "usage", "org-admin"].map(
-      (r) => `openai-sandbox:${r}`,
-    ),
-    "development",
-  ),
-  saas(
-    "snowflake",
-    "Snowflake",
-    "snowflakecomputing.com",
-    [
-      "RAW.PAYMENTS",
-      "RAW.EVENTS",
-      "ANALYTICS.FINANCE",
-      "ANALYTICS.PRODUCT",
-      "SHARE.PARTNERS",
-      "STAGE.IMPORTS",
-      "WAREHOUSE.ETL",
-      "ACCOUNTADMIN",
-    ].map((r) => `snowflake:${r}`),
-  ),
+  saas("salesforce", "Salesforce", "my.salesforce.com", "production"),
+  saas("slack", "Slack", "slack.com", "production"),
+  saas("datadog", "Datadog", "datadoghq.eu", "production"),
+  saas("openai", "OpenAI platform", "openai.com", "production"),
+  saas("openai-sandbox", "OpenAI sandbox", "openai.com", "development"),
+  saas("snowflake", "Snowflake", "snowflakecomputing.com", "production"),
 ];
 export const systemIndex = (key: string) => {
   const i = SYSTEMS.findIndex((s) => s.key === key);

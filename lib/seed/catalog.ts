@@ -19,41 +19,15 @@ export const KIND_WEIGHTS: readonly (readonly [number, number])[] = [
   [K("ai_agent"), 2],
 ];
 /** 8 system keys per identity kind (repeats are weights), in IDENTITY_KINDS order. */
+const keys = (list: string) => list.split(" ");
 export const SYSTEMS_BY_KIND: Record<IdentityKind, readonly string[]> = {
-  service_account: [
-    "aws-prod",
-    "aws-staging",
-    "aws-sandbox",
-    "k8s-prod",
-    "pg-payments",
-    "pg-analytics",
-    "snowflake",
-    "github-acme",
-  ],
-  api_key: ["datadog", "openai", "slack", "salesforce", "aws-prod", "github-acme", "snowflake", "pg-analytics"],
-  oauth_app: ["salesforce", "slack", "github-acme", "github-labs", "datadog", "salesforce", "slack", "snowflake"],
-  workload: [
-    "k8s-prod",
-    "k8s-staging",
-    "k8s-prod",
-    "aws-prod",
-    "aws-staging",
-    "k8s-staging",
-    "aws-sandbox",
-    "pg-payments",
-  ],
-  ci_token: [
-    "github-acme",
-    "github-labs",
-    "github-acme",
-    "aws-prod",
-    "aws-staging",
-    "k8s-staging",
-    "github-acme",
-    "datadog",
-  ],
-  bot: ["slack", "github-acme", "slack", "github-labs", "datadog", "salesforce", "slack", "github-acme"],
-  ai_agent: ["openai", "slack", "github-acme", "openai", "salesforce", "snowflake", "openai-sandbox", "pg-analytics"],
+  service_account: keys("aws-prod aws-staging aws-sandbox k8s-prod pg-payments pg-analytics snowflake github-acme"),
+  api_key: keys("datadog openai slack salesforce aws-prod github-acme snowflake pg-analytics"),
+  oauth_app: keys("salesforce slack github-acme github-labs datadog salesforce slack snowflake"),
+  workload: keys("k8s-prod k8s-staging k8s-prod aws-prod aws-staging k8s-staging aws-sandbox pg-payments"),
+  ci_token: keys("github-acme github-labs github-acme aws-prod aws-staging k8s-staging github-acme datadog"),
+  bot: keys("slack github-acme slack github-labs datadog salesforce slack github-acme"),
+  ai_agent: keys("openai slack github-acme openai salesforce snowflake openai-sandbox pg-analytics"),
 };
 const [SS, CERT, SLT, FED] = [0, 1, 2, 3] as const; // CREDENTIAL_TYPES order
 if (CREDENTIAL_TYPES[SS] !== "static_secret" || CREDENTIAL_TYPES[FED] !== "federated")
