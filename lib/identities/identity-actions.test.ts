@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { fixedTeamId } from "@/lib/seed/people";
@@ -35,18 +36,18 @@ async function eventsSince(seq: number) {
   );
 }
 
-/** Since `seq`, the audit log holds exactly one event: `action` by `actorLabel` on the identity `key`. */
-async function expectOneEvent(
-  seq: number,
-  action: string,
-  actorLabel: string,
-  key: string,
-  before: unknown,
-  after: unknown,
-) {
+/** Since `seq`, the audit log holds exactly one event: `action` by `actor` on the identity `key`. */
+async function expectOneEvent(seq: number, actor: Actor, action: string, key: string, before: unknown, after: unknown) {
   expect(await eventsSince(seq)).toEqual([
-    { action, actor_label: actorLabel, subject_type: "identity", subject_id: curatedId(key), before, after },
+    { action, actor_label: actor.email, subject_type: "identity", subject_id: curatedId(key), before, after },
   ]);
+}
+
+type IdentityRow = Awaited<ReturnType<typeof row>>;
+/** The change dropped the risk factor `factor`, and with it `points` from the score; nothing else. */
+function expectDropped(before: IdentityRow, after: IdentityRow, factor: string, points: number) {
+  expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== factor));
+  expect(after.risk_score).toBe(before.risk_score - points);
 }
 
 describe("allowed owner actions", () => {
@@ -62,8 +63,7 @@ describe("allowed owner actions", () => {
     const after = await row("olivia-fraud-agent");
     expect(iso(after.next_review_at)).toBe(new Date(T.getTime() + 45 * DAY).toISOString());
     expect(after.risk_factors).not.toContain("review_overdue");
-    expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== "review_overdue"));
-    expect(after.risk_score).toBe(before.risk_score - 5);
+    expectDropped(before, after, "review_overdue", 5);
     expect(after.risk_score).toBe(scoreOf(after.risk_factors));
     const events = await eventsSince(seq);
     expect(events).toHaveLength(1);
@@ -92,31 +92,19 @@ describe("allowed owner actions", () => {
   });
 
   it("editing the purpose stores the trimmed text, drops no_purpose from the risk and is audited", async () => {
-    const before = await row("unowned-s3-reader");
+    const [key, purpose] = ["unowned-s3-reader", "Reads the billing exports bucket for the finance job"];
+    const before = await row(key);
     expect(before.purpose).toBeNull();
     expect(before.risk_factors).toContain("no_purpose");
     const seq = await auditCount(conn.db);
-    await editPurpose(conn.db, await actorOf(conn.db, "sam"), {
-      id: curatedId("unowned-s3-reader"),
-      purpose: "  Reads the billing exports bucket for the finance job  ",
-    });
-    const after = await row("unowned-s3-reader");
-    expect(after.purpose).toBe("Reads the billing exports bucket for the finance job");
-    expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== "no_purpose"));
-    expect(after.risk_score).toBe(before.risk_score - 5);
-    await expectOneEvent(
-      seq,
-      "identity.purpose_changed",
-      "sam.security@example.com",
-      "unowned-s3-reader",
-      { purpose: null },
-      { purpose: "Reads the billing exports bucket for the finance job" },
-    );
+    const sam = await actorOf(conn.db, "sam");
+    await editPurpose(conn.db, sam, { id: curatedId(key), purpose: `  ${purpose}  ` });
+    const after = await row(key);
+    expect(after.purpose).toBe(purpose);
+    expectDropped(before, after, "no_purpose", 5);
+    await expectOneEvent(seq, sam, "identity.purpose_changed", key, { purpose: null }, { purpose });
     // Saving the same text again changes nothing and records nothing.
-    await editPurpose(conn.db, await actorOf(conn.db, "sam"), {
-      id: curatedId("unowned-s3-reader"),
-      purpose: "Reads the billing exports bucket for the finance job",
-    });
+    await editPurpose(conn.db, sam, { id: curatedId(key), purpose });
     expect(await auditCount(conn.db)).toBe(seq + 1);
   });
 
@@ -124,24 +112,16 @@ describe("allowed owner actions", () => {
     const before = await row("dan-batch-loader");
     expect(before.risk_factors[0]).toBe("orphaned");
     const seq = await auditCount(conn.db);
-    await handOverIdentity(conn.db, await actorOf(conn.db, "maya"), {
-      id: curatedId("dan-batch-loader"),
-      newOwnerId: personaIdOf("omar"),
-    });
+    const maya = await actorOf(conn.db, "maya");
+    await handOverIdentity(conn.db, maya, { id: curatedId("dan-batch-loader"), newOwnerId: personaIdOf("omar") });
     const after = await row("dan-batch-loader");
     expect(after.owner_id).toBe(personaIdOf("omar"));
     expect(after.team_id).toBe(fixedTeamId(1, "Payments"));
     expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== "orphaned"));
     expect(after.risk_score).toBeLessThan(before.risk_score);
     expect(after.risk_score).toBe(scoreOf(after.risk_factors));
-    await expectOneEvent(
-      seq,
-      "identity.owner_changed",
-      "maya.manager@example.com",
-      "dan-batch-loader",
-      { ownerId: personaIdOf("dan"), teamId: fixedTeamId(1, "Payments") },
-      { ownerId: personaIdOf("omar"), teamId: fixedTeamId(1, "Payments") },
-    );
+    const ownedBy = (p: "dan" | "omar") => ({ ownerId: personaIdOf(p), teamId: fixedTeamId(1, "Payments") });
+    await expectOneEvent(seq, maya, "identity.owner_changed", "dan-batch-loader", ownedBy("dan"), ownedBy("omar"));
   });
 
   it("security hands a discovered identity to someone: it joins their team; a backup owner who takes over is no longer backup", async () => {
@@ -160,27 +140,18 @@ describe("allowed owner actions", () => {
   });
 
   it("shortening the expiry sets the start of that day (UTC), clears no_expiry and is audited", async () => {
-    const before = await row("omar-finance-oauth");
+    const key = "omar-finance-oauth";
+    const before = await row(key);
     expect(before.expires_at).toBeNull();
     expect(before.risk_factors).toContain("no_expiry");
     const seq = await auditCount(conn.db);
-    expect(
-      await shortenExpiry(conn.db, await actorOf(conn.db, "maya"), {
-        id: curatedId("omar-finance-oauth"),
-        expiresOn: "2026-07-01",
-      }),
-    ).toEqual({ expiresAt: "2026-07-01T00:00:00.000Z" });
-    const after = await row("omar-finance-oauth");
-    expect(iso(after.expires_at)).toBe("2026-07-01T00:00:00.000Z");
-    expect(after.risk_factors).toEqual(before.risk_factors.filter((f) => f !== "no_expiry"));
-    expect(after.risk_score).toBe(before.risk_score - 15);
-    await expectOneEvent(
-      seq,
-      "identity.expiry_shortened",
-      "maya.manager@example.com",
-      "omar-finance-oauth",
-      { expiresAt: null },
-      { expiresAt: "2026-07-01T00:00:00.000Z" },
-    );
+    const maya = await actorOf(conn.db, "maya");
+    const expiresAt = "2026-07-01T00:00:00.000Z";
+    const id = curatedId(key);
+    expect(await shortenExpiry(conn.db, maya, { id, expiresOn: "2026-07-01" })).toEqual({ expiresAt });
+    const after = await row(key);
+    expect(iso(after.expires_at)).toBe(expiresAt);
+    expectDropped(before, after, "no_expiry", 15);
+    await expectOneEvent(seq, maya, "identity.expiry_shortened", key, { expiresAt: null }, { expiresAt });
   });
 });
