@@ -5,10 +5,12 @@ import { queryRows, type Database } from "./index";
 import {
   approvalStages,
   auditEvents,
+  campaigns,
   entitlements,
   identities,
   policyExceptions,
   requests,
+  reviewItems,
   revocations,
   settings,
   stageDecisions,
@@ -47,6 +49,7 @@ export const [requestColumns, stageColumns, stageDecisionColumns, policyExceptio
   policyExceptions,
 );
 export const [revocationColumns, auditEventColumns, settingColumns] = columnsOf(revocations, auditEvents, settings);
+export const [campaignColumns, reviewItemColumns] = columnsOf(campaigns, reviewItems);
 
 // The rows other modules name (the rest are read through column sets and `RowOf`).
 export type PersonRow = typeof users.$inferSelect;

@@ -18,6 +18,22 @@ export const hasNul = (s: string) => s.includes("\u0000");
 export const text = (params?: Parameters<typeof z.string>[0]) =>
   z.string(params).refine((s) => !hasNul(s), { message: NUL_MESSAGE, abort: true });
 
+/**
+ * What a person must write in words (a reason, evidence, a purpose): trimmed, and asked for again
+ * when it is missing, shorter than `min` ("Say why it is revoked (at least 5 characters).") or longer
+ * than `max`.
+ */
+export const prose = (
+  ask: string,
+  min: number,
+  max: number,
+  tooLong = `Keep it under ${max.toLocaleString("en")} characters.`,
+) =>
+  text({ error: ask })
+    .trim()
+    .min(min, `${ask.replace(/\.$/, "")} (at least ${min} characters).`)
+    .max(max, tooLong);
+
 /** The same check for a string that did not come through zod (a header, a cursor's decoded field). */
 export const storableText = (s: unknown): s is string => typeof s === "string" && !hasNul(s);
 

@@ -2,7 +2,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { dayStart, isoDayParam } from "@/lib/paging";
-import { text } from "@/lib/validation";
+import { prose } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockById, lockByIds } from "@/db/locks";
 import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
@@ -130,10 +130,7 @@ export async function bulkAttest(db: Database, actor: Actor, input: unknown): Pr
 
 export const purposeSchema = z.object({
   id: identityId,
-  purpose: text()
-    .trim()
-    .min(10, "Say in a sentence what it is for (at least 10 characters).")
-    .max(500, "Purpose is at most 500 characters."),
+  purpose: prose("Say in a sentence what it is for.", 10, 500, "Purpose is at most 500 characters."),
 });
 
 export async function editPurpose(db: Database, actor: Actor, input: unknown): Promise<void> {

@@ -3,7 +3,14 @@ import { and, asc, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Database } from "@/db";
-import { auditEventColumns, entitlementColumns, pick, policyExceptionColumns, requestColumns } from "@/db/columns";
+import {
+  auditEventColumns,
+  entitlementColumns,
+  pick,
+  policyExceptionColumns,
+  requestColumns,
+  reviewItemColumns,
+} from "@/db/columns";
 import {
   auditEvents,
   campaigns,
@@ -169,11 +176,9 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
       .limit(50),
     db
       .select({
-        id: reviewItems.id,
+        ...pick(reviewItemColumns, "id", "decision", "decidedAt"),
         campaign: campaigns.name,
-        decision: reviewItems.decision,
         reviewer: users.name,
-        decidedAt: reviewItems.decidedAt,
       })
       .from(reviewItems)
       .innerJoin(campaigns, eq(campaigns.id, reviewItems.campaignId))

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { text } from "@/lib/validation";
+import { prose } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockByIds } from "@/db/locks";
 import { identityAccessColumns, identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
@@ -25,10 +25,7 @@ const schema = z.object({
     .array(z.guid("That identity id is not valid."), { error: "Choose identities to revoke." })
     .min(1, "Choose at least one identity.")
     .max(BULK_REVOKE_LIMIT, `At most ${BULK_REVOKE_LIMIT} at a time.`),
-  reason: text({ error: "Say why they are revoked." })
-    .trim()
-    .min(5, "Say why they are revoked (at least 5 characters).")
-    .max(2000),
+  reason: prose("Say why they are revoked.", 5, 2000),
 });
 
 export async function bulkRevoke(

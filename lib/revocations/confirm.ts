@@ -1,7 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { text } from "@/lib/validation";
+import { prose } from "@/lib/validation";
 import type { Database } from "@/db";
 import { identityAccessColumns } from "@/db/columns";
 import { identities, revocations, systems } from "@/db/schema";
@@ -18,10 +18,7 @@ import { applyVerified } from "./settle";
  */
 const confirmSchema = z.object({
   revocationId: z.guid("That revocation id is not valid."),
-  evidence: text({ error: "Say what was done, or link the ticket." })
-    .trim()
-    .min(10, "Say what was done, or link the ticket (at least 10 characters).")
-    .max(2000, "Keep it under 2,000 characters."),
+  evidence: prose("Say what was done, or link the ticket.", 10, 2000),
 });
 
 export async function confirmManualRevocation(db: Database, actor: Actor, raw: unknown): Promise<void> {

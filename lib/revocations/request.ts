@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { text } from "@/lib/validation";
+import { prose } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockById } from "@/db/locks";
 import { identityAccessColumns, identityColumns, pick, revocationColumns } from "@/db/columns";
@@ -23,10 +23,7 @@ import { IN_FLIGHT } from "./claim";
 const requestSchema = z.object({
   identityId: z.guid("That identity id is not valid."),
   entitlementId: z.guid("That entitlement id is not valid.").optional(),
-  reason: text({ error: "Say why it is revoked." })
-    .trim()
-    .min(5, "Say why it is revoked (at least 5 characters).")
-    .max(2000, "Keep the reason under 2,000 characters."),
+  reason: prose("Say why it is revoked.", 5, 2000, "Keep the reason under 2,000 characters."),
 });
 
 export type Requested = { id: string; created: boolean; status: string };

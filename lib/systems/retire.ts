@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { text } from "@/lib/validation";
+import { prose } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockById } from "@/db/locks";
 import { identityColumns, pick, readRows, revocationColumns, selectList, systemColumns } from "@/db/columns";
@@ -19,10 +19,7 @@ const retireSchema = z.object({
   systemId: z.guid("That system id is not valid."),
   /** The count the person saw and confirmed: if it changed since, they confirm again. */
   confirmCount: z.coerce.number({ error: "Confirm how many identities it revokes." }).int().min(0),
-  reason: text({ error: "Say why the system ends." })
-    .trim()
-    .min(5, "Say why the system ends (at least 5 characters).")
-    .max(2000),
+  reason: prose("Say why the system ends.", 5, 2000),
 });
 
 /**
