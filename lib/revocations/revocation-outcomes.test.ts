@@ -14,20 +14,14 @@ import { backoffMs, MAX_ATTEMPTS, runRevocations } from "./run";
 
 const { conn, actors, systems, identityIn, revocation, statusOf } = revocationsEstate();
 
-/** A new identity `name` in `system`, and `actor`'s request to revoke it. */
-async function revocationAsked(actor: Actor, system: string, name: string, reason: string) {
-  const identity = await identityIn(system, name);
-  return { identity, asked: await requestRevocation(conn.db, actor, { identityId: identity.id, reason }) };
-}
+/** `actor`'s request to revoke `identity`. */
+const askRevocation = (actor: Actor, identity: { id: string }, reason: string) =>
+  requestRevocation(conn.db, actor, { identityId: identity.id, reason });
 
 describe("when the target system fails", () => {
   it("fails, retries after 1, 2, 4, 8 minutes, then gives up and is flagged; nothing is revoked in Steward", async () => {
-    const { identity, asked } = await revocationAsked(
-      actors.sam,
-      systems.broken,
-      "ledger_unreachable",
-      "Owner left; nobody uses it",
-    );
+    const identity = await identityIn(systems.broken, "ledger_unreachable");
+    const asked = await askRevocation(actors.sam, identity, "Owner left; nobody uses it");
     let at = new Date("2026-11-27T12:00:00.000Z");
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       expect(await runRevocations(conn.db, JOB, at, { ids: [asked.id] })).toMatchObject({
@@ -59,12 +53,8 @@ describe("when the target system fails", () => {
 
 describe("manual systems", () => {
   it("wait as executed until a person confirms with evidence; only those who may revoke confirm", async () => {
-    const { identity, asked } = await revocationAsked(
-      actors.olivia,
-      systems.manual,
-      "vendor-portal-bot",
-      "The vendor contract ended",
-    );
+    const identity = await identityIn(systems.manual, "vendor-portal-bot");
+    const asked = await askRevocation(actors.olivia, identity, "The vendor contract ended");
     expect(await runRevocations(conn.db, JOB, new Date(), { ids: [asked.id] })).toMatchObject({
       awaitingConfirmation: 1,
       verified: 0,
