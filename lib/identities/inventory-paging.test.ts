@@ -41,40 +41,27 @@ async function truthOrder(sort: Sort, dir: "asc" | "desc", where = sql`true`): P
 const page = (params: Record<string, string | undefined>) =>
   listIdentities(conn.db, sam, parseInventoryFilter(params), { withTotal: false });
 
-/** All pages walking forward from the first. */
-async function forward(
+/**
+ * All pages of a walk, in the order they were reached: forward (`after`) from the first page, or
+ * backward (`before`) from the cursor `from` (the last forward page's prevCursor).
+ */
+async function walk(
+  way: "after" | "before",
   sort: Sort,
   dir: string,
   size: number,
   extra: Record<string, string> = {},
+  from?: string,
 ): Promise<InventoryPage[]> {
   const pages: InventoryPage[] = [];
-  let after: string | undefined;
+  let cursor = from;
   for (let i = 0; i < 500; i++) {
-    const p = await page({ ...extra, sort, dir, size: String(size), after });
+    const p = await page({ ...extra, sort, dir, size: String(size), [way]: cursor });
     pages.push(p);
-    if (!p.nextCursor) return pages;
-    after = p.nextCursor;
+    cursor = (way === "after" ? p.nextCursor : p.prevCursor) ?? undefined;
+    if (!cursor) return pages;
   }
   throw new Error("the walk did not end");
-}
-
-/** All pages walking backward from the last forward page's prevCursor, in the order they were reached. */
-async function backward(
-  sort: Sort,
-  dir: string,
-  size: number,
-  from: string,
-  extra: Record<string, string> = {},
-): Promise<InventoryPage[]> {
-  const pages: InventoryPage[] = [];
-  let before: string | undefined = from;
-  for (let i = 0; i < 500 && before; i++) {
-    const p = await page({ ...extra, sort, dir, size: String(size), before });
-    pages.push(p);
-    before = p.prevCursor ?? undefined;
-  }
-  return pages;
 }
 
 const ids = (p: InventoryPage) => p.rows.map((r) => r.id);
@@ -88,11 +75,11 @@ async function expectWalks(
 ) {
   const label = `${sort} ${dir} ${size}`;
   const expected = await truthOrder(sort, dir, where);
-  const fwd = await forward(sort, dir, size, extra);
+  const fwd = await walk("after", sort, dir, size, extra);
   expect(fwd.flatMap(ids), label).toEqual(expected);
   expect(fwd[0]!.prevCursor, label).toBeNull();
   if (fwd.length < 2) return;
-  const back = await backward(sort, dir, size, fwd.at(-1)!.prevCursor!, extra);
+  const back = await walk("before", sort, dir, size, extra, fwd.at(-1)!.prevCursor!);
   // Going back from the last page gives every earlier page again, the same rows in the same order.
   expect(back.map(ids), label).toEqual(fwd.slice(0, -1).map(ids).reverse());
   expect(back.at(-1)!.prevCursor, label).toBeNull();
@@ -107,7 +94,7 @@ describe("inventory paging", () => {
   });
 
   it("a page reached going backward continues forward to the page that followed it", async () => {
-    const fwd = await forward("expires", "asc", 40);
+    const fwd = await walk("after", "expires", "asc", 40);
     const back = await page({ sort: "expires", size: "40", before: fwd[5]!.prevCursor! });
     expect(ids(back)).toEqual(ids(fwd[4]!));
     const next = await page({ sort: "expires", size: "40", after: back.nextCursor! });
@@ -115,7 +102,7 @@ describe("inventory paging", () => {
   });
 
   it("the default risk order is highest first", async () => {
-    const rows = (await forward("risk", "", 200)).flatMap((p) => p.rows);
+    const rows = (await walk("after", "risk", "", 200)).flatMap((p) => p.rows);
     expect(rows.map((r) => r.id)).toEqual(await truthOrder("risk", "desc"));
     expect(rows[0]!.riskScore).toBeGreaterThanOrEqual(rows.at(-1)!.riskScore);
   });
