@@ -1,11 +1,11 @@
 import { expect, expectNoAxeViolations, signInByRequest, test } from "./support/fixtures";
+import { openAs } from "./support/openers";
 
 test.describe("the audit log page", () => {
   test("an auditor filters by action and subject, pages through, and sees a clear message for a bad date", async ({
     as,
   }) => {
-    const page = await as("ari");
-    await page.goto("/audit");
+    const page = await openAs(as, "ari", "/audit");
     await expectNoAxeViolations(page);
     await expect(page.getByRole("row").filter({ hasText: "system.seeded" })).toHaveCount(1);
 
@@ -31,9 +31,8 @@ test.describe("the audit log page", () => {
     const api = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
     for (let i = 0; i < 12; i++) await signInByRequest(api, "omar.owner@example.com");
     await api.dispose();
-    const page = await as("sam");
     // Small pages so that the seeded log spans several.
-    await page.goto("/audit?size=10&order=asc");
+    const page = await openAs(as, "sam", "/audit?size=10&order=asc");
     const firstPage = await page.locator("tbody tr td:first-child").allTextContents();
     expect(firstPage[0]).toBe("1");
     await page.getByRole("link", { name: "Later →" }).click();

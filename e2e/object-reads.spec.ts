@@ -1,4 +1,5 @@
 import { expect, test } from "./support/fixtures";
+import { openAs } from "./support/openers";
 
 // Issue 10, defects 5 and 8, as a browser sees them: an id in a URL shows nothing to someone the
 // inventory would not show it to (a 404, like an id that does not exist), and no malformed id,
@@ -8,8 +9,7 @@ test.describe("reads by id and bad URLs", () => {
   test("the new-request prefill and the identity page are 404 for an identity out of scope or a malformed id", async ({
     as,
   }) => {
-    const sam = await as("sam");
-    await sam.goto("/identities?q=security-scanner");
+    const sam = await openAs(as, "sam", "/identities?q=security-scanner");
     const href = await sam.getByRole("link", { name: "security-scanner", exact: true }).getAttribute("href");
     expect(href).toMatch(/^\/identities\/[0-9a-f-]{36}$/);
     const id = href!.split("/").pop()!;

@@ -39,13 +39,20 @@ function shell(page: Page) {
   };
 }
 
+/** The shell shows `name` signed in, holding `roles`; gives its main navigation. */
+async function expectSignedIn(page: Page, name: string, roles: string) {
+  const shown = shell(page);
+  await expect(shown.person).toHaveText(name);
+  await expect(shown.roles).toHaveText(roles);
+  return shown.nav;
+}
+const MEMBER_LINKS = ["Overview", "Identities", "Requests", "Revocations"];
+
 test.describe("sign-in through OpenID Connect", () => {
   test("an existing person signs in at the identity provider and comes back signed in", async ({ browser }) => {
     const page = await signInThroughIdp(browser, "olivia.owner@example.com");
-    const { person, roles, nav } = shell(page);
-    await expect(person).toHaveText("Olivia Owner");
-    await expect(roles).toHaveText("member");
-    await expect(nav.getByRole("link")).toHaveText(["Overview", "Identities", "Requests", "Revocations"]);
+    const nav = await expectSignedIn(page, "Olivia Owner", "member");
+    await expect(nav.getByRole("link")).toHaveText(MEMBER_LINKS);
     const session = await (await page.request.get("/api/auth/session")).json();
     expect(session?.user?.email).toBe("olivia.owner@example.com");
     await page.context().close();
@@ -53,10 +60,8 @@ test.describe("sign-in through OpenID Connect", () => {
 
   test("someone Steward has not met is provisioned as a member, and that is audited", async ({ browser }) => {
     const nina = await signInThroughIdp(browser, "nina.newcomer@example.com");
-    const { person, roles, nav } = shell(nina);
-    await expect(person).toHaveText("Nina Newcomer");
-    await expect(roles).toHaveText("member");
-    await expect(nav.getByRole("link")).toHaveText(["Overview", "Identities", "Requests", "Revocations"]);
+    const nav = await expectSignedIn(nina, "Nina Newcomer", "member");
+    await expect(nav.getByRole("link")).toHaveText(MEMBER_LINKS);
     await nina.context().close();
 
     const ari = await signInAs(browser, "ari");
@@ -73,9 +78,7 @@ test.describe("sign-in through OpenID Connect", () => {
 
   test("an email in STEWARD_ADMIN_EMAILS becomes an admin on first sign-in", async ({ browser }) => {
     const page = await signInThroughIdp(browser, "root.admin@example.com");
-    const { person, roles, nav } = shell(page);
-    await expect(person).toHaveText("Root Admin");
-    await expect(roles).toHaveText("member, admin");
+    const nav = await expectSignedIn(page, "Root Admin", "member, admin");
     await expect(nav.getByRole("link", { name: "People" })).toBeVisible();
     await nav.getByRole("link", { name: "People" }).click();
     await expect(page).toHaveURL(/\/people/);

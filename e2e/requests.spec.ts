@@ -1,9 +1,9 @@
 import { expect, expectNoAxeViolations, test } from "./support/fixtures";
+import { openAs } from "./support/openers";
 
 test.describe("requests and approvals", () => {
   test("a fresh request form asks nothing in code words; an auditor gets no form at all", async ({ as }) => {
-    const omar = await as("omar");
-    await omar.goto("/requests/new");
+    const omar = await openAs(as, "omar", "/requests/new");
     const form = omar.getByRole("form", { name: "Request" });
     await expect(form.getByRole("status")).toContainText("Fill in the form to see policy's verdict.");
     await expect(form).not.toContainText("Invalid input");
@@ -13,8 +13,7 @@ test.describe("requests and approvals", () => {
     await expect(form).not.toContainText("Invalid input");
     await expect(form.getByLabel("Environment", { exact: true })).toHaveCount(0);
 
-    const ari = await as("ari");
-    await ari.goto("/requests");
+    const ari = await openAs(as, "ari", "/requests");
     await expect(ari.getByRole("link", { name: "New request" })).toHaveCount(0);
     await ari.goto("/requests/new");
     await expect(
@@ -74,8 +73,7 @@ test.describe("requests and approvals", () => {
     await maya.getByRole("button", { name: "Approve" }).click();
     await expect(maya.getByRole("status").filter({ hasText: "moves to the next stage" })).toBeVisible();
 
-    const sam = await as("sam");
-    await sam.goto(requestUrl);
+    const sam = await openAs(as, "sam", requestUrl);
     await sam.getByLabel("Comment (required to deny)").fill("Scoped to the chargebacks role");
     await sam.getByRole("button", { name: "Approve" }).click();
     await expect(sam.getByRole("status").filter({ hasText: "carried out" })).toBeVisible();
@@ -91,8 +89,7 @@ test.describe("requests and approvals", () => {
   });
 
   test("a request policy refuses is not submitted, and the form keeps what was typed", async ({ as }) => {
-    const omar = await as("omar");
-    await omar.goto("/requests/new");
+    const omar = await openAs(as, "omar", "/requests/new");
     const form = omar.getByRole("form", { name: "Request" });
     await form.getByLabel("Name", { exact: true }).fill("omar-forever-key");
     await form.getByLabel(/^System/).selectOption({ label: "Datadog — production" });
@@ -122,8 +119,7 @@ test.describe("requests and approvals", () => {
     await expect(sam.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
     await expectNoAxeViolations(sam);
 
-    const ari = await as("ari");
-    await ari.goto("/settings");
+    const ari = await openAs(as, "ari", "/settings");
     await expect(ari.getByLabel("Stale requests expire after (days)")).toHaveValue("21");
     await expect(ari.getByRole("button", { name: "Save" })).toHaveCount(0);
     await ari.goto("/audit?action=setting.changed");
@@ -133,8 +129,7 @@ test.describe("requests and approvals", () => {
   test("Maya sorts her queue and approves the standard requests in bulk; the privileged one stays for her to decide alone", async ({
     as,
   }) => {
-    const maya = await as("maya");
-    await maya.goto("/requests");
+    const maya = await openAs(as, "maya", "/requests");
     // Sortable by URL: the Request column sorts by type, and says so to assistive technology.
     await maya
       .getByRole("columnheader", { name: /^Request(?!er)/ })
@@ -158,8 +153,7 @@ test.describe("requests and approvals", () => {
     await expect(maya.getByText("Nothing here.")).toBeVisible();
 
     // Olivia sees hers decided, and the extension carried out.
-    const olivia = await as("olivia");
-    await olivia.goto("/requests?queue=mine&status=fulfilled");
+    const olivia = await openAs(as, "olivia", "/requests?queue=mine&status=fulfilled");
     await expect(olivia.getByRole("row", { name: /Extend expiry: ledger-reconciler-key/ })).toContainText("Fulfilled");
   });
 });

@@ -1,12 +1,19 @@
+import type { PersonaKey } from "../lib/auth/personas";
 import { expect, expectNoAxeViolations, openIdentity, test } from "./support/fixtures";
+import { openAs, type As } from "./support/openers";
+
+/** `persona`'s page of the identity `name`, and its Revocation panel. */
+async function openRevocation(as: As, persona: PersonaKey, name: string) {
+  const page = await as(persona);
+  await openIdentity(page, name);
+  return { page, panel: page.getByRole("region", { name: "Revocation" }) };
+}
 
 test.describe("revocation", () => {
   test("Olivia revokes a workload on a system without an API, confirms the removal with evidence, and security sees it verified", async ({
     as,
   }) => {
-    const olivia = await as("olivia");
-    await openIdentity(olivia, "refund-worker");
-    const panel = olivia.getByRole("region", { name: "Revocation" });
+    const { page: olivia, panel } = await openRevocation(as, "olivia", "refund-worker");
     // A reason is required: without one nothing happens and the form says why.
     await panel.getByRole("button", { name: "Revoke" }).click();
     await expect(panel.getByRole("alert")).toContainText("Nothing was revoked.");
@@ -36,9 +43,7 @@ test.describe("revocation", () => {
   test("a revocation the target system does not confirm shows as failed, to be retried, and security finds it under Needs attention", async ({
     as,
   }) => {
-    const sam = await as("sam");
-    await openIdentity(sam, "checkout-deployer-ci");
-    const panel = sam.getByRole("region", { name: "Revocation" });
+    const { page: sam, panel } = await openRevocation(as, "sam", "checkout-deployer-ci");
     await panel.getByLabel("Reason (required)").fill("The deployer token leaked in a build log");
     await panel.getByRole("button", { name: "Revoke" }).click();
     await expect(panel.getByRole("status")).toContainText("did not confirm the revocation; it will be retried");
@@ -50,8 +55,7 @@ test.describe("revocation", () => {
   });
 
   test("security revokes a selection from the inventory, with a reason", async ({ as }) => {
-    const sam = await as("sam");
-    await sam.goto("/identities?q=omar-sandbox-bot");
+    const sam = await openAs(as, "sam", "/identities?q=omar-sandbox-bot");
     await sam.getByRole("checkbox", { name: "Select omar-sandbox-bot" }).check();
     const bar = sam.getByRole("form", { name: "Bulk revoke" });
     await bar.getByRole("button", { name: "Revoke selected (1)" }).click();
