@@ -1,5 +1,5 @@
 import "server-only";
-import { Column, getTableColumns, is, SQL, sql, type Table } from "drizzle-orm";
+import { Column, getTableColumns, getTableName, is, SQL, sql, type Table } from "drizzle-orm";
 import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import { queryRows, type Database } from "./index";
 import {
@@ -88,6 +88,28 @@ export async function readRows<C extends ColumnSet>(db: Database, columns: C, qu
   return rows.map((raw) =>
     Object.fromEntries(entries.map(([key, column]) => [key, decode(column, raw[key])])),
   ) as RowOf<C>[];
+}
+
+/**
+ * The distinct values of an indexed column, read by a loose index scan: one index probe a value
+ * rather than a scan of every row (for filter pickers over a large table).
+ */
+export async function distinctValues<T extends Column>(
+  db: Database,
+  column: T,
+): Promise<NonNullable<T["_"]["data"]>[]> {
+  const table = sql.identifier(getTableName(column.table));
+  const c = sql.identifier(column.name);
+  const rows = await readRows(
+    db,
+    { value: column },
+    sql`WITH RECURSIVE d AS (
+          (SELECT ${c} AS v FROM ${table} WHERE ${c} IS NOT NULL ORDER BY ${c} LIMIT 1)
+          UNION ALL
+          SELECT (SELECT ${c} FROM ${table} WHERE ${c} > d.v ORDER BY ${c} LIMIT 1) FROM d WHERE d.v IS NOT NULL
+        ) SELECT v AS value FROM d WHERE v IS NOT NULL`,
+  );
+  return rows.map((r) => r.value as NonNullable<T["_"]["data"]>);
 }
 
 /** Whether a statement returns any row: for existence checks, which need no row type. */

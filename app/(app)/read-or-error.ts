@@ -1,3 +1,4 @@
+import { type Actor, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 
 /**
@@ -15,3 +16,20 @@ export function readOrError<T>(parse: () => T, fallback: T): [T, DomainError | n
 
 /** A page's props when it reads its URL's query. */
 export type SearchParamsProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+type SearchParams = Awaited<SearchParamsProps["searchParams"]>;
+
+/**
+ * What a list page starts with: the signed-in actor (or the way to sign-in), its URL's query, and
+ * the list's state read from it by `parse` (a bad parameter comes back as `error` beside the fallback).
+ */
+export async function readListPage<T>(
+  { searchParams }: SearchParamsProps,
+  parse: (raw: SearchParams) => T,
+  fallback: T,
+): Promise<{ actor: Actor; raw: SearchParams; state: T; error: DomainError | null }> {
+  const actor = await requireActor();
+  const raw = await searchParams;
+  const [state, error] = readOrError(() => parse(raw), fallback);
+  return { actor, raw, state, error };
+}

@@ -15,7 +15,7 @@ import { SortHeader, type SortLink } from "./sort-header";
  * A page's row selection: the rows `canSelect` allows, the selection state for the table and the
  * selected ids still on the page (a new page drops the ones it no longer shows).
  */
-export function useRowSelection<T extends { id: string }>(rows: T[], canSelect: (row: T) => boolean) {
+function useRowSelection<T extends { id: string }>(rows: T[], canSelect: (row: T) => boolean) {
   const [selection, setSelection] = useState<RowSelectionState>({});
   const selectable = rows.filter(canSelect);
   const selectedIds = Object.keys(selection).filter(
@@ -25,7 +25,7 @@ export function useRowSelection<T extends { id: string }>(rows: T[], canSelect: 
 }
 
 /** A checkbox column: "select all" over the page's selectable rows, one box per selectable row. */
-export function selectColumn<T extends { id: string }>({
+function selectColumn<T extends { id: string }>({
   selectable,
   selection,
   setSelection,
@@ -65,6 +65,35 @@ export function selectColumn<T extends { id: string }>({
           onChange={row.getToggleSelectedHandler()}
         />
       ) : null,
+  };
+}
+
+/**
+ * A server-paged table whose rows may be selected for a bulk action and sorted by their headers'
+ * links: the selection, the select column, the header builder and the DataTable's props, together.
+ * `sortKey` maps a column id to the sort it shows (aria-sort).
+ */
+export function useSelectableTable<T extends { id: string }>(
+  rows: T[],
+  canSelect: (row: T) => boolean,
+  sortLinks: Record<string, SortLink>,
+  sortKey?: (columnId: string) => string,
+) {
+  const { selection, setSelection, selectable, selectedIds } = useRowSelection(rows, canSelect);
+  return {
+    selectable,
+    selectedIds,
+    header: sortableHeader(sortLinks),
+    selectColumn: (labels: { allLabel: string; rowLabel: (row: T) => string; meta?: ColumnMeta<T, unknown> }) =>
+      selectColumn({ selectable, selection, setSelection, ...labels }),
+    tableProps: {
+      data: rows,
+      rowKey: (r: T) => r.id,
+      headerProps: ariaSort(sortLinks, sortKey),
+      rowSelection: selection,
+      onRowSelectionChange: setSelection,
+      canSelectRow: canSelect,
+    },
   };
 }
 

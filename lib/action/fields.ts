@@ -7,6 +7,11 @@ export function field(form: FormData, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/** The named text fields as sent (each undefined when missing), to pass on as a domain call's input. */
+export function fields<K extends string>(form: FormData, ...names: K[]): Record<K, string | undefined> {
+  return Object.fromEntries(names.map((name) => [name, field(form, name)])) as Record<K, string | undefined>;
+}
+
 /**
  * A field as text ("" when missing), trimmed unless `trim: false` (an id is passed on exactly as
  * sent, so a stray space is refused by its parser rather than silently mended).

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, desc, eq, gte, ilike, inArray, lt, gt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows, type Database } from "@/db";
+import type { Database } from "@/db";
+import { distinctValues } from "@/db/columns";
 import { auditEvents, users } from "@/db/schema";
 import { forbidden, parseInput } from "@/lib/errors";
 import {
@@ -119,23 +120,9 @@ export async function auditFacets(
   actor: AuditReader,
 ): Promise<{ actions: string[]; subjectTypes: string[] }> {
   if (!canReadAuditLog(actor)) throw forbidden("Only security and auditors may read the audit log.");
-  const actions = await queryRows<{ action: string }>(
-    db,
-    sql`WITH RECURSIVE a AS (
-          (SELECT action FROM audit_events ORDER BY action LIMIT 1)
-          UNION ALL
-          SELECT (SELECT action FROM audit_events WHERE action > a.action ORDER BY action LIMIT 1) FROM a WHERE a.action IS NOT NULL
-        ) SELECT action FROM a WHERE action IS NOT NULL`,
-  );
-  const subjectTypes = await queryRows<{ subject_type: string }>(
-    db,
-    sql`WITH RECURSIVE s AS (
-          (SELECT subject_type FROM audit_events WHERE subject_type IS NOT NULL ORDER BY subject_type LIMIT 1)
-          UNION ALL
-          SELECT (SELECT subject_type FROM audit_events WHERE subject_type > s.subject_type ORDER BY subject_type LIMIT 1) FROM s WHERE s.subject_type IS NOT NULL
-        ) SELECT subject_type FROM s WHERE subject_type IS NOT NULL`,
-  );
-  return { actions: actions.map((r) => r.action), subjectTypes: subjectTypes.map((r) => r.subject_type) };
+  const actions = await distinctValues(db, auditEvents.action);
+  const subjectTypes = await distinctValues(db, auditEvents.subjectType);
+  return { actions, subjectTypes };
 }
 
 function toDto(row: typeof auditEvents.$inferSelect): AuditEventDto {

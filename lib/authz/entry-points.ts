@@ -137,6 +137,7 @@ export const PLUMBING: Record<string, string> = {
   actorAction:
     "the one action wrapper (lib/action): the session's actor before the call, a DomainError as the form's answer",
   field: "reads a form field (lib/action); the lib function it feeds parses it",
+  fields: "reads named form fields (lib/action); the lib function they feed parses them",
   text: "reads a form field (lib/action); the lib function it feeds parses it",
   optionalText: "reads a form field (lib/action); the lib function it feeds parses it",
   plural: "wording: a count and its word",

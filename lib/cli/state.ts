@@ -1,8 +1,10 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { sql } from "drizzle-orm";
-import { MIGRATIONS_FOLDER, queryRows, type Connection } from "@/db";
+import { inArray, sql } from "drizzle-orm";
+import { MIGRATIONS_FOLDER, type Connection } from "@/db";
+import { hasRows, readRows, selectList } from "@/db/columns";
+import { users } from "@/db/schema";
 import { DataDirBusyError } from "@/db/lock";
 import { PERSONAS } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
@@ -29,17 +31,20 @@ function latestMigration(): { count: number; when: number } {
 
 /** Refuses a database that drizzle has not migrated, or not to the newest migration. */
 export async function requireMigrated(conn: Connection): Promise<void> {
-  const [table] = await queryRows<{ present: boolean }>(
-    conn.db,
-    sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`,
-  );
-  if (!table?.present)
+  const migrated = await hasRows(conn.db, sql`SELECT 1 WHERE to_regclass('drizzle.__drizzle_migrations') IS NOT NULL`);
+  if (!migrated)
     throw new CliStateError(
       `The ${conn.kind === "embedded" ? "embedded" : "PostgreSQL"} database is not migrated: run \`steward db migrate\` first.`,
     );
-  const [applied] = await queryRows<{ n: number; last: string | null }>(
+  // drizzle's own bookkeeping table, outside the schema: read through a column set all the same.
+  const appliedColumns = {
+    n: sql<number>`count(*)::int`.mapWith(Number),
+    last: sql<string | null>`max(created_at)::text`,
+  };
+  const [applied] = await readRows(
     conn.db,
-    sql`SELECT count(*)::int AS n, max(created_at)::text AS last FROM drizzle.__drizzle_migrations`,
+    appliedColumns,
+    sql`SELECT ${selectList(appliedColumns)} FROM drizzle.__drizzle_migrations`,
   );
   const latest = latestMigration();
   if (Number(applied?.last ?? 0) < latest.when) {
@@ -51,12 +56,9 @@ export async function requireMigrated(conn: Connection): Promise<void> {
 
 /** Refuses a database without the demo personas (the benchmarks act as them). */
 export async function requireSeeded(conn: Connection, hint: string): Promise<void> {
-  const emails = `{${PERSONAS.map((p) => `"${p.email}"`).join(",")}}`;
-  const [row] = await queryRows<{ n: number }>(
-    conn.db,
-    sql`SELECT count(*)::int AS n FROM users WHERE email = ANY (${emails}::text[])`,
-  );
-  if ((row?.n ?? 0) < PERSONAS.length) throw new CliStateError(`The database has no demo data: ${hint}`);
+  const emails = PERSONAS.map((p) => p.email);
+  const n = await conn.db.$count(users, inArray(users.email, emails));
+  if (n < PERSONAS.length) throw new CliStateError(`The database has no demo data: ${hint}`);
 }
 
 /** Refuses an embedded folder that holds no database, rather than creating an empty one. */

@@ -1,8 +1,10 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { queryRows, type Database } from "@/db";
-import { REVOCATION_STATUSES } from "@/db/schema";
+import type { Database } from "@/db";
+import { pick } from "@/db/columns";
+import { entitlements, identities, REVOCATION_STATUSES, revocations, systems, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth";
 import { notFound, parseInput } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
@@ -54,6 +56,23 @@ export type RevocationRow = {
 
 export const PAGE_SIZE = 50;
 
+// The list's SQL names the revocation r and its identity i (the inventory's scope reads i).
+const r = alias(revocations, "r");
+const i = alias(identities, "i");
+const s = alias(systems, "s");
+const e = alias(entitlements, "e");
+const u = alias(users, "u");
+const listColumns = {
+  ...pick(getTableColumns(r), "id", "identityId", "reason", "status", "attempts", "lastError", "connectorResult"),
+  ...pick(getTableColumns(r), "evidence", "nextAttemptAt", "createdAt", "verifiedAt", "targetType"),
+  identity: i.name,
+  system: s.name,
+  connector: s.connector,
+  resource: e.resource,
+  permission: e.permission,
+  requestedBy: u.name,
+};
+
 /**
  * One page of revocations in the actor's scope (the inventory's), or an identity's own. Ids and
  * cursors are checked again here, whoever built the filter: a malformed one is "not found" or a
@@ -78,55 +97,25 @@ export async function listRevocations(
     const [at, id] = decodeCursor(CURSOR, f.after);
     where.push(sql`(r.created_at, r.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await queryRows<{
-    id: string;
-    target_type: string;
-    identity_id: string;
-    identity: string;
-    system: string;
-    connector: string;
-    resource: string | null;
-    permission: string | null;
-    reason: string;
-    requested_by: string | null;
-    status: string;
-    attempts: number;
-    next_attempt_at: Date | string | null;
-    last_error: string | null;
-    connector_result: unknown;
-    evidence: unknown;
-    created_at: Date | string;
-    verified_at: Date | string | null;
-  }>(
-    db,
-    sql`SELECT r.id, r.target_type, r.identity_id, i.name AS identity, s.name AS system, s.connector, e.resource, e.permission, r.reason, u.name AS requested_by,
-          r.status, r.attempts, r.next_attempt_at, r.last_error, r.connector_result, r.evidence, r.created_at, r.verified_at
-        FROM revocations r JOIN identities i ON i.id = r.identity_id JOIN systems s ON s.id = i.system_id
-          LEFT JOIN entitlements e ON e.id = r.entitlement_id LEFT JOIN users u ON u.id = r.requested_by
-        ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
-        ORDER BY r.created_at DESC, r.id DESC LIMIT ${PAGE_SIZE}`,
-  );
-  const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
-  return rows.map((r) => ({
-    id: r.id,
-    target: r.target_type,
-    identityId: r.identity_id,
-    identity: r.identity,
-    system: r.system,
-    connector: r.connector,
-    entitlement: r.resource ? `${r.permission} on ${r.resource}` : null,
-    reason: r.reason,
-    requestedBy: r.requested_by,
-    status: r.status,
-    attempts: r.attempts,
+  const rows = await db
+    .select(listColumns)
+    .from(r)
+    .innerJoin(i, eq(i.id, r.identityId))
+    .innerJoin(s, eq(s.id, i.systemId))
+    .leftJoin(e, eq(e.id, r.entitlementId))
+    .leftJoin(u, eq(u.id, r.requestedBy))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(r.createdAt), desc(r.id))
+    .limit(PAGE_SIZE);
+  return rows.map(({ targetType, resource, permission, ...row }) => ({
+    ...row,
+    target: targetType,
+    entitlement: resource ? `${permission} on ${resource}` : null,
     maxAttempts: MAX_ATTEMPTS,
-    nextAttemptAt: isoOrNull(r.next_attempt_at),
-    lastError: r.last_error,
-    connectorResult: json(r.connector_result),
-    evidence: json(r.evidence),
-    createdAt: isoOrNull(r.created_at)!,
-    verifiedAt: isoOrNull(r.verified_at),
-    gaveUp: r.status === "failed" && r.next_attempt_at === null,
+    nextAttemptAt: isoOrNull(row.nextAttemptAt),
+    createdAt: isoOrNull(row.createdAt)!,
+    verifiedAt: isoOrNull(row.verifiedAt),
+    gaveUp: row.status === "failed" && row.nextAttemptAt === null,
   }));
 }
 

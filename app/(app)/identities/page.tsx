@@ -4,7 +4,6 @@ import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth";
 import { href } from "@/lib/paging";
 import {
   inventoryFacets,
@@ -15,24 +14,30 @@ import {
   SAVED_VIEWS,
   type InventoryFilter,
 } from "@/lib/identities";
-import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
+import { readListPage, type SearchParamsProps as Props } from "../read-or-error";
 import { FilterForm } from "./_components/filter-form";
 import { InventoryResults, InventoryResultsLoading } from "./_components/inventory-results";
 import { TotalLine } from "./_components/total-line";
 
 export const metadata: Metadata = { title: "Identities" };
 
-export default async function IdentitiesPage({ searchParams }: Props) {
-  const actor = await requireActor();
-  const raw = await searchParams;
-
-  const [filter, error] = readOrError<InventoryFilter | null>(() => {
-    const parsed = parseInventoryFilter(raw);
-    // A broken page link is a bad parameter too: say so here, with the other filters.
-    if (parsed.after) decodeCursor(parsed.after, parsed.sort, "after");
-    if (parsed.before) decodeCursor(parsed.before, parsed.sort, "before");
-    return parsed;
-  }, null);
+export default async function IdentitiesPage(props: Props) {
+  const {
+    actor,
+    raw,
+    state: filter,
+    error,
+  } = await readListPage<InventoryFilter | null>(
+    props,
+    (raw) => {
+      const parsed = parseInventoryFilter(raw);
+      // A broken page link is a bad parameter too: say so here, with the other filters.
+      if (parsed.after) decodeCursor(parsed.after, parsed.sort, "after");
+      if (parsed.before) decodeCursor(parsed.before, parsed.sort, "before");
+      return parsed;
+    },
+    null,
+  );
   const facets = await inventoryFacets(getDb(), actor, { owner: filter?.owner, team: filter?.team });
   const f: Partial<InventoryFilter> = filter ?? {};
   const visible = filter?.cols ?? [...COLUMN_KEYS];

@@ -1,7 +1,7 @@
 "use server";
 
 import { getDb } from "@/db";
-import { actorAction } from "@/lib/action";
+import { actorAction, fields } from "@/lib/action";
 import { setPersonRoles, setPersonStatus } from "@/lib/people";
 
 // Every change to a person shows on the people page. Each action calls actorAction itself: the
@@ -17,7 +17,7 @@ export const setRolesAction = actorAction(
 
 export const setStatusAction = actorAction(
   async (actor, form) => {
-    await setPersonStatus(getDb(), actor, { personId: form.get("personId"), status: form.get("status") });
+    await setPersonStatus(getDb(), actor, fields(form, "personId", "status"));
     return form.get("status") === "departed" ? "Marked as departed." : "Reinstated.";
   },
   { revalidate: "/people" },

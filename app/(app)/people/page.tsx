@@ -5,21 +5,19 @@ import { ErrorAlert, ListPage, Refusal } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { ListHeadings } from "@/components/ui/panel";
 import { getDb } from "@/db";
-import { requireActor, canManagePeople } from "@/lib/auth";
+import { canManagePeople } from "@/lib/auth";
 import { href } from "@/lib/paging";
 import { listPeople, parsePeopleQuery, type PeopleQuery } from "@/lib/people";
-import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
+import { readListPage, type SearchParamsProps as Props } from "../read-or-error";
 import { PersonRow } from "./_components/person-row";
 
 export const metadata: Metadata = { title: "People" };
 
-export default async function PeoplePage({ searchParams }: Props) {
-  const actor = await requireActor();
+export default async function PeoplePage(props: Props) {
+  const { actor, state: query, error } = await readListPage<PeopleQuery>(props, parsePeopleQuery, { q: "" });
   if (!canManagePeople(actor)) {
     return <Refusal title="People">Only admins manage people and roles.</Refusal>;
   }
-  const raw = await searchParams;
-  const [query, error] = readOrError<PeopleQuery>(() => parsePeopleQuery(raw), { q: "" });
   const { people, next } = await listPeople(getDb(), actor, query);
   return (
     <ListPage

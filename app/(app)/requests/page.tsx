@@ -8,7 +8,7 @@ import { Pager } from "@/components/ui/pager";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
-import { canChange, type Actor, requireActor } from "@/lib/auth";
+import { canChange, type Actor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { humanize } from "@/lib/format";
 import { flagParam, href } from "@/lib/paging";
@@ -21,15 +21,13 @@ import {
   type QueueFilter,
   type QueueSort,
 } from "@/lib/requests";
-import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
+import { readListPage, type SearchParamsProps as Props } from "../read-or-error";
 import { QueueTable } from "./_components/queue-table";
 
 export const metadata: Metadata = { title: "Requests" };
 
-export default async function RequestsPage({ searchParams }: Props) {
-  const actor = await requireActor();
-  const raw = await searchParams;
-  const [filter, error] = readOrError<QueueFilter>(() => parseQueueFilter(raw), parseQueueFilter({}));
+export default async function RequestsPage(props: Props) {
+  const { actor, state: filter, error } = await readListPage(props, parseQueueFilter, parseQueueFilter({}));
   const tabs = [
     { key: "decide", label: "Needs my decision" },
     { key: "mine", label: "My requests" },

@@ -5,7 +5,6 @@ import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { ListHeadings } from "@/components/ui/panel";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth";
 import { isoMinute } from "@/lib/format";
 import { href } from "@/lib/paging";
 import {
@@ -15,7 +14,7 @@ import {
   parseRevocationFilter,
   type RevocationFilter,
 } from "@/lib/revocations";
-import { readOrError, type SearchParamsProps as Props } from "../read-or-error";
+import { readListPage, type SearchParamsProps as Props } from "../read-or-error";
 
 export const metadata: Metadata = { title: "Revocations" };
 
@@ -29,10 +28,8 @@ const TABS: { key: RevocationFilter["status"] | undefined; label: string }[] = [
 ];
 
 /** Every revocation the actor may see (security and auditors: all), where it stands and why. */
-export default async function RevocationsPage({ searchParams }: Props) {
-  const actor = await requireActor();
-  const raw = await searchParams;
-  const [filter, error] = readOrError<RevocationFilter>(() => parseRevocationFilter(raw), {});
+export default async function RevocationsPage(props: Props) {
+  const { actor, state: filter, error } = await readListPage<RevocationFilter>(props, parseRevocationFilter, {});
   const rows = await listRevocations(getDb(), actor, filter);
   const link = (over: Partial<RevocationFilter>) => href("/revocations", { status: filter.status }, over);
   return (

@@ -1,12 +1,12 @@
 "use server";
 
 import { getDb } from "@/db";
-import { actorAction } from "@/lib/action";
+import { actorAction, fields } from "@/lib/action";
 import { changePolicySetting } from "@/lib/policy";
 
 export const changeSettingAction = actorAction(
   async (actor, form) => {
-    await changePolicySetting(getDb(), actor, { field: form.get("field"), value: form.get("value") });
+    await changePolicySetting(getDb(), actor, fields(form, "field", "value"));
     return "Saved.";
   },
   { revalidate: "/settings" },

@@ -2,7 +2,7 @@
 
 import { after } from "next/server";
 import { getDb } from "@/db";
-import { actorAction, field } from "@/lib/action";
+import { actorAction, field, fields } from "@/lib/action";
 import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { plural, pluralWord } from "@/lib/format";
@@ -12,22 +12,12 @@ import { configureConnector, discoverSystem, retireSystem, setSystemEnvironment 
 const systemsPage = { revalidate: "/systems" };
 
 export const configureAction = actorAction(async (actor, form) => {
-  await configureConnector(getDb(), actor, {
-    systemId: field(form, "systemId"),
-    connector: field(form, "connector"),
-    url: field(form, "url"),
-    statusUrl: field(form, "statusUrl"),
-    secret: field(form, "secret"),
-  });
+  await configureConnector(getDb(), actor, fields(form, "systemId", "connector", "url", "statusUrl", "secret"));
   return "Saved.";
 }, systemsPage);
 
 export const retireAction = actorAction(async (actor, form) => {
-  const { revocationIds } = await retireSystem(getDb(), actor, {
-    systemId: field(form, "systemId"),
-    confirmCount: field(form, "confirmCount"),
-    reason: field(form, "reason"),
-  });
+  const { revocationIds } = await retireSystem(getDb(), actor, fields(form, "systemId", "confirmCount", "reason"));
   // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
   if (revocationIds.length)
     after(() =>
@@ -47,9 +37,6 @@ export const discoverAction = actorAction(async (actor, form) => {
 }, systemsPage);
 
 export const setEnvironmentAction = actorAction(async (actor, form) => {
-  const { identitiesMoved } = await setSystemEnvironment(getDb(), actor, {
-    systemId: field(form, "systemId"),
-    environment: field(form, "environment"),
-  });
+  const { identitiesMoved } = await setSystemEnvironment(getDb(), actor, fields(form, "systemId", "environment"));
   return `Saved. ${plural(identitiesMoved, "identity", "identities", { grouped: true })} moved with it.`;
 }, systemsPage);

@@ -197,11 +197,7 @@ export default async function IdentityPage({ params }: Props) {
           id="rev-heading"
           title="Reviews"
           empty="Not part of any review campaign yet."
-          items={identity.reviews.map((r) => ({
-            key: r.id,
-            what: r.campaign,
-            how: `${r.decision ? humanize(r.decision) : "awaiting decision"}${r.reviewer ? ` · ${r.reviewer}` : ""}${r.decidedAt ? ` · ${isoDay(r.decidedAt)}` : ""}`,
-          }))}
+          items={identity.reviews.map(reviewLine)}
         />
       </div>
 
@@ -211,6 +207,16 @@ export default async function IdentityPage({ params }: Props) {
 }
 
 /** A panel listing items as what happened beside how it stands, or a line when there is none. */
+/** A review of the identity: its campaign, and the decision (with who and when) or that it waits. */
+function reviewLine(r: IdentityDetail["reviews"][number]) {
+  const decision = r.decision ? humanize(r.decision) : "awaiting decision";
+  return {
+    key: r.id,
+    what: r.campaign,
+    how: [decision, r.reviewer, r.decidedAt && isoDay(r.decidedAt)].filter(Boolean).join(" · "),
+  };
+}
+
 function PairList({
   id,
   title,

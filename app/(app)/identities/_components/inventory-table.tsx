@@ -5,15 +5,7 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
 import { Input } from "@/components/ui/controls";
-import {
-  ariaSort,
-  RowLink,
-  selectColumn,
-  sortableHeader,
-  TrailingBadge,
-  useBulkAction,
-  useRowSelection,
-} from "@/components/ui/list-columns";
+import { RowLink, TrailingBadge, useBulkAction, useSelectableTable } from "@/components/ui/list-columns";
 import type { SortLink } from "@/components/ui/sort-header";
 import { DataTable } from "@/components/ui/data-table";
 import { humanize, isoDay, relativeTime } from "@/lib/format";
@@ -41,14 +33,14 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
   const live = (r: InventoryRow) => ["pending", "active", "suspended"].includes(r.status);
   const mine = (r: InventoryRow) => (r.ownerId === actorId || r.backupOwnerId === actorId) && live(r);
   const selectableRow = (r: InventoryRow) => mine(r) || (security && live(r));
-  const { selection, setSelection, selectable, selectedIds } = useRowSelection(rows, selectableRow);
-  const header = sortableHeader(sortLinks);
+  const { selectable, selectedIds, header, selectColumn, tableProps } = useSelectableTable(
+    rows,
+    selectableRow,
+    sortLinks,
+  );
 
   const columns: ColumnDef<InventoryRow, unknown>[] = [
     selectColumn({
-      selectable,
-      selection,
-      setSelection,
       allLabel: security ? "Select every live identity on this page" : "Select all of your identities on this page",
       rowLabel: (r) => `Select ${r.name}`,
       // The selection and the name stay in view while the table scrolls sideways in its frame.
@@ -194,15 +186,10 @@ export function InventoryTable({ rows, nowIso, actorId, visible, sortLinks, secu
       ) : null}
       <DataTable
         columns={columns}
-        data={rows}
+        {...tableProps}
         caption="Non-human identities"
         empty="No identities match these filters."
-        rowKey={(r) => r.id}
         columnVisibility={columnVisibility}
-        headerProps={ariaSort(sortLinks)}
-        rowSelection={selection}
-        onRowSelectionChange={setSelection}
-        canSelectRow={selectableRow}
       />
     </div>
   );

@@ -3,15 +3,7 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { BulkBar } from "@/components/ui/bulk-bar";
 import { DataTable } from "@/components/ui/data-table";
-import {
-  ariaSort,
-  RowLink,
-  selectColumn,
-  sortableHeader,
-  TrailingBadge,
-  useBulkAction,
-  useRowSelection,
-} from "@/components/ui/list-columns";
+import { RowLink, TrailingBadge, useBulkAction, useSelectableTable } from "@/components/ui/list-columns";
 import type { SortLink } from "@/components/ui/sort-header";
 import { humanize, isoDay } from "@/lib/format";
 import type { QueueRow } from "@/lib/requests";
@@ -29,17 +21,18 @@ const waited = (h: number) => (h < 48 ? `${h} h` : `${Math.floor(h / 24)} days`)
 export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) {
   const approve = useBulkAction(bulkApproveAction);
   const approvable = (r: QueueRow) => bulk && r.mine && r.standard;
-  const { selection, setSelection, selectable, selectedIds } = useRowSelection(rows, approvable);
+  const { selectable, selectedIds, header, selectColumn, tableProps } = useSelectableTable(
+    rows,
+    approvable,
+    sortLinks,
+    (id) => (id === "request" ? "type" : id),
+  );
   const late = (r: QueueRow) => r.status === "pending" && r.waitingHours >= serviceLevelHours;
-  const header = sortableHeader(sortLinks);
 
   const columns: ColumnDef<QueueRow, unknown>[] = [
     ...(bulk
       ? [
           selectColumn({
-            selectable,
-            selection,
-            setSelection,
             allLabel: "Select every standard request on this page",
             rowLabel: (r) => `Select ${humanize(r.type)}${r.subject ? `: ${r.subject}` : ""}`,
           }),
@@ -117,14 +110,9 @@ export function QueueTable({ rows, sortLinks, serviceLevelHours, bulk }: Props) 
       ) : null}
       <DataTable
         columns={columns}
-        data={rows}
+        {...tableProps}
         caption="Requests"
         empty="Nothing here."
-        rowKey={(r) => r.id}
-        headerProps={ariaSort(sortLinks, (id) => (id === "request" ? "type" : id))}
-        rowSelection={selection}
-        onRowSelectionChange={setSelection}
-        canSelectRow={approvable}
         rowClassName={(r) => (late(r) ? "bg-amber-50" : "")}
       />
     </div>

@@ -29,18 +29,22 @@ function useOwnerAction(run: (state: ActionResult, formData: FormData) => Promis
 
 /** One owner action: the identity's id, its fields, the button and the server's answer. */
 function OwnerForm({
+  show,
   state: { action, pending, result },
   identityId,
   submit,
   primary = false,
   children,
 }: {
+  /** Whether the actor may do this: the form is drawn only when they may (the server checks again). */
+  show: boolean;
   state: OwnerAction;
   identityId: string;
   submit: string;
   primary?: boolean;
   children: ReactNode;
 }) {
+  if (!show) return null;
   return (
     <form action={action} className="space-y-1">
       <input type="hidden" name="id" value={identityId} />
@@ -76,49 +80,41 @@ export function OwnerActions({ identity, can, reviewPeriodDays, today }: Props) 
       </h2>
       {none ? <p className="text-sm text-slate-600">You can look at this identity but not change it.</p> : null}
 
-      {can.attest ? (
-        <OwnerForm state={attest} identityId={identity.id} submit="Attest" primary>
-          <p className="text-sm">
-            I still own this and it is still needed. Moves the next review {reviewPeriodDays} days out.
-          </p>
-        </OwnerForm>
-      ) : null}
+      <OwnerForm show={can.attest} state={attest} identityId={identity.id} submit="Attest" primary>
+        <p className="text-sm">
+          I still own this and it is still needed. Moves the next review {reviewPeriodDays} days out.
+        </p>
+      </OwnerForm>
 
-      {can.editPurpose ? (
-        <OwnerForm state={purpose} identityId={identity.id} submit="Save purpose">
-          <TextareaField label="Purpose" {...fields(purpose.result)("purpose")} rows={3} {...purposeText} />
-        </OwnerForm>
-      ) : null}
+      <OwnerForm show={can.editPurpose} state={purpose} identityId={identity.id} submit="Save purpose">
+        <TextareaField label="Purpose" {...fields(purpose.result)("purpose")} rows={3} {...purposeText} />
+      </OwnerForm>
 
-      {can.shortenExpiry ? (
-        <OwnerForm state={expiry} identityId={identity.id} submit="Shorten expiry">
-          <InputField
-            label="Shorten expiry to"
-            {...fields(expiry.result)("expiresOn")}
-            className="text-sm"
-            type="date"
-            min={today}
-            max={maxDate}
-            required
-            {...expiresOn}
-          />
-        </OwnerForm>
-      ) : null}
+      <OwnerForm show={can.shortenExpiry} state={expiry} identityId={identity.id} submit="Shorten expiry">
+        <InputField
+          label="Shorten expiry to"
+          {...fields(expiry.result)("expiresOn")}
+          className="text-sm"
+          type="date"
+          min={today}
+          max={maxDate}
+          required
+          {...expiresOn}
+        />
+      </OwnerForm>
 
-      {can.handOver ? (
-        <OwnerForm state={handOver} identityId={identity.id} submit="Hand over">
-          <InputField
-            label="Hand over to (email)"
-            {...fields(handOver.result)("newOwnerEmail")}
-            // The person is looked up by email, so a refusal about who they are lands here too.
-            error={fieldError(handOver.result, "newOwnerEmail", "newOwnerId")}
-            type="email"
-            required
-            autoComplete="off"
-            {...newOwnerEmail}
-          />
-        </OwnerForm>
-      ) : null}
+      <OwnerForm show={can.handOver} state={handOver} identityId={identity.id} submit="Hand over">
+        <InputField
+          label="Hand over to (email)"
+          {...fields(handOver.result)("newOwnerEmail")}
+          // The person is looked up by email, so a refusal about who they are lands here too.
+          error={fieldError(handOver.result, "newOwnerEmail", "newOwnerId")}
+          type="email"
+          required
+          autoComplete="off"
+          {...newOwnerEmail}
+        />
+      </OwnerForm>
 
       {can.editPurpose ? (
         <nav aria-label="Ask for a change" className="space-y-1 text-sm">
