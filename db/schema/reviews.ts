@@ -5,6 +5,7 @@ import { campaignStatusEnum, noResponseOutcomeEnum, recurrenceEnum, reviewerRule
 import { reviewDecisionEnum } from "./enums";
 import { entitlements, identities } from "./identities";
 import { users } from "./people";
+import { revocations } from "./revocations";
 
 export const campaigns = table(
   "campaigns",
@@ -25,6 +26,9 @@ export const campaigns = table(
     recurrence: recurrenceEnum("recurrence").notNull().default("none"),
     noResponseOutcome: noResponseOutcomeEnum("no_response_outcome").notNull().default("keep"),
     status: campaignStatusEnum("status").notNull().default("draft"),
+    // The snapshot taken at launch: when, and how many items it made.
+    launchedAt: ts("launched_at"),
+    itemCount: integer("item_count"),
     createdBy: ref("created_by", () => users.id).notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
     closedAt: ts("closed_at"),
@@ -51,10 +55,16 @@ export const reviewItems = table(
     comment: text("comment"),
     decidedBy: ref("decided_by", () => users.id),
     decidedAt: ts("decided_at"),
+    // A reassignment's new owner (applied at close, as an ownership change).
+    reassignToId: ref("reassign_to_id", () => users.id),
+    // What closing the campaign did with the decision, and the revocation it asked for.
+    applied: text("applied"),
+    revocationId: ref("revocation_id", () => revocations.id),
   },
   (t) => [
     unique("review_items_campaign_subject_uq").on(t.campaignId, t.identityId, t.entitlementId).nullsNotDistinct(),
     index("review_items_reviewer_idx").on(t.reviewerId, t.campaignId),
     index("review_items_identity_idx").on(t.identityId),
+    index("review_items_campaign_decision_idx").on(t.campaignId, t.decision),
   ],
 );

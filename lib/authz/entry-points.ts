@@ -28,6 +28,12 @@ export const READS: Record<string, string> = {
   previewRequest: "policy's verdict on a draft request, nothing written",
   gatherFacts: "the facts policy decides a request on (used by submit and preview)",
   listPeople: "the People page (admins)",
+  previewScope: "a draft campaign's live count and first rows (security, or a manager within their reports)",
+  listCampaigns: "the Reviews page: campaigns the actor may see",
+  getCampaign: "one campaign's page with its progress per reviewer",
+  campaignItems: "a campaign's items (its creator, security, auditors)",
+  myReviewItems: "the items waiting for the actor",
+  myReviewCount: "the count of items waiting for the actor",
 };
 
 /**
@@ -119,6 +125,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
 export const STEPS: Record<string, string> = {
   decideLocked: "lib/requests/decide-stage.ts: one stage's decision, inside decideStage and approveStandardInBulk",
   finalApproval: "lib/requests/final-approval.ts: policy's second look at the last approval, inside decideLocked",
+  lockCampaign: "lib/reviews/campaigns.ts: locks a campaign and refuses who may not manage it, inside launchCampaign and closeCampaign",
 };
 
 /** Functions entry points call that take no actor, with what authorizes them instead. */

@@ -127,6 +127,8 @@ const GOVERNED = [
   "settings",
   "policy_exceptions",
   "teams",
+  "campaigns",
+  "review_items",
 ] as const;
 async function fingerprint(tx: Database): Promise<Record<string, string>> {
   const cols = GOVERNED.map((t) =>
@@ -157,9 +159,9 @@ async function walkCell(row: MatrixRow, relation: Relation): Promise<void> {
       }
       if (want === "refused") {
         if (!error && row.refusal === "skips") {
-          const r = out as { approved: number; skipped: unknown[] };
+          const r = out as { approved?: number; decided?: number; skipped: unknown[] };
           expect(
-            { approved: r.approved, reported: r.skipped.length > 0 },
+            { approved: r.approved ?? r.decided, reported: r.skipped.length > 0 },
             `${cell}: approved nothing, and said why`,
           ).toEqual({ approved: 0, reported: true });
         } else if (!(error instanceof DomainError)) {

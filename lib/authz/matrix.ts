@@ -15,6 +15,7 @@
 import { ADMIN_ROWS } from "./rows-admin";
 import { IDENTITY_ROWS } from "./rows-identities";
 import { REQUEST_ROWS } from "./rows-requests";
+import { REVIEW_ROWS } from "./rows-reviews";
 import { RELATIONS, type MatrixRow, type Relation } from "./matrix-types";
 
 export { RELATIONS, type Cell, type MatrixRow, type Relation } from "./matrix-types";
@@ -40,7 +41,7 @@ export const PLAYERS: Record<Relation, string> = {
 };
 
 /** Every mutation × relation: the rows live by domain in ./rows-*.ts. */
-export const MATRIX: readonly MatrixRow[] = [...IDENTITY_ROWS, ...REQUEST_ROWS, ...ADMIN_ROWS];
+export const MATRIX: readonly MatrixRow[] = [...IDENTITY_ROWS, ...REQUEST_ROWS, ...REVIEW_ROWS, ...ADMIN_ROWS];
 
 export const rowName = (r: MatrixRow) => (r.variant ? `${r.fn} (${r.variant})` : r.fn);
 export const cellCount = () => MATRIX.length * RELATIONS.length;

@@ -25,11 +25,12 @@ export {
   type InventoryFilter,
   type SortKey,
 } from "./inventory-filter";
-export { decodeCursor, encodeCursor, pageQueries, searchesMatchFirst, whereSql } from "./inventory-query";
+export { decodeCursor, encodeCursor, filterSql, pageQueries, searchesMatchFirst, whereSql } from "./inventory-query";
 export type { Total } from "./inventory-total";
 export { identityForRequestForm, requestFormIdentities, type RequestFormIdentity } from "./request-form";
 export { rescoreEstate } from "./rescore";
 export { MAX_RISK, RISK_FACTORS, rescoreIdentities, riskFactorsSql, riskScoreSql, type RiskFactor } from "./risk";
 export { riskBand } from "./risk-band";
-export { identityScopeSql } from "./scope";
+export { DERIVED_DEFAULTS } from "./derived-states";
+export { identityScopeSql, reportsSql } from "./scope";
 export { orphanTotal, ownedSummary } from "./summary";

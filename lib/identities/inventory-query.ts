@@ -49,9 +49,13 @@ export const searchesMatchFirst = (f: Pick<InventoryFilter, "q">) => searchTerm(
 
 /** The filter's conditions plus the actor's scope, over `identities i`. */
 export function whereSql(actor: Actor, f: InventoryFilter, at: Date): SQL[] {
-  const where: SQL[] = [];
   const scope = identityScopeSql(actor);
-  if (scope) where.push(scope);
+  return [...(scope ? [scope] : []), ...filterSql(actor, f, at)];
+}
+
+/** The filter's conditions alone, over `identities i` (`owner=me` is the actor). A review campaign's scope is one. */
+export function filterSql(actor: Pick<Actor, "personId">, f: InventoryFilter, at: Date): SQL[] {
+  const where: SQL[] = [];
   if (f.q) where.push(sql`${SEARCH_HAYSTACK} ILIKE ${`%${escapeLike(searchTerm(f.q))}%`}`);
   if (f.kind) where.push(sql`i.kind = ${f.kind}`);
   if (f.system) where.push(sql`i.system_id = ${f.system}::uuid`);

@@ -2,13 +2,14 @@ import "server-only";
 import { and, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
-import { identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
+import { identityColumns, pick, readRows, selectList } from "@/db/columns";
 import { identities } from "@/db/schema";
 import { isoOrNull } from "@/lib/format";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { DAY } from "@/lib/clock";
 import { rescoreIdentities } from "@/lib/identities";
 import { loadPolicySettings } from "@/lib/policy";
+import { queueIdentityRevocations } from "@/lib/revocations";
 import { uuidList } from "@/lib/sql";
 
 /**
@@ -26,7 +27,6 @@ const canOwn = (u: SQL) => sql`(${u}.status = 'active' AND NOT (${u}.roles <@ '{
 const i = alias(identities, "i");
 const expiredColumns = { id: i.id, expiresAt: i.expiresAt };
 const movedColumns = { id: i.id, oldOwner: sql<string>`c.old_owner`, newOwner: sql<string>`c.new_owner` };
-const revocationCreated = pick(revocationColumns, "id", "identityId");
 
 /** Identities past their expiry: marked expired, and their access revoked (verified through the connector). */
 export async function expireIdentities(db: Database, by: AuditActor, at: Date): Promise<{ expired: number }> {
@@ -44,14 +44,12 @@ export async function expireIdentities(db: Database, by: AuditActor, at: Date): 
         );
         if (!expired.length) return 0;
         const ids = uuidList(expired.map((e) => e.id));
-        const revocations = await readRows(
-          tx,
-          revocationCreated,
-          sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
-            SELECT 'identity', i.id, 'Expired', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
-            WHERE i.id IN (${ids}) AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-            ON CONFLICT DO NOTHING RETURNING ${selectList(revocationCreated)}`,
-        );
+        const revocations = await queueIdentityRevocations(tx, {
+          where: sql`i.id IN (${ids})`,
+          reason: "Expired",
+          requestedBy: null,
+          at,
+        });
         await rescoreIdentities(tx, sql`i.id IN (${ids})`, at);
         const revocationOf = new Map(revocations.map((r) => [r.identityId, r.id]));
         for (const e of expired) {
@@ -142,15 +140,12 @@ export async function handleDepartedOwners(
         }
         return { suspended: rows.length, revocationsRequested: 0 };
       }
-      const rows = await readRows(
-        tx,
-        revocationCreated,
-        sql`INSERT INTO revocations (target_type, identity_id, reason, status, next_attempt_at, created_at, updated_at)
-          SELECT 'identity', i.id, 'Nobody attested after its owner left', 'requested', ${iso}::timestamptz, ${iso}::timestamptz, ${iso}::timestamptz FROM identities i
-          WHERE i.status IN ${LIVE} AND i.attestation_due_at <= ${iso}::timestamptz
-            AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          ON CONFLICT DO NOTHING RETURNING ${selectList(revocationCreated)}`,
-      );
+      const rows = await queueIdentityRevocations(tx, {
+        where: sql`i.status IN ${LIVE} AND i.attestation_due_at <= ${iso}::timestamptz`,
+        reason: "Nobody attested after its owner left",
+        requestedBy: null,
+        at,
+      });
       for (const r of rows) {
         await record(tx, {
           actor: by,

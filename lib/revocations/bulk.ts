@@ -4,7 +4,7 @@ import { z } from "zod";
 import { prose } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockByIds } from "@/db/locks";
-import { identityAccessColumns, identityColumns, pick, readRows, revocationColumns, selectList } from "@/db/columns";
+import { identityAccessColumns, identityColumns, pick } from "@/db/columns";
 import { identities } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
@@ -12,6 +12,7 @@ import { now } from "@/lib/clock";
 import { forbidden, invalidInput, notFound, parseInput } from "@/lib/errors";
 import { canRevoke, canSee, isLive, relationTo } from "@/lib/identities";
 import { uuidList } from "@/lib/sql";
+import { queueIdentityRevocations } from "./queue";
 
 /**
  * Revoking a selection from the inventory: all or nothing. Every identity must be one the actor
@@ -19,7 +20,6 @@ import { uuidList } from "@/lib/sql";
  * revocation. One transaction, rows locked in id order, an audit event per revocation.
  */
 export const BULK_REVOKE_LIMIT = 200;
-const createdColumns = pick(revocationColumns, "id", "identityId");
 const schema = z.object({
   ids: z
     .array(z.guid("That identity id is not valid."), { error: "Choose identities to revoke." })
@@ -50,17 +50,12 @@ export async function bulkRevoke(
             issues: [{ path: ["ids"], message: `${row.name} is already ${row.status}.` }],
           });
       }
-      const at = now().toISOString();
-      // INSERT … SELECT … WHERE NOT EXISTS: raw SQL, its RETURNING a column set of revocations.
-      const created = await readRows(
-        tx,
-        createdColumns,
-        sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
-          SELECT 'identity', i.id, ${reason}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-          FROM identities i WHERE i.id IN (${uuidList(ids)})
-            AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          ON CONFLICT DO NOTHING RETURNING ${selectList(createdColumns)}`,
-      );
+      const created = await queueIdentityRevocations(tx, {
+        where: sql`i.id IN (${uuidList(ids)})`,
+        reason,
+        requestedBy: actor.personId,
+        at: now(),
+      });
       for (const r of created) {
         await record(tx, {
           actor: auditActor(actor),

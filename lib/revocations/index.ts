@@ -11,5 +11,6 @@ export {
   type RevocationFilter,
   type RevocationRow,
 } from "./list";
+export { queueIdentityRevocations } from "./queue";
 export { requestRevocation } from "./request";
 export { runRevocations } from "./run";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { prose } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockById } from "@/db/locks";
-import { identityColumns, pick, readRows, revocationColumns, selectList, systemColumns } from "@/db/columns";
+import { identityColumns, pick, systemColumns } from "@/db/columns";
 import { identities, systems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange, requireRole } from "@/lib/auth";
@@ -12,8 +12,7 @@ import { now } from "@/lib/clock";
 import { conflict, notFound, parseInput } from "@/lib/errors";
 import { plural } from "@/lib/format";
 import { LIVE_STATUSES } from "@/lib/identities";
-
-const createdColumns = pick(revocationColumns, "id", "identityId");
+import { queueIdentityRevocations } from "@/lib/revocations";
 
 const retireSchema = z.object({
   systemId: z.guid("That system id is not valid."),
@@ -52,16 +51,12 @@ export async function retireSystem(db: Database, actor: Actor, raw: unknown): Pr
         sql`UPDATE systems SET status = 'retired', retired_at = ${at}::timestamptz WHERE id = ${input.systemId}::uuid`,
       );
       // One revocation per identity, except where one is already in flight (that one carries on).
-      // INSERT … SELECT … WHERE NOT EXISTS: raw SQL, its RETURNING a column set of revocations.
-      const created = await readRows(
-        tx,
-        createdColumns,
-        sql`INSERT INTO revocations (target_type, identity_id, reason, requested_by, status, next_attempt_at, created_at, updated_at)
-          SELECT 'identity', i.id, ${`System retired: ${input.reason}`}, ${actor.personId}::uuid, 'requested', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-          FROM identities i WHERE i.system_id = ${input.systemId}::uuid AND i.status IN ('pending', 'active', 'suspended')
-            AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.identity_id = i.id AND r.target_type = 'identity' AND r.status IN ('requested', 'executing', 'executed', 'failed'))
-          ON CONFLICT DO NOTHING RETURNING ${selectList(createdColumns)}`,
-      );
+      const created = await queueIdentityRevocations(tx, {
+        where: sql`i.system_id = ${input.systemId}::uuid AND i.status IN ('pending', 'active', 'suspended')`,
+        reason: `System retired: ${input.reason}`,
+        requestedBy: actor.personId,
+        at: new Date(at),
+      });
       await record(tx, {
         actor: auditActor(actor),
         action: "system.retired",

@@ -2,8 +2,14 @@ import { ADMIN_DRIVERS } from "./admin";
 import { IDENTITY_DRIVERS } from "./identities";
 import type { Driver } from "./kit";
 import { REQUEST_DRIVERS } from "./requests";
+import { REVIEW_DRIVERS } from "./reviews";
 
 // How the matrix's test tries each row (by rowName), for lib/authz/matrix.test.ts.
 
-export const DRIVERS: Record<string, Driver> = { ...IDENTITY_DRIVERS, ...REQUEST_DRIVERS, ...ADMIN_DRIVERS };
+export const DRIVERS: Record<string, Driver> = {
+  ...IDENTITY_DRIVERS,
+  ...REQUEST_DRIVERS,
+  ...REVIEW_DRIVERS,
+  ...ADMIN_DRIVERS,
+};
 export { actors, ids, one, STUB_SYSTEM, type Ctx, type Driver } from "./kit";

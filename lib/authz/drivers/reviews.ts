@@ -1,0 +1,95 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { expect } from "vitest";
+import { createCampaign, launchCampaign } from "@/lib/reviews/campaigns";
+import { closeCampaign } from "@/lib/reviews/close";
+import { decideInBulk, decideReviewItem } from "@/lib/reviews/decide";
+import { actors, auditorManagesOwner, driver, one, PAYMENTS_API, type Ctx, type Driver } from "./kit";
+
+// How the matrix tries each review row: a campaign Maya drafted over Olivia's identities (in the
+// auditor's cell, Ari is given the relation that would allow it: creator, reviewer, manager).
+
+type Target = { campaignId: string; itemId: string | null };
+
+async function campaign(c: Ctx, status: "draft" | "active", reviewerRule: "owner" | "owner_manager"): Promise<Target> {
+  const creator = c.relation === "auditor" ? actors.auditor.personId : actors.ownerManager.personId;
+  const scope = JSON.stringify({ owner: actors.owner.personId });
+  const { id } = await one<{ id: string }>(
+    c.tx,
+    sql`INSERT INTO campaigns (name, scope, reviewer_rule, starts_at, due_at, created_by, status, launched_at, item_count)
+        VALUES ('Matrix review', ${scope}::jsonb, ${reviewerRule}, now() - interval '1 day', now() + interval '30 days', ${creator}::uuid, ${status},
+          ${status === "active" ? sql`now() - interval '1 day'` : sql`NULL`}, ${status === "active" ? 1 : null}) RETURNING id`,
+  );
+  if (status === "draft") return { campaignId: id, itemId: null };
+  const reviewer = c.relation === "auditor" ? actors.auditor.personId : actors.owner.personId;
+  const item = await one<{ id: string }>(
+    c.tx,
+    sql`INSERT INTO review_items (campaign_id, identity_id, reviewer_id) VALUES (${id}::uuid, ${PAYMENTS_API}::uuid, ${reviewer}::uuid) RETURNING id`,
+  );
+  return { campaignId: id, itemId: item.id };
+}
+
+const campaignRow = (c: Ctx, id: string) =>
+  one<{ status: string; created_by: string; items: number }>(
+    c.tx,
+    sql`SELECT status, created_by, (SELECT count(*)::int FROM review_items WHERE campaign_id = ${id}::uuid) AS items FROM campaigns WHERE id = ${id}::uuid`,
+  );
+const itemRow = (c: Ctx, id: string) =>
+  one<{ decision: string | null; decided_by: string | null }>(
+    c.tx,
+    sql`SELECT decision, decided_by FROM review_items WHERE id = ${id}::uuid`,
+  );
+
+export const REVIEW_DRIVERS: Record<string, Driver> = {
+  createCampaign: driver({
+    setup: (c) => auditorManagesOwner(c),
+    call: (c) =>
+      createCampaign(c.tx, c.actor, {
+        name: `Matrix campaign by ${c.relation}`,
+        scope: { owner: "olivia.owner@example.com" },
+        reviewerRule: "owner",
+        dueOn: "2099-01-01",
+      }),
+    async verify(c, _t, out) {
+      const row = await campaignRow(c, (out as { id: string }).id);
+      expect(row).toMatchObject({ status: "draft", created_by: c.actor.personId });
+    },
+    events: ["campaign.created"],
+  }),
+  launchCampaign: driver<Target>({
+    setup: (c) => campaign(c, "draft", "owner"),
+    call: (c, t) => launchCampaign(c.tx, c.actor, t.campaignId),
+    async verify(c, t) {
+      const row = await campaignRow(c, t.campaignId);
+      expect(row.status).toBe("active");
+      expect(row.items).toBeGreaterThan(0);
+    },
+    events: ["campaign.launched"],
+  }),
+  decideReviewItem: driver<Target>({
+    setup: (c) => campaign(c, "active", "owner"),
+    call: (c, t) =>
+      decideReviewItem(c.tx, c.actor, { itemId: t.itemId, decision: "certify", comment: "Still used by payments." }),
+    async verify(c, t) {
+      expect(await itemRow(c, t.itemId!)).toEqual({ decision: "certify", decided_by: c.actor.personId });
+    },
+    events: ["review.decided"],
+  }),
+  decideInBulk: driver<Target>({
+    setup: (c) => campaign(c, "active", "owner"),
+    call: (c, t) => decideInBulk(c.tx, c.actor, { itemIds: [t.itemId], decision: "certify", comment: "Still used." }),
+    async verify(c, t, out) {
+      expect(out).toMatchObject({ decided: 1 });
+      expect(await itemRow(c, t.itemId!)).toEqual({ decision: "certify", decided_by: c.actor.personId });
+    },
+    events: ["review.decided"],
+  }),
+  closeCampaign: driver<Target>({
+    setup: (c) => campaign(c, "active", "owner_manager"),
+    call: (c, t) => closeCampaign(c.tx, c.actor, t.campaignId),
+    async verify(c, t) {
+      expect((await campaignRow(c, t.campaignId)).status).toBe("closed");
+    },
+    events: ["campaign.closed"],
+  }),
+};

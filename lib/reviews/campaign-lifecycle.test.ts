@@ -1,0 +1,125 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { auditCount, refusal, testDatabase } from "@/lib/testing";
+import { closeCampaign, createCampaign, decideReviewItem, launchCampaign, myReviewItems, previewScope } from "./index";
+
+// A manager's campaign from draft to close: the scope stays within her reports, launch snapshots
+// it into items she reviews, her decisions are applied at close (certify, revoke, reassign, and the
+// no-response outcome), and nothing is decided afterwards.
+
+const conn = testDatabase({ identities: 200 });
+const at = () => new Date();
+const OLIVIA = { owner: "olivia.owner@example.com" };
+const campaignInput = (over: Record<string, unknown> = {}) => ({
+  name: "Payments Q4 review",
+  scope: OLIVIA,
+  reviewerRule: "owner_manager",
+  fallbackRule: "security",
+  dueOn: "2099-01-01",
+  noResponse: "revoke",
+  ...over,
+});
+const count = async (table: string) =>
+  Number((await queryRows<{ n: number }>(conn.db, sql.raw(`SELECT count(*)::int AS n FROM ${table}`)))[0]!.n);
+
+describe("a manager's campaign", () => {
+  it("cannot reach beyond her reports' identities, and an empty scope is refused; neither writes anything", async () => {
+    const { maya } = conn.personas;
+    const events = await auditCount(conn.db);
+    const wide = await refusal(createCampaign(conn.db, maya, campaignInput({ scope: {} })));
+    expect(wide.message).toMatch(/only their reports' identities; this filter also reaches/);
+    const empty = await refusal(
+      createCampaign(conn.db, maya, campaignInput({ scope: { ...OLIVIA, q: "no-such-identity-anywhere" } })),
+    );
+    expect(empty.message).toMatch(/holds no live identities/);
+    expect(await count("campaigns")).toBe(0);
+    expect(await auditCount(conn.db)).toBe(events);
+    const olivia = await refusal(createCampaign(conn.db, conn.personas.olivia, campaignInput()));
+    expect(olivia.code).toBe("forbidden");
+  });
+
+  it("launches, is decided by its reviewer only, applies every decision at close and is frozen", async () => {
+    const { maya, olivia, omar } = conn.personas;
+    const preview = await previewScope(conn.db, maya, OLIVIA, at());
+    expect(preview.count).toBeGreaterThan(3);
+    const { id } = await createCampaign(conn.db, maya, campaignInput());
+    expect(await refusal(launchCampaign(conn.db, olivia, id))).toMatchObject({ code: "forbidden" });
+    const { items } = await launchCampaign(conn.db, maya, id);
+    expect(items).toBe(preview.count);
+
+    const mine = (await myReviewItems(conn.db, maya)).filter((x) => x.campaignId === id);
+    expect(mine).toHaveLength(items);
+    expect(await myReviewItems(conn.db, olivia)).toEqual([]);
+    const [a, b, c, d] = mine;
+    expect(
+      await refusal(decideReviewItem(conn.db, olivia, { itemId: a!.id, decision: "certify", comment: "mine" })),
+    ).toMatchObject({
+      code: "forbidden",
+    });
+
+    await decideReviewItem(conn.db, maya, { itemId: a!.id, decision: "certify", comment: "Still used by checkout." });
+    await decideReviewItem(conn.db, maya, { itemId: b!.id, decision: "revoke", comment: "Nobody needs it." });
+    await decideReviewItem(conn.db, maya, { itemId: c!.id, decision: "reassign", newOwner: "omar.owner@example.com" });
+    const others = mine.slice(4);
+    for (const x of others)
+      await decideReviewItem(conn.db, maya, { itemId: x.id, decision: "certify", comment: "Fine." });
+
+    const closed = await closeCampaign(conn.db, maya, id);
+    expect(closed).toMatchObject({ certified: 1 + others.length, reassigned: 1, noResponse: 1 });
+    expect(closed.revocationIds).toHaveLength(2); // b (revoked) and d (nobody answered, outcome revoke)
+
+    const state = async (identityId: string) =>
+      (
+        await queryRows<{ owner_id: string; next_review_at: string | null; revocations: number }>(
+          conn.db,
+          sql`SELECT owner_id, next_review_at, (SELECT count(*)::int FROM revocations r WHERE r.identity_id = i.id AND r.status = 'requested') AS revocations
+              FROM identities i WHERE id = ${identityId}::uuid`,
+        )
+      )[0]!;
+    expect(new Date((await state(a!.identityId)).next_review_at!).getTime()).toBeGreaterThan(
+      Date.now() + 30 * 86_400_000,
+    );
+    expect((await state(b!.identityId)).revocations).toBe(1);
+    expect((await state(c!.identityId)).owner_id).toBe(omar.personId);
+    expect((await state(d!.identityId)).revocations).toBe(1);
+
+    const applied = await queryRows<{
+      identity_id: string;
+      decision: string;
+      applied: string;
+      revocation_id: string | null;
+      snapshot: unknown;
+    }>(
+      conn.db,
+      sql`SELECT identity_id, decision, applied, revocation_id, snapshot FROM review_items WHERE campaign_id = ${id}::uuid`,
+    );
+    const of = (identityId: string) => applied.find((x) => x.identity_id === identityId)!;
+    expect(of(b!.identityId)).toMatchObject({ decision: "revoke", applied: "revocation requested" });
+    expect(of(b!.identityId).revocation_id).not.toBeNull();
+    expect(of(d!.identityId)).toMatchObject({ decision: "no_response", applied: "revocation requested (no response)" });
+    expect(of(c!.identityId)).toMatchObject({ decision: "reassign", applied: "owner changed" });
+    expect(JSON.stringify(of(a!.identityId).snapshot)).toContain(a!.identity);
+
+    const frozen = await refusal(
+      decideReviewItem(conn.db, maya, { itemId: d!.id, decision: "certify", comment: "late" }),
+    );
+    expect(frozen).toMatchObject({ code: "conflict" });
+    expect(await refusal(closeCampaign(conn.db, maya, id))).toMatchObject({ code: "conflict" });
+    const actions = await queryRows<{ action: string }>(
+      conn.db,
+      sql`SELECT action FROM audit_events WHERE subject_id = ${id} OR (after->>'campaignId') = ${id} ORDER BY seq`,
+    );
+    expect(new Set(actions.map((x) => x.action))).toEqual(
+      new Set([
+        "campaign.created",
+        "campaign.launched",
+        "review.decided",
+        "identity.certified",
+        "identity.owner_changed",
+        "revocation.requested",
+        "campaign.closed",
+      ]),
+    );
+  });
+});

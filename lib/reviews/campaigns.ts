@@ -1,0 +1,154 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "@/db";
+import { campaignColumns, pick, readRows } from "@/db/columns";
+import { lockById } from "@/db/locks";
+import { campaigns } from "@/db/schema";
+import { record } from "@/lib/audit";
+import { type Actor, auditActor, hasRole, requireCanChange, resolveActor } from "@/lib/auth";
+import { now } from "@/lib/clock";
+import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
+import { plural } from "@/lib/format";
+import { campaignIdSchema, campaignInputSchema } from "./input";
+import { activePersonByEmail } from "./people";
+import { mayRunCampaigns, previewScope, scopeSql, storedScope } from "./scope";
+import { parseInventoryFilter } from "@/lib/identities";
+
+/**
+ * A campaign is drafted (its scope, reviewers, due date and outcome), then launched: launch
+ * snapshots the scope into review items in one INSERT … SELECT, each with its reviewer chosen
+ * set-based by the campaign's rule, falling back when the first choice has left, is missing, or
+ * would review their own identity.
+ */
+export async function createCampaign(db: Database, actor: Actor, raw: unknown): Promise<{ id: string }> {
+  requireCanChange(actor);
+  if (!mayRunCampaigns(actor)) throw forbidden("Only security and managers run review campaigns.");
+  const input = parseInput(campaignInputSchema, raw, "The campaign was not created.");
+  const at = now();
+  if (input.dueOn.getTime() <= at.getTime())
+    throw invalid("The due date must be after today.", { dueOn: ["Choose a day after today."] });
+  const { stored } = storedScope(actor, input.scope);
+  return db.transaction(async (tx) => {
+    const { count } = await previewScope(tx, actor, stored, at);
+    if (count === 0)
+      throw invalid("That scope holds no live identities: there would be nothing to review.", {
+        scope: ["The scope is empty."],
+      });
+    const named =
+      input.reviewerRule === "named" ? await activePersonByEmail(tx, input.reviewer, "reviewer", "the reviewer") : null;
+    const [row] = await tx
+      .insert(campaigns)
+      .values({
+        name: input.name,
+        scope: stored,
+        reviewerRule: input.reviewerRule,
+        reviewerId: named?.id ?? null,
+        fallbackReviewerRule: input.fallbackRule,
+        startsAt: at,
+        dueAt: input.dueOn,
+        noResponseOutcome: input.noResponse,
+        createdBy: actor.personId,
+        createdAt: at,
+      })
+      .returning({ id: campaigns.id });
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "campaign.created",
+      subject: { type: "campaign", id: row!.id },
+      after: {
+        name: input.name,
+        scope: stored,
+        identities: count,
+        reviewerRule: input.reviewerRule,
+        dueAt: input.dueOn.toISOString(),
+        noResponse: input.noResponse,
+      },
+    });
+    return { id: row!.id };
+  });
+}
+
+/** Who may launch or close a campaign: its creator, or security. */
+export function mayManage(actor: Actor, campaign: { createdBy: string }): boolean {
+  return mayRunCampaigns(actor) && (campaign.createdBy === actor.personId || hasRole(actor, "security"));
+}
+
+const lockedColumns = pick(
+  campaignColumns,
+  "noResponseOutcome",
+  "dueAt",
+  "id",
+  "name",
+  "status",
+  "createdBy",
+  "scope",
+  "reviewerRule",
+  "reviewerId",
+  "fallbackReviewerRule",
+);
+
+/** A campaign locked for a change, refused unless the actor may manage it. */
+export async function lockCampaign(tx: Database, actor: Actor, rawId: unknown) {
+  const id = parseInput(campaignIdSchema, rawId, "That campaign id is not valid.");
+  const campaign = await lockById(tx, campaigns, lockedColumns, id);
+  if (!campaign) throw notFound("That campaign");
+  if (!mayManage(actor, campaign)) throw forbidden("Only the campaign's creator or security may do this.");
+  return campaign;
+}
+
+// A reviewer chosen by rule over `identities i`: nobody who has left, and (but for the owner's own
+// attestation) never the identity's owner.
+function candidate(rule: string, namedId: string | null): SQL {
+  switch (rule) {
+    case "owner":
+      return sql`(SELECT o.id FROM users o WHERE o.id = i.owner_id AND o.status = 'active')`;
+    case "owner_manager":
+      return sql`(SELECT m.id FROM users o JOIN users m ON m.id = o.manager_id WHERE o.id = i.owner_id AND m.status = 'active' AND m.id <> o.id)`;
+    case "named":
+      return sql`(SELECT u.id FROM users u WHERE u.id = ${namedId}::uuid AND u.status = 'active' AND u.id IS DISTINCT FROM i.owner_id)`;
+    default:
+      return sql`NULL::uuid`; // security: the security team's shared queue
+  }
+}
+
+/** Launches a draft: the scope's live identities become review items, each with its reviewer. */
+export async function launchCampaign(db: Database, actor: Actor, rawId: unknown): Promise<{ items: number }> {
+  requireCanChange(actor);
+  return db.transaction(async (tx) => {
+    const c = await lockCampaign(tx, actor, rawId);
+    if (c.status !== "draft") throw conflict(`This campaign is already ${c.status}.`);
+    const creator = await resolveActor(tx, c.createdBy);
+    if (!creator) throw conflict("The campaign's creator has left; create it again.");
+    const at = now();
+    const where = scopeSql(creator, parseInventoryFilter(c.scope), at);
+    const first = candidate(c.reviewerRule, c.reviewerId);
+    const reviewer =
+      c.fallbackReviewerRule === c.reviewerRule
+        ? first
+        : sql`coalesce(${first}, ${candidate(c.fallbackReviewerRule, null)})`;
+    const [inserted] = await readRows(
+      tx,
+      { n: sql<number>`n`.mapWith(Number) },
+      sql`WITH made AS (
+            INSERT INTO review_items (campaign_id, identity_id, reviewer_id)
+            SELECT ${c.id}::uuid, i.id, ${reviewer} FROM identities i WHERE ${where}
+            RETURNING 1)
+          SELECT count(*)::int AS n FROM made`,
+    );
+    const items = inserted?.n ?? 0;
+    if (items === 0) throw conflict("The scope holds no live identities now: there is nothing to review.");
+    await tx
+      .update(campaigns)
+      .set({ status: "active", launchedAt: at, startsAt: at, itemCount: items })
+      .where(sql`${campaigns.id} = ${c.id}::uuid`);
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "campaign.launched",
+      subject: { type: "campaign", id: c.id },
+      after: { name: c.name, scope: c.scope, items, snapshotAt: at.toISOString() },
+    });
+    return { items };
+  });
+}
+
+export const launchedMessage = (items: number) => `Launched: ${plural(items, "item")} to review.`;

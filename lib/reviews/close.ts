@@ -1,0 +1,183 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Database } from "@/db";
+import { readRows, selectList } from "@/db/columns";
+import { campaigns } from "@/db/schema";
+import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
+import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
+import { DAY, now } from "@/lib/clock";
+import { conflict } from "@/lib/errors";
+import { isoDay } from "@/lib/format";
+import { rescoreIdentities } from "@/lib/identities";
+import { reviewPeriodDays } from "@/lib/policy";
+import { queueIdentityRevocations } from "@/lib/revocations";
+import { lockCampaign } from "./campaigns";
+
+/**
+ * Closing applies every decision, set-based, in one transaction with its audit events: certify
+ * moves the identity's next review out by the policy period, reassign changes its owner, revoke
+ * asks for its revocation (carried out and verified through the connector), and items nobody
+ * decided get the campaign's outcome (keep, suspend or revoke). The campaign is then frozen.
+ * An identity that is no longer live by then is left as it is, and the item says so.
+ */
+export type Closed = {
+  certified: number;
+  reassigned: number;
+  revocationIds: string[];
+  noResponse: number;
+  suspended: number;
+};
+
+const LIVE = sql`('active', 'suspended', 'pending')`;
+
+export async function closeCampaign(db: Database, actor: Actor, rawId: unknown): Promise<Closed> {
+  requireCanChange(actor);
+  return db.transaction(async (tx) =>
+    inAuditBatch(tx, async () => {
+      const c = await lockCampaign(tx, actor, rawId);
+      if (c.status !== "active")
+        throw conflict(c.status === "closed" ? "This campaign is already closed." : "Launch the campaign first.");
+      const at = now();
+      const by = auditActor(actor);
+      const iso = at.toISOString();
+      const items = (decision: string) =>
+        sql`SELECT r.identity_id FROM review_items r WHERE r.campaign_id = ${c.id}::uuid AND r.decision = ${decision}`;
+
+      const noResponse = await readRows(
+        tx,
+        { id: sql<string>`id` },
+        sql`UPDATE review_items SET decision = 'no_response', decided_at = ${iso}::timestamptz
+            WHERE campaign_id = ${c.id}::uuid AND decision IS NULL RETURNING id`,
+      );
+
+      const next = new Date(at.getTime() + (await reviewPeriodDays(tx)) * DAY);
+      const certified = await readRows(
+        tx,
+        { id: sql<string>`id` },
+        sql`UPDATE identities i SET next_review_at = ${next.toISOString()}::timestamptz, attestation_due_at = NULL
+            WHERE i.id IN (${items("certify")}) AND i.status IN ${LIVE} RETURNING i.id`,
+      );
+      for (const { id } of certified)
+        await record(tx, {
+          actor: by,
+          action: "identity.certified",
+          subject: { type: "identity", id },
+          after: { campaignId: c.id, nextReviewAt: next.toISOString() },
+        });
+
+      const movedColumns = {
+        id: sql<string>`i.id`,
+        from: sql<string | null>`m.old_owner`,
+        to: sql<string>`m.new_owner`,
+      };
+      const moved = await readRows(
+        tx,
+        movedColumns,
+        sql`UPDATE identities i SET owner_id = m.new_owner, team_id = coalesce(m.team_id, i.team_id), attestation_due_at = NULL,
+              backup_owner_id = CASE WHEN i.backup_owner_id = m.new_owner THEN NULL ELSE i.backup_owner_id END
+            FROM (SELECT r.identity_id, r.reassign_to_id AS new_owner, u.team_id, x.owner_id AS old_owner
+                  FROM review_items r JOIN users u ON u.id = r.reassign_to_id JOIN identities x ON x.id = r.identity_id
+                  WHERE r.campaign_id = ${c.id}::uuid AND r.decision = 'reassign' AND x.status IN ${LIVE}) m
+            WHERE i.id = m.identity_id RETURNING ${selectList(movedColumns)}`,
+      );
+      for (const m of moved)
+        await record(tx, {
+          actor: by,
+          action: "identity.owner_changed",
+          subject: { type: "identity", id: m.id },
+          before: { ownerId: m.from },
+          after: { ownerId: m.to, campaignId: c.id },
+        });
+
+      const revokeWhere = (decision: string) => sql`i.id IN (${items(decision)}) AND i.status IN ${LIVE}`;
+      const revoked = await queueIdentityRevocations(tx, {
+        where: revokeWhere("revoke"),
+        reason: `Access review "${c.name}": revoked by its reviewer`,
+        requestedBy: actor.personId,
+        at,
+      });
+      let lapsed: { id: string; identityId: string }[] = [];
+      let suspended: { id: string }[] = [];
+      const outcome = c.noResponseOutcome;
+      if (outcome === "revoke")
+        lapsed = await queueIdentityRevocations(tx, {
+          where: revokeWhere("no_response"),
+          reason: `Access review "${c.name}": nobody answered`,
+          requestedBy: actor.personId,
+          at,
+        });
+      if (outcome === "suspend")
+        suspended = await readRows(
+          tx,
+          { id: sql<string>`id` },
+          sql`UPDATE identities i SET status = 'suspended' WHERE ${revokeWhere("no_response")} AND i.status = 'active' RETURNING i.id`,
+        );
+      await recordRevocations(tx, by, [...revoked, ...lapsed], c.id);
+      for (const { id } of suspended)
+        await record(tx, {
+          actor: by,
+          action: "identity.suspended",
+          subject: { type: "identity", id },
+          after: { campaignId: c.id, reason: "No response in the access review" },
+        });
+
+      // Each item says what closing did with it (and links the revocation it asked for or joined).
+      const revokes = outcome === "revoke" ? sql`r.decision IN ('revoke', 'no_response')` : sql`r.decision = 'revoke'`;
+      await tx.execute(sql`UPDATE review_items r SET
+          revocation_id = CASE WHEN ${revokes} THEN (SELECT v.id FROM revocations v WHERE v.identity_id = r.identity_id
+            AND v.target_type = 'identity' AND v.status <> 'verified' ORDER BY v.created_at DESC LIMIT 1) END,
+          applied = CASE
+            WHEN i.status NOT IN ${LIVE} THEN 'nothing: the identity was already ' || i.status
+            WHEN r.decision = 'certify' THEN ${`certified: next review ${isoDay(next.toISOString())}`}
+            WHEN r.decision = 'reassign' THEN 'owner changed'
+            WHEN r.decision = 'revoke' THEN 'revocation requested'
+            ELSE ${outcome === "keep" ? "kept (no response)" : outcome === "suspend" ? "suspended (no response)" : "revocation requested (no response)"}
+          END
+        FROM identities i WHERE i.id = r.identity_id AND r.campaign_id = ${c.id}::uuid`);
+      await rescoreIdentities(
+        tx,
+        sql`i.id IN (SELECT identity_id FROM review_items WHERE campaign_id = ${c.id}::uuid)`,
+        at,
+      );
+      await tx
+        .update(campaigns)
+        .set({ status: "closed", closedAt: at })
+        .where(sql`${campaigns.id} = ${c.id}::uuid`);
+      const out: Closed = {
+        certified: certified.length,
+        reassigned: moved.length,
+        revocationIds: [...revoked, ...lapsed].map((r) => r.id),
+        noResponse: noResponse.length,
+        suspended: suspended.length,
+      };
+      await record(tx, {
+        actor: by,
+        action: "campaign.closed",
+        subject: { type: "campaign", id: c.id },
+        after: {
+          name: c.name,
+          noResponseOutcome: outcome,
+          ...out,
+          revocations: out.revocationIds.length,
+          revocationIds: undefined,
+        },
+      });
+      return out;
+    }),
+  );
+}
+
+async function recordRevocations(
+  tx: Database,
+  by: AuditActor,
+  rows: { id: string; identityId: string }[],
+  campaignId: string,
+) {
+  for (const r of rows)
+    await record(tx, {
+      actor: by,
+      action: "revocation.requested",
+      subject: { type: "identity", id: r.identityId },
+      after: { revocationId: r.id, target: "identity", campaignId },
+    });
+}

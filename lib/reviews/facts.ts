@@ -1,0 +1,100 @@
+import "server-only";
+import { asc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "@/db";
+import { pick } from "@/db/columns";
+import { identities, reviewItems, systems, users } from "@/db/schema";
+import { DAY } from "@/lib/clock";
+import { DERIVED_DEFAULTS, riskBand } from "@/lib/identities";
+
+/**
+ * What a reviewer needs to decide an item well, read for a page of items at once, and kept with the
+ * decision as what they were shown. The suggestion is a rule over those facts with its reason.
+ */
+const r = alias(reviewItems, "r");
+const i = alias(identities, "i");
+const s = alias(systems, "s");
+const o = alias(users, "o");
+const rv = alias(users, "rv");
+
+export const itemColumns = {
+  ...pick(getTableColumns(r), "id", "campaignId", "identityId", "reviewerId", "decision", "comment", "decidedAt"),
+  reassignToId: r.reassignToId,
+  identity: i.name,
+  kind: i.kind,
+  purpose: i.purpose,
+  environment: i.environment,
+  lastUsedAt: i.lastUsedAt,
+  riskScore: i.riskScore,
+  ownerId: i.ownerId,
+  owner: o.name,
+  ownerStatus: o.status,
+  system: s.name,
+  reviewer: rv.name,
+  /** Active entitlements as "permission on resource", the privileged ones marked, heaviest first. */
+  entitlements: sql<
+    { grant: string; privileged: boolean }[] | null
+  >`(SELECT json_agg(json_build_object('grant', e.permission || ' on ' || e.resource, 'privileged', e.privileged) ORDER BY e.privileged DESC, e.resource) FROM entitlements e WHERE e.identity_id = i.id AND e.status = 'active')`,
+};
+/** Items with their facts, in the order given: `where` and `order` over the aliases r (the item) and i (the identity). */
+export async function itemsWhere(
+  db: Database,
+  where: SQL | undefined,
+  order: SQL[] = [asc(i.name), asc(r.id)],
+  limit = 500,
+) {
+  return db
+    .select(itemColumns)
+    .from(r)
+    .innerJoin(i, eq(i.id, r.identityId))
+    .innerJoin(s, eq(s.id, i.systemId))
+    .leftJoin(o, eq(o.id, i.ownerId))
+    .leftJoin(rv, eq(rv.id, r.reviewerId))
+    .where(where)
+    .orderBy(...order)
+    .limit(limit);
+}
+export type ReviewItem = Awaited<ReturnType<typeof itemsWhere>>[number];
+export { r as itemTable, i as itemIdentity };
+
+export async function itemsByIds(db: Database, ids: string[]): Promise<ReviewItem[]> {
+  return ids.length ? itemsWhere(db, inArray(r.id, ids)) : [];
+}
+
+export type Suggestion = { decision: "certify" | "revoke"; reason: string } | null;
+
+/** The suggested decision and why: revoke what nobody answers for or nobody uses; certify what is used and low-risk. */
+export function suggest(item: ReviewItem, at: Date, dormantDays = DERIVED_DEFAULTS.dormantDays): Suggestion {
+  if (!item.ownerId) return { decision: "revoke", reason: "It has no owner." };
+  if (item.ownerStatus === "departed") return { decision: "revoke", reason: `Its owner, ${item.owner}, has left.` };
+  if (!item.lastUsedAt) return { decision: "revoke", reason: "It has never been used." };
+  const idle = Math.floor((at.getTime() - item.lastUsedAt.getTime()) / DAY);
+  if (idle > dormantDays)
+    return { decision: "revoke", reason: `Unused for ${idle} days (the dormancy limit is ${dormantDays}).` };
+  const privileged = (item.entitlements ?? []).some((e) => e.privileged);
+  if (riskBand(item.riskScore) === "low" && !privileged)
+    return { decision: "certify", reason: `Used ${idle === 0 ? "today" : `${idle} days ago`} and low risk.` };
+  return null;
+}
+
+/** Whether certifying needs a comment: a privileged or high-risk identity is certified with a reason. */
+export function certifyNeedsComment(item: ReviewItem): boolean {
+  return riskBand(item.riskScore) === "high" || (item.entitlements ?? []).some((e) => e.privileged);
+}
+
+/** What the reviewer was shown, kept with the decision (the evidence's "facts at decision time"). */
+export function snapshotOf(item: ReviewItem, at: Date): Record<string, unknown> {
+  return {
+    identity: item.identity,
+    system: item.system,
+    environment: item.environment,
+    owner: item.owner,
+    ownerStatus: item.ownerStatus,
+    purpose: item.purpose,
+    lastUsedAt: item.lastUsedAt?.toISOString() ?? null,
+    riskScore: item.riskScore,
+    entitlements: item.entitlements ?? [],
+    suggestion: suggest(item, at),
+    shownAt: at.toISOString(),
+  };
+}

@@ -1,0 +1,16 @@
+// The door to lib/reviews: access review campaigns. Everything outside imports from "@/lib/reviews".
+export { createCampaign, launchCampaign, launchedMessage } from "./campaigns";
+export { closeCampaign, type Closed } from "./close";
+export { decideInBulk, decideReviewItem, type BulkDecided } from "./decide";
+export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";
+export { DECISIONS, FALLBACKS, RULES } from "./input";
+export {
+  campaignItems,
+  getCampaign,
+  listCampaigns,
+  myReviewCount,
+  myReviewItems,
+  type CampaignDetail,
+  type CampaignSummary,
+} from "./read";
+export { mayRunCampaigns, previewScope, type ScopePreview } from "./scope";

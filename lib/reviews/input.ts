@@ -1,0 +1,41 @@
+import "server-only";
+import { z } from "zod";
+import { NO_RESPONSE_OUTCOMES } from "@/db/schema";
+import { dayStart, isoDayParam } from "@/lib/paging";
+import { prose, text } from "@/lib/validation";
+
+/**
+ * What a campaign's creator and a reviewer submit, parsed at the edge. The scope is the
+ * inventory's own filter (its URL parameters), parsed again by the inventory's schema.
+ */
+export const RULES = ["owner", "owner_manager", "security", "named"] as const;
+export const FALLBACKS = ["owner_manager", "security"] as const;
+
+export const campaignInputSchema = z.object({
+  name: prose("Name the campaign.", 3, 200, "Keep the name under 200 characters."),
+  scope: z.record(z.string(), z.string()).default({}),
+  reviewerRule: z.enum(RULES, { error: "Choose who reviews." }),
+  /** The named reviewer's email (rule `named`). */
+  reviewer: text().trim().max(320).optional(),
+  fallbackRule: z
+    .enum(FALLBACKS, { error: "Choose who reviews when the first choice cannot." })
+    .default("owner_manager"),
+  dueOn: isoDayParam({
+    missing: "Choose a due date.",
+    format: "Use a date like 2026-12-31 for the due date.",
+    real: "Use a real date for the due date.",
+  }).transform(dayStart),
+  noResponse: z.enum(NO_RESPONSE_OUTCOMES, { error: "Choose what happens to items nobody decides." }).default("keep"),
+});
+export type CampaignInput = z.infer<typeof campaignInputSchema>;
+
+export const DECISIONS = ["certify", "revoke", "reassign"] as const;
+export const decisionInputSchema = z.object({
+  itemId: z.guid("That review item id is not valid."),
+  decision: z.enum(DECISIONS, { error: "Choose certify, revoke or reassign." }),
+  comment: text().trim().max(2000, "Keep the comment under 2,000 characters.").optional(),
+  /** Reassign: the new owner's email. */
+  newOwner: text().trim().max(320).optional(),
+});
+
+export const campaignIdSchema = z.guid("That campaign id is not valid.");

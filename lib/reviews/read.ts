@@ -1,0 +1,110 @@
+import "server-only";
+import { and, asc, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Database } from "@/db";
+import { campaignColumns, pick } from "@/db/columns";
+import { campaigns, reviewItems, users } from "@/db/schema";
+import { hasRole, type Actor } from "@/lib/auth";
+import { forbidden, notFound, parseInput } from "@/lib/errors";
+import { campaignIdSchema } from "./input";
+import { itemIdentity as i, itemTable as r, itemsWhere, type ReviewItem } from "./facts";
+import { mayManage } from "./campaigns";
+
+/**
+ * What the Reviews pages read: the campaigns an actor may see (security and auditors: all;
+ * managers: their own; anyone: those they review in), one campaign with its progress per
+ * reviewer, and the items waiting for a reviewer.
+ */
+const creator = alias(users, "creator");
+
+const progress = {
+  items: sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = ${campaigns.id})`.mapWith(Number),
+  decided:
+    sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = ${campaigns.id} AND x.decision IS NOT NULL)`.mapWith(
+      Number,
+    ),
+};
+
+function visibleTo(actor: Actor): SQL | undefined {
+  if (hasRole(actor, "security", "auditor")) return undefined;
+  return or(
+    eq(campaigns.createdBy, actor.personId),
+    sql`EXISTS (SELECT 1 FROM review_items x WHERE x.campaign_id = ${campaigns.id} AND x.reviewer_id = ${actor.personId}::uuid)`,
+  );
+}
+
+export async function listCampaigns(db: Database, actor: Actor) {
+  return db
+    .select({
+      ...pick(campaignColumns, "id", "name", "status", "dueAt", "createdAt", "launchedAt", "closedAt", "itemCount"),
+      ...progress,
+      createdBy: creator.name,
+    })
+    .from(campaigns)
+    .innerJoin(creator, eq(creator.id, campaigns.createdBy))
+    .where(visibleTo(actor))
+    .orderBy(desc(campaigns.createdAt))
+    .limit(200);
+}
+export type CampaignSummary = Awaited<ReturnType<typeof listCampaigns>>[number];
+
+export async function getCampaign(db: Database, actor: Actor, rawId: unknown) {
+  const id = parseInput(campaignIdSchema, rawId, "That campaign id is not valid.");
+  const where = visibleTo(actor);
+  const [campaign] = await db
+    .select({ ...campaignColumns, createdByName: creator.name, ...progress })
+    .from(campaigns)
+    .innerJoin(creator, eq(creator.id, campaigns.createdBy))
+    .where(where ? and(eq(campaigns.id, id), where) : eq(campaigns.id, id));
+  if (!campaign) throw notFound("That campaign");
+  const named = campaign.reviewerId
+    ? (await db.select({ name: users.name }).from(users).where(eq(users.id, campaign.reviewerId)))[0]?.name
+    : null;
+  const rv = alias(users, "rv");
+  const reviewers = await db
+    .select({
+      reviewerId: reviewItems.reviewerId,
+      reviewer: sql<string>`coalesce(${rv.name}, 'Security (shared queue)')`,
+      items: sql<number>`count(*)::int`.mapWith(Number),
+      decided: sql<number>`count(${reviewItems.decision})::int`.mapWith(Number),
+      certified: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'certify')::int`.mapWith(Number),
+      revoked: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'revoke')::int`.mapWith(Number),
+      reassigned: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'reassign')::int`.mapWith(Number),
+      noResponse: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'no_response')::int`.mapWith(Number),
+    })
+    .from(reviewItems)
+    .leftJoin(rv, eq(rv.id, reviewItems.reviewerId))
+    .where(eq(reviewItems.campaignId, id))
+    .groupBy(reviewItems.reviewerId, rv.name)
+    .orderBy(sql`count(*) - count(${reviewItems.decision}) DESC`, rv.name);
+  return { campaign, namedReviewer: named ?? null, reviewers, canManage: mayManage(actor, campaign) };
+}
+export type CampaignDetail = Awaited<ReturnType<typeof getCampaign>>;
+
+/** A page of a campaign's items (its creator, security and auditors), decided or not. */
+export async function campaignItems(db: Database, actor: Actor, campaignId: string): Promise<ReviewItem[]> {
+  const { campaign } = await getCampaign(db, actor, campaignId);
+  if (!mayManage(actor, campaign) && !hasRole(actor, "auditor"))
+    throw forbidden("Only the campaign's creator, security and auditors see all its items.");
+  return itemsWhere(db, eq(r.campaignId, campaign.id), [sql`${r.decision} NULLS FIRST`, asc(i.name), asc(r.id)], 200);
+}
+
+/** Every item waiting for the actor across active campaigns (security: also the security queue's). */
+export async function myReviewItems(db: Database, actor: Actor): Promise<ReviewItem[]> {
+  const mine = hasRole(actor, "security")
+    ? or(eq(r.reviewerId, actor.personId), isNull(r.reviewerId))
+    : eq(r.reviewerId, actor.personId);
+  const active = sql`${r.campaignId} IN (SELECT id FROM campaigns WHERE status = 'active')`;
+  return itemsWhere(db, and(mine, active, isNull(r.decision)), undefined, 200);
+}
+
+/** How many items wait for the actor (the navigation's count). */
+export async function myReviewCount(db: Database, actor: Actor): Promise<number> {
+  const mine = hasRole(actor, "security")
+    ? sql`(reviewer_id = ${actor.personId}::uuid OR reviewer_id IS NULL)`
+    : sql`reviewer_id = ${actor.personId}::uuid`;
+  return db.$count(
+    reviewItems,
+    sql`${mine} AND decision IS NULL AND campaign_id IN (SELECT id FROM campaigns WHERE status = 'active')`,
+  );
+}
