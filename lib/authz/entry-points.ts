@@ -125,7 +125,8 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
 export const STEPS: Record<string, string> = {
   decideLocked: "lib/requests/decide-stage.ts: one stage's decision, inside decideStage and approveStandardInBulk",
   finalApproval: "lib/requests/final-approval.ts: policy's second look at the last approval, inside decideLocked",
-  lockCampaign: "lib/reviews/campaigns.ts: locks a campaign and refuses who may not manage it, inside launchCampaign and closeCampaign",
+  lockCampaign:
+    "lib/reviews/campaigns.ts: locks a campaign and refuses who may not manage it, inside launchCampaign and closeCampaign",
 };
 
 /** Functions entry points call that take no actor, with what authorizes them instead. */
