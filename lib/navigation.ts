@@ -9,6 +9,7 @@ const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] =
   { href: "/", label: "Overview", visible: () => true },
   { href: "/identities", label: "Identities", visible: () => true },
   { href: "/requests", label: "Requests", visible: () => true },
+  { href: "/reviews", label: "Reviews", visible: () => true },
   { href: "/revocations", label: "Revocations", visible: () => true },
   { href: "/audit", label: "Audit log", visible: canReadAuditLog },
   { href: "/people", label: "People", visible: canManagePeople },

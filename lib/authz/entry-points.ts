@@ -79,6 +79,15 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     cancelAction: "cancelRequest",
     bulkApproveAction: "approveStandardInBulk",
   }),
+  "app/(app)/reviews/actions.ts": {
+    ...calling({
+      createCampaignAction: "createCampaign",
+      launchCampaignAction: "launchCampaign",
+      decideItemAction: "decideReviewItem",
+      bulkDecideAction: "decideInBulk",
+    }),
+    closeCampaignAction: { calls: ["closeCampaign"], note: "the connectors run the revocations after the answer" },
+  },
   "app/(app)/settings/actions.ts": calling({ changeSettingAction: "changePolicySetting" }),
   "app/(app)/systems/actions.ts": calling({
     configureAction: "configureConnector",

@@ -8,7 +8,6 @@ import { record } from "@/lib/audit";
 import { type Actor, auditActor, hasRole, requireCanChange, resolveActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
-import { plural } from "@/lib/format";
 import { campaignIdSchema, campaignInputSchema } from "./input";
 import { activePersonByEmail } from "./people";
 import { mayRunCampaigns, previewScope, scopeSql, storedScope } from "./scope";
@@ -150,5 +149,3 @@ export async function launchCampaign(db: Database, actor: Actor, rawId: unknown)
     return { items };
   });
 }
-
-export const launchedMessage = (items: number) => `Launched: ${plural(items, "item")} to review.`;

@@ -20,6 +20,7 @@ const rv = alias(users, "rv");
 export const itemColumns = {
   ...pick(getTableColumns(r), "id", "campaignId", "identityId", "reviewerId", "decision", "comment", "decidedAt"),
   reassignToId: r.reassignToId,
+  applied: r.applied,
   identity: i.name,
   kind: i.kind,
   purpose: i.purpose,

@@ -1,5 +1,5 @@
 // The door to lib/reviews: access review campaigns. Everything outside imports from "@/lib/reviews".
-export { createCampaign, launchCampaign, launchedMessage } from "./campaigns";
+export { createCampaign, launchCampaign } from "./campaigns";
 export { closeCampaign, type Closed } from "./close";
 export { decideInBulk, decideReviewItem, type BulkDecided } from "./decide";
 export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";

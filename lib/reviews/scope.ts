@@ -87,7 +87,7 @@ export async function previewScope(
     const outside = await countIdentities(db, and(wide, notReports)!);
     if (outside > 0)
       throw invalid(
-        `A manager's campaign covers only their reports' identities; this filter also reaches ${plural(outside, "identity", "identities")} of others. Narrow it (an owner or a team of yours).`,
+        `A manager's campaign covers only their reports' identities; this filter also reaches ${plural(outside, "identity", "identities", { grouped: true })} of others. Narrow it (an owner or a team of yours).`,
         { scope: ["The scope reaches beyond your reports' identities."] },
       );
   }

@@ -14,6 +14,7 @@ import {
   SAVED_VIEWS,
   type InventoryFilter,
 } from "@/lib/identities";
+import { mayRunCampaigns } from "@/lib/reviews";
 import { readListPage, type SearchParamsProps as Props } from "../read-or-error";
 import { FilterForm } from "./_components/filter-form";
 import { InventoryResults, InventoryResultsLoading } from "./_components/inventory-results";
@@ -50,14 +51,24 @@ export default async function IdentitiesPage(props: Props) {
       title="Identities"
       description="Every non-human identity you may see: who owns it, what it is for, when it ends and whether it is still used."
       actions={
-        <form method="post" action="/identities/export">
-          {exportFields.map(([name, value]) => (
-            <input key={name} type="hidden" name={name} value={value} />
-          ))}
-          <button type="submit" className={buttonClass("secondary")}>
-            Export CSV
-          </button>
-        </form>
+        <div className="flex flex-wrap gap-2">
+          {mayRunCampaigns(actor) ? (
+            <Link
+              href={`/reviews/new?${inventoryParams(f, { sort: undefined, dir: undefined, size: undefined, cols: undefined })}`}
+              className={buttonClass("secondary")}
+            >
+              Review these identities
+            </Link>
+          ) : null}
+          <form method="post" action="/identities/export">
+            {exportFields.map(([name, value]) => (
+              <input key={name} type="hidden" name={name} value={value} />
+            ))}
+            <button type="submit" className={buttonClass("secondary")}>
+              Export CSV
+            </button>
+          </form>
+        </div>
       }
     >
       <nav aria-label="Saved views" className="flex flex-wrap gap-2 text-sm">

@@ -1,0 +1,122 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { DetailHeader } from "@/components/ui/page-header";
+import { Fact, FactList, Panel, PlainTable } from "@/components/ui/panel";
+import { getDb } from "@/db";
+import { hasRole, requireActor } from "@/lib/auth";
+import { DomainError } from "@/lib/errors";
+import { humanize, isoDay, isoMinute } from "@/lib/format";
+import { campaignItems, getCampaign } from "@/lib/reviews";
+import { CampaignActions } from "../_components/campaign-actions";
+import { Progress, STATUS_TONE } from "../_components/progress";
+
+export const metadata: Metadata = { title: "Campaign" };
+
+const RULE_WORDS: Record<string, string> = {
+  owner: "The owner attests",
+  owner_manager: "The owner's manager",
+  security: "Security",
+  named: "A named person",
+};
+
+/** One campaign: what it covers, who reviews, progress per reviewer, and its items. */
+export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireActor();
+  const { id } = await params;
+  const db = getDb();
+  const detail = await getCampaign(db, actor, id).catch((e) => {
+    if (e instanceof DomainError) notFound();
+    throw e;
+  });
+  const { campaign: c, reviewers, canManage, namedReviewer } = detail;
+  const items = canManage || hasRole(actor, "auditor") ? await campaignItems(db, actor, c.id) : [];
+  const scope = Object.entries(c.scope)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(", ");
+  return (
+    <article aria-labelledby="campaign-heading" className="space-y-6">
+      <DetailHeader
+        back={{ href: "/reviews", label: "Reviews" }}
+        id="campaign-heading"
+        title={c.name}
+        badges={<Badge tone={STATUS_TONE[c.status]}>{humanize(c.status)}</Badge>}
+      />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Panel id="facts-heading" title="The campaign">
+          <FactList className="mt-2 gap-y-1">
+            <Fact term="Scope">{scope || "every live identity"}</Fact>
+            <Fact term="Snapshot">
+              {c.launchedAt
+                ? `${isoMinute(c.launchedAt.toISOString())}: ${c.itemCount?.toLocaleString("en")} items`
+                : "not launched yet"}
+            </Fact>
+            <Fact term="Reviewers">
+              {RULE_WORDS[c.reviewerRule]}
+              {namedReviewer ? ` (${namedReviewer})` : ""}; otherwise{" "}
+              {RULE_WORDS[c.fallbackReviewerRule]?.toLowerCase()}
+            </Fact>
+            <Fact term="Due">{isoDay(c.dueAt.toISOString())}</Fact>
+            <Fact term="No response">{humanize(c.noResponseOutcome)}</Fact>
+            <Fact term="Created by">{c.createdByName}</Fact>
+            {c.closedAt ? <Fact term="Closed">{isoMinute(c.closedAt.toISOString())}</Fact> : null}
+          </FactList>
+          {canManage ? (
+            <div className="mt-4">
+              <CampaignActions
+                campaignId={c.id}
+                status={c.status}
+                undecided={c.items - c.decided}
+                noResponse={c.noResponseOutcome}
+              />
+            </div>
+          ) : null}
+        </Panel>
+        <Panel id="progress-heading" title="Progress">
+          <div className="mt-2">
+            <Progress decided={c.decided} items={c.items} label="Decided overall" />
+          </div>
+          <PlainTable
+            caption="Progress per reviewer"
+            headings={["Reviewer", "Decided", "Certified", "Revoked", "Reassigned"]}
+          >
+            {reviewers.map((r) => (
+              <tr key={r.reviewerId ?? "security"}>
+                <td className="py-1 pr-4">{r.reviewer}</td>
+                <td className="pr-4">
+                  <Progress decided={r.decided} items={r.items} label={`${r.reviewer}: decided`} />
+                </td>
+                <td className="pr-4">{r.certified}</td>
+                <td className="pr-4">{r.revoked}</td>
+                <td>{r.reassigned}</td>
+              </tr>
+            ))}
+          </PlainTable>
+        </Panel>
+      </div>
+      {items.length ? (
+        <Panel id="items-heading" title={`Items${items.length < c.items ? ` (the first ${items.length})` : ""}`}>
+          <PlainTable
+            caption="The campaign's items"
+            headings={["Identity", "Owner", "Reviewer", "Decision", "Comment", "Applied"]}
+          >
+            {items.map((x) => (
+              <tr key={x.id}>
+                <td className="py-1 pr-4">
+                  <a href={`/identities/${x.identityId}`} className="text-brand-700 underline underline-offset-2">
+                    {x.identity}
+                  </a>
+                </td>
+                <td className="pr-4">{x.owner ?? "no owner"}</td>
+                <td className="pr-4">{x.reviewer ?? "Security"}</td>
+                <td className="pr-4">{x.decision ? humanize(x.decision) : "waiting"}</td>
+                <td className="pr-4">{x.comment}</td>
+                <td>{x.applied}</td>
+              </tr>
+            ))}
+          </PlainTable>
+        </Panel>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,90 @@
+"use server";
+
+import { after } from "next/server";
+import { getDb } from "@/db";
+import { actorAction, fields, optionalText } from "@/lib/action";
+import { auditActor } from "@/lib/auth";
+import { now } from "@/lib/clock";
+import { plural } from "@/lib/format";
+import {
+  closeCampaign,
+  createCampaign,
+  decideInBulk,
+  decideReviewItem,
+  launchCampaign,
+} from "@/lib/reviews";
+import { runRevocations } from "@/lib/revocations";
+
+// Thin: the form's fields become the input; lib/reviews parses, authorizes and decides.
+
+/** The scope's filter travels in the form as `scope.<param>` fields (the inventory's parameters). */
+function scopeOf(form: FormData): Record<string, string> {
+  return Object.fromEntries(
+    [...form.entries()]
+      .filter(([k, v]) => k.startsWith("scope.") && typeof v === "string" && v !== "")
+      .map(([k, v]) => [k.slice("scope.".length), v as string]),
+  );
+}
+
+export const createCampaignAction = actorAction(
+  async (actor, form) => {
+    const { id } = await createCampaign(getDb(), actor, {
+      ...fields(form, "name", "reviewerRule", "reviewer", "fallbackRule", "dueOn", "noResponse"),
+      scope: scopeOf(form),
+    });
+    return { redirect: `/reviews/${id}` };
+  },
+  { revalidate: "/reviews", keepValues: true },
+);
+
+const campaignPage = (form: FormData) => [`/reviews/${String(form.get("campaignId"))}`, "/reviews"];
+
+export const launchCampaignAction = actorAction(
+  async (actor, form) => {
+    const { items } = await launchCampaign(getDb(), actor, form.get("campaignId"));
+    return `Launched: ${plural(items, "item")} to review.`;
+  },
+  { revalidate: campaignPage },
+);
+
+export const closeCampaignAction = actorAction(
+  async (actor, form) => {
+    const out = await closeCampaign(getDb(), actor, form.get("campaignId"));
+    // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
+    const ids = out.revocationIds;
+    if (ids.length)
+      after(() => runRevocations(getDb(), auditActor(actor), now(), { ids, limit: ids.length }).then(() => undefined));
+    return `Closed: ${plural(out.certified, "identity", "identities")} certified, ${plural(out.reassigned, "owner")} changed, ${plural(ids.length, "revocation")} requested, ${plural(out.noResponse, "item")} without an answer${out.suspended ? ` (${out.suspended} suspended)` : ""}.`;
+  },
+  { revalidate: campaignPage },
+);
+
+export const decideItemAction = actorAction(
+  async (actor, form) => {
+    const { decision } = await decideReviewItem(getDb(), actor, {
+      ...fields(form, "itemId", "decision", "newOwner"),
+      comment: optionalText(form, "comment"),
+    });
+    return decision === "certify"
+      ? "Certified."
+      : decision === "revoke"
+        ? "Marked for revocation at close."
+        : "Marked for reassignment at close.";
+  },
+  { revalidate: "/reviews/mine" },
+);
+
+export const bulkDecideAction = actorAction(
+  async (actor, form) => {
+    const out = await decideInBulk(getDb(), actor, {
+      itemIds: form.getAll("ids"),
+      decision: form.get("decision"),
+      comment: optionalText(form, "comment"),
+    });
+    const skipped = out.skipped.length
+      ? ` Skipped ${plural(out.skipped.length, "item")}: ${out.skipped.map((s) => `${s.identity} (${s.reason})`).join("; ")}`
+      : "";
+    return `Decided ${plural(out.decided, "item")}.${skipped}`;
+  },
+  { revalidate: "/reviews/mine" },
+);

@@ -1,0 +1,124 @@
+import type { Metadata } from "next";
+import { ErrorAlert, PageHeader, Refusal } from "@/components/ui/page-header";
+import { Panel, PlainTable } from "@/components/ui/panel";
+import { buttonClass } from "@/components/ui/button";
+import { InputField, SelectField } from "@/components/ui/field";
+import { getDb } from "@/db";
+import { ENVIRONMENTS, IDENTITY_KINDS } from "@/db/schema";
+import { DAY, now } from "@/lib/clock";
+import { DomainError } from "@/lib/errors";
+import { humanize, plural } from "@/lib/format";
+import { mayRunCampaigns, previewScope, type ScopePreview } from "@/lib/reviews";
+import { readListPage, type SearchParamsProps as Props } from "../../read-or-error";
+import { CampaignForm } from "../_components/campaign-form";
+
+export const metadata: Metadata = { title: "New campaign" };
+
+const SCOPE_KEYS = ["q", "kind", "system", "env", "owner", "team", "state", "privileged", "riskMin", "idle", "within"];
+
+/**
+ * A campaign's scope is the inventory's filter: set it here (or arrive from the inventory with it),
+ * see how many live identities it holds and the first of them, then name and create the campaign.
+ */
+export default async function NewCampaignPage(props: Props) {
+  const { actor, raw } = await readListPage(props, () => null, null);
+  if (!mayRunCampaigns(actor))
+    return <Refusal title="New campaign">Only security and managers run review campaigns.</Refusal>;
+  const scope = Object.fromEntries(
+    SCOPE_KEYS.flatMap((k) => {
+      const v = raw[k];
+      const s = Array.isArray(v) ? v[0] : v;
+      return s ? [[k, s]] : [];
+    }),
+  ) as Record<string, string>;
+  let preview: ScopePreview | null = null;
+  let error: DomainError | null = null;
+  try {
+    preview = await previewScope(getDb(), actor, scope, now());
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    error = e;
+  }
+  const value = (k: string) => scope[k] ?? "";
+  const defaultDue = new Date(now().getTime() + 30 * DAY).toISOString().slice(0, 10);
+  return (
+    <section aria-labelledby="new-campaign-heading" className="space-y-6">
+      <PageHeader
+        id="new-campaign-heading"
+        title="New review campaign"
+        description="The scope is a filter over live identities, snapshotted when you launch. A manager's campaign covers only their reports' identities."
+      />
+      <Panel id="scope-heading" title="Scope">
+        <form
+          method="get"
+          className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-3 lg:grid-cols-6"
+          role="search"
+          aria-label="Scope"
+        >
+          <InputField id="s-q" label="Search" name="q" defaultValue={value("q")} />
+          <SelectField
+            id="s-kind"
+            label="Kind"
+            name="kind"
+            defaultValue={value("kind")}
+            blank="Any"
+            options={IDENTITY_KINDS.map((k) => [k, humanize(k)])}
+          />
+          <SelectField
+            id="s-env"
+            label="Environment"
+            name="env"
+            defaultValue={value("env")}
+            blank="Any"
+            options={ENVIRONMENTS.map((k) => [k, humanize(k)])}
+          />
+          <InputField id="s-owner" label="Owner (email or me)" name="owner" defaultValue={value("owner")} />
+          <InputField id="s-team" label="Team" name="team" defaultValue={value("team")} />
+          <InputField
+            id="s-risk"
+            label="Risk at or above"
+            name="riskMin"
+            type="number"
+            min={0}
+            max={100}
+            defaultValue={value("riskMin")}
+          />
+          {["system", "state", "privileged", "idle", "within"].map((k) =>
+            scope[k] ? <input key={k} type="hidden" name={k} value={scope[k]} /> : null,
+          )}
+          <div className="flex items-end">
+            <button type="submit" className={buttonClass("secondary")}>
+              Preview scope
+            </button>
+          </div>
+        </form>
+        <div className="mt-4" aria-live="polite">
+          {error ? (
+            <ErrorAlert error={error} variant="box" fields="none" />
+          ) : preview ? (
+            <>
+              <p className="text-sm font-medium" data-testid="scope-count">
+                {plural(preview.count, "live identity", "live identities", { grouped: true })} in scope
+                {preview.count > preview.rows.length ? `; the first ${preview.rows.length}:` : ":"}
+              </p>
+              <PlainTable caption="The scope's first identities" headings={["Identity", "System", "Owner"]}>
+                {preview.rows.map((r) => (
+                  <tr key={r.id}>
+                    <td className="py-1 pr-4">{r.name}</td>
+                    <td className="pr-4">{r.system}</td>
+                    <td>{r.owner ?? "no owner"}</td>
+                  </tr>
+                ))}
+              </PlainTable>
+            </>
+          ) : null}
+        </div>
+      </Panel>
+      {preview && preview.count > 0 ? (
+        <Panel id="campaign-heading" title="Campaign">
+          <CampaignForm scope={scope} defaultDue={defaultDue} />
+        </Panel>
+      ) : null}
+    </section>
+  );
+}
