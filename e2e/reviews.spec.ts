@@ -11,7 +11,9 @@ test.describe("access review campaigns", () => {
     const maya = await openAs(as, "maya", "/reviews");
     await maya.getByRole("link", { name: "New campaign" }).click();
     // Her scope is her reports' identities: the whole estate is refused, in words.
-    await expect(maya.getByRole("main").getByRole("alert")).toContainText("A manager's campaign covers only their reports' identities");
+    await expect(maya.getByRole("main").getByRole("alert")).toContainText(
+      "A manager's campaign covers only their reports' identities",
+    );
     const scope = maya.getByRole("search", { name: "Scope" });
     await scope.getByLabel("Owner (email or me)").fill("olivia.owner@example.com");
     await scope.getByRole("button", { name: "Preview scope" }).click();

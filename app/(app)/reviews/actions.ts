@@ -6,13 +6,7 @@ import { actorAction, fields, optionalText } from "@/lib/action";
 import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { plural } from "@/lib/format";
-import {
-  closeCampaign,
-  createCampaign,
-  decideInBulk,
-  decideReviewItem,
-  launchCampaign,
-} from "@/lib/reviews";
+import { closeCampaign, createCampaign, decideInBulk, decideReviewItem, launchCampaign } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
 
 // Thin: the form's fields become the input; lib/reviews parses, authorizes and decides.
