@@ -46,3 +46,8 @@ export function humanize(value: string): string {
 
 /** A timestamp as the drivers hand it back (a Date, or Postgres text) as ISO 8601; null stays null. */
 export const isoOrNull = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+/** The tail of a bulk action's answer: how many were left out and why, each reason once ("" when none). */
+export function leftOut(what: string, skipped: readonly { reason: string }[]): string {
+  return skipped.length ? ` ${what}: ${skipped.length} (${[...new Set(skipped.map((s) => s.reason))].join(" ")})` : "";
+}

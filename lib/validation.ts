@@ -34,6 +34,28 @@ export const prose = (
     .min(min, `${ask.replace(/\.$/, "")} (at least ${min} characters).`)
     .max(max, tooLong);
 
+/**
+ * A selection of ids from a list page (a bulk action's), refused in words when it is missing,
+ * empty, longer than `max` or holds an id that is not one.
+ */
+export const idSelection = ({
+  one,
+  max,
+  atLeast = `Choose at least one ${one}.`,
+  missing = atLeast,
+  tooMany = `At most ${max} at a time.`,
+}: {
+  one: string;
+  max: number;
+  missing?: string;
+  atLeast?: string;
+  tooMany?: string;
+}) =>
+  z
+    .array(z.guid(`That ${one} id is not valid.`), { error: missing })
+    .min(1, atLeast)
+    .max(max, tooMany);
+
 /** The same check for a string that did not come through zod (a header, a cursor's decoded field). */
 export const storableText = (s: unknown): s is string => typeof s === "string" && !hasNul(s);
 

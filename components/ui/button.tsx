@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, ReactNode } from "react";
 
 const VARIANTS = {
   primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-slate-400",
@@ -17,4 +17,33 @@ export function Button({
   ...props
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS }) {
   return <button className={buttonClass(variant, className)} {...props} />;
+}
+
+export type Choice = readonly [value: string, label: string, variant?: keyof typeof VARIANTS];
+
+/**
+ * A form's decision as submit buttons sharing one field `name`: the server reads which was pressed
+ * (`decision=approve`). `children` stand after them (a button that opens more of the form).
+ */
+export function SubmitChoices({
+  name,
+  choices,
+  disabled,
+  children,
+}: {
+  name: string;
+  choices: readonly Choice[];
+  disabled?: boolean;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="flex flex-wrap gap-2">
+      {choices.map(([value, label, variant]) => (
+        <Button key={value} type="submit" name={name} value={value} variant={variant} disabled={disabled}>
+          {label}
+        </Button>
+      ))}
+      {children}
+    </div>
+  );
 }

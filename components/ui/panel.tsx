@@ -98,3 +98,41 @@ export function ListHeadings({ headings, medium = false }: { headings: string[];
     </thead>
   );
 }
+
+/**
+ * A list page's framed table: the screen-reader caption, the column headings and the rows, or
+ * `empty` in one cell across them when there are none.
+ */
+export function ListTable({
+  caption,
+  headings,
+  empty,
+  medium,
+  rows,
+}: {
+  caption: string;
+  headings: string[];
+  empty?: ReactNode;
+  medium?: boolean;
+  rows: ReactNode[];
+}) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <ListHeadings headings={headings} medium={medium} />
+        <tbody className="divide-y divide-slate-100">
+          {rows.length === 0 && empty ? (
+            <tr>
+              <td colSpan={headings.length} className="px-3 py-6 text-center text-slate-600">
+                {empty}
+              </td>
+            </tr>
+          ) : (
+            rows
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

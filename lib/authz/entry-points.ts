@@ -159,6 +159,7 @@ export const PLUMBING: Record<string, string> = {
   optionalText: "reads a form field (lib/action); the lib function it feeds parses it",
   plural: "wording: a count and its word",
   pluralWord: "wording: the word for a count",
+  leftOut: "wording: what a bulk action left out, and why",
   auditActor: "the actor as the audit log names it",
   requireActor: "the session's actor, or a redirect to sign-in (the departed column's check)",
   currentActor: "the session's actor, or null (route handlers answer 401)",

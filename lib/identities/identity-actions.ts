@@ -2,7 +2,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { dayStart, isoDayParam } from "@/lib/paging";
-import { prose } from "@/lib/validation";
+import { prose, idSelection } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockById, lockByIds } from "@/db/locks";
 import { identityAccessColumns, identityColumns, personColumns, pick, type RowOf } from "@/db/columns";
@@ -94,10 +94,12 @@ export async function attestIdentity(db: Database, actor: Actor, input: unknown)
   });
 }
 
-const bulkSchema = z
-  .array(identityId)
-  .min(1, "Select at least one identity.")
-  .max(500, "Attest at most 500 identities at once.");
+const bulkSchema = idSelection({
+  one: "identity",
+  max: 500,
+  atLeast: "Select at least one identity.",
+  tooMany: "Attest at most 500 identities at once.",
+});
 
 /**
  * Attests a selection of the actor's own identities (owner or backup owner) at once: all or none,

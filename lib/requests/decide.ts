@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { idSelection } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockById, lockByIds } from "@/db/locks";
 import { pick, requestColumns } from "@/db/columns";
@@ -39,10 +40,7 @@ export async function decideStage(db: Database, actor: Actor, raw: unknown): Pro
  */
 export const BULK_LIMIT = 100;
 const bulkSchema = z.object({
-  requestIds: z
-    .array(z.guid("That request id is not valid."), { error: "Choose the requests to approve." })
-    .min(1, "Choose at least one request.")
-    .max(BULK_LIMIT, `At most ${BULK_LIMIT} at a time.`),
+  requestIds: idSelection({ one: "request", max: BULK_LIMIT, missing: "Choose the requests to approve." }),
 });
 
 export type BulkApproved = { approved: number; fulfilled: number; skipped: { id: string; reason: string }[] };

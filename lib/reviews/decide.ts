@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { idSelection } from "@/lib/validation";
 import type { Database } from "@/db";
 import { campaignColumns, pick } from "@/db/columns";
 import { campaigns, requests, reviewItems } from "@/db/schema";
@@ -109,10 +110,12 @@ export async function decideReviewItem(db: Database, actor: Actor, raw: unknown)
 }
 
 const bulkSchema = z.object({
-  itemIds: z
-    .array(z.guid("That review item id is not valid."))
-    .min(1, "Select at least one item.")
-    .max(500, "Decide at most 500 items at once."),
+  itemIds: idSelection({
+    one: "review item",
+    max: 500,
+    atLeast: "Select at least one item.",
+    tooMany: "Decide at most 500 items at once.",
+  }),
   decision: z.enum([...DECISIONS.filter((x) => x !== "reassign"), "suggested"] as const, {
     error: "Choose certify, revoke or accept the suggestions.",
   }),

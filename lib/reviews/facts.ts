@@ -15,7 +15,6 @@ const r = alias(reviewItems, "r");
 const i = alias(identities, "i");
 const s = alias(systems, "s");
 const o = alias(users, "o");
-const rv = alias(users, "rv");
 
 export const itemColumns = {
   ...pick(getTableColumns(r), "id", "campaignId", "identityId", "reviewerId", "decision", "comment", "decidedAt"),
@@ -31,7 +30,7 @@ export const itemColumns = {
   owner: o.name,
   ownerStatus: o.status,
   system: s.name,
-  reviewer: rv.name,
+  reviewer: sql<string | null>`(SELECT name FROM users WHERE id = r.reviewer_id)`,
   /** Active entitlements as "permission on resource", the privileged ones marked, heaviest first. */
   entitlements: sql<
     { grant: string; privileged: boolean }[] | null
@@ -50,7 +49,6 @@ export async function itemsWhere(
     .innerJoin(i, eq(i.id, r.identityId))
     .innerJoin(s, eq(s.id, i.systemId))
     .leftJoin(o, eq(o.id, i.ownerId))
-    .leftJoin(rv, eq(rv.id, r.reviewerId))
     .where(where)
     .orderBy(...order)
     .limit(limit);

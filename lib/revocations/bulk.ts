@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { prose } from "@/lib/validation";
+import { prose, idSelection } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockByIds } from "@/db/locks";
 import { identityAccessColumns, identityColumns, pick } from "@/db/columns";
@@ -21,10 +21,7 @@ import { queueIdentityRevocations } from "./queue";
  */
 export const BULK_REVOKE_LIMIT = 200;
 const schema = z.object({
-  ids: z
-    .array(z.guid("That identity id is not valid."), { error: "Choose identities to revoke." })
-    .min(1, "Choose at least one identity.")
-    .max(BULK_REVOKE_LIMIT, `At most ${BULK_REVOKE_LIMIT} at a time.`),
+  ids: idSelection({ one: "identity", max: BULK_REVOKE_LIMIT, missing: "Choose identities to revoke." }),
   reason: prose("Say why they are revoked.", 5, 2000),
 });
 

@@ -3,7 +3,7 @@ import { buttonClass } from "@/components/ui/button";
 import { InputField } from "@/components/ui/field";
 import { ErrorAlert, ListPage, Refusal } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
-import { ListHeadings } from "@/components/ui/panel";
+import { ListTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { canManagePeople } from "@/lib/auth";
 import { href } from "@/lib/paging";
@@ -39,17 +39,14 @@ export default async function PeoplePage(props: Props) {
         </button>
       </form>
       {error ? <ErrorAlert error={error} then="Showing everyone." /> : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">People and roles</caption>
-          <ListHeadings headings={["Person", "Team", "Manager", "Status", "Roles", "Employment"]} medium />
-          <tbody className="divide-y divide-slate-100">
-            {people.map((p) => (
-              <PersonRow key={p.id} person={p} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption="People and roles"
+        headings={["Person", "Team", "Manager", "Status", "Roles", "Employment"]}
+        medium
+        rows={people.map((p) => (
+          <PersonRow key={p.id} person={p} />
+        ))}
+      />
       <Pager next={next ? href("/people", { q: query.q }, { after: next }) : null} nextLabel="Next page →" />
     </ListPage>
   );

@@ -2,7 +2,7 @@
 
 import { getDb } from "@/db";
 import { actorAction, optionalText, type ActionError, type FormState } from "@/lib/action";
-import { plural } from "@/lib/format";
+import { leftOut, plural } from "@/lib/format";
 import type { PolicyDecision } from "@/lib/policy";
 import {
   approveStandardInBulk,
@@ -69,10 +69,7 @@ export const cancelAction = actorAction(
 export const bulkApproveAction = actorAction(
   async (actor, form) => {
     const out = await approveStandardInBulk(getDb(), actor, { requestIds: form.getAll("ids") });
-    const skipped = out.skipped.length
-      ? ` Not approved: ${out.skipped.length} (${[...new Set(out.skipped.map((s) => s.reason))].join(" ")})`
-      : "";
-    return `Approved ${plural(out.approved, "request")} (${out.fulfilled} carried out).${skipped}`;
+    return `Approved ${plural(out.approved, "request")} (${out.fulfilled} carried out).${leftOut("Not approved", out.skipped)}`;
   },
   { revalidate: "/requests" },
 );

@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { actorAction, fields, optionalText } from "@/lib/action";
 import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { plural } from "@/lib/format";
+import { leftOut, plural } from "@/lib/format";
 import { closeCampaign, createCampaign, decideInBulk, decideReviewItem, launchCampaign } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
 
@@ -75,10 +75,7 @@ export const bulkDecideAction = actorAction(
       decision: form.get("decision"),
       comment: optionalText(form, "comment"),
     });
-    const skipped = out.skipped.length
-      ? ` Skipped ${plural(out.skipped.length, "item")}: ${out.skipped.map((s) => `${s.identity} (${s.reason})`).join("; ")}`
-      : "";
-    return `Decided ${plural(out.decided, "item")}.${skipped}`;
+    return `Decided ${plural(out.decided, "item")}.${leftOut("Not decided", out.skipped)}`;
   },
   { revalidate: "/reviews/mine" },
 );

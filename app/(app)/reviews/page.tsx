@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { ListPage } from "@/components/ui/page-header";
-import { ListHeadings } from "@/components/ui/panel";
+import { ListTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
 import { humanize, isoDay, plural } from "@/lib/format";
@@ -35,46 +35,32 @@ export default async function ReviewsPage() {
           </Link>
         ) : null}
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Review campaigns</caption>
-          <ListHeadings headings={["Campaign", "Status", "Progress", "Due", "Created by"]} />
-          <tbody className="divide-y divide-slate-100">
-            {campaigns.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="px-3 py-6 text-center text-slate-600">
-                  No campaigns yet.
-                </td>
-              </tr>
-            ) : (
-              campaigns.map((c) => (
-                <tr key={c.id}>
-                  <td className="px-3 py-2">
-                    <Link
-                      href={`/reviews/${c.id}`}
-                      className="font-medium text-brand-700 underline-offset-2 hover:underline"
-                    >
-                      {c.name}
-                    </Link>
-                  </td>
-                  <td className="px-3 py-2">
-                    <Badge tone={STATUS_TONE[c.status]}>{humanize(c.status)}</Badge>
-                  </td>
-                  <td className="px-3 py-2">
-                    {c.status === "draft" ? (
-                      "—"
-                    ) : (
-                      <Progress decided={c.decided} items={c.items} label={`${c.name}: decided`} />
-                    )}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap">{isoDay(c.dueAt.toISOString())}</td>
-                  <td className="px-3 py-2">{c.createdBy}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption="Review campaigns"
+        headings={["Campaign", "Status", "Progress", "Due", "Created by"]}
+        empty="No campaigns yet."
+        rows={campaigns.map((c) => (
+          <tr key={c.id}>
+            <td className="px-3 py-2">
+              <Link href={`/reviews/${c.id}`} className="font-medium text-brand-700 underline-offset-2 hover:underline">
+                {c.name}
+              </Link>
+            </td>
+            <td className="px-3 py-2">
+              <Badge tone={STATUS_TONE[c.status]}>{humanize(c.status)}</Badge>
+            </td>
+            <td className="px-3 py-2">
+              {c.status === "draft" ? (
+                "—"
+              ) : (
+                <Progress decided={c.decided} items={c.items} label={`${c.name}: decided`} />
+              )}
+            </td>
+            <td className="px-3 py-2 whitespace-nowrap">{isoDay(c.dueAt.toISOString())}</td>
+            <td className="px-3 py-2">{c.createdBy}</td>
+          </tr>
+        ))}
+      />
     </ListPage>
   );
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { RevocationStatus } from "@/components/ui/revocation-status";
 import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
-import { ListHeadings } from "@/components/ui/panel";
+import { ListTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { isoMinute } from "@/lib/format";
 import { href } from "@/lib/paging";
@@ -53,52 +53,41 @@ export default async function RevocationsPage(props: Props) {
         ))}
       </nav>
       {error ? <ErrorAlert error={error} fields="none" then="Showing all." /> : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Revocations</caption>
-          <ListHeadings headings={["Identity", "What", "System", "Status", "Why", "Asked"]} />
-          <tbody className="divide-y divide-slate-100">
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
-                  No revocations here.
-                </td>
-              </tr>
-            ) : (
-              rows.map((r) => (
-                <tr key={r.id} className={r.status === "failed" ? "bg-red-50" : ""}>
-                  <td className="px-3 py-2">
-                    <a
-                      href={`/identities/${r.identityId}`}
-                      className="font-medium text-brand-700 underline-offset-2 hover:underline"
-                    >
-                      {r.identity}
-                    </a>
-                  </td>
-                  <td className="px-3 py-2">{r.entitlement ?? "Everything"}</td>
-                  <td className="px-3 py-2">
-                    {r.system} <span className="text-slate-600">({r.connector})</span>
-                  </td>
-                  <td className="px-3 py-2">
-                    <RevocationStatus status={r.status} gaveUp={r.gaveUp} />
-                    {r.status === "failed" ? (
-                      <p className="mt-1 max-w-sm text-xs text-red-800">
-                        Attempt {r.attempts} of {r.maxAttempts}: {r.lastError}
-                        {r.nextAttemptAt ? ` Next ${isoMinute(r.nextAttemptAt)}.` : ""}
-                      </p>
-                    ) : null}
-                  </td>
-                  <td className="px-3 py-2">{r.reason}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    {isoMinute(r.createdAt)}
-                    {r.requestedBy ? <span className="block text-xs text-slate-600">{r.requestedBy}</span> : null}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption="Revocations"
+        headings={["Identity", "What", "System", "Status", "Why", "Asked"]}
+        empty="No revocations here."
+        rows={rows.map((r) => (
+          <tr key={r.id} className={r.status === "failed" ? "bg-red-50" : ""}>
+            <td className="px-3 py-2">
+              <a
+                href={`/identities/${r.identityId}`}
+                className="font-medium text-brand-700 underline-offset-2 hover:underline"
+              >
+                {r.identity}
+              </a>
+            </td>
+            <td className="px-3 py-2">{r.entitlement ?? "Everything"}</td>
+            <td className="px-3 py-2">
+              {r.system} <span className="text-slate-600">({r.connector})</span>
+            </td>
+            <td className="px-3 py-2">
+              <RevocationStatus status={r.status} gaveUp={r.gaveUp} />
+              {r.status === "failed" ? (
+                <p className="mt-1 max-w-sm text-xs text-red-800">
+                  Attempt {r.attempts} of {r.maxAttempts}: {r.lastError}
+                  {r.nextAttemptAt ? ` Next ${isoMinute(r.nextAttemptAt)}.` : ""}
+                </p>
+              ) : null}
+            </td>
+            <td className="px-3 py-2">{r.reason}</td>
+            <td className="px-3 py-2 whitespace-nowrap">
+              {isoMinute(r.createdAt)}
+              {r.requestedBy ? <span className="block text-xs text-slate-600">{r.requestedBy}</span> : null}
+            </td>
+          </tr>
+        ))}
+      />
       <Pager
         first={filter.after ? link({}) : null}
         next={rows.length === PAGE_SIZE ? link({ after: cursorAfter(rows.at(-1)!) }) : null}

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitChoices } from "@/components/ui/button";
 import { formFields, InputField, TextareaField } from "@/components/ui/field";
 import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
@@ -40,14 +40,14 @@ export function DecisionForms({
             type="date"
             {...shortenTo}
           />
-          <div className="flex gap-2">
-            <Button type="submit" name="decision" value="approve" disabled={deciding}>
-              Approve
-            </Button>
-            <Button type="submit" name="decision" value="deny" variant="danger" disabled={deciding}>
-              Deny
-            </Button>
-          </div>
+          <SubmitChoices
+            name="decision"
+            choices={[
+              ["approve", "Approve"],
+              ["deny", "Deny", "danger"],
+            ]}
+            disabled={deciding}
+          />
         </form>
       ) : null}
       <ActionOutcome result={decided} />

@@ -3,10 +3,27 @@
 import { useActionState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
+import type { Options } from "@/components/ui/controls";
 import { formFields, InputField, SelectField } from "@/components/ui/field";
 import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { createCampaignAction } from "../actions";
+
+const REVIEWERS: Options = [
+  ["owner", "The owner attests to each of their identities"],
+  ["owner_manager", "The owner's manager"],
+  ["security", "Security (a shared queue)"],
+  ["named", "A named person"],
+];
+const FALLBACKS: Options = [
+  ["owner_manager", "The owner's manager"],
+  ["security", "Security"],
+];
+const OUTCOMES: Options = [
+  ["keep", "Keep them as they are"],
+  ["suspend", "Suspend them"],
+  ["revoke", "Revoke them"],
+];
 
 /**
  * The campaign's name, reviewers, due date and outcome; its scope is the filter previewed above,
@@ -27,17 +44,7 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
         <input key={k} type="hidden" name={`scope.${k}`} value={v} />
       ))}
       <InputField label="Name" {...f("name")} required {...name} placeholder="Payments Q1 access review" />
-      <SelectField
-        label="Who reviews"
-        {...f("reviewerRule")}
-        {...rule}
-        options={[
-          ["owner", "The owner attests to each of their identities"],
-          ["owner_manager", "The owner's manager"],
-          ["security", "Security (a shared queue)"],
-          ["named", "A named person"],
-        ]}
-      />
+      <SelectField label="Who reviews" {...f("reviewerRule")} {...rule} options={REVIEWERS} />
       {rule.value === "named" ? (
         <InputField label="Reviewer's email" {...f("reviewer")} type="email" autoComplete="off" {...reviewer} />
       ) : null}
@@ -45,22 +52,10 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
         label="When the first choice cannot review (has left, is missing, or owns the identity)"
         {...f("fallbackRule")}
         {...fallback}
-        options={[
-          ["owner_manager", "The owner's manager"],
-          ["security", "Security"],
-        ]}
+        options={FALLBACKS}
       />
       <InputField label="Due" {...f("dueOn")} type="date" required {...due} />
-      <SelectField
-        label="Items nobody decides by close"
-        {...f("noResponse")}
-        {...noResponse}
-        options={[
-          ["keep", "Keep them as they are"],
-          ["suspend", "Suspend them"],
-          ["revoke", "Revoke them"],
-        ]}
-      />
+      <SelectField label="Items nobody decides by close" {...f("noResponse")} {...noResponse} options={OUTCOMES} />
       {noResponse.value === "revoke" ? (
         <p
           role="note"

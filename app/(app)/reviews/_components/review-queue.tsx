@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitChoices, type Choice } from "@/components/ui/button";
 import { useBulkAction } from "@/components/ui/list-columns";
 import { formFields, InputField, TextareaField } from "@/components/ui/field";
 import { useKeptValue } from "@/components/ui/kept-value";
@@ -29,6 +29,12 @@ export type QueueItem = {
   suggestion: { decision: "certify" | "revoke"; reason: string } | null;
   needsComment: boolean;
 };
+
+const CHOICES: Choice[] = [
+  ["certify", "Certify"],
+  ["revoke", "Revoke", "danger"],
+];
+const REASSIGN: Choice = ["reassign", "Reassign", "secondary"];
 
 /** The reviewer's queue: a card per item with its facts and suggestion, one decision each or in bulk. */
 export function ReviewQueue({ items, nowIso }: { items: QueueItem[]; nowIso: string }) {
@@ -164,23 +170,13 @@ function ItemCard({
         {reassigning ? (
           <InputField label="New owner's email" {...f("newOwner")} type="email" autoComplete="off" {...newOwner} />
         ) : null}
-        <div className="flex flex-wrap gap-2">
-          <Button type="submit" name="decision" value="certify" disabled={deciding}>
-            Certify
-          </Button>
-          <Button type="submit" name="decision" value="revoke" variant="danger" disabled={deciding}>
-            Revoke
-          </Button>
-          {reassigning ? (
-            <Button type="submit" name="decision" value="reassign" variant="secondary" disabled={deciding}>
-              Reassign
-            </Button>
-          ) : (
+        <SubmitChoices name="decision" choices={reassigning ? [...CHOICES, REASSIGN] : CHOICES} disabled={deciding}>
+          {reassigning ? null : (
             <Button type="button" variant="secondary" onClick={() => setReassigning(true)}>
               Reassign…
             </Button>
           )}
-        </div>
+        </SubmitChoices>
         <ActionOutcome result={result} />
       </form>
     </li>

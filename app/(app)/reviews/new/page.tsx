@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { ErrorAlert, PageHeader, Refusal } from "@/components/ui/page-header";
 import { Panel, PlainTable } from "@/components/ui/panel";
 import { buttonClass } from "@/components/ui/button";
-import { InputField, SelectField } from "@/components/ui/field";
+import type { Options } from "@/components/ui/controls";
+import { formFields, InputField, SelectField } from "@/components/ui/field";
 import { getDb } from "@/db";
 import { ENVIRONMENTS, IDENTITY_KINDS } from "@/db/schema";
 import { DAY, now } from "@/lib/clock";
@@ -14,6 +15,8 @@ import { CampaignForm } from "../_components/campaign-form";
 
 export const metadata: Metadata = { title: "New campaign" };
 
+const KINDS: Options = IDENTITY_KINDS.map((k) => [k, humanize(k)]);
+const ENVIRONMENT_OPTIONS: Options = ENVIRONMENTS.map((k) => [k, humanize(k)]);
 const SCOPE_KEYS = ["q", "kind", "system", "env", "owner", "team", "state", "privileged", "riskMin", "idle", "within"];
 
 /**
@@ -39,7 +42,7 @@ export default async function NewCampaignPage(props: Props) {
     if (!(e instanceof DomainError)) throw e;
     error = e;
   }
-  const value = (k: string) => scope[k] ?? "";
+  const field = formFields({ errors: null, idPrefix: "s-", value: (k) => scope[k] ?? "" });
   const defaultDue = new Date(now().getTime() + 30 * DAY).toISOString().slice(0, 10);
   return (
     <section aria-labelledby="new-campaign-heading" className="space-y-6">
@@ -55,34 +58,12 @@ export default async function NewCampaignPage(props: Props) {
           role="search"
           aria-label="Scope"
         >
-          <InputField id="s-q" label="Search" name="q" defaultValue={value("q")} />
-          <SelectField
-            id="s-kind"
-            label="Kind"
-            name="kind"
-            defaultValue={value("kind")}
-            blank="Any"
-            options={IDENTITY_KINDS.map((k) => [k, humanize(k)])}
-          />
-          <SelectField
-            id="s-env"
-            label="Environment"
-            name="env"
-            defaultValue={value("env")}
-            blank="Any"
-            options={ENVIRONMENTS.map((k) => [k, humanize(k)])}
-          />
-          <InputField id="s-owner" label="Owner (email or me)" name="owner" defaultValue={value("owner")} />
-          <InputField id="s-team" label="Team" name="team" defaultValue={value("team")} />
-          <InputField
-            id="s-risk"
-            label="Risk at or above"
-            name="riskMin"
-            type="number"
-            min={0}
-            max={100}
-            defaultValue={value("riskMin")}
-          />
+          <InputField label="Search" {...field("q")} />
+          <SelectField label="Kind" {...field("kind")} blank="Any" options={KINDS} />
+          <SelectField label="Environment" {...field("env")} blank="Any" options={ENVIRONMENT_OPTIONS} />
+          <InputField label="Owner (email or me)" {...field("owner")} />
+          <InputField label="Team" {...field("team")} />
+          <InputField label="Risk at or above" {...field("riskMin")} type="number" min={0} max={100} />
           {["system", "state", "privileged", "idle", "within"].map((k) =>
             scope[k] ? <input key={k} type="hidden" name={k} value={scope[k]} /> : null,
           )}

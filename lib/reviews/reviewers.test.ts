@@ -1,0 +1,119 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db";
+import { refusal, testDatabase } from "@/lib/testing";
+import { createCampaign, decideInBulk, decideReviewItem, launchCampaign, myReviewItems } from "./index";
+
+// Who reviews each item (the rule, then the fallback when the first choice has left, is missing or
+// owns the identity), and the decisions that need more than a click: a comment to certify what is
+// privileged or high-risk, the security queue, and accepting suggestions in bulk.
+
+const conn = testDatabase({ identities: 300 });
+const DUE = "2099-01-01";
+
+type Assigned = {
+  owner: string | null;
+  owner_status: string | null;
+  manager: string | null;
+  manager_status: string | null;
+  reviewer: string | null;
+};
+const assignments = (campaignId: string) =>
+  queryRows<Assigned>(
+    conn.db,
+    sql`SELECT i.owner_id AS owner, o.status AS owner_status, o.manager_id AS manager, m.status AS manager_status, r.reviewer_id AS reviewer
+        FROM review_items r JOIN identities i ON i.id = r.identity_id LEFT JOIN users o ON o.id = i.owner_id LEFT JOIN users m ON m.id = o.manager_id
+        WHERE r.campaign_id = ${campaignId}::uuid`,
+  );
+
+describe("reviewers", () => {
+  it("the owner attests; a departed owner's items go to their manager, an ownerless one to security", async () => {
+    const { sam } = conn.personas;
+    const { id } = await createCampaign(conn.db, sam, {
+      name: "Orphans and owners",
+      scope: { kind: "api_key" },
+      reviewerRule: "owner",
+      fallbackRule: "owner_manager",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, sam, id);
+    const rows = await assignments(id);
+    expect(rows.length).toBeGreaterThan(10);
+    const expected = (a: Assigned) =>
+      a.owner && a.owner_status === "active"
+        ? a.owner
+        : a.owner && a.manager && a.manager_status === "active" && a.manager !== a.owner
+          ? a.manager
+          : null;
+    expect(rows.filter((a) => a.reviewer !== expected(a))).toEqual([]);
+    expect(rows.some((a) => a.owner_status === "departed")).toBe(true);
+  });
+
+  it("a named reviewer never reviews their own identity: those go to the fallback", async () => {
+    const { sam, olivia } = conn.personas;
+    const { id } = await createCampaign(conn.db, sam, {
+      name: "Olivia reviews payments",
+      scope: { team: "Payments" },
+      reviewerRule: "named",
+      reviewer: "olivia.owner@example.com",
+      fallbackRule: "security",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, sam, id);
+    const rows = await assignments(id);
+    const own = rows.filter((a) => a.owner === olivia.personId);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((a) => a.reviewer === null)).toBe(true);
+    expect(rows.filter((a) => a.owner !== olivia.personId).every((a) => a.reviewer === olivia.personId)).toBe(true);
+  });
+});
+
+describe("decisions that need more", () => {
+  it("certifying a privileged or high-risk item needs a comment; security decides its queue, a member cannot", async () => {
+    const { sam, omar } = conn.personas;
+    const { id } = await createCampaign(conn.db, sam, {
+      name: "Privileged in production",
+      scope: { env: "production", privileged: "1" },
+      reviewerRule: "security",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, sam, id);
+    const [item] = (await myReviewItems(conn.db, sam)).filter((x) => x.campaignId === id && x.ownerId !== sam.personId);
+    const bare = await refusal(decideReviewItem(conn.db, sam, { itemId: item!.id, decision: "certify" }));
+    expect(bare.fieldErrors?.comment).toEqual(["A comment is required to certify a privileged or high-risk identity."]);
+    expect(await refusal(decideReviewItem(conn.db, omar, { itemId: item!.id, decision: "revoke" }))).toMatchObject({
+      code: "forbidden",
+    });
+    await decideReviewItem(conn.db, sam, {
+      itemId: item!.id,
+      decision: "certify",
+      comment: "Break-glass role, reviewed quarterly.",
+    });
+    const [row] = await queryRows<{ decision: string; decided_by: string }>(
+      conn.db,
+      sql`SELECT decision, decided_by FROM review_items WHERE id = ${item!.id}::uuid`,
+    );
+    expect(row).toEqual({ decision: "certify", decided_by: sam.personId });
+  });
+
+  it("accepting suggestions decides the items that have one and reports the rest", async () => {
+    const { sam } = conn.personas;
+    const { id } = await createCampaign(conn.db, sam, {
+      name: "Bots",
+      scope: { kind: "bot" },
+      reviewerRule: "security",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, sam, id);
+    const items = (await myReviewItems(conn.db, sam)).filter((x) => x.campaignId === id && x.ownerId !== sam.personId);
+    const out = await decideInBulk(conn.db, sam, { itemIds: items.map((x) => x.id), decision: "suggested" });
+    expect(out.decided + out.skipped.length).toBe(items.length);
+    expect(out.decided).toBeGreaterThan(0);
+    const decided = await queryRows<{ decision: string; suggested: string | null }>(
+      conn.db,
+      sql`SELECT decision, snapshot->'suggestion'->>'decision' AS suggested FROM review_items WHERE campaign_id = ${id}::uuid AND decision IS NOT NULL`,
+    );
+    expect(decided).toHaveLength(out.decided);
+    expect(decided.every((d) => d.decision === d.suggested)).toBe(true);
+  });
+});
