@@ -110,5 +110,9 @@ export const entitlements = table(
     index("entitlements_privileged_idx")
       .on(t.identityId)
       .where(sql`${t.privileged} AND ${t.status} = 'active'`),
+    // A reviewer's "how many others hold it": the active holders of one grant, counted from the index.
+    index("entitlements_grant_idx")
+      .on(t.resource, t.permission)
+      .where(sql`${t.status} = 'active'`),
   ],
 );

@@ -34,6 +34,8 @@ export const READS: Record<string, string> = {
   campaignItems: "a campaign's items (its creator, security, auditors)",
   myReviewItems: "the items waiting for the actor",
   myReviewCount: "the count of items waiting for the actor",
+  campaignEvidence: "a campaign's printable evidence (its creator, security, auditors)",
+  evidenceCsv: "a campaign's evidence as CSV (its creator, security, auditors)",
 };
 
 /**
@@ -111,6 +113,9 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     GET: { calls: [], note: "an old export link: redirects to the inventory, exports nothing" },
   },
   "app/(app)/identities/suggest/route.ts": calling({ GET: "suggestFilterValues" }),
+  "app/(app)/reviews/[id]/evidence/export/route.ts": {
+    GET: { calls: ["evidenceCsv"], note: "the session's actor (currentActor, 401 without one)" },
+  },
   "app/api/auth/[...nextauth]/route.ts": {
     GET: { calls: [], note: "Auth.js's own handlers" },
     POST: { calls: [], note: "Auth.js's own handlers" },

@@ -2,7 +2,16 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { auditCount, refusal, testDatabase } from "@/lib/testing";
-import { closeCampaign, createCampaign, decideReviewItem, launchCampaign, myReviewItems, previewScope } from "./index";
+import {
+  closeCampaign,
+  createCampaign,
+  decideReviewItem,
+  evidenceCsv,
+  launchCampaign,
+  myReviewItems,
+  previewScope,
+} from "./index";
+import { csvField } from "./evidence";
 
 // A manager's campaign from draft to close: the scope stays within her reports, launch snapshots
 // it into items she reviews, her decisions are applied at close (certify, revoke, reassign, and the
@@ -121,5 +130,30 @@ describe("a manager's campaign", () => {
         "campaign.closed",
       ]),
     );
+  });
+
+  it("keeps its evidence: every item with its decision, what was applied, and the revocation; auditors read it, an owner cannot", async () => {
+    const { maya, ari, olivia } = conn.personas;
+    const { id } = await createCampaign(conn.db, maya, campaignInput({ name: "Evidence run", noResponse: "keep" }));
+    const { items } = await launchCampaign(conn.db, maya, id);
+    const [first] = (await myReviewItems(conn.db, maya)).filter((x) => x.campaignId === id);
+    await decideReviewItem(conn.db, maya, { itemId: first!.id, decision: "certify", comment: "=HYPERLINK(evil)" });
+    await closeCampaign(conn.db, maya, id);
+    const lines: string[] = [];
+    for await (const line of (await evidenceCsv(conn.db, ari, id)).lines) lines.push(line);
+    expect(lines[0]).toMatch(/^campaign,snapshot_at,item_id,identity,system,reviewer,decision,decided_by,/);
+    expect(lines).toHaveLength(items + 1);
+    const certified = lines.find((l) => l.includes(first!.identity))!;
+    expect(certified).toContain(",certify,Maya Manager,");
+    expect(certified).toContain(`"'=HYPERLINK(evil)"`); // a formula is made inert
+    expect(lines.filter((l) => l.includes(",no_response,")).length).toBe(items - 1);
+    expect(await refusal(evidenceCsv(conn.db, olivia, id))).toMatchObject({ code: "not_found" });
+  });
+
+  it("makes spreadsheet formulas inert and quotes what must be quoted", () => {
+    expect(csvField("=1+1")).toBe(`"'=1+1"`);
+    expect(csvField('say "hi", then go')).toBe(`"say ""hi"", then go"`);
+    expect(csvField(null)).toBe("");
+    expect(csvField(new Date("2026-12-03T00:00:00Z"))).toBe("2026-12-03T00:00:00.000Z");
   });
 });

@@ -121,8 +121,9 @@ export async function launchCampaign(db: Database, actor: Actor, rawId: unknown)
     const at = now();
     const where = scopeSql(creator, parseInventoryFilter(c.scope), at);
     const first = candidate(c.reviewerRule, c.reviewerId);
+    // Security's shared queue is a reviewer in itself: it needs no fallback.
     const reviewer =
-      c.fallbackReviewerRule === c.reviewerRule
+      c.reviewerRule === "security" || c.fallbackReviewerRule === c.reviewerRule
         ? first
         : sql`coalesce(${first}, ${candidate(c.fallbackReviewerRule, null)})`;
     const [inserted] = await readRows(

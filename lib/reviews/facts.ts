@@ -31,10 +31,14 @@ export const itemColumns = {
   ownerStatus: o.status,
   system: s.name,
   reviewer: sql<string | null>`(SELECT name FROM users WHERE id = r.reviewer_id)`,
-  /** Active entitlements as "permission on resource", the privileged ones marked, heaviest first. */
-  entitlements: sql<
-    { grant: string; privileged: boolean }[] | null
-  >`(SELECT json_agg(json_build_object('grant', e.permission || ' on ' || e.resource, 'privileged', e.privileged) ORDER BY e.privileged DESC, e.resource) FROM entitlements e WHERE e.identity_id = i.id AND e.status = 'active')`,
+  /**
+   * Active entitlements as "permission on resource", the privileged ones marked, heaviest first, each
+   * with how many other identities hold the same grant (one index probe each: entitlements_grant_idx).
+   */
+  entitlements: sql<{ grant: string; privileged: boolean; others: number }[] | null>`(SELECT json_agg(json_build_object(
+      'grant', e.permission || ' on ' || e.resource, 'privileged', e.privileged,
+      'others', (SELECT count(*) FROM entitlements o2 WHERE o2.resource = e.resource AND o2.permission = e.permission AND o2.status = 'active' AND o2.identity_id <> i.id))
+    ORDER BY e.privileged DESC, e.resource) FROM entitlements e WHERE e.identity_id = i.id AND e.status = 'active')`,
 };
 /** Items with their facts, in the order given: `where` and `order` over the aliases r (the item) and i (the identity). */
 export async function itemsWhere(

@@ -14,3 +14,4 @@ export {
   type CampaignSummary,
 } from "./read";
 export { mayRunCampaigns, previewScope, type ScopePreview } from "./scope";
+export { campaignEvidence, evidenceCsv, type EvidenceRow } from "./evidence";

@@ -71,14 +71,35 @@ export async function getCampaign(db: Database, actor: Actor, rawId: unknown) {
       revoked: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'revoke')::int`.mapWith(Number),
       reassigned: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'reassign')::int`.mapWith(Number),
       noResponse: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'no_response')::int`.mapWith(Number),
+      /** Decisions a person made (not the no-response ones closing set) and the minutes they took, first to last. */
+      byHand:
+        sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} IN ('certify', 'revoke', 'reassign'))::int`.mapWith(
+          Number,
+        ),
+      minutes:
+        sql<number>`coalesce(extract(epoch FROM max(${reviewItems.decidedAt}) FILTER (WHERE ${reviewItems.decision} <> 'no_response') - min(${reviewItems.decidedAt}) FILTER (WHERE ${reviewItems.decision} <> 'no_response')) / 60, 0)`.mapWith(
+          Number,
+        ),
     })
     .from(reviewItems)
     .leftJoin(rv, eq(rv.id, reviewItems.reviewerId))
     .where(eq(reviewItems.campaignId, id))
     .groupBy(reviewItems.reviewerId, rv.name)
     .orderBy(sql`count(*) - count(${reviewItems.decision}) DESC`, rv.name);
-  return { campaign, namedReviewer: named ?? null, reviewers, canManage: mayManage(actor, campaign) };
+  const paced = reviewers.map((r) => ({ ...r, ...pace(r) }));
+  return { campaign, namedReviewer: named ?? null, reviewers: paced, canManage: mayManage(actor, campaign) };
 }
+/**
+ * How fast a reviewer decided, and whether it looks like rubber-stamping: at least RUBBER_STAMP.min
+ * decisions, every one a certification, faster than RUBBER_STAMP.perMinute a minute.
+ */
+export const RUBBER_STAMP = { min: 20, perMinute: 10 } as const;
+function pace(r: { byHand: number; minutes: number; certified: number }) {
+  const perMinute = r.byHand > 1 ? r.byHand / Math.max(r.minutes, 1 / 60) : null;
+  const stamped = r.byHand >= RUBBER_STAMP.min && r.certified === r.byHand && (perMinute ?? 0) > RUBBER_STAMP.perMinute;
+  return { perMinute, stamped };
+}
+
 export type CampaignDetail = Awaited<ReturnType<typeof getCampaign>>;
 
 /** A page of a campaign's items (its creator, security and auditors), decided or not. */

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { refusal, testDatabase } from "@/lib/testing";
-import { createCampaign, decideInBulk, decideReviewItem, launchCampaign, myReviewItems } from "./index";
+import { createCampaign, decideInBulk, decideReviewItem, getCampaign, launchCampaign, myReviewItems } from "./index";
 
 // Who reviews each item (the rule, then the fallback when the first choice has left, is missing or
 // owns the identity), and the decisions that need more than a click: a comment to certify what is
@@ -115,5 +115,32 @@ describe("decisions that need more", () => {
     );
     expect(decided).toHaveLength(out.decided);
     expect(decided.every((d) => d.decision === d.suggested)).toBe(true);
+  });
+
+  it("certifying everything in seconds shows on the campaign page as rubber-stamping", async () => {
+    const { sam } = conn.personas;
+    const { id } = await createCampaign(conn.db, sam, {
+      name: "Workloads",
+      scope: { kind: "workload" },
+      reviewerRule: "security",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, sam, id);
+    const items = await queryRows<{ id: string }>(
+      conn.db,
+      sql`SELECT r.id FROM review_items r JOIN identities i ON i.id = r.identity_id
+          WHERE r.campaign_id = ${id}::uuid AND i.owner_id IS DISTINCT FROM ${sam.personId}::uuid`,
+    );
+    expect(items.length).toBeGreaterThanOrEqual(20);
+    const out = await decideInBulk(conn.db, sam, {
+      itemIds: items.map((x) => x.id),
+      decision: "certify",
+      comment: "All fine.",
+    });
+    expect(out.skipped).toEqual([]);
+    const { reviewers } = await getCampaign(conn.db, sam, id);
+    const queue = reviewers.find((r) => r.reviewerId === null)!;
+    expect(queue).toMatchObject({ certified: items.length, stamped: true });
+    expect(queue.perMinute).toBeGreaterThan(10);
   });
 });

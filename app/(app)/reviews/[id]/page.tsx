@@ -41,7 +41,16 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         id="campaign-heading"
         title={c.name}
         badges={<Badge tone={STATUS_TONE[c.status]}>{humanize(c.status)}</Badge>}
-      />
+      >
+        {canManage || hasRole(actor, "auditor", "security") ? (
+          <p className="mt-1 text-sm">
+            <a className="text-brand-700 underline" href={`/reviews/${c.id}/evidence`}>
+              Evidence
+            </a>{" "}
+            (printable, and as CSV)
+          </p>
+        ) : null}
+      </DetailHeader>
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel id="facts-heading" title="The campaign">
           <FactList className="mt-2 gap-y-1">
@@ -78,7 +87,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           </div>
           <PlainTable
             caption="Progress per reviewer"
-            headings={["Reviewer", "Decided", "Certified", "Revoked", "Reassigned"]}
+            headings={["Reviewer", "Decided", "Certified", "Revoked", "Reassigned", "Pace"]}
           >
             {reviewers.map((r) => (
               <tr key={r.reviewerId ?? "security"}>
@@ -88,7 +97,15 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
                 </td>
                 <td className="pr-4">{r.certified}</td>
                 <td className="pr-4">{r.revoked}</td>
-                <td>{r.reassigned}</td>
+                <td className="pr-4">{r.reassigned}</td>
+                <td>
+                  {r.perMinute === null ? "—" : `${r.perMinute.toFixed(1)} a minute`}
+                  {r.stamped ? (
+                    <span className="ml-1">
+                      <Badge tone="bad">certified everything</Badge>
+                    </span>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </PlainTable>

@@ -25,7 +25,7 @@ export type QueueItem = {
   purpose: string | null;
   lastUsedAt: string | null;
   riskScore: number;
-  entitlements: { grant: string; privileged: boolean }[];
+  entitlements: { grant: string; privileged: boolean; others: number }[];
   suggestion: { decision: "certify" | "revoke"; reason: string } | null;
   needsComment: boolean;
 };
@@ -148,6 +148,11 @@ function ItemCard({
                 <span key={e.grant} className="mr-2 inline-block">
                   {e.grant}
                   {e.privileged ? <Badge tone="warn">privileged</Badge> : null}
+                  <span className="text-xs text-slate-600">
+                    {" "}
+                    ({e.others === 0 ? "no other identity holds it" : `${e.others.toLocaleString("en")} others hold it`}
+                    )
+                  </span>
                 </span>
               ))}
             </p>

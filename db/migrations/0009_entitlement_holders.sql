@@ -1,0 +1,1 @@
+CREATE INDEX "entitlements_grant_idx" ON "entitlements" USING btree ("resource","permission") WHERE "entitlements"."status" = 'active';
