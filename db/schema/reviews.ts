@@ -24,6 +24,8 @@ export const campaigns = table(
     dueAt: ts("due_at").notNull(),
     reminderEveryDays: integer("reminder_every_days"),
     recurrence: recurrenceEnum("recurrence").notNull().default("none"),
+    // A recurring campaign's next launch (set at launch, handed on to the campaign that launch makes).
+    nextLaunchAt: ts("next_launch_at"),
     noResponseOutcome: noResponseOutcomeEnum("no_response_outcome").notNull().default("keep"),
     status: campaignStatusEnum("status").notNull().default("draft"),
     // The snapshot taken at launch: when, and how many items it made.
@@ -35,6 +37,9 @@ export const campaigns = table(
   },
   (t) => [
     check("campaigns_due_after_start", sql`${t.dueAt} > ${t.startsAt}`),
+    index("campaigns_next_launch_idx")
+      .on(t.nextLaunchAt)
+      .where(sql`${t.nextLaunchAt} IS NOT NULL`),
     check("campaigns_named_reviewer", sql`${t.reviewerRule} <> 'named' OR ${t.reviewerId} IS NOT NULL`),
   ],
 );

@@ -35,6 +35,7 @@ describe("the scheduler", () => {
         "departed-owners",
         "expire-stale-requests",
         "rescore-risk",
+        "recurring-campaigns",
         "revocations",
       ]);
       expect(results[0]!.summary.expired).toBeGreaterThan(0);

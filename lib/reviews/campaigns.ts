@@ -10,6 +10,7 @@ import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import { campaignIdSchema, campaignInputSchema } from "./input";
 import { activePersonByEmail } from "./people";
+import { nextLaunch } from "./recurrence-dates";
 import { mayRunCampaigns, previewScope, scopeSql, storedScope } from "./scope";
 import { parseInventoryFilter } from "@/lib/identities";
 
@@ -46,6 +47,7 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
         startsAt: at,
         dueAt: input.dueOn,
         noResponseOutcome: input.noResponse,
+        recurrence: input.recurrence,
         createdBy: actor.personId,
         createdAt: at,
       })
@@ -55,6 +57,7 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
       action: "campaign.created",
       subject: { type: "campaign", id: row!.id },
       after: {
+        recurrence: input.recurrence,
         name: input.name,
         scope: stored,
         identities: count,
@@ -76,6 +79,7 @@ const lockedColumns = pick(
   campaignColumns,
   "noResponseOutcome",
   "dueAt",
+  "recurrence",
   "id",
   "name",
   "status",
@@ -139,7 +143,13 @@ export async function launchCampaign(db: Database, actor: Actor, rawId: unknown)
     if (items === 0) throw conflict("The scope holds no live identities now: there is nothing to review.");
     await tx
       .update(campaigns)
-      .set({ status: "active", launchedAt: at, startsAt: at, itemCount: items })
+      .set({
+        status: "active",
+        launchedAt: at,
+        startsAt: at,
+        itemCount: items,
+        nextLaunchAt: nextLaunch(at, c.recurrence),
+      })
       .where(sql`${campaigns.id} = ${c.id}::uuid`);
     await record(tx, {
       actor: auditActor(actor),

@@ -15,3 +15,4 @@ export {
 } from "./read";
 export { mayRunCampaigns, previewScope, type ScopePreview } from "./scope";
 export { campaignEvidence, evidenceCsv, type EvidenceRow } from "./evidence";
+export { launchRecurringCampaigns } from "./recurrence";

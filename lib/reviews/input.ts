@@ -10,6 +10,8 @@ import { prose, text } from "@/lib/validation";
  */
 export const RULES = ["owner", "owner_manager", "security", "named"] as const;
 export const FALLBACKS = ["owner_manager", "security"] as const;
+/** How often a campaign launches again (the enum's `monthly` is not offered: a review a month nags). */
+export const REPEATS = ["none", "quarterly", "half_yearly", "yearly"] as const;
 
 export const campaignInputSchema = z.object({
   name: prose("Name the campaign.", 3, 200, "Keep the name under 200 characters."),
@@ -26,6 +28,7 @@ export const campaignInputSchema = z.object({
     real: "Use a real date for the due date.",
   }).transform(dayStart),
   noResponse: z.enum(NO_RESPONSE_OUTCOMES, { error: "Choose what happens to items nobody decides." }).default("keep"),
+  recurrence: z.enum(REPEATS, { error: "Choose none, quarterly, half-yearly or yearly." }).default("none"),
 });
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 

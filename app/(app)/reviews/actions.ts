@@ -23,7 +23,7 @@ function scopeOf(form: FormData): Record<string, string> {
 export const createCampaignAction = actorAction(
   async (actor, form) => {
     const { id } = await createCampaign(getDb(), actor, {
-      ...fields(form, "name", "reviewerRule", "reviewer", "fallbackRule", "dueOn", "noResponse"),
+      ...fields(form, "name", "reviewerRule", "reviewer", "fallbackRule", "dueOn", "noResponse", "recurrence"),
       scope: scopeOf(form),
     });
     return { redirect: `/reviews/${id}` };

@@ -67,6 +67,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             </Fact>
             <Fact term="Due">{isoDay(c.dueAt.toISOString())}</Fact>
             <Fact term="No response">{humanize(c.noResponseOutcome)}</Fact>
+            <Fact term="Repeats">
+              {c.recurrence === "none" ? "no" : humanize(c.recurrence)}
+              {c.nextLaunchAt ? `; next launch ${isoDay(c.nextLaunchAt.toISOString())}` : ""}
+            </Fact>
             <Fact term="Created by">{c.createdByName}</Fact>
             {c.closedAt ? <Fact term="Closed">{isoMinute(c.closedAt.toISOString())}</Fact> : null}
           </FactList>

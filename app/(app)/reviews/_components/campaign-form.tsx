@@ -19,6 +19,12 @@ const FALLBACKS: Options = [
   ["owner_manager", "The owner's manager"],
   ["security", "Security"],
 ];
+const REPEATS: Options = [
+  ["none", "Once"],
+  ["quarterly", "Every quarter"],
+  ["half_yearly", "Every half year"],
+  ["yearly", "Every year"],
+];
 const OUTCOMES: Options = [
   ["keep", "Keep them as they are"],
   ["suspend", "Suspend them"],
@@ -37,6 +43,7 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
   const fallback = useKeptValue("owner_manager");
   const due = useKeptValue(defaultDue);
   const noResponse = useKeptValue("keep");
+  const repeats = useKeptValue("none");
   const f = formFields({ errors: result, layout: "flow", className: "w-full max-w-md text-sm" });
   return (
     <form action={create} className="space-y-3" aria-label="New campaign">
@@ -55,6 +62,12 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
         options={FALLBACKS}
       />
       <InputField label="Due" {...f("dueOn")} type="date" required {...due} />
+      <SelectField
+        label="Repeats (each launch is due the same time after it)"
+        {...f("recurrence")}
+        {...repeats}
+        options={REPEATS}
+      />
       <SelectField label="Items nobody decides by close" {...f("noResponse")} {...noResponse} options={OUTCOMES} />
       {noResponse.value === "revoke" ? (
         <p

@@ -1,0 +1,95 @@
+import "server-only";
+import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
+import type { Database } from "@/db";
+import { campaignColumns } from "@/db/columns";
+import { campaigns } from "@/db/schema";
+import { record, type AuditActor } from "@/lib/audit";
+import { resolveActor } from "@/lib/auth";
+import { DomainError } from "@/lib/errors";
+import { isoDay } from "@/lib/format";
+import { launchCampaign } from "./campaigns";
+import { nextLaunch } from "./recurrence-dates";
+import { mayRunCampaigns } from "./scope";
+
+/**
+ * The recurring campaigns' job: every campaign whose next launch is due makes its successor (same
+ * scope, reviewers and outcome, due the same span after launch) and launches it as its creator, so
+ * the creator's scope rules hold. The next launch is handed on to the successor, so a run that
+ * comes late after downtime launches once, not once per missed period, and two runners never
+ * launch the same one (SKIP LOCKED). A creator who has left or lost the role ends the series.
+ */
+export async function launchRecurringCampaigns(
+  db: Database,
+  by: AuditActor,
+  at: Date,
+): Promise<{ launched: number; stopped: number; skipped: number }> {
+  const out = { launched: 0, stopped: 0, skipped: 0 };
+  for (;;) {
+    const more = await db.transaction(async (tx) => {
+      const [due] = await tx
+        .select(campaignColumns)
+        .from(campaigns)
+        .where(and(isNotNull(campaigns.nextLaunchAt), lte(campaigns.nextLaunchAt, at)))
+        .orderBy(asc(campaigns.nextLaunchAt))
+        .limit(1)
+        .for("update", { skipLocked: true });
+      if (!due) return false;
+      await tx.update(campaigns).set({ nextLaunchAt: null }).where(eq(campaigns.id, due.id));
+      const creator = await resolveActor(tx, due.createdBy);
+      if (!creator || !mayRunCampaigns(creator)) {
+        await record(tx, {
+          actor: by,
+          action: "campaign.series_ended",
+          subject: { type: "campaign", id: due.id },
+          after: { reason: "Its creator has left or no longer runs campaigns." },
+        });
+        out.stopped++;
+        return true;
+      }
+      const span = due.dueAt.getTime() - (due.launchedAt ?? due.startsAt).getTime();
+      const [next] = await tx
+        .insert(campaigns)
+        .values({
+          name: `${due.name.replace(/ \(\d{4}-\d{2}-\d{2}\)$/, "")} (${isoDay(at.toISOString())})`,
+          scope: due.scope,
+          reviewerRule: due.reviewerRule,
+          reviewerId: due.reviewerId,
+          fallbackReviewerRule: due.fallbackReviewerRule,
+          startsAt: at,
+          dueAt: new Date(at.getTime() + span),
+          reminderEveryDays: due.reminderEveryDays,
+          recurrence: due.recurrence,
+          noResponseOutcome: due.noResponseOutcome,
+          createdBy: due.createdBy,
+          createdAt: at,
+        })
+        .returning({ id: campaigns.id });
+      await record(tx, {
+        actor: by,
+        action: "campaign.recurred",
+        subject: { type: "campaign", id: next!.id },
+        after: { from: due.id, dueAt: new Date(at.getTime() + span).toISOString() },
+      });
+      try {
+        await launchCampaign(tx, creator, next!.id);
+        out.launched++;
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        // An empty scope this time: the series waits for the next period.
+        await tx
+          .update(campaigns)
+          .set({ nextLaunchAt: nextLaunch(at, due.recurrence) })
+          .where(eq(campaigns.id, next!.id));
+        await record(tx, {
+          actor: by,
+          action: "campaign.launch_skipped",
+          subject: { type: "campaign", id: next!.id },
+          after: { reason: e.message },
+        });
+        out.skipped++;
+      }
+      return true;
+    });
+    if (!more) return out;
+  }
+}
