@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useRef, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Badge } from "@/components/ui/badge";
 import { BulkBar } from "@/components/ui/bulk-bar";
@@ -12,6 +12,7 @@ import type { ActionResult } from "@/lib/action";
 import { humanize, relativeTime } from "@/lib/format";
 import { riskBand } from "@/lib/identities/browser";
 import { bulkDecideAction, decideItemAction } from "../actions";
+import { useReviewKeys } from "./use-review-keys";
 
 export type QueueItem = {
   id: string;
@@ -40,6 +41,8 @@ const REASSIGN: Choice = ["reassign", "Reassign", "secondary"];
 export function ReviewQueue({ items, nowIso }: { items: QueueItem[]; nowIso: string }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const certify = useBulkAction(bulkDecideAction);
+  const list = useRef<HTMLUListElement>(null);
+  useReviewKeys(list);
   const ids = items.filter((x) => selected.has(x.id)).map((x) => x.id);
   if (!items.length && !certify.result)
     return (
@@ -65,6 +68,9 @@ export function ReviewQueue({ items, nowIso }: { items: QueueItem[]; nowIso: str
           />
           Select all {items.length} on this page
         </label>
+        <p className="text-slate-600">
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>c</kbd> certify, <kbd>r</kbd> revoke, <kbd>a</kbd> reassign.
+        </p>
       </div>
       <BulkBar
         name="Bulk decision"
@@ -86,7 +92,7 @@ export function ReviewQueue({ items, nowIso }: { items: QueueItem[]; nowIso: str
           <input name="comment" className="w-56 rounded-md border border-slate-300 px-2 py-1" />
         </label>
       </BulkBar>
-      <ul className="space-y-3" aria-label="Items to review">
+      <ul ref={list} className="space-y-3" aria-label="Items to review">
         {items.map((x) => (
           <ItemCard key={x.id} item={x} nowIso={nowIso} selected={selected.has(x.id)} onToggle={() => toggle(x.id)} />
         ))}
@@ -118,7 +124,11 @@ function ItemCard({
   });
   const band = riskBand(x.riskScore);
   return (
-    <li className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby={`i-${x.id}-name`}>
+    <li
+      tabIndex={-1}
+      className="rounded-lg border border-slate-200 bg-white p-4 focus:outline-none focus:ring-2 focus:ring-brand-600"
+      aria-labelledby={`i-${x.id}-name`}
+    >
       <div className="flex flex-wrap items-start gap-3">
         <input
           type="checkbox"
