@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
-import { identities, reviewItems, revocations, systems } from "@/db/schema";
+import { identities, reviewItems, revocations } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth";
 import { forbidden } from "@/lib/errors";
 import { mayManage } from "./campaigns";
@@ -16,14 +16,13 @@ import { getCampaign } from "./read";
  */
 const r = alias(reviewItems, "r");
 const i = alias(identities, "i");
-const s = alias(systems, "s");
 const v = alias(revocations, "v");
 const name = (column: string) => sql<string | null>`(SELECT name FROM users WHERE id = ${sql.raw(column)})`;
 
 const evidenceColumns = {
   id: r.id,
   identity: i.name,
-  system: s.name,
+  system: sql<string>`(SELECT name FROM systems WHERE id = i.system_id)`,
   reviewer: name("r.reviewer_id"),
   decision: r.decision,
   decidedBy: name("r.decided_by"),
@@ -51,7 +50,6 @@ async function batch(db: Database, campaignId: string, after: string | null, lim
     .select(evidenceColumns)
     .from(r)
     .innerJoin(i, eq(i.id, r.identityId))
-    .innerJoin(s, eq(s.id, i.systemId))
     .leftJoin(v, eq(v.id, r.revocationId))
     .where(and(eq(r.campaignId, campaignId), after ? gt(r.id, after) : undefined))
     .orderBy(asc(r.id))

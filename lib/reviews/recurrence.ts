@@ -47,20 +47,30 @@ export async function launchRecurringCampaigns(
         return true;
       }
       const span = due.dueAt.getTime() - (due.launchedAt ?? due.startsAt).getTime();
+      // The successor keeps the scope, reviewers, outcome, cadence and creator; the rest is its own.
+      const {
+        id: _id,
+        name: _name,
+        status: _status,
+        startsAt: _startsAt,
+        dueAt: _dueAt,
+        createdAt: _createdAt,
+        ...kept
+      } = due;
+      const {
+        launchedAt: _launchedAt,
+        itemCount: _itemCount,
+        closedAt: _closedAt,
+        nextLaunchAt: _next,
+        ...same
+      } = kept;
       const [next] = await tx
         .insert(campaigns)
         .values({
+          ...same,
           name: `${due.name.replace(/ \(\d{4}-\d{2}-\d{2}\)$/, "")} (${isoDay(at.toISOString())})`,
-          scope: due.scope,
-          reviewerRule: due.reviewerRule,
-          reviewerId: due.reviewerId,
-          fallbackReviewerRule: due.fallbackReviewerRule,
           startsAt: at,
           dueAt: new Date(at.getTime() + span),
-          reminderEveryDays: due.reminderEveryDays,
-          recurrence: due.recurrence,
-          noResponseOutcome: due.noResponseOutcome,
-          createdBy: due.createdBy,
           createdAt: at,
         })
         .returning({ id: campaigns.id });

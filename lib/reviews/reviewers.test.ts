@@ -68,16 +68,22 @@ describe("reviewers", () => {
   });
 });
 
+/** A campaign Sam launches for security's queue. */
+async function securityCampaign(name: string, scope: Record<string, string>): Promise<string> {
+  const { id } = await createCampaign(conn.db, conn.personas.sam, {
+    name,
+    scope,
+    reviewerRule: "security",
+    dueOn: DUE,
+  });
+  await launchCampaign(conn.db, conn.personas.sam, id);
+  return id;
+}
+
 describe("decisions that need more", () => {
   it("certifying a privileged or high-risk item needs a comment; security decides its queue, a member cannot", async () => {
     const { sam, omar } = conn.personas;
-    const { id } = await createCampaign(conn.db, sam, {
-      name: "Privileged in production",
-      scope: { env: "production", privileged: "1" },
-      reviewerRule: "security",
-      dueOn: DUE,
-    });
-    await launchCampaign(conn.db, sam, id);
+    const id = await securityCampaign("Privileged in production", { env: "production", privileged: "1" });
     const [item] = (await myReviewItems(conn.db, sam)).filter((x) => x.campaignId === id && x.ownerId !== sam.personId);
     const bare = await refusal(decideReviewItem(conn.db, sam, { itemId: item!.id, decision: "certify" }));
     expect(bare.fieldErrors?.comment).toEqual(["A comment is required to certify a privileged or high-risk identity."]);
@@ -98,13 +104,7 @@ describe("decisions that need more", () => {
 
   it("accepting suggestions decides the items that have one and reports the rest", async () => {
     const { sam } = conn.personas;
-    const { id } = await createCampaign(conn.db, sam, {
-      name: "Bots",
-      scope: { kind: "bot" },
-      reviewerRule: "security",
-      dueOn: DUE,
-    });
-    await launchCampaign(conn.db, sam, id);
+    const id = await securityCampaign("Bots", { kind: "bot" });
     const items = (await myReviewItems(conn.db, sam)).filter((x) => x.campaignId === id && x.ownerId !== sam.personId);
     const out = await decideInBulk(conn.db, sam, { itemIds: items.map((x) => x.id), decision: "suggested" });
     expect(out.decided + out.skipped.length).toBe(items.length);
@@ -119,13 +119,7 @@ describe("decisions that need more", () => {
 
   it("certifying everything in seconds shows on the campaign page as rubber-stamping", async () => {
     const { sam } = conn.personas;
-    const { id } = await createCampaign(conn.db, sam, {
-      name: "Workloads",
-      scope: { kind: "workload" },
-      reviewerRule: "security",
-      dueOn: DUE,
-    });
-    await launchCampaign(conn.db, sam, id);
+    const id = await securityCampaign("Workloads", { kind: "workload" });
     const items = await queryRows<{ id: string }>(
       conn.db,
       sql`SELECT r.id FROM review_items r JOIN identities i ON i.id = r.identity_id

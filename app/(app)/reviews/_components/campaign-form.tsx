@@ -3,33 +3,21 @@
 import { useActionState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import type { Options } from "@/components/ui/controls";
 import { formFields, InputField, SelectField } from "@/components/ui/field";
 import { useKeptValue } from "@/components/ui/kept-value";
 import type { ActionResult } from "@/lib/action";
 import { createCampaignAction } from "../actions";
 
-const REVIEWERS: Options = [
-  ["owner", "The owner attests to each of their identities"],
-  ["owner_manager", "The owner's manager"],
-  ["security", "Security (a shared queue)"],
-  ["named", "A named person"],
-];
-const FALLBACKS: Options = [
-  ["owner_manager", "The owner's manager"],
-  ["security", "Security"],
-];
-const REPEATS: Options = [
-  ["none", "Once"],
-  ["quarterly", "Every quarter"],
-  ["half_yearly", "Every half year"],
-  ["yearly", "Every year"],
-];
-const OUTCOMES: Options = [
-  ["keep", "Keep them as they are"],
-  ["suspend", "Suspend them"],
-  ["revoke", "Revoke them"],
-];
+// Each select's choices, value: label.
+const REVIEWERS = {
+  owner: "The owner attests to each of their identities",
+  owner_manager: "The owner's manager",
+  security: "Security (a shared queue)",
+  named: "A named person",
+};
+const FALLBACKS = { owner_manager: "The owner's manager", security: "Security" };
+const REPEATS = { none: "Once", quarterly: "Every quarter", half_yearly: "Every half year", yearly: "Every year" };
+const OUTCOMES = { keep: "Keep them as they are", suspend: "Suspend them", revoke: "Revoke them" };
 
 /**
  * The campaign's name, reviewers, due date and outcome; its scope is the filter previewed above,
@@ -51,7 +39,7 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
         <input key={k} type="hidden" name={`scope.${k}`} value={v} />
       ))}
       <InputField label="Name" {...f("name")} required {...name} placeholder="Payments Q1 access review" />
-      <SelectField label="Who reviews" {...f("reviewerRule")} {...rule} options={REVIEWERS} />
+      <SelectField label="Who reviews" {...f("reviewerRule")} {...rule} options={Object.entries(REVIEWERS)} />
       {rule.value === "named" ? (
         <InputField label="Reviewer's email" {...f("reviewer")} type="email" autoComplete="off" {...reviewer} />
       ) : null}
@@ -59,16 +47,21 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
         label="When the first choice cannot review (has left, is missing, or owns the identity)"
         {...f("fallbackRule")}
         {...fallback}
-        options={FALLBACKS}
+        options={Object.entries(FALLBACKS)}
       />
       <InputField label="Due" {...f("dueOn")} type="date" required {...due} />
       <SelectField
         label="Repeats (each launch is due the same time after it)"
         {...f("recurrence")}
         {...repeats}
-        options={REPEATS}
+        options={Object.entries(REPEATS)}
       />
-      <SelectField label="Items nobody decides by close" {...f("noResponse")} {...noResponse} options={OUTCOMES} />
+      <SelectField
+        label="Items nobody decides by close"
+        {...f("noResponse")}
+        {...noResponse}
+        options={Object.entries(OUTCOMES)}
+      />
       {noResponse.value === "revoke" ? (
         <p
           role="note"
