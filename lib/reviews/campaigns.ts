@@ -4,14 +4,14 @@ import type { Database } from "@/db";
 import { campaignColumns, pick, readRows } from "@/db/columns";
 import { lockById } from "@/db/locks";
 import { campaigns } from "@/db/schema";
-import { record } from "@/lib/audit";
-import { type Actor, auditActor, hasRole, requireCanChange, resolveActor } from "@/lib/auth";
+import { record, type AuditActor } from "@/lib/audit";
+import { type Actor, auditActor, hasRole, isAuditorOnly, requireCanChange, resolveActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import { campaignIdSchema, campaignInputSchema } from "./input";
 import { activePersonByEmail } from "./people";
 import { nextLaunch } from "./recurrence-dates";
-import { mayRunCampaigns, previewScope, scopeSql, storedScope } from "./scope";
+import { mayRunCampaigns, previewScope, resolvedScope, scopeSql, storedScope } from "./scope";
 import { parseInventoryFilter } from "@/lib/identities";
 
 /**
@@ -27,8 +27,8 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
   const at = now();
   if (input.dueOn.getTime() <= at.getTime())
     throw invalid("The due date must be after today.", { dueOn: ["Choose a day after today."] });
-  const { stored } = storedScope(actor, input.scope);
   return db.transaction(async (tx) => {
+    const stored = await resolvedScope(tx, storedScope(actor, input.scope).stored);
     const { count } = await previewScope(tx, actor, stored, at);
     if (count === 0)
       throw invalid("That scope holds no live identities: there would be nothing to review.", {
@@ -36,6 +36,10 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
       });
     const named =
       input.reviewerRule === "named" ? await activePersonByEmail(tx, input.reviewer, "reviewer", "the reviewer") : null;
+    if (named && isAuditorOnly(named.roles))
+      throw invalid(`${named.name} is an auditor: auditors read everything and decide nothing.`, {
+        reviewer: ["An auditor cannot review."],
+      });
     const [row] = await tx
       .insert(campaigns)
       .values({
@@ -114,15 +118,28 @@ function candidate(rule: string, namedId: string | null): SQL {
   }
 }
 
-/** Launches a draft: the scope's live identities become review items, each with its reviewer. */
-export async function launchCampaign(db: Database, actor: Actor, rawId: unknown): Promise<{ items: number }> {
+/**
+ * Launches a draft: the scope's live identities become review items, each with its reviewer. The
+ * scope is checked again for its creator as it stands now (a manager whose reports changed is
+ * refused, not silently narrowed). `by` is who the audit log names (the recurring job, for one).
+ */
+export async function launchCampaign(
+  db: Database,
+  actor: Actor,
+  rawId: unknown,
+  by: AuditActor = auditActor(actor),
+): Promise<{ items: number }> {
   requireCanChange(actor);
   return db.transaction(async (tx) => {
     const c = await lockCampaign(tx, actor, rawId);
     if (c.status !== "draft") throw conflict(`This campaign is already ${c.status}.`);
     const creator = await resolveActor(tx, c.createdBy);
-    if (!creator) throw conflict("The campaign's creator has left; create it again.");
+    if (!creator || !mayRunCampaigns(creator))
+      throw conflict("The campaign's creator has left or no longer runs campaigns; create it again.");
     const at = now();
+    if (c.dueAt.getTime() <= at.getTime())
+      throw conflict("Its due date has passed: create the campaign again with a later one.");
+    await previewScope(tx, creator, c.scope, at); // refuses a scope that now reaches beyond the creator's reports
     const where = scopeSql(creator, parseInventoryFilter(c.scope), at);
     const first = candidate(c.reviewerRule, c.reviewerId);
     // Security's shared queue is a reviewer in itself: it needs no fallback.
@@ -152,7 +169,7 @@ export async function launchCampaign(db: Database, actor: Actor, rawId: unknown)
       })
       .where(sql`${campaigns.id} = ${c.id}::uuid`);
     await record(tx, {
-      actor: auditActor(actor),
+      actor: by,
       action: "campaign.launched",
       subject: { type: "campaign", id: c.id },
       after: { name: c.name, scope: c.scope, items, snapshotAt: at.toISOString() },

@@ -77,7 +77,8 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
               backup_owner_id = CASE WHEN i.backup_owner_id = m.new_owner THEN NULL ELSE i.backup_owner_id END
             FROM (SELECT r.identity_id, r.reassign_to_id AS new_owner, u.team_id, x.owner_id AS old_owner
                   FROM review_items r JOIN users u ON u.id = r.reassign_to_id JOIN identities x ON x.id = r.identity_id
-                  WHERE r.campaign_id = ${c.id}::uuid AND r.decision = 'reassign' AND x.status IN ${LIVE}) m
+                  WHERE r.campaign_id = ${c.id}::uuid AND r.decision = 'reassign' AND x.status IN ${LIVE}
+                    AND u.status = 'active' AND NOT (u.roles <@ '{auditor}'::role[])) m
             WHERE i.id = m.identity_id RETURNING ${selectList(movedColumns)}`,
       );
       for (const m of moved)
@@ -125,11 +126,12 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
       const revokes = outcome === "revoke" ? sql`r.decision IN ('revoke', 'no_response')` : sql`r.decision = 'revoke'`;
       await tx.execute(sql`UPDATE review_items r SET
           revocation_id = CASE WHEN ${revokes} THEN (SELECT v.id FROM revocations v WHERE v.identity_id = r.identity_id
-            AND v.target_type = 'identity' AND v.status <> 'verified' ORDER BY v.created_at DESC LIMIT 1) END,
+            AND v.target_type = 'identity' AND v.status IN ('requested', 'executing', 'executed', 'failed') ORDER BY v.created_at DESC LIMIT 1) END,
           applied = CASE
             WHEN i.status NOT IN ${LIVE} THEN 'nothing: the identity was already ' || i.status
             WHEN r.decision = 'certify' THEN ${`certified: next review ${isoDay(next.toISOString())}`}
-            WHEN r.decision = 'reassign' THEN 'owner changed'
+            WHEN r.decision = 'reassign' AND i.owner_id = r.reassign_to_id THEN 'owner changed'
+            WHEN r.decision = 'reassign' THEN 'not reassigned: the new owner has left or cannot own identities'
             WHEN r.decision = 'revoke' THEN 'revocation requested'
             ELSE ${outcome === "keep" ? "kept (no response)" : outcome === "suspend" ? "suspended (no response)" : "revocation requested (no response)"}
           END

@@ -6,7 +6,7 @@ import type { Database } from "@/db";
 import { campaignColumns, pick } from "@/db/columns";
 import { campaigns, requests, reviewItems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
-import { type Actor, auditActor, hasRole, requireCanChange } from "@/lib/auth";
+import { type Actor, auditActor, hasRole, isAuditorOnly, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, DomainError, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import { decisionInputSchema, DECISIONS } from "./input";
@@ -37,7 +37,8 @@ async function decideLocked(tx: Database, actor: Actor, item: ReviewItem, d: Omi
   if (c.status !== "active") throw conflict("This campaign is closed: its decisions are final.");
   const mine = item.reviewerId === actor.personId || (item.reviewerId === null && hasRole(actor, "security"));
   if (!mine) throw forbidden("This item is not yours to review.");
-  if (item.ownerId === actor.personId && c.reviewerRule !== "owner")
+  const owns = item.ownerId === actor.personId || item.backupOwnerId === actor.personId;
+  if (owns && c.reviewerRule !== "owner")
     throw forbidden("Nobody reviews an identity they own: it goes to another reviewer.");
   const [asked] = await tx
     .select({ id: requests.id })
@@ -57,9 +58,18 @@ async function decideLocked(tx: Database, actor: Actor, item: ReviewItem, d: Omi
     });
   let newOwner: { id: string; name: string } | null = null;
   if (d.decision === "reassign") {
-    newOwner = await activePersonByEmail(tx, d.newOwner, "newOwner", "the new owner");
-    if (newOwner.id === item.ownerId)
+    // A reassignment is a hand-over: the owner's manager (direct) or security may make one, as on
+    // the identity page; anyone else asks for a transfer, which is approved.
+    if (!hasRole(actor, "security") && item.ownerManagerId !== actor.personId)
+      throw forbidden("Only the owner's manager or security reassigns an identity; ask for a transfer instead.");
+    const person = await activePersonByEmail(tx, d.newOwner, "newOwner", "the new owner");
+    if (person.id === item.ownerId)
       throw invalid("That person already owns it.", { newOwner: ["They already own it."] });
+    if (isAuditorOnly(person.roles))
+      throw invalid(`${person.name} is an auditor and cannot own an identity.`, {
+        newOwner: ["Auditors own nothing."],
+      });
+    newOwner = person;
   }
   await tx
     .update(reviewItems)
@@ -88,7 +98,25 @@ async function decideLocked(tx: Database, actor: Actor, item: ReviewItem, d: Omi
 }
 
 async function lockItems(tx: Database, ids: string[]): Promise<ReviewItem[]> {
-  // Locked in id order (two bulk decisions cannot deadlock), then read with their facts.
+  // The campaigns first, shared and in id order, as closing takes them before their items: a
+  // decision and a close wait for each other instead of deadlocking. Then the items, in id order
+  // (two bulk decisions cannot deadlock), read with their facts.
+  const owning = await tx
+    .selectDistinct({ id: reviewItems.campaignId })
+    .from(reviewItems)
+    .where(inArray(reviewItems.id, ids));
+  if (owning.length)
+    await tx
+      .select({ id: campaigns.id })
+      .from(campaigns)
+      .where(
+        inArray(
+          campaigns.id,
+          owning.map((c) => c.id),
+        ),
+      )
+      .orderBy(campaigns.id)
+      .for("share");
   await tx
     .select({ id: reviewItems.id })
     .from(reviewItems)
@@ -151,7 +179,9 @@ export async function decideInBulk(db: Database, actor: Actor, raw: unknown): Pr
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;
           await tx.execute(sql`ROLLBACK TO SAVEPOINT bulk_item`);
-          out.skipped.push({ id: item.id, identity: item.identity, reason: e.message });
+          // What is not theirs is reported without its name: a bulk call must not tell names.
+          const identity = e.code === "forbidden" || e.code === "not_found" ? "(not yours)" : item.identity;
+          out.skipped.push({ id: item.id, identity, reason: e.message });
         }
       }
       return out;

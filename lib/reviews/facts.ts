@@ -27,6 +27,8 @@ export const itemColumns = {
   lastUsedAt: i.lastUsedAt,
   riskScore: i.riskScore,
   ownerId: i.ownerId,
+  backupOwnerId: i.backupOwnerId,
+  ownerManagerId: o.managerId,
   owner: o.name,
   ownerStatus: o.status,
   system: s.name,

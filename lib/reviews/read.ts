@@ -86,8 +86,11 @@ export async function getCampaign(db: Database, actor: Actor, rawId: unknown) {
     .where(eq(reviewItems.campaignId, id))
     .groupBy(reviewItems.reviewerId, rv.name)
     .orderBy(sql`count(*) - count(${reviewItems.decision}) DESC`, rv.name);
-  const paced = reviewers.map((r) => ({ ...r, ...pace(r) }));
-  return { campaign, namedReviewer: named ?? null, reviewers: paced, canManage: mayManage(actor, campaign) };
+  // Who else reviews, and how fast, is for those who run or check the campaign, not for each reviewer.
+  const canManage = mayManage(actor, campaign);
+  const overseer = canManage || hasRole(actor, "auditor", "security");
+  const paced = overseer ? reviewers.map((r) => ({ ...r, ...pace(r) })) : [];
+  return { campaign, namedReviewer: named ?? null, reviewers: paced, canManage };
 }
 /**
  * How fast a reviewer decided, and whether it looks like rubber-stamping: at least RUBBER_STAMP.min

@@ -75,4 +75,33 @@ describe("recurring campaigns", () => {
     );
     expect(audit!.n).toBe(1);
   });
+
+  it("a launch that finds nothing to review leaves no successor and waits a period", async () => {
+    const { maya } = conn.personas;
+    const dueOn = new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10);
+    const { id } = await createCampaign(conn.db, maya, {
+      name: "Ledger yearly",
+      scope: { owner: "olivia.owner@example.com", q: "ledger-reconciler" },
+      reviewerRule: "owner",
+      dueOn,
+      recurrence: "yearly",
+    });
+    await launchCampaign(conn.db, maya, id);
+    // The one identity in scope is gone by the next launch.
+    await conn.db.execute(sql`UPDATE identities SET status = 'revoked' WHERE name = 'ledger-reconciler-key'`);
+    const [{ next_launch_at: due }] = (await queryRows<{ next_launch_at: string }>(
+      conn.db,
+      sql`SELECT next_launch_at FROM campaigns WHERE id = ${id}::uuid`,
+    )) as [{ next_launch_at: string }];
+    const at = new Date(new Date(due).getTime() + 60_000);
+    setClock(() => at);
+    // (The quarterly series of the test above is due again by then too: it launches; this one is skipped.)
+    expect(await launchRecurringCampaigns(conn.db, JOB, at)).toMatchObject({ skipped: 1 });
+    const rows = await queryRows<{ n: number; next: string }>(
+      conn.db,
+      sql`SELECT (SELECT count(*)::int FROM campaigns WHERE name LIKE 'Ledger yearly%') AS n, (SELECT next_launch_at FROM campaigns WHERE id = ${id}::uuid) AS next`,
+    );
+    expect(rows[0]!.n).toBe(1);
+    expect(new Date(rows[0]!.next).toISOString()).toBe(nextLaunch(at, "yearly")!.toISOString());
+  });
 });

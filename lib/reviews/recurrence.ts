@@ -5,6 +5,7 @@ import { campaignColumns } from "@/db/columns";
 import { campaigns } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit";
 import { resolveActor } from "@/lib/auth";
+import { DAY } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { isoDay } from "@/lib/format";
 import { launchCampaign } from "./campaigns";
@@ -46,7 +47,8 @@ export async function launchRecurringCampaigns(
         out.stopped++;
         return true;
       }
-      const span = due.dueAt.getTime() - (due.launchedAt ?? due.startsAt).getTime();
+      // Due the same span after launch as the last one (at least a day, whatever the last one was).
+      const span = Math.max(DAY, due.dueAt.getTime() - (due.launchedAt ?? due.startsAt).getTime());
       // The successor keeps the scope, reviewers, outcome, cadence and creator; the rest is its own.
       const {
         id: _id,
@@ -64,37 +66,39 @@ export async function launchRecurringCampaigns(
         nextLaunchAt: _next,
         ...same
       } = kept;
-      const [next] = await tx
-        .insert(campaigns)
-        .values({
-          ...same,
-          name: `${due.name.replace(/ \(\d{4}-\d{2}-\d{2}\)$/, "")} (${isoDay(at.toISOString())})`,
-          startsAt: at,
-          dueAt: new Date(at.getTime() + span),
-          createdAt: at,
-        })
-        .returning({ id: campaigns.id });
-      await record(tx, {
-        actor: by,
-        action: "campaign.recurred",
-        subject: { type: "campaign", id: next!.id },
-        after: { from: due.id, dueAt: new Date(at.getTime() + span).toISOString() },
-      });
       try {
-        await launchCampaign(tx, creator, next!.id);
+        // In a savepoint: a launch that fails leaves no successor behind, and the series goes on.
+        await tx.transaction(async (sp) => {
+          const [next] = await sp
+            .insert(campaigns)
+            .values({
+              ...same,
+              name: `${due.name.replace(/ \(\d{4}-\d{2}-\d{2}\)$/, "")} (${isoDay(at.toISOString())})`,
+              startsAt: at,
+              dueAt: new Date(at.getTime() + span),
+              createdAt: at,
+            })
+            .returning({ id: campaigns.id });
+          await record(sp, {
+            actor: by,
+            action: "campaign.recurred",
+            subject: { type: "campaign", id: next!.id },
+            after: { from: due.id, dueAt: new Date(at.getTime() + span).toISOString() },
+          });
+          await launchCampaign(sp, creator, next!.id, by);
+        });
         out.launched++;
       } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        // An empty scope this time: the series waits for the next period.
-        await tx
-          .update(campaigns)
-          .set({ nextLaunchAt: nextLaunch(at, due.recurrence) })
-          .where(eq(campaigns.id, next!.id));
+        // An empty scope this time waits for the next period; anything else is tried in an hour,
+        // and never holds up the other series.
+        const expected = e instanceof DomainError;
+        const retryAt = expected ? nextLaunch(at, due.recurrence) : new Date(at.getTime() + 3_600_000);
+        await tx.update(campaigns).set({ nextLaunchAt: retryAt }).where(eq(campaigns.id, due.id));
         await record(tx, {
           actor: by,
-          action: "campaign.launch_skipped",
-          subject: { type: "campaign", id: next!.id },
-          after: { reason: e.message },
+          action: expected ? "campaign.launch_skipped" : "campaign.launch_failed",
+          subject: { type: "campaign", id: due.id },
+          after: { reason: e instanceof Error ? e.message : String(e), retryAt: retryAt?.toISOString() ?? null },
         });
         out.skipped++;
       }

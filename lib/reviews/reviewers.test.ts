@@ -137,4 +137,32 @@ describe("decisions that need more", () => {
     expect(queue).toMatchObject({ certified: items.length, stamped: true });
     expect(queue.perMinute).toBeGreaterThan(10);
   });
+
+  it("a reassignment is a hand-over: the attesting owner cannot make one, and an auditor cannot be given one", async () => {
+    const { olivia, maya } = conn.personas;
+    const { id } = await createCampaign(conn.db, maya, {
+      name: "Olivia attests",
+      scope: { owner: "olivia.owner@example.com" },
+      reviewerRule: "owner",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, maya, id);
+    const [item] = (await myReviewItems(conn.db, olivia)).filter((x) => x.campaignId === id);
+    const own = await refusal(
+      decideReviewItem(conn.db, olivia, { itemId: item!.id, decision: "reassign", newOwner: "omar.owner@example.com" }),
+    );
+    expect(own.message).toMatch(/Only the owner's manager or security reassigns/);
+    const { id: mayas } = await createCampaign(conn.db, maya, {
+      name: "Maya reviews",
+      scope: { owner: "olivia.owner@example.com" },
+      reviewerRule: "owner_manager",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, maya, mayas);
+    const [hers] = (await myReviewItems(conn.db, maya)).filter((x) => x.campaignId === mayas);
+    const auditor = await refusal(
+      decideReviewItem(conn.db, maya, { itemId: hers!.id, decision: "reassign", newOwner: "ari.auditor@example.com" }),
+    );
+    expect(auditor.fieldErrors?.newOwner).toEqual(["Auditors own nothing."]);
+  });
 });

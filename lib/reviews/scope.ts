@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
-import { identities, systems, users } from "@/db/schema";
+import { identities, systems, teams, users } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth";
 import { forbidden, invalid } from "@/lib/errors";
 import { plural } from "@/lib/format";
@@ -44,6 +44,32 @@ export function storedScope(
   const params = inventoryParams(fixed);
   const stored = Object.fromEntries([...params.entries()].filter(([k]) => keep.includes(k)));
   return { filter: fixed, stored };
+}
+
+/**
+ * The stored scope with an owner's email and a team's name written as their ids, so a renamed team
+ * or an email given to someone else later does not change what a recurring campaign covers.
+ * A name that matches nothing is kept (it matches nothing at launch either).
+ */
+export async function resolvedScope(db: Database, stored: Record<string, string>): Promise<Record<string, string>> {
+  const out = { ...stored };
+  if (out.owner?.includes("@")) {
+    const [u] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${out.owner})`)
+      .limit(1);
+    if (u) out.owner = u.id;
+  }
+  if (out.team && !/^[0-9a-f-]{36}$/i.test(out.team)) {
+    const [t] = await db
+      .select({ id: teams.id })
+      .from(teams)
+      .where(sql`lower(${teams.name}) = lower(${out.team})`)
+      .limit(1);
+    if (t) out.team = t.id;
+  }
+  return out;
 }
 
 /** The scope's conditions over `identities i`, for the campaign's creator. */
