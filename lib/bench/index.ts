@@ -3,3 +3,4 @@
 export { benchInventory } from "./inventory";
 export { benchRequests } from "./requests";
 export { benchRevoke } from "./revoke";
+export { benchCampaign } from "./campaign";

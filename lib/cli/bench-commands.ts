@@ -23,6 +23,8 @@ const requestsBenchOptions = benchOptions.extend({
   decisions: count("decisions", 10, 10_000, 200),
 });
 
+const campaignBenchOptions = z.object({ runs: count("runs", 1, 20, 3) });
+
 const revokeBenchOptions = z.object({
   identities: count("identities", 10, 100_000, 10_000),
   target: z
@@ -72,6 +74,15 @@ export const BENCH_COMMANDS: Record<string, Command> = {
   "bench requests": millionBench("bench requests", requestsBenchOptions, (bench, conn, url, o, io) =>
     bench.benchRequests(conn, url, { ...measureOptions(o, io), target: o.requests, decisions: o.decisions }),
   ),
+  "bench campaign": (rest, { io, seeded }) => {
+    const o = parseOptions(rest, campaignBenchOptions);
+    postgresUrl("bench campaign");
+    return () =>
+      seeded(SEED_A_MILLION, async (conn) => {
+        const { benchCampaign } = await import("@/lib/bench");
+        return benchCampaign(conn, { runs: o.runs, out: io.out, log: io.err });
+      });
+  },
   "bench revoke": (rest, { io, seeded }) => {
     const o = parseOptions(rest, revokeBenchOptions);
     const url = postgresUrl("bench revoke", "a seeded database");

@@ -58,6 +58,8 @@ describe("the steward CLI", () => {
     [["bench", "requests", "--requests", "10"], "--requests is 1000 to 1000000"],
     [["bench", "requests", "--decisions", "many"], "--decisions must be a whole number"],
     [["bench", "requests"], "bench requests measures PostgreSQL: set DATABASE_URL"],
+    [["bench", "campaign", "--runs", "0"], "--runs is 1 to 20"],
+    [["bench", "campaign"], "bench campaign measures PostgreSQL: set DATABASE_URL"],
     [["bench", "revoke", "--identities", "5"], "--identities is 10 to 100000"],
     [["bench", "revoke"], "bench revoke measures PostgreSQL: set DATABASE_URL"],
   ])("steward %j exits 2 with a usage message", async (args, message) => {

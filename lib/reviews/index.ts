@@ -13,6 +13,6 @@ export {
   type CampaignDetail,
   type CampaignSummary,
 } from "./read";
-export { mayRunCampaigns, previewScope, type ScopePreview } from "./scope";
+export { mayRunCampaigns, previewScope, scopeSql, type ScopePreview } from "./scope";
 export { campaignEvidence, evidenceCsv, type EvidenceRow } from "./evidence";
 export { launchRecurringCampaigns } from "./recurrence";
