@@ -1,14 +1,15 @@
 import "server-only";
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { idSelection } from "@/lib/validation";
 import type { Database } from "@/db";
-import { campaignColumns, pick } from "@/db/columns";
-import { campaigns, requests, reviewItems } from "@/db/schema";
+import { campaignColumns, pick, readRows } from "@/db/columns";
+import { campaigns, reviewItems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, hasRole, isAuditorOnly, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, DomainError, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
+import { uuidList } from "@/lib/sql";
 import { decisionInputSchema, DECISIONS } from "./input";
 import { certifyNeedsComment, itemsByIds, snapshotOf, suggest, type ReviewItem } from "./facts";
 import { activePersonByEmail } from "./people";
@@ -22,79 +23,81 @@ import { activePersonByEmail } from "./people";
  */
 type Decision = z.infer<typeof decisionInputSchema>;
 
-async function campaignOf(tx: Database, campaignId: string) {
-  // Shared with other decisions, exclusive with closing: nothing is decided after close.
-  const [c] = await tx
-    .select(pick(campaignColumns, "id", "status", "reviewerRule", "launchedAt"))
-    .from(campaigns)
-    .where(eq(campaigns.id, campaignId))
-    .for("share");
-  return c!;
+type Campaign = { id: string; status: string; reviewerRule: string; launchedAt: Date | null };
+type Write = {
+  item: ReviewItem;
+  decision: string;
+  comment: string | null;
+  newOwner: { id: string; name: string } | null;
+};
+
+/**
+ * What the checks need for a set of locked items, read once: their campaigns (already locked
+ * shared) and which items' identities the actor asked a change for since their campaign launched.
+ */
+async function contextOf(tx: Database, actor: Actor, items: ReviewItem[]) {
+  const ids = items.map((x) => x.id);
+  const found = ids.length
+    ? await tx
+        .select(pick(campaignColumns, "id", "status", "reviewerRule", "launchedAt"))
+        .from(campaigns)
+        .where(inArray(campaigns.id, [...new Set(items.map((x) => x.campaignId))]))
+    : [];
+  const asked = ids.length
+    ? await readRows(
+        tx,
+        { id: sql<string>`ri.id` },
+        sql`SELECT ri.id FROM review_items ri JOIN campaigns c ON c.id = ri.campaign_id
+            WHERE ri.id IN (${uuidList(ids)}) AND EXISTS (SELECT 1 FROM requests q WHERE q.requester_id = ${actor.personId}::uuid
+              AND q.subject_identity_id = ri.identity_id AND q.created_at >= c.launched_at)`,
+      )
+    : [];
+  return { campaigns: new Map<string, Campaign>(found.map((c) => [c.id, c])), asked: new Set(asked.map((x) => x.id)) };
 }
 
-async function decideLocked(tx: Database, actor: Actor, item: ReviewItem, d: Omit<Decision, "itemId">, at: Date) {
-  const c = await campaignOf(tx, item.campaignId);
+/** Refuses, in words, a decision the actor may not make on `item`; nothing is written either way. */
+function check(actor: Actor, item: ReviewItem, c: Campaign, asked: boolean, d: Omit<Decision, "itemId">) {
   if (c.status !== "active") throw conflict("This campaign is closed: its decisions are final.");
   const mine = item.reviewerId === actor.personId || (item.reviewerId === null && hasRole(actor, "security"));
   if (!mine) throw forbidden("This item is not yours to review.");
   const owns = item.ownerId === actor.personId || item.backupOwnerId === actor.personId;
   if (owns && c.reviewerRule !== "owner")
     throw forbidden("Nobody reviews an identity they own: it goes to another reviewer.");
-  const [asked] = await tx
-    .select({ id: requests.id })
-    .from(requests)
-    .where(
-      and(
-        eq(requests.requesterId, actor.personId),
-        eq(requests.subjectIdentityId, item.identityId),
-        gte(requests.createdAt, c.launchedAt!),
-      ),
-    )
-    .limit(1);
   if (asked) throw forbidden("You asked for a change to this identity during the campaign: someone else reviews it.");
   if (d.decision === "certify" && !d.comment && certifyNeedsComment(item))
     throw invalid("Say why a privileged or high-risk identity stays (a comment is required to certify it).", {
       comment: ["A comment is required to certify a privileged or high-risk identity."],
     });
-  let newOwner: { id: string; name: string } | null = null;
-  if (d.decision === "reassign") {
-    // A reassignment is a hand-over: the owner's manager (direct) or security may make one, as on
-    // the identity page; anyone else asks for a transfer, which is approved.
-    if (!hasRole(actor, "security") && item.ownerManagerId !== actor.personId)
-      throw forbidden("Only the owner's manager or security reassigns an identity; ask for a transfer instead.");
-    const person = await activePersonByEmail(tx, d.newOwner, "newOwner", "the new owner");
-    if (person.id === item.ownerId)
-      throw invalid("That person already owns it.", { newOwner: ["They already own it."] });
-    if (isAuditorOnly(person.roles))
-      throw invalid(`${person.name} is an auditor and cannot own an identity.`, {
-        newOwner: ["Auditors own nothing."],
-      });
-    newOwner = person;
-  }
-  await tx
-    .update(reviewItems)
-    .set({
-      decision: d.decision,
-      comment: d.comment || null,
-      reassignToId: newOwner?.id ?? null,
-      decidedBy: actor.personId,
-      decidedAt: at,
-      snapshot: snapshotOf(item, at),
-    })
-    .where(eq(reviewItems.id, item.id));
-  await record(tx, {
-    actor: auditActor(actor),
-    action: "review.decided",
-    subject: { type: "identity", id: item.identityId },
-    before: item.decision ? { decision: item.decision } : undefined,
-    after: {
-      campaignId: item.campaignId,
-      itemId: item.id,
-      decision: d.decision,
-      comment: d.comment || null,
-      ...(newOwner ? { newOwner: newOwner.name } : {}),
-    },
-  });
+  // A reassignment is a hand-over: the owner's manager (direct) or security may make one, as on
+  // the identity page; anyone else asks for a transfer, which is approved.
+  if (d.decision === "reassign" && !hasRole(actor, "security") && item.ownerManagerId !== actor.personId)
+    throw forbidden("Only the owner's manager or security reassigns an identity; ask for a transfer instead.");
+}
+
+/** The decisions written in one statement, with what each reviewer was shown, and an audit event each. */
+async function write(tx: Database, actor: Actor, writes: Write[], at: Date) {
+  if (!writes.length) return;
+  const rows = writes.map(
+    (w) =>
+      sql`(${w.item.id}::uuid, ${w.decision}::review_decision, ${w.comment}, ${w.newOwner?.id ?? null}::uuid, ${JSON.stringify(snapshotOf(w.item, at))}::jsonb)`,
+  );
+  await tx.execute(sql`UPDATE review_items r SET decision = v.decision, comment = v.comment, reassign_to_id = v.new_owner,
+      decided_by = ${actor.personId}::uuid, decided_at = ${at.toISOString()}::timestamptz, snapshot = v.snapshot
+    FROM (VALUES ${sql.join(rows, sql`, `)}) AS v(id, decision, comment, new_owner, snapshot) WHERE r.id = v.id`);
+  for (const w of writes)
+    await record(tx, {
+      actor: auditActor(actor),
+      action: "review.decided",
+      subject: { type: "identity", id: w.item.identityId },
+      before: w.item.decision ? { decision: w.item.decision } : undefined,
+      after: {
+        campaignId: w.item.campaignId,
+        itemId: w.item.id,
+        decision: w.decision,
+        comment: w.comment,
+        ...(w.newOwner ? { newOwner: w.newOwner.name } : {}),
+      },
+    });
 }
 
 async function lockItems(tx: Database, ids: string[]): Promise<ReviewItem[]> {
@@ -132,7 +135,22 @@ export async function decideReviewItem(db: Database, actor: Actor, raw: unknown)
   return db.transaction(async (tx) => {
     const [item] = await lockItems(tx, [itemId]);
     if (!item) throw notFound("That review item");
-    await inAuditBatch(tx, () => decideLocked(tx, actor, item, d, now()));
+    const ctx = await contextOf(tx, actor, [item]);
+    check(actor, item, ctx.campaigns.get(item.campaignId)!, ctx.asked.has(item.id), d);
+    let newOwner: Write["newOwner"] = null;
+    if (d.decision === "reassign") {
+      const person = await activePersonByEmail(tx, d.newOwner, "newOwner", "the new owner");
+      if (person.id === item.ownerId)
+        throw invalid("That person already owns it.", { newOwner: ["They already own it."] });
+      if (isAuditorOnly(person.roles))
+        throw invalid(`${person.name} is an auditor and cannot own an identity.`, {
+          newOwner: ["Auditors own nothing."],
+        });
+      newOwner = person;
+    }
+    await inAuditBatch(tx, () =>
+      write(tx, actor, [{ item, decision: d.decision, comment: d.comment || null, newOwner }], now()),
+    );
     return { decision: d.decision };
   });
 }
@@ -163,8 +181,10 @@ export async function decideInBulk(db: Database, actor: Actor, raw: unknown): Pr
   return db.transaction(async (tx) =>
     inAuditBatch(tx, async () => {
       const items = await lockItems(tx, ids);
+      const ctx = await contextOf(tx, actor, items);
       const at = now();
       const out: BulkDecided = { decided: 0, skipped: [] };
+      const writes: Write[] = [];
       for (const item of items) {
         const decision = input.decision === "suggested" ? suggest(item, at)?.decision : input.decision;
         if (!decision) {
@@ -172,18 +192,20 @@ export async function decideInBulk(db: Database, actor: Actor, raw: unknown): Pr
           continue;
         }
         try {
-          await tx.execute(sql`SAVEPOINT bulk_item`);
-          await decideLocked(tx, actor, item, { decision, comment: input.comment }, at);
-          await tx.execute(sql`RELEASE SAVEPOINT bulk_item`);
-          out.decided++;
+          check(actor, item, ctx.campaigns.get(item.campaignId)!, ctx.asked.has(item.id), {
+            decision,
+            comment: input.comment,
+          });
+          writes.push({ item, decision, comment: input.comment || null, newOwner: null });
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;
-          await tx.execute(sql`ROLLBACK TO SAVEPOINT bulk_item`);
           // What is not theirs is reported without its name: a bulk call must not tell names.
           const identity = e.code === "forbidden" || e.code === "not_found" ? "(not yours)" : item.identity;
           out.skipped.push({ id: item.id, identity, reason: e.message });
         }
       }
+      await write(tx, actor, writes, at);
+      out.decided = writes.length;
       return out;
     }),
   );
