@@ -2,7 +2,7 @@ import "server-only";
 import { asc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
-import { pick } from "@/db/columns";
+import { pick, readRows } from "@/db/columns";
 import { identities, reviewItems, systems, users } from "@/db/schema";
 import { DAY } from "@/lib/clock";
 import { DERIVED_DEFAULTS, riskBand } from "@/lib/identities";
@@ -33,15 +33,38 @@ export const itemColumns = {
   ownerStatus: o.status,
   system: s.name,
   reviewer: sql<string | null>`(SELECT name FROM users WHERE id = r.reviewer_id)`,
-  /**
-   * Active entitlements as "permission on resource", the privileged ones marked, heaviest first, each
-   * with how many other identities hold the same grant (one index probe each: entitlements_grant_idx).
-   */
-  entitlements: sql<{ grant: string; privileged: boolean; others: number }[] | null>`(SELECT json_agg(json_build_object(
-      'grant', e.permission || ' on ' || e.resource, 'privileged', e.privileged,
-      'others', (SELECT count(*) FROM entitlements o2 WHERE o2.resource = e.resource AND o2.permission = e.permission AND o2.status = 'active' AND o2.identity_id <> i.id))
+  /** Active entitlements as "permission on resource", the privileged ones marked, heaviest first. */
+  entitlements: sql<Grant[] | null>`(SELECT json_agg(json_build_object(
+      'grant', e.permission || ' on ' || e.resource, 'resource', e.resource, 'permission', e.permission, 'privileged', e.privileged)
     ORDER BY e.privileged DESC, e.resource) FROM entitlements e WHERE e.identity_id = i.id AND e.status = 'active')`,
 };
+type Grant = { grant: string; resource: string; permission: string; privileged: boolean; others: number };
+
+/**
+ * How many other identities hold each grant of `items`, counted once per distinct grant (one
+ * statement for the page) rather than once per item: items of one system share their grants, and
+ * a grant held a hundred thousand times is counted once.
+ */
+async function withHolders<T extends { entitlements: Grant[] | null }>(db: Database, items: T[]): Promise<T[]> {
+  const keys = new Map<string, { resource: string; permission: string }>();
+  for (const e of items.flatMap((x) => x.entitlements ?? [])) keys.set(`${e.resource}\u0000${e.permission}`, e);
+  if (!keys.size) return items;
+  const pairs = sql.join(
+    [...keys.values()].map((k) => sql`(${k.resource}, ${k.permission})`),
+    sql`, `,
+  );
+  const counts = await readRows(
+    db,
+    { resource: sql<string>`resource`, permission: sql<string>`permission`, n: sql<number>`n`.mapWith(Number) },
+    sql`SELECT resource, permission, count(*)::int AS n FROM entitlements
+        WHERE status = 'active' AND (resource, permission) IN (${pairs}) GROUP BY resource, permission`,
+  );
+  const holders = new Map(counts.map((c) => [`${c.resource}\u0000${c.permission}`, c.n]));
+  for (const e of items.flatMap((x) => x.entitlements ?? []))
+    e.others = Math.max(0, (holders.get(`${e.resource}\u0000${e.permission}`) ?? 1) - 1);
+  return items;
+}
+
 /** Items with their facts, in the order given: `where` and `order` over the aliases r (the item) and i (the identity). */
 export async function itemsWhere(
   db: Database,
@@ -49,7 +72,7 @@ export async function itemsWhere(
   order: SQL[] = [asc(i.name), asc(r.id)],
   limit = 500,
 ) {
-  return db
+  const items = await db
     .select(itemColumns)
     .from(r)
     .innerJoin(i, eq(i.id, r.identityId))
@@ -58,12 +81,14 @@ export async function itemsWhere(
     .where(where)
     .orderBy(...order)
     .limit(limit);
+  return withHolders(db, items);
 }
 export type ReviewItem = Awaited<ReturnType<typeof itemsWhere>>[number];
 export { r as itemTable, i as itemIdentity };
 
 export async function itemsByIds(db: Database, ids: string[]): Promise<ReviewItem[]> {
-  return ids.length ? itemsWhere(db, inArray(r.id, ids)) : [];
+  // In id order: ordered by name under a LIMIT, the planner walks every identity by name looking for these.
+  return ids.length ? itemsWhere(db, inArray(r.id, ids), [asc(r.id)], ids.length) : [];
 }
 
 export type Suggestion = { decision: "certify" | "revoke"; reason: string } | null;
