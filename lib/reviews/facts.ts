@@ -3,7 +3,7 @@ import { asc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { pick, readRows } from "@/db/columns";
-import { identities, reviewItems, systems, users } from "@/db/schema";
+import { identities, reviewItems, users } from "@/db/schema";
 import { DAY } from "@/lib/clock";
 import { DERIVED_DEFAULTS, riskBand } from "@/lib/identities";
 
@@ -13,7 +13,6 @@ import { DERIVED_DEFAULTS, riskBand } from "@/lib/identities";
  */
 const r = alias(reviewItems, "r");
 const i = alias(identities, "i");
-const s = alias(systems, "s");
 const o = alias(users, "o");
 
 export const itemColumns = {
@@ -31,7 +30,7 @@ export const itemColumns = {
   ownerManagerId: o.managerId,
   owner: o.name,
   ownerStatus: o.status,
-  system: s.name,
+  system: sql<string>`(SELECT name FROM systems WHERE id = i.system_id)`,
   reviewer: sql<string | null>`(SELECT name FROM users WHERE id = r.reviewer_id)`,
   /** Active entitlements as "permission on resource", the privileged ones marked, heaviest first. */
   entitlements: sql<Grant[] | null>`(SELECT json_agg(json_build_object(
@@ -76,7 +75,6 @@ export async function itemsWhere(
     .select(itemColumns)
     .from(r)
     .innerJoin(i, eq(i.id, r.identityId))
-    .innerJoin(s, eq(s.id, i.systemId))
     .leftJoin(o, eq(o.id, i.ownerId))
     .where(where)
     .orderBy(...order)

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
+import type { Actor } from "@/lib/auth";
 import { refusal, testDatabase } from "@/lib/testing";
 import { createCampaign, decideInBulk, decideReviewItem, getCampaign, launchCampaign, myReviewItems } from "./index";
 
@@ -140,28 +141,29 @@ describe("decisions that need more", () => {
 
   it("a reassignment is a hand-over: the attesting owner cannot make one, and an auditor cannot be given one", async () => {
     const { olivia, maya } = conn.personas;
-    const { id } = await createCampaign(conn.db, maya, {
-      name: "Olivia attests",
-      scope: { owner: "olivia.owner@example.com" },
-      reviewerRule: "owner",
-      dueOn: DUE,
-    });
-    await launchCampaign(conn.db, maya, id);
-    const [item] = (await myReviewItems(conn.db, olivia)).filter((x) => x.campaignId === id);
+    /** Maya's campaign over Olivia's identities, launched; the first item `reviewer` reviews in it. */
+    const firstItem = async (name: string, reviewerRule: string, reviewer: Actor) => {
+      const { id } = await createCampaign(conn.db, maya, {
+        name,
+        scope: { owner: "olivia.owner@example.com" },
+        reviewerRule,
+        dueOn: DUE,
+      });
+      await launchCampaign(conn.db, maya, id);
+      return (await myReviewItems(conn.db, reviewer)).find((x) => x.campaignId === id)!;
+    };
+    const attesting = await firstItem("Olivia attests", "owner", olivia);
     const own = await refusal(
-      decideReviewItem(conn.db, olivia, { itemId: item!.id, decision: "reassign", newOwner: "omar.owner@example.com" }),
+      decideReviewItem(conn.db, olivia, {
+        itemId: attesting.id,
+        decision: "reassign",
+        newOwner: "omar.owner@example.com",
+      }),
     );
     expect(own.message).toMatch(/Only the owner's manager or security reassigns/);
-    const { id: mayas } = await createCampaign(conn.db, maya, {
-      name: "Maya reviews",
-      scope: { owner: "olivia.owner@example.com" },
-      reviewerRule: "owner_manager",
-      dueOn: DUE,
-    });
-    await launchCampaign(conn.db, maya, mayas);
-    const [hers] = (await myReviewItems(conn.db, maya)).filter((x) => x.campaignId === mayas);
+    const hers = await firstItem("Maya reviews", "owner_manager", maya);
     const auditor = await refusal(
-      decideReviewItem(conn.db, maya, { itemId: hers!.id, decision: "reassign", newOwner: "ari.auditor@example.com" }),
+      decideReviewItem(conn.db, maya, { itemId: hers.id, decision: "reassign", newOwner: "ari.auditor@example.com" }),
     );
     expect(auditor.fieldErrors?.newOwner).toEqual(["Auditors own nothing."]);
   });

@@ -1,11 +1,12 @@
 import "server-only";
 import { and, asc, count, eq, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { identities, systems, teams, users } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth";
 import { forbidden, invalid } from "@/lib/errors";
 import { plural } from "@/lib/format";
+import { isGuid } from "@/lib/validation";
 import { filterSql, inventoryParams, parseInventoryFilter, reportsSql, type InventoryFilter } from "@/lib/identities";
 
 /**
@@ -52,23 +53,17 @@ export function storedScope(
  * A name that matches nothing is kept (it matches nothing at launch either).
  */
 export async function resolvedScope(db: Database, stored: Record<string, string>): Promise<Record<string, string>> {
+  const idOf = async (table: typeof users | typeof teams, column: AnyPgColumn, value: string) =>
+    (
+      await db
+        .select({ id: table.id })
+        .from(table)
+        .where(sql`lower(${column}) = lower(${value})`)
+        .limit(1)
+    )[0]?.id;
   const out = { ...stored };
-  if (out.owner?.includes("@")) {
-    const [u] = await db
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`lower(${users.email}) = lower(${out.owner})`)
-      .limit(1);
-    if (u) out.owner = u.id;
-  }
-  if (out.team && !/^[0-9a-f-]{36}$/i.test(out.team)) {
-    const [t] = await db
-      .select({ id: teams.id })
-      .from(teams)
-      .where(sql`lower(${teams.name}) = lower(${out.team})`)
-      .limit(1);
-    if (t) out.team = t.id;
-  }
+  if (out.owner?.includes("@")) out.owner = (await idOf(users, users.email, out.owner)) ?? out.owner;
+  if (out.team && !isGuid(out.team)) out.team = (await idOf(teams, teams.name, out.team)) ?? out.team;
   return out;
 }
 
