@@ -35,6 +35,8 @@ test.describe("access review campaigns", () => {
     await form.getByRole("button", { name: "Create campaign" }).click();
     await expect(maya).toHaveURL(/\/reviews\/[0-9a-f-]{36}$/);
     const campaignUrl = maya.url();
+    // The scope reads as people say it, not as ids.
+    await expect(maya.getByRole("region", { name: "The campaign" })).toContainText("owner Omar Owner");
     await maya.getByRole("button", { name: "Launch campaign" }).click();
     await expect(maya.getByText(`Launched: ${count} items to review.`)).toBeVisible();
 

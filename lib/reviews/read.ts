@@ -3,9 +3,10 @@ import { and, asc, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { campaignColumns, pick } from "@/db/columns";
-import { campaigns, reviewItems, users } from "@/db/schema";
+import { campaigns, reviewItems, systems, teams, users } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth";
 import { forbidden, notFound, parseInput } from "@/lib/errors";
+import { isGuid } from "@/lib/validation";
 import { campaignIdSchema } from "./input";
 import { itemIdentity as i, itemTable as r, itemsWhere, type ReviewItem } from "./facts";
 import { mayManage } from "./campaigns";
@@ -90,7 +91,13 @@ export async function getCampaign(db: Database, actor: Actor, rawId: unknown) {
   const canManage = mayManage(actor, campaign);
   const overseer = canManage || hasRole(actor, "auditor", "security");
   const paced = overseer ? reviewers.map((r) => ({ ...r, ...pace(r) })) : [];
-  return { campaign, namedReviewer: named ?? null, reviewers: paced, canManage };
+  return {
+    campaign,
+    scopeWords: await describeScope(db, campaign.scope),
+    namedReviewer: named ?? null,
+    reviewers: paced,
+    canManage,
+  };
 }
 /**
  * How fast a reviewer decided, and whether it looks like rubber-stamping: at least RUBBER_STAMP.min
@@ -101,6 +108,19 @@ function pace(r: { byHand: number; minutes: number; certified: number }) {
   const perMinute = r.byHand > 1 ? r.byHand / Math.max(r.minutes, 1 / 60) : null;
   const stamped = r.byHand >= RUBBER_STAMP.min && r.certified === r.byHand && (perMinute ?? 0) > RUBBER_STAMP.perMinute;
   return { perMinute, stamped };
+}
+
+/** The stored scope as people read it: the owner, team and system by name, the rest as the filter says. */
+async function describeScope(db: Database, scope: Record<string, unknown>): Promise<string> {
+  const nameOf = async (table: typeof users | typeof teams | typeof systems, id: unknown) =>
+    isGuid(id) ? (await db.select({ name: table.name }).from(table).where(eq(table.id, id)))[0]?.name : undefined;
+  const words: string[] = [];
+  for (const [key, value] of Object.entries(scope)) {
+    const table = key === "owner" ? users : key === "team" ? teams : key === "system" ? systems : null;
+    const named = table ? await nameOf(table, value) : undefined;
+    words.push(`${key} ${named ?? String(value)}`);
+  }
+  return words.length ? words.join(", ") : "every live identity";
 }
 
 export type CampaignDetail = Awaited<ReturnType<typeof getCampaign>>;

@@ -29,11 +29,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
     if (e instanceof DomainError) notFound();
     throw e;
   });
-  const { campaign: c, reviewers, canManage, namedReviewer } = detail;
+  const { campaign: c, reviewers, canManage, namedReviewer, scopeWords } = detail;
   const items = canManage || hasRole(actor, "auditor") ? await campaignItems(db, actor, c.id) : [];
-  const scope = Object.entries(c.scope)
-    .map(([k, v]) => `${k} = ${String(v)}`)
-    .join(", ");
   return (
     <article aria-labelledby="campaign-heading" className="space-y-6">
       <DetailHeader
@@ -54,7 +51,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel id="facts-heading" title="The campaign">
           <FactList className="mt-2 gap-y-1">
-            <Fact term="Scope">{scope || "every live identity"}</Fact>
+            <Fact term="Scope">{scopeWords}</Fact>
             <Fact term="Snapshot">
               {c.launchedAt
                 ? `${isoMinute(c.launchedAt.toISOString())}: ${c.itemCount?.toLocaleString("en")} items`

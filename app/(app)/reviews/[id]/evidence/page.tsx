@@ -41,7 +41,7 @@ export default async function EvidencePage({ params }: { params: Promise<{ id: s
       </DetailHeader>
       <FactList className="gap-y-1">
         <Fact term="Scope (the inventory's filter)">
-          <code>{JSON.stringify(c.scope)}</code>
+          {ev.scopeWords} <code className="text-xs text-slate-600">{JSON.stringify(c.scope)}</code>
         </Fact>
         <Fact term="Snapshot">
           {at(c.launchedAt)}: {c.itemCount?.toLocaleString("en") ?? 0} live identities in scope at launch
