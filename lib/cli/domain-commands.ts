@@ -1,4 +1,3 @@
-import { verifyAuditChain } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { plural } from "@/lib/format";
 import { onMigrated, type Command } from "./command";
@@ -9,6 +8,7 @@ import { onMigrated, type Command } from "./command";
 
 export const DOMAIN_COMMANDS: Record<string, Command> = {
   "audit verify": onMigrated(async (conn, io) => {
+    const { verifyAuditChain } = await import("@/lib/audit");
     const result = await verifyAuditChain(conn.db);
     if (result.ok) {
       io.out(`Audit log intact: ${result.count} events, head ${result.head.slice(0, 16)}…`);

@@ -6,7 +6,6 @@ import { MIGRATIONS_FOLDER, type Connection } from "@/db";
 import { hasRows, readRows, selectList } from "@/db/columns";
 import { users } from "@/db/schema";
 import { DataDirBusyError } from "@/db/lock";
-import { PERSONAS } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 
 /**
@@ -56,6 +55,8 @@ export async function requireMigrated(conn: Connection): Promise<void> {
 
 /** Refuses a database without the demo personas (the benchmarks act as them). */
 export async function requireSeeded(conn: Connection, hint: string): Promise<void> {
+  // Imported here, not at the top: the auth door brings Auth.js, which no other command needs.
+  const { PERSONAS } = await import("@/lib/auth");
   const emails = PERSONAS.map((p) => p.email);
   const n = await conn.db.$count(users, inArray(users.email, emails));
   if (n < PERSONAS.length) throw new CliStateError(`The database has no demo data: ${hint}`);
