@@ -8,6 +8,7 @@ import {
   decideReviewItem,
   evidenceCsv,
   launchCampaign,
+  listCampaigns,
   myReviewItems,
   previewScope,
 } from "./index";
@@ -56,6 +57,9 @@ describe("a manager's campaign", () => {
     expect(await refusal(launchCampaign(conn.db, olivia, id))).toMatchObject({ code: "forbidden" });
     const { items } = await launchCampaign(conn.db, maya, id);
     expect(items).toBe(preview.count);
+    // The list and the campaign page count this campaign's items, not another's.
+    const listed = (await listCampaigns(conn.db, maya)).find((c) => c.id === id)!;
+    expect(listed).toMatchObject({ items, decided: 0 });
 
     const mine = (await myReviewItems(conn.db, maya)).filter((x) => x.campaignId === id);
     expect(mine).toHaveLength(items);

@@ -18,10 +18,12 @@ import { mayManage } from "./campaigns";
  */
 const creator = alias(users, "creator");
 
+// Spelled out: inside a select field's subquery Drizzle writes ${campaigns.id} as a bare "id",
+// which the subquery would read as its own review_items.id.
 const progress = {
-  items: sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = ${campaigns.id})`.mapWith(Number),
+  items: sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = "campaigns"."id")`.mapWith(Number),
   decided:
-    sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = ${campaigns.id} AND x.decision IS NOT NULL)`.mapWith(
+    sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = "campaigns"."id" AND x.decision IS NOT NULL)`.mapWith(
       Number,
     ),
 };
@@ -30,7 +32,7 @@ function visibleTo(actor: Actor): SQL | undefined {
   if (hasRole(actor, "security", "auditor")) return undefined;
   return or(
     eq(campaigns.createdBy, actor.personId),
-    sql`EXISTS (SELECT 1 FROM review_items x WHERE x.campaign_id = ${campaigns.id} AND x.reviewer_id = ${actor.personId}::uuid)`,
+    sql`EXISTS (SELECT 1 FROM review_items x WHERE x.campaign_id = "campaigns"."id" AND x.reviewer_id = ${actor.personId}::uuid)`,
   );
 }
 
