@@ -21,7 +21,8 @@ const creator = alias(users, "creator");
 // Spelled out: inside a select field's subquery Drizzle writes ${campaigns.id} as a bare "id",
 // which the subquery would read as its own review_items.id.
 const progress = {
-  items: sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = "campaigns"."id")`.mapWith(Number),
+  // Launch counted them and a campaign's items never change after: no count over its items here.
+  items: sql<number>`coalesce("campaigns"."item_count", 0)`.mapWith(Number),
   decided:
     sql<number>`(SELECT count(*)::int FROM review_items x WHERE x.campaign_id = "campaigns"."id" AND x.decision IS NOT NULL)`.mapWith(
       Number,
