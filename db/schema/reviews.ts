@@ -34,6 +34,9 @@ export const campaigns = table(
     createdBy: ref("created_by", () => users.id).notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
     closedAt: ts("closed_at"),
+    // When closing had applied every decision: certifications are applied after the close, in
+    // batches (lib/reviews/apply.ts), so a large close queues its revocations at once.
+    appliedAt: ts("applied_at"),
   },
   (t) => [
     check("campaigns_due_after_start", sql`${t.dueAt} > ${t.startsAt}`),

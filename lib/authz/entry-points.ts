@@ -179,4 +179,6 @@ export const PLUMBING: Record<string, string> = {
   readCallbackBody: "reads the webhook callback's body with its size cap, before anything else",
   runRevocations:
     "carries out the revocations the preceding mutation just created and returned (their ids only); authorized there",
+  applyCertifications:
+    "applies the certifications of the campaign the preceding closeCampaign just closed (its id only); authorized there",
 };

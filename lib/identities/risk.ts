@@ -119,7 +119,9 @@ export { riskBand } from "./risk-band";
  * `privileged` stands in for the entitlements lookup when the caller knows the answer before the
  * entitlements exist (the seed, which generates both from the same bytes).
  */
-type FactorOptions = { privileged?: SQL };
+// `certified`: the score as it will be once a review has moved the next review date past `at`, for
+// the UPDATE that moves it (which sees the row as it was).
+type FactorOptions = { privileged?: SQL; certified?: boolean };
 
 function factorPredicate(key: string, at: Date, o: FactorOptions = {}): SQL {
   switch (key) {
@@ -143,7 +145,7 @@ function factorPredicate(key: string, at: Date, o: FactorOptions = {}): SQL {
     case "static_secret":
       return sql`(i.credential_type = 'static_secret')`;
     case "review_overdue":
-      return derivedStatePredicate("review_overdue", at);
+      return o.certified ? sql`false` : derivedStatePredicate("review_overdue", at);
     case "no_purpose":
       return sql`(i.purpose IS NULL OR btrim(i.purpose) = '')`;
     default:

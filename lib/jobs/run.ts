@@ -5,7 +5,7 @@ import { settings } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit";
 import { rescoreIdentities } from "@/lib/identities";
 import { expireStaleRequests } from "@/lib/requests";
-import { launchRecurringCampaigns } from "@/lib/reviews";
+import { applyClosedCampaigns, launchRecurringCampaigns } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
 import { expireIdentities, handleDepartedOwners } from "./lifecycle";
 
@@ -70,6 +70,11 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
       name: "recurring-campaigns",
       about: "recurring review campaigns whose next launch is due launch their successor (once, however late)",
       run: (db, at) => launchRecurringCampaigns(db, actor("recurring-campaigns"), at),
+    },
+    {
+      name: "campaign-certifications",
+      about: "closed review campaigns' certifications are applied (what a restart interrupted)",
+      run: (db) => applyClosedCampaigns(db, actor("campaign-certifications")),
     },
     {
       name: "revocations",

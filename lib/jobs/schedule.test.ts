@@ -36,6 +36,7 @@ describe("the scheduler", () => {
         "expire-stale-requests",
         "rescore-risk",
         "recurring-campaigns",
+        "campaign-certifications",
         "revocations",
       ]);
       expect(results[0]!.summary.expired).toBeGreaterThan(0);

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { auditCount, refusal, testDatabase } from "@/lib/testing";
 import {
+  applyCertificationBatch,
+  applyClosedCampaigns,
   closeCampaign,
   createCampaign,
   decideReviewItem,
@@ -90,9 +92,23 @@ describe("a manager's campaign", () => {
               FROM identities i WHERE id = ${identityId}::uuid`,
         )
       )[0]!;
-    expect(new Date((await state(a!.identityId)).next_review_at!).getTime()).toBeGreaterThan(
-      Date.now() + 30 * 86_400_000,
+    // Certifications are applied after the close, in batches: one of one item, then the job does the rest.
+    const before = (await state(a!.identityId)).next_review_at;
+    const job = { type: "job", id: null, label: "job:test" } as const;
+    const pending = sql`SELECT count(*)::int AS n FROM review_items WHERE campaign_id = ${id}::uuid AND decision = 'certify' AND applied IS NULL`;
+    expect((await queryRows<{ n: number }>(conn.db, pending))[0]!.n).toBe(1 + others.length);
+    expect(await applyCertificationBatch(conn.db, job, id, 1)).toMatchObject({ certified: 1, done: false });
+    expect(await applyClosedCampaigns(conn.db, job)).toEqual({ campaigns: 1, certified: others.length });
+    expect((await queryRows<{ n: number }>(conn.db, pending))[0]!.n).toBe(0);
+    expect(await applyClosedCampaigns(conn.db, job)).toEqual({ campaigns: 0, certified: 0 }); // nothing twice
+    const next = (await state(a!.identityId)).next_review_at!;
+    expect(next).not.toBe(before);
+    expect(new Date(next).getTime()).toBeGreaterThan(Date.now() + 30 * 86_400_000);
+    const [scored] = await queryRows<{ factors: string[] }>(
+      conn.db,
+      sql`SELECT risk_factors AS factors FROM identities WHERE id = ${a!.identityId}::uuid`,
     );
+    expect(scored!.factors).not.toContain("review_overdue");
     expect((await state(b!.identityId)).revocations).toBe(1);
     expect((await state(c!.identityId)).owner_id).toBe(omar.personId);
     expect((await state(d!.identityId)).revocations).toBe(1);
@@ -112,6 +128,7 @@ describe("a manager's campaign", () => {
     expect(of(b!.identityId).revocation_id).not.toBeNull();
     expect(of(d!.identityId)).toMatchObject({ decision: "no_response", applied: "revocation requested (no response)" });
     expect(of(c!.identityId)).toMatchObject({ decision: "reassign", applied: "owner changed" });
+    expect(of(a!.identityId).applied).toMatch(/^certified: next review \d{4}-\d{2}-\d{2}$/);
     expect(JSON.stringify(of(a!.identityId).snapshot)).toContain(a!.identity);
 
     const frozen = await refusal(
@@ -132,6 +149,7 @@ describe("a manager's campaign", () => {
         "identity.owner_changed",
         "revocation.requested",
         "campaign.closed",
+        "campaign.applied",
       ]),
     );
   });

@@ -5,22 +5,22 @@ import { readRows, selectList } from "@/db/columns";
 import { campaigns } from "@/db/schema";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
-import { DAY, now } from "@/lib/clock";
+import { now } from "@/lib/clock";
 import { conflict } from "@/lib/errors";
-import { isoDay } from "@/lib/format";
 import { rescoreIdentities } from "@/lib/identities";
-import { reviewPeriodDays } from "@/lib/policy";
 import { queueIdentityRevocations } from "@/lib/revocations";
 import { lockCampaign } from "./campaigns";
 
 /**
- * Closing applies every decision, set-based, in one transaction with its audit events: certify
- * moves the identity's next review out by the policy period, reassign changes its owner, revoke
- * asks for its revocation (carried out and verified through the connector), and items nobody
- * decided get the campaign's outcome (keep, suspend or revoke). The campaign is then frozen.
+ * Closing applies every decision, set-based, in one transaction with its audit events: reassign
+ * changes the owner, revoke asks for its revocation (carried out and verified through the
+ * connector), and items nobody decided get the campaign's outcome (keep, suspend or revoke). The
+ * campaign is then frozen. Certify moves the identity's next review out by the policy period,
+ * applied right after in batches (apply.ts) until the campaign's applied_at is set.
  * An identity that is no longer live by then is left as it is, and the item says so.
  */
 export type Closed = {
+  id: string;
   certified: number;
   reassigned: number;
   revocationIds: string[];
@@ -50,20 +50,12 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
             WHERE campaign_id = ${c.id}::uuid AND decision IS NULL RETURNING id`,
       );
 
-      const next = new Date(at.getTime() + (await reviewPeriodDays(tx)) * DAY);
-      const certified = await readRows(
+      // Certifications are applied after the close, in batches (apply.ts): counted here.
+      const [certified] = await readRows(
         tx,
-        { id: sql<string>`id` },
-        sql`UPDATE identities i SET next_review_at = ${next.toISOString()}::timestamptz, attestation_due_at = NULL
-            WHERE i.id IN (${items("certify")}) AND i.status IN ${LIVE} RETURNING i.id`,
+        { n: sql<number>`n`.mapWith(Number) },
+        sql`SELECT count(*)::int AS n FROM review_items WHERE campaign_id = ${c.id}::uuid AND decision = 'certify'`,
       );
-      for (const { id } of certified)
-        await record(tx, {
-          actor: by,
-          action: "identity.certified",
-          subject: { type: "identity", id },
-          after: { campaignId: c.id, nextReviewAt: next.toISOString() },
-        });
 
       const movedColumns = {
         id: sql<string>`i.id`,
@@ -122,23 +114,24 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
           after: { campaignId: c.id, reason: "No response in the access review" },
         });
 
-      // Each item says what closing did with it (and links the revocation it asked for or joined).
+      // Each item says what closing did with it (and links the revocation it asked for or joined);
+      // certified ones say so as their batch is applied.
       const revokes = outcome === "revoke" ? sql`r.decision IN ('revoke', 'no_response')` : sql`r.decision = 'revoke'`;
       await tx.execute(sql`UPDATE review_items r SET
           revocation_id = CASE WHEN ${revokes} THEN (SELECT v.id FROM revocations v WHERE v.identity_id = r.identity_id
             AND v.target_type = 'identity' AND v.status IN ('requested', 'executing', 'executed', 'failed') ORDER BY v.created_at DESC LIMIT 1) END,
           applied = CASE
             WHEN i.status NOT IN ${LIVE} THEN 'nothing: the identity was already ' || i.status
-            WHEN r.decision = 'certify' THEN ${`certified: next review ${isoDay(next.toISOString())}`}
             WHEN r.decision = 'reassign' AND i.owner_id = r.reassign_to_id THEN 'owner changed'
             WHEN r.decision = 'reassign' THEN 'not reassigned: the new owner has left or cannot own identities'
             WHEN r.decision = 'revoke' THEN 'revocation requested'
             ELSE ${outcome === "keep" ? "kept (no response)" : outcome === "suspend" ? "suspended (no response)" : "revocation requested (no response)"}
           END
-        FROM identities i WHERE i.id = r.identity_id AND r.campaign_id = ${c.id}::uuid`);
+        FROM identities i WHERE i.id = r.identity_id AND r.campaign_id = ${c.id}::uuid AND r.decision <> 'certify'`);
+      // A new owner or a suspension can change a score; a queued revocation does not until it is carried out.
       await rescoreIdentities(
         tx,
-        sql`i.id IN (SELECT identity_id FROM review_items WHERE campaign_id = ${c.id}::uuid)`,
+        sql`i.id IN (SELECT identity_id FROM review_items WHERE campaign_id = ${c.id}::uuid AND decision IN ('reassign', 'no_response'))`,
         at,
       );
       await tx
@@ -146,7 +139,8 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
         .set({ status: "closed", closedAt: at })
         .where(sql`${campaigns.id} = ${c.id}::uuid`);
       const out: Closed = {
-        certified: certified.length,
+        id: c.id,
+        certified: certified?.n ?? 0,
         reassigned: moved.length,
         revocationIds: [...revoked, ...lapsed].map((r) => r.id),
         noResponse: noResponse.length,
@@ -160,6 +154,7 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
           name: c.name,
           noResponseOutcome: outcome,
           ...out,
+          id: undefined,
           revocations: out.revocationIds.length,
           revocationIds: undefined,
         },

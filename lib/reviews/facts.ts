@@ -37,13 +37,23 @@ export const itemColumns = {
       'grant', e.permission || ' on ' || e.resource, 'resource', e.resource, 'permission', e.permission, 'privileged', e.privileged)
     ORDER BY e.privileged DESC, e.resource) FROM entitlements e WHERE e.identity_id = i.id AND e.status = 'active')`,
 };
-type Grant = { grant: string; resource: string; permission: string; privileged: boolean; others: number };
+/** `others`: how many other identities hold it, counted up to HOLDERS_CAP (`orMore`: at least that many). */
+type Grant = {
+  grant: string;
+  resource: string;
+  permission: string;
+  privileged: boolean;
+  others: number;
+  orMore: boolean;
+};
 
 /**
  * How many other identities hold each grant of `items`, counted once per distinct grant (one
- * statement for the page) rather than once per item: items of one system share their grants, and
- * a grant held a hundred thousand times is counted once.
+ * statement for the page) rather than once per item, and only up to HOLDERS_CAP: what a reviewer
+ * needs is whether a grant is rare or common, and a grant held a hundred thousand times would
+ * otherwise be counted in full on every page and every bulk decision.
  */
+export const HOLDERS_CAP = 1_000;
 async function withHolders<T extends { entitlements: Grant[] | null }>(db: Database, items: T[]): Promise<T[]> {
   const keys = new Map<string, { resource: string; permission: string }>();
   for (const e of items.flatMap((x) => x.entitlements ?? [])) keys.set(`${e.resource}\u0000${e.permission}`, e);
@@ -52,15 +62,19 @@ async function withHolders<T extends { entitlements: Grant[] | null }>(db: Datab
     [...keys.values()].map((k) => sql`(${k.resource}, ${k.permission})`),
     sql`, `,
   );
+  // Each count walks entitlements_grant_idx and stops one past the cap (the holder itself).
   const counts = await readRows(
     db,
-    { resource: sql<string>`resource`, permission: sql<string>`permission`, n: sql<number>`n`.mapWith(Number) },
-    sql`SELECT resource, permission, count(*)::int AS n FROM entitlements
-        WHERE status = 'active' AND (resource, permission) IN (${pairs}) GROUP BY resource, permission`,
+    { resource: sql<string>`g.resource`, permission: sql<string>`g.permission`, n: sql<number>`n`.mapWith(Number) },
+    sql`SELECT g.resource, g.permission, h.n FROM (VALUES ${pairs}) AS g(resource, permission)
+        CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM (SELECT 1 FROM entitlements e
+          WHERE e.resource = g.resource AND e.permission = g.permission AND e.status = 'active' LIMIT ${HOLDERS_CAP + 1}) x) h`,
   );
   const holders = new Map(counts.map((c) => [`${c.resource}\u0000${c.permission}`, c.n]));
-  for (const e of items.flatMap((x) => x.entitlements ?? []))
+  for (const e of items.flatMap((x) => x.entitlements ?? [])) {
     e.others = Math.max(0, (holders.get(`${e.resource}\u0000${e.permission}`) ?? 1) - 1);
+    e.orMore = e.others >= HOLDERS_CAP;
+  }
   return items;
 }
 

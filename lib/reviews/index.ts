@@ -1,6 +1,7 @@
 // The door to lib/reviews: access review campaigns. Everything outside imports from "@/lib/reviews".
 export { createCampaign, launchCampaign } from "./campaigns";
 export { closeCampaign, type Closed } from "./close";
+export { APPLY_BATCH, applyCertificationBatch, applyCertifications, applyClosedCampaigns } from "./apply";
 export { decideInBulk, decideReviewItem, type BulkDecided } from "./decide";
 export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";
 export { DECISIONS, FALLBACKS, RULES } from "./input";

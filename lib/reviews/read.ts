@@ -75,6 +75,10 @@ export async function getCampaign(db: Database, actor: Actor, rawId: unknown) {
       revoked: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'revoke')::int`.mapWith(Number),
       reassigned: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'reassign')::int`.mapWith(Number),
       noResponse: sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'no_response')::int`.mapWith(Number),
+      certifiedApplied:
+        sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} = 'certify' AND ${reviewItems.applied} IS NOT NULL)::int`.mapWith(
+          Number,
+        ),
       /** Decisions a person made (not the no-response ones closing set) and the minutes they took, first to last. */
       byHand:
         sql<number>`count(*) FILTER (WHERE ${reviewItems.decision} IN ('certify', 'revoke', 'reassign'))::int`.mapWith(
@@ -94,8 +98,15 @@ export async function getCampaign(db: Database, actor: Actor, rawId: unknown) {
   const canManage = mayManage(actor, campaign);
   const overseer = canManage || hasRole(actor, "auditor", "security");
   const paced = overseer ? reviewers.map((r) => ({ ...r, ...pace(r) })) : [];
+  // After the close, certifications are applied in batches (apply.ts): how far that has got.
+  const sum = (k: "certified" | "certifiedApplied") => reviewers.reduce((n, r) => n + r[k], 0);
+  const applying =
+    campaign.status === "closed" && !campaign.appliedAt
+      ? { applied: sum("certifiedApplied"), of: sum("certified") }
+      : null;
   return {
     campaign,
+    applying,
     scopeWords: await describeScope(db, campaign.scope),
     namedReviewer: named ?? null,
     reviewers: paced,

@@ -82,6 +82,28 @@ async function securityCampaign(name: string, scope: Record<string, string>): Pr
 }
 
 describe("decisions that need more", () => {
+  it("each grant shows how many other identities hold it, counted once per grant", async () => {
+    const { sam } = conn.personas;
+    const { id } = await createCampaign(conn.db, sam, {
+      name: "Holders",
+      scope: { kind: "service_account" },
+      reviewerRule: "security",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, sam, id);
+    const grants = (await myReviewItems(conn.db, sam))
+      .filter((x) => x.campaignId === id)
+      .flatMap((x) => x.entitlements ?? []);
+    expect(grants.length).toBeGreaterThan(5);
+    const held = await queryRows<{ resource: string; permission: string; n: number }>(
+      conn.db,
+      sql`SELECT resource, permission, count(*)::int AS n FROM entitlements WHERE status = 'active' GROUP BY 1, 2`,
+    );
+    const truth = new Map(held.map((h) => [`${h.resource} ${h.permission}`, h.n - 1]));
+    expect(grants.filter((g) => g.others !== truth.get(`${g.resource} ${g.permission}`) || g.orMore)).toEqual([]);
+    expect(grants.some((g) => g.others > 0)).toBe(true);
+  });
+
   it("certifying a privileged or high-risk item needs a comment; security decides its queue, a member cannot", async () => {
     const { sam, omar } = conn.personas;
     const id = await securityCampaign("Privileged in production", { env: "production", privileged: "1" });

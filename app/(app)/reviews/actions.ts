@@ -6,7 +6,14 @@ import { actorAction, fields, optionalText } from "@/lib/action";
 import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { leftOut, plural } from "@/lib/format";
-import { closeCampaign, createCampaign, decideInBulk, decideReviewItem, launchCampaign } from "@/lib/reviews";
+import {
+  applyCertifications,
+  closeCampaign,
+  createCampaign,
+  decideInBulk,
+  decideReviewItem,
+  launchCampaign,
+} from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
 
 // Thin: the form's fields become the input; lib/reviews parses, authorizes and decides.
@@ -44,10 +51,12 @@ export const launchCampaignAction = actorAction(
 export const closeCampaignAction = actorAction(
   async (actor, form) => {
     const out = await closeCampaign(getDb(), actor, form.get("campaignId"));
-    // The revocations run after the answer is sent; failures are retried by `steward revocations run`.
+    // Certifications are applied and revocations run after the answer is sent; the lifecycle job
+    // finishes what a restart interrupts, and retries failed revocations.
     const ids = out.revocationIds;
-    if (ids.length)
-      after(() => runRevocations(getDb(), auditActor(actor), now(), { ids, limit: ids.length }).then(() => undefined));
+    const by = auditActor(actor);
+    after(() => applyCertifications(getDb(), by, out.id).then(() => undefined));
+    if (ids.length) after(() => runRevocations(getDb(), by, now(), { ids, limit: ids.length }).then(() => undefined));
     return `Closed: ${plural(out.certified, "identity", "identities")} certified, ${plural(out.reassigned, "owner")} changed, ${plural(ids.length, "revocation")} requested, ${plural(out.noResponse, "item")} without an answer${out.suspended ? ` (${out.suspended} suspended)` : ""}.`;
   },
   { revalidate: campaignPage },

@@ -10,6 +10,7 @@ import { humanize, isoDay, isoMinute } from "@/lib/format";
 import { campaignItems, getCampaign } from "@/lib/reviews";
 import { CampaignActions } from "../_components/campaign-actions";
 import { Progress, STATUS_TONE } from "../_components/progress";
+import { AutoRefresh } from "@/components/ui/auto-refresh";
 
 export const metadata: Metadata = { title: "Campaign" };
 
@@ -29,7 +30,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
     if (e instanceof DomainError) notFound();
     throw e;
   });
-  const { campaign: c, reviewers, canManage, namedReviewer, scopeWords } = detail;
+  const { campaign: c, reviewers, canManage, namedReviewer, scopeWords, applying } = detail;
   const items = canManage || hasRole(actor, "auditor") ? await campaignItems(db, actor, c.id) : [];
   return (
     <article aria-labelledby="campaign-heading" className="space-y-6">
@@ -86,6 +87,13 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           <div className="mt-2">
             <Progress decided={c.decided} items={c.items} label="Decided overall" />
           </div>
+          {applying ? (
+            <div className="mt-2" role="status">
+              <p className="text-sm">Applying certifications (moving each identity&apos;s next review date):</p>
+              <Progress decided={applying.applied} items={applying.of} label="Certifications applied" />
+              <AutoRefresh />
+            </div>
+          ) : null}
           <PlainTable
             caption="Progress per reviewer"
             headings={["Reviewer", "Decided", "Certified", "Revoked", "Reassigned", "Pace"]}

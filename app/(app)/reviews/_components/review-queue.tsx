@@ -26,7 +26,7 @@ export type QueueItem = {
   purpose: string | null;
   lastUsedAt: string | null;
   riskScore: number;
-  entitlements: { grant: string; privileged: boolean; others: number }[];
+  entitlements: { grant: string; privileged: boolean; others: number; orMore: boolean }[];
   suggestion: { decision: "certify" | "revoke"; reason: string } | null;
   needsComment: boolean;
 };
@@ -160,7 +160,10 @@ function ItemCard({
                   {e.privileged ? <Badge tone="warn">privileged</Badge> : null}
                   <span className="text-xs text-slate-600">
                     {" "}
-                    ({e.others === 0 ? "no other identity holds it" : `${e.others.toLocaleString("en")} others hold it`}
+                    (
+                    {e.others === 0
+                      ? "no other identity holds it"
+                      : `${e.others.toLocaleString("en")}${e.orMore ? " or more" : ""} others hold it`}
                     )
                   </span>
                 </span>
