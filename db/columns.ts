@@ -8,6 +8,7 @@ import {
   campaigns,
   entitlements,
   identities,
+  notifications,
   policyExceptions,
   requests,
   reviewItems,
@@ -49,7 +50,11 @@ export const [requestColumns, stageColumns, stageDecisionColumns, policyExceptio
   policyExceptions,
 );
 export const [revocationColumns, auditEventColumns, settingColumns] = columnsOf(revocations, auditEvents, settings);
-export const [campaignColumns, reviewItemColumns] = columnsOf(campaigns, reviewItems);
+export const [campaignColumns, reviewItemColumns, notificationColumns] = columnsOf(
+  campaigns,
+  reviewItems,
+  notifications,
+);
 
 // The rows other modules name (the rest are read through column sets and `RowOf`).
 export type PersonRow = typeof users.$inferSelect;

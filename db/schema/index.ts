@@ -8,3 +8,4 @@ export * from "./break-glass";
 export * from "./revocations";
 export * from "./audit";
 export * from "./settings";
+export * from "./notifications";

@@ -37,6 +37,10 @@ export const campaigns = table(
     // When closing had applied every decision: certifications are applied after the close, in
     // batches (lib/reviews/apply.ts), so a large close queues its revocations at once.
     appliedAt: ts("applied_at"),
+    // The last reminder sent to reviewers with items waiting (every reminder_every_days days until
+    // the due date), and when the items still waiting at the due date were escalated.
+    remindedAt: ts("reminded_at"),
+    escalatedAt: ts("escalated_at"),
   },
   (t) => [
     check("campaigns_due_after_start", sql`${t.dueAt} > ${t.startsAt}`),
@@ -68,11 +72,18 @@ export const reviewItems = table(
     // What closing the campaign did with the decision, and the revocation it asked for.
     applied: text("applied"),
     revocationId: ref("revocation_id", () => revocations.id),
+    // Past the due date an undecided item is escalated: the reviewer's manager may decide it too
+    // (escalated_to_id), or security's shared queue when there is no such manager (NULL).
+    escalatedAt: ts("escalated_at"),
+    escalatedToId: ref("escalated_to_id", () => users.id),
   },
   (t) => [
     unique("review_items_campaign_subject_uq").on(t.campaignId, t.identityId, t.entitlementId).nullsNotDistinct(),
     index("review_items_reviewer_idx").on(t.reviewerId, t.campaignId),
     index("review_items_identity_idx").on(t.identityId),
     index("review_items_campaign_decision_idx").on(t.campaignId, t.decision),
+    index("review_items_escalated_idx")
+      .on(t.escalatedToId, t.campaignId)
+      .where(sql`${t.escalatedAt} IS NOT NULL`),
   ],
 );

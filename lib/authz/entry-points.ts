@@ -36,6 +36,8 @@ export const READS: Record<string, string> = {
   myReviewCount: "the count of items waiting for the actor",
   campaignEvidence: "a campaign's printable evidence (its creator, security, auditors)",
   evidenceCsv: "a campaign's evidence as CSV (its creator, security, auditors)",
+  myNotifications: "the actor's own notifications",
+  unreadNotifications: "the count of the actor's unread notifications (the bell)",
 };
 
 /**
@@ -90,6 +92,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     }),
     closeCampaignAction: { calls: ["closeCampaign"], note: "the connectors run the revocations after the answer" },
   },
+  "app/(app)/notifications/actions.ts": calling({ markAllReadAction: "markNotificationsRead" }),
   "app/(app)/settings/actions.ts": calling({ changeSettingAction: "changePolicySetting" }),
   "app/(app)/systems/actions.ts": calling({
     configureAction: "configureConnector",

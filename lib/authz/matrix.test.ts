@@ -128,6 +128,7 @@ const GOVERNED = [
   "policy_exceptions",
   "teams",
   "campaigns",
+  "notifications",
   "review_items",
 ] as const;
 async function fingerprint(tx: Database): Promise<Record<string, string>> {

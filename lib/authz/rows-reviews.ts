@@ -35,4 +35,10 @@ export const REVIEW_ROWS: readonly MatrixRow[] = [
     does: "Closes an active campaign, applying every decision and the no-response outcome: its creator or security.",
     cells: allowedTo("ownerManager", "security"),
   },
+  {
+    fn: "markNotificationsRead",
+    file: "lib/notifications/notifications.ts",
+    does: "Marks a review reminder read: only its recipient (here Olivia), never an auditor (they change nothing).",
+    cells: allowedTo("owner"),
+  },
 ];

@@ -5,7 +5,7 @@ import { settings } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit";
 import { rescoreIdentities } from "@/lib/identities";
 import { expireStaleRequests } from "@/lib/requests";
-import { applyClosedCampaigns, launchRecurringCampaigns } from "@/lib/reviews";
+import { applyClosedCampaigns, launchRecurringCampaigns, remindAndEscalate } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
 import { expireIdentities, handleDepartedOwners } from "./lifecycle";
 
@@ -70,6 +70,12 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
       name: "recurring-campaigns",
       about: "recurring review campaigns whose next launch is due launch their successor (once, however late)",
       run: (db, at) => launchRecurringCampaigns(db, actor("recurring-campaigns"), at),
+    },
+    {
+      name: "review-reminders",
+      about:
+        "reviewers with items waiting are reminded on the campaign's cadence; what is waiting at the due date is escalated",
+      run: async (db, at) => ({ ...(await remindAndEscalate(db, actor("review-reminders"), at)) }),
     },
     {
       name: "campaign-certifications",

@@ -52,6 +52,7 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
         dueAt: input.dueOn,
         noResponseOutcome: input.noResponse,
         recurrence: input.recurrence,
+        reminderEveryDays: input.remindEvery,
         createdBy: actor.personId,
         createdAt: at,
       })
@@ -62,6 +63,7 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
       subject: { type: "campaign", id: row!.id },
       after: {
         recurrence: input.recurrence,
+        remindEvery: input.remindEvery,
         name: input.name,
         scope: stored,
         identities: count,

@@ -58,7 +58,10 @@ async function contextOf(tx: Database, actor: Actor, items: ReviewItem[]) {
 /** Refuses, in words, a decision the actor may not make on `item`; nothing is written either way. */
 function check(actor: Actor, item: ReviewItem, c: Campaign, asked: boolean, d: Omit<Decision, "itemId">) {
   if (c.status !== "active") throw conflict("This campaign is closed: its decisions are final.");
-  const mine = item.reviewerId === actor.personId || (item.reviewerId === null && hasRole(actor, "security"));
+  // The item's reviewer (NULL: security's queue) and, once it is escalated past the due date, the
+  // one it went up to (NULL: security's queue).
+  const decides = (id: string | null) => id === actor.personId || (id === null && hasRole(actor, "security"));
+  const mine = decides(item.reviewerId) || (item.escalatedAt !== null && decides(item.escalatedToId));
   if (!mine) throw forbidden("This item is not yours to review.");
   const owns = item.ownerId === actor.personId || item.backupOwnerId === actor.personId;
   if (owns && c.reviewerRule !== "owner")

@@ -19,6 +19,8 @@ export const itemColumns = {
   ...pick(getTableColumns(r), "id", "campaignId", "identityId", "reviewerId", "decision", "comment", "decidedAt"),
   reassignToId: r.reassignToId,
   applied: r.applied,
+  escalatedAt: r.escalatedAt,
+  escalatedToId: r.escalatedToId,
   identity: i.name,
   kind: i.kind,
   purpose: i.purpose,

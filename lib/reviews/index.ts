@@ -4,7 +4,8 @@ export { closeCampaign, type Closed } from "./close";
 export { APPLY_BATCH, applyCertificationBatch, applyCertifications, applyClosedCampaigns } from "./apply";
 export { decideInBulk, decideReviewItem, type BulkDecided } from "./decide";
 export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";
-export { DECISIONS, FALLBACKS, RULES } from "./input";
+export { DECISIONS, FALLBACKS, REMINDER_DAYS, RULES } from "./input";
+export { remindAndEscalate, type Nudged } from "./reminders";
 export {
   campaignItems,
   getCampaign,

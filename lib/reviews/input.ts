@@ -12,6 +12,8 @@ export const RULES = ["owner", "owner_manager", "security", "named"] as const;
 export const FALLBACKS = ["owner_manager", "security"] as const;
 /** How often a campaign launches again (the enum's `monthly` is not offered: a review a month nags). */
 export const REPEATS = ["none", "quarterly", "half_yearly", "yearly"] as const;
+/** Reminder cadences offered, in days ("0": no reminders). */
+export const REMINDER_DAYS = ["0", "3", "7", "14"] as const;
 
 export const campaignInputSchema = z.object({
   name: prose("Name the campaign.", 3, 200, "Keep the name under 200 characters."),
@@ -29,6 +31,11 @@ export const campaignInputSchema = z.object({
   }).transform(dayStart),
   noResponse: z.enum(NO_RESPONSE_OUTCOMES, { error: "Choose what happens to items nobody decides." }).default("keep"),
   recurrence: z.enum(REPEATS, { error: "Choose none, quarterly, half-yearly or yearly." }).default("none"),
+  /** Days between reminders to reviewers with items waiting; "0": none. */
+  remindEvery: z
+    .enum(REMINDER_DAYS, { error: "Choose how often reviewers are reminded." })
+    .default("7")
+    .transform((d) => (d === "0" ? null : Number(d))),
 });
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 

@@ -147,22 +147,29 @@ export async function campaignItems(db: Database, actor: Actor, campaignId: stri
   return itemsWhere(db, eq(r.campaignId, campaign.id), [sql`${r.decision} NULLS FIRST`, asc(i.name), asc(r.id)], 200);
 }
 
+/**
+ * The items the actor decides, as SQL over review_items `x`: their own, those escalated to them past
+ * the due date, and (security) the shared queue's and what was escalated to it.
+ */
+function decidedBy(actor: Actor, x: string): SQL {
+  const col = (c: string) => sql.raw(`${x}.${c}`);
+  const me = sql`${actor.personId}::uuid`;
+  const escalated = sql`${col("escalated_at")} IS NOT NULL`;
+  return hasRole(actor, "security")
+    ? sql`(${col("reviewer_id")} = ${me} OR ${col("reviewer_id")} IS NULL OR (${escalated} AND (${col("escalated_to_id")} = ${me} OR ${col("escalated_to_id")} IS NULL)))`
+    : sql`(${col("reviewer_id")} = ${me} OR (${escalated} AND ${col("escalated_to_id")} = ${me}))`;
+}
+
 /** Every item waiting for the actor across active campaigns (security: also the security queue's). */
 export async function myReviewItems(db: Database, actor: Actor): Promise<ReviewItem[]> {
-  const mine = hasRole(actor, "security")
-    ? or(eq(r.reviewerId, actor.personId), isNull(r.reviewerId))
-    : eq(r.reviewerId, actor.personId);
-  const active = sql`${r.campaignId} IN (SELECT id FROM campaigns WHERE status = 'active')`;
-  return itemsWhere(db, and(mine, active, isNull(r.decision)), undefined, 200);
+  const active = sql`r.campaign_id IN (SELECT id FROM campaigns WHERE status = 'active')`;
+  return itemsWhere(db, and(decidedBy(actor, "r"), active, isNull(r.decision)), undefined, 200);
 }
 
 /** How many items wait for the actor (the navigation's count). */
 export async function myReviewCount(db: Database, actor: Actor): Promise<number> {
-  const mine = hasRole(actor, "security")
-    ? sql`(reviewer_id = ${actor.personId}::uuid OR reviewer_id IS NULL)`
-    : sql`reviewer_id = ${actor.personId}::uuid`;
   return db.$count(
     reviewItems,
-    sql`${mine} AND decision IS NULL AND campaign_id IN (SELECT id FROM campaigns WHERE status = 'active')`,
+    sql`${decidedBy(actor, "review_items")} AND decision IS NULL AND campaign_id IN (SELECT id FROM campaigns WHERE status = 'active')`,
   );
 }

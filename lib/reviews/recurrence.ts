@@ -64,6 +64,9 @@ export async function launchRecurringCampaigns(
         itemCount: _itemCount,
         closedAt: _closedAt,
         nextLaunchAt: _next,
+        appliedAt: _appliedAt,
+        remindedAt: _remindedAt,
+        escalatedAt: _escalatedAt,
         ...same
       } = kept;
       try {

@@ -30,7 +30,17 @@ function scopeOf(form: FormData): Record<string, string> {
 export const createCampaignAction = actorAction(
   async (actor, form) => {
     const { id } = await createCampaign(getDb(), actor, {
-      ...fields(form, "name", "reviewerRule", "reviewer", "fallbackRule", "dueOn", "noResponse", "recurrence"),
+      ...fields(
+        form,
+        "name",
+        "reviewerRule",
+        "reviewer",
+        "fallbackRule",
+        "dueOn",
+        "noResponse",
+        "recurrence",
+        "remindEvery",
+      ),
       scope: scopeOf(form),
     });
     return { redirect: `/reviews/${id}` };

@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import { createCampaign, launchCampaign } from "@/lib/reviews/campaigns";
 import { closeCampaign } from "@/lib/reviews/close";
 import { decideInBulk, decideReviewItem } from "@/lib/reviews/decide";
+import { markNotificationsRead } from "@/lib/notifications/notifications";
 import { actors, auditorManagesOwner, driver, one, PAYMENTS_API, type Ctx, type Driver } from "./kit";
 
 // How the matrix tries each review row: a campaign Maya drafted over Olivia's identities (in the
@@ -91,5 +92,24 @@ export const REVIEW_DRIVERS: Record<string, Driver> = {
       expect((await campaignRow(c, t.campaignId)).status).toBe("closed");
     },
     events: ["campaign.closed"],
+  }),
+  markNotificationsRead: driver<{ id: string }>({
+    async setup(c) {
+      const to = c.relation === "auditor" ? actors.auditor.personId : actors.owner.personId;
+      return one<{ id: string }>(
+        c.tx,
+        sql`INSERT INTO notifications (recipient_id, kind, text, href, created_at)
+            VALUES (${to}::uuid, 'review_reminder', '3 items wait for your review', '/reviews/mine', now()) RETURNING id`,
+      );
+    },
+    call: (c, t) => markNotificationsRead(c.tx, c.actor, { ids: [t.id] }),
+    async verify(c, t) {
+      const row = await one<{ read: boolean }>(
+        c.tx,
+        sql`SELECT read_at IS NOT NULL AS read FROM notifications WHERE id = ${t.id}::uuid`,
+      );
+      expect(row.read).toBe(true);
+    },
+    events: ["notifications.read"],
   }),
 };

@@ -6,7 +6,8 @@ import { Fact, FactList, Panel, PlainTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { hasRole, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
-import { humanize, isoDay, isoMinute } from "@/lib/format";
+import { now } from "@/lib/clock";
+import { humanize, isoDay, isoMinute, plural } from "@/lib/format";
 import { campaignItems, getCampaign } from "@/lib/reviews";
 import { CampaignActions } from "../_components/campaign-actions";
 import { Progress, STATUS_TONE } from "../_components/progress";
@@ -32,6 +33,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   });
   const { campaign: c, reviewers, canManage, namedReviewer, scopeWords, applying } = detail;
   const items = canManage || hasRole(actor, "auditor") ? await campaignItems(db, actor, c.id) : [];
+  const overdue = c.status === "active" && c.dueAt.getTime() < now().getTime();
   return (
     <article aria-labelledby="campaign-heading" className="space-y-6">
       <DetailHeader
@@ -63,7 +65,26 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               {namedReviewer ? ` (${namedReviewer})` : ""}; otherwise{" "}
               {RULE_WORDS[c.fallbackReviewerRule]?.toLowerCase()}
             </Fact>
-            <Fact term="Due">{isoDay(c.dueAt.toISOString())}</Fact>
+            <Fact term="Due">
+              {isoDay(c.dueAt.toISOString())}
+              {overdue ? (
+                <span className="ml-1">
+                  <Badge tone="bad">overdue</Badge>
+                </span>
+              ) : null}
+            </Fact>
+            <Fact term="Reminders">
+              {c.reminderEveryDays
+                ? `every ${plural(c.reminderEveryDays, "day")} to reviewers with items waiting`
+                : "none"}
+              {c.remindedAt ? `; last sent ${isoMinute(c.remindedAt.toISOString())}` : ""}
+            </Fact>
+            {c.escalatedAt ? (
+              <Fact term="Escalated">
+                {isoMinute(c.escalatedAt.toISOString())}: what was waiting went to each reviewer&apos;s manager (else
+                security)
+              </Fact>
+            ) : null}
             <Fact term="No response">{humanize(c.noResponseOutcome)}</Fact>
             <Fact term="Repeats">
               {c.recurrence === "none" ? "no" : humanize(c.recurrence)}
@@ -100,7 +121,14 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           >
             {reviewers.map((r) => (
               <tr key={r.reviewerId ?? "security"}>
-                <td className="py-1 pr-4">{r.reviewer}</td>
+                <td className="py-1 pr-4">
+                  {r.reviewer}
+                  {overdue && r.decided < r.items ? (
+                    <span className="ml-1">
+                      <Badge tone="bad">overdue</Badge>
+                    </span>
+                  ) : null}
+                </td>
                 <td className="pr-4">
                   <Progress decided={r.decided} items={r.items} label={`${r.reviewer}: decided`} />
                 </td>

@@ -17,6 +17,12 @@ const REVIEWERS = {
 };
 const FALLBACKS = { owner_manager: "The owner's manager", security: "Security" };
 const REPEATS = { none: "Once", quarterly: "Every quarter", half_yearly: "Every half year", yearly: "Every year" };
+const REMINDERS = {
+  "7": "Every 7 days",
+  "3": "Every 3 days",
+  "14": "Every 14 days",
+  "0": "Never",
+};
 const OUTCOMES = { keep: "Keep them as they are", suspend: "Suspend them", revoke: "Revoke them" };
 
 /**
@@ -32,6 +38,7 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
   const due = useKeptValue(defaultDue);
   const noResponse = useKeptValue("keep");
   const repeats = useKeptValue("none");
+  const remind = useKeptValue("7");
   const f = formFields({ errors: result, layout: "flow", className: "w-full max-w-md text-sm" });
   return (
     <form action={create} className="space-y-3" aria-label="New campaign">
@@ -50,6 +57,12 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
         options={Object.entries(FALLBACKS)}
       />
       <InputField label="Due" {...f("dueOn")} type="date" required {...due} />
+      <SelectField
+        label="Remind reviewers with items waiting (in the app, until the due date; past it, their manager may decide)"
+        {...f("remindEvery")}
+        {...remind}
+        options={Object.entries(REMINDERS)}
+      />
       <SelectField
         label="Repeats (each launch is due the same time after it)"
         {...f("recurrence")}

@@ -29,6 +29,8 @@ export type QueueItem = {
   entitlements: { grant: string; privileged: boolean; others: number; orMore: boolean }[];
   suggestion: { decision: "certify" | "revoke"; reason: string } | null;
   needsComment: boolean;
+  /** Past its due date and escalated: whose item it was (it may be decided by them or by you). */
+  escalatedFrom: string | null;
 };
 
 const CHOICES: Choice[] = [
@@ -151,6 +153,11 @@ function ItemCard({
             {x.lastUsedAt ? relativeTime(x.lastUsedAt, nowIso) : "never"} · Risk{" "}
             <Badge tone={band === "high" ? "bad" : band === "medium" ? "warn" : "good"}>{x.riskScore}</Badge>
           </p>
+          {x.escalatedFrom ? (
+            <p className="text-sm">
+              <Badge tone="bad">overdue</Badge> Escalated from {x.escalatedFrom}: either of you may decide it.
+            </p>
+          ) : null}
           <p className="text-sm text-slate-700">{x.purpose ?? "No purpose stated."}</p>
           {x.entitlements.length ? (
             <p className="text-sm">

@@ -28,6 +28,7 @@ export default async function MyReviewsPage() {
     entitlements: x.entitlements ?? [],
     suggestion: suggest(x, at),
     needsComment: certifyNeedsComment(x),
+    escalatedFrom: x.escalatedAt && x.reviewerId !== actor.personId ? (x.reviewer ?? "the security queue") : null,
   }));
   return (
     <ListPage
