@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, text, unique } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, text, unique } from "drizzle-orm/pg-core";
 import { ref, table, ts } from "./builders";
 import { campaignStatusEnum, noResponseOutcomeEnum, recurrenceEnum, reviewerRuleEnum } from "./enums";
 import { reviewDecisionEnum } from "./enums";
@@ -39,6 +39,8 @@ export const campaigns = table(
     appliedAt: ts("applied_at"),
     // The last reminder sent to reviewers with items waiting (every reminder_every_days days until
     // the due date), and when the items still waiting at the due date were escalated.
+    // A second stage: security confirms what a reviewer certified of a privileged or high-risk item.
+    confirmPrivileged: boolean("confirm_privileged").notNull().default(false),
     remindedAt: ts("reminded_at"),
     escalatedAt: ts("escalated_at"),
   },
@@ -76,12 +78,21 @@ export const reviewItems = table(
     // (escalated_to_id), or security's shared queue when there is no such manager (NULL).
     escalatedAt: ts("escalated_at"),
     escalatedToId: ref("escalated_to_id", () => users.id),
+    // The second stage (campaigns.confirm_privileged): this certification waits for security's
+    // confirmation; unconfirmed at close, it gets the no-response outcome.
+    confirmNeeded: boolean("confirm_needed").notNull().default(false),
+    confirmedBy: ref("confirmed_by", () => users.id),
+    confirmedAt: ts("confirmed_at"),
   },
   (t) => [
     unique("review_items_campaign_subject_uq").on(t.campaignId, t.identityId, t.entitlementId).nullsNotDistinct(),
     index("review_items_reviewer_idx").on(t.reviewerId, t.campaignId),
     index("review_items_identity_idx").on(t.identityId),
     index("review_items_campaign_decision_idx").on(t.campaignId, t.decision),
+    // Security's second-stage queue: certifications waiting for confirmation.
+    index("review_items_to_confirm_idx")
+      .on(t.campaignId)
+      .where(sql`${t.confirmNeeded} AND ${t.confirmedAt} IS NULL AND ${t.decision} = 'certify'`),
     index("review_items_escalated_idx")
       .on(t.escalatedToId, t.campaignId)
       .where(sql`${t.escalatedAt} IS NOT NULL`),

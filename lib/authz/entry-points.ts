@@ -89,6 +89,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
       launchCampaignAction: "launchCampaign",
       decideItemAction: "decideReviewItem",
       bulkDecideAction: "decideInBulk",
+      confirmItemAction: "confirmReviewItem",
     }),
     closeCampaignAction: { calls: ["closeCampaign"], note: "the connectors run the revocations after the answer" },
   },

@@ -30,6 +30,12 @@ export const REVIEW_ROWS: readonly MatrixRow[] = [
     refusal: "skips",
   },
   {
+    fn: "confirmReviewItem",
+    file: "lib/reviews/confirm.ts",
+    does: "Confirms (the second stage) a certification Olivia made of her privileged identity: security only, never the certifier.",
+    cells: allowedTo("security"),
+  },
+  {
     fn: "closeCampaign",
     file: "lib/reviews/close.ts",
     does: "Closes an active campaign, applying every decision and the no-response outcome: its creator or security.",

@@ -53,6 +53,7 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
         noResponseOutcome: input.noResponse,
         recurrence: input.recurrence,
         reminderEveryDays: input.remindEvery,
+        confirmPrivileged: input.confirmPrivileged,
         createdBy: actor.personId,
         createdAt: at,
       })
@@ -64,6 +65,7 @@ export async function createCampaign(db: Database, actor: Actor, raw: unknown): 
       after: {
         recurrence: input.recurrence,
         remindEvery: input.remindEvery,
+        confirmPrivileged: input.confirmPrivileged,
         name: input.name,
         scope: stored,
         identities: count,

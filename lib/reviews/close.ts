@@ -43,11 +43,14 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
       const items = (decision: string) =>
         sql`SELECT r.identity_id FROM review_items r WHERE r.campaign_id = ${c.id}::uuid AND r.decision = ${decision}`;
 
+      // A certification security did not confirm (the second stage) counts as no answer; who
+      // certified it and why stay on the item (and in its review.decided event).
       const noResponse = await readRows(
         tx,
         { id: sql<string>`id` },
-        sql`UPDATE review_items SET decision = 'no_response', decided_at = ${iso}::timestamptz
-            WHERE campaign_id = ${c.id}::uuid AND decision IS NULL RETURNING id`,
+        sql`UPDATE review_items SET decision = 'no_response', decided_at = CASE WHEN decision IS NULL THEN ${iso}::timestamptz ELSE decided_at END
+            WHERE campaign_id = ${c.id}::uuid AND (decision IS NULL OR (decision = 'certify' AND confirm_needed AND confirmed_at IS NULL))
+            RETURNING id`,
       );
 
       // Certifications are applied after the close, in batches (apply.ts): counted here.
@@ -125,7 +128,8 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
             WHEN r.decision = 'reassign' AND i.owner_id = r.reassign_to_id THEN 'owner changed'
             WHEN r.decision = 'reassign' THEN 'not reassigned: the new owner has left or cannot own identities'
             WHEN r.decision = 'revoke' THEN 'revocation requested'
-            ELSE ${outcome === "keep" ? "kept (no response)" : outcome === "suspend" ? "suspended (no response)" : "revocation requested (no response)"}
+            ELSE ${outcome === "keep" ? "kept" : outcome === "suspend" ? "suspended" : "revocation requested"} ||
+              CASE WHEN r.confirm_needed THEN ' (certified, but security did not confirm it)' ELSE ' (no response)' END
           END
         FROM identities i WHERE i.id = r.identity_id AND r.campaign_id = ${c.id}::uuid AND r.decision <> 'certify'`);
       // A new owner or a suspension can change a score; a queued revocation does not until it is carried out.

@@ -23,13 +23,25 @@ import { activePersonByEmail } from "./people";
  */
 type Decision = z.infer<typeof decisionInputSchema>;
 
-type Campaign = { id: string; status: string; reviewerRule: string; launchedAt: Date | null };
+type Campaign = {
+  id: string;
+  status: string;
+  reviewerRule: string;
+  launchedAt: Date | null;
+  confirmPrivileged: boolean;
+};
 type Write = {
   item: ReviewItem;
   decision: string;
   comment: string | null;
   newOwner: { id: string; name: string } | null;
+  /** The campaign's second stage applies: security confirms this certification. */
+  confirm: boolean;
 };
+
+/** Whether a certification waits for security's confirmation (the campaign's second stage). */
+const needsConfirmation = (c: Campaign, item: ReviewItem, decision: string) =>
+  c.confirmPrivileged && decision === "certify" && certifyNeedsComment(item);
 
 /**
  * What the checks need for a set of locked items, read once: their campaigns (already locked
@@ -39,7 +51,7 @@ async function contextOf(tx: Database, actor: Actor, items: ReviewItem[]) {
   const ids = items.map((x) => x.id);
   const found = ids.length
     ? await tx
-        .select(pick(campaignColumns, "id", "status", "reviewerRule", "launchedAt"))
+        .select(pick(campaignColumns, "id", "status", "reviewerRule", "launchedAt", "confirmPrivileged"))
         .from(campaigns)
         .where(inArray(campaigns.id, [...new Set(items.map((x) => x.campaignId))]))
     : [];
@@ -82,11 +94,13 @@ async function write(tx: Database, actor: Actor, writes: Write[], at: Date) {
   if (!writes.length) return;
   const rows = writes.map(
     (w) =>
-      sql`(${w.item.id}::uuid, ${w.decision}::review_decision, ${w.comment}, ${w.newOwner?.id ?? null}::uuid, ${JSON.stringify(snapshotOf(w.item, at))}::jsonb)`,
+      sql`(${w.item.id}::uuid, ${w.decision}::review_decision, ${w.comment}, ${w.newOwner?.id ?? null}::uuid, ${JSON.stringify(snapshotOf(w.item, at))}::jsonb, ${w.confirm}::boolean)`,
   );
+  // A changed decision starts its second stage again.
   await tx.execute(sql`UPDATE review_items r SET decision = v.decision, comment = v.comment, reassign_to_id = v.new_owner,
-      decided_by = ${actor.personId}::uuid, decided_at = ${at.toISOString()}::timestamptz, snapshot = v.snapshot
-    FROM (VALUES ${sql.join(rows, sql`, `)}) AS v(id, decision, comment, new_owner, snapshot) WHERE r.id = v.id`);
+      decided_by = ${actor.personId}::uuid, decided_at = ${at.toISOString()}::timestamptz, snapshot = v.snapshot,
+      confirm_needed = v.confirm, confirmed_by = NULL, confirmed_at = NULL
+    FROM (VALUES ${sql.join(rows, sql`, `)}) AS v(id, decision, comment, new_owner, snapshot, confirm) WHERE r.id = v.id`);
   for (const w of writes)
     await record(tx, {
       actor: auditActor(actor),
@@ -99,11 +113,12 @@ async function write(tx: Database, actor: Actor, writes: Write[], at: Date) {
         decision: w.decision,
         comment: w.comment,
         ...(w.newOwner ? { newOwner: w.newOwner.name } : {}),
+        ...(w.confirm ? { awaitsConfirmation: true } : {}),
       },
     });
 }
 
-async function lockItems(tx: Database, ids: string[]): Promise<ReviewItem[]> {
+export async function lockItems(tx: Database, ids: string[]): Promise<ReviewItem[]> {
   // The campaigns first, shared and in id order, as closing takes them before their items: a
   // decision and a close wait for each other instead of deadlocking. Then the items, in id order
   // (two bulk decisions cannot deadlock), read with their facts.
@@ -139,7 +154,8 @@ export async function decideReviewItem(db: Database, actor: Actor, raw: unknown)
     const [item] = await lockItems(tx, [itemId]);
     if (!item) throw notFound("That review item");
     const ctx = await contextOf(tx, actor, [item]);
-    check(actor, item, ctx.campaigns.get(item.campaignId)!, ctx.asked.has(item.id), d);
+    const campaign = ctx.campaigns.get(item.campaignId)!;
+    check(actor, item, campaign, ctx.asked.has(item.id), d);
     let newOwner: Write["newOwner"] = null;
     if (d.decision === "reassign") {
       const person = await activePersonByEmail(tx, d.newOwner, "newOwner", "the new owner");
@@ -152,7 +168,20 @@ export async function decideReviewItem(db: Database, actor: Actor, raw: unknown)
       newOwner = person;
     }
     await inAuditBatch(tx, () =>
-      write(tx, actor, [{ item, decision: d.decision, comment: d.comment || null, newOwner }], now()),
+      write(
+        tx,
+        actor,
+        [
+          {
+            item,
+            decision: d.decision,
+            comment: d.comment || null,
+            newOwner,
+            confirm: needsConfirmation(campaign, item, d.decision),
+          },
+        ],
+        now(),
+      ),
     );
     return { decision: d.decision };
   });
@@ -195,11 +224,10 @@ export async function decideInBulk(db: Database, actor: Actor, raw: unknown): Pr
           continue;
         }
         try {
-          check(actor, item, ctx.campaigns.get(item.campaignId)!, ctx.asked.has(item.id), {
-            decision,
-            comment: input.comment,
-          });
-          writes.push({ item, decision, comment: input.comment || null, newOwner: null });
+          const campaign = ctx.campaigns.get(item.campaignId)!;
+          check(actor, item, campaign, ctx.asked.has(item.id), { decision, comment: input.comment });
+          const confirm = needsConfirmation(campaign, item, decision);
+          writes.push({ item, decision, comment: input.comment || null, newOwner: null, confirm });
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;
           // What is not theirs is reported without its name: a bulk call must not tell names.

@@ -3,6 +3,7 @@ export { createCampaign, launchCampaign } from "./campaigns";
 export { closeCampaign, type Closed } from "./close";
 export { APPLY_BATCH, applyCertificationBatch, applyCertifications, applyClosedCampaigns } from "./apply";
 export { decideInBulk, decideReviewItem, type BulkDecided } from "./decide";
+export { confirmReviewItem } from "./confirm";
 export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";
 export { DECISIONS, FALLBACKS, REMINDER_DAYS, RULES } from "./input";
 export { remindAndEscalate, type Nudged } from "./reminders";

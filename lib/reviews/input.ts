@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { NO_RESPONSE_OUTCOMES } from "@/db/schema";
-import { dayStart, isoDayParam } from "@/lib/paging";
+import { dayStart, flag, isoDayParam } from "@/lib/paging";
 import { prose, text } from "@/lib/validation";
 
 /**
@@ -36,6 +36,8 @@ export const campaignInputSchema = z.object({
     .enum(REMINDER_DAYS, { error: "Choose how often reviewers are reminded." })
     .default("7")
     .transform((d) => (d === "0" ? null : Number(d))),
+  /** The second stage: security confirms certifications of privileged or high-risk items. */
+  confirmPrivileged: flag.optional().default(false),
 });
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
@@ -46,6 +48,13 @@ export const decisionInputSchema = z.object({
   comment: text().trim().max(2000, "Keep the comment under 2,000 characters.").optional(),
   /** Reassign: the new owner's email. */
   newOwner: text().trim().max(320).optional(),
+});
+
+/** Security's second-stage answer to a certification: confirm it, or overturn it (revoke, with a reason). */
+export const confirmInputSchema = z.object({
+  itemId: z.guid("That review item id is not valid."),
+  answer: z.enum(["confirm", "revoke"], { error: "Choose confirm or revoke." }),
+  comment: text().trim().max(2000, "Keep the comment under 2,000 characters.").optional(),
 });
 
 export const campaignIdSchema = z.guid("That campaign id is not valid.");

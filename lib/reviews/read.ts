@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { campaignColumns, pick } from "@/db/columns";
@@ -160,16 +160,26 @@ function decidedBy(actor: Actor, x: string): SQL {
     : sql`(${col("reviewer_id")} = ${me} OR (${escalated} AND ${col("escalated_to_id")} = ${me}))`;
 }
 
-/** Every item waiting for the actor across active campaigns (security: also the security queue's). */
+/** Security's second stage, over review_items `x`: certifications waiting for confirmation (not their own). */
+function toConfirm(actor: Actor, x: string): SQL | undefined {
+  if (!hasRole(actor, "security")) return undefined;
+  const col = (c: string) => sql.raw(`${x}.${c}`);
+  return sql`(${col("decision")} = 'certify' AND ${col("confirm_needed")} AND ${col("confirmed_at")} IS NULL AND ${col("decided_by")} <> ${actor.personId}::uuid)`;
+}
+
+/** What waits for the actor, over review_items `x`: undecided items they decide, and (security) certifications to confirm. */
+function waitingFor(actor: Actor, x: string): SQL {
+  const undecided = sql`(${decidedBy(actor, x)} AND ${sql.raw(`${x}.decision`)} IS NULL)`;
+  const confirm = toConfirm(actor, x);
+  return sql`(${confirm ? sql`${undecided} OR ${confirm}` : undecided}) AND ${sql.raw(`${x}.campaign_id`)} IN (SELECT id FROM campaigns WHERE status = 'active')`;
+}
+
+/** Every item waiting for the actor across active campaigns (security: also the security queue's and the second stage's). */
 export async function myReviewItems(db: Database, actor: Actor): Promise<ReviewItem[]> {
-  const active = sql`r.campaign_id IN (SELECT id FROM campaigns WHERE status = 'active')`;
-  return itemsWhere(db, and(decidedBy(actor, "r"), active, isNull(r.decision)), undefined, 200);
+  return itemsWhere(db, waitingFor(actor, "r"), undefined, 200);
 }
 
 /** How many items wait for the actor (the navigation's count). */
 export async function myReviewCount(db: Database, actor: Actor): Promise<number> {
-  return db.$count(
-    reviewItems,
-    sql`${decidedBy(actor, "review_items")} AND decision IS NULL AND campaign_id IN (SELECT id FROM campaigns WHERE status = 'active')`,
-  );
+  return db.$count(reviewItems, waitingFor(actor, "review_items"));
 }

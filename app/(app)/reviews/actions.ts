@@ -9,6 +9,7 @@ import { leftOut, plural } from "@/lib/format";
 import {
   applyCertifications,
   closeCampaign,
+  confirmReviewItem,
   createCampaign,
   decideInBulk,
   decideReviewItem,
@@ -95,6 +96,17 @@ export const bulkDecideAction = actorAction(
       comment: optionalText(form, "comment"),
     });
     return `Decided ${plural(out.decided, "item")}.${leftOut("Not decided", out.skipped)}`;
+  },
+  { revalidate: "/reviews/mine" },
+);
+
+export const confirmItemAction = actorAction(
+  async (actor, form) => {
+    const { answer } = await confirmReviewItem(getDb(), actor, {
+      ...fields(form, "itemId", "answer"),
+      comment: optionalText(form, "comment"),
+    });
+    return answer === "confirm" ? "Certification confirmed." : "Overturned: marked for revocation at close.";
   },
   { revalidate: "/reviews/mine" },
 );

@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import { createCampaign, launchCampaign } from "@/lib/reviews/campaigns";
 import { closeCampaign } from "@/lib/reviews/close";
 import { decideInBulk, decideReviewItem } from "@/lib/reviews/decide";
+import { confirmReviewItem } from "@/lib/reviews/confirm";
 import { markNotificationsRead } from "@/lib/notifications/notifications";
 import { actors, auditorManagesOwner, driver, one, PAYMENTS_API, type Ctx, type Driver } from "./kit";
 
@@ -84,6 +85,24 @@ export const REVIEW_DRIVERS: Record<string, Driver> = {
       expect(await itemRow(c, t.itemId!)).toEqual({ decision: "certify", decided_by: c.actor.personId });
     },
     events: ["review.decided"],
+  }),
+  confirmReviewItem: driver<Target>({
+    async setup(c) {
+      const t = await campaign(c, "active", "owner");
+      await c.tx.execute(sql`UPDATE campaigns SET confirm_privileged = true WHERE id = ${t.campaignId}::uuid`);
+      await c.tx.execute(sql`UPDATE review_items SET decision = 'certify', decided_by = ${actors.owner.personId}::uuid,
+          decided_at = now(), comment = 'Still used by payments.', confirm_needed = true WHERE id = ${t.itemId}::uuid`);
+      return t;
+    },
+    call: (c, t) => confirmReviewItem(c.tx, c.actor, { itemId: t.itemId, answer: "confirm" }),
+    async verify(c, t) {
+      const row = await one<{ confirmed_by: string | null; decision: string }>(
+        c.tx,
+        sql`SELECT confirmed_by, decision FROM review_items WHERE id = ${t.itemId}::uuid`,
+      );
+      expect(row).toEqual({ confirmed_by: c.actor.personId, decision: "certify" });
+    },
+    events: ["review.confirmed"],
   }),
   closeCampaign: driver<Target>({
     setup: (c) => campaign(c, "active", "owner_manager"),

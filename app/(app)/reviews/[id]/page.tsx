@@ -86,6 +86,9 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               </Fact>
             ) : null}
             <Fact term="No response">{humanize(c.noResponseOutcome)}</Fact>
+            <Fact term="Second stage">
+              {c.confirmPrivileged ? "security confirms certifications of privileged or high-risk identities" : "none"}
+            </Fact>
             <Fact term="Repeats">
               {c.recurrence === "none" ? "no" : humanize(c.recurrence)}
               {c.nextLaunchAt ? `; next launch ${isoDay(c.nextLaunchAt.toISOString())}` : ""}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { formFields, InputField, SelectField } from "@/components/ui/field";
@@ -39,6 +39,7 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
   const noResponse = useKeptValue("keep");
   const repeats = useKeptValue("none");
   const remind = useKeptValue("7");
+  const [confirm, setConfirm] = useState(false);
   const f = formFields({ errors: result, layout: "flow", className: "w-full max-w-md text-sm" });
   return (
     <form action={create} className="space-y-3" aria-label="New campaign">
@@ -56,6 +57,20 @@ export function CampaignForm({ scope, defaultDue }: { scope: Record<string, stri
         {...fallback}
         options={Object.entries(FALLBACKS)}
       />
+      <label className="flex max-w-md items-start gap-2 text-sm">
+        <input
+          type="checkbox"
+          name="confirmPrivileged"
+          value="1"
+          checked={confirm}
+          onChange={(e) => setConfirm(e.target.checked)}
+          className="mt-1"
+        />
+        <span>
+          Second stage: security confirms each certification of a privileged or high-risk identity (one left unconfirmed
+          at close gets the no-response outcome)
+        </span>
+      </label>
       <InputField label="Due" {...f("dueOn")} type="date" required {...due} />
       <SelectField
         label="Remind reviewers with items waiting (in the app, until the due date; past it, their manager may decide)"

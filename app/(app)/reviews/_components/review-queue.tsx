@@ -12,6 +12,7 @@ import type { ActionResult } from "@/lib/action";
 import { humanize, relativeTime } from "@/lib/format";
 import { riskBand } from "@/lib/identities/browser";
 import { bulkDecideAction, decideItemAction } from "../actions";
+import { ConfirmForm } from "./confirm-form";
 import { useReviewKeys } from "./use-review-keys";
 
 export type QueueItem = {
@@ -31,6 +32,8 @@ export type QueueItem = {
   needsComment: boolean;
   /** Past its due date and escalated: whose item it was (it may be decided by them or by you). */
   escalatedFrom: string | null;
+  /** The second stage: a certification waiting for security's confirmation (who made it, and why). */
+  confirm: { by: string | null; comment: string | null } | null;
 };
 
 const CHOICES: Choice[] = [
@@ -184,26 +187,30 @@ function ItemCard({
           ) : null}
         </div>
       </div>
-      <form action={decide} className="mt-3 space-y-2">
-        <input type="hidden" name="itemId" value={x.id} />
-        <TextareaField
-          label={x.needsComment ? "Comment (required to certify: privileged or high risk)" : "Comment (optional)"}
-          {...f("comment")}
-          rows={1}
-          {...comment}
-        />
-        {reassigning ? (
-          <InputField label="New owner's email" {...f("newOwner")} type="email" autoComplete="off" {...newOwner} />
-        ) : null}
-        <SubmitChoices name="decision" choices={reassigning ? [...CHOICES, REASSIGN] : CHOICES} disabled={deciding}>
-          {reassigning ? null : (
-            <Button type="button" variant="secondary" onClick={() => setReassigning(true)}>
-              Reassign…
-            </Button>
-          )}
-        </SubmitChoices>
-        <ActionOutcome result={result} />
-      </form>
+      {x.confirm ? (
+        <ConfirmForm itemId={x.id} by={x.confirm.by} comment={x.confirm.comment} />
+      ) : (
+        <form action={decide} className="mt-3 space-y-2">
+          <input type="hidden" name="itemId" value={x.id} />
+          <TextareaField
+            label={x.needsComment ? "Comment (required to certify: privileged or high risk)" : "Comment (optional)"}
+            {...f("comment")}
+            rows={1}
+            {...comment}
+          />
+          {reassigning ? (
+            <InputField label="New owner's email" {...f("newOwner")} type="email" autoComplete="off" {...newOwner} />
+          ) : null}
+          <SubmitChoices name="decision" choices={reassigning ? [...CHOICES, REASSIGN] : CHOICES} disabled={deciding}>
+            {reassigning ? null : (
+              <Button type="button" variant="secondary" onClick={() => setReassigning(true)}>
+                Reassign…
+              </Button>
+            )}
+          </SubmitChoices>
+          <ActionOutcome result={result} />
+        </form>
+      )}
     </li>
   );
 }

@@ -28,6 +28,10 @@ export default async function MyReviewsPage() {
     entitlements: x.entitlements ?? [],
     suggestion: suggest(x, at),
     needsComment: certifyNeedsComment(x),
+    confirm:
+      x.decision === "certify" && x.confirmNeeded && !x.confirmedAt
+        ? { by: x.decidedByName, comment: x.comment }
+        : null,
     escalatedFrom: x.escalatedAt && x.reviewerId !== actor.personId ? (x.reviewer ?? "the security queue") : null,
   }));
   return (

@@ -76,6 +76,11 @@ export default async function EvidencePage({ params }: { params: Promise<{ id: s
               <td className="pr-4">
                 {row.decidedBy ?? "—"}
                 <span className="block text-xs text-slate-600">{at(row.decidedAt)}</span>
+                {row.confirmedBy ? (
+                  <span className="block text-xs">
+                    second stage: {row.confirmedBy}, {at(row.confirmedAt)}
+                  </span>
+                ) : null}
               </td>
               <td className="pr-4">{row.comment}</td>
               <td className="pr-4 text-xs">
