@@ -34,6 +34,7 @@ export const READS: Record<string, string> = {
   campaignItems: "a campaign's items (its creator, security, auditors)",
   myReviewItems: "the items waiting for the actor",
   myReviewCount: "the count of items waiting for the actor",
+  reviewQueue: "My reviews: a page of the items waiting for the actor, with the filter's count",
   campaignEvidence: "a campaign's printable evidence (its creator, security, auditors)",
   evidenceCsv: "a campaign's evidence as CSV (its creator, security, auditors)",
   myNotifications: "the actor's own notifications",
@@ -145,6 +146,9 @@ export const STEPS: Record<string, string> = {
   finalApproval: "lib/requests/final-approval.ts: policy's second look at the last approval, inside decideLocked",
   lockCampaign:
     "lib/reviews/campaigns.ts: locks a campaign and refuses who may not manage it, inside launchCampaign and closeCampaign",
+  contextOf:
+    "lib/reviews/decide.ts: what the checks need for items already locked, inside decideReviewItem and decideInBulk",
+  write: "lib/reviews/decide.ts: writes checked decisions on locked items, inside decideReviewItem and decideInBulk",
 };
 
 /** Functions entry points call that take no actor, with what authorizes them instead. */

@@ -24,7 +24,7 @@ export const REVIEW_ROWS: readonly MatrixRow[] = [
   },
   {
     fn: "decideInBulk",
-    file: "lib/reviews/decide.ts",
+    file: "lib/reviews/bulk.ts",
     does: "Certifies a selection of items: only the reviewer's own; the rest are skipped and reported.",
     cells: allowedTo("owner"),
     refusal: "skips",

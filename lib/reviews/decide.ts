@@ -1,17 +1,16 @@
 import "server-only";
 import { inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { idSelection } from "@/lib/validation";
 import type { Database } from "@/db";
 import { campaignColumns, pick, readRows } from "@/db/columns";
 import { campaigns, reviewItems } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, hasRole, isAuditorOnly, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { conflict, DomainError, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
+import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import { uuidList } from "@/lib/sql";
-import { decisionInputSchema, DECISIONS } from "./input";
-import { certifyNeedsComment, itemsByIds, snapshotOf, suggest, type ReviewItem } from "./facts";
+import { decisionInputSchema } from "./input";
+import { certifyNeedsComment, itemsByIds, snapshotOf, type ReviewItem } from "./facts";
 import { activePersonByEmail } from "./people";
 
 /**
@@ -30,7 +29,7 @@ type Campaign = {
   launchedAt: Date | null;
   confirmPrivileged: boolean;
 };
-type Write = {
+export type Write = {
   item: ReviewItem;
   decision: string;
   comment: string | null;
@@ -40,14 +39,14 @@ type Write = {
 };
 
 /** Whether a certification waits for security's confirmation (the campaign's second stage). */
-const needsConfirmation = (c: Campaign, item: ReviewItem, decision: string) =>
+export const needsConfirmation = (c: Campaign, item: ReviewItem, decision: string) =>
   c.confirmPrivileged && decision === "certify" && certifyNeedsComment(item);
 
 /**
  * What the checks need for a set of locked items, read once: their campaigns (already locked
  * shared) and which items' identities the actor asked a change for since their campaign launched.
  */
-async function contextOf(tx: Database, actor: Actor, items: ReviewItem[]) {
+export async function contextOf(tx: Database, actor: Actor, items: ReviewItem[]) {
   const ids = items.map((x) => x.id);
   const found = ids.length
     ? await tx
@@ -68,7 +67,7 @@ async function contextOf(tx: Database, actor: Actor, items: ReviewItem[]) {
 }
 
 /** Refuses, in words, a decision the actor may not make on `item`; nothing is written either way. */
-function check(actor: Actor, item: ReviewItem, c: Campaign, asked: boolean, d: Omit<Decision, "itemId">) {
+export function check(actor: Actor, item: ReviewItem, c: Campaign, asked: boolean, d: Omit<Decision, "itemId">) {
   if (c.status !== "active") throw conflict("This campaign is closed: its decisions are final.");
   // The item's reviewer (NULL: security's queue) and, once it is escalated past the due date, the
   // one it went up to (NULL: security's queue).
@@ -90,7 +89,7 @@ function check(actor: Actor, item: ReviewItem, c: Campaign, asked: boolean, d: O
 }
 
 /** The decisions written in one statement, with what each reviewer was shown, and an audit event each. */
-async function write(tx: Database, actor: Actor, writes: Write[], at: Date) {
+export async function write(tx: Database, actor: Actor, writes: Write[], at: Date) {
   if (!writes.length) return;
   const rows = writes.map(
     (w) =>
@@ -185,59 +184,4 @@ export async function decideReviewItem(db: Database, actor: Actor, raw: unknown)
     );
     return { decision: d.decision };
   });
-}
-
-const bulkSchema = z.object({
-  itemIds: idSelection({
-    one: "review item",
-    max: 500,
-    atLeast: "Select at least one item.",
-    tooMany: "Decide at most 500 items at once.",
-  }),
-  decision: z.enum([...DECISIONS.filter((x) => x !== "reassign"), "suggested"] as const, {
-    error: "Choose certify, revoke or accept the suggestions.",
-  }),
-  comment: decisionInputSchema.shape.comment,
-});
-
-export type BulkDecided = { decided: number; skipped: { id: string; identity: string; reason: string }[] };
-
-/**
- * One decision over a selection (or each item's suggestion): items the actor may not decide, or
- * that need more than the bulk gives (a comment, a suggestion), are skipped and reported.
- */
-export async function decideInBulk(db: Database, actor: Actor, raw: unknown): Promise<BulkDecided> {
-  requireCanChange(actor);
-  const input = parseInput(bulkSchema, raw, "Nothing was decided.");
-  const ids = [...new Set(input.itemIds)].sort();
-  return db.transaction(async (tx) =>
-    inAuditBatch(tx, async () => {
-      const items = await lockItems(tx, ids);
-      const ctx = await contextOf(tx, actor, items);
-      const at = now();
-      const out: BulkDecided = { decided: 0, skipped: [] };
-      const writes: Write[] = [];
-      for (const item of items) {
-        const decision = input.decision === "suggested" ? suggest(item, at)?.decision : input.decision;
-        if (!decision) {
-          out.skipped.push({ id: item.id, identity: item.identity, reason: "no suggestion" });
-          continue;
-        }
-        try {
-          const campaign = ctx.campaigns.get(item.campaignId)!;
-          check(actor, item, campaign, ctx.asked.has(item.id), { decision, comment: input.comment });
-          const confirm = needsConfirmation(campaign, item, decision);
-          writes.push({ item, decision, comment: input.comment || null, newOwner: null, confirm });
-        } catch (e) {
-          if (!(e instanceof DomainError)) throw e;
-          // What is not theirs is reported without its name: a bulk call must not tell names.
-          const identity = e.code === "forbidden" || e.code === "not_found" ? "(not yours)" : item.identity;
-          out.skipped.push({ id: item.id, identity, reason: e.message });
-        }
-      }
-      await write(tx, actor, writes, at);
-      out.decided = writes.length;
-      return out;
-    }),
-  );
 }

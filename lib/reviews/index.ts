@@ -2,7 +2,9 @@
 export { createCampaign, launchCampaign } from "./campaigns";
 export { closeCampaign, type Closed } from "./close";
 export { APPLY_BATCH, applyCertificationBatch, applyCertifications, applyClosedCampaigns } from "./apply";
-export { decideInBulk, decideReviewItem, type BulkDecided } from "./decide";
+export { decideReviewItem } from "./decide";
+export { decideInBulk, FILTER_MAX, type BulkDecided } from "./bulk";
+export { parseQueueFilter, type QueueFilter } from "./queue-filter";
 export { confirmReviewItem } from "./confirm";
 export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";
 export { DECISIONS, FALLBACKS, REMINDER_DAYS, RULES } from "./input";
@@ -13,6 +15,8 @@ export {
   listCampaigns,
   myReviewCount,
   myReviewItems,
+  QUEUE_PAGE,
+  reviewQueue,
   type CampaignDetail,
   type CampaignSummary,
 } from "./read";

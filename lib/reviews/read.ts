@@ -2,14 +2,17 @@ import "server-only";
 import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
-import { campaignColumns, pick } from "@/db/columns";
+import { campaignColumns, pick, readRows } from "@/db/columns";
 import { campaigns, reviewItems, systems, teams, users } from "@/db/schema";
 import { hasRole, type Actor } from "@/lib/auth";
+import { now } from "@/lib/clock";
 import { forbidden, notFound, parseInput } from "@/lib/errors";
+import { encodeCursor } from "@/lib/paging";
 import { isGuid } from "@/lib/validation";
 import { campaignIdSchema } from "./input";
 import { itemIdentity as i, itemTable as r, itemsWhere, type ReviewItem } from "./facts";
 import { mayManage } from "./campaigns";
+import { afterCursor, queueWhere, waitingFor, type QueueFilter } from "./queue-filter";
 
 /**
  * What the Reviews pages read: the campaigns an actor may see (security and auditors: all;
@@ -147,39 +150,40 @@ export async function campaignItems(db: Database, actor: Actor, campaignId: stri
   return itemsWhere(db, eq(r.campaignId, campaign.id), [sql`${r.decision} NULLS FIRST`, asc(i.name), asc(r.id)], 200);
 }
 
-/**
- * The items the actor decides, as SQL over review_items `x`: their own, those escalated to them past
- * the due date, and (security) the shared queue's and what was escalated to it.
- */
-function decidedBy(actor: Actor, x: string): SQL {
-  const col = (c: string) => sql.raw(`${x}.${c}`);
-  const me = sql`${actor.personId}::uuid`;
-  const escalated = sql`${col("escalated_at")} IS NOT NULL`;
-  return hasRole(actor, "security")
-    ? sql`(${col("reviewer_id")} = ${me} OR ${col("reviewer_id")} IS NULL OR (${escalated} AND (${col("escalated_to_id")} = ${me} OR ${col("escalated_to_id")} IS NULL)))`
-    : sql`(${col("reviewer_id")} = ${me} OR (${escalated} AND ${col("escalated_to_id")} = ${me}))`;
+/** Items waiting for the actor that match `filter` (a page after its cursor), in name order. */
+export async function myReviewItems(
+  db: Database,
+  actor: Actor,
+  filter: QueueFilter = {},
+  limit = QUEUE_PAGE,
+): Promise<ReviewItem[]> {
+  const where = sql`${waitingFor(actor, "r")} AND ${queueWhere(filter, now())} AND ${afterCursor(filter)}`;
+  return itemsWhere(db, where, undefined, limit);
 }
 
-/** Security's second stage, over review_items `x`: certifications waiting for confirmation (not their own). */
-function toConfirm(actor: Actor, x: string): SQL | undefined {
-  if (!hasRole(actor, "security")) return undefined;
-  const col = (c: string) => sql.raw(`${x}.${c}`);
-  return sql`(${col("decision")} = 'certify' AND ${col("confirm_needed")} AND ${col("confirmed_at")} IS NULL AND ${col("decided_by")} <> ${actor.personId}::uuid)`;
+export const QUEUE_PAGE = 100;
+
+/** My reviews: a page of the actor's queue, how many match the filter, and the next page's cursor. */
+export async function reviewQueue(db: Database, actor: Actor, filter: QueueFilter) {
+  const [items, total] = await Promise.all([
+    myReviewItems(db, actor, filter, QUEUE_PAGE + 1),
+    myReviewCount(db, actor, { ...filter, after: undefined }),
+  ]);
+  const last = items.length > QUEUE_PAGE ? items[QUEUE_PAGE - 1]! : null;
+  return {
+    items: items.slice(0, QUEUE_PAGE),
+    total,
+    next: last ? encodeCursor([last.identity, last.id]) : null,
+  };
 }
 
-/** What waits for the actor, over review_items `x`: undecided items they decide, and (security) certifications to confirm. */
-function waitingFor(actor: Actor, x: string): SQL {
-  const undecided = sql`(${decidedBy(actor, x)} AND ${sql.raw(`${x}.decision`)} IS NULL)`;
-  const confirm = toConfirm(actor, x);
-  return sql`(${confirm ? sql`${undecided} OR ${confirm}` : undecided}) AND ${sql.raw(`${x}.campaign_id`)} IN (SELECT id FROM campaigns WHERE status = 'active')`;
-}
-
-/** Every item waiting for the actor across active campaigns (security: also the security queue's and the second stage's). */
-export async function myReviewItems(db: Database, actor: Actor): Promise<ReviewItem[]> {
-  return itemsWhere(db, waitingFor(actor, "r"), undefined, 200);
-}
-
-/** How many items wait for the actor (the navigation's count). */
-export async function myReviewCount(db: Database, actor: Actor): Promise<number> {
-  return db.$count(reviewItems, waitingFor(actor, "review_items"));
+/** How many items wait for the actor (the navigation's count), or match a filter. */
+export async function myReviewCount(db: Database, actor: Actor, filter: QueueFilter = {}): Promise<number> {
+  const [row] = await readRows(
+    db,
+    { n: sql<number>`n`.mapWith(Number) },
+    sql`SELECT count(*)::int AS n FROM review_items r JOIN identities i ON i.id = r.identity_id
+        WHERE ${waitingFor(actor, "r")} AND ${queueWhere(filter, now())}`,
+  );
+  return row?.n ?? 0;
 }

@@ -19,12 +19,15 @@ import { runRevocations } from "@/lib/revocations";
 
 // Thin: the form's fields become the input; lib/reviews parses, authorizes and decides.
 
-/** The scope's filter travels in the form as `scope.<param>` fields (the inventory's parameters). */
-function scopeOf(form: FormData): Record<string, string> {
+/**
+ * Fields named `<prefix>.<param>` as { param: value }: a campaign's scope (the inventory's
+ * parameters, `scope.*`) and a bulk decision's filter of the queue (`filter.*`).
+ */
+function prefixed(form: FormData, prefix: "scope" | "filter"): Record<string, string> {
   return Object.fromEntries(
     [...form.entries()]
-      .filter(([k, v]) => k.startsWith("scope.") && typeof v === "string" && v !== "")
-      .map(([k, v]) => [k.slice("scope.".length), v as string]),
+      .filter(([k, v]) => k.startsWith(`${prefix}.`) && typeof v === "string" && v !== "")
+      .map(([k, v]) => [k.slice(prefix.length + 1), v as string]),
   );
 }
 
@@ -42,7 +45,7 @@ export const createCampaignAction = actorAction(
         "recurrence",
         "remindEvery",
       ),
-      scope: scopeOf(form),
+      scope: prefixed(form, "scope"),
     });
     return { redirect: `/reviews/${id}` };
   },
@@ -90,12 +93,15 @@ export const decideItemAction = actorAction(
 
 export const bulkDecideAction = actorAction(
   async (actor, form) => {
+    // A selection (ids), or everything a filter of the queue matches (filter.* fields).
+    const filter = prefixed(form, "filter");
     const out = await decideInBulk(getDb(), actor, {
-      itemIds: form.getAll("ids"),
+      ...(Object.keys(filter).length ? { filter } : { itemIds: form.getAll("ids") }),
       decision: form.get("decision"),
       comment: optionalText(form, "comment"),
     });
-    return `Decided ${plural(out.decided, "item")}.${leftOut("Not decided", out.skipped)}`;
+    const more = out.more ? " More match: run it again for the rest." : "";
+    return `Decided ${plural(out.decided, "item")}.${leftOut("Not decided", out.skipped)}${more}`;
   },
   { revalidate: "/reviews/mine" },
 );

@@ -1,18 +1,40 @@
 import type { Metadata } from "next";
-import { ListPage } from "@/components/ui/page-header";
+import { InputField, SelectField } from "@/components/ui/field";
+import { FilterActions } from "@/components/ui/filter-actions";
+import { ErrorAlert, ListPage } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { certifyNeedsComment, myReviewItems, suggest } from "@/lib/reviews";
+import { href } from "@/lib/paging";
+import {
+  certifyNeedsComment,
+  FILTER_MAX,
+  listCampaigns,
+  parseQueueFilter,
+  reviewQueue,
+  suggest,
+  type QueueFilter,
+} from "@/lib/reviews";
+import { readListPage, type SearchParamsProps as Props } from "../../read-or-error";
+import { DecideMatching } from "../_components/decide-matching";
 import { ReviewQueue, type QueueItem } from "../_components/review-queue";
 
 export const metadata: Metadata = { title: "My reviews" };
 
-/** Every item waiting for the signed-in reviewer across active campaigns, with what a good decision needs. */
-export default async function MyReviewsPage() {
-  const actor = await requireActor();
+/**
+ * Every item waiting for the signed-in reviewer across active campaigns, with what a good decision
+ * needs; narrowed by campaign, idleness or name (shareable by URL), a page at a time, and decidable
+ * all at once over the filter.
+ */
+export default async function MyReviewsPage(props: Props) {
+  const { actor, state: filter, error } = await readListPage<QueueFilter>(props, parseQueueFilter, {});
   const at = now();
-  const items = await myReviewItems(getDb(), actor);
+  const db = getDb();
+  const [{ items, total, next }, campaigns] = await Promise.all([
+    reviewQueue(db, actor, filter),
+    listCampaigns(db, actor),
+  ]);
+  const view = { campaign: filter.campaign, unused: filter.unused, q: filter.q };
   const queue: QueueItem[] = items.map((x) => ({
     id: x.id,
     identityId: x.identityId,
@@ -34,6 +56,7 @@ export default async function MyReviewsPage() {
         : null,
     escalatedFrom: x.escalatedAt && x.reviewerId !== actor.personId ? (x.reviewer ?? "the security queue") : null,
   }));
+  const filtered = Boolean(filter.campaign || filter.unused || filter.q);
   return (
     <ListPage
       id="my-reviews-heading"
@@ -42,7 +65,45 @@ export default async function MyReviewsPage() {
       spaced
       description="Certify what is still owned and needed, revoke what is not, reassign what belongs to someone else. Decisions can be changed until the campaign closes."
     >
+      <form
+        method="get"
+        role="search"
+        aria-label="Filter my reviews"
+        className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-6"
+      >
+        <SelectField
+          id="q-campaign"
+          label="Campaign"
+          name="campaign"
+          defaultValue={filter.campaign ?? ""}
+          blank="Every campaign"
+          options={campaigns.filter((c) => c.status === "active").map((c) => [c.id, c.name] as const)}
+        />
+        <InputField
+          id="q-unused"
+          label="Unused for at least (days)"
+          name="unused"
+          type="number"
+          min={1}
+          max={3650}
+          defaultValue={filter.unused ?? ""}
+        />
+        <InputField id="q-name" label="Identity name" name="q" defaultValue={filter.q ?? ""} />
+        <FilterActions clear="/reviews/mine" span="lg:col-span-6" />
+      </form>
+      {error ? <ErrorAlert error={error} then="Showing everything waiting for you." /> : null}
+      <p className="text-sm" data-testid="queue-count">
+        {total.toLocaleString("en")} {total === 1 ? "item waits" : "items wait"} for you
+        {filtered ? " matching this filter" : ""}
+        {total > items.length ? `; ${items.length} on this page` : ""}.
+      </p>
+      {filtered && total > 0 ? <DecideMatching filter={view} total={total} max={FILTER_MAX} /> : null}
       <ReviewQueue items={queue} nowIso={at.toISOString()} />
+      <Pager
+        first={filter.after ? href("/reviews/mine", view) : null}
+        next={next ? href("/reviews/mine", view, { after: next }) : null}
+        nextLabel="Next page →"
+      />
     </ListPage>
   );
 }
