@@ -9,7 +9,12 @@ import { users } from "./people";
  * recipient (a message to the security team is one row for each of its members), so each reads
  * and clears their own. Written set-based by the job that decides to tell (lib/notifications).
  */
-export const NOTIFICATION_KINDS = ["review_reminder", "review_escalated", "review_overdue"] as const;
+export const NOTIFICATION_KINDS = [
+  "review_reminder",
+  "review_escalated",
+  "review_overdue",
+  "review_handed_over",
+] as const;
 
 export const notifications = table(
   "notifications",

@@ -91,6 +91,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
       decideItemAction: "decideReviewItem",
       bulkDecideAction: "decideInBulk",
       confirmItemAction: "confirmReviewItem",
+      handOverAction: "handOverItems",
     }),
     closeCampaignAction: { calls: ["closeCampaign"], note: "the connectors run the revocations after the answer" },
   },

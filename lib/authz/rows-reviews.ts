@@ -36,6 +36,12 @@ export const REVIEW_ROWS: readonly MatrixRow[] = [
     cells: allowedTo("security"),
   },
   {
+    fn: "handOverItems",
+    file: "lib/reviews/handover.ts",
+    does: "Hands Olivia's undecided items to Omar with a note: the campaign's creator or security.",
+    cells: allowedTo("ownerManager", "security"),
+  },
+  {
     fn: "closeCampaign",
     file: "lib/reviews/close.ts",
     does: "Closes an active campaign, applying every decision and the no-response outcome: its creator or security.",

@@ -6,6 +6,7 @@ export { decideReviewItem } from "./decide";
 export { decideInBulk, FILTER_MAX, type BulkDecided } from "./bulk";
 export { parseQueueFilter, type QueueFilter } from "./queue-filter";
 export { confirmReviewItem } from "./confirm";
+export { handOverItems } from "./handover";
 export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";
 export { DECISIONS, FALLBACKS, REMINDER_DAYS, RULES } from "./input";
 export { remindAndEscalate, type Nudged } from "./reminders";

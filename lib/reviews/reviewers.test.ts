@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import type { Actor } from "@/lib/auth";
 import { refusal, testDatabase } from "@/lib/testing";
-import { createCampaign, decideInBulk, decideReviewItem, getCampaign, launchCampaign, myReviewItems } from "./index";
+import {
+  createCampaign,
+  decideInBulk,
+  decideReviewItem,
+  getCampaign,
+  handOverItems,
+  launchCampaign,
+  myReviewItems,
+} from "./index";
+import { myNotifications } from "@/lib/notifications";
 
 // Who reviews each item (the rule, then the fallback when the first choice has left, is missing or
 // owns the identity), and the decisions that need more than a click: a comment to certify what is
@@ -188,5 +197,40 @@ describe("decisions that need more", () => {
       decideReviewItem(conn.db, maya, { itemId: hers.id, decision: "reassign", newOwner: "ari.auditor@example.com" }),
     );
     expect(auditor.fieldErrors?.newOwner).toEqual(["Auditors own nothing."]);
+  });
+
+  it("the creator hands a reviewer's undecided items to someone else with a note; decided ones stay", async () => {
+    const { maya, olivia, omar } = conn.personas;
+    const { id } = await createCampaign(conn.db, maya, {
+      name: "Handed over",
+      scope: { owner: "olivia.owner@example.com" },
+      reviewerRule: "owner",
+      dueOn: DUE,
+    });
+    await launchCampaign(conn.db, maya, id);
+    const [decided] = (await myReviewItems(conn.db, olivia)).filter((x) => x.campaignId === id);
+    await decideReviewItem(conn.db, olivia, { itemId: decided!.id, decision: "certify", comment: "In use." });
+    const handOver = {
+      campaignId: id,
+      from: olivia.personId,
+      to: "omar.owner@example.com",
+      note: "Olivia is on leave.",
+    };
+    expect(await refusal(handOverItems(conn.db, olivia, handOver))).toMatchObject({ code: "forbidden" });
+    expect(await refusal(handOverItems(conn.db, maya, { ...handOver, note: "" }))).toMatchObject({ code: "invalid" });
+    const out = await handOverItems(conn.db, maya, handOver);
+    // Omar is the backup owner of some of Olivia's identities: those stay with her.
+    const rows = await queryRows<{ reviewer: string; decision: string | null; backup: string | null }>(
+      conn.db,
+      sql`SELECT r.reviewer_id AS reviewer, r.decision, i.backup_owner_id AS backup FROM review_items r
+          JOIN identities i ON i.id = r.identity_id WHERE r.campaign_id = ${id}::uuid`,
+    );
+    const moved = rows.filter((r) => r.reviewer === omar.personId);
+    expect(moved).toHaveLength(out.moved);
+    expect(moved.every((r) => r.decision === null && r.backup !== omar.personId)).toBe(true);
+    expect(rows.filter((r) => r.decision === "certify").map((r) => r.reviewer)).toEqual([olivia.personId]);
+    expect(rows.filter((r) => r.reviewer === olivia.personId && r.decision === null)).toHaveLength(out.kept);
+    const [told] = await myNotifications(conn.db, omar);
+    expect(told!.text).toContain("Olivia is on leave.");
   });
 });

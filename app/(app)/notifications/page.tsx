@@ -14,6 +14,7 @@ const KIND_WORDS: Record<string, string> = {
   review_reminder: "Reminder",
   review_escalated: "Escalated to you",
   review_overdue: "Overdue",
+  review_handed_over: "Handed to you",
 };
 
 /** What Steward has told the signed-in person (review reminders and escalations), newest first. */

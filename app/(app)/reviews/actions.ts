@@ -13,6 +13,7 @@ import {
   createCampaign,
   decideInBulk,
   decideReviewItem,
+  handOverItems,
   launchCampaign,
 } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
@@ -115,4 +116,12 @@ export const confirmItemAction = actorAction(
     return answer === "confirm" ? "Certification confirmed." : "Overturned: marked for revocation at close.";
   },
   { revalidate: "/reviews/mine" },
+);
+
+export const handOverAction = actorAction(
+  async (actor, form) => {
+    const out = await handOverItems(getDb(), actor, fields(form, "campaignId", "from", "to", "note"));
+    return `Handed ${plural(out.moved, "item")} to ${out.to}.${out.kept ? ` ${plural(out.kept, "item")} stayed: ${out.to} owns them.` : ""}`;
+  },
+  { revalidate: campaignPage, keepValues: true },
 );

@@ -6,6 +6,7 @@ import { closeCampaign } from "@/lib/reviews/close";
 import { decideReviewItem } from "@/lib/reviews/decide";
 import { decideInBulk } from "@/lib/reviews/bulk";
 import { confirmReviewItem } from "@/lib/reviews/confirm";
+import { handOverItems } from "@/lib/reviews/handover";
 import { markNotificationsRead } from "@/lib/notifications/notifications";
 import { actors, auditorManagesOwner, driver, one, PAYMENTS_API, type Ctx, type Driver } from "./kit";
 
@@ -104,6 +105,24 @@ export const REVIEW_DRIVERS: Record<string, Driver> = {
       expect(row).toEqual({ confirmed_by: c.actor.personId, decision: "certify" });
     },
     events: ["review.confirmed"],
+  }),
+  handOverItems: driver<Target>({
+    setup: (c) => campaign(c, "active", "owner"),
+    call: (c, t) =>
+      handOverItems(c.tx, c.actor, {
+        campaignId: t.campaignId,
+        from: c.relation === "auditor" ? actors.auditor.personId : actors.owner.personId,
+        to: "sam.security@example.com",
+        note: "On leave until March.",
+      }),
+    async verify(c, t) {
+      const row = await one<{ reviewer_id: string }>(
+        c.tx,
+        sql`SELECT reviewer_id FROM review_items WHERE id = ${t.itemId}::uuid`,
+      );
+      expect(row.reviewer_id).toBe(actors.security.personId);
+    },
+    events: ["review.handed_over"],
   }),
   closeCampaign: driver<Target>({
     setup: (c) => campaign(c, "active", "owner_manager"),

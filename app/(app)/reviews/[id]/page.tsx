@@ -10,6 +10,7 @@ import { now } from "@/lib/clock";
 import { humanize, isoDay, isoMinute, plural } from "@/lib/format";
 import { campaignItems, getCampaign } from "@/lib/reviews";
 import { CampaignActions } from "../_components/campaign-actions";
+import { HandOver } from "../_components/hand-over";
 import { Progress, STATUS_TONE } from "../_components/progress";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 
@@ -34,6 +35,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const { campaign: c, reviewers, canManage, namedReviewer, scopeWords, applying } = detail;
   const items = canManage || hasRole(actor, "auditor") ? await campaignItems(db, actor, c.id) : [];
   const overdue = c.status === "active" && c.dueAt.getTime() < now().getTime();
+  // Reviewers with items still undecided, as [value, label] for the hand-over ("security": its queue).
+  const handable = reviewers
+    .filter((r) => r.decided < r.items)
+    .map((r): [string, string] => [r.reviewerId ?? "security", `${r.reviewer} (${r.items - r.decided} undecided)`]);
   return (
     <article aria-labelledby="campaign-heading" className="space-y-6">
       <DetailHeader
@@ -149,6 +154,9 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               </tr>
             ))}
           </PlainTable>
+          {canManage && c.status === "active" && handable.length ? (
+            <HandOver campaignId={c.id} reviewers={handable} />
+          ) : null}
         </Panel>
       </div>
       {items.length ? (
