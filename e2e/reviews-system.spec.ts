@@ -27,6 +27,8 @@ test.describe("access review campaigns over a system", () => {
     const scopeCount = sam.getByTestId("scope-count");
     const preview = sam.getByRole("table", { name: "The scope's first identities" });
     const form = sam.getByRole("form", { name: "New campaign" });
+    // The scope form shows the system it came with (and could pick another).
+    await expect(scope.getByLabel("System").locator("option:checked")).toHaveText(SYSTEM);
 
     // Narrowed to nothing within the system, the scope offers no campaign to create.
     await scope.getByLabel("Search").fill("no-such-identity-anywhere");

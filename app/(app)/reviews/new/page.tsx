@@ -9,6 +9,7 @@ import { ENVIRONMENTS, IDENTITY_KINDS } from "@/db/schema";
 import { DAY, now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize, plural } from "@/lib/format";
+import { inventoryFacets } from "@/lib/identities";
 import { mayRunCampaigns, previewScope, type ScopePreview } from "@/lib/reviews";
 import { readListPage, type SearchParamsProps as Props } from "../../read-or-error";
 import { CampaignForm } from "../_components/campaign-form";
@@ -34,6 +35,8 @@ export default async function NewCampaignPage(props: Props) {
       return s ? [[k, s]] : [];
     }),
   ) as Record<string, string>;
+  const { systems } = await inventoryFacets(getDb(), actor);
+  const systemOptions: Options = systems.map((x) => [x.id, x.name]);
   let preview: ScopePreview | null = null;
   let error: DomainError | null = null;
   try {
@@ -60,11 +63,12 @@ export default async function NewCampaignPage(props: Props) {
         >
           <InputField label="Search" {...field("q")} />
           <SelectField label="Kind" {...field("kind")} blank="Any" options={KINDS} />
+          <SelectField label="System" {...field("system")} blank="Any" options={systemOptions} />
           <SelectField label="Environment" {...field("env")} blank="Any" options={ENVIRONMENT_OPTIONS} />
           <InputField label="Owner (email or me)" {...field("owner")} />
           <InputField label="Team" {...field("team")} />
           <InputField label="Risk at or above" {...field("riskMin")} type="number" min={0} max={100} />
-          {["system", "state", "privileged", "idle", "within"].map((k) =>
+          {["state", "privileged", "idle", "within"].map((k) =>
             scope[k] ? <input key={k} type="hidden" name={k} value={scope[k]} /> : null,
           )}
           <div className="flex items-end">
@@ -91,6 +95,12 @@ export default async function NewCampaignPage(props: Props) {
                   </tr>
                 ))}
               </PlainTable>
+              {preview.count === 0 ? (
+                <p className="mt-2 text-sm text-amber-900" role="note">
+                  No live identity matches: a campaign over an empty scope would have nothing to review. Widen the
+                  filter.
+                </p>
+              ) : null}
             </>
           ) : null}
         </div>
