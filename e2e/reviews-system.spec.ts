@@ -75,6 +75,22 @@ test.describe("access review campaigns over a system", () => {
     await sam.goto("/reviews/mine");
     const cards = sam.getByRole("list", { name: "Items to review" }).getByRole("listitem");
     await expect(cards.filter({ hasText: SYSTEM })).toHaveCount(count);
+    // Narrowed to this campaign (by URL), with a decision over everything the filter matches on offer.
+    const filter = sam.getByRole("search", { name: "Filter my reviews" });
+    await filter.getByLabel("Campaign").selectOption({ label: "AWS sandbox access review" });
+    await filter.getByRole("button", { name: "Apply filters" }).click();
+    await expect(sam).toHaveURL(/\/reviews\/mine\?campaign=[0-9a-f-]{36}/);
+    await expect(sam.getByTestId("queue-count")).toHaveText(
+      `${count.toLocaleString("en")} items wait for you matching this filter.`,
+    );
+    await expect(sam.getByRole("form", { name: "Decide everything matching" })).toContainText(
+      `Decide all ${count.toLocaleString("en")} matching`,
+    );
+    await expectNoAxeViolations(sam);
+    // The bell leads to what Steward has told him (nothing is due yet).
+    await sam.getByTestId("bell").click();
+    await expect(sam.getByRole("heading", { level: 1 })).toHaveText("Notifications");
+    await expectNoAxeViolations(sam);
 
     // Maya, a manager, neither created it nor reviews in it: it is not hers to see, let alone to run.
     const maya = await openAs(as, "maya", campaignUrl);
