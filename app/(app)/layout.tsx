@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HeaderIconLink } from "@/components/shell/header-icon-link";
 import { NavLinks } from "@/components/shell/nav-links";
 import { Button } from "@/components/ui/button";
 import { requireActor } from "@/lib/auth";
@@ -34,52 +35,24 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <NavLinks items={navigationFor(actor)} />
           </nav>
           <div className="flex items-center gap-3">
-            <Link
+            <HeaderIconLink
               href="/notifications"
-              className="relative rounded-md p-2 text-slate-700 hover:bg-slate-100"
-              aria-label={`Notifications: ${unread} unread`}
-              data-testid="bell"
+              label={`Notifications: ${unread} unread`}
+              testId="bell"
+              badge={unread > 99 ? "99+" : unread || null}
             >
-              <svg
-                aria-hidden="true"
-                viewBox="0 0 24 24"
-                className="h-5 w-5"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="2"
-              >
-                <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-                <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-              </svg>
-              {unread > 0 ? (
-                <span className="absolute -right-0.5 -top-0.5 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
-                  {unread > 99 ? "99+" : unread}
-                </span>
-              ) : null}
-            </Link>
-            <Link
+              <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+              <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+            </HeaderIconLink>
+            <HeaderIconLink
               href={box.toDecide ? "/requests?queue=decide" : "/requests?queue=mine"}
-              className="relative rounded-md p-2 text-slate-700 hover:bg-slate-100"
-              aria-label={`Inbox: ${box.toDecide > INBOX_CAP ? `more than ${INBOX_CAP}` : box.toDecide} ${pluralWord(box.toDecide, "request waits", "requests wait")} for your decision, ${box.decided} of yours decided in the last 3 days`}
-              data-testid="inbox"
+              label={`Inbox: ${box.toDecide > INBOX_CAP ? `more than ${INBOX_CAP}` : box.toDecide} ${pluralWord(box.toDecide, "request waits", "requests wait")} for your decision, ${box.decided} of yours decided in the last 3 days`}
+              testId="inbox"
+              badge={box.toDecide > INBOX_CAP ? `${INBOX_CAP}+` : box.toDecide + box.decided || null}
             >
-              <svg
-                aria-hidden="true"
-                viewBox="0 0 24 24"
-                className="h-5 w-5"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="2"
-              >
-                <path d="M22 12h-6l-2 3h-4l-2-3H2" />
-                <path d="M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89A2 2 0 0 0 16.76 4H7.24a2 2 0 0 0-1.79 1.11z" />
-              </svg>
-              {box.toDecide + box.decided > 0 ? (
-                <span className="absolute -right-0.5 -top-0.5 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
-                  {box.toDecide > INBOX_CAP ? `${INBOX_CAP}+` : box.toDecide + box.decided}
-                </span>
-              ) : null}
-            </Link>
+              <path d="M22 12h-6l-2 3h-4l-2-3H2" />
+              <path d="M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89A2 2 0 0 0 16.76 4H7.24a2 2 0 0 0-1.79 1.11z" />
+            </HeaderIconLink>
             <div className="text-right text-sm leading-tight">
               <div className="font-medium" data-testid="current-person">
                 {actor.name}

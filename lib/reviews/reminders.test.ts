@@ -4,7 +4,8 @@ import { queryRows } from "@/db";
 import { DAY, setClock } from "@/lib/clock";
 import { markNotificationsRead, myNotifications, unreadNotifications } from "@/lib/notifications";
 import { refusal, testDatabase } from "@/lib/testing";
-import { createCampaign, decideReviewItem, launchCampaign, myReviewItems, remindAndEscalate } from "./index";
+import { decideReviewItem, myReviewItems, remindAndEscalate } from "./index";
+import { launchedCampaign } from "./test-campaigns";
 
 // Reminders on the campaign's cadence to reviewers with items waiting (and nobody else), then, at
 // the due date, escalation of what is still waiting to each reviewer's manager, who may decide it;
@@ -20,14 +21,11 @@ describe("reminders and escalation", () => {
     const { maya, olivia, omar, sam } = conn.personas;
     const dueOn = new Date(t0.getTime() + 10 * DAY).toISOString().slice(0, 10);
     // Olivia attests to her own identities; her manager is Maya, who runs the campaign.
-    const { id } = await createCampaign(conn.db, maya, {
+    const { id, items } = await launchedCampaign(conn.db, maya, {
       name: "Payments attestation",
-      scope: { owner: "olivia.owner@example.com" },
-      reviewerRule: "owner",
       dueOn,
       remindEvery: "3",
     });
-    const { items } = await launchCampaign(conn.db, maya, id);
     expect(items).toBeGreaterThan(2);
     const mine = (await myReviewItems(conn.db, olivia)).filter((x) => x.campaignId === id);
     await decideReviewItem(conn.db, olivia, { itemId: mine[0]!.id, decision: "certify", comment: "In use." });
@@ -101,14 +99,10 @@ describe("reminders and escalation", () => {
   it("sends nothing for a campaign without reminders, and nothing once everything is decided", async () => {
     const t0 = new Date();
     const { maya, olivia } = conn.personas;
-    const { id } = await createCampaign(conn.db, maya, {
-      name: "Quiet review",
-      scope: { owner: "olivia.owner@example.com" },
-      reviewerRule: "owner",
+    const { id } = await launchedCampaign(conn.db, maya, {
       dueOn: new Date(t0.getTime() + 5 * DAY).toISOString().slice(0, 10),
       remindEvery: "0",
     });
-    await launchCampaign(conn.db, maya, id);
     for (const x of (await myReviewItems(conn.db, olivia)).filter((i) => i.campaignId === id))
       await decideReviewItem(conn.db, olivia, { itemId: x.id, decision: "certify", comment: "In use." });
     await remindAndEscalate(conn.db, JOB, new Date(t0.getTime() + 4 * DAY));

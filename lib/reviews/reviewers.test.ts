@@ -13,6 +13,7 @@ import {
   myReviewItems,
 } from "./index";
 import { myNotifications } from "@/lib/notifications";
+import { launchedCampaign } from "./test-campaigns";
 
 // Who reviews each item (the rule, then the fallback when the first choice has left, is missing or
 // owns the identity), and the decisions that need more than a click: a comment to certify what is
@@ -93,13 +94,10 @@ async function securityCampaign(name: string, scope: Record<string, string>): Pr
 describe("decisions that need more", () => {
   it("each grant shows how many other identities hold it, counted once per grant", async () => {
     const { sam } = conn.personas;
-    const { id } = await createCampaign(conn.db, sam, {
-      name: "Holders",
+    const { id } = await launchedCampaign(conn.db, sam, {
       scope: { kind: "service_account" },
       reviewerRule: "security",
-      dueOn: DUE,
     });
-    await launchCampaign(conn.db, sam, id);
     const grants = (await myReviewItems(conn.db, sam))
       .filter((x) => x.campaignId === id)
       .flatMap((x) => x.entitlements ?? []);
@@ -201,13 +199,7 @@ describe("decisions that need more", () => {
 
   it("the creator hands a reviewer's undecided items to someone else with a note; decided ones stay", async () => {
     const { maya, olivia, omar } = conn.personas;
-    const { id } = await createCampaign(conn.db, maya, {
-      name: "Handed over",
-      scope: { owner: "olivia.owner@example.com" },
-      reviewerRule: "owner",
-      dueOn: DUE,
-    });
-    await launchCampaign(conn.db, maya, id);
+    const { id } = await launchedCampaign(conn.db, maya);
     const [decided] = (await myReviewItems(conn.db, olivia)).filter((x) => x.campaignId === id);
     await decideReviewItem(conn.db, olivia, { itemId: decided!.id, decision: "certify", comment: "In use." });
     const handOver = {

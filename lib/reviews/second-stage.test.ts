@@ -2,15 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { refusal, testDatabase } from "@/lib/testing";
-import {
-  certifyNeedsComment,
-  closeCampaign,
-  confirmReviewItem,
-  createCampaign,
-  decideReviewItem,
-  launchCampaign,
-  myReviewItems,
-} from "./index";
+import { certifyNeedsComment, closeCampaign, confirmReviewItem, decideReviewItem, myReviewItems } from "./index";
+import { launchedCampaign } from "./test-campaigns";
 
 // The second stage: security confirms what an owner certified of a privileged or high-risk
 // identity, or overturns it to a revocation; one left unconfirmed at close gets the no-response
@@ -21,15 +14,7 @@ const conn = testDatabase({ identities: 120 });
 describe("second stage", () => {
   it("security confirms or overturns certifications of privileged items; unconfirmed ones get the no-response outcome", async () => {
     const { sam, olivia, maya } = conn.personas;
-    const { id } = await createCampaign(conn.db, sam, {
-      name: "Payments with a second stage",
-      scope: { owner: "olivia.owner@example.com" },
-      reviewerRule: "owner",
-      dueOn: "2099-01-01",
-      noResponse: "revoke",
-      confirmPrivileged: "1",
-    });
-    await launchCampaign(conn.db, sam, id);
+    const { id } = await launchedCampaign(conn.db, sam, { noResponse: "revoke", confirmPrivileged: "1" });
     const mine = (await myReviewItems(conn.db, olivia)).filter((x) => x.campaignId === id);
     const heavy = mine.filter((x) => certifyNeedsComment(x));
     const light = mine.filter((x) => !certifyNeedsComment(x));

@@ -10,12 +10,13 @@ import { MarkAllRead } from "./mark-all-read";
 
 export const metadata: Metadata = { title: "Notifications" };
 
-const KIND_WORDS: Record<string, string> = {
-  review_reminder: "Reminder",
-  review_escalated: "Escalated to you",
-  review_overdue: "Overdue",
-  review_handed_over: "Handed to you",
-};
+/** A notification's kind in words, and whether it asks for something now (overdue, escalated). */
+const kindOf = (kind: string): { words: string; urgent: boolean } =>
+  kind === "review_reminder"
+    ? { words: "Reminder", urgent: false }
+    : kind === "review_handed_over"
+      ? { words: "Handed to you", urgent: false }
+      : { words: kind === "review_escalated" ? "Escalated to you" : "Overdue", urgent: true };
 
 /** What Steward has told the signed-in person (review reminders and escalations), newest first. */
 export default async function NotificationsPage() {
@@ -37,7 +38,7 @@ export default async function NotificationsPage() {
         >
           {items.map((n) => (
             <li key={n.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-3 text-sm">
-              <Badge tone={n.kind === "review_reminder" ? "info" : "bad"}>{KIND_WORDS[n.kind] ?? n.kind}</Badge>
+              <Badge tone={kindOf(n.kind).urgent ? "bad" : "info"}>{kindOf(n.kind).words}</Badge>
               {n.readAt ? null : <span className="font-semibold text-brand-800">New</span>}
               <Link href={n.href} className="text-brand-700 underline underline-offset-2">
                 {n.text}

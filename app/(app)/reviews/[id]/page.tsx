@@ -11,7 +11,7 @@ import { humanize, isoDay, isoMinute, plural } from "@/lib/format";
 import { campaignItems, getCampaign } from "@/lib/reviews";
 import { CampaignActions } from "../_components/campaign-actions";
 import { HandOver } from "../_components/hand-over";
-import { Progress, STATUS_TONE } from "../_components/progress";
+import { OverdueMark, Progress, STATUS_TONE } from "../_components/progress";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 
 export const metadata: Metadata = { title: "Campaign" };
@@ -72,11 +72,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             </Fact>
             <Fact term="Due">
               {isoDay(c.dueAt.toISOString())}
-              {overdue ? (
-                <span className="ml-1">
-                  <Badge tone="bad">overdue</Badge>
-                </span>
-              ) : null}
+              <OverdueMark when={overdue} />
             </Fact>
             <Fact term="Reminders">
               {c.reminderEveryDays
@@ -131,11 +127,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               <tr key={r.reviewerId ?? "security"}>
                 <td className="py-1 pr-4">
                   {r.reviewer}
-                  {overdue && r.decided < r.items ? (
-                    <span className="ml-1">
-                      <Badge tone="bad">overdue</Badge>
-                    </span>
-                  ) : null}
+                  <OverdueMark when={overdue && r.decided < r.items} />
                 </td>
                 <td className="pr-4">
                   <Progress decided={r.decided} items={r.items} label={`${r.reviewer}: decided`} />

@@ -5,6 +5,7 @@ import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/action";
 import { bulkDecideAction } from "../actions";
+import { BulkDecisionFields } from "./bulk-decision-fields";
 
 /**
  * One decision over everything the filter matches ("revoke everything unused for 90 days"), not
@@ -30,18 +31,7 @@ export function DecideMatching({
       {Object.entries(filter).map(([k, v]) =>
         v === undefined || v === "" ? null : <input key={k} type="hidden" name={`filter.${k}`} value={String(v)} />,
       )}
-      <label className="flex items-center gap-2">
-        <span className="font-medium">Decide all {n.toLocaleString("en")} matching</span>
-        <select name="decision" className="rounded-md border border-slate-300 px-2 py-1" defaultValue="suggested">
-          <option value="suggested">Accept suggestions</option>
-          <option value="revoke">Revoke</option>
-          <option value="certify">Certify</option>
-        </select>
-      </label>
-      <label className="flex items-center gap-2">
-        <span className="font-medium">Comment</span>
-        <input name="comment" className="w-56 rounded-md border border-slate-300 px-2 py-1" />
-      </label>
+      <BulkDecisionFields label={`Decide all ${n.toLocaleString("en")} matching`} />
       <Button type="submit" variant="secondary" disabled={deciding}>
         {deciding ? "Deciding…" : "Decide all matching"}
       </Button>

@@ -1,3 +1,5 @@
+import { Badge } from "@/components/ui/badge";
+
 /**
  * Decided of all as a bar and in words: a native <progress> (no inline style, which the
  * Content-Security-Policy refuses), read out by screen readers with its label.
@@ -16,6 +18,15 @@ export function Progress({ decided, items, label }: { decided: number; items: nu
       </span>
     </div>
   );
+}
+
+/** "overdue", beside a due date or a reviewer who still has items waiting past it. */
+export function OverdueMark({ when }: { when: boolean }) {
+  return when ? (
+    <span className="ml-1">
+      <Badge tone="bad">overdue</Badge>
+    </span>
+  ) : null;
 }
 
 export const STATUS_TONE = { draft: "neutral", active: "info", closed: "good" } as const;

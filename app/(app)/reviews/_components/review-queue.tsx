@@ -12,6 +12,7 @@ import type { ActionResult } from "@/lib/action";
 import { humanize, relativeTime } from "@/lib/format";
 import { riskBand } from "@/lib/identities/browser";
 import { bulkDecideAction, decideItemAction } from "../actions";
+import { BulkDecisionFields } from "./bulk-decision-fields";
 import { ConfirmForm } from "./confirm-form";
 import { useReviewKeys } from "./use-review-keys";
 
@@ -84,18 +85,7 @@ export function ReviewQueue({ items, nowIso }: { items: QueueItem[]; nowIso: str
         {...certify}
         hint="Certify or revoke the selection, or accept each one's suggestion. Items that need a comment are skipped and listed."
       >
-        <label className="flex items-center gap-2">
-          <span className="font-medium">Decision</span>
-          <select name="decision" className="rounded-md border border-slate-300 px-2 py-1" defaultValue="suggested">
-            <option value="suggested">Accept suggestions</option>
-            <option value="certify">Certify</option>
-            <option value="revoke">Revoke</option>
-          </select>
-        </label>
-        <label className="flex items-center gap-2">
-          <span className="font-medium">Comment</span>
-          <input name="comment" className="w-56 rounded-md border border-slate-300 px-2 py-1" />
-        </label>
+        <BulkDecisionFields />
       </BulkBar>
       <ul ref={list} className="space-y-3" aria-label="Items to review">
         {items.map((x) => (
