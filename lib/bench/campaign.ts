@@ -3,10 +3,13 @@ import { sql, TransactionRollbackError } from "drizzle-orm";
 import type { Connection, Database } from "@/db";
 import { readRows } from "@/db/columns";
 import { DAY, now } from "@/lib/clock";
+import { type Actor, persona } from "@/lib/auth";
 import { parseInventoryFilter } from "@/lib/identities";
 import { closeCampaign, createCampaign, decideInBulk, launchCampaign, scopeSql } from "@/lib/reviews";
+import { signInOverHttp, startAppServer } from "./app-server";
+import { measurePageTtfb, pageLoadJson } from "./inventory-http";
 import { personaActor } from "./inventory-views";
-import { ms, ratio, table } from "./stats";
+import { type BenchOptions, ms, ratio, table } from "./stats";
 
 /**
  * `steward bench campaign`: access review campaigns at a million identities.
@@ -14,10 +17,13 @@ import { ms, ratio, table } from "./stats";
  *   same (campaign, identity, owner) rows in the same run: launch ÷ floor.
  * - A bulk decision over 10,000 items (the reviewer's own, 500 a call as the page sends them).
  * - Closing a campaign of ~100,000 decided items, a tenth revoked, until every revocation is queued.
- * Every measurement runs inside a transaction that is rolled back, so the estate is left as it was.
+ * - The reviewer's page (/reviews/mine) with ~100,000 items waiting in security's shared queue:
+ *   time to first byte for `users` concurrent sessions of Sam, served as `npm start` serves it.
+ * Every measurement but the page runs inside a transaction that is rolled back, so the estate is
+ * left as it was; the page's campaign is committed (the server must see it) and removed after.
  * Needs PostgreSQL (DATABASE_URL) seeded with `steward db seed --identities 1000000`.
  */
-export type CampaignBenchOptions = { runs: number; out: (s: string) => void; log: (s: string) => void };
+export type CampaignBenchOptions = BenchOptions;
 
 export const CAMPAIGN_GOALS = {
   launch100kMs: 10_000,
@@ -25,6 +31,7 @@ export const CAMPAIGN_GOALS = {
   launchRatio: 1.5,
   bulk10kMs: 5_000,
   close100kMs: 30_000,
+  reviewerPageTtfbP95Ms: 250,
 } as const;
 
 const rolledBack = async (db: Database, fn: (tx: Database) => Promise<void>) => {
@@ -43,7 +50,7 @@ const timed = async (fn: () => Promise<unknown>) => {
   return performance.now() - t0;
 };
 
-export async function benchCampaign(conn: Connection, opts: CampaignBenchOptions): Promise<number> {
+export async function benchCampaign(conn: Connection, url: string, opts: CampaignBenchOptions): Promise<number> {
   const db = conn.db;
   const sam = await personaActor(db, "sam");
   const dueOn = new Date(now().getTime() + 30 * DAY).toISOString().slice(0, 10);
@@ -165,6 +172,8 @@ export async function benchCampaign(conn: Connection, opts: CampaignBenchOptions
     });
   });
 
+  if (opts.http) await benchReviewerPage(conn, url, sam, near, dueOn, opts, json);
+
   for (const line of json) opts.out(JSON.stringify(line));
   const pass = json.every((j) => j.pass === true);
   opts.out(
@@ -176,4 +185,86 @@ export async function benchCampaign(conn: Connection, opts: CampaignBenchOptions
     }),
   );
   return pass ? 0 : 1;
+}
+
+// The page's campaign, by a name no one else would give one: a run cut short (killed between the
+// commit and the clean-up) leaves it behind, and the next run removes it first.
+const PAGE_CAMPAIGN = "steward bench: reviewer page (removed after the run)";
+
+/** Removes the page's campaign(s) and their items, and brings review_items' statistics back to the rows left. */
+async function removePageCampaigns(db: Database, createdBy: string) {
+  const gone = await readRows(
+    db,
+    { id: sql<string>`id` },
+    sql`DELETE FROM campaigns WHERE name = ${PAGE_CAMPAIGN} AND created_by = ${createdBy}::uuid RETURNING id`,
+  );
+  // review_items go with their campaign (ON DELETE CASCADE); launch's ANALYZE saw them, so look again.
+  if (gone.length) await db.execute(sql`ANALYZE review_items`);
+}
+
+/**
+ * /reviews/mine as security sees it with ~100,000 items waiting: a campaign over the `near` system,
+ * every item in security's shared queue (reviewer_id NULL), created and launched as Sam and
+ * committed, then the production app started and the page loaded by `users` sessions of Sam (the
+ * security team working its queue), `perUser` times each after a warm-up. The campaign and its
+ * items are deleted afterwards, whatever happened. What was audited stays: audit_events is
+ * append-only (a trigger refuses UPDATE, DELETE and TRUNCATE, and each event's hash chains to the
+ * one before), so every run adds campaign.created, campaign.launched and one auth.signed_in per
+ * session to the bench database's log (as the sign-ins of bench inventory and requests do).
+ */
+async function benchReviewerPage(
+  conn: Connection,
+  url: string,
+  sam: Actor,
+  near: { id: string; n: number },
+  dueOn: string,
+  opts: CampaignBenchOptions,
+  json: Record<string, unknown>[],
+) {
+  const db = conn.db;
+  const goal = CAMPAIGN_GOALS.reviewerPageTtfbP95Ms;
+  try {
+    await removePageCampaigns(db, sam.personId);
+    opts.log(`bench: the reviewer page: launching a committed campaign over ${near.n.toLocaleString("en")} identities`);
+    const { id } = await createCampaign(db, sam, {
+      name: PAGE_CAMPAIGN,
+      scope: { system: near.id },
+      reviewerRule: "security",
+      dueOn,
+    });
+    const { items } = await launchCampaign(db, sam, id);
+    const server = await startAppServer({ port: opts.port, databaseUrl: url, log: opts.log });
+    try {
+      const email = persona("sam").email;
+      const cookies = await Promise.all(
+        Array.from({ length: opts.users }, () => signInOverHttp(server.baseUrl, email)),
+      );
+      // Only a page that lists items holds the list's label: "Nothing waits for you" is an error here.
+      const page = await measurePageTtfb(
+        server,
+        cookies,
+        "/reviews/mine",
+        opts.perUser,
+        'aria-label="Items to review"',
+      );
+      const ok = page.errors === 0 && page.ttfb.p95 <= goal;
+      opts.out(
+        `/reviews/mine: security's queue with ${items.toLocaleString("en")} items waiting, ${opts.users} concurrent sessions of Sam (${page.ttfb.n} views, ${page.errors} errors): ` +
+          `time to first byte p50 ${ms(page.ttfb.p50)} ms, p95 ${ms(page.ttfb.p95)} ms (goal ≤ ${goal}); whole page p95 ${ms(page.total.p95)} ms\n`,
+      );
+      json.push({
+        metric: "campaign.reviewer_page_ttfb",
+        path: "/reviews/mine",
+        items,
+        users: opts.users,
+        ...pageLoadJson(page),
+        goal_p95_ms: goal,
+        pass: ok,
+      });
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await removePageCampaigns(db, sam.personId);
+  }
 }

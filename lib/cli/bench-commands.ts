@@ -23,7 +23,8 @@ const requestsBenchOptions = benchOptions.extend({
   decisions: count("decisions", 10, 10_000, 200),
 });
 
-const campaignBenchOptions = z.object({ runs: count("runs", 1, 20, 3) });
+// Its launches are seconds each: fewer runs than the others, the same HTTP leg's options.
+const campaignBenchOptions = benchOptions.extend({ runs: count("runs", 1, 20, 3) });
 
 const revokeBenchOptions = z.object({
   identities: count("identities", 10, 100_000, 10_000),
@@ -33,7 +34,7 @@ const revokeBenchOptions = z.object({
     .optional(),
 });
 
-/** The options bench inventory and bench requests share, as their functions take them. */
+/** The options bench inventory, requests and campaign share, as their functions take them. */
 const measureOptions = (o: z.infer<typeof benchOptions>, io: Io) => ({
   runs: o.runs,
   users: o.users,
@@ -52,7 +53,7 @@ function postgresUrl(what: string, needs = "a database seeded with `steward db s
 }
 
 /**
- * bench inventory and bench requests: their options, DATABASE_URL, a database seeded with a million
+ * bench inventory, requests and campaign: their options, DATABASE_URL, a database seeded with a million
  * identities, and lib/bench loaded only when the command runs.
  */
 function millionBench<S extends typeof benchOptions>(
@@ -74,15 +75,9 @@ export const BENCH_COMMANDS: Record<string, Command> = {
   "bench requests": millionBench("bench requests", requestsBenchOptions, (bench, conn, url, o, io) =>
     bench.benchRequests(conn, url, { ...measureOptions(o, io), target: o.requests, decisions: o.decisions }),
   ),
-  "bench campaign": (rest, { io, seeded }) => {
-    const o = parseOptions(rest, campaignBenchOptions);
-    postgresUrl("bench campaign");
-    return () =>
-      seeded(SEED_A_MILLION, async (conn) => {
-        const { benchCampaign } = await import("@/lib/bench");
-        return benchCampaign(conn, { runs: o.runs, out: io.out, log: io.err });
-      });
-  },
+  "bench campaign": millionBench("bench campaign", campaignBenchOptions, (bench, conn, url, o, io) =>
+    bench.benchCampaign(conn, url, measureOptions(o, io)),
+  ),
   "bench revoke": (rest, { io, seeded }) => {
     const o = parseOptions(rest, revokeBenchOptions);
     const url = postgresUrl("bench revoke", "a seeded database");
