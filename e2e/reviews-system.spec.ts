@@ -50,6 +50,7 @@ test.describe("access review campaigns over a system", () => {
     await form.getByLabel("Name").fill("AWS sandbox access review");
     await form.getByLabel("Who reviews").selectOption("security");
     await form.getByLabel("Due", { exact: true }).fill(due);
+    await form.getByLabel(/^Second stage: security confirms/).check();
     await expectNoAxeViolations(sam);
     await form.getByRole("button", { name: "Create campaign" }).click();
     await expect(sam).toHaveURL(/\/reviews\/[0-9a-f-]{36}$/);
@@ -58,6 +59,7 @@ test.describe("access review campaigns over a system", () => {
     await expect(facts).toContainText(`system ${SYSTEM}`);
     await expect(facts).toContainText(due);
     await expect(facts).toContainText("not launched yet");
+    await expect(facts).toContainText("security confirms certifications of privileged or high-risk identities");
 
     await sam.getByRole("button", { name: "Launch campaign" }).click();
     await expect(sam.getByText(`Launched: ${count} items to review.`)).toBeVisible();

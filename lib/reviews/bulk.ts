@@ -11,7 +11,7 @@ import { idSelection } from "@/lib/validation";
 import { check, contextOf, lockItems, needsConfirmation, write, type Write } from "./decide";
 import { suggest } from "./facts";
 import { decisionInputSchema, DECISIONS } from "./input";
-import { queueFilterSchema, queueWhere, waitingFor } from "./queue-filter";
+import { queueFilterSchema, queueWhere, undecidedFor } from "./queue-filter";
 
 /**
  * One decision over a selection, or over a filter of the reviewer's queue ("revoke everything
@@ -36,7 +36,12 @@ const bulkSchema = z
     }),
     comment: decisionInputSchema.shape.comment,
   })
-  .refine((x) => !!x.itemIds !== !!x.filter, { message: "Select items, or decide over a filter.", path: ["itemIds"] });
+  .refine((x) => !!x.itemIds !== !!x.filter, { message: "Select items, or decide over a filter.", path: ["itemIds"] })
+  // A filter that narrows nothing (every key unknown or empty) would decide the whole queue.
+  .refine((x) => !x.filter || Object.values(x.filter).some((v) => v !== undefined), {
+    message: "Say which items: a campaign, how long unused, or a name.",
+    path: ["filter"],
+  });
 
 export type BulkDecided = {
   decided: number;
@@ -56,7 +61,7 @@ export async function decideInBulk(db: Database, actor: Actor, raw: unknown): Pr
       db,
       { id: sql<string>`r.id` },
       sql`SELECT r.id FROM review_items r JOIN identities i ON i.id = r.identity_id
-          WHERE ${waitingFor(actor, "r")} AND ${queueWhere(input.filter, at)} ORDER BY r.id LIMIT ${FILTER_MAX + 1}`,
+          WHERE ${undecidedFor(actor, "r")} AND ${queueWhere(input.filter, at)} ORDER BY r.id LIMIT ${FILTER_MAX + 1}`,
     );
     if (!matched.length)
       throw invalid("No item waiting for you matches that filter.", { filter: ["Nothing matches."] });
@@ -87,6 +92,11 @@ async function decideChunk(
       const out = { decided: 0, skipped: [] as BulkDecided["skipped"] };
       const writes: Write[] = [];
       for (const item of items) {
+        // A bulk decision decides what waits; it never re-decides (nor overturns) a decision made.
+        if (item.decision) {
+          out.skipped.push({ id: item.id, identity: item.identity, reason: "already decided" });
+          continue;
+        }
         const decision = asked === "suggested" ? suggest(item, at)?.decision : asked;
         if (!decision) {
           out.skipped.push({ id: item.id, identity: item.identity, reason: "no suggestion" });

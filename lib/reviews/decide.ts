@@ -75,7 +75,8 @@ export function check(actor: Actor, item: ReviewItem, c: Campaign, asked: boolea
   const mine = decides(item.reviewerId) || (item.escalatedAt !== null && decides(item.escalatedToId));
   if (!mine) throw forbidden("This item is not yours to review.");
   const owns = item.ownerId === actor.personId || item.backupOwnerId === actor.personId;
-  if (owns && c.reviewerRule !== "owner")
+  // The owner attests to their own (an owner-attestation campaign); nobody else decides what they own.
+  if (owns && !(c.reviewerRule === "owner" && item.reviewerId === actor.personId))
     throw forbidden("Nobody reviews an identity they own: it goes to another reviewer.");
   if (asked) throw forbidden("You asked for a change to this identity during the campaign: someone else reviews it.");
   if (d.decision === "certify" && !d.comment && certifyNeedsComment(item))

@@ -12,7 +12,7 @@ import { text } from "@/lib/validation";
  * filter ("revoke everything unused for 90 days"): one campaign, identities unused for at least N
  * days (never used counts), a name search. Keyset pages by (identity name, item id).
  */
-const CURSOR = z.tuple([z.string().max(300), idPart]);
+const CURSOR = z.tuple([text().max(1000), idPart]);
 
 export const queueFilterSchema = z.object({
   campaign: z.guid("That campaign id is not valid.").optional(),
@@ -75,4 +75,9 @@ export function waitingFor(actor: Actor, x: string): SQL {
   const undecided = sql`(${decidedBy(actor, x)} AND ${sql.raw(`${x}.decision`)} IS NULL)`;
   const confirm = toConfirm(actor, x);
   return sql`(${confirm ? sql`${undecided} OR ${confirm}` : undecided}) AND ${sql.raw(`${x}.campaign_id`)} IN (SELECT id FROM campaigns WHERE status = 'active')`;
+}
+
+/** The undecided items the actor decides, over review_items `x` (a bulk decision's candidates: never a second stage's). */
+export function undecidedFor(actor: Actor, x: string): SQL {
+  return sql`${decidedBy(actor, x)} AND ${sql.raw(`${x}.decision`)} IS NULL AND ${sql.raw(`${x}.campaign_id`)} IN (SELECT id FROM campaigns WHERE status = 'active')`;
 }

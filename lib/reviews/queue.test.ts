@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db";
 import { DAY } from "@/lib/clock";
+import { encodeCursor } from "@/lib/paging";
 import { refusal, testDatabase } from "@/lib/testing";
 import { createCampaign, decideInBulk, launchCampaign, parseQueueFilter, QUEUE_PAGE, reviewQueue } from "./index";
 
@@ -32,6 +33,8 @@ describe("the reviewer's queue", () => {
     expect(second.items[0]!.identity >= first.items.at(-1)!.identity).toBe(true);
     expect(() => parseQueueFilter({ after: "not-a-cursor" })).toThrow(/not valid/);
     expect(() => parseQueueFilter({ unused: "ninety" })).toThrow();
+    // A cursor smuggling a NUL is refused in words, not passed on to PostgreSQL.
+    expect(() => parseQueueFilter({ after: encodeCursor(["a\u0000b", id]) })).toThrow(/not valid/);
 
     // Revoke everything unused for 90 days (or never used), over the filter.
     const cutoff = new Date(Date.now() - 90 * DAY).toISOString();
@@ -61,5 +64,19 @@ describe("the reviewer's queue", () => {
     expect(
       await refusal(decideInBulk(conn.db, sam, { filter, itemIds: [first.items[0]!.id], decision: "revoke" })),
     ).toMatchObject({ code: "invalid" });
+    // A filter that narrows nothing would decide the whole queue: refused.
+    expect(await refusal(decideInBulk(conn.db, sam, { filter: { bogus: "1" }, decision: "certify" }))).toMatchObject({
+      code: "invalid",
+    });
+    // A bulk decision never re-decides: the same filter now matches nothing, a selection of decided items is skipped.
+    expect(await refusal(decideInBulk(conn.db, sam, { filter, decision: "certify" }))).toMatchObject({
+      code: "invalid",
+    });
+    const [revoked] = await queryRows<{ id: string }>(
+      conn.db,
+      sql`SELECT id FROM review_items WHERE campaign_id = ${id}::uuid AND decision = 'revoke' LIMIT 1`,
+    );
+    const again = await decideInBulk(conn.db, sam, { itemIds: [revoked!.id], decision: "certify" });
+    expect(again).toMatchObject({ decided: 0, skipped: [{ reason: "already decided" }] });
   });
 });

@@ -45,6 +45,7 @@ export const createCampaignAction = actorAction(
         "noResponse",
         "recurrence",
         "remindEvery",
+        "confirmPrivileged",
       ),
       scope: prefixed(form, "scope"),
     });

@@ -49,7 +49,9 @@ export function ReviewQueue({ items, nowIso }: { items: QueueItem[]; nowIso: str
   const certify = useBulkAction(bulkDecideAction);
   const list = useRef<HTMLUListElement>(null);
   useReviewKeys(list);
-  const ids = items.filter((x) => selected.has(x.id)).map((x) => x.id);
+  // A second stage's confirmation is answered one by one, never in bulk.
+  const selectable = items.filter((x) => !x.confirm);
+  const ids = selectable.filter((x) => selected.has(x.id)).map((x) => x.id);
   if (!items.length && !certify.result)
     return (
       <p className="rounded-lg border border-slate-200 bg-white p-6 text-center text-slate-600">
@@ -69,10 +71,10 @@ export function ReviewQueue({ items, nowIso }: { items: QueueItem[]; nowIso: str
         <label className="flex items-center gap-2">
           <input
             type="checkbox"
-            checked={items.length > 0 && ids.length === items.length}
-            onChange={(e) => setSelected(new Set(e.target.checked ? items.map((x) => x.id) : []))}
+            checked={selectable.length > 0 && ids.length === selectable.length}
+            onChange={(e) => setSelected(new Set(e.target.checked ? selectable.map((x) => x.id) : []))}
           />
-          Select all {items.length} on this page
+          Select all {selectable.length} on this page
         </label>
         <p className="text-slate-600">
           Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>c</kbd> certify, <kbd>r</kbd> revoke, <kbd>a</kbd> reassign.
@@ -125,13 +127,15 @@ function ItemCard({
       aria-labelledby={`i-${x.id}-name`}
     >
       <div className="flex flex-wrap items-start gap-3">
-        <input
-          type="checkbox"
-          checked={selected}
-          onChange={onToggle}
-          aria-label={`Select ${x.identity}`}
-          className="mt-1"
-        />
+        {x.confirm ? null : (
+          <input
+            type="checkbox"
+            checked={selected}
+            onChange={onToggle}
+            aria-label={`Select ${x.identity}`}
+            className="mt-1"
+          />
+        )}
         <div className="min-w-0 flex-1 space-y-1">
           <h2 id={`i-${x.id}-name`} className="font-semibold">
             <a href={`/identities/${x.identityId}`} className="text-brand-700 underline underline-offset-2">

@@ -4,6 +4,7 @@ import { FilterActions } from "@/components/ui/filter-actions";
 import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
+import { hasRole } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { href } from "@/lib/paging";
 import {
@@ -54,7 +55,10 @@ export default async function MyReviewsPage(props: Props) {
       x.decision === "certify" && x.confirmNeeded && !x.confirmedAt
         ? { by: x.decidedByName, comment: x.comment }
         : null,
-    escalatedFrom: x.escalatedAt && x.reviewerId !== actor.personId ? (x.reviewer ?? "the security queue") : null,
+    escalatedFrom:
+      x.escalatedAt && x.reviewerId !== actor.personId && !(x.reviewerId === null && hasRole(actor, "security"))
+        ? (x.reviewer ?? "the security queue")
+        : null,
   }));
   const filtered = Boolean(filter.campaign || filter.unused || filter.q);
   return (
