@@ -5,7 +5,15 @@ import { readRows } from "@/db/columns";
 import { DAY, now } from "@/lib/clock";
 import { type Actor, persona } from "@/lib/auth";
 import { parseInventoryFilter } from "@/lib/identities";
-import { closeCampaign, createCampaign, decideInBulk, launchCampaign, scopeSql } from "@/lib/reviews";
+import {
+  APPLY_BATCH,
+  applyCertifications,
+  closeCampaign,
+  createCampaign,
+  decideInBulk,
+  launchCampaign,
+  scopeSql,
+} from "@/lib/reviews";
 import { signInOverHttp, startAppServer } from "./app-server";
 import { measurePageTtfb, pageLoadJson } from "./inventory-http";
 import { personaActor } from "./inventory-views";
@@ -169,6 +177,24 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
       ms: ms(closeMs),
       goal_ms: CAMPAIGN_GOALS.close100kMs,
       pass: closeOk,
+    });
+
+    // What follows the close (no goal in the issue): every certification applied, batch by batch.
+    let applied = 0;
+    const applyMs = await timed(
+      async () =>
+        (applied = (await applyCertifications(tx, { type: "job", id: null, label: "job:bench" }, id)).certified),
+    );
+    opts.out(
+      `Certifications applied after the close: ${applied.toLocaleString("en")} in ${ms(applyMs)} ms (batches of ${APPLY_BATCH.toLocaleString("en")}; no goal)\n`,
+    );
+    json.push({
+      metric: "campaign.apply_certifications",
+      items: closed.certified,
+      applied,
+      ms: ms(applyMs),
+      goal_ms: null,
+      pass: applied === closed.certified,
     });
   });
 
