@@ -161,7 +161,8 @@ export async function myReviewItems(
   return itemsWhere(db, where, undefined, limit);
 }
 
-export const QUEUE_PAGE = 100;
+// Fifty cards a page: each carries its facts and forms, and rendering them is most of the page's time.
+export const QUEUE_PAGE = 50;
 
 /** My reviews: a page of the actor's queue, how many match the filter, and the next page's cursor. */
 export async function reviewQueue(db: Database, actor: Actor, filter: QueueFilter) {
@@ -179,11 +180,13 @@ export async function reviewQueue(db: Database, actor: Actor, filter: QueueFilte
 
 /** How many items wait for the actor (the navigation's count), or match a filter. */
 export async function myReviewCount(db: Database, actor: Actor, filter: QueueFilter = {}): Promise<number> {
+  // The identity is joined only when the filter reads it: over security's queue of 100,000 items
+  // the join is a hash join over every identity (~400 ms), the count alone an index scan (~40 ms).
+  const join = filter.unused || filter.q ? sql`JOIN identities i ON i.id = r.identity_id` : sql``;
   const [row] = await readRows(
     db,
     { n: sql<number>`n`.mapWith(Number) },
-    sql`SELECT count(*)::int AS n FROM review_items r JOIN identities i ON i.id = r.identity_id
-        WHERE ${waitingFor(actor, "r")} AND ${queueWhere(filter, now())}`,
+    sql`SELECT count(*)::int AS n FROM review_items r ${join} WHERE ${waitingFor(actor, "r")} AND ${queueWhere(filter, now())}`,
   );
   return row?.n ?? 0;
 }
