@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { InputField, SelectField } from "@/components/ui/field";
 import { FilterActions } from "@/components/ui/filter-actions";
 import { ErrorAlert, ListPage } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { getDb } from "@/db";
-import { hasRole } from "@/lib/auth";
+import { hasRole, type Actor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { href } from "@/lib/paging";
 import {
@@ -29,38 +30,8 @@ export const metadata: Metadata = { title: "My reviews" };
  */
 export default async function MyReviewsPage(props: Props) {
   const { actor, state: filter, error } = await readListPage<QueueFilter>(props, parseQueueFilter, {});
-  const at = now();
-  const db = getDb();
-  const [{ items, total, next }, campaigns] = await Promise.all([
-    reviewQueue(db, actor, filter),
-    listCampaigns(db, actor),
-  ]);
+  const campaigns = await listCampaigns(getDb(), actor);
   const view = { campaign: filter.campaign, unused: filter.unused, q: filter.q };
-  const queue: QueueItem[] = items.map((x) => ({
-    id: x.id,
-    identityId: x.identityId,
-    identity: x.identity,
-    kind: x.kind,
-    system: x.system,
-    environment: x.environment,
-    owner: x.owner,
-    ownerLeft: x.ownerStatus === "departed",
-    purpose: x.purpose,
-    lastUsedAt: x.lastUsedAt?.toISOString() ?? null,
-    riskScore: x.riskScore,
-    entitlements: x.entitlements ?? [],
-    suggestion: suggest(x, at),
-    needsComment: certifyNeedsComment(x),
-    confirm:
-      x.decision === "certify" && x.confirmNeeded && !x.confirmedAt
-        ? { by: x.decidedByName, comment: x.comment }
-        : null,
-    escalatedFrom:
-      x.escalatedAt && x.reviewerId !== actor.personId && !(x.reviewerId === null && hasRole(actor, "security"))
-        ? (x.reviewer ?? "the security queue")
-        : null,
-  }));
-  const filtered = Boolean(filter.campaign || filter.unused || filter.q);
   return (
     <ListPage
       id="my-reviews-heading"
@@ -96,6 +67,62 @@ export default async function MyReviewsPage(props: Props) {
         <FilterActions clear="/reviews/mine" span="lg:col-span-6" />
       </form>
       {error ? <ErrorAlert error={error} then="Showing everything waiting for you." /> : null}
+      {/* The frame and the filter go out at once; the queue follows when its queries return. */}
+      <Suspense
+        key={href("/reviews/mine", view, { after: filter.after })}
+        fallback={
+          <p
+            role="status"
+            className="rounded-lg border border-slate-200 bg-white px-3 py-6 text-center text-sm text-slate-600"
+          >
+            Loading your reviews…
+          </p>
+        }
+      >
+        <QueueResults actor={actor} filter={filter} view={view} />
+      </Suspense>
+    </ListPage>
+  );
+}
+
+async function QueueResults({
+  actor,
+  filter,
+  view,
+}: {
+  actor: Actor;
+  filter: QueueFilter;
+  view: Record<string, string | number | undefined>;
+}) {
+  const at = now();
+  const { items, total, next } = await reviewQueue(getDb(), actor, filter);
+  const queue: QueueItem[] = items.map((x) => ({
+    id: x.id,
+    identityId: x.identityId,
+    identity: x.identity,
+    kind: x.kind,
+    system: x.system,
+    environment: x.environment,
+    owner: x.owner,
+    ownerLeft: x.ownerStatus === "departed",
+    purpose: x.purpose,
+    lastUsedAt: x.lastUsedAt?.toISOString() ?? null,
+    riskScore: x.riskScore,
+    entitlements: x.entitlements ?? [],
+    suggestion: suggest(x, at),
+    needsComment: certifyNeedsComment(x),
+    confirm:
+      x.decision === "certify" && x.confirmNeeded && !x.confirmedAt
+        ? { by: x.decidedByName, comment: x.comment }
+        : null,
+    escalatedFrom:
+      x.escalatedAt && x.reviewerId !== actor.personId && !(x.reviewerId === null && hasRole(actor, "security"))
+        ? (x.reviewer ?? "the security queue")
+        : null,
+  }));
+  const filtered = Boolean(filter.campaign || filter.unused || filter.q);
+  return (
+    <>
       <p className="text-sm" data-testid="queue-count">
         {total.toLocaleString("en")} {total === 1 ? "item waits" : "items wait"} for you
         {filtered ? " matching this filter" : ""}
@@ -108,6 +135,6 @@ export default async function MyReviewsPage(props: Props) {
         next={next ? href("/reviews/mine", view, { after: next }) : null}
         nextLabel="Next page →"
       />
-    </ListPage>
+    </>
   );
 }
