@@ -31,6 +31,15 @@ export const campaigns = table(
     // The snapshot taken at launch: when, and how many items it made.
     launchedAt: ts("launched_at"),
     itemCount: integer("item_count"),
+    // A large scope is snapshotted after the launch, in parts committed one by one (fill.ts): how
+    // many live identities the scope held at launch, the parts (by range of identity id) and the
+    // next one to take, the moment after which created identities are left out, and when it ended.
+    // A small scope is snapshotted in the launch's own transaction: filled_at = launched_at.
+    scopeCount: integer("scope_count"),
+    fillParts: integer("fill_parts"),
+    fillNext: integer("fill_next"),
+    snapshotAt: ts("snapshot_at"),
+    filledAt: ts("filled_at"),
     createdBy: ref("created_by", () => users.id).notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
     closedAt: ts("closed_at"),

@@ -147,6 +147,8 @@ export const STEPS: Record<string, string> = {
   finalApproval: "lib/requests/final-approval.ts: policy's second look at the last approval, inside decideLocked",
   lockCampaign:
     "lib/reviews/campaigns.ts: locks a campaign and refuses who may not manage it, inside launchCampaign and closeCampaign",
+  insertItems:
+    "lib/reviews/snapshot.ts: the scope's review items for the campaign's creator (whose reports bound a manager's scope), inside launchCampaign and fillCampaignPart",
   contextOf:
     "lib/reviews/decide.ts: what the checks need for items already locked, inside decideReviewItem and decideInBulk",
   write: "lib/reviews/decide.ts: writes checked decisions on locked items, inside decideReviewItem and decideInBulk",
@@ -188,6 +190,8 @@ export const PLUMBING: Record<string, string> = {
   readCallbackBody: "reads the webhook callback's body with its size cap, before anything else",
   runRevocations:
     "carries out the revocations the preceding mutation just created and returned (their ids only); authorized there",
+  fillCampaign:
+    "takes the snapshot of the campaign the preceding launchCampaign just launched (its id only); authorized there",
   applyCertifications:
     "applies the certifications of the campaign the preceding closeCampaign just closed (its id only); authorized there",
 };

@@ -4,6 +4,7 @@ import type { Connection, Database } from "@/db";
 import { readRows } from "@/db/columns";
 import { DAY, now } from "@/lib/clock";
 import { type Actor, persona } from "@/lib/auth";
+import type { AuditActor } from "@/lib/audit";
 import { parseInventoryFilter } from "@/lib/identities";
 import {
   APPLY_BATCH,
@@ -11,6 +12,7 @@ import {
   closeCampaign,
   createCampaign,
   decideInBulk,
+  fillCampaignPart,
   launchCampaign,
   scopeSql,
 } from "@/lib/reviews";
@@ -52,6 +54,30 @@ const rolledBack = async (db: Database, fn: (tx: Database) => Promise<void>) => 
     if (!(e instanceof TransactionRollbackError)) throw e;
   }
 };
+const BENCH_BY: AuditActor = { type: "job", id: null, label: "job:bench-campaign" };
+/**
+ * Launch as the app does it, then the snapshot's parts as the launch's after() and the job take
+ * them: `usableMs` is when the first part had landed (reviewers see items), `items` the whole.
+ */
+async function launchAndFill(
+  db: Database,
+  actor: Actor,
+  id: string,
+): Promise<{ items: number; usableMs: number; parts: number }> {
+  const t0 = performance.now();
+  const launched = await launchCampaign(db, actor, id);
+  if (!launched.filling) return { items: launched.items, usableMs: performance.now() - t0, parts: 1 };
+  let items = 0;
+  let parts = 0;
+  let usableMs = 0;
+  for (;;) {
+    const part = await fillCampaignPart(db, BENCH_BY, id);
+    items += part.items;
+    parts += 1;
+    if (parts === 1) usableMs = performance.now() - t0;
+    if (part.done) return { items, usableMs, parts };
+  }
+}
 const timed = async (fn: () => Promise<unknown>) => {
   const t0 = performance.now();
   await fn();
@@ -76,7 +102,9 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
   await db.execute(sql`VACUUM (ANALYZE) review_items`);
   await db.execute(sql`VACUUM (ANALYZE) identities`);
   const json: Record<string, unknown>[] = [];
-  const rows: (string | number | null)[][] = [["launch", "items", "runs", "app ms", "floor ms", "÷", "goal ms", "ok"]];
+  const rows: (string | number | null)[][] = [
+    ["launch", "items", "parts", "usable ms", "runs", "app ms", "floor ms", "÷", "goal ms", "ok"],
+  ];
 
   for (const [key, scope, runs, goal] of [
     ["100k", { system: near.id }, opts.runs, CAMPAIGN_GOALS.launch100kMs],
@@ -84,12 +112,19 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
   ] as const) {
     const app: number[] = [];
     const floor: number[] = [];
+    const usable: number[] = [];
     let items = 0;
+    let parts = 0;
     for (let run = 0; run < runs; run++) {
       opts.log(`bench: launch ${key}, run ${run + 1} of ${runs}`);
       await rolledBack(db, async (tx) => {
         const { id } = await createCampaign(tx, sam, { name: `bench ${key}`, scope, reviewerRule: "owner", dueOn });
-        app.push(await timed(async () => (items = (await launchCampaign(tx, sam, id)).items)));
+        const t0 = performance.now();
+        const out = await launchAndFill(tx, sam, id);
+        app.push(performance.now() - t0);
+        usable.push(out.usableMs);
+        items = out.items;
+        parts = out.parts;
       });
       await rolledBack(db, async (tx) => {
         const { id } = await createCampaign(tx, sam, {
@@ -110,10 +145,12 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
     const best = (xs: number[]) => Math.min(...xs);
     const r = ratio(best(app), best(floor));
     const ok = best(app) <= goal && (r ?? Infinity) <= CAMPAIGN_GOALS.launchRatio;
-    rows.push([key, items, runs, ms(best(app)), ms(best(floor)), r, goal, ok ? "yes" : "NO"]);
+    rows.push([key, items, parts, ms(best(usable)), runs, ms(best(app)), ms(best(floor)), r, goal, ok ? "yes" : "NO"]);
     json.push({
       metric: `campaign.launch_${key}`,
       items,
+      parts,
+      usable_ms: ms(best(usable)),
       runs,
       app_ms: ms(best(app)),
       floor_ms: ms(best(floor)),
@@ -123,7 +160,9 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
       pass: ok,
     });
   }
-  opts.out(`Launch (fastest of the runs; floor = the bare INSERT … SELECT of the same rows)\n${table(rows)}\n`);
+  opts.out(
+    `Launch until every item is made (fastest of the runs; floor = the bare INSERT … SELECT of the same rows; usable = when the first part had landed)\n${table(rows)}\n`,
+  );
 
   // A bulk decision over 10,000 of the reviewer's items, and closing ~100,000 decided ones.
   await rolledBack(db, async (tx) => {
@@ -133,7 +172,7 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
       reviewerRule: "security",
       dueOn,
     });
-    await launchCampaign(tx, sam, id);
+    await launchAndFill(tx, sam, id);
     const mine = await readRows(
       tx,
       { id: sql<string>`r.id` },
@@ -267,7 +306,7 @@ async function benchReviewerPage(
       reviewerRule: "security",
       dueOn,
     });
-    const { items } = await launchCampaign(db, sam, id);
+    const { items } = await launchAndFill(db, sam, id);
     const server = await startAppServer({ port: opts.port, databaseUrl: url, log: opts.log });
     try {
       const email = persona("sam").email;

@@ -5,7 +5,12 @@ import { settings } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit";
 import { rescoreIdentities } from "@/lib/identities";
 import { expireStaleRequests } from "@/lib/requests";
-import { applyClosedCampaigns, launchRecurringCampaigns, remindAndEscalate } from "@/lib/reviews";
+import {
+  applyClosedCampaigns,
+  fillLaunchedCampaigns,
+  launchRecurringCampaigns,
+  remindAndEscalate,
+} from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
 import { expireIdentities, handleDepartedOwners } from "./lifecycle";
 
@@ -70,6 +75,11 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
       name: "recurring-campaigns",
       about: "recurring review campaigns whose next launch is due launch their successor (once, however late)",
       run: (db, at) => launchRecurringCampaigns(db, actor("recurring-campaigns"), at),
+    },
+    {
+      name: "campaign-snapshots",
+      about: "launched review campaigns' large scopes are snapshotted, part by part (what a restart interrupted)",
+      run: (db) => fillLaunchedCampaigns(db, actor("campaign-snapshots")),
     },
     {
       name: "review-reminders",

@@ -36,6 +36,7 @@ describe("the scheduler", () => {
         "expire-stale-requests",
         "rescore-risk",
         "recurring-campaigns",
+        "campaign-snapshots",
         "review-reminders",
         "campaign-certifications",
         "revocations",

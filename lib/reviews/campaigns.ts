@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { campaignColumns, pick, readRows } from "@/db/columns";
 import { lockById } from "@/db/locks";
@@ -11,8 +11,8 @@ import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors
 import { campaignIdSchema, campaignInputSchema } from "./input";
 import { activePersonByEmail } from "./people";
 import { nextLaunch } from "./recurrence-dates";
-import { mayRunCampaigns, previewScope, resolvedScope, scopeSql, storedScope } from "./scope";
-import { parseInventoryFilter } from "@/lib/identities";
+import { mayRunCampaigns, previewScope, resolvedScope, storedScope } from "./scope";
+import { analyzeItemsIf, FILL_SIZES, insertItems, partsFor, type FillSizes } from "./snapshot";
 
 /**
  * A campaign is drafted (its scope, reviewers, due date and outcome), then launched: launch
@@ -96,6 +96,9 @@ const lockedColumns = pick(
   "reviewerRule",
   "reviewerId",
   "fallbackReviewerRule",
+  "filledAt",
+  "fillNext",
+  "fillParts",
 );
 
 /** A campaign locked for a change, refused unless the actor may manage it. */
@@ -107,22 +110,15 @@ export async function lockCampaign(tx: Database, actor: Actor, rawId: unknown) {
   return campaign;
 }
 
-// A reviewer chosen by rule over `identities i`: nobody who has left, and (but for the owner's own
-// attestation) never the identity's owner.
-function candidate(rule: string, namedId: string | null): SQL {
-  switch (rule) {
-    case "owner":
-      return sql`(SELECT o.id FROM users o WHERE o.id = i.owner_id AND o.status = 'active')`;
-    case "owner_manager":
-      return sql`(SELECT m.id FROM users o JOIN users m ON m.id = o.manager_id WHERE o.id = i.owner_id AND m.status = 'active' AND m.id <> o.id)`;
-    case "named":
-      return sql`(SELECT u.id FROM users u WHERE u.id = ${namedId}::uuid AND u.status = 'active' AND u.id IS DISTINCT FROM i.owner_id)`;
-    default:
-      return sql`NULL::uuid`; // security: the security team's shared queue
-  }
+// The later of the app's clock and the database's: identities are stamped by either.
+async function launchMoment(tx: Database, at: Date): Promise<Date> {
+  const [row] = await readRows(
+    tx,
+    { ms: sql<number>`ms`.mapWith(Number) },
+    sql`SELECT ceil(extract(epoch FROM greatest(${at.toISOString()}::timestamptz, clock_timestamp())) * 1000)::float8 AS ms`,
+  );
+  return row ? new Date(row.ms) : at;
 }
-
-const ANALYZE_AFTER = 10_000;
 
 /**
  * Launches a draft: the scope's live identities become review items, each with its reviewer. The
@@ -134,7 +130,8 @@ export async function launchCampaign(
   actor: Actor,
   rawId: unknown,
   by: AuditActor = auditActor(actor),
-): Promise<{ items: number }> {
+  sizes: FillSizes = FILL_SIZES,
+): Promise<{ items: number; scopeCount: number; filling: boolean }> {
   requireCanChange(actor);
   return db.transaction(async (tx) => {
     const c = await lockCampaign(tx, actor, rawId);
@@ -145,29 +142,17 @@ export async function launchCampaign(
     const at = now();
     if (c.dueAt.getTime() <= at.getTime())
       throw conflict("Its due date has passed: create the campaign again with a later one.");
-    await previewScope(tx, creator, c.scope, at); // refuses a scope that now reaches beyond the creator's reports
-    const where = scopeSql(creator, parseInventoryFilter(c.scope), at);
-    const first = candidate(c.reviewerRule, c.reviewerId);
-    // Security's shared queue is a reviewer in itself: it needs no fallback.
-    const reviewer =
-      c.reviewerRule === "security" || c.fallbackReviewerRule === c.reviewerRule
-        ? first
-        : sql`coalesce(${first}, ${candidate(c.fallbackReviewerRule, null)})`;
-    const [inserted] = await readRows(
-      tx,
-      { n: sql<number>`n`.mapWith(Number) },
-      sql`WITH made AS (
-            INSERT INTO review_items (campaign_id, identity_id, reviewer_id)
-            SELECT ${c.id}::uuid, i.id, ${reviewer} FROM identities i WHERE ${where}
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM made`,
-    );
-    const items = inserted?.n ?? 0;
-    if (items === 0) throw conflict("The scope holds no live identities now: there is nothing to review.");
-    // A large snapshot changes the table's shape at once: the planner's statistics are brought up
-    // to date now rather than when autovacuum gets to it, or the reviewers' first pages and bulk
-    // decisions are planned as if the items were not there (seconds instead of milliseconds).
-    if (items >= ANALYZE_AFTER) await tx.execute(sql`ANALYZE review_items`);
+    // Refuses a scope that now reaches beyond the creator's reports.
+    const { count } = await previewScope(tx, creator, c.scope, at);
+    if (count === 0) throw conflict("The scope holds no live identities now: there is nothing to review.");
+    const inline = count <= sizes.inlineUpTo;
+    const items = inline ? await insertItems(tx, c, creator, at) : 0;
+    if (inline && items === 0) throw conflict("The scope holds no live identities now: there is nothing to review.");
+    if (inline) await analyzeItemsIf(tx, items);
+    // A large scope is taken after this transaction, part by part (snapshot.ts): from the moment
+    // of the launch by either clock, so an identity already there is never left out.
+    const snapshotAt = inline ? at : await launchMoment(tx, at);
+    const fillParts = inline ? null : partsFor(count, sizes.part);
     await tx
       .update(campaigns)
       .set({
@@ -175,6 +160,11 @@ export async function launchCampaign(
         launchedAt: at,
         startsAt: at,
         itemCount: items,
+        scopeCount: count,
+        snapshotAt,
+        fillParts,
+        fillNext: inline ? null : 0,
+        filledAt: inline ? at : null,
         nextLaunchAt: nextLaunch(at, c.recurrence),
       })
       .where(sql`${campaigns.id} = ${c.id}::uuid`);
@@ -182,8 +172,10 @@ export async function launchCampaign(
       actor: by,
       action: "campaign.launched",
       subject: { type: "campaign", id: c.id },
-      after: { name: c.name, scope: c.scope, items, snapshotAt: at.toISOString() },
+      after: inline
+        ? { name: c.name, scope: c.scope, items, snapshotAt: at.toISOString() }
+        : { name: c.name, scope: c.scope, scopeCount: count, parts: fillParts, snapshotAt: snapshotAt.toISOString() },
     });
-    return { items };
+    return { items, scopeCount: count, filling: !inline };
   });
 }

@@ -37,6 +37,11 @@ export async function closeCampaign(db: Database, actor: Actor, rawId: unknown):
       const c = await lockCampaign(tx, actor, rawId);
       if (c.status !== "active")
         throw conflict(c.status === "closed" ? "This campaign is already closed." : "Launch the campaign first.");
+      // Closing applies the outcome to every item: not before they are all there.
+      if (!c.filledAt)
+        throw conflict(
+          `Its snapshot is still being taken (${c.fillNext ?? 0} of ${c.fillParts ?? 0} parts): close it when it is complete.`,
+        );
       const at = now();
       const by = auditActor(actor);
       const iso = at.toISOString();

@@ -1,5 +1,6 @@
 // The door to lib/reviews: access review campaigns. Everything outside imports from "@/lib/reviews".
 export { createCampaign, launchCampaign } from "./campaigns";
+export { FILL_INLINE, fillCampaign, fillCampaignPart, fillLaunchedCampaigns, type FillSizes } from "./snapshot";
 export { closeCampaign, type Closed } from "./close";
 export { APPLY_BATCH, applyCertificationBatch, applyCertifications, applyClosedCampaigns } from "./apply";
 export { decideReviewItem } from "./decide";

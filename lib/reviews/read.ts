@@ -43,7 +43,18 @@ function visibleTo(actor: Actor): SQL | undefined {
 export async function listCampaigns(db: Database, actor: Actor) {
   return db
     .select({
-      ...pick(campaignColumns, "id", "name", "status", "dueAt", "createdAt", "launchedAt", "closedAt", "itemCount"),
+      ...pick(
+        campaignColumns,
+        "id",
+        "name",
+        "status",
+        "dueAt",
+        "createdAt",
+        "launchedAt",
+        "closedAt",
+        "itemCount",
+        "filledAt",
+      ),
       ...progress,
       createdBy: creator.name,
     })

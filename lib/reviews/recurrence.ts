@@ -67,6 +67,11 @@ export async function launchRecurringCampaigns(
         appliedAt: _appliedAt,
         remindedAt: _remindedAt,
         escalatedAt: _escalatedAt,
+        scopeCount: _scopeCount,
+        fillParts: _fillParts,
+        fillNext: _fillNext,
+        snapshotAt: _snapshotAt,
+        filledAt: _filledAt,
         ...same
       } = kept;
       try {

@@ -13,6 +13,7 @@ import {
   createCampaign,
   decideInBulk,
   decideReviewItem,
+  fillCampaign,
   handOverItems,
   launchCampaign,
 } from "@/lib/reviews";
@@ -58,8 +59,13 @@ const campaignPage = (form: FormData) => [`/reviews/${String(form.get("campaignI
 
 export const launchCampaignAction = actorAction(
   async (actor, form) => {
-    const { items } = await launchCampaign(getDb(), actor, form.get("campaignId"));
-    return `Launched: ${plural(items, "item")} to review.`;
+    const id = form.get("campaignId");
+    const out = await launchCampaign(getDb(), actor, id);
+    if (!out.filling) return `Launched: ${plural(out.items, "item")} to review.`;
+    // A large scope is snapshotted after the answer is sent; the lifecycle job resumes it after a restart.
+    const by = auditActor(actor);
+    after(() => fillCampaign(getDb(), by, String(id)).then(() => undefined));
+    return `Launched: the snapshot of ${plural(out.scopeCount, "identity", "identities", { grouped: true })} is being taken; reviewers see their items as they arrive.`;
   },
   { revalidate: campaignPage },
 );

@@ -48,6 +48,9 @@ export default async function ReviewsPage() {
             </td>
             <td className="px-3 py-2">
               <Badge tone={STATUS_TONE[c.status]}>{humanize(c.status)}</Badge>
+              {c.status === "active" && !c.filledAt ? (
+                <span className="ml-1 text-xs">(snapshot being taken)</span>
+              ) : null}
             </td>
             <td className="px-3 py-2">
               {c.status === "draft" ? (

@@ -20,9 +20,10 @@ async function campaign(c: Ctx, status: "draft" | "active", reviewerRule: "owner
   const scope = JSON.stringify({ owner: actors.owner.personId });
   const { id } = await one<{ id: string }>(
     c.tx,
-    sql`INSERT INTO campaigns (name, scope, reviewer_rule, starts_at, due_at, created_by, status, launched_at, item_count)
+    sql`INSERT INTO campaigns (name, scope, reviewer_rule, starts_at, due_at, created_by, status, launched_at, filled_at, item_count)
         VALUES ('Matrix review', ${scope}::jsonb, ${reviewerRule}, now() - interval '1 day', now() + interval '30 days', ${creator}::uuid, ${status},
-          ${status === "active" ? sql`now() - interval '1 day'` : sql`NULL`}, ${status === "active" ? 1 : null}) RETURNING id`,
+          ${status === "active" ? sql`now() - interval '1 day'` : sql`NULL`}, ${status === "active" ? sql`now() - interval '1 day'` : sql`NULL`},
+          ${status === "active" ? 1 : null}) RETURNING id`,
   );
   if (status === "draft") return { campaignId: id, itemId: null };
   const reviewer = c.relation === "auditor" ? actors.auditor.personId : actors.owner.personId;

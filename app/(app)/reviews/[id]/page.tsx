@@ -8,7 +8,7 @@ import { hasRole, requireActor } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { now } from "@/lib/clock";
 import { humanize, isoDay, isoMinute, plural } from "@/lib/format";
-import { campaignItems, getCampaign } from "@/lib/reviews";
+import { campaignItems, getCampaign, type CampaignDetail } from "@/lib/reviews";
 import { CampaignActions } from "../_components/campaign-actions";
 import { HandOver } from "../_components/hand-over";
 import { OverdueMark, Progress, STATUS_TONE } from "../_components/progress";
@@ -35,6 +35,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const { campaign: c, reviewers, canManage, namedReviewer, scopeWords, applying } = detail;
   const items = canManage || hasRole(actor, "auditor") ? await campaignItems(db, actor, c.id) : [];
   const overdue = c.status === "active" && c.dueAt.getTime() < now().getTime();
+  const filling = c.status === "active" && !c.filledAt;
   // Reviewers with items still undecided, as [value, label] for the hand-over ("security": its queue).
   const handable = reviewers
     .filter((r) => r.decided < r.items)
@@ -61,9 +62,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           <FactList className="mt-2 gap-y-1">
             <Fact term="Scope">{scopeWords}</Fact>
             <Fact term="Snapshot">
-              {c.launchedAt
-                ? `${isoMinute(c.launchedAt.toISOString())}: ${c.itemCount?.toLocaleString("en")} items`
-                : "not launched yet"}
+              <SnapshotWords campaign={c} />
             </Fact>
             <Fact term="Reviewers">
               {RULE_WORDS[c.reviewerRule]}
@@ -102,6 +101,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               <CampaignActions
                 campaignId={c.id}
                 status={c.status}
+                filling={filling ? `${c.fillNext ?? 0} of ${c.fillParts ?? 0} parts` : null}
                 undecided={c.items - c.decided}
                 noResponse={c.noResponseOutcome}
               />
@@ -112,6 +112,15 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           <div className="mt-2">
             <Progress decided={c.decided} items={c.items} label="Decided overall" />
           </div>
+          {filling ? (
+            <div className="mt-2" role="status">
+              <p className="text-sm">
+                Taking the snapshot: reviewers decide the items that have arrived while the rest follow.
+              </p>
+              <Progress decided={c.items} items={c.scopeCount ?? c.items} label="Identities snapshotted" />
+              <AutoRefresh />
+            </div>
+          ) : null}
           {applying ? (
             <div className="mt-2" role="status">
               <p className="text-sm">Applying certifications (moving each identity&apos;s next review date):</p>
@@ -175,5 +184,23 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         </Panel>
       ) : null}
     </article>
+  );
+}
+
+/** When the scope was snapshotted and what it made, with the scope's count at launch where it differs. */
+function SnapshotWords({ campaign: c }: { campaign: CampaignDetail["campaign"] }) {
+  if (!c.launchedAt) return <>not launched yet</>;
+  const made = plural(c.items, "item", "items", { grouped: true });
+  const launched = isoMinute(c.launchedAt.toISOString());
+  if (!c.filledAt)
+    return <>{`${launched}: ${made} so far of ${(c.scopeCount ?? 0).toLocaleString("en")} identities in scope`}</>;
+  const differs = c.scopeCount !== null && c.scopeCount !== c.items;
+  return (
+    <>
+      {`${launched}: ${made}`}
+      {differs
+        ? ` (${c.scopeCount!.toLocaleString("en")} identities in scope at launch; the rest left it while the snapshot was taken)`
+        : ""}
+    </>
   );
 }

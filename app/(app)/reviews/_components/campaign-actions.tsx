@@ -12,11 +12,14 @@ export function CampaignActions({
   status,
   undecided,
   noResponse,
+  filling,
 }: {
   campaignId: string;
   status: "draft" | "active" | "closed";
   undecided: number;
   noResponse: "keep" | "suspend" | "revoke";
+  /** How far the snapshot has got while it is still being taken ("3 of 37 parts"); closing waits for it. */
+  filling: string | null;
 }) {
   const [launched, launch, launching] = useActionState<ActionResult, FormData>(launchCampaignAction, null);
   const [closed, close, closing] = useActionState<ActionResult, FormData>(closeCampaignAction, null);
@@ -33,6 +36,11 @@ export function CampaignActions({
       {status === "active" ? (
         <form action={close} className="space-y-2">
           <input type="hidden" name="campaignId" value={campaignId} />
+          {filling ? (
+            <p className="max-w-xl text-sm text-slate-700">
+              The snapshot is still being taken ({filling}): the campaign can be closed when it is complete.
+            </p>
+          ) : null}
           {undecided ? (
             <p className="max-w-xl text-sm text-slate-700">
               {undecided} {undecided === 1 ? "item has" : "items have"} no decision: closing{" "}
@@ -47,7 +55,7 @@ export function CampaignActions({
           <Button
             type="submit"
             variant={noResponse === "revoke" && undecided ? "danger" : "primary"}
-            disabled={closing}
+            disabled={closing || filling !== null}
           >
             Close campaign
           </Button>

@@ -44,7 +44,13 @@ export default async function EvidencePage({ params }: { params: Promise<{ id: s
           {ev.scopeWords} <code className="text-xs text-slate-600">{JSON.stringify(c.scope)}</code>
         </Fact>
         <Fact term="Snapshot">
-          {at(c.launchedAt)}: {c.itemCount?.toLocaleString("en") ?? 0} live identities in scope at launch
+          {at(c.launchedAt)}: {c.scopeCount?.toLocaleString("en") ?? 0} live identities in scope at launch;{" "}
+          {c.itemCount?.toLocaleString("en") ?? 0} review items made
+          {c.filledAt
+            ? c.filledAt.getTime() === c.launchedAt?.getTime()
+              ? " in the launch's transaction"
+              : ` in parts by ${at(c.filledAt)} (identities created after the launch left out)`
+            : " so far (the snapshot is still being taken)"}
         </Fact>
         <Fact term="Created by">{c.createdByName}</Fact>
         <Fact term="Due">{at(c.dueAt)}</Fact>
