@@ -85,9 +85,35 @@ async function append(tx: Database, pending: Pending[]): Promise<void> {
     prevHash = hash;
     return out;
   });
-  // Chunked: one statement's parameters are limited (65,535), and a batch may hold thousands.
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditEvents).values(rows.slice(i, i + 1000));
+  // The batch goes as one JSON parameter: a bulk decision's 500 events as 6,500 parameters cost
+  // more to build, bind and parse than to insert. JSON null becomes SQL NULL, as drizzle writes it.
+  for (let i = 0; i < rows.length; i += 2000)
+    await tx.execute(sql`INSERT INTO audit_events (seq, occurred_at, actor_type, actor_id, actor_label, action,
+        subject_type, subject_id, before, after, request_id, prev_hash, hash)
+      SELECT seq, occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, before, after,
+        request_id, prev_hash, hash
+      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 2000).map(asColumns))}::jsonb) AS x(seq bigint, occurred_at timestamptz,
+        actor_type actor_type, actor_id text, actor_label text, action text, subject_type text, subject_id text,
+        before jsonb, after jsonb, request_id uuid, prev_hash text, hash text)`);
 }
+
+// A chained row under its columns' names.
+const asColumns = (r: ChainedRow) => ({
+  seq: r.seq,
+  occurred_at: r.occurredAt,
+  actor_type: r.actorType,
+  actor_id: r.actorId,
+  actor_label: r.actorLabel,
+  action: r.action,
+  subject_type: r.subjectType,
+  subject_id: r.subjectId,
+  before: r.before,
+  after: r.after,
+  request_id: r.requestId,
+  prev_hash: r.prevHash,
+  hash: r.hash,
+});
+type ChainedRow = typeof auditEvents.$inferInsert & { seq: number; occurredAt: Date };
 
 // Stores exactly what JSON can represent, so the hash recomputed from jsonb later matches.
 function roundTrip(value: unknown): unknown {
