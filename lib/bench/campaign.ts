@@ -33,7 +33,10 @@ import { type BenchOptions, ms, ratio, table } from "./stats";
  * left as it was; the page's campaign is committed (the server must see it) and removed after.
  * Needs PostgreSQL (DATABASE_URL) seeded with `steward db seed --identities 1000000`.
  */
-export type CampaignBenchOptions = BenchOptions;
+export type CampaignBenchOptions = BenchOptions & {
+  /** "page": the reviewer's page alone, without the launch, bulk and close legs. */
+  only?: "page";
+};
 
 export const CAMPAIGN_GOALS = {
   launch100kMs: 10_000,
@@ -102,6 +105,31 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
   await db.execute(sql`VACUUM (ANALYZE) review_items`);
   await db.execute(sql`VACUUM (ANALYZE) identities`);
   const json: Record<string, unknown>[] = [];
+  if (opts.only !== "page") await benchCampaignLegs(db, sam, near, dueOn, opts, json);
+  if (opts.http || opts.only === "page") await benchReviewerPage(conn, url, sam, near, dueOn, opts, json);
+
+  for (const line of json) opts.out(JSON.stringify(line));
+  const pass = json.every((j) => j.pass === true);
+  opts.out(
+    JSON.stringify({
+      metric: "campaign.summary",
+      metrics: json.length,
+      passed: json.filter((j) => j.pass).length,
+      pass,
+    }),
+  );
+  return pass ? 0 : 1;
+}
+
+/** Launch (100k and all, beside their floors), a bulk decision, a close and what follows it; all rolled back. */
+async function benchCampaignLegs(
+  db: Database,
+  sam: Actor,
+  near: { id: string; n: number },
+  dueOn: string,
+  opts: CampaignBenchOptions,
+  json: Record<string, unknown>[],
+) {
   const rows: (string | number | null)[][] = [
     ["launch", "items", "parts", "usable ms", "runs", "app ms", "floor ms", "÷", "goal ms", "ok"],
   ];
@@ -241,20 +269,6 @@ export async function benchCampaign(conn: Connection, url: string, opts: Campaig
       pass: applied === closed.certified,
     });
   });
-
-  if (opts.http) await benchReviewerPage(conn, url, sam, near, dueOn, opts, json);
-
-  for (const line of json) opts.out(JSON.stringify(line));
-  const pass = json.every((j) => j.pass === true);
-  opts.out(
-    JSON.stringify({
-      metric: "campaign.summary",
-      metrics: json.length,
-      passed: json.filter((j) => j.pass).length,
-      pass,
-    }),
-  );
-  return pass ? 0 : 1;
 }
 
 // The page's campaign, by a name no one else would give one: a run cut short (killed between the

@@ -23,8 +23,12 @@ const requestsBenchOptions = benchOptions.extend({
   decisions: count("decisions", 10, 10_000, 200),
 });
 
-// Its launches are seconds each: fewer runs than the others, the same HTTP leg's options.
-const campaignBenchOptions = benchOptions.extend({ runs: count("runs", 1, 20, 3) });
+// Its launches are seconds each: fewer runs than the others, the same HTTP leg's options; `--only
+// page` runs the reviewer's page alone (the launch, bulk and close legs take minutes).
+const campaignBenchOptions = benchOptions.extend({
+  runs: count("runs", 1, 20, 3),
+  only: z.enum(["page"], { error: "--only takes page" }).optional(),
+});
 
 const revokeBenchOptions = z.object({
   identities: count("identities", 10, 100_000, 10_000),
@@ -76,7 +80,7 @@ export const BENCH_COMMANDS: Record<string, Command> = {
     bench.benchRequests(conn, url, { ...measureOptions(o, io), target: o.requests, decisions: o.decisions }),
   ),
   "bench campaign": millionBench("bench campaign", campaignBenchOptions, (bench, conn, url, o, io) =>
-    bench.benchCampaign(conn, url, measureOptions(o, io)),
+    bench.benchCampaign(conn, url, { ...measureOptions(o, io), only: o.only }),
   ),
   "bench revoke": (rest, { io, seeded }) => {
     const o = parseOptions(rest, revokeBenchOptions);

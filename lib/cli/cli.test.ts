@@ -60,6 +60,7 @@ describe("the steward CLI", () => {
     [["bench", "requests"], "bench requests measures PostgreSQL: set DATABASE_URL"],
     [["bench", "campaign", "--runs", "0"], "--runs is 1 to 20"],
     [["bench", "campaign", "--users", "0"], "--users is 1 to 200"],
+    [["bench", "campaign", "--only", "launch"], "--only takes page"],
     [["bench", "campaign"], "bench campaign measures PostgreSQL: set DATABASE_URL"],
     [["bench", "revoke", "--identities", "5"], "--identities is 10 to 100000"],
     [["bench", "revoke"], "bench revoke measures PostgreSQL: set DATABASE_URL"],

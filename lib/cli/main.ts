@@ -27,10 +27,11 @@ Commands:
   bench requests [--requests N] [--runs N] [--decisions N] [--users N] [--per-user N] [--port P] [--no-http]
                                       measure the approval queues and decisions with N pending
                                       requests (default 100000; PostgreSQL only, seeded as above)
-  bench campaign [--runs N] [--users N] [--per-user N] [--port P] [--no-http]
+  bench campaign [--runs N] [--users N] [--per-user N] [--port P] [--no-http] [--only page]
                                       launch, bulk decision and close of review campaigns against their
                                       floors, and the reviewer's page with ~100,000 items waiting
-                                      (PostgreSQL only: seed it first with db seed --identities 1000000)
+                                      (--only page: that page alone; PostgreSQL only: seed it first
+                                      with db seed --identities 1000000)
   bench revoke [--identities N] [--target URL]
                                       revoke N identities (default 10000) through the PostgreSQL
                                       connector against real roles it creates on the target server
