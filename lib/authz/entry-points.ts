@@ -30,6 +30,7 @@ export const READS: Record<string, string> = {
   listPeople: "the People page (admins)",
   previewScope: "a draft campaign's live count and first rows (security, or a manager within their reports)",
   listCampaigns: "the Reviews page: campaigns the actor may see",
+  queueCampaigns: "My reviews' campaign filter: the active campaigns the actor may see, by name",
   getCampaign: "one campaign's page with its progress per reviewer",
   campaignItems: "a campaign's items (its creator, security, auditors)",
   myReviewItems: "the items waiting for the actor",

@@ -18,6 +18,7 @@ export {
   myReviewCount,
   myReviewItems,
   QUEUE_PAGE,
+  queueCampaigns,
   reviewQueue,
   type CampaignDetail,
   type CampaignSummary,

@@ -4,7 +4,15 @@ import { queryRows } from "@/db";
 import { DAY } from "@/lib/clock";
 import { encodeCursor } from "@/lib/paging";
 import { refusal, testDatabase } from "@/lib/testing";
-import { createCampaign, decideInBulk, launchCampaign, parseQueueFilter, QUEUE_PAGE, reviewQueue } from "./index";
+import {
+  createCampaign,
+  decideInBulk,
+  launchCampaign,
+  parseQueueFilter,
+  QUEUE_PAGE,
+  queueCampaigns,
+  reviewQueue,
+} from "./index";
 
 // My reviews over a large queue: filtered (campaign, idleness, name) and paged by URL, and decided
 // all at once over a filter ("revoke everything unused for 90 days"), only the reviewer's own.
@@ -22,6 +30,17 @@ describe("the reviewer's queue", () => {
     });
     const { items } = await launchCampaign(conn.db, sam, id);
     expect(items).toBeGreaterThan(QUEUE_PAGE);
+    // The campaign filter offers active campaigns only, to those who may see them.
+    const draft = await createCampaign(conn.db, sam, {
+      name: "Not launched",
+      scope: {},
+      reviewerRule: "security",
+      dueOn: "2099-01-01",
+    });
+    const offered = (await queueCampaigns(conn.db, sam)).map((c) => c.id);
+    expect(offered).toContain(id);
+    expect(offered).not.toContain(draft.id);
+    expect((await queueCampaigns(conn.db, olivia)).map((c) => c.id)).not.toContain(id);
 
     // Pages: the second starts after the first, and together they hold every item once.
     const first = await reviewQueue(conn.db, sam, parseQueueFilter({ campaign: id }));

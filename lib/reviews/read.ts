@@ -12,7 +12,7 @@ import { isGuid } from "@/lib/validation";
 import { campaignIdSchema } from "./input";
 import { itemIdentity as i, itemTable as r, itemsWhere, type ReviewItem } from "./facts";
 import { mayManage } from "./campaigns";
-import { afterCursor, queueWhere, waitingFor, type QueueFilter } from "./queue-filter";
+import { activeCampaignIds, afterCursor, queueWhere, waitingFor, type QueueFilter } from "./queue-filter";
 
 /**
  * What the Reviews pages read: the campaigns an actor may see (security and auditors: all;
@@ -65,6 +65,19 @@ export async function listCampaigns(db: Database, actor: Actor) {
     .limit(200);
 }
 export type CampaignSummary = Awaited<ReturnType<typeof listCampaigns>>[number];
+
+/**
+ * My reviews' campaign filter: the active campaigns the actor may see, by name (newest first).
+ * Just the names: listCampaigns' progress counts every campaign's decided items.
+ */
+export async function queueCampaigns(db: Database, actor: Actor) {
+  return db
+    .select(pick(campaignColumns, "id", "name"))
+    .from(campaigns)
+    .where(and(eq(campaigns.status, "active"), visibleTo(actor)))
+    .orderBy(desc(campaigns.createdAt))
+    .limit(200);
+}
 
 export async function getCampaign(db: Database, actor: Actor, rawId: unknown) {
   const id = parseInput(campaignIdSchema, rawId, "That campaign id is not valid.");
@@ -168,7 +181,7 @@ export async function myReviewItems(
   filter: QueueFilter = {},
   limit = QUEUE_PAGE,
 ): Promise<ReviewItem[]> {
-  const where = sql`${waitingFor(actor, "r")} AND ${queueWhere(filter, now())} AND ${afterCursor(filter)}`;
+  const where = sql`${waitingFor(actor, "r", await activeCampaignIds(db))} AND ${queueWhere(filter, now())} AND ${afterCursor(filter)}`;
   return itemsWhere(db, where, undefined, limit);
 }
 
@@ -197,7 +210,7 @@ export async function myReviewCount(db: Database, actor: Actor, filter: QueueFil
   const [row] = await readRows(
     db,
     { n: sql<number>`n`.mapWith(Number) },
-    sql`SELECT count(*)::int AS n FROM review_items r ${join} WHERE ${waitingFor(actor, "r")} AND ${queueWhere(filter, now())}`,
+    sql`SELECT count(*)::int AS n FROM review_items r ${join} WHERE ${waitingFor(actor, "r", await activeCampaignIds(db))} AND ${queueWhere(filter, now())}`,
   );
   return row?.n ?? 0;
 }

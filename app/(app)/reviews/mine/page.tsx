@@ -11,8 +11,8 @@ import { href } from "@/lib/paging";
 import {
   certifyNeedsComment,
   FILTER_MAX,
-  listCampaigns,
   parseQueueFilter,
+  queueCampaigns,
   reviewQueue,
   suggest,
   type QueueFilter,
@@ -30,7 +30,7 @@ export const metadata: Metadata = { title: "My reviews" };
  */
 export default async function MyReviewsPage(props: Props) {
   const { actor, state: filter, error } = await readListPage<QueueFilter>(props, parseQueueFilter, {});
-  const campaigns = await listCampaigns(getDb(), actor);
+  const campaigns = await queueCampaigns(getDb(), actor);
   const view = { campaign: filter.campaign, unused: filter.unused, q: filter.q };
   return (
     <ListPage
@@ -52,7 +52,7 @@ export default async function MyReviewsPage(props: Props) {
           name="campaign"
           defaultValue={filter.campaign ?? ""}
           blank="Every campaign"
-          options={campaigns.filter((c) => c.status === "active").map((c) => [c.id, c.name] as const)}
+          options={campaigns.map((c) => [c.id, c.name] as const)}
         />
         <InputField
           id="q-unused"
