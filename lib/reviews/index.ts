@@ -17,6 +17,7 @@ export {
   listCampaigns,
   myReviewCount,
   myReviewItems,
+  QUEUE_COUNT_CAP,
   QUEUE_PAGE,
   queueCampaigns,
   reviewQueue,

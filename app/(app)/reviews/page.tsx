@@ -7,7 +7,7 @@ import { ListTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
 import { requireActor } from "@/lib/auth";
 import { humanize, isoDay, plural } from "@/lib/format";
-import { listCampaigns, mayRunCampaigns, myReviewCount } from "@/lib/reviews";
+import { listCampaigns, mayRunCampaigns, myReviewCount, QUEUE_COUNT_CAP } from "@/lib/reviews";
 import { Progress, STATUS_TONE } from "./_components/progress";
 
 export const metadata: Metadata = { title: "Reviews" };
@@ -27,7 +27,11 @@ export default async function ReviewsPage() {
     >
       <div className="flex flex-wrap items-center gap-3">
         <Link href="/reviews/mine" className={buttonClass(waiting ? "primary" : "secondary")}>
-          My reviews ({plural(waiting, "item")} waiting)
+          My reviews (
+          {waiting > QUEUE_COUNT_CAP
+            ? `more than ${QUEUE_COUNT_CAP.toLocaleString("en")} items`
+            : plural(waiting, "item", "items", { grouped: true })}{" "}
+          waiting)
         </Link>
         {mayRunCampaigns(actor) ? (
           <Link href="/reviews/new" className={buttonClass("secondary")}>

@@ -12,6 +12,7 @@ import {
   certifyNeedsComment,
   FILTER_MAX,
   parseQueueFilter,
+  QUEUE_COUNT_CAP,
   queueCampaigns,
   reviewQueue,
   suggest,
@@ -108,7 +109,13 @@ async function QueueResults({
     purpose: x.purpose,
     lastUsedAt: x.lastUsedAt?.toISOString() ?? null,
     riskScore: x.riskScore,
-    entitlements: x.entitlements ?? [],
+    // What a card shows of each grant: not its resource and permission again, each page carries 50 cards.
+    entitlements: (x.entitlements ?? []).map(({ grant, privileged, others, orMore }) => ({
+      grant,
+      privileged,
+      others,
+      orMore,
+    })),
     suggestion: suggest(x, at),
     needsComment: certifyNeedsComment(x),
     confirm:
@@ -124,7 +131,8 @@ async function QueueResults({
   return (
     <>
       <p className="text-sm" data-testid="queue-count">
-        {total.toLocaleString("en")} {total === 1 ? "item waits" : "items wait"} for you
+        {total > QUEUE_COUNT_CAP ? `More than ${QUEUE_COUNT_CAP.toLocaleString("en")}` : total.toLocaleString("en")}{" "}
+        {total === 1 ? "item waits" : "items wait"} for you
         {filtered ? " matching this filter" : ""}
         {total > items.length ? `; ${items.length} on this page` : ""}.
       </p>
