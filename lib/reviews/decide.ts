@@ -3,14 +3,14 @@ import { inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { campaignColumns, pick, readRows } from "@/db/columns";
-import { campaigns, reviewItems } from "@/db/schema";
+import { campaigns } from "@/db/schema";
 import { inAuditBatch, record } from "@/lib/audit";
 import { type Actor, auditActor, hasRole, isAuditorOnly, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, invalid, notFound, parseInput } from "@/lib/errors";
 import { uuidList } from "@/lib/sql";
 import { decisionInputSchema } from "./input";
-import { certifyNeedsComment, itemsByIds, snapshotOf, type ReviewItem } from "./facts";
+import { certifyNeedsComment, lockedItemsByIds, snapshotOf, type ReviewItem } from "./facts";
 import { activePersonByEmail } from "./people";
 
 /**
@@ -54,15 +54,22 @@ export async function contextOf(tx: Database, actor: Actor, items: ReviewItem[])
         .from(campaigns)
         .where(inArray(campaigns.id, [...new Set(items.map((x) => x.campaignId))]))
     : [];
-  const asked = ids.length
+  // The actor's requests since the earliest of these campaigns' launches (a handful), matched
+  // against each item's identity and its own campaign's launch here.
+  const launches = found.flatMap((c) => (c.launchedAt ? [c.launchedAt.getTime()] : []));
+  const since = launches.length ? new Date(Math.min(...launches)).toISOString() : null;
+  const requested = since
     ? await readRows(
         tx,
-        { id: sql<string>`ri.id` },
-        sql`SELECT ri.id FROM review_items ri JOIN campaigns c ON c.id = ri.campaign_id
-            WHERE ri.id IN (${uuidList(ids)}) AND EXISTS (SELECT 1 FROM requests q WHERE q.requester_id = ${actor.personId}::uuid
-              AND q.subject_identity_id = ri.identity_id AND q.created_at >= c.launched_at)`,
+        { identityId: sql<string>`q.subject_identity_id`, at: sql<Date>`q.created_at`.mapWith((v) => new Date(v)) },
+        sql`SELECT q.subject_identity_id AS "identityId", q.created_at AS at FROM requests q
+            WHERE q.requester_id = ${actor.personId}::uuid AND q.subject_identity_id IS NOT NULL AND q.created_at >= ${since}::timestamptz`,
       )
     : [];
+  const latest = new Map<string, number>();
+  for (const q of requested) latest.set(q.identityId, Math.max(latest.get(q.identityId) ?? 0, q.at.getTime()));
+  const launchOf = new Map(found.map((c) => [c.id, c.launchedAt?.getTime() ?? Infinity]));
+  const asked = items.filter((x) => (latest.get(x.identityId) ?? -Infinity) >= launchOf.get(x.campaignId)!);
   return { campaigns: new Map<string, Campaign>(found.map((c) => [c.id, c])), asked: new Set(asked.map((x) => x.id)) };
 }
 
@@ -127,32 +134,14 @@ export async function write(tx: Database, actor: Actor, writes: Write[], at: Dat
 }
 
 export async function lockItems(tx: Database, ids: string[]): Promise<ReviewItem[]> {
+  if (!ids.length) return [];
   // The campaigns first, shared and in id order, as closing takes them before their items: a
   // decision and a close wait for each other instead of deadlocking. Then the items, in id order
-  // (two bulk decisions cannot deadlock), read with their facts.
-  const owning = await tx
-    .selectDistinct({ id: reviewItems.campaignId })
-    .from(reviewItems)
-    .where(inArray(reviewItems.id, ids));
-  if (owning.length)
-    await tx
-      .select({ id: campaigns.id })
-      .from(campaigns)
-      .where(
-        inArray(
-          campaigns.id,
-          owning.map((c) => c.id),
-        ),
-      )
-      .orderBy(campaigns.id)
-      .for("share");
-  await tx
-    .select({ id: reviewItems.id })
-    .from(reviewItems)
-    .where(inArray(reviewItems.id, ids))
-    .orderBy(reviewItems.id)
-    .for("update");
-  return itemsByIds(tx, ids);
+  // (two bulk decisions cannot deadlock), locked as they are read with their facts.
+  await tx.execute(sql`SELECT c.id FROM campaigns c
+    WHERE c.id IN (SELECT DISTINCT x.campaign_id FROM review_items x WHERE x.id IN (${uuidList(ids)}))
+    ORDER BY c.id FOR SHARE`);
+  return lockedItemsByIds(tx, ids);
 }
 
 export async function decideReviewItem(db: Database, actor: Actor, raw: unknown): Promise<{ decision: string }> {

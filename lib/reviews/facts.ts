@@ -90,8 +90,9 @@ export async function itemsWhere(
   where: SQL | undefined,
   order: SQL[] = [asc(i.name), asc(r.id)],
   limit = 500,
+  lock = false,
 ) {
-  const items = await db
+  const query = db
     .select(itemColumns)
     .from(r)
     .innerJoin(i, eq(i.id, r.identityId))
@@ -99,14 +100,18 @@ export async function itemsWhere(
     .where(where)
     .orderBy(...order)
     .limit(limit);
+  // Only the items are locked, not their identities or owners.
+  const items = await (lock ? query.for("update", { of: r }) : query);
   return withHolders(db, items);
 }
 export type ReviewItem = Awaited<ReturnType<typeof itemsWhere>>[number];
 export { r as itemTable, i as itemIdentity };
 
-export async function itemsByIds(db: Database, ids: string[]): Promise<ReviewItem[]> {
-  // In id order: ordered by name under a LIMIT, the planner walks every identity by name looking for these.
-  return ids.length ? itemsWhere(db, inArray(r.id, ids), [asc(r.id)], ids.length) : [];
+/** Items by id, in id order, locked for update (the caller decides them in its transaction). */
+export async function lockedItemsByIds(db: Database, ids: string[]): Promise<ReviewItem[]> {
+  // In id order: ordered by name under a LIMIT, the planner walks every identity by name looking for
+  // these; and rows locked in id order cannot deadlock with another bulk decision's.
+  return ids.length ? itemsWhere(db, inArray(r.id, ids), [asc(r.id)], ids.length, true) : [];
 }
 
 export type Suggestion = { decision: "certify" | "revoke"; reason: string } | null;

@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { readRows } from "@/db/columns";
+import { uuidList } from "@/lib/sql";
 import { hasRole, type Actor } from "@/lib/auth";
 import { DAY } from "@/lib/clock";
 import { parseInput } from "@/lib/errors";
@@ -84,10 +85,7 @@ export function waitingFor(actor: Actor, x: string, active: readonly string[]): 
   const undecided = sql`(${decidedBy(actor, x)} AND ${sql.raw(`${x}.decision`)} IS NULL)`;
   const confirm = toConfirm(actor, x);
   const campaign = active.length
-    ? sql`${sql.raw(`${x}.campaign_id`)} IN (${sql.join(
-        active.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )})`
+    ? sql`${sql.raw(`${x}.campaign_id`)} IN (${uuidList(active)})`
     : sql`false`;
   return sql`(${confirm ? sql`${undecided} OR ${confirm}` : undecided}) AND ${campaign}`;
 }

@@ -13,6 +13,7 @@ import {
   myReviewItems,
 } from "./index";
 import { myNotifications } from "@/lib/notifications";
+import { submitRequest } from "@/lib/requests";
 import { launchedCampaign } from "./test-campaigns";
 
 // Who reviews each item (the rule, then the fallback when the first choice has left, is missing or
@@ -58,6 +59,47 @@ describe("reviewers", () => {
           : null;
     expect(rows.filter((a) => a.reviewer !== expected(a))).toEqual([]);
     expect(rows.some((a) => a.owner_status === "departed")).toBe(true);
+  });
+
+  it("nobody decides an identity they asked a change for during the campaign; a request before it does not count", async () => {
+    const { sam } = conn.personas;
+    const before = await launchedCampaign(conn.db, sam, {
+      name: "Launched before the request",
+      reviewerRule: "security",
+    });
+    const items = await queryRows<{ id: string; identity_id: string }>(
+      conn.db,
+      sql`SELECT id, identity_id FROM review_items WHERE campaign_id = ${before.id}::uuid ORDER BY id LIMIT 2`,
+    );
+    const [asked, other] = items;
+    await submitRequest(conn.db, sam, {
+      type: "extend_expiry",
+      identityId: asked!.identity_id,
+      expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      justification: "Still needed for the quarter's close",
+    });
+    const refused = await refusal(decideReviewItem(conn.db, sam, { itemId: asked!.id, decision: "revoke" }));
+    expect(refused.message).toMatch(/You asked for a change to this identity during the campaign/);
+    const bulk = await decideInBulk(conn.db, sam, { itemIds: [asked!.id, other!.id], decision: "revoke" });
+    expect(bulk.decided).toBe(1);
+    expect(bulk.skipped).toEqual([
+      expect.objectContaining({ id: asked!.id, reason: expect.stringMatching(/asked for a change/) }),
+    ]);
+    // A campaign launched after the request: the request is not in its window.
+    const after = await launchedCampaign(conn.db, sam, {
+      name: "Launched after the request",
+      reviewerRule: "security",
+    });
+    const [again] = await queryRows<{ id: string }>(
+      conn.db,
+      sql`SELECT id FROM review_items WHERE campaign_id = ${after.id}::uuid AND identity_id = ${asked!.identity_id}::uuid`,
+    );
+    await decideReviewItem(conn.db, sam, { itemId: again!.id, decision: "revoke" });
+    const [row] = await queryRows<{ decision: string }>(
+      conn.db,
+      sql`SELECT decision FROM review_items WHERE id = ${again!.id}::uuid`,
+    );
+    expect(row!.decision).toBe("revoke");
   });
 
   it("a named reviewer never reviews their own identity: those go to the fallback", async () => {
