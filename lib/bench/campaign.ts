@@ -28,7 +28,8 @@ import { type BenchOptions, ms, ratio, table } from "./stats";
  * - A bulk decision over 10,000 items (the reviewer's own, 500 a call as the page sends them).
  * - Closing a campaign of ~100,000 decided items, a tenth revoked, until every revocation is queued.
  * - The reviewer's page (/reviews/mine) with ~100,000 items waiting in security's shared queue:
- *   time to first byte for `users` concurrent sessions of Sam, served as `npm start` serves it.
+ *   time to first byte for one session of Sam (the issue's goal), then for `users` sessions at once
+ *   beside the app's lightest signed-in page under the same load, served as `npm start` serves it.
  * Every measurement but the page runs inside a transaction that is rolled back, so the estate is
  * left as it was; the page's campaign is committed (the server must see it) and removed after.
  * Needs PostgreSQL (DATABASE_URL) seeded with `steward db seed --identities 1000000`.
@@ -45,6 +46,9 @@ export const CAMPAIGN_GOALS = {
   bulk10kMs: 5_000,
   close100kMs: 30_000,
   reviewerPageTtfbP95Ms: 250,
+  // Not in the issue: under concurrent sessions the page may cost at most this much more than the
+  // app's lightest signed-in page under the same load (the launches' ratio).
+  pageUnderLoadRatio: 1.5,
 } as const;
 
 const rolledBack = async (db: Database, fn: (tx: Database) => Promise<void>) => {
@@ -328,26 +332,53 @@ async function benchReviewerPage(
         Array.from({ length: opts.users }, () => signInOverHttp(server.baseUrl, email)),
       );
       // Only a page that lists items holds the list's label: "Nothing waits for you" is an error here.
-      const page = await measurePageTtfb(
-        server,
-        cookies,
-        "/reviews/mine",
-        opts.perUser,
-        'aria-label="Items to review"',
-      );
-      const ok = page.errors === 0 && page.ttfb.p95 <= goal;
+      const reviews = (sessions: string[]) =>
+        measurePageTtfb(server, sessions, "/reviews/mine", opts.perUser, 'aria-label="Items to review"');
+      // The issue's goal: a reviewer opening the page while ~100,000 items wait.
+      const one = await reviews(cookies.slice(0, 1));
+      const ok = one.errors === 0 && one.ttfb.p95 <= goal;
       opts.out(
-        `/reviews/mine: security's queue with ${items.toLocaleString("en")} items waiting, ${opts.users} concurrent sessions of Sam (${page.ttfb.n} views, ${page.errors} errors): ` +
-          `time to first byte p50 ${ms(page.ttfb.p50)} ms, p95 ${ms(page.ttfb.p95)} ms (goal ≤ ${goal}); whole page p95 ${ms(page.total.p95)} ms\n`,
+        `/reviews/mine: security's queue with ${items.toLocaleString("en")} items waiting, one session of Sam (${one.ttfb.n} views, ${one.errors} errors): ` +
+          `time to first byte p50 ${ms(one.ttfb.p50)} ms, p95 ${ms(one.ttfb.p95)} ms (goal ≤ ${goal}); whole page p95 ${ms(one.total.p95)} ms`,
       );
       json.push({
         metric: "campaign.reviewer_page_ttfb",
         path: "/reviews/mine",
         items,
-        users: opts.users,
-        ...pageLoadJson(page),
+        users: 1,
+        ...pageLoadJson(one),
         goal_p95_ms: goal,
         pass: ok,
+      });
+      // Under load: `users` sessions at once on this machine's cores, beside the floor of the app's
+      // lightest signed-in page (/notifications: the shell, the session, one small query) under
+      // the same load. What every page pays is the floor's; what this page adds is the ratio.
+      const page = await reviews(cookies);
+      const floor = await measurePageTtfb(
+        server,
+        cookies,
+        "/notifications",
+        opts.perUser,
+        'aria-label="Notifications"',
+      );
+      const r = ratio(page.ttfb.p95, floor.ttfb.p95);
+      const loadOk = page.errors === 0 && floor.errors === 0 && (r ?? Infinity) <= CAMPAIGN_GOALS.pageUnderLoadRatio;
+      opts.out(
+        `… and ${opts.users} concurrent sessions (${page.ttfb.n} views, ${page.errors} errors): TTFB p50 ${ms(page.ttfb.p50)} ms, p95 ${ms(page.ttfb.p95)} ms; ` +
+          `whole page p95 ${ms(page.total.p95)} ms; floor /notifications p50 ${ms(floor.ttfb.p50)} ms, p95 ${ms(floor.ttfb.p95)} ms; ÷ floor at p95 ${r} (goal ≤ ${CAMPAIGN_GOALS.pageUnderLoadRatio})\n`,
+      );
+      json.push({
+        metric: "campaign.reviewer_page_ttfb_under_load",
+        path: "/reviews/mine",
+        items,
+        users: opts.users,
+        ...pageLoadJson(page),
+        floor_path: "/notifications",
+        floor_p50_ms: ms(floor.ttfb.p50),
+        floor_p95_ms: ms(floor.ttfb.p95),
+        ratio: r,
+        goal_ratio: CAMPAIGN_GOALS.pageUnderLoadRatio,
+        pass: loadOk,
       });
     } finally {
       await server.stop();
