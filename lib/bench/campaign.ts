@@ -359,7 +359,7 @@ async function benchReviewerPage(
         cookies,
         "/notifications",
         opts.perUser,
-        'aria-label="Notifications"',
+        'id="notifications-heading"',
       );
       const r = ratio(page.ttfb.p95, floor.ttfb.p95);
       const loadOk = page.errors === 0 && floor.errors === 0 && (r ?? Infinity) <= CAMPAIGN_GOALS.pageUnderLoadRatio;
