@@ -9,6 +9,7 @@ import { DAY, now } from "@/lib/clock";
 import { isoDay } from "@/lib/format";
 import { riskFactorsSql, riskScoreSql } from "@/lib/identities";
 import { reviewPeriodDays } from "@/lib/policy";
+import { forEachCampaign } from "./campaign-jobs";
 
 /**
  * Certifications are applied after a campaign closes, in batches: each certified identity's next
@@ -98,16 +99,11 @@ export async function applyCertifications(db: Database, by: AuditActor, campaign
 
 /** The lifecycle job: every closed campaign whose certifications are not all applied yet. */
 export async function applyClosedCampaigns(db: Database, by: AuditActor): Promise<Record<string, number>> {
-  const open = await readRows(
+  const { campaigns: n, items } = await forEachCampaign(
     db,
-    { id: sql<string>`id` },
-    sql`SELECT id FROM campaigns WHERE status = 'closed' AND applied_at IS NULL ORDER BY closed_at`,
+    sql`status = 'closed' AND applied_at IS NULL`,
+    sql`closed_at`,
+    async (id) => (await applyCertifications(db, by, id)).certified,
   );
-  const out = { campaigns: 0, certified: 0 };
-  for (const { id } of open) {
-    const r = await applyCertifications(db, by, id);
-    out.campaigns += 1;
-    out.certified += r.certified;
-  }
-  return out;
+  return { campaigns: n, certified: items };
 }

@@ -12,7 +12,7 @@ import { campaignIdSchema, campaignInputSchema } from "./input";
 import { activePersonByEmail } from "./people";
 import { nextLaunch } from "./recurrence-dates";
 import { mayRunCampaigns, previewScope, resolvedScope, storedScope } from "./scope";
-import { analyzeItemsIf, FILL_SIZES, insertItems, partsFor, type FillSizes } from "./snapshot";
+import { analyzeItemsIf, FILL_SIZES, insertItems, partsFor, snapshotColumns, type FillSizes } from "./snapshot";
 
 /**
  * A campaign is drafted (its scope, reviewers, due date and outcome), then launched: launch
@@ -83,23 +83,10 @@ export function mayManage(actor: Actor, campaign: { createdBy: string }): boolea
   return mayRunCampaigns(actor) && (campaign.createdBy === actor.personId || hasRole(actor, "security"));
 }
 
-const lockedColumns = pick(
-  campaignColumns,
-  "noResponseOutcome",
-  "dueAt",
-  "recurrence",
-  "id",
-  "name",
-  "status",
-  "createdBy",
-  "scope",
-  "reviewerRule",
-  "reviewerId",
-  "fallbackReviewerRule",
-  "filledAt",
-  "fillNext",
-  "fillParts",
-);
+const lockedColumns = {
+  ...snapshotColumns,
+  ...pick(campaignColumns, "noResponseOutcome", "dueAt", "recurrence", "filledAt", "fillNext", "fillParts"),
+};
 
 /** A campaign locked for a change, refused unless the actor may manage it. */
 export async function lockCampaign(tx: Database, actor: Actor, rawId: unknown) {

@@ -84,9 +84,7 @@ function toConfirm(actor: Actor, x: string): SQL | undefined {
 export function waitingFor(actor: Actor, x: string, active: readonly string[]): SQL {
   const undecided = sql`(${decidedBy(actor, x)} AND ${sql.raw(`${x}.decision`)} IS NULL)`;
   const confirm = toConfirm(actor, x);
-  const campaign = active.length
-    ? sql`${sql.raw(`${x}.campaign_id`)} IN (${uuidList(active)})`
-    : sql`false`;
+  const campaign = active.length ? sql`${sql.raw(`${x}.campaign_id`)} IN (${uuidList(active)})` : sql`false`;
   return sql`(${confirm ? sql`${undecided} OR ${confirm}` : undecided}) AND ${campaign}`;
 }
 

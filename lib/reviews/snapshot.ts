@@ -1,13 +1,14 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db";
-import { campaignColumns, pick, readRows } from "@/db/columns";
+import { campaignColumns, pick, readRows, type RowOf } from "@/db/columns";
 import { lockById } from "@/db/locks";
 import { campaigns } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit";
 import { type Actor, resolveActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { parseInventoryFilter } from "@/lib/identities";
+import { forEachCampaign } from "./campaign-jobs";
 import { mayRunCampaigns, scopeSql } from "./scope";
 
 /**
@@ -69,13 +70,19 @@ function candidate(rule: string, namedId: string | null): SQL {
   }
 }
 
-type Snapshotted = {
-  id: string;
-  scope: Record<string, unknown>;
-  reviewerRule: string;
-  reviewerId: string | null;
-  fallbackReviewerRule: string;
-};
+/** What taking a snapshot reads of its campaign (launch and each part lock the row with these). */
+export const snapshotColumns = pick(
+  campaignColumns,
+  "id",
+  "name",
+  "status",
+  "createdBy",
+  "scope",
+  "reviewerRule",
+  "reviewerId",
+  "fallbackReviewerRule",
+);
+type Snapshotted = RowOf<typeof snapshotColumns>;
 
 /**
  * Inserts the review items of the scope's live identities that `extra` admits (a part, the
@@ -113,24 +120,10 @@ export async function analyzeItemsIf(tx: Database, items: number): Promise<void>
   if (items >= ANALYZE_AFTER) await tx.execute(sql`ANALYZE review_items`);
 }
 
-const filling = pick(
-  campaignColumns,
-  "id",
-  "name",
-  "status",
-  "createdBy",
-  "scope",
-  "reviewerRule",
-  "reviewerId",
-  "fallbackReviewerRule",
-  "launchedAt",
-  "itemCount",
-  "scopeCount",
-  "fillParts",
-  "fillNext",
-  "snapshotAt",
-  "filledAt",
-);
+const filling = {
+  ...snapshotColumns,
+  ...pick(campaignColumns, "launchedAt", "itemCount", "scopeCount", "fillParts", "fillNext", "snapshotAt", "filledAt"),
+};
 
 export type Filled = { items: number; done: boolean };
 
@@ -195,15 +188,10 @@ export async function fillCampaign(db: Database, by: AuditActor, campaignId: str
 
 /** The lifecycle job: every launched campaign whose snapshot is not complete (what a restart interrupted). */
 export async function fillLaunchedCampaigns(db: Database, by: AuditActor): Promise<Record<string, number>> {
-  const open = await readRows(
+  return forEachCampaign(
     db,
-    { id: sql<string>`id` },
-    sql`SELECT id FROM campaigns WHERE status = 'active' AND filled_at IS NULL ORDER BY launched_at`,
+    sql`status = 'active' AND filled_at IS NULL`,
+    sql`launched_at`,
+    async (id) => (await fillCampaign(db, by, id)).items,
   );
-  const out = { campaigns: 0, items: 0 };
-  for (const { id } of open) {
-    out.campaigns += 1;
-    out.items += (await fillCampaign(db, by, id)).items;
-  }
-  return out;
 }
