@@ -70,11 +70,12 @@ describe("reviewers", () => {
     const items = await queryRows<{ id: string; identity_id: string }>(
       conn.db,
       // Two that Sam may decide (not his own, nor one he backs up) and may ask to extend (active,
-      // ending before the 30 days asked), the same two every run.
+      // ending before the 30 days asked, no request pending: the seed has some), the same two every run.
       sql`SELECT r.id, r.identity_id FROM review_items r JOIN identities i ON i.id = r.identity_id
           WHERE r.campaign_id = ${before.id}::uuid AND i.owner_id IS DISTINCT FROM ${sam.personId}::uuid
             AND i.backup_owner_id IS DISTINCT FROM ${sam.personId}::uuid
             AND i.status = 'active' AND (i.expires_at IS NULL OR i.expires_at < now() + interval '20 days')
+            AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.subject_identity_id = i.id AND q.status = 'pending')
           ORDER BY i.name, r.id LIMIT 2`,
     );
     const [asked, other] = items;
