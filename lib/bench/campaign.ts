@@ -149,6 +149,9 @@ async function benchCampaignLegs(
     let parts = 0;
     for (let run = 0; run < runs; run++) {
       opts.log(`bench: launch ${key}, run ${run + 1} of ${runs}`);
+      // Each run's rolled-back rows are cleared before the next (autovacuum is off here), so the
+      // app and the floor each insert into the same clean table.
+      await db.execute(sql`VACUUM review_items`);
       await rolledBack(db, async (tx) => {
         const { id } = await createCampaign(tx, sam, { name: `bench ${key}`, scope, reviewerRule: "owner", dueOn });
         const t0 = performance.now();
@@ -158,6 +161,7 @@ async function benchCampaignLegs(
         items = out.items;
         parts = out.parts;
       });
+      await db.execute(sql`VACUUM review_items`);
       await rolledBack(db, async (tx) => {
         const { id } = await createCampaign(tx, sam, {
           name: `bench floor ${key}`,
@@ -197,6 +201,7 @@ async function benchCampaignLegs(
   );
 
   // A bulk decision over 10,000 of the reviewer's items, and closing ~100,000 decided ones.
+  await db.execute(sql`VACUUM review_items`);
   await rolledBack(db, async (tx) => {
     const { id } = await createCampaign(tx, sam, {
       name: "bench bulk",
