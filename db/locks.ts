@@ -12,14 +12,19 @@ type Keyed = PgTable & { id: PgColumn };
 // The query builder's own selection type: a column set is one, and the row is typed by `RowOf<C>`.
 const fields = (columns: ColumnSet) => columns as SelectedFields;
 
-/** One row by id, locked to the end of the transaction; undefined when there is none. */
+/**
+ * One row by id, locked to the end of the transaction; undefined when there is none. `no key
+ * update` is for a long holder that must not stop readers who only need the row to stay (FOR KEY
+ * SHARE), while still excluding every other writer.
+ */
 export async function lockById<C extends ColumnSet>(
   tx: Database,
   table: Keyed,
   columns: C,
   id: string,
+  strength: "update" | "no key update" = "update",
 ): Promise<RowOf<C> | undefined> {
-  const [row] = await tx.select(fields(columns)).from(table).where(eq(table.id, id)).for("update");
+  const [row] = await tx.select(fields(columns)).from(table).where(eq(table.id, id)).for(strength);
   return row as RowOf<C> | undefined;
 }
 

@@ -120,7 +120,7 @@ export async function launchCampaign(
   sizes: FillSizes = FILL_SIZES,
 ): Promise<{ items: number; scopeCount: number; filling: boolean }> {
   requireCanChange(actor);
-  return db.transaction(async (tx) => {
+  const out = await db.transaction(async (tx) => {
     const c = await lockCampaign(tx, actor, rawId);
     if (c.status !== "draft") throw conflict(`This campaign is already ${c.status}.`);
     const creator = await resolveActor(tx, c.createdBy);
@@ -135,7 +135,6 @@ export async function launchCampaign(
     const inline = count <= sizes.inlineUpTo;
     const items = inline ? await insertItems(tx, c, creator, at) : 0;
     if (inline && items === 0) throw conflict("The scope holds no live identities now: there is nothing to review.");
-    if (inline) await analyzeItemsIf(tx, items);
     // A large scope is taken after this transaction, part by part (snapshot.ts): from the moment
     // of the launch by either clock, so an identity already there is never left out.
     const snapshotAt = inline ? at : await launchMoment(tx, at);
@@ -165,4 +164,7 @@ export async function launchCampaign(
     });
     return { items, scopeCount: count, filling: !inline };
   });
+  // After the launch's transaction, holding no lock (as a snapshot part does, snapshot.ts).
+  await analyzeItemsIf(db, out.items);
+  return out;
 }

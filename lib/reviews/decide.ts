@@ -54,8 +54,8 @@ export async function contextOf(tx: Database, actor: Actor, items: ReviewItem[])
         .from(campaigns)
         .where(inArray(campaigns.id, [...new Set(items.map((x) => x.campaignId))]))
     : [];
-  // The actor's requests since the earliest of these campaigns' launches (a handful), matched
-  // against each item's identity and its own campaign's launch here.
+  // The actor's requests about these identities since the earliest of these campaigns' launches,
+  // matched against each item's own campaign's launch here.
   const launches = found.flatMap((c) => (c.launchedAt ? [c.launchedAt.getTime()] : []));
   const since = launches.length ? new Date(Math.min(...launches)).toISOString() : null;
   const requested = since
@@ -63,7 +63,8 @@ export async function contextOf(tx: Database, actor: Actor, items: ReviewItem[])
         tx,
         { identityId: sql<string>`q.subject_identity_id`, at: sql<Date>`q.created_at`.mapWith((v) => new Date(v)) },
         sql`SELECT q.subject_identity_id AS "identityId", q.created_at AS at FROM requests q
-            WHERE q.requester_id = ${actor.personId}::uuid AND q.subject_identity_id IS NOT NULL AND q.created_at >= ${since}::timestamptz`,
+            WHERE q.requester_id = ${actor.personId}::uuid AND q.created_at >= ${since}::timestamptz
+              AND q.subject_identity_id IN (${uuidList([...new Set(items.map((x) => x.identityId))])})`,
       )
     : [];
   const latest = new Map<string, number>();
@@ -135,12 +136,14 @@ export async function write(tx: Database, actor: Actor, writes: Write[], at: Dat
 
 export async function lockItems(tx: Database, ids: string[]): Promise<ReviewItem[]> {
   if (!ids.length) return [];
-  // The campaigns first, shared and in id order, as closing takes them before their items: a
-  // decision and a close wait for each other instead of deadlocking. Then the items, in id order
-  // (two bulk decisions cannot deadlock), locked as they are read with their facts.
+  // The campaigns first, in id order, as closing takes them before their items: a decision and a
+  // close wait for each other instead of deadlocking. FOR KEY SHARE: it waits for a close (FOR
+  // UPDATE) but not for a snapshot part being taken (FOR NO KEY UPDATE), so reviewers decide while
+  // a large campaign fills. Then the items, in id order (two bulk decisions cannot deadlock),
+  // locked as they are read with their facts.
   await tx.execute(sql`SELECT c.id FROM campaigns c
     WHERE c.id IN (SELECT DISTINCT x.campaign_id FROM review_items x WHERE x.id IN (${uuidList(ids)}))
-    ORDER BY c.id FOR SHARE`);
+    ORDER BY c.id FOR KEY SHARE`);
   return lockedItemsByIds(tx, ids);
 }
 

@@ -36,6 +36,8 @@ export async function handOverItems(
     inAuditBatch(tx, async () => {
       const c = await lockCampaign(tx, actor, input.campaignId);
       if (c.status !== "active") throw conflict("Only an active campaign's items can be handed over.");
+      // The parts still to come are assigned by the campaign's rule: a hand-over now would be undone.
+      if (!c.filledAt) throw conflict("Its snapshot is still being taken: hand items over when it is complete.");
       const to = await activePersonByEmail(tx, input.to, "to", "the new reviewer");
       if (isAuditorOnly(to.roles))
         throw invalid(`${to.name} is an auditor: auditors decide nothing.`, { to: ["An auditor cannot review."] });

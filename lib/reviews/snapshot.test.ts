@@ -9,6 +9,7 @@ import {
   fillCampaign,
   fillCampaignPart,
   fillLaunchedCampaigns,
+  handOverItems,
   launchCampaign,
   parseQueueFilter,
   previewScope,
@@ -80,6 +81,13 @@ describe("a large scope's snapshot", () => {
     const events = await auditCount(conn.db);
     const early = await refusal(closeCampaign(conn.db, sam, id));
     expect(early.message).toMatch(/snapshot is still being taken \(0 of \d+ parts\)/);
+    expect(await auditCount(conn.db)).toBe(events);
+
+    // Nor can its items be handed over: the parts still to come would follow the rule regardless.
+    const handOver = await refusal(
+      handOverItems(conn.db, sam, { campaignId: id, from: "security", to: "maya.manager@example.com", note: "Busy." }),
+    );
+    expect(handOver.message).toMatch(/snapshot is still being taken/);
     expect(await auditCount(conn.db)).toBe(events);
 
     // The first part lands: its items are in security's queue and can be decided at once.

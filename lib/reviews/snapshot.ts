@@ -134,11 +134,12 @@ export type Filled = { items: number; done: boolean };
  * the `campaign.filled` audit event. `done` once nothing is left to take.
  */
 export async function fillCampaignPart(db: Database, by: AuditActor, campaignId: string): Promise<Filled> {
-  return db.transaction(async (tx) => {
+  const part = await db.transaction(async (tx) => {
     // The campaign's row lock keeps two fillers (the launch's and the job) to one part at a time.
-    const c = await lockById(tx, campaigns, filling, campaignId);
+    // FOR NO KEY UPDATE: decisions on the items already there (FOR KEY SHARE) go on meanwhile.
+    const c = await lockById(tx, campaigns, filling, campaignId, "no key update");
     if (!c || c.status !== "active" || c.filledAt || c.fillNext === null || c.fillParts === null)
-      return { items: 0, done: true };
+      return { items: 0, done: true, analyze: 0 };
     const at = now();
     const creator = await resolveActor(tx, c.createdBy);
     const k = c.fillNext;
@@ -154,8 +155,6 @@ export async function fillCampaignPart(db: Database, by: AuditActor, campaignId:
           ]);
     const items = (c.itemCount ?? 0) + made;
     const done = stopped || k + 1 >= c.fillParts;
-    // Statistics once the first part has landed (the reviewers' first pages) and at the end.
-    if (k === 0 || done) await analyzeItemsIf(tx, items);
     await tx
       .update(campaigns)
       .set({ itemCount: items, fillNext: done ? null : k + 1, filledAt: done ? at : null })
@@ -174,8 +173,13 @@ export async function fillCampaignPart(db: Database, by: AuditActor, campaignId:
           ...(stopped ? { stopped: "Its creator has left or no longer runs campaigns." } : {}),
         },
       });
-    return { items: made, done };
+    // Statistics once the first part has landed (the reviewers' first pages) and at the end.
+    return { items: made, done, analyze: k === 0 || done ? items : 0 };
   });
+  // After the part's transaction, holding no lock: ANALYZE inside it would take review_items'
+  // ShareUpdateExclusiveLock before the audit chain's lock, the reverse of a recurring launch.
+  await analyzeItemsIf(db, part.analyze);
+  return { items: part.items, done: part.done };
 }
 
 /** Takes every part left of the campaign's snapshot. */
