@@ -11,3 +11,6 @@ export function setClock(fn: (() => Date) | undefined): void {
 
 /** A day in milliseconds: the one constant for "n days from now" arithmetic. */
 export const DAY = 86_400_000;
+
+/** An hour in milliseconds (break-glass windows and just-in-time grants count hours). */
+export const HOUR = 3_600_000;

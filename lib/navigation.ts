@@ -10,6 +10,7 @@ const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] =
   { href: "/identities", label: "Identities", visible: () => true },
   { href: "/requests", label: "Requests", visible: () => true },
   { href: "/reviews", label: "Reviews", visible: () => true },
+  { href: "/break-glass", label: "Break-glass", visible: () => true },
   { href: "/revocations", label: "Revocations", visible: () => true },
   { href: "/audit", label: "Audit log", visible: canReadAuditLog },
   { href: "/people", label: "People", visible: canManagePeople },

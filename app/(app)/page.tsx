@@ -3,13 +3,18 @@ import Link from "next/link";
 import { getDb } from "@/db";
 import { canReadAuditLog, hasRole, requireActor } from "@/lib/auth";
 import { orphanTotal, ownedSummary } from "@/lib/identities";
+import { breakGlassSummary } from "@/lib/break-glass";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requireActor();
   const db = getDb();
-  const [owned, orphans] = await Promise.all([ownedSummary(db, actor), orphanTotal(db, actor)]);
+  const [owned, orphans, glass] = await Promise.all([
+    ownedSummary(db, actor),
+    orphanTotal(db, actor),
+    breakGlassSummary(db, actor),
+  ]);
   // Each card opens the inventory on exactly those identities (active or suspended, like the counts).
   const mine = (state?: string) => `/identities?owner=me${state ? `&state=${state}` : ""}`;
   const cards: { label: string; value: number; hint: string; href: string }[] = [
@@ -40,6 +45,22 @@ export default async function OverviewPage() {
           Signed in as {actor.email} with the {actor.roles.join(", ")} role{actor.roles.length > 1 ? "s" : ""}.
         </p>
       </div>
+      {glass.active + glass.waiting + glass.reviewsOpen > 0 ? (
+        <div
+          role="region"
+          aria-label="Break-glass"
+          className={`rounded-lg border p-3 text-sm ${glass.reviewsOverdue ? "border-red-300 bg-red-50" : "border-amber-300 bg-amber-50"}`}
+        >
+          <p className="font-semibold">
+            Break-glass: {glass.active} active, {glass.waiting} waiting for security, {glass.reviewsOpen} post-use{" "}
+            {glass.reviewsOpen === 1 ? "review" : "reviews"} open
+            {glass.reviewsOverdue ? `, ${glass.reviewsOverdue} overdue` : ""}.
+          </p>
+          <Link href="/break-glass" className="text-brand-700 underline">
+            Open break-glass
+          </Link>
+        </div>
+      ) : null}
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
         {cards.map((c) => (
           <div key={c.label} className="rounded-lg border border-slate-200 bg-white p-3">

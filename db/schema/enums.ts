@@ -17,7 +17,8 @@ export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export const IDENTITY_STATUSES = ["pending", "active", "suspended", "revoked", "expired"] as const;
 export const CREDENTIAL_TYPES = ["static_secret", "certificate", "short_lived_token", "federated"] as const;
 export const IDENTITY_ORIGINS = ["requested", "imported", "discovered"] as const;
-export const ENTITLEMENT_STATUSES = ["active", "revoked", "expired"] as const;
+// pending: approved, waiting for the target system to confirm the grant (lib/revocations carries it out).
+export const ENTITLEMENT_STATUSES = ["pending", "active", "revoked", "expired"] as const;
 export const REQUEST_TYPES = words(
   "new_identity grant_entitlement extend_expiry policy_exception transfer_ownership break_glass",
 );
@@ -29,8 +30,11 @@ export const CAMPAIGN_STATUSES = ["draft", "active", "closed"] as const;
 export const RECURRENCES = ["none", "monthly", "quarterly", "half_yearly", "yearly"] as const;
 export const NO_RESPONSE_OUTCOMES = ["keep", "suspend", "revoke"] as const;
 export const REVIEW_DECISIONS = ["certify", "revoke", "reassign", "no_response"] as const;
-export const BREAK_GLASS_STATUSES = ["requested", "active", "ended", "reviewed"] as const;
+// requested → active → ended (by time or by hand) → reviewed; or requested → denied (by security).
+export const BREAK_GLASS_STATUSES = ["requested", "active", "ended", "reviewed", "denied"] as const;
 export const REVOCATION_TARGETS = ["identity", "credential", "entitlement"] as const;
+/** What a connector is asked to do: remove access, or grant it (the mirror, verified the same way). */
+export const CONNECTOR_OPERATIONS = ["revoke", "grant"] as const;
 export const REVOCATION_STATUSES = ["requested", "executing", "executed", "verified", "failed"] as const;
 export const ACTOR_TYPES = ["person", "token", "job", "system"] as const;
 
@@ -61,5 +65,6 @@ export const noResponseOutcomeEnum = pgEnum("no_response_outcome", NO_RESPONSE_O
 export const reviewDecisionEnum = pgEnum("review_decision", REVIEW_DECISIONS);
 export const breakGlassStatusEnum = pgEnum("break_glass_status", BREAK_GLASS_STATUSES);
 export const revocationTargetEnum = pgEnum("revocation_target", REVOCATION_TARGETS);
+export const connectorOperationEnum = pgEnum("connector_operation", CONNECTOR_OPERATIONS);
 export const revocationStatusEnum = pgEnum("revocation_status", REVOCATION_STATUSES);
 export const actorTypeEnum = pgEnum("actor_type", ACTOR_TYPES);

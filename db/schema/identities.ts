@@ -33,6 +33,9 @@ export const identities = table(
     // Set when a job hands the identity of a departed owner to someone else: they must attest by
     // then, or policy suspends it. Cleared by an attestation.
     attestationDueAt: ts("attestation_due_at"),
+    // Set when a break-glass review requires the credential's rotation: rotation is overdue until
+    // last_rotated_at passes it.
+    rotationRequiredAt: ts("rotation_required_at"),
     credentialType: credentialTypeEnum("credential_type").notNull().default("static_secret"),
     rotationPeriodDays: integer("rotation_period_days"),
     // A reference to where the secret lives (vault path, secret manager ARN), never the secret.
@@ -111,6 +114,10 @@ export const entitlements = table(
       .on(t.identityId)
       .where(sql`${t.privileged} AND ${t.status} = 'active'`),
     // A reviewer's "how many others hold it": the active holders of one grant, counted from the index.
+    // Grants that end by themselves: the lifecycle job's range of what is due.
+    index("entitlements_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'active' AND ${t.expiresAt} IS NOT NULL`),
     index("entitlements_grant_idx")
       .on(t.resource, t.permission)
       .where(sql`${t.status} = 'active'`),

@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   "review_escalated",
   "review_overdue",
   "review_handed_over",
+  "break_glass",
 ] as const;
 
 export const notifications = table(

@@ -191,6 +191,8 @@ export const PLUMBING: Record<string, string> = {
   readCallbackBody: "reads the webhook callback's body with its size cap, before anything else",
   runRevocations:
     "carries out the revocations the preceding mutation just created and returned (their ids only); authorized there",
+  grantsOfRequests:
+    "finds the grants the preceding approval just queued (the request ids that approval authorized), for runRevocations",
   fillCampaign:
     "takes the snapshot of the campaign the preceding launchCampaign just launched (its id only); authorized there",
   applyCertifications:

@@ -54,4 +54,11 @@ export const IDENTITY_ROWS: readonly MatrixRow[] = [
     does: "Confirms, with evidence, a revocation a system without an API waits for: it becomes verified and the identity revoked.",
     cells: allowedTo("owner", "backupOwner", "ownerManager", "security"),
   },
+  {
+    fn: "confirmManualRevocation",
+    variant: "a grant",
+    file: "lib/revocations/confirm.ts",
+    does: "Confirms, with evidence, a grant a system without an API waits for: the entitlement becomes active.",
+    cells: allowedTo("owner", "backupOwner", "ownerManager", "security"),
+  },
 ];

@@ -18,5 +18,5 @@ export function connectorFor(system: SystemTarget): Connector {
   }
 }
 
-export type { Connector, RevokeTarget, SystemTarget } from "./types";
+export type { BatchOutcome, Connector, GrantTarget, RevokeTarget, SystemTarget } from "./types";
 export { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS, verifySignature } from "./webhook-signature";

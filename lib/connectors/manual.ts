@@ -20,4 +20,19 @@ export const manualConnector: Connector = {
   async verify() {
     return { verified: false, evidence: {}, reason: "A person has not confirmed the removal yet." };
   },
+  async grant(system, target) {
+    return {
+      state: "awaiting_confirmation",
+      evidence: {
+        instructions:
+          `Grant ${target.entitlement.permission} on ${target.entitlement.resource} to ${target.account} in ${system.name}, then confirm here with evidence.` +
+          (target.bound
+            ? ""
+            : ` No account is bound to it: check that ${target.account} in ${system.name} really is this identity's before you act.`),
+      },
+    };
+  },
+  async verifyGrant() {
+    return { verified: false, evidence: {}, reason: "A person has not confirmed the grant yet." };
+  },
 };

@@ -1,11 +1,19 @@
 import "server-only";
 import postgres from "postgres";
 import { z } from "zod";
-import { ConnectorError, type BatchOutcome, type Connector, type RevokeTarget, type SystemTarget } from "./types";
+import {
+  ConnectorError,
+  type BatchOutcome,
+  type Connector,
+  type GrantTarget,
+  type RevokeTarget,
+  type SystemTarget,
+} from "./types";
 
 /**
  * PostgreSQL databases: the login roles are the identities, their role memberships the
- * entitlements (resource = the granted role). Revoking an identity sets its role NOLOGIN, removes
+ * entitlements (resource = the granted role). Granting an entitlement is `GRANT role TO member`,
+ * read back from pg_auth_members. Revoking an identity sets its role NOLOGIN, removes
  * every membership and ends its open sessions; revoking an entitlement removes one membership.
  * Verification reads pg_roles and pg_auth_members back. Settings: `url` (a role allowed to ALTER
  * ROLE and REVOKE: a superuser or one with CREATEROLE and ADMIN OPTION on the groups).
@@ -54,13 +62,121 @@ async function protectedAccounts(sql: postgres.Sql, accounts: string[]): Promise
   );
 }
 
-const unboundError = (t: RevokeTarget) =>
+const unboundError = (t: Pick<RevokeTarget, "identityName">) =>
   `${t.identityName} is not bound to an account in this database; Steward does not act on a typed name.`;
+
+/**
+ * Why a grant may not be made: the member is not bound or is protected, or the role granted is a
+ * superuser (membership would let the account SET ROLE to it) or does not exist. Read in one query
+ * for many targets.
+ */
+async function grantRefusals(sql: postgres.Sql, targets: GrantTarget[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const t of targets) if (!t.bound) out.set(t.operationId, unboundError(t));
+  const live = targets.filter((t) => t.bound);
+  const guarded = await protectedAccounts(sql, [...new Set(live.map((t) => t.account))]);
+  const names = [...new Set(live.flatMap((t) => [t.account, t.entitlement.resource]))];
+  const roles = new Map(
+    (
+      await sql<
+        { rolname: string; rolsuper: boolean }[]
+      >`SELECT rolname, rolsuper FROM pg_roles WHERE rolname = ANY(${names})`
+    ).map((r) => [r.rolname, r.rolsuper]),
+  );
+  for (const t of live) {
+    const role = t.entitlement.resource;
+    if (guarded.has(t.account)) out.set(t.operationId, guarded.get(t.account)!);
+    else if (!roles.has(t.account)) out.set(t.operationId, `There is no role ${t.account} in the database.`);
+    else if (!roles.has(role)) out.set(t.operationId, `There is no role ${role} in the database to grant.`);
+    else if (roles.get(role))
+      out.set(
+        t.operationId,
+        `${role} is a superuser: Steward does not grant membership in it. Grant it by hand if it must be.`,
+      );
+  }
+  return out;
+}
+
+const membershipsOf = async (sql: postgres.Sql, accounts: string[]) => {
+  const held = new Map<string, string[]>();
+  for (const m of await sql<
+    { member: string; granted: string }[]
+  >`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
+    held.set(m.member, [...(held.get(m.member) ?? []), m.granted]);
+  }
+  return held;
+};
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const CHUNK = 500;
 
 export const postgresConnector: Connector = {
+  /**
+   * Many grants in one session: refusals read in one query, the GRANT statements sent in chunks
+   * of 500 per round trip (a failing chunk retried statement by statement), memberships read back
+   * with one query.
+   */
+  async grantBatch(system, targets) {
+    return withTarget(system, async (sql) => {
+      const refused = await grantRefusals(sql, targets);
+      const out = new Map<string, BatchOutcome>([...refused].map(([id, error]) => [id, { verified: false, error }]));
+      const todo = targets.filter((t) => !refused.has(t.operationId));
+      const before = await membershipsOf(sql, [...new Set(todo.map((t) => t.account))]);
+      const statements = todo
+        .filter((t) => !(before.get(t.account) ?? []).includes(t.entitlement.resource))
+        .map((t) => ({ id: t.operationId, text: `GRANT ${ident(t.entitlement.resource)} TO ${ident(t.account)}` }));
+      const errors = new Map<string, string>();
+      for (let i = 0; i < statements.length; i += CHUNK) {
+        const chunk = statements.slice(i, i + CHUNK);
+        try {
+          await sql.unsafe(chunk.map((s) => s.text).join(";\n")).simple();
+        } catch {
+          for (const s of chunk) {
+            try {
+              await sql.unsafe(s.text).simple();
+            } catch (e) {
+              errors.set(s.id, e instanceof Error ? e.message : String(e));
+            }
+          }
+        }
+      }
+      const after = await membershipsOf(sql, [...new Set(todo.map((t) => t.account))]);
+      for (const t of todo) {
+        const memberships = after.get(t.account) ?? [];
+        const evidence = { role: t.account, granted: t.entitlement.resource, memberships, readAt: "pg_auth_members" };
+        if (errors.has(t.operationId))
+          out.set(t.operationId, { verified: false, error: errors.get(t.operationId)!, evidence });
+        else if (!memberships.includes(t.entitlement.resource))
+          out.set(t.operationId, {
+            verified: false,
+            error: `${t.account} is not a member of ${t.entitlement.resource} after the GRANT.`,
+            evidence,
+          });
+        else out.set(t.operationId, { verified: true, evidence });
+      }
+      return out;
+    });
+  },
+  async grant(system, target) {
+    if (!target.bound) throw new ConnectorError(unboundError(target));
+    return withTarget(system, async (sql) => {
+      const refusal = (await grantRefusals(sql, [target])).get(target.operationId);
+      if (refusal) throw new ConnectorError(refusal);
+      const role = target.entitlement.resource;
+      const held = (await memberships(sql, target.account)).some((m) => m.granted === role);
+      if (!held) await sql`GRANT ${sql(role)} TO ${sql(target.account)}`;
+      return { state: "done", evidence: { role: target.account, grantedMembership: role, wasMember: held } };
+    });
+  },
+  async verifyGrant(system, target) {
+    return withTarget(system, async (sql) => {
+      const held = (await memberships(sql, target.account)).map((m) => m.granted);
+      const evidence = { role: target.account, memberships: held, readAt: "pg_auth_members" };
+      return held.includes(target.entitlement.resource)
+        ? { verified: true, evidence }
+        : { verified: false, evidence, reason: `${target.account} is not a member of ${target.entitlement.resource}.` };
+    });
+  },
   /**
    * The same revocation for many roles in one session: the ALTER ROLE and REVOKE statements go in
    * chunks of 500 per round trip (simple protocol), sessions are ended and everything is read back

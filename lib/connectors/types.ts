@@ -4,6 +4,7 @@
  * done only on that confirmation. Connectors never see the database; they get plain targets.
  */
 export type RevokeTarget = {
+  /** The operation's id (a revocation's, or a grant's: the same table and runner). */
   revocationId: string;
   kind: "identity" | "entitlement" | "credential";
   /** The account in the target system: the bound external id (else, for a person to act on by hand, the name). */
@@ -40,7 +41,28 @@ export type BatchOutcome =
   | { verified: true; evidence: Record<string, unknown> }
   | { verified: false; error: string; evidence?: Record<string, unknown> };
 
+/**
+ * A grant to carry out: the mirror of an entitlement's revocation. `operationId` names it to the
+ * target system (the webhook receiver answers and calls back with it).
+ */
+export type GrantTarget = {
+  operationId: string;
+  account: string;
+  /** As for revocations: connectors that act refuse an account that is not bound to the identity. */
+  bound: boolean;
+  identityName: string;
+  entitlement: { resource: string; permission: string };
+};
+
+/** What granting did: done (now verify), or waiting for a person (or a receiver's callback) to confirm it. */
+export type GrantOutcome = RevokeOutcome;
+
 export interface Connector {
+  /** Grants one entitlement to a bound account; `verifyGrant` reads the system back to confirm it is held. */
+  grant(system: SystemTarget, target: GrantTarget): Promise<GrantOutcome>;
+  verifyGrant(system: SystemTarget, target: GrantTarget): Promise<Verification>;
+  /** Grants and verifies many in one session (the PostgreSQL connector): the result per operation id. */
+  grantBatch?(system: SystemTarget, targets: GrantTarget[]): Promise<Map<string, BatchOutcome>>;
   /**
    * Revokes and verifies many targets in one session (systems with many accounts retire at once):
    * the result per revocation id. Connectors without it are called one target at a time.

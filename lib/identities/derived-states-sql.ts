@@ -33,6 +33,8 @@ export function derivedStatePredicate(
     case "review_overdue":
       return sql`(i.next_review_at < ${t}::timestamptz)`;
     case "rotation_overdue":
-      return sql`(i.credential_type = 'static_secret' AND i.rotation_period_days IS NOT NULL AND coalesce(i.last_rotated_at, i.created_at) < ${t}::timestamptz - make_interval(hours => 24 * i.rotation_period_days))`;
+      // Or a break-glass review required its rotation, and it has not been rotated since.
+      return sql`((i.credential_type = 'static_secret' AND i.rotation_period_days IS NOT NULL AND coalesce(i.last_rotated_at, i.created_at) < ${t}::timestamptz - make_interval(hours => 24 * i.rotation_period_days))
+        OR (i.rotation_required_at IS NOT NULL AND coalesce(i.last_rotated_at, '-infinity'::timestamptz) < i.rotation_required_at))`;
   }
 }

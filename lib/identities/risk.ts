@@ -71,7 +71,7 @@ export const RISK_FACTORS: readonly RiskFactor[] = [
     label: "Secret rotation overdue",
     weight: 15,
     owasp: OWASP.NHI7,
-    why: "Its static secret is older than its rotation period.",
+    why: "Its static secret is older than its rotation period, or a break-glass review asked for its rotation and it has not been rotated since.",
   },
   {
     key: "dormant",

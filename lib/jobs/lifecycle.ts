@@ -9,7 +9,7 @@ import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { DAY } from "@/lib/clock";
 import { rescoreIdentities } from "@/lib/identities";
 import { loadPolicySettings } from "@/lib/policy";
-import { queueIdentityRevocations } from "@/lib/revocations";
+import { queueEntitlementRevocations, queueIdentityRevocations } from "@/lib/revocations";
 import { uuidList } from "@/lib/sql";
 
 /**
@@ -65,6 +65,45 @@ export async function expireIdentities(db: Database, by: AuditActor, at: Date): 
     );
     total += n;
     if (n < BATCH) return { expired: total };
+  }
+}
+
+/**
+ * Grants past their end (temporary access, just-in-time grants): each is removed through the
+ * revocation flow, which marks it expired once the system confirms. Whatever came due while the
+ * app was down is caught up by the next run; one already being revoked carries on.
+ */
+export async function endExpiredGrants(db: Database, by: AuditActor, at: Date): Promise<{ ended: number }> {
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction((tx) =>
+      inAuditBatch(tx, async () => {
+        const queued = await queueEntitlementRevocations(tx, {
+          where: sql`e.status = 'active' AND e.expires_at IS NOT NULL AND e.expires_at <= ${at.toISOString()}::timestamptz
+            AND EXISTS (SELECT 1 FROM identities i WHERE i.id = e.identity_id AND i.status IN ${LIVE})`,
+          reason: "The grant's time is up",
+          requestedBy: null,
+          at,
+          limit: BATCH,
+        });
+        for (const q of queued) {
+          await record(tx, {
+            actor: by,
+            action: "revocation.requested",
+            subject: { type: "identity", id: q.identityId },
+            after: {
+              revocationId: q.id,
+              target: "entitlement",
+              entitlementId: q.entitlementId,
+              reason: "The grant's time is up.",
+            },
+          });
+        }
+        return queued.length;
+      }),
+    );
+    total += n;
+    if (n < BATCH) return { ended: total };
   }
 }
 

@@ -12,7 +12,8 @@ import {
   remindAndEscalate,
 } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
-import { expireIdentities, handleDepartedOwners } from "./lifecycle";
+import { runBreakGlassClock } from "@/lib/break-glass";
+import { endExpiredGrants, expireIdentities, handleDepartedOwners } from "./lifecycle";
 
 /**
  * Every lifecycle job, in the order they feed each other: identities that expired and owners who
@@ -32,6 +33,17 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
       name: "expire-identities",
       about: "identities past their expiry are expired and revoked",
       run: (db, at) => expireIdentities(db, actor("expire-identities"), at),
+    },
+    {
+      name: "break-glass",
+      about:
+        "break-glass opens at its start and ends at its hard end (its access revoked, its post-use review opened); overdue reviews are flagged",
+      run: (db, at) => runBreakGlassClock(db, actor("break-glass"), at),
+    },
+    {
+      name: "expire-grants",
+      about: "grants past their end (temporary access) are removed through the revocation flow",
+      run: (db, at) => endExpiredGrants(db, actor("expire-grants"), at),
     },
     {
       name: "departed-owners",
@@ -94,7 +106,7 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
     },
     {
       name: "revocations",
-      about: "requested revocations are carried out; failed ones retried after their backoff",
+      about: "requested revocations and grants are carried out; failed ones retried after their backoff",
       run: async (db, at) => {
         const { claimed, verified, awaitingConfirmation, failed, gaveUp } = await runRevocations(
           db,

@@ -32,6 +32,8 @@ describe("the scheduler", () => {
       ]);
       expect(results.map((r) => r.job)).toEqual([
         "expire-identities",
+        "break-glass",
+        "expire-grants",
         "departed-owners",
         "expire-stale-requests",
         "rescore-risk",

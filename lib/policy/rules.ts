@@ -23,7 +23,8 @@ const envOf = (r: PolicyRequest) => (r.type === "new_identity" ? r.environment :
 /** The grants a request would hand out (none for an expiry change or a transfer). */
 function grantsOf(r: PolicyRequest): Grant[] {
   if (r.type === "new_identity") return r.entitlements;
-  if (r.type === "grant_entitlement" || r.type === "break_glass") return [r.entitlement];
+  if (r.type === "grant_entitlement") return [r.entitlement];
+  if (r.type === "break_glass") return r.entitlement ? [r.entitlement] : [];
   return [];
 }
 
@@ -131,7 +132,8 @@ export const RULES: readonly Rule[] = [
   {
     id: "privileged-needs-security",
     title: "Privileged access is approved by security",
-    appliesTo: ["new_identity", "grant_entitlement", "break_glass"],
+    // Break-glass is decided by who asks (the on-call rule below), privileged or not.
+    appliesTo: ["new_identity", "grant_entitlement"],
     evaluate(r, ctx) {
       const privileged = privilegedGrants(r, ctx);
       if (privileged.length === 0) return pass("Nothing privileged is asked for.");
@@ -167,6 +169,21 @@ export const RULES: readonly Rule[] = [
       if (!Number.isInteger(r.hours) || r.hours < 1 || r.hours > max)
         return deny(`Break-glass access lasts 1 to ${max} hours.`);
       return pass(`Time-boxed to ${r.hours} h (at most ${max}).`);
+    },
+  },
+  {
+    id: "break-glass-on-call",
+    title: "On call activates at once; everyone else needs security, and an overdue look back blocks",
+    appliesTo: ["break_glass"],
+    evaluate(r) {
+      if (r.type !== "break_glass") return pass("Not applicable.");
+      if (r.requesterOverdueReview)
+        return needs(
+          "security",
+          "You have a break-glass whose post-use review is overdue: until it is done, only security's approval (an override) opens another.",
+        );
+      if (r.requesterOnCall) return pass("On call: it activates at once, and security is told.");
+      return needs("security", "Not on call: one approval from security opens it.");
     },
   },
   {

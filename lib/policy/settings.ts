@@ -21,6 +21,10 @@ export const policySettingsSchema = z.object({
   staleRequestDays: days(365),
   /** The longest break-glass grant. */
   breakGlassMaxHours: z.number().int().min(1).max(72),
+  /** Who is on call: their break-glass activates at once (security is told); everyone else's waits for security. */
+  breakGlassOnCall: z.array(z.email().max(320)).max(500),
+  /** Days security and the holder's manager have to complete a break-glass's post-use review. */
+  breakGlassReviewDays: days(30),
   /** The standard baseline approved without people: non-privileged, in these environments, living at most this long. */
   autoApprove: z.object({ environments: z.array(z.enum(ENVIRONMENTS)).max(3), maxTtlDays: days(3650) }),
   /** The longest a policy exception may last. */
@@ -45,6 +49,8 @@ export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
   ],
   staleRequestDays: 14,
   breakGlassMaxHours: 4,
+  breakGlassOnCall: [],
+  breakGlassReviewDays: 3,
   autoApprove: { environments: ["development"], maxTtlDays: 90 },
   exceptionMaxDays: 90,
   departedOwner: { attestWithinDays: 14, ifNobodyAttests: "suspend" },
@@ -56,6 +62,8 @@ export const POLICY_SETTING_KEYS: Record<keyof PolicySettings, string> = {
   privilegedPermissions: "policy.privileged_permissions",
   staleRequestDays: "policy.stale_request_days",
   breakGlassMaxHours: "policy.break_glass_max_hours",
+  breakGlassOnCall: "policy.break_glass_on_call",
+  breakGlassReviewDays: "policy.break_glass_review_days",
   autoApprove: "policy.auto_approve",
   exceptionMaxDays: "policy.exception_max_days",
   departedOwner: "policy.departed_owner",

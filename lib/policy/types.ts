@@ -33,7 +33,18 @@ export type PolicyRequest =
   | { type: "extend_expiry"; subject: SubjectFacts; expiresAt: Date }
   | { type: "policy_exception"; subject: SubjectFacts; justification: string; endsAt: Date }
   | { type: "transfer_ownership"; subject: SubjectFacts; newOwnerId: string; newOwnerActive: boolean }
-  | { type: "break_glass"; subject: SubjectFacts; entitlement: Grant; hours: number; incident: string };
+  | {
+      type: "break_glass";
+      subject: SubjectFacts;
+      /** The elevated entitlement; null: the identity itself (its credential). */
+      entitlement: Grant | null;
+      hours: number;
+      incident: string;
+      /** The requester is on the on-call list (a setting, read by lib/break-glass). */
+      requesterOnCall: boolean;
+      /** The requester has a post-use review of their own past its due date. */
+      requesterOverdueReview: boolean;
+    };
 
 export type PolicyContext = { now: Date; requesterId: string; settings: PolicySettings };
 

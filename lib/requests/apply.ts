@@ -9,6 +9,7 @@ import { isoOrNull } from "@/lib/format";
 import { rescoreIdentities } from "@/lib/identities";
 import { LIFETIME_RULE, isPrivilegedGrant, reviewPeriodDays, type PolicySettings } from "@/lib/policy";
 import { conflict } from "@/lib/errors";
+import { queueGrant } from "@/lib/revocations";
 import { DAY } from "@/lib/clock";
 
 /**
@@ -78,6 +79,8 @@ export async function applyRequest(
       return identityId;
     }
     case "grant_entitlement": {
+      // Approved is not granted: the entitlement waits (pending) for the target system to confirm
+      // the grant, which the connector runner carries out (lib/revocations) and verifies.
       const identityId = req.subjectIdentityId!;
       const e = await grant(
         tx,
@@ -86,13 +89,28 @@ export async function applyRequest(
         date(p.expiresAt),
         req.id,
         settings,
+        "pending",
       );
-      await rescoreIdentities(tx, sql`i.id = ${identityId}::uuid`, at);
+      const grantId = await queueGrant(tx, {
+        identityId,
+        entitlementId: e,
+        reason: `Approved request ${req.id}`,
+        requestedBy: req.requesterId,
+        at,
+      });
       await record(tx, {
         actor: by,
-        action: "entitlement.granted",
+        action: "grant.requested",
         subject: { type: "identity", id: identityId },
-        after: { entitlementId: e, resource: p.resource, permission: p.permission, requestId: req.id },
+        after: {
+          grantId,
+          entitlementId: e,
+          resource: p.resource,
+          permission: p.permission,
+          requestId: req.id,
+          expiresAt: p.expiresAt ?? null,
+          durationHours: p.durationHours ?? null,
+        },
       });
       return identityId;
     }
@@ -178,6 +196,7 @@ async function grant(
   expiresAt: Date | null,
   requestId: string,
   settings: PolicySettings,
+  status: "active" | "pending" = "active",
 ): Promise<string> {
   const [row] = await tx
     .insert(entitlements)
@@ -188,6 +207,7 @@ async function grant(
       privileged: isPrivilegedGrant(g, settings.privilegedPermissions),
       grantedByRequestId: requestId,
       expiresAt,
+      status,
     })
     .returning({ id: entitlements.id });
   return row!.id;

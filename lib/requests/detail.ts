@@ -1,10 +1,19 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Database } from "@/db";
-import { identityColumns, pick, readRows, stageColumns, stageDecisionColumns } from "@/db/columns";
-import { approvalStages, identities, requests, stageDecisions, users, type DecisionTrace } from "@/db/schema";
+import { identityColumns, pick, readRows, revocationColumns, stageColumns, stageDecisionColumns } from "@/db/columns";
+import {
+  approvalStages,
+  entitlements,
+  identities,
+  requests,
+  revocations,
+  stageDecisions,
+  users,
+  type DecisionTrace,
+} from "@/db/schema";
 import type { Actor } from "@/lib/auth";
 import { notFound } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
@@ -41,6 +50,18 @@ export type RequestDetail = {
   /** The payload's ids (ownerId, teamId, systemId, identityId, newOwnerId…) by key, as what they name. */
   references: Record<string, PayloadReference>;
   can: { decide: boolean; cancel: boolean };
+  /** For an approved grant: where carrying it out in the target system stands. */
+  grant: GrantProgress | null;
+};
+
+/** The grant an approval queued: its operation's status and the entitlement's (pending until the system confirms). */
+export type GrantProgress = {
+  status: string;
+  entitlementStatus: string;
+  attempts: number;
+  lastError: string | null;
+  verifiedAt: string | null;
+  expiresAt: string | null;
 };
 
 export type PayloadReference = { kind: "person" | "team" | "system" | "identity"; id: string; name: string };
@@ -98,6 +119,7 @@ export async function getRequestDetail(db: Database, actor: Actor, rawId: unknow
     stages.some((s) => s.approverId === actor.personId);
   if (!involved) throw notFound("That request");
   const references = await payloadReferences(db, req.payload);
+  const grant = req.type === "grant_entitlement" ? await grantProgress(db, req.id) : null;
   const { mine, trace, createdAt, decidedAt, ...rest } = req;
   return {
     ...rest,
@@ -107,7 +129,25 @@ export async function getRequestDetail(db: Database, actor: Actor, rawId: unknow
     stages: stages.map(({ approverId: _approverId, decidedAt: at, ...s }) => ({ ...s, decidedAt: isoOrNull(at) })),
     references,
     can: { decide: Boolean(mine), cancel: req.status === "pending" && req.requesterId === actor.personId },
+    grant,
   };
+}
+
+/** The newest grant operation of the request's entitlement (a request grants one). */
+async function grantProgress(db: Database, requestId: string): Promise<GrantProgress | null> {
+  const [row] = await db
+    .select({
+      ...pick(revocationColumns, "status", "attempts", "lastError", "verifiedAt"),
+      entitlementStatus: entitlements.status,
+      expiresAt: entitlements.expiresAt,
+    })
+    .from(entitlements)
+    .innerJoin(revocations, and(eq(revocations.entitlementId, entitlements.id), eq(revocations.operation, "grant")))
+    .where(eq(entitlements.grantedByRequestId, requestId))
+    .orderBy(desc(revocations.createdAt))
+    .limit(1);
+  if (!row) return null;
+  return { ...row, verifiedAt: isoOrNull(row.verifiedAt), expiresAt: isoOrNull(row.expiresAt) };
 }
 
 /**

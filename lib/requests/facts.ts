@@ -9,7 +9,8 @@ import { DomainError, invalid, notFound } from "@/lib/errors";
 import { canEditPurpose, canSee, relationTo } from "@/lib/identities";
 import type { PolicyRequest, SubjectFacts } from "@/lib/policy";
 import type { StoredRequest } from "./apply";
-import { requestInputSchema, type RequestInput } from "./input";
+import { grantEnd, requestInputSchema, type RequestInput } from "./input";
+import { now } from "@/lib/clock";
 
 /**
  * Turns a parsed request into the facts policy decides on, reading what the database knows (who
@@ -128,7 +129,10 @@ export async function factsForStored(
     ...p,
     type: req.type,
     justification: req.justification,
-    expiresOn: asDay(p.expiresAt),
+    // A duration is judged again from now, not as the day it would have ended at submission.
+    ...(typeof p.durationHours === "number"
+      ? { duration: p.durationHours, durationUnit: "hours" }
+      : { expiresOn: asDay(p.expiresAt) }),
     endsOn: asDay(p.endsAt),
     ...(req.type === "new_identity" ? {} : { identityId: req.subjectIdentityId ?? p.identityId }),
   });
@@ -206,7 +210,7 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
           type: "grant_entitlement",
           subject: s,
           entitlement: { resource: input.resource, permission: input.permission },
-          expiresAt: input.expiresOn ?? null,
+          expiresAt: grantEnd(input, now()),
         },
       };
     case "extend_expiry":

@@ -42,6 +42,8 @@ export async function requestFromForm(db: Database, form: FormData): Promise<Rec
     entitlements,
     identityId: text("identityId"),
     resource: text("resource"),
+    duration: text("duration"),
+    durationUnit: text("durationUnit"),
     permission: text("permission"),
     endsOn: text("endsOn"),
     rule: text("rule"),

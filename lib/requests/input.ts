@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { dayStart, isoDayParam } from "@/lib/paging";
 import { text } from "@/lib/validation";
+import { invalid } from "@/lib/errors";
 import { CREDENTIAL_TYPES, IDENTITY_KINDS } from "@/db/schema";
 import { EXCEPTABLE_RULES, LIFETIME_RULE } from "@/lib/policy";
 
@@ -15,6 +16,9 @@ export const day = (what: string) =>
     format: `Use a date like 2026-12-31 for ${what}.`,
     real: `Use a real date for ${what}.`,
   }).transform(dayStart);
+
+/** The longest duration the form takes (policy's lifetime maximum for the environment then applies). */
+export const MAX_DURATION_HOURS = 3650 * 24;
 
 const id = (what: string) => z.guid(`Choose ${what}.`);
 const justification = text({ error: "Say why you need it (at least 10 characters)." })
@@ -60,6 +64,14 @@ export const requestInputSchema = z.discriminatedUnion(
       resource: grant.shape.resource,
       permission: grant.shape.permission,
       expiresOn: day("an end date").optional(),
+      // Just-in-time access: a grant that ends by itself this long after it is carried out.
+      duration: z.coerce
+        .number({ error: "Give the duration as a whole number." })
+        .int("Give the duration as a whole number.")
+        .min(1, "A duration is at least 1.")
+        .max(MAX_DURATION_HOURS, `A duration is at most ${MAX_DURATION_HOURS} hours.`)
+        .optional(),
+      durationUnit: z.enum(["hours", "days"], { error: "Choose hours or days." }).default("hours"),
       justification,
     }),
     z.object({
@@ -89,3 +101,28 @@ export const requestInputSchema = z.discriminatedUnion(
 );
 
 export type RequestInput = z.infer<typeof requestInputSchema>;
+
+
+type GrantInput = Extract<RequestInput, { type: "grant_entitlement" }>;
+
+/** A duration's length in hours, or null when the grant gives an end date (or none). */
+export const durationHours = (input: GrantInput): number | null =>
+  input.duration === undefined ? null : input.duration * (input.durationUnit === "days" ? 24 : 1);
+
+/**
+ * When the grant asked for ends, judged at `at`: its end date, or `at` plus its duration (the
+ * duration runs from when the grant is carried out; policy judges it from now).
+ */
+export function grantEnd(input: GrantInput, at: Date): Date | null {
+  const hours = durationHours(input);
+  return hours === null ? (input.expiresOn ?? null) : new Date(at.getTime() + hours * 3_600_000);
+}
+
+/** Both an end date and a duration is one too many: said against both fields. */
+export function refuseTwoEnds(input: RequestInput): void {
+  if (input.type === "grant_entitlement" && input.duration !== undefined && input.expiresOn)
+    throw invalid("Give an end date or a duration, not both.", {
+      expiresOn: ["Give an end date or a duration, not both."],
+      duration: ["Give an end date or a duration, not both."],
+    });
+}

@@ -11,7 +11,7 @@ import { evaluatePolicy, type PolicyDecision, loadPolicySettings } from "@/lib/p
 import type { DecisionTrace } from "@/db/schema";
 import { applyRequest, type StoredRequest } from "./apply";
 import { gatherFacts, type Facts } from "./facts";
-import { requestInputSchema, type RequestInput } from "./input";
+import { durationHours, grantEnd, refuseTwoEnds, requestInputSchema, type RequestInput } from "./input";
 import { addStages } from "./stages";
 
 /**
@@ -22,7 +22,9 @@ import { addStages } from "./stages";
 export const POLICY_ACTOR = (version: string) => ({ type: "system" as const, id: null, label: `policy ${version}` });
 
 function parse(raw: unknown): RequestInput {
-  return parseInput(requestInputSchema, raw, "The request is not complete.");
+  const input = parseInput(requestInputSchema, raw, "The request is not complete.");
+  refuseTwoEnds(input);
+  return input;
 }
 
 /** The verdict policy would give, without writing anything: the form shows it live. */
@@ -63,7 +65,7 @@ export async function submitRequest(db: Database, actor: Actor, raw: unknown): P
       throw invalid(`Policy refuses this request: ${decision.denials.join(" ")}`, { policy: decision.denials });
     await refuseDuplicate(tx, input, facts);
 
-    const payload = payloadOf(input, facts);
+    const payload = payloadOf(input, facts, at);
     const [req] = await insertOrConflict(() =>
       tx
         .insert(requests)
@@ -132,7 +134,7 @@ export const traceOf = (d: PolicyDecision): DecisionTrace => ({
 });
 
 /** The request's content as stored: what it asks for, with the owner resolved and dates as ISO instants. */
-function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {
+function payloadOf(input: RequestInput, facts: Facts, at: Date): Record<string, unknown> {
   const { type: _type, justification: _j, ...rest } = input;
   const out: Record<string, unknown> = { ...rest };
   if (input.type === "new_identity") {
@@ -142,9 +144,19 @@ function payloadOf(input: RequestInput, facts: Facts): Record<string, unknown> {
     out.expiresAt = input.expiresOn?.toISOString() ?? null;
     delete out.expiresOn;
   }
-  if (input.type === "grant_entitlement" || input.type === "extend_expiry") {
-    out.expiresAt = input.expiresOn?.toISOString() ?? null;
+  if (input.type === "extend_expiry") {
+    out.expiresAt = input.expiresOn.toISOString();
     delete out.expiresOn;
+  }
+  if (input.type === "grant_entitlement") {
+    // A duration is kept as hours (it restarts when the grant is carried out, lib/revocations);
+    // expiresAt is the end policy judged at submission.
+    out.expiresAt = grantEnd(input, at)?.toISOString() ?? null;
+    const hours = durationHours(input);
+    if (hours !== null) out.durationHours = hours;
+    delete out.expiresOn;
+    delete out.duration;
+    delete out.durationUnit;
   }
   if (input.type === "policy_exception") {
     out.endsAt = input.endsOn.toISOString();

@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { pick, revocationColumns, systemColumns } from "@/db/columns";
@@ -9,7 +9,7 @@ import { TOLERANCE_SECONDS, verifySignature } from "@/lib/connectors";
 import { DomainError, conflict } from "@/lib/errors";
 import { readCappedBody } from "@/lib/http";
 import { text } from "@/lib/validation";
-import { backoffMs, MAX_ATTEMPTS } from "./claim";
+import { backoffMs, MAX_ATTEMPTS, opNoun, opRef } from "./claim";
 import { applyVerified } from "./settle";
 
 /**
@@ -17,11 +17,28 @@ import { applyVerified } from "./settle";
  * (a failed attempt, retried with the backoff). The signature, made with the system's secret, is
  * the only credential: a call that does not verify changes nothing.
  */
-const callbackSchema = z.object({
+const revokedSchema = z.object({
   revocationId: z.guid("revocationId is not a valid id."),
   revoked: z.boolean({ error: "revoked must be true or false." }),
   detail: text().max(2000).optional(),
 });
+// A grant's receiver answers the mirror: { grantId, granted }.
+const grantedSchema = z.object({
+  grantId: z.guid("grantId is not a valid id."),
+  granted: z.boolean({ error: "granted must be true or false." }),
+  detail: text().max(2000).optional(),
+});
+
+/** The callback as one shape: which operation, whether it was done, and the receiver's words. */
+function parseCallback(json: unknown) {
+  const isGrant = typeof json === "object" && json !== null && "grantId" in json;
+  const parsed = (isGrant ? grantedSchema : revokedSchema).safeParse(json);
+  if (!parsed.success) throw new DomainError("invalid", parsed.error.issues.map((i) => i.message).join(" "));
+  const b = parsed.data;
+  return "grantId" in b
+    ? { id: b.grantId, operation: "grant" as const, done: b.granted, detail: b.detail }
+    : { id: b.revocationId, operation: "revoke" as const, done: b.revoked, detail: b.detail };
+}
 
 /** The largest callback body read: a revocation id, a flag and a detail fit in a fraction of it. */
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
@@ -58,9 +75,7 @@ export async function receiveWebhookCallback(
   } catch {
     throw new DomainError("invalid", "The body is not JSON.");
   }
-  const parsed = callbackSchema.safeParse(json);
-  if (!parsed.success) throw new DomainError("invalid", parsed.error.issues.map((i) => i.message).join(" "));
-  const cb = parsed.data;
+  const cb = parseCallback(json);
   // Authenticate before anything is locked or written; every failure gets the same answer, so a
   // caller without the secret learns nothing (not even whether the revocation exists). The secret
   // is the system's, so the one statement before the HMAC is checked is the read that finds it.
@@ -71,7 +86,7 @@ export async function receiveWebhookCallback(
     .from(revocations)
     .innerJoin(identities, eq(identities.id, revocations.identityId))
     .innerJoin(systems, eq(systems.id, identities.systemId))
-    .where(eq(revocations.id, cb.revocationId));
+    .where(and(eq(revocations.id, cb.id), eq(revocations.operation, cb.operation)));
   const settings = (sys ? (typeof sys.settings === "string" ? JSON.parse(sys.settings) : sys.settings) : {}) as {
     secret?: unknown;
   };
@@ -84,34 +99,36 @@ export async function receiveWebhookCallback(
         .from(revocations)
         .innerJoin(identities, eq(identities.id, revocations.identityId))
         .innerJoin(systems, eq(systems.id, identities.systemId))
-        .where(eq(revocations.id, cb.revocationId))
+        .where(and(eq(revocations.id, cb.id), eq(revocations.operation, cb.operation)))
         .for("update", { of: revocations });
       // A receiver may call back before the runner has recorded its answer ("executing"): it counts.
+      const noun = opNoun(cb.operation);
       if (!r || !["executing", "executed"].includes(r.status))
-        throw conflict(`This revocation is ${r?.status ?? "gone"}, not waiting for a callback.`);
+        throw conflict(`This ${noun} is ${r?.status ?? "gone"}, not waiting for a callback.`);
+      const ref = opRef(cb.operation, cb.id);
       const iso = at.toISOString();
       const by = { type: "system" as const, id: null, label: `webhook receiver of ${r.system}` };
-      if (cb.revoked) {
+      if (cb.done) {
         await tx.execute(sql`UPDATE revocations SET status = 'verified', verified_at = ${iso}::timestamptz, updated_at = ${iso}::timestamptz,
-        evidence = ${JSON.stringify({ callback: { detail: cb.detail ?? null, at: iso } })}::jsonb WHERE id = ${cb.revocationId}::uuid`);
+        evidence = ${JSON.stringify({ callback: { detail: cb.detail ?? null, at: iso } })}::jsonb WHERE id = ${cb.id}::uuid`);
         await record(tx, {
           actor: by,
-          action: "revocation.confirmed",
+          action: `${noun}.confirmed`,
           subject: { type: "identity", id: r.identityId },
-          after: { revocationId: cb.revocationId, detail: cb.detail ?? null },
+          after: { ...ref, detail: cb.detail ?? null },
         });
-        await applyVerified(tx, cb.revocationId, by, at);
+        await applyVerified(tx, cb.id, by, at);
         return { status: "verified" };
       }
       const attempts = r.attempts + 1;
       const next = attempts >= MAX_ATTEMPTS ? null : new Date(at.getTime() + backoffMs(attempts)).toISOString();
-      await tx.execute(sql`UPDATE revocations SET status = 'failed', attempts = ${attempts}, last_error = ${`The receiver could not revoke it: ${cb.detail ?? "no detail"}`.slice(0, 2000)},
-      next_attempt_at = ${next}::timestamptz, updated_at = ${iso}::timestamptz WHERE id = ${cb.revocationId}::uuid`);
+      await tx.execute(sql`UPDATE revocations SET status = 'failed', attempts = ${attempts}, last_error = ${`The receiver could not ${cb.operation} it: ${cb.detail ?? "no detail"}`.slice(0, 2000)},
+      next_attempt_at = ${next}::timestamptz, updated_at = ${iso}::timestamptz WHERE id = ${cb.id}::uuid`);
       await record(tx, {
         actor: by,
-        action: next ? "revocation.failed" : "revocation.gave_up",
+        action: `${noun}.${next ? "failed" : "gave_up"}`,
         subject: { type: "identity", id: r.identityId },
-        after: { revocationId: cb.revocationId, attempts, detail: cb.detail ?? null },
+        after: { ...ref, attempts, detail: cb.detail ?? null },
       });
       return { status: "failed" };
     }),

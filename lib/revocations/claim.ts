@@ -33,10 +33,20 @@ const s = alias(systems, "s");
 
 /** A claimed revocation with what the connector needs: its identity, system and entitlement. */
 const claimedColumns = {
-  ...pick(getTableColumns(r), "id", "targetType", "identityId", "entitlementId", "credentialRef", "attempts"),
+  ...pick(
+    getTableColumns(r),
+    "id",
+    "operation",
+    "targetType",
+    "identityId",
+    "entitlementId",
+    "credentialRef",
+    "attempts",
+  ),
   /** The claim's stamp (updated_at): a settle or a failure only lands if the row still carries it. */
   claimedAt: r.updatedAt,
   identityName: i.name,
+  identityStatus: i.status,
   externalId: i.externalId,
   systemId: s.id,
   systemName: s.name,
@@ -44,8 +54,16 @@ const claimedColumns = {
   settings: s.settings,
   resource: sql<string | null>`(SELECT resource FROM entitlements WHERE id = r.entitlement_id)`,
   permission: sql<string | null>`(SELECT permission FROM entitlements WHERE id = r.entitlement_id)`,
+  entitlementStatus: sql<string | null>`(SELECT status::text FROM entitlements WHERE id = r.entitlement_id)`,
 };
 export type Claimed = RowOf<typeof claimedColumns>;
+
+/**
+ * How an operation is named in the audit log: `revocation.*` with `revocationId`, `grant.*` with
+ * `grantId`. One table and one runner carry both (db/schema/revocations.ts).
+ */
+export const opNoun = (op: "revoke" | "grant") => (op === "grant" ? "grant" : "revocation");
+export const opRef = (op: "revoke" | "grant", id: string) => (op === "grant" ? { grantId: id } : { revocationId: id });
 
 /** Takes what is due, oldest first, and marks it executing, in one short transaction with its audit events. */
 export async function claim(
@@ -88,9 +106,9 @@ export async function claim(
       for (const c of claimed) {
         await record(tx, {
           actor: by,
-          action: "revocation.claimed",
+          action: `${opNoun(c.operation)}.claimed`,
           subject: { type: "identity", id: c.identityId },
-          after: { revocationId: c.id, system: c.systemName, attempts: c.attempts },
+          after: { ...opRef(c.operation, c.id), system: c.systemName, attempts: c.attempts },
         });
       }
       return claimed;

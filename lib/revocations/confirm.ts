@@ -10,11 +10,13 @@ import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { conflict, forbidden, notFound, parseInput } from "@/lib/errors";
 import { canRevoke, canSee, relationTo } from "@/lib/identities";
+import { opNoun, opRef } from "./claim";
 import { applyVerified } from "./settle";
 
 /**
  * A system without an API (the manual connector): the person who removed the access confirms it,
- * with evidence (a note, a ticket, a link). Only then is the revocation `verified`.
+ * with evidence (a note, a ticket, a link). Only then is the revocation `verified`. A grant on
+ * such a system is confirmed the same way by the person who granted it.
  */
 const confirmSchema = z.object({
   revocationId: z.guid("That revocation id is not valid."),
@@ -29,6 +31,7 @@ export async function confirmManualRevocation(db: Database, actor: Actor, raw: u
       const [r] = await tx
         .select({
           status: revocations.status,
+          operation: revocations.operation,
           connector: systems.connector,
           identityId: revocations.identityId,
           identity: identityAccessColumns,
@@ -41,20 +44,21 @@ export async function confirmManualRevocation(db: Database, actor: Actor, raw: u
       if (!r) throw notFound("That revocation");
       const rel = await relationTo(tx, actor, r.identity);
       if (!canSee(rel)) throw notFound("That revocation");
-      if (!canRevoke(rel)) throw forbidden("Owners, their managers and security confirm a revocation.");
+      const noun = opNoun(r.operation);
+      if (!canRevoke(rel)) throw forbidden(`Owners, their managers and security confirm a ${noun}.`);
       if (r.connector !== "manual")
-        throw conflict("This system's connector verifies revocations itself; there is nothing to confirm by hand.");
+        throw conflict(`This system's connector verifies ${noun}s itself; there is nothing to confirm by hand.`);
       if (r.status !== "executed")
-        throw conflict(`This revocation is ${r.status}; only one waiting for confirmation can be confirmed.`);
+        throw conflict(`This ${noun} is ${r.status}; only one waiting for confirmation can be confirmed.`);
       const at = now();
       const confirmation = { confirmedBy: actor.email, note: evidence, at: at.toISOString() };
       await tx.execute(sql`UPDATE revocations SET status = 'verified', verified_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz,
       evidence = ${JSON.stringify(confirmation)}::jsonb WHERE id = ${revocationId}::uuid`);
       await record(tx, {
         actor: auditActor(actor),
-        action: "revocation.confirmed",
+        action: `${noun}.confirmed`,
         subject: { type: "identity", id: r.identityId },
-        after: { revocationId, evidence },
+        after: { ...opRef(r.operation, revocationId), evidence },
       });
       await applyVerified(tx, revocationId, auditActor(actor), at);
     }),

@@ -11,6 +11,6 @@ export {
   type RevocationFilter,
   type RevocationRow,
 } from "./list";
-export { queueIdentityRevocations } from "./queue";
+export { grantsOfRequests, queueEntitlementRevocations, queueGrant, queueIdentityRevocations } from "./queue";
 export { requestRevocation } from "./request";
 export { runRevocations } from "./run";

@@ -4,7 +4,15 @@ import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { pick } from "@/db/columns";
-import { entitlements, identities, REVOCATION_STATUSES, revocations, systems, users } from "@/db/schema";
+import {
+  CONNECTOR_OPERATIONS,
+  entitlements,
+  identities,
+  REVOCATION_STATUSES,
+  revocations,
+  systems,
+  users,
+} from "@/db/schema";
 import type { Actor } from "@/lib/auth";
 import { notFound, parseInput } from "@/lib/errors";
 import { isoOrNull } from "@/lib/format";
@@ -23,6 +31,7 @@ const CURSOR = z.tuple([instantPart, idPart]);
 
 export const revocationFilterSchema = z.object({
   status: z.enum([...REVOCATION_STATUSES, "attention"] as const, { error: "Unknown status." }).optional(),
+  operation: z.enum(CONNECTOR_OPERATIONS, { error: "Unknown operation: grant or revoke." }).optional(),
   /** The last row of the previous page. */
   after: cursorParam(CURSOR).optional(),
 });
@@ -34,6 +43,8 @@ export function parseRevocationFilter(params: Record<string, unknown>): Revocati
 
 export type RevocationRow = {
   id: string;
+  /** revoke, or grant (the mirror, carried out by the same runner). */
+  operation: "revoke" | "grant";
   target: string;
   identityId: string;
   identity: string;
@@ -64,7 +75,7 @@ const e = alias(entitlements, "e");
 const u = alias(users, "u");
 const listColumns = {
   ...pick(getTableColumns(r), "id", "identityId", "reason", "status", "attempts", "lastError", "connectorResult"),
-  ...pick(getTableColumns(r), "evidence", "nextAttemptAt", "createdAt", "verifiedAt", "targetType"),
+  ...pick(getTableColumns(r), "evidence", "nextAttemptAt", "createdAt", "verifiedAt", "targetType", "operation"),
   identity: i.name,
   system: s.name,
   connector: s.connector,
@@ -93,6 +104,7 @@ export async function listRevocations(
   }
   if (f.status === "attention") where.push(sql`r.status = 'failed'`);
   else if (f.status) where.push(sql`r.status = ${f.status}::revocation_status`);
+  if (f.operation) where.push(sql`r.operation = ${f.operation}::connector_operation`);
   if (f.after) {
     const [at, id] = decodeCursor(CURSOR, f.after);
     where.push(sql`(r.created_at, r.id) < (${at}::timestamptz, ${id}::uuid)`);

@@ -1,7 +1,13 @@
 import "server-only";
 import type { Database } from "@/db";
 import type { AuditActor } from "@/lib/audit";
-import { connectorFor, type RevokeTarget, type SystemTarget } from "@/lib/connectors";
+import {
+  connectorFor,
+  type BatchOutcome,
+  type GrantTarget,
+  type RevokeTarget,
+  type SystemTarget,
+} from "@/lib/connectors";
 import { claim, type Claimed } from "./claim";
 import { fail, settle, settleVerifiedMany } from "./settle";
 
@@ -9,12 +15,13 @@ export { backoffMs, MAX_ATTEMPTS } from "./claim";
 export { applyVerified } from "./settle";
 
 /**
- * Carrying revocations out: `requested → executing → executed → verified`, or `failed` and tried
+ * Carrying revocations and grants out: `requested → executing → executed → verified`, or `failed` and tried
  * again with exponential backoff until MAX_ATTEMPTS, after which it waits for security. Each run
  * claims what is due (SKIP LOCKED: two runners never take the same one), calls the connector
  * outside any transaction, and records each step with its audit event in one transaction. Only
  * the target system's confirmation makes a revocation `verified`, and only then does Steward mark
- * the identity or entitlement revoked. Running it again changes nothing that is not due.
+ * the identity or entitlement revoked (for a grant: the entitlement active). Running it again
+ * changes nothing that is not due.
  */
 export type RunResult = {
   claimed: number;
@@ -39,8 +46,12 @@ export async function runRevocations(
     const claimed = await claim(db, by, at, { ids: opts.ids, limit: Math.min(CLAIM_BATCH, limit - out.claimed) });
     out.claimed += claimed.length;
     const bySystem = new Map<string, Claimed[]>();
-    for (const c of claimed) bySystem.set(c.systemId, [...(bySystem.get(c.systemId) ?? []), c]);
-    for (const group of bySystem.values()) await runGroup(db, group, by, at, out);
+    for (const c of claimed) {
+      const key = `${c.systemId}:${c.operation}`;
+      bySystem.set(key, [...(bySystem.get(key) ?? []), c]);
+    }
+    for (const group of bySystem.values())
+      await (group[0]!.operation === "grant" ? runGrants : runGroup)(db, group, by, at, out);
     if (claimed.length < CLAIM_BATCH) break;
   }
   return out;
@@ -126,6 +137,86 @@ async function runGroup(db: Database, claimed: Claimed[], by: AuditActor, at: Da
       const check = await connector.verify(system, target);
       if (!check.verified) throw new Error(check.reason ?? "The target system still shows the access.");
       await settle(db, c, by, at, { status: "verified", evidence: { revoke: done.evidence, verify: check.evidence } });
+      out.verified++;
+    } catch (e) {
+      const gaveUp = await fail(db, c, by, at, e instanceof Error ? e.message : String(e));
+      out.failed++;
+      if (gaveUp) out.gaveUp++;
+    }
+  }
+}
+
+const grantTargetOf = (c: Claimed): GrantTarget => ({
+  operationId: c.id,
+  account: c.externalId ?? c.identityName,
+  bound: c.externalId !== null,
+  identityName: c.identityName,
+  entitlement: { resource: c.resource ?? "", permission: c.permission ?? "" },
+});
+
+/**
+ * One system's claimed grants. A grant is only carried out while its entitlement waits for it
+ * and its identity is live (a revocation may have overtaken it), and, where the connector acts,
+ * only on a bound account: the rest fail at once and for good, with the reason.
+ */
+async function runGrants(db: Database, claimed: Claimed[], by: AuditActor, at: Date, out: RunResult): Promise<void> {
+  const system = systemOf(claimed[0]!);
+  const refusals = new Map<string, string>();
+  for (const c of claimed) {
+    if (c.entitlementStatus !== "pending")
+      refusals.set(c.id, `The entitlement is ${c.entitlementStatus ?? "gone"}, no longer waiting to be granted.`);
+    else if (!["pending", "active", "suspended"].includes(c.identityStatus))
+      refusals.set(c.id, `${c.identityName} is ${c.identityStatus}: nothing is granted to it.`);
+    else if (system.connector !== "manual" && c.externalId === null)
+      refusals.set(
+        c.id,
+        `${c.identityName} is not bound to an account in ${c.systemName}; Steward does not act on a typed name. Bind it by discovering the system's accounts, then ask again.`,
+      );
+  }
+  for (const c of claimed.filter((x) => refusals.has(x.id))) {
+    await fail(db, c, by, at, refusals.get(c.id)!, { final: true });
+    out.failed++;
+    out.gaveUp++;
+  }
+  const group = claimed.filter((c) => !refusals.has(c.id));
+  if (!group.length) return;
+  const connector = connectorFor(system);
+  if (connector.grantBatch && group.length > 1) {
+    let outcomes: Map<string, BatchOutcome>;
+    try {
+      outcomes = await connector.grantBatch(system, group.map(grantTargetOf));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      outcomes = new Map(group.map((c) => [c.id, { verified: false, error: message }]));
+    }
+    const ok = group.filter((c) => outcomes.get(c.id)?.verified);
+    await settleVerifiedMany(
+      db,
+      ok.map((c) => ({ c, evidence: { batch: true, verify: outcomes.get(c.id)!.evidence ?? {} } })),
+      by,
+      at,
+    );
+    out.verified += ok.length;
+    for (const c of group.filter((x) => !outcomes.get(x.id)?.verified)) {
+      const o = outcomes.get(c.id);
+      const gaveUp = await fail(db, c, by, at, o && !o.verified ? o.error : "The target system did not answer for it.");
+      out.failed++;
+      if (gaveUp) out.gaveUp++;
+    }
+    return;
+  }
+  for (const c of group) {
+    const target = grantTargetOf(c);
+    try {
+      const done = await connector.grant(system, target);
+      if (done.state === "awaiting_confirmation") {
+        await settle(db, c, by, at, { status: "executed", evidence: done.evidence });
+        out.awaitingConfirmation++;
+        continue;
+      }
+      const check = await connector.verifyGrant(system, target);
+      if (!check.verified) throw new Error(check.reason ?? "The target system does not show the grant.");
+      await settle(db, c, by, at, { status: "verified", evidence: { grant: done.evidence, verify: check.evidence } });
       out.verified++;
     } catch (e) {
       const gaveUp = await fail(db, c, by, at, e instanceof Error ? e.message : String(e));

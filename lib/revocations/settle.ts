@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "@/db";
 import { pick, readRows, revocationColumns, selectList } from "@/db/columns";
@@ -7,16 +7,39 @@ import { revocations } from "@/db/schema";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { rescoreIdentities } from "@/lib/identities";
 import { uuidList } from "@/lib/sql";
-import { backoffMs, MAX_ATTEMPTS, type Claimed } from "./claim";
+import { backoffMs, MAX_ATTEMPTS, opNoun, opRef, type Claimed } from "./claim";
 
 /**
  * Recording what the connector answered, each step with its audit event in one transaction: only
  * the target system's confirmation makes a revocation `verified`, and only then does Steward mark
- * the identity or entitlement revoked.
+ * the identity or entitlement revoked, or a granted entitlement active.
  */
 
 const r = alias(revocations, "r");
-const settledColumns = { id: r.id, targetType: r.targetType, identityId: r.identityId, entitlementId: r.entitlementId };
+const settledColumns = {
+  id: r.id,
+  operation: r.operation,
+  targetType: r.targetType,
+  identityId: r.identityId,
+  entitlementId: r.entitlementId,
+};
+
+/**
+ * Granted and confirmed: the entitlements become active. A grant asked for a duration (its
+ * request's `durationHours`) runs from now, when the access exists, not from the approval.
+ */
+async function activateGrants(tx: Database, entitlementIds: string[], at: Date): Promise<void> {
+  await tx.execute(sql`UPDATE entitlements e SET status = 'active',
+      expires_at = CASE WHEN q.payload ? 'durationHours'
+        THEN ${at.toISOString()}::timestamptz + make_interval(hours => (q.payload->>'durationHours')::int) ELSE e.expires_at END
+    FROM entitlements x LEFT JOIN requests q ON q.id = x.granted_by_request_id
+    WHERE x.id = e.id AND e.id IN (${uuidList(entitlementIds)}) AND e.status = 'pending'`);
+}
+
+/** Removed and confirmed: revoked, or expired when it was its expiry that ended it. */
+const endEntitlements = (tx: Database, which: SQL, at: Date) =>
+  tx.execute(sql`UPDATE entitlements SET status = CASE WHEN expires_at <= ${at.toISOString()}::timestamptz THEN 'expired'::entitlement_status ELSE 'revoked'::entitlement_status END
+    WHERE ${which} AND status IN ('pending', 'active')`);
 
 /** The row still carries this runner's claim (another runner may have taken over a stale one). */
 const claimedBy = (c: Claimed) =>
@@ -49,21 +72,24 @@ export async function settleVerifiedMany(
           WHERE r.id = x.id AND r.status = 'executing' AND r.updated_at = x.claimed RETURNING ${selectList(settledColumns)}`,
       );
       if (!done.length) return;
-      const whole = done.filter((d) => d.targetType === "identity").map((d) => d.identityId);
-      const single = done.filter((d) => d.targetType !== "identity" && d.entitlementId).map((d) => d.entitlementId!);
+      const grants = done.filter((d) => d.operation === "grant").map((d) => d.entitlementId!);
+      const whole = done
+        .filter((d) => d.operation === "revoke" && d.targetType === "identity")
+        .map((d) => d.identityId);
+      const single = done
+        .filter((d) => d.operation === "revoke" && d.targetType !== "identity" && d.entitlementId)
+        .map((d) => d.entitlementId!);
+      if (grants.length) await activateGrants(tx, grants, at);
       if (whole.length) {
         // A revoked identity scores 0 with no factors (risk.ts): set here, so each row is written once.
         await tx.execute(
           sql`UPDATE identities SET status = 'revoked', risk_score = 0, risk_factors = '{}' WHERE id IN (${uuidList(whole)}) AND status IN ('pending', 'active', 'suspended')`,
         );
         await tx.execute(
-          sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id IN (${uuidList(whole)}) AND status = 'active'`,
+          sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id IN (${uuidList(whole)}) AND status IN ('pending', 'active')`,
         );
       }
-      if (single.length)
-        await tx.execute(
-          sql`UPDATE entitlements SET status = 'revoked' WHERE id IN (${uuidList(single)}) AND status = 'active'`,
-        );
+      if (single.length) await endEntitlements(tx, sql`id IN (${uuidList(single)})`, at);
       const rescore = [...new Set(done.filter((d) => d.targetType !== "identity").map((d) => d.identityId))];
       if (rescore.length) await rescoreIdentities(tx, sql`i.id IN (${uuidList(rescore)})`, at);
       const system = items[0]!.c.systemName;
@@ -71,6 +97,13 @@ export async function settleVerifiedMany(
       for (const d of done) {
         const subject = { type: "identity", id: d.identityId };
         const recordOnlyNote = recordOnlyIds.has(d.id) ? { recordOnly: true } : {};
+        if (d.operation === "grant") {
+          const ref = { grantId: d.id, entitlementId: d.entitlementId };
+          await record(tx, { actor: by, action: "grant.executed", subject, after: { ...ref, system } });
+          await record(tx, { actor: by, action: "entitlement.granted", subject, after: ref });
+          await record(tx, { actor: by, action: "grant.verified", subject, after: ref });
+          continue;
+        }
         await record(tx, {
           actor: by,
           action: "revocation.executed",
@@ -117,9 +150,9 @@ export async function settle(
       if (!row) return; // another runner settled it after a stale claim
       await record(tx, {
         actor: by,
-        action: "revocation.executed",
+        action: `${opNoun(c.operation)}.executed`,
         subject: { type: "identity", id: c.identityId },
-        after: { revocationId: c.id, system: c.systemName, evidence: step.evidence },
+        after: { ...opRef(c.operation, c.id), system: c.systemName, evidence: step.evidence },
       });
       if (step.status === "verified") await applyVerified(tx, c.id, by, at);
     }),
@@ -127,44 +160,66 @@ export async function settle(
 }
 
 /**
- * The target system confirmed it: the identity (and every active entitlement it holds) or the one
- * entitlement is revoked in Steward too, rescored, and recorded. Shared with the manual confirmation.
+ * The target system confirmed it: the identity (and every entitlement it holds) or the one
+ * entitlement is revoked in Steward too, or the granted entitlement made active; rescored and
+ * recorded. Shared with the manual confirmation and the webhook's callback.
  */
 export async function applyVerified(tx: Database, revocationId: string, by: AuditActor, at: Date): Promise<void> {
   const [r] = await tx
-    .select(pick(revocationColumns, "targetType", "identityId", "entitlementId"))
+    .select(pick(revocationColumns, "operation", "targetType", "identityId", "entitlementId"))
     .from(revocations)
     .where(eq(revocations.id, revocationId));
   if (!r) return;
+  const subject = { type: "identity", id: r.identityId };
+  if (r.operation === "grant") {
+    await activateGrants(tx, [r.entitlementId!], at);
+    await record(tx, {
+      actor: by,
+      action: "entitlement.granted",
+      subject,
+      after: { grantId: revocationId, entitlementId: r.entitlementId },
+    });
+    await rescoreIdentities(tx, sql`i.id = ${r.identityId}::uuid`, at);
+    await record(tx, { actor: by, action: "grant.verified", subject, after: { grantId: revocationId } });
+    return;
+  }
   const whole = r.targetType === "identity";
   if (whole)
     await tx.execute(
       sql`UPDATE identities SET status = 'revoked' WHERE id = ${r.identityId}::uuid AND status IN ('pending', 'active', 'suspended')`,
     );
   if (whole || r.entitlementId) {
-    // The identity's every active entitlement, or the one revoked.
-    const held = whole ? sql`identity_id = ${r.identityId}::uuid` : sql`id = ${r.entitlementId}::uuid`;
-    await tx.execute(sql`UPDATE entitlements SET status = 'revoked' WHERE ${held} AND status = 'active'`);
+    // The identity's every entitlement, or the one revoked.
+    if (whole)
+      await tx.execute(
+        sql`UPDATE entitlements SET status = 'revoked' WHERE identity_id = ${r.identityId}::uuid AND status IN ('pending', 'active')`,
+      );
+    else await endEntitlements(tx, sql`id = ${r.entitlementId}::uuid`, at);
     await record(tx, {
       actor: by,
       action: whole ? "identity.revoked" : "entitlement.revoked",
-      subject: { type: "identity", id: r.identityId },
+      subject,
       after: whole ? { revocationId } : { revocationId, entitlementId: r.entitlementId },
     });
   }
   await rescoreIdentities(tx, sql`i.id = ${r.identityId}::uuid`, at);
-  await record(tx, {
-    actor: by,
-    action: "revocation.verified",
-    subject: { type: "identity", id: r.identityId },
-    after: { revocationId },
-  });
+  await record(tx, { actor: by, action: "revocation.verified", subject, after: { revocationId } });
 }
 
-/** A failed attempt: retried after the backoff, or, past the limit, left for security (flagged). */
-export async function fail(db: Database, c: Claimed, by: AuditActor, at: Date, error: string): Promise<boolean> {
+/**
+ * A failed attempt: retried after the backoff, or, past the limit, left for security (flagged).
+ * `final`: no retry can help (the grant was overtaken, the account is not bound): given up at once.
+ */
+export async function fail(
+  db: Database,
+  c: Claimed,
+  by: AuditActor,
+  at: Date,
+  error: string,
+  opts: { final?: boolean } = {},
+): Promise<boolean> {
   const attempts = c.attempts + 1;
-  const gaveUp = attempts >= MAX_ATTEMPTS;
+  const gaveUp = opts.final === true || attempts >= MAX_ATTEMPTS;
   const next = gaveUp ? null : new Date(at.getTime() + backoffMs(attempts)).toISOString();
   await db.transaction((tx) =>
     inAuditBatch(tx, async () => {
@@ -182,9 +237,15 @@ export async function fail(db: Database, c: Claimed, by: AuditActor, at: Date, e
       if (!row) return;
       await record(tx, {
         actor: by,
-        action: gaveUp ? "revocation.gave_up" : "revocation.failed",
+        action: `${opNoun(c.operation)}.${gaveUp ? "gave_up" : "failed"}`,
         subject: { type: "identity", id: c.identityId },
-        after: { revocationId: c.id, attempts, error: error.slice(0, 500), nextAttemptAt: next, system: c.systemName },
+        after: {
+          ...opRef(c.operation, c.id),
+          attempts,
+          error: error.slice(0, 500),
+          nextAttemptAt: next,
+          system: c.systemName,
+        },
       });
     }),
   );

@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { setClock } from "@/lib/clock";
 import { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignature } from "@/lib/connectors/webhook-signature";
 import { receiveWebhookCallback } from "./callback";
+import { queueGrant } from "./queue";
 import { requestRevocation } from "./request";
 import { backoffMs, runRevocations } from "./run";
 
@@ -24,6 +25,7 @@ type Seen = { method: string; path: string; body: string; signatureOk: boolean }
 const seen: Seen[] = [];
 let failuresLeft = 0;
 const revoked = new Set<string>();
+const granted = new Set<string>();
 let server: Server;
 let base: string;
 
@@ -53,13 +55,17 @@ beforeAll(async () => {
         failuresLeft--;
         return void res.writeHead(503).end("busy, try later");
       }
-      revoked.add(JSON.parse(body).account);
+      const call = JSON.parse(body) as { action: string; account: string };
+      (call.action === "grant" ? granted : revoked).add(call.account);
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
     }
     if (url.pathname === "/status") {
-      return void res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ revoked: revoked.has(url.searchParams.get("account")!) }));
+      return void res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          revoked: revoked.has(url.searchParams.get("account")!),
+          granted: granted.has(url.searchParams.get("account")!),
+        }),
+      );
     }
     res.writeHead(404).end();
   });
@@ -198,5 +204,61 @@ describe("the webhook connector", () => {
     const h = signedHeaders(SECRET, body, T0);
     expect(await signedCallback(body, h)).toEqual({ status: "verified" });
     expect(await identityStatus(identity)).toBe("revoked");
+  });
+});
+
+describe("grants through the webhook connector", () => {
+  /** A pending entitlement on `identity` with its grant queued, as an approval leaves it. */
+  async function pendingGrant(identity: string, resource: string) {
+    const [e] = await queryRows<{ id: string }>(
+      conn.db,
+      sql`INSERT INTO entitlements (identity_id, resource, permission, status) VALUES (${identity}::uuid, ${resource}, 'write', 'pending') RETURNING id`,
+    );
+    const grantId = await conn.db.transaction((tx) =>
+      queueGrant(tx, { identityId: identity, entitlementId: e!.id, reason: "Approved", requestedBy: null, at: T0 }),
+    );
+    return { entitlementId: e!.id, grantId };
+  }
+  const entitlementStatus = async (id: string) =>
+    (await queryRows<{ status: string }>(conn.db, sql`SELECT status FROM entitlements WHERE id = ${id}::uuid`))[0]!
+      .status;
+
+  it("signs a grant call and confirms it through the status URL", async () => {
+    const identity = await identityOn(
+      { url: `${base}/revoke`, statusUrl: `${base}/status`, secret: SECRET },
+      "deploy-bot-key",
+    );
+    const { entitlementId, grantId } = await pendingGrant(identity, "repo:payments");
+    expect(await runRevocations(conn.db, JOB, at(T0), { ids: [grantId] })).toMatchObject({ verified: 1 });
+    expect(await entitlementStatus(entitlementId)).toBe("active");
+    const calls = seen.filter((c) => c.body.includes(grantId));
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /revoke", "GET /status"]);
+    expect(calls.every((c) => c.signatureOk)).toBe(true);
+    expect(JSON.parse(calls[0]!.body)).toEqual({
+      action: "grant",
+      grantId,
+      account: "deploy-bot-key",
+      identity: "deploy-bot-key",
+      entitlement: { resource: "repo:payments", permission: "write" },
+    });
+    expect((await revocation(grantId)).connector_result).toMatchObject({ verify: { answer: { granted: true } } });
+  });
+
+  it("without a status URL a signed { grantId, granted } callback confirms it; a revocation's shape for it does not", async () => {
+    const identity = await identityOn({ url: `${base}/revoke`, secret: SECRET }, "ci-publisher-key");
+    const { entitlementId, grantId } = await pendingGrant(identity, "registry:publish");
+    expect(await runRevocations(conn.db, JOB, at(T0), { ids: [grantId] })).toMatchObject({ awaitingConfirmation: 1 });
+    const wrongShape = JSON.stringify({ revocationId: grantId, revoked: true });
+    expect((await refusal(signedCallback(wrongShape, signedHeaders(SECRET, wrongShape, T0)))).code).toBe(
+      "unauthenticated",
+    );
+    expect(await entitlementStatus(entitlementId)).toBe("pending");
+    const body = JSON.stringify({ grantId, granted: true, detail: "added to the publishers team" });
+    expect(await signedCallback(body, signedHeaders(SECRET, body, T0))).toEqual({ status: "verified" });
+    expect(await entitlementStatus(entitlementId)).toBe("active");
+    const bad = JSON.stringify({ grantId: "not-an-id", granted: true });
+    expect((await refusal(signedCallback(bad, signedHeaders(SECRET, bad, T0)))).message).toMatch(
+      /grantId is not a valid id/,
+    );
   });
 });

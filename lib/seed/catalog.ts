@@ -72,6 +72,8 @@ export const DEFAULT_SETTINGS: readonly { key: string; value: unknown }[] = [
   { key: "policy.dormant_days", value: 90 },
   { key: "policy.stale_request_days", value: 14 },
   { key: "policy.break_glass_max_hours", value: 4 },
+  // The demo's on-call engineer: Omar's break-glass activates at once.
+  { key: "policy.break_glass_on_call", value: ["omar.owner@example.com"] },
   { key: "policy.review_period_days", value: 90 },
 ];
 

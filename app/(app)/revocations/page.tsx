@@ -16,7 +16,13 @@ import {
 } from "@/lib/revocations";
 import { readListPage, type SearchParamsProps as Props } from "../read-or-error";
 
-export const metadata: Metadata = { title: "Revocations" };
+export const metadata: Metadata = { title: "Revocations and grants" };
+
+const OPERATIONS: { key: RevocationFilter["operation"] | undefined; label: string }[] = [
+  { key: undefined, label: "Both" },
+  { key: "grant", label: "Grants" },
+  { key: "revoke", label: "Revocations" },
+];
 
 const TABS: { key: RevocationFilter["status"] | undefined; label: string }[] = [
   { key: undefined, label: "All" },
@@ -31,14 +37,15 @@ const TABS: { key: RevocationFilter["status"] | undefined; label: string }[] = [
 export default async function RevocationsPage(props: Props) {
   const { actor, state: filter, error } = await readListPage<RevocationFilter>(props, parseRevocationFilter, {});
   const rows = await listRevocations(getDb(), actor, filter);
-  const link = (over: Partial<RevocationFilter>) => href("/revocations", { status: filter.status }, over);
+  const link = (over: Partial<RevocationFilter>) =>
+    href("/revocations", { status: filter.status, operation: filter.operation }, over);
   return (
     <ListPage
       id="revocations-heading"
-      title="Revocations"
+      title="Revocations and grants"
       wide
       spaced
-      description="A revocation is done when the target system confirms it (verified). Failed ones are retried with backoff; after the last attempt they need security."
+      description="What Steward carries out in target systems: a revocation or a grant is done when the system confirms it (verified). Failed ones are retried with backoff; after the last attempt they need security."
     >
       <nav aria-label="Revocation status" className="flex flex-wrap gap-2 text-sm">
         {TABS.map((t) => (
@@ -52,9 +59,21 @@ export default async function RevocationsPage(props: Props) {
           </Link>
         ))}
       </nav>
+      <nav aria-label="Operation" className="flex flex-wrap gap-2 text-sm">
+        {OPERATIONS.map((t) => (
+          <Link
+            key={t.label}
+            href={link({ operation: t.key })}
+            aria-current={filter.operation === t.key ? "page" : undefined}
+            className={`rounded-full border px-3 py-1 ${filter.operation === t.key ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 bg-white hover:bg-slate-100"}`}
+          >
+            {t.label}
+          </Link>
+        ))}
+      </nav>
       {error ? <ErrorAlert error={error} fields="none" then="Showing all." /> : null}
       <ListTable
-        caption="Revocations"
+        caption="Revocations and grants"
         headings={["Identity", "What", "System", "Status", "Why", "Asked"]}
         empty="No revocations here."
         rows={rows.map((r) => (
@@ -67,7 +86,9 @@ export default async function RevocationsPage(props: Props) {
                 {r.identity}
               </a>
             </td>
-            <td className="px-3 py-2">{r.entitlement ?? "Everything"}</td>
+            <td className="px-3 py-2">
+              {r.operation === "grant" ? `Grant ${r.entitlement}` : `Revoke ${r.entitlement ?? "everything"}`}
+            </td>
             <td className="px-3 py-2">
               {r.system} <span className="text-slate-600">({r.connector})</span>
             </td>

@@ -22,6 +22,14 @@ const HELP: Record<keyof PolicySettings, [string, string]> = {
     "Pending requests older than this expire, granting nothing.",
   ],
   breakGlassMaxHours: ["Break-glass maximum (hours)", "The longest emergency access may last."],
+  breakGlassOnCall: [
+    "On call (emails)",
+    'Their break-glass activates at once and security is told; everyone else waits for one security approval. A JSON list, e.g. ["omar.owner@example.com"].',
+  ],
+  breakGlassReviewDays: [
+    "Break-glass post-use review due within (days)",
+    "After a break-glass ends, security and the holder's manager look back on it within this many days.",
+  ],
   autoApprove: [
     "Standard baseline approved by policy",
     "Non-privileged requests in these environments, living at most this many days, need no people.",

@@ -135,4 +135,33 @@ export const IDENTITY_DRIVERS: Record<string, Driver> = {
     },
     events: ["revocation.confirmed"],
   }),
+  "confirmManualRevocation (a grant)": driver({
+    async setup(c) {
+      await identities(c, [REFUND_WORKER]);
+      // An approved grant the manual connector handed to a person: the entitlement waits, pending.
+      const e = await one<{ id: string }>(
+        c.tx,
+        sql`INSERT INTO entitlements (identity_id, resource, permission, status) VALUES (${REFUND_WORKER}::uuid, 'refunds-ledger', 'read', 'pending') RETURNING id`,
+      );
+      const op = await one<{ id: string }>(
+        c.tx,
+        sql`INSERT INTO revocations (operation, target_type, identity_id, entitlement_id, reason, requested_by, status, attempts, created_at, updated_at)
+          VALUES ('grant', 'entitlement', ${REFUND_WORKER}::uuid, ${e.id}::uuid, 'Approved request', ${actors.owner.personId}::uuid, 'executed', 0, now(), now()) RETURNING id`,
+      );
+      return { grantId: op.id, entitlementId: e.id };
+    },
+    call: (c, s) =>
+      confirmManualRevocation(c.tx, c.actor, {
+        revocationId: (s as { grantId: string }).grantId,
+        evidence: "Granted read on the refunds ledger by hand: ticket OPS-4321",
+      }),
+    async verify(c, s) {
+      const { entitlementId } = s as { entitlementId: string };
+      expect(
+        (await one<{ status: string }>(c.tx, sql`SELECT status FROM entitlements WHERE id = ${entitlementId}::uuid`))
+          .status,
+      ).toBe("active");
+    },
+    events: ["grant.confirmed"],
+  }),
 };

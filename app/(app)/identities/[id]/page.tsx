@@ -156,9 +156,17 @@ export default async function IdentityPage({ params }: Props) {
                 <td className="pr-4">
                   {e.permission} {e.privileged ? <Badge tone="warn">privileged</Badge> : null}
                 </td>
-                <td className="pr-4">{humanize(e.status)}</td>
+                <td className="pr-4">
+                  {e.status === "pending" ? "Pending: waiting for the system to confirm the grant" : humanize(e.status)}
+                </td>
                 <td className="pr-4">{isoDay(e.createdAt)}</td>
-                <td>{e.expiresAt ? isoDay(e.expiresAt) : "never"}</td>
+                <td>
+                  {e.expiresAt
+                    ? e.expiresAt.slice(11, 16) === "00:00"
+                      ? isoDay(e.expiresAt)
+                      : isoMinute(e.expiresAt)
+                    : "never"}
+                </td>
               </tr>
             ))}
           </PlainTable>

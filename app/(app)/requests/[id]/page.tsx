@@ -83,6 +83,25 @@ export default async function RequestPage({ params }: Props) {
         </FactList>
       </Panel>
 
+      {r.grant ? (
+        <Panel id="grant-heading" title="In the target system">
+          <p className="mt-2 text-sm" data-testid="grant-progress">
+            {r.grant.entitlementStatus === "pending"
+              ? r.grant.status === "failed"
+                ? `Not granted yet: attempt ${r.grant.attempts} failed: ${r.grant.lastError ?? "no detail"}`
+                : r.grant.status === "executed"
+                  ? "Waiting for a person to confirm the grant in the system."
+                  : "Approved; the grant is being carried out in the system."
+              : r.grant.entitlementStatus === "active"
+                ? `Granted and confirmed by the system${r.grant.verifiedAt ? ` at ${isoMinute(r.grant.verifiedAt)}` : ""}.${r.grant.expiresAt ? ` It ends by itself at ${isoMinute(r.grant.expiresAt)}.` : ""}`
+                : `The entitlement is ${r.grant.entitlementStatus} now.`}{" "}
+            <Link href={`/identities/${r.subjectId}`} className="text-brand-700 underline">
+              The identity&rsquo;s revocations and grants
+            </Link>
+          </p>
+        </Panel>
+      ) : null}
+
       <Panel id="stages-heading" title="Approvals">
         {r.stages.length === 0 ? (
           <p className="mt-2 text-sm">None needed: policy approved it as the standard baseline.</p>

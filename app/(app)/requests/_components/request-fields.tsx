@@ -90,7 +90,22 @@ export function ChangeFields({
         <>
           <InputField label="Resource" {...f("resource")} />
           <InputField label="Permission" {...f("permission")} />
-          <InputField label="Ends on (optional)" {...f("expiresOn")} type="date" />
+          <InputField
+            label="Ends on (optional)"
+            {...f("expiresOn")}
+            type="date"
+            description="Or give a duration instead: just-in-time access that ends by itself."
+          />
+          <InputField label="Duration (optional)" {...f("duration")} type="number" min={1} />
+          <SelectField
+            label="Duration in"
+            {...f("durationUnit")}
+            defaultValue={v("durationUnit", "hours")}
+            options={[
+              ["hours", "hours"],
+              ["days", "days"],
+            ]}
+          />
         </>
       ) : null}
       {type === "extend_expiry" ? <InputField label="New expiry" {...f("expiresOn")} type="date" /> : null}

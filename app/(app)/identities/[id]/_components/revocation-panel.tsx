@@ -66,7 +66,11 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
               <p>
                 <RevocationStatus status={r.status} gaveUp={r.gaveUp} />{" "}
                 <span className="font-medium">
-                  {r.entitlement ? `Entitlement ${r.entitlement}` : "The whole identity"}
+                  {r.operation === "grant"
+                    ? `Grant of ${r.entitlement}`
+                    : r.entitlement
+                      ? `Entitlement ${r.entitlement}`
+                      : "The whole identity"}
                 </span>{" "}
                 in {r.system} ({r.connector}) · asked {isoMinute(r.createdAt)}
                 {r.requestedBy ? ` by ${r.requestedBy}` : ""}
@@ -94,7 +98,7 @@ export function RevocationPanel({ identityId, canRevoke, canConfirm, entitlement
                   <TextareaField
                     layout="flow"
                     id={`evidence-${r.id}`}
-                    label="Evidence that it is removed (a note or a link)"
+                    label={`Evidence that it is ${r.operation === "grant" ? "granted" : "removed"} (a note or a link)`}
                     name="evidence"
                     rows={2}
                     {...evidence}

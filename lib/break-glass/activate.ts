@@ -1,0 +1,143 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Database } from "@/db";
+import { entitlements } from "@/db/schema";
+import { record, type AuditActor } from "@/lib/audit";
+import { isPrivilegedGrant, type PolicySettings } from "@/lib/policy";
+import { queueEntitlementRevocations, queueGrant } from "@/lib/revocations";
+import { HOUR } from "@/lib/clock";
+
+/**
+ * The steps a break-glass takes, each inside the transaction of whoever takes it (the requester
+ * on call, security's approval, the job at the start or the end, End now), with its audit event.
+ * Its elevated entitlement goes through the connector like any grant (lib/revocations): granted
+ * and read back at the start, revoked and read back at the end.
+ */
+export type BreakGlassRow = {
+  id: string;
+  identityId: string;
+  requesterId: string;
+  resource: string | null;
+  permission: string | null;
+  hours: number;
+  startsAt: Date;
+  entitlementId: string | null;
+  incidentRef: string;
+};
+
+/** Tells a set of people (one row each) in the bell; `who` is a query of user ids. */
+export async function notify(tx: Database, who: SQL, text: string, href: string, at: Date): Promise<void> {
+  await tx.execute(sql`INSERT INTO notifications (recipient_id, kind, text, href, created_at)
+    SELECT id, 'break_glass', ${text}, ${href}, ${at.toISOString()}::timestamptz FROM (${who}) AS w(id)`);
+}
+
+/** Every active member of security. */
+export const securityTeam = sql`SELECT id FROM users WHERE status = 'active' AND 'security' = ANY(roles)`;
+
+/**
+ * Opens the access now: the window runs from now (or the later start) for its hours; the elevated
+ * entitlement is inserted pending and its grant queued (the runner grants it through the
+ * connector and marks it active only on the system's confirmation). Returns the grant's id.
+ */
+export async function activate(
+  tx: Database,
+  row: BreakGlassRow,
+  by: AuditActor,
+  at: Date,
+  settings: PolicySettings,
+): Promise<string | null> {
+  const startsAt = new Date(Math.max(at.getTime(), row.startsAt.getTime()));
+  const hardEndAt = new Date(startsAt.getTime() + row.hours * HOUR);
+  let entitlementId: string | null = null;
+  let grantId: string | null = null;
+  if (row.resource && row.permission) {
+    const grant = { resource: row.resource, permission: row.permission };
+    const [e] = await tx
+      .insert(entitlements)
+      .values({
+        identityId: row.identityId,
+        ...grant,
+        privileged: isPrivilegedGrant(grant, settings.privilegedPermissions),
+        status: "pending",
+        expiresAt: hardEndAt,
+        createdAt: at,
+      })
+      .returning({ id: entitlements.id });
+    entitlementId = e!.id;
+    grantId = await queueGrant(tx, {
+      identityId: row.identityId,
+      entitlementId,
+      reason: `Break-glass ${row.incidentRef}`,
+      requestedBy: row.requesterId,
+      at,
+    });
+  }
+  await tx.execute(sql`UPDATE break_glass_grants SET status = 'active', activated_at = ${at.toISOString()}::timestamptz,
+      starts_at = ${startsAt.toISOString()}::timestamptz, hard_end_at = ${hardEndAt.toISOString()}::timestamptz,
+      entitlement_id = ${entitlementId}::uuid, grant_op_id = ${grantId}::uuid
+    WHERE id = ${row.id}::uuid`);
+  await record(tx, {
+    actor: by,
+    action: "break_glass.activated",
+    subject: { type: "break_glass", id: row.id },
+    after: {
+      identityId: row.identityId,
+      hardEndAt: hardEndAt.toISOString(),
+      entitlementId,
+      grantId,
+      incident: row.incidentRef,
+    },
+  });
+  return grantId;
+}
+
+/**
+ * Closes the access: the grant is ended (by time or by hand), its elevated entitlement's
+ * revocation queued (one already in flight carries on), and a post-use review opened for security
+ * and the holder's manager, due in policy's days. Returns the revocation's id.
+ */
+export async function end(
+  tx: Database,
+  row: BreakGlassRow,
+  how: { by: AuditActor; endedBy: string | null; reason: "time" | "hand"; at: Date; reviewDays: number },
+): Promise<string | null> {
+  const due = new Date(how.at.getTime() + how.reviewDays * 24 * HOUR);
+  let revocationId: string | null = null;
+  if (row.entitlementId) {
+    const [queued] = await queueEntitlementRevocations(tx, {
+      where: sql`e.id = ${row.entitlementId}::uuid AND e.status IN ('pending', 'active')`,
+      reason: `Break-glass ${row.incidentRef} ended`,
+      requestedBy: how.endedBy,
+      at: how.at,
+      limit: 1,
+    });
+    // One already in flight (the grant's expiry job may have queued it) carries on.
+    revocationId =
+      queued?.id ??
+      (
+        await queryRows<{ id: string }>(
+          tx,
+          sql`SELECT id FROM revocations WHERE entitlement_id = ${row.entitlementId}::uuid AND operation = 'revoke' ORDER BY created_at DESC LIMIT 1`,
+        )
+      )[0]?.id ??
+      null;
+  }
+  await tx.execute(sql`UPDATE break_glass_grants SET status = 'ended', ended_at = ${how.at.toISOString()}::timestamptz,
+      ended_by = ${how.endedBy}::uuid, end_reason = ${how.reason}, revoke_op_id = ${revocationId}::uuid, review_due_at = ${due.toISOString()}::timestamptz
+    WHERE id = ${row.id}::uuid`);
+  await record(tx, {
+    actor: how.by,
+    action: "break_glass.ended",
+    subject: { type: "break_glass", id: row.id },
+    after: { identityId: row.identityId, reason: how.reason, revocationId, reviewDueAt: due.toISOString() },
+  });
+  const reviewers = sql`${securityTeam} UNION SELECT manager_id FROM users WHERE id = ${row.requesterId}::uuid AND manager_id IS NOT NULL`;
+  await notify(
+    tx,
+    reviewers,
+    `Break-glass ${row.incidentRef} has ended: look back on it by ${due.toISOString().slice(0, 10)}.`,
+    `/break-glass/${row.id}`,
+    how.at,
+  );
+  return revocationId;
+}

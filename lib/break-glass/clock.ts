@@ -1,0 +1,111 @@
+import "server-only";
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import type { Database } from "@/db";
+import { breakGlassGrants } from "@/db/schema";
+import { inAuditBatch, type AuditActor } from "@/lib/audit";
+import { loadPolicySettings } from "@/lib/policy";
+import { activate, end, notify, securityTeam, type BreakGlassRow } from "./activate";
+
+/**
+ * The break-glass clock, run by the lifecycle job every minute: approved grants whose later start
+ * has come are opened; active grants past their hard end are ended, their access removed through
+ * the revocation flow (which the same job pass then carries out), and their post-use reviews
+ * opened. It acts on whatever is due at `at`, so a run after downtime catches up, and in batches
+ * under SKIP LOCKED so two runners never end the same grant twice.
+ */
+const BATCH = 500;
+const rowColumns = {
+  id: breakGlassGrants.id,
+  identityId: breakGlassGrants.identityId,
+  requesterId: breakGlassGrants.requesterId,
+  resource: breakGlassGrants.resource,
+  permission: breakGlassGrants.permission,
+  hours: breakGlassGrants.hours,
+  startsAt: breakGlassGrants.startsAt,
+  entitlementId: breakGlassGrants.entitlementId,
+  incidentRef: breakGlassGrants.incidentRef,
+};
+
+export async function runBreakGlassClock(
+  db: Database,
+  by: AuditActor,
+  at: Date,
+): Promise<{ started: number; ended: number; overdue: number }> {
+  const settings = await loadPolicySettings(db);
+  let started = 0;
+  let ended = 0;
+  for (;;) {
+    const n = await db.transaction((tx) =>
+      inAuditBatch(tx, async () => {
+        const due = await tx
+          .select(rowColumns)
+          .from(breakGlassGrants)
+          .where(
+            and(
+              eq(breakGlassGrants.status, "requested"),
+              isNotNull(breakGlassGrants.decidedAt),
+              lte(breakGlassGrants.startsAt, at),
+            ),
+          )
+          .orderBy(asc(breakGlassGrants.startsAt))
+          .limit(BATCH)
+          .for("update", { skipLocked: true });
+        for (const row of due) await activate(tx, row as BreakGlassRow, by, at, settings);
+        return due.length;
+      }),
+    );
+    started += n;
+    if (n < BATCH) break;
+  }
+  for (;;) {
+    const n = await db.transaction((tx) =>
+      inAuditBatch(tx, async () => {
+        const due = await tx
+          .select(rowColumns)
+          .from(breakGlassGrants)
+          .where(and(inArray(breakGlassGrants.status, ["active"]), lte(breakGlassGrants.hardEndAt, at)))
+          .orderBy(asc(breakGlassGrants.hardEndAt))
+          .limit(BATCH)
+          .for("update", { skipLocked: true });
+        for (const row of due)
+          await end(tx, row as BreakGlassRow, {
+            by,
+            endedBy: null,
+            reason: "time",
+            at,
+            reviewDays: settings.breakGlassReviewDays,
+          });
+        return due.length;
+      }),
+    );
+    ended += n;
+    if (n < BATCH) break;
+  }
+  const overdue = await db.transaction((tx) =>
+    inAuditBatch(tx, async () => {
+      // Reviews past their due date: security and the holder's manager are told once.
+      const late = await tx
+        .update(breakGlassGrants)
+        .set({ overdueNotifiedAt: at })
+        .where(
+          and(
+            eq(breakGlassGrants.status, "ended"),
+            lte(breakGlassGrants.reviewDueAt, at),
+            isNull(breakGlassGrants.overdueNotifiedAt),
+          ),
+        )
+        .returning({ id: breakGlassGrants.id, requesterId: breakGlassGrants.requesterId, incident: breakGlassGrants.incidentRef });
+      for (const l of late)
+        await notify(
+          tx,
+          sql`${securityTeam} UNION SELECT manager_id FROM users WHERE id = ${l.requesterId}::uuid AND manager_id IS NOT NULL
+            UNION SELECT ${l.requesterId}::uuid`,
+          `The post-use review of break-glass ${l.incident} is overdue: until it is done, its holder cannot open another.`,
+          `/break-glass/${l.id}`,
+          at,
+        );
+      return late.length;
+    }),
+  );
+  return { started, ended, overdue };
+}
