@@ -23,9 +23,38 @@ test.describe("sign-in and the app shell", () => {
   const navByPersona = [
     ["olivia", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations"]],
     ["maya", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations"]],
-    ["sam", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "Audit log", "Systems", "Settings"]],
-    ["ari", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "Audit log", "Systems", "Settings"]],
-    ["ada", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "People", "Systems", "Settings"]],
+    [
+      "sam",
+      [
+        "Overview",
+        "Identities",
+        "Requests",
+        "Reviews",
+        "Break-glass",
+        "Revocations",
+        "Audit log",
+        "Systems",
+        "Settings",
+      ],
+    ],
+    [
+      "ari",
+      [
+        "Overview",
+        "Identities",
+        "Requests",
+        "Reviews",
+        "Break-glass",
+        "Revocations",
+        "Audit log",
+        "Systems",
+        "Settings",
+      ],
+    ],
+    [
+      "ada",
+      ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "People", "Systems", "Settings"],
+    ],
   ] as const;
   for (const [key, links] of navByPersona) {
     test(`${key} sees only the navigation their roles may use`, async ({ as }) => {

@@ -40,6 +40,9 @@ export const READS: Record<string, string> = {
   evidenceCsv: "a campaign's evidence as CSV (its creator, security, auditors)",
   myNotifications: "the actor's own notifications",
   unreadNotifications: "the count of the actor's unread notifications (the bell)",
+  breakGlassBoard: "the Break-glass page: waiting, active, reviews open, recently closed, in the actor's scope",
+  getBreakGlass: "one break-glass with its window's timeline (its holder, the holder's managers, security, auditors)",
+  breakGlassSummary: "the overview's break-glass counts, in the actor's scope",
 };
 
 /**
@@ -95,6 +98,21 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
       handOverAction: "handOverItems",
     }),
     closeCampaignAction: { calls: ["closeCampaign"], note: "the connectors run the revocations after the answer" },
+  },
+  "app/(app)/break-glass/actions.ts": {
+    requestBreakGlassAction: {
+      calls: ["requestBreakGlass"],
+      note: "then carries out the grant it queued (runRevocations, as the actor)",
+    },
+    decideBreakGlassAction: {
+      calls: ["decideBreakGlass"],
+      note: "then carries out the grant an approval queued (runRevocations, as the actor)",
+    },
+    endBreakGlassAction: {
+      calls: ["endBreakGlass"],
+      note: "then carries out the revocation it queued (runRevocations, as the actor)",
+    },
+    reviewBreakGlassAction: { calls: ["completePostUseReview"] },
   },
   "app/(app)/notifications/actions.ts": calling({ markAllReadAction: "markNotificationsRead" }),
   "app/(app)/settings/actions.ts": calling({ changeSettingAction: "changePolicySetting" }),

@@ -130,6 +130,7 @@ const GOVERNED = [
   "campaigns",
   "notifications",
   "review_items",
+  "break_glass_grants",
 ] as const;
 async function fingerprint(tx: Database): Promise<Record<string, string>> {
   const cols = GOVERNED.map((t) =>

@@ -13,6 +13,7 @@
  */
 
 import { ADMIN_ROWS } from "./rows-admin";
+import { BREAK_GLASS_ROWS } from "./rows-break-glass";
 import { IDENTITY_ROWS } from "./rows-identities";
 import { REQUEST_ROWS } from "./rows-requests";
 import { REVIEW_ROWS } from "./rows-reviews";
@@ -41,7 +42,13 @@ export const PLAYERS: Record<Relation, string> = {
 };
 
 /** Every mutation × relation: the rows live by domain in ./rows-*.ts. */
-export const MATRIX: readonly MatrixRow[] = [...IDENTITY_ROWS, ...REQUEST_ROWS, ...REVIEW_ROWS, ...ADMIN_ROWS];
+export const MATRIX: readonly MatrixRow[] = [
+  ...IDENTITY_ROWS,
+  ...REQUEST_ROWS,
+  ...REVIEW_ROWS,
+  ...BREAK_GLASS_ROWS,
+  ...ADMIN_ROWS,
+];
 
 export const rowName = (r: MatrixRow) => (r.variant ? `${r.fn} (${r.variant})` : r.fn);
 export const cellCount = () => MATRIX.length * RELATIONS.length;

@@ -61,7 +61,9 @@ export async function decideBreakGlass(
     requireRole(actor, "security");
     if (row.requesterId === actor.personId) throw forbidden("Nobody approves their own break-glass.");
     if (row.status !== "requested" || row.decidedAt)
-      throw conflict(`This break-glass is already ${row.decidedAt && row.status === "requested" ? "approved" : row.status}.`);
+      throw conflict(
+        `This break-glass is already ${row.decidedAt && row.status === "requested" ? "approved" : row.status}.`,
+      );
     const at = now();
     const by = auditActor(actor);
     await tx
@@ -98,7 +100,11 @@ export async function decideBreakGlass(
 }
 
 /** "End now": the holder or security closes it before its hard end; the access is removed at once. */
-export async function endBreakGlass(db: Database, actor: Actor, raw: unknown): Promise<{ revocationId: string | null }> {
+export async function endBreakGlass(
+  db: Database,
+  actor: Actor,
+  raw: unknown,
+): Promise<{ revocationId: string | null }> {
   requireCanChange(actor);
   const input = parseInput(endSchema, raw, "Nothing was ended.");
   return db.transaction(async (tx) => {

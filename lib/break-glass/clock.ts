@@ -94,7 +94,11 @@ export async function runBreakGlassClock(
             isNull(breakGlassGrants.overdueNotifiedAt),
           ),
         )
-        .returning({ id: breakGlassGrants.id, requesterId: breakGlassGrants.requesterId, incident: breakGlassGrants.incidentRef });
+        .returning({
+          id: breakGlassGrants.id,
+          requesterId: breakGlassGrants.requesterId,
+          incident: breakGlassGrants.incidentRef,
+        });
       for (const l of late)
         await notify(
           tx,

@@ -177,7 +177,11 @@ export async function getBreakGlass(db: Database, actor: Actor, rawId: unknown):
     if (!id) return null;
     const [o] = await db.select(opColumns).from(revocations).where(eq(revocations.id, id));
     return o
-      ? { ...o, verifiedAt: isoOrNull(o.verifiedAt), evidence: { connector: o.connectorResult, confirmation: o.evidence } }
+      ? {
+          ...o,
+          verifiedAt: isoOrNull(o.verifiedAt),
+          evidence: { connector: o.connectorResult, confirmation: o.evidence },
+        }
       : null;
   };
   return {

@@ -102,7 +102,6 @@ export const requestInputSchema = z.discriminatedUnion(
 
 export type RequestInput = z.infer<typeof requestInputSchema>;
 
-
 type GrantInput = Extract<RequestInput, { type: "grant_entitlement" }>;
 
 /** A duration's length in hours, or null when the grant gives an end date (or none). */

@@ -109,7 +109,7 @@ export async function seedDatabase(conn: Connection, opts: SeedOptions): Promise
         // OFFSET 0: the privileged answer is worked out once per row, not once per use.
         await tx.execute(sql`INSERT INTO identities (${columns}, risk_score, risk_factors)
           SELECT ${selected}, ${riskScoreSql(at, scoring)}, ${riskFactorsSql(at, scoring)}
-          FROM (SELECT g.*, ${raw(holdsPrivilegedSql(plan, "g"))} AS holds_privileged FROM (${raw(identitiesSelectSql(plan, lo, hi))}) AS g(${columns}) OFFSET 0) AS i`);
+          FROM (SELECT g.*, ${raw(holdsPrivilegedSql(plan, "g"))} AS holds_privileged, NULL::timestamptz AS rotation_required_at FROM (${raw(identitiesSelectSql(plan, lo, hi))}) AS g(${columns}) OFFSET 0) AS i`);
         if (bulk > SEED_CHUNK)
           log(`seed: identities ${n(hi + curated)} / ${n(total)} (${secs(performance.now() - tb)})`);
       }

@@ -1,4 +1,5 @@
 import { ADMIN_DRIVERS } from "./admin";
+import { BREAK_GLASS_DRIVERS } from "./break-glass";
 import { IDENTITY_DRIVERS } from "./identities";
 import type { Driver } from "./kit";
 import { REQUEST_DRIVERS } from "./requests";
@@ -11,5 +12,6 @@ export const DRIVERS: Record<string, Driver> = {
   ...REQUEST_DRIVERS,
   ...REVIEW_DRIVERS,
   ...ADMIN_DRIVERS,
+  ...BREAK_GLASS_DRIVERS,
 };
 export { actors, ids, one, STUB_SYSTEM, type Ctx, type Driver } from "./kit";

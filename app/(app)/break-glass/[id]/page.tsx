@@ -44,7 +44,9 @@ export default async function BreakGlassRecordPage({ params }: Props) {
         {o.lastError ? ` — attempt ${o.attempts}: ${o.lastError}` : ""}
         <details>
           <summary className="cursor-pointer text-brand-700">Evidence</summary>
-          <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(o.evidence, null, 2)}</pre>
+          <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+            {JSON.stringify(o.evidence, null, 2)}
+          </pre>
         </details>
       </Fact>
     ) : null;
@@ -132,7 +134,9 @@ export default async function BreakGlassRecordPage({ params }: Props) {
             <>
               <p className={`mt-2 text-sm ${g.reviewOverdue ? "font-semibold text-red-800" : ""}`}>
                 Due {isoMinute(g.reviewDueAt)}
-                {g.reviewOverdue ? ": overdue. Until it is done, its holder cannot open another break-glass." : "."}{" "}
+                {g.reviewOverdue
+                  ? ": overdue. Until it is done, its holder cannot open another break-glass."
+                  : "."}{" "}
                 Security and the holder&rsquo;s manager look back on what was done in the window below.
               </p>
               {g.can.review ? (
@@ -146,7 +150,10 @@ export default async function BreakGlassRecordPage({ params }: Props) {
       ) : null}
 
       <Panel id="bg-timeline" title="Timeline of its window (and the hour after)">
-        <PlainTable caption={<>What happened on {g.identity} during the break-glass</>} headings={["When", "What", "Who"]}>
+        <PlainTable
+          caption={<>What happened on {g.identity} during the break-glass</>}
+          headings={["When", "What", "Who"]}
+        >
           {g.timeline.map((e, i) => (
             <tr key={i}>
               <td className="py-1 pr-4 whitespace-nowrap">{isoMinute(e.at)}</td>

@@ -21,7 +21,6 @@ export function Countdown({ until, renderedAt }: { until: string; renderedAt: st
   const end = new Date(until).getTime();
   const [at, setAt] = useState(() => new Date(renderedAt).getTime());
   useEffect(() => {
-    setAt(Date.now());
     const timer = setInterval(() => setAt(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);

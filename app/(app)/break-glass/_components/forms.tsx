@@ -53,13 +53,11 @@ export function PostUseReview({ id }: { id: string }) {
   return (
     <form action={review} className="space-y-2" aria-label="Post-use review">
       <input type="hidden" name="id" value={id} />
-      <TextareaField
-        label="What was done with the access, and was it right?"
-        {...f("comment")}
-        rows={3}
-        {...comment}
+      <TextareaField label="What was done with the access, and was it right?" {...f("comment")} rows={3} {...comment} />
+      <Checkbox
+        name="requireRotation"
+        label="Require the credential's rotation (marks its rotation overdue until it is rotated)"
       />
-      <Checkbox name="requireRotation" label="Require the credential's rotation (marks its rotation overdue until it is rotated)" />
       <Button type="submit" disabled={reviewing}>
         Complete the review
       </Button>
