@@ -10,6 +10,8 @@ const common = {
   // The lifecycle jobs would change the seeded estate under the tests (expiring, reassigning):
   // they have their own tests, so the app under test does not schedule them.
   STEWARD_JOBS: "off",
+  // Time is moved and jobs are run by the tests themselves (app/api/test/*), never slept through.
+  STEWARD_TEST_CONTROL: "1",
   AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
   AUTH_OIDC_ISSUER: OIDC_ISSUER,
   AUTH_OIDC_CLIENT_ID: "steward-e2e",

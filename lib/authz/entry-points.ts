@@ -145,6 +145,15 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     GET: { calls: [], note: "Auth.js's own handlers" },
     POST: { calls: [], note: "Auth.js's own handlers" },
   },
+  "app/api/test/clock/route.ts": {
+    POST: { calls: [], note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404): moves the server's clock" },
+  },
+  "app/api/test/jobs/route.ts": {
+    POST: {
+      calls: ["runJobsNamed"],
+      note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404): runs named lifecycle jobs",
+    },
+  },
   "app/api/health/route.ts": {
     GET: { calls: [], note: "liveness: up or down, no actor" },
   },
@@ -175,6 +184,8 @@ export const STEPS: Record<string, string> = {
 
 /** Functions entry points call that take no actor, with what authorizes them instead. */
 export const NOT_ACTOR_CALLS: Record<string, string> = {
+  runJobsNamed:
+    "lifecycle jobs, as jobs: reachable only with STEWARD_TEST_CONTROL=1 (the end-to-end servers); the route answers 404 otherwise",
   receiveWebhookCallback:
     "a webhook receiver's signed callback: the signature with the system's secret, checked before anything is read",
 };
@@ -209,6 +220,8 @@ export const PLUMBING: Record<string, string> = {
   readCallbackBody: "reads the webhook callback's body with its size cap, before anything else",
   runRevocations:
     "carries out the revocations the preceding mutation just created and returned (their ids only); authorized there",
+  testControlEnabled: "whether STEWARD_TEST_CONTROL=1 (end-to-end servers only): the test routes answer 404 otherwise",
+  shiftClock: "moves the server's clock, only with STEWARD_TEST_CONTROL=1 (end-to-end servers only)",
   grantsOfRequests:
     "finds the grants the preceding approval just queued (the request ids that approval authorized), for runRevocations",
   fillCampaign:

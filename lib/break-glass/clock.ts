@@ -4,13 +4,13 @@ import type { Database } from "@/db";
 import { breakGlassGrants } from "@/db/schema";
 import { inAuditBatch, type AuditActor } from "@/lib/audit";
 import { loadPolicySettings } from "@/lib/policy";
+import { runRevocations } from "@/lib/revocations";
 import { activate, end, notify, securityTeam, type BreakGlassRow } from "./activate";
 
 /**
  * The break-glass clock, run by the lifecycle job every minute: approved grants whose later start
  * has come are opened; active grants past their hard end are ended, their access removed through
- * the revocation flow (which the same job pass then carries out), and their post-use reviews
- * opened. It acts on whatever is due at `at`, so a run after downtime catches up, and in batches
+ * the revocation flow (carried out in the same pass), and their post-use reviews opened. It acts on whatever is due at `at`, so a run after downtime catches up, and in batches
  * under SKIP LOCKED so two runners never end the same grant twice.
  */
 const BATCH = 500;
@@ -34,6 +34,7 @@ export async function runBreakGlassClock(
   const settings = await loadPolicySettings(db);
   let started = 0;
   let ended = 0;
+  const queued: string[] = [];
   for (;;) {
     const n = await db.transaction((tx) =>
       inAuditBatch(tx, async () => {
@@ -50,7 +51,10 @@ export async function runBreakGlassClock(
           .orderBy(asc(breakGlassGrants.startsAt))
           .limit(BATCH)
           .for("update", { skipLocked: true });
-        for (const row of due) await activate(tx, row as BreakGlassRow, by, at, settings);
+        for (const row of due) {
+          const grantId = await activate(tx, row as BreakGlassRow, by, at, settings);
+          if (grantId) queued.push(grantId);
+        }
         return due.length;
       }),
     );
@@ -67,20 +71,25 @@ export async function runBreakGlassClock(
           .orderBy(asc(breakGlassGrants.hardEndAt))
           .limit(BATCH)
           .for("update", { skipLocked: true });
-        for (const row of due)
-          await end(tx, row as BreakGlassRow, {
+        for (const row of due) {
+          const revocationId = await end(tx, row as BreakGlassRow, {
             by,
             endedBy: null,
             reason: "time",
             at,
             reviewDays: settings.breakGlassReviewDays,
           });
+          if (revocationId) queued.push(revocationId);
+        }
         return due.length;
       }),
     );
     ended += n;
     if (n < BATCH) break;
   }
+  // The access is removed (or granted) now, in this pass, not at the revocations job's turn.
+  for (let i = 0; i < queued.length; i += 5_000)
+    await runRevocations(db, by, at, { ids: queued.slice(i, i + 5_000), limit: 5_000 });
   const overdue = await db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       // Reviews past their due date: security and the holder's manager are told once.

@@ -2,3 +2,4 @@
 // each other directly; everything outside imports from "@/lib/jobs" (eslint enforces it).
 export { runDueJobs } from "./run";
 export { startScheduler } from "./schedule";
+export { runJobsNamed, shiftClock, testControlEnabled } from "./test-control";

@@ -8,7 +8,8 @@ import { Pager } from "@/components/ui/pager";
 import type { SortLink } from "@/components/ui/sort-header";
 import { getDb } from "@/db";
 import { REQUEST_STATUSES, REQUEST_TYPES } from "@/db/schema";
-import { canChange, type Actor } from "@/lib/auth";
+import { canChange, hasRole, type Actor } from "@/lib/auth";
+import { breakGlassSummary } from "@/lib/break-glass";
 import { now } from "@/lib/clock";
 import { humanize } from "@/lib/format";
 import { flagParam, href } from "@/lib/paging";
@@ -28,6 +29,8 @@ export const metadata: Metadata = { title: "Requests" };
 
 export default async function RequestsPage(props: Props) {
   const { actor, state: filter, error } = await readListPage(props, parseQueueFilter, parseQueueFilter({}));
+  // Break-glass waiting for security stands above security's queue: it is urgent by nature.
+  const glass = hasRole(actor, "security") ? await breakGlassSummary(getDb(), actor) : null;
   const tabs = [
     { key: "decide", label: "Needs my decision" },
     { key: "mine", label: "My requests" },
@@ -84,6 +87,15 @@ export default async function RequestsPage(props: Props) {
         ) : null
       }
     >
+      {glass?.waiting ? (
+        <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm font-semibold">
+          {glass.waiting === 1 ? "1 break-glass waits" : `${glass.waiting} break-glass requests wait`} for security:{" "}
+          <Link href="/break-glass" className="text-brand-700 underline">
+            approve or deny it now
+          </Link>
+          .
+        </p>
+      ) : null}
       <nav aria-label="Queues" className="flex gap-2 text-sm">
         {tabs.map((t) => (
           <Link

@@ -4,7 +4,9 @@ import { Badge } from "@/components/ui/badge";
 import { DetailHeader } from "@/components/ui/page-header";
 import { Fact, FactList, Panel, PlainTable } from "@/components/ui/panel";
 import { getDb } from "@/db";
-import { requireActor } from "@/lib/auth";
+import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
+import { canChange, requireActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
 import { humanize, isoDay, isoMinute, relativeTime } from "@/lib/format";
@@ -102,8 +104,13 @@ export default async function IdentityPage({ params }: Props) {
           </>
         }
       >
-        <div className="mt-2">
+        <div className="mt-2 flex flex-wrap items-center justify-between gap-3">
           <StateBadges states={identity.states} labels={DERIVED_STATE_LABELS} />
+          {canChange(actor) && ["pending", "active", "suspended"].includes(identity.status) ? (
+            <Link href={`/break-glass/new?identity=${identity.id}`} className={buttonClass("secondary")}>
+              Request break-glass access
+            </Link>
+          ) : null}
         </div>
       </DetailHeader>
 

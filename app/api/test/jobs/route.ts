@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { getDb } from "@/db";
+import { runJobsNamed, testControlEnabled } from "@/lib/jobs";
+
+export const dynamic = "force-dynamic";
+
+const body = z.strictObject({ jobs: z.array(z.string().max(60)).min(1).max(20) });
+
+/**
+ * End-to-end tests only (STEWARD_TEST_CONTROL=1; 404 otherwise): runs the named lifecycle jobs
+ * now (the e2e servers schedule none, so the seeded estate holds still for the other specs).
+ */
+export async function POST(request: Request): Promise<Response> {
+  if (!testControlEnabled()) return new Response("Not found", { status: 404 });
+  const parsed = body.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return Response.json({ error: 'Send { jobs: ["break-glass", …] }.' }, { status: 400 });
+  return Response.json({ results: await runJobsNamed(getDb(), parsed.data.jobs) });
+}
