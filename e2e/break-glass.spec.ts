@@ -5,7 +5,7 @@ import { expect, expectNoAxeViolations, openIdentity, test } from "./support/fix
 import { openAs } from "./support/openers";
 
 // Break-glass end to end, on a real PostgreSQL server: Ada points the payments database's
-// connector at it and discovers a fresh role; Sam hands the discovered identity to Olivia (the
+// connector at it and discovers a fresh role; Sam hands the discovered identity to Maya (the
 // Payments team). Omar, on call, opens break-glass with an elevated role: it is granted on the
 // server at once and Sam sees it; with the server's clock moved ahead (never slept) the job ends it,
 // the role's membership is revoked on the server, and a post-use review waits for Sam and Maya.
@@ -62,10 +62,11 @@ test.describe.serial("break-glass", () => {
       .click();
     await expect(system.getByRole("form", { name: `Discover ${SYSTEM}` }).getByRole("status")).toBeVisible();
 
-    // Sam hands the discovered identity to Olivia: it joins the Payments team, where Omar works.
+    // Sam hands the discovered identity to Maya: it joins the Payments team, where Omar and Olivia
+    // work (not to Olivia: the inventory's specs count what she owns).
     const sam = await as("sam");
     await openIdentity(sam, ACCOUNT);
-    await sam.getByLabel("Hand over to (email)").fill("olivia.owner@example.com");
+    await sam.getByLabel("Hand over to (email)").fill("maya.manager@example.com");
     await sam.getByRole("button", { name: "Hand over" }).click();
     await expect(sam.getByRole("main").getByRole("status").first()).toBeVisible();
 

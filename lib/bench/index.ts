@@ -4,3 +4,4 @@ export { benchInventory } from "./inventory";
 export { benchRequests } from "./requests";
 export { benchRevoke } from "./revoke";
 export { benchCampaign } from "./campaign";
+export { benchBreakGlass } from "./break-glass";

@@ -9,7 +9,7 @@ import { now } from "@/lib/clock";
 import { conflict, forbidden, notFound, parseInput } from "@/lib/errors";
 import { rescoreIdentities } from "@/lib/identities";
 import { loadPolicySettings } from "@/lib/policy";
-import { activate, end, notify, type BreakGlassRow } from "./activate";
+import { activate, endMany, notify, type BreakGlassRow } from "./activate";
 import { decisionSchema, endSchema, reviewSchema } from "./input";
 
 /**
@@ -118,14 +118,14 @@ export async function endBreakGlass(
     if (row.status !== "active") throw conflict(`This break-glass is ${row.status}, not active.`);
     const at = now();
     const { breakGlassReviewDays } = await loadPolicySettings(tx);
-    const revocationId = await end(tx, row as BreakGlassRow, {
+    const [revocationId] = await endMany(tx, [row as BreakGlassRow], {
       by: auditActor(actor),
       endedBy: actor.personId,
       reason: "hand",
       at,
       reviewDays: breakGlassReviewDays,
     });
-    return { revocationId };
+    return { revocationId: revocationId ?? null };
   });
 }
 

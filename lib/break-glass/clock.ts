@@ -5,12 +5,13 @@ import { breakGlassGrants } from "@/db/schema";
 import { inAuditBatch, type AuditActor } from "@/lib/audit";
 import { loadPolicySettings } from "@/lib/policy";
 import { runRevocations } from "@/lib/revocations";
-import { activate, end, notify, securityTeam, type BreakGlassRow } from "./activate";
+import { activate, endMany, notify, securityTeam, type BreakGlassRow } from "./activate";
 
 /**
  * The break-glass clock, run by the lifecycle job every minute: approved grants whose later start
  * has come are opened; active grants past their hard end are ended, their access removed through
- * the revocation flow (carried out in the same pass), and their post-use reviews opened. It acts on whatever is due at `at`, so a run after downtime catches up, and in batches
+ * the revocation flow (the grants and revocations to carry out are returned), and their post-use
+ * reviews opened. It acts on whatever is due at `at`, so a run after downtime catches up, and in batches
  * under SKIP LOCKED so two runners never end the same grant twice.
  */
 const BATCH = 500;
@@ -30,7 +31,7 @@ export async function runBreakGlassClock(
   db: Database,
   by: AuditActor,
   at: Date,
-): Promise<{ started: number; ended: number; overdue: number }> {
+): Promise<{ started: number; ended: number; overdue: number; queued: string[] }> {
   const settings = await loadPolicySettings(db);
   let started = 0;
   let ended = 0;
@@ -71,25 +72,21 @@ export async function runBreakGlassClock(
           .orderBy(asc(breakGlassGrants.hardEndAt))
           .limit(BATCH)
           .for("update", { skipLocked: true });
-        for (const row of due) {
-          const revocationId = await end(tx, row as BreakGlassRow, {
+        queued.push(
+          ...(await endMany(tx, due as BreakGlassRow[], {
             by,
             endedBy: null,
             reason: "time",
             at,
             reviewDays: settings.breakGlassReviewDays,
-          });
-          if (revocationId) queued.push(revocationId);
-        }
+          })),
+        );
         return due.length;
       }),
     );
     ended += n;
     if (n < BATCH) break;
   }
-  // The access is removed (or granted) now, in this pass, not at the revocations job's turn.
-  for (let i = 0; i < queued.length; i += 5_000)
-    await runRevocations(db, by, at, { ids: queued.slice(i, i + 5_000), limit: 5_000 });
   const overdue = await db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       // Reviews past their due date: security and the holder's manager are told once.
@@ -120,5 +117,22 @@ export async function runBreakGlassClock(
       return late.length;
     }),
   );
-  return { started, ended, overdue };
+  return { started, ended, overdue, queued };
+}
+
+/**
+ * One tick of the clock, then the grants and revocations it queued carried out (the lifecycle
+ * job's "break-glass", and the scheduler's ticker): the access is removed in the same pass, not
+ * at the revocations job's turn.
+ */
+export async function tickBreakGlass(
+  db: Database,
+  by: AuditActor,
+  at: Date,
+): Promise<{ started: number; ended: number; overdue: number; carriedOut: number }> {
+  const { queued, ...counts } = await runBreakGlassClock(db, by, at);
+  let carriedOut = 0;
+  for (let i = 0; i < queued.length; i += 5_000)
+    carriedOut += (await runRevocations(db, by, at, { ids: queued.slice(i, i + 5_000), limit: 5_000 })).claimed;
+  return { ...counts, carriedOut };
 }

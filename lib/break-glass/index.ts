@@ -1,7 +1,7 @@
 // The door to lib/break-glass: what the rest of the app may call. Modules inside the domain import
 // each other directly; everything outside imports from "@/lib/break-glass" (eslint enforces it).
 export { completePostUseReview, decideBreakGlass, endBreakGlass } from "./change";
-export { runBreakGlassClock } from "./clock";
+export { runBreakGlassClock, tickBreakGlass } from "./clock";
 export {
   breakGlassBoard,
   breakGlassSummary,

@@ -38,6 +38,15 @@ const revokeBenchOptions = z.object({
     .optional(),
 });
 
+const breakGlassBenchOptions = z.object({
+  grants: count("grants", 10, 100_000, 10_000),
+  "connector-grants": count("connector-grants", 10, 100_000, 1_000),
+  target: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "--target must be a postgres:// URL")
+    .optional(),
+});
+
 /** The options bench inventory, requests and campaign share, as their functions take them. */
 const measureOptions = (o: z.infer<typeof benchOptions>, io: Io) => ({
   runs: o.runs,
@@ -92,6 +101,26 @@ export const BENCH_COMMANDS: Record<string, Command> = {
         const { benchRevoke } = await import("@/lib/bench");
         return benchRevoke(conn, { identities: o.identities, target, out: io.out, log: io.err });
       });
+  },
+  "bench break-glass": (rest, { io, seeded }) => {
+    const o = parseOptions(rest, breakGlassBenchOptions);
+    const url = postgresUrl("bench break-glass", "a seeded database");
+    const target = o.target ?? serverUrl(url);
+    return () =>
+      seeded(
+        "run `steward db seed` on it first (the benchmark acts as the demo security and on-call people).",
+        async (conn) => {
+          await requireReachable(target, "the target server (--target, default DATABASE_URL's server)");
+          const { benchBreakGlass } = await import("@/lib/bench");
+          return benchBreakGlass(conn, {
+            grants: o.grants,
+            connectorGrants: o["connector-grants"],
+            target,
+            out: io.out,
+            log: io.err,
+          });
+        },
+      );
   },
 };
 

@@ -36,6 +36,11 @@ Commands:
                                       revoke N identities (default 10000) through the PostgreSQL
                                       connector against real roles it creates on the target server
                                       (default: DATABASE_URL's server), beside N bare ALTER ROLEs
+  bench break-glass [--grants N] [--connector-grants M] [--target URL]
+                                      end N break-glass grants (default 10000) due within one minute
+                                      with the app's ticker (lateness p95 and worst), and carry out M
+                                      grants (default 1000) through the PostgreSQL connector beside M
+                                      bare GRANTs (a seeded database on PostgreSQL)
 
 The database is DATABASE_URL when set, else the embedded folder (STEWARD_DATA_DIR, default ./.steward).`;
 

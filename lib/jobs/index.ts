@@ -3,3 +3,4 @@
 export { runDueJobs } from "./run";
 export { startScheduler } from "./schedule";
 export { runJobsNamed, shiftClock, testControlEnabled } from "./test-control";
+export { BREAK_GLASS_TICK_MS } from "./schedule";

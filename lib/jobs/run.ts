@@ -12,7 +12,7 @@ import {
   remindAndEscalate,
 } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
-import { runBreakGlassClock } from "@/lib/break-glass";
+import { tickBreakGlass } from "@/lib/break-glass";
 import { endExpiredGrants, expireIdentities, handleDepartedOwners } from "./lifecycle";
 
 /**
@@ -38,7 +38,7 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
       name: "break-glass",
       about:
         "break-glass opens at its start and ends at its hard end (its access revoked, its post-use review opened); overdue reviews are flagged",
-      run: (db, at) => runBreakGlassClock(db, actor("break-glass"), at),
+      run: (db, at) => tickBreakGlass(db, actor("break-glass"), at),
     },
     {
       name: "expire-grants",

@@ -53,4 +53,30 @@ describe("the scheduler", () => {
       await boss.stop({ graceful: false });
     }
   }, 40_000);
+
+  it("ends a break-glass that passed its hard end while the app was down, right at start, before the first minute", async () => {
+    const [held] = await queryRows<{ id: string }>(
+      conn.db,
+      sql`INSERT INTO break_glass_grants (identity_id, requester_id, hours, justification, incident_ref, status, starts_at, hard_end_at, activated_at)
+        SELECT i.id, i.owner_id, 1, 'Replaying the payouts queue by hand', 'INC-DOWN', 'active', now() - interval '3 hours', now() - interval '2 hours', now() - interval '3 hours'
+        FROM identities i WHERE i.status = 'active' AND i.owner_id IS NOT NULL ORDER BY i.id LIMIT 1 RETURNING id`,
+    );
+    const started = Date.now();
+    const boss = await startScheduler(conn, { url: conn.url, log: () => {} });
+    try {
+      const status = async () =>
+        (
+          await queryRows<{ status: string }>(
+            conn.db,
+            sql`SELECT status::text FROM break_glass_grants WHERE id = ${held!.id}::uuid`,
+          )
+        )[0]!.status;
+      while ((await status()) !== "ended" && Date.now() - started < 20_000)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await status()).toBe("ended");
+      expect(Date.now() - started).toBeLessThan(60_000);
+    } finally {
+      await boss.stop({ graceful: false });
+    }
+  }, 40_000);
 });

@@ -3,6 +3,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PgBoss } from "pg-boss";
 import type { Connection } from "@/db";
 import { now } from "@/lib/clock";
+import { tickBreakGlass } from "@/lib/break-glass";
 import { runDueJobs, type JobResult } from "./run";
 
 /**
@@ -14,6 +15,12 @@ import { runDueJobs, type JobResult } from "./run";
  */
 export const LIFECYCLE_QUEUE = "steward-lifecycle";
 export const LIFECYCLE_CRON = "* * * * *";
+/**
+ * Break-glass must end at most a minute after its hard end; a cron a minute apart plus its run
+ * could miss that, so its clock also ticks in the app every 15 s, and once at start (catching up
+ * whatever ended while the app was down). Two workers ticking at once take different grants (SKIP LOCKED).
+ */
+export const BREAK_GLASS_TICK_MS = 15_000;
 
 export async function startScheduler(
   conn: Connection,
@@ -40,6 +47,8 @@ export async function startScheduler(
   await boss.start();
   await boss.createQueue(LIFECYCLE_QUEUE);
   await boss.schedule(LIFECYCLE_QUEUE, LIFECYCLE_CRON, null, { missed: "once" });
+  const ticker = startBreakGlassTicker(conn, log);
+  boss.on("stopped", () => clearInterval(ticker));
   await boss.work(LIFECYCLE_QUEUE, async () => {
     const results = await runDueJobs(conn.db, now());
     const acted = results.filter((r) => Object.values(r.summary).some((v) => v > 0));
@@ -47,4 +56,27 @@ export async function startScheduler(
     opts.onRun?.(results);
   });
   return boss;
+}
+
+const TICKER = { type: "job" as const, id: null, label: "job:break-glass" };
+
+/** The break-glass clock's own tick: now, then every BREAK_GLASS_TICK_MS; a tick still running is not overlapped. */
+function startBreakGlassTicker(conn: Connection, log: (s: string) => void): ReturnType<typeof setInterval> {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const r = await tickBreakGlass(conn.db, TICKER, now());
+      if (r.started || r.ended || r.overdue) log(`steward jobs: break-glass ${JSON.stringify(r)}`);
+    } catch (e) {
+      log(`steward jobs: break-glass failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), BREAK_GLASS_TICK_MS);
+  timer.unref();
+  return timer;
 }

@@ -3,7 +3,13 @@ import { shiftClock, testControlEnabled } from "@/lib/jobs";
 
 export const dynamic = "force-dynamic";
 
-const body = z.strictObject({ aheadMs: z.number().int().min(0).max(366 * 86_400_000) });
+const body = z.strictObject({
+  aheadMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 86_400_000),
+});
 
 /**
  * End-to-end tests only (STEWARD_TEST_CONTROL=1; 404 otherwise): sets how far ahead of real time
