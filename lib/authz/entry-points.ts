@@ -146,12 +146,15 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     POST: { calls: [], note: "Auth.js's own handlers" },
   },
   "app/api/test/clock/route.ts": {
-    POST: { calls: [], note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404): moves the server's clock" },
+    POST: {
+      calls: [],
+      note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404), and a signed-in security person: moves the server's clock",
+    },
   },
   "app/api/test/jobs/route.ts": {
     POST: {
       calls: ["runJobsNamed"],
-      note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404): runs named lifecycle jobs",
+      note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404), and a signed-in security person: runs named lifecycle jobs",
     },
   },
   "app/api/health/route.ts": {

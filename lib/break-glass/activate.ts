@@ -72,6 +72,12 @@ export async function activate(
       requestedBy: row.requesterId,
       at,
     });
+    await record(tx, {
+      actor: by,
+      action: "grant.requested",
+      subject: { type: "identity", id: row.identityId },
+      after: { grantId, entitlementId, ...grant, breakGlassId: row.id, expiresAt: hardEndAt.toISOString() },
+    });
   }
   await tx.execute(sql`UPDATE break_glass_grants SET status = 'active', activated_at = ${at.toISOString()}::timestamptz,
       starts_at = ${startsAt.toISOString()}::timestamptz, hard_end_at = ${hardEndAt.toISOString()}::timestamptz,
@@ -126,6 +132,18 @@ export async function endMany(
       )
     : [];
   const revocationOf = new Map(inFlight.map((r) => [r.entitlement_id, r.id]));
+  for (const q of queued)
+    await record(tx, {
+      actor: how.by,
+      action: "revocation.requested",
+      subject: { type: "identity", id: q.identityId },
+      after: {
+        revocationId: q.id,
+        target: "entitlement",
+        entitlementId: q.entitlementId,
+        reason: "Break-glass ended.",
+      },
+    });
   const payload = JSON.stringify(
     rows.map((r) => ({ id: r.id, revocation: r.entitlementId ? (revocationOf.get(r.entitlementId) ?? null) : null })),
   );
@@ -152,6 +170,5 @@ export async function endMany(
     FROM break_glass_grants b
     CROSS JOIN LATERAL (${securityTeam} UNION SELECT manager_id FROM users WHERE id = b.requester_id AND manager_id IS NOT NULL) AS p(id)
     WHERE b.id IN (${uuidList(rows.map((r) => r.id))})`);
-  void queued; // the queued ones are among revocationOf's (read after the insert)
   return [...new Set(revocationOf.values())];
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import type { Database } from "@/db";
+import { queryRows, type Database } from "@/db";
 import { breakGlassGrants } from "@/db/schema";
-import { inAuditBatch, type AuditActor } from "@/lib/audit";
+import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { loadPolicySettings } from "@/lib/policy";
 import { runRevocations } from "@/lib/revocations";
 import { activate, endMany, notify, securityTeam, type BreakGlassRow } from "./activate";
@@ -53,6 +53,28 @@ export async function runBreakGlassClock(
           .limit(BATCH)
           .for("update", { skipLocked: true });
         for (const row of due) {
+          // A week may have passed since it was approved: the identity and its holder must still be there.
+          const [still] = await queryRows<{ ok: boolean }>(
+            tx,
+            sql`SELECT (i.status IN ('pending', 'active', 'suspended') AND u.status = 'active') AS ok
+              FROM identities i, users u WHERE i.id = ${row.identityId}::uuid AND u.id = ${row.requesterId}::uuid`,
+          );
+          if (!still?.ok) {
+            await tx
+              .update(breakGlassGrants)
+              .set({
+                status: "denied",
+                decisionComment: "Not opened: the identity or its holder is gone since it was approved.",
+              })
+              .where(eq(breakGlassGrants.id, row.id));
+            await record(tx, {
+              actor: by,
+              action: "break_glass.denied",
+              subject: { type: "break_glass", id: row.id },
+              after: { reason: "The identity or its holder is gone since it was approved." },
+            });
+            continue;
+          }
           const grantId = await activate(tx, row as BreakGlassRow, by, at, settings);
           if (grantId) queued.push(grantId);
         }

@@ -10,6 +10,7 @@ import { HOUR, now } from "@/lib/clock";
 import { conflict, invalid, notFound, parseInput } from "@/lib/errors";
 import { canSee, isLive, relationTo } from "@/lib/identities";
 import { evaluatePolicy, loadPolicySettings, type PolicyDecision } from "@/lib/policy";
+import { holdsGrant } from "@/lib/requests";
 import { activate, notify, securityTeam } from "./activate";
 import { breakGlassInputSchema, MAX_START_AHEAD_MS } from "./input";
 
@@ -64,6 +65,14 @@ export async function requestBreakGlass(db: Database, actor: Actor, raw: unknown
         ),
       );
     if (open) throw conflict(`You already have a break-glass open on ${row.name}: /break-glass/${open.id}.`);
+    // Elevation to what it already holds would, at its end, take the lasting grant with it.
+    if (input.resource && (await holdsGrant(tx, row.id, input.resource, input.permission!)))
+      throw invalid(
+        `${row.name} already holds ${input.permission} on ${input.resource}: there is nothing to elevate.`,
+        {
+          resource: [`${row.name} already holds this (granted or being granted).`],
+        },
+      );
     const [overdue] = await tx
       .select({ id: breakGlassGrants.id })
       .from(breakGlassGrants)

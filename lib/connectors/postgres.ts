@@ -66,32 +66,52 @@ const unboundError = (t: Pick<RevokeTarget, "identityName">) =>
   `${t.identityName} is not bound to an account in this database; Steward does not act on a typed name.`;
 
 /**
- * Why a grant may not be made: the member is not bound or is protected, or the role granted is a
- * superuser (membership would let the account SET ROLE to it) or does not exist. Read in one query
- * for many targets.
+ * Why a grant may not be made: the member is not bound or is protected, or the role granted does
+ * not exist or is too powerful to hand out by a request: a superuser, one of the server's own
+ * roles (pg_execute_server_program and the like reach the server's files and shell), the role
+ * Steward connects as, a role with CREATEROLE, BYPASSRLS or REPLICATION, or a role that is itself,
+ * directly or through other roles, a member of any of those. Read in one query for many targets.
  */
 async function grantRefusals(sql: postgres.Sql, targets: GrantTarget[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const t of targets) if (!t.bound) out.set(t.operationId, unboundError(t));
   const live = targets.filter((t) => t.bound);
   const guarded = await protectedAccounts(sql, [...new Set(live.map((t) => t.account))]);
-  const names = [...new Set(live.flatMap((t) => [t.account, t.entitlement.resource]))];
-  const roles = new Map(
+  const accounts = new Set(
     (
       await sql<
-        { rolname: string; rolsuper: boolean }[]
-      >`SELECT rolname, rolsuper FROM pg_roles WHERE rolname = ANY(${names})`
-    ).map((r) => [r.rolname, r.rolsuper]),
+        { rolname: string }[]
+      >`SELECT rolname FROM pg_roles WHERE rolname = ANY(${[...new Set(live.map((t) => t.account))]})`
+    ).map((r) => r.rolname),
+  );
+  const granted = [...new Set(live.map((t) => t.entitlement.resource))];
+  // Each role asked for, and why it is too powerful (null: it may be granted), following its memberships up.
+  const powers = new Map(
+    (
+      await sql<{ rolname: string; why: string | null }[]>`
+        WITH RECURSIVE up(start, oid) AS (
+          SELECT r.rolname, r.oid FROM pg_roles r WHERE r.rolname = ANY(${granted})
+          UNION SELECT up.start, m.roleid FROM up JOIN pg_auth_members m ON m.member = up.oid
+        )
+        SELECT up.start AS rolname,
+          (array_agg(CASE WHEN g.rolsuper THEN g.rolname || ' is a superuser'
+            WHEN left(g.rolname, 3) = 'pg_' THEN g.rolname || ' is one of the server''s own roles'
+            WHEN g.rolname = current_user THEN g.rolname || ' is the role Steward connects as'
+            WHEN g.rolcreaterole OR g.rolbypassrls OR g.rolreplication THEN g.rolname || ' may create roles, bypass row security or replicate'
+            END) FILTER (WHERE g.rolsuper OR left(g.rolname, 3) = 'pg_' OR g.rolname = current_user
+              OR g.rolcreaterole OR g.rolbypassrls OR g.rolreplication))[1] AS why
+        FROM up JOIN pg_roles g ON g.oid = up.oid GROUP BY up.start`
+    ).map((r) => [r.rolname, r.why]),
   );
   for (const t of live) {
     const role = t.entitlement.resource;
     if (guarded.has(t.account)) out.set(t.operationId, guarded.get(t.account)!);
-    else if (!roles.has(t.account)) out.set(t.operationId, `There is no role ${t.account} in the database.`);
-    else if (!roles.has(role)) out.set(t.operationId, `There is no role ${role} in the database to grant.`);
-    else if (roles.get(role))
+    else if (!accounts.has(t.account)) out.set(t.operationId, `There is no role ${t.account} in the database.`);
+    else if (!powers.has(role)) out.set(t.operationId, `There is no role ${role} in the database to grant.`);
+    else if (powers.get(role))
       out.set(
         t.operationId,
-        `${role} is a superuser: Steward does not grant membership in it. Grant it by hand if it must be.`,
+        `${role} is too powerful to grant through Steward (${powers.get(role) === `${role} is a superuser` ? "a superuser" : powers.get(role)}). Grant it by hand if it must be.`,
       );
   }
   return out;

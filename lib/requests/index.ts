@@ -19,4 +19,4 @@ export {
   type QueueSort,
 } from "./queue";
 export { syncCurrentStage } from "./stages";
-export { previewRequest, submitRequest } from "./submit";
+export { holdsGrant, previewRequest, submitRequest } from "./submit";

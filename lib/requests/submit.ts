@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db";
 import { pick, requestColumns } from "@/db/columns";
-import { requests } from "@/db/schema";
+import { entitlements, requests } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, requireCanChange } from "@/lib/auth";
 import { now } from "@/lib/clock";
@@ -188,6 +188,33 @@ async function refuseDuplicate(tx: Database, input: RequestInput, facts: Facts):
     throw conflict(
       `A pending request for this already exists: /requests/${existing.id}. Cancel it or wait for its decision.`,
     );
+  // What it already holds is not granted twice: ending one would take the other's access with it.
+  if (input.type === "grant_entitlement" && (await holdsGrant(tx, input.identityId, input.resource, input.permission)))
+    throw conflict(
+      `It already holds ${input.permission} on ${input.resource} (granted or being granted): there is nothing to add.`,
+    );
+}
+
+/** Whether the identity holds the grant, or is being granted it (a pending entitlement). */
+export async function holdsGrant(
+  tx: Database,
+  identityId: string,
+  resource: string,
+  permission: string,
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: entitlements.id })
+    .from(entitlements)
+    .where(
+      and(
+        eq(entitlements.identityId, identityId),
+        eq(entitlements.resource, resource),
+        eq(entitlements.permission, permission),
+        inArray(entitlements.status, ["pending", "active"]),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
 }
 
 /** Two submissions racing past refuseDuplicate meet the unique index; the loser gets the same answer. */

@@ -10,7 +10,7 @@ import { DomainError, conflict } from "@/lib/errors";
 import { readCappedBody } from "@/lib/http";
 import { text } from "@/lib/validation";
 import { backoffMs, MAX_ATTEMPTS, opNoun, opRef } from "./claim";
-import { applyVerified } from "./settle";
+import { abandonGrant, applyVerified } from "./settle";
 
 /**
  * A webhook receiver's signed callback: "done" (the revocation is verified) or "could not"
@@ -95,7 +95,10 @@ export async function receiveWebhookCallback(
   return db.transaction((tx) =>
     inAuditBatch(tx, async () => {
       const [r] = await tx
-        .select({ ...pick(revocationColumns, "status", "identityId", "attempts"), system: systems.name })
+        .select({
+          ...pick(revocationColumns, "status", "identityId", "attempts", "entitlementId"),
+          system: systems.name,
+        })
         .from(revocations)
         .innerJoin(identities, eq(identities.id, revocations.identityId))
         .innerJoin(systems, eq(systems.id, identities.systemId))
@@ -122,6 +125,8 @@ export async function receiveWebhookCallback(
       }
       const attempts = r.attempts + 1;
       const next = attempts >= MAX_ATTEMPTS ? null : new Date(at.getTime() + backoffMs(attempts)).toISOString();
+      if (!next && cb.operation === "grant")
+        await abandonGrant(tx, { grantId: cb.id, entitlementId: r.entitlementId, identityId: r.identityId }, by);
       await tx.execute(sql`UPDATE revocations SET status = 'failed', attempts = ${attempts}, last_error = ${`The receiver could not ${cb.operation} it: ${cb.detail ?? "no detail"}`.slice(0, 2000)},
       next_attempt_at = ${next}::timestamptz, updated_at = ${iso}::timestamptz WHERE id = ${cb.id}::uuid`);
       await record(tx, {

@@ -85,7 +85,11 @@ export async function claim(
         .from(r)
         .where(
           sql`((r.status = 'requested') OR (r.status = 'failed' AND r.attempts < ${MAX_ATTEMPTS} AND r.next_attempt_at <= ${iso}::timestamptz)
-            OR (r.status = 'executing' AND r.attempts < ${MAX_ATTEMPTS} AND r.updated_at < ${new Date(new Date(stamp).getTime() - STALE_CLAIM_MS).toISOString()}::timestamptz)) ${only}`,
+            OR (r.status = 'executing' AND r.attempts < ${MAX_ATTEMPTS} AND r.updated_at < ${new Date(new Date(stamp).getTime() - STALE_CLAIM_MS).toISOString()}::timestamptz))
+            -- a revocation waits while its entitlement's grant is being carried out (the next run takes it)
+            AND NOT (r.operation = 'revoke' AND r.entitlement_id IS NOT NULL AND EXISTS (SELECT 1 FROM revocations g
+              WHERE g.operation = 'grant' AND g.entitlement_id = r.entitlement_id AND g.status = 'executing'))
+            ${only}`,
         )
         .orderBy(sql`r.next_attempt_at NULLS FIRST`, asc(r.id))
         .limit(opts.limit ?? 500)

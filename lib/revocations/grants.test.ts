@@ -125,7 +125,7 @@ describe("grants through the PostgreSQL connector", () => {
   });
 
   it.runIf(targetUp)(
-    "a role that does not exist, or a superuser role, is not granted: the grant fails with the reason",
+    "a role that does not exist, or one too powerful to hand out, is not granted: the grant fails with the reason",
     async () => {
       const { role } = await loginRole([]);
       const identity = await identityIn(systems.postgres, role);
@@ -140,7 +140,23 @@ describe("grants through the PostgreSQL connector", () => {
       const identity2 = await identityIn(systems.postgres, (await loginRole([])).role);
       const superIds = await grantsOfRequests(conn.db, [await approvedGrant(identity2.id, "postgres")]);
       await runRevocations(conn.db, JOB, new Date(), { ids: superIds });
-      expect((await revocation(superIds[0]!)).last_error).toMatch(/postgres is a superuser/);
+      expect((await revocation(superIds[0]!)).last_error).toMatch(/postgres is too powerful to grant .*a superuser/);
+
+      // Nor one of the server's own roles (this one runs programs on the server), nor a role that
+      // reaches CREATEROLE through another: followed up its memberships.
+      const admins = await group();
+      await target.unsafe(`ALTER ROLE "${admins}" CREATEROLE`);
+      const wrapper = await group();
+      await target.unsafe(`GRANT "${admins}" TO "${wrapper}"`);
+      for (const [role, why] of [
+        ["pg_execute_server_program", /pg_execute_server_program is one of the server's own roles/],
+        [wrapper, new RegExp(`${admins} may create roles`)],
+      ] as const) {
+        const who = await identityIn(systems.postgres, (await loginRole([])).role);
+        const ids3 = await grantsOfRequests(conn.db, [await approvedGrant(who.id, role)]);
+        await runRevocations(conn.db, JOB, new Date(), { ids: ids3 });
+        expect((await revocation(ids3[0]!)).last_error).toMatch(why);
+      }
     },
   );
 });
@@ -156,8 +172,9 @@ describe("grants that wait or cannot be carried out", () => {
     const op = await revocation(ids[0]!);
     expect(op).toMatchObject({ status: "failed", next_attempt_at: null });
     expect(op.last_error).toMatch(/not bound to an account/);
-    expect((await entitlementOf(requestId)).status).toBe("pending");
-    expect(await trail(identity.id)).toContain("grant.gave_up");
+    // Never granted, so never pending for ever: it ends revoked, and the log says why.
+    expect((await entitlementOf(requestId)).status).toBe("revoked");
+    expect(await trail(identity.id)).toEqual(expect.arrayContaining(["grant.gave_up", "entitlement.grant_abandoned"]));
   });
 
   it("a manual system waits for a person's confirmation with evidence; only then is the entitlement active", async () => {
@@ -186,6 +203,50 @@ describe("grants that wait or cannot be carried out", () => {
     expect(await trail(identity.id)).toEqual(
       expect.arrayContaining(["grant.confirmed", "entitlement.granted", "grant.verified"]),
     );
+  });
+
+  it("a grant confirmed after its entitlement was revoked is removed again, not left in place", async () => {
+    const identity = await identityIn(systems.manual, `portal-race-${randomBytes(3).toString("hex")}`);
+    const requestId = await approvedGrant(identity.id, "billing-exports");
+    const ids = await grantsOfRequests(conn.db, [requestId]);
+    await runRevocations(conn.db, JOB, new Date(), { ids });
+    // While the person is still granting it by hand, the owner revokes the pending entitlement.
+    const { requestRevocation } = await import("./request");
+    const entitlement = await entitlementOf(requestId);
+    const asked = await requestRevocation(conn.db, actors.olivia, {
+      identityId: identity.id,
+      entitlementId: entitlement.id,
+      reason: "Not needed after all",
+    });
+    await runRevocations(conn.db, JOB, new Date(), { ids: [asked.id] });
+    await confirmManualRevocation(conn.db, actors.olivia, {
+      revocationId: asked.id,
+      evidence: "Nothing to remove yet, OPS-9",
+    });
+    expect((await entitlementOf(requestId)).status).toBe("revoked");
+    // Then the grant is confirmed: the access exists again, so it is revoked again.
+    await confirmManualRevocation(conn.db, actors.olivia, { revocationId: ids[0], evidence: "Granted by hand, OPS-8" });
+    expect((await entitlementOf(requestId)).status).toBe("revoked");
+    const again = await queryRows<{ status: string; reason: string }>(
+      conn.db,
+      sql`SELECT status::text, reason FROM revocations WHERE entitlement_id = ${entitlement.id}::uuid AND operation = 'revoke' AND id <> ${asked.id}::uuid`,
+    );
+    expect(again).toEqual([{ status: "requested", reason: "Granted after its revocation: removed again" }]);
+    expect(await trail(identity.id)).toContain("grant.overtaken");
+  });
+
+  it("what the identity already holds is not asked for again", async () => {
+    const identity = await identityIn(systems.manual, `portal-twice-${randomBytes(3).toString("hex")}`, ["ledger"]);
+    const e = await refusal(
+      submitRequest(conn.db, actors.olivia, {
+        type: "grant_entitlement",
+        identityId: identity.id,
+        resource: "ledger",
+        permission: "member",
+        justification: "The nightly report reads the ledger tables",
+      }),
+    );
+    expect(e.message).toMatch(/already holds member on ledger/);
   });
 
   it("a grant overtaken by the identity's revocation is not carried out", async () => {

@@ -49,7 +49,8 @@ export async function requestRevocation(db: Database, actor: Actor, raw: unknown
         .from(entitlements)
         .where(and(eq(entitlements.id, input.entitlementId), eq(entitlements.identityId, row.id)));
       if (!e) throw notFound("That entitlement");
-      if (e.status !== "active") throw conflict(`That entitlement is already ${e.status}.`);
+      // A pending one (its grant not yet confirmed) may be revoked too: a grant confirmed later is removed again.
+      if (e.status !== "active" && e.status !== "pending") throw conflict(`That entitlement is already ${e.status}.`);
     }
     // One revocation in flight per target (the unique index says the same): the second asker joins the first.
     const target = input.entitlementId ? "entitlement" : "identity";
@@ -59,6 +60,7 @@ export async function requestRevocation(db: Database, actor: Actor, raw: unknown
       .where(
         and(
           eq(revocations.identityId, row.id),
+          eq(revocations.operation, "revoke"),
           eq(revocations.targetType, target),
           sql`${revocations.entitlementId} IS NOT DISTINCT FROM ${input.entitlementId ?? null}::uuid`,
           inArray(revocations.status, [...IN_FLIGHT]),

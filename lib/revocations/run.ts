@@ -50,8 +50,12 @@ export async function runRevocations(
       const key = `${c.systemId}:${c.operation}`;
       bySystem.set(key, [...(bySystem.get(key) ?? []), c]);
     }
-    for (const group of bySystem.values())
-      await (group[0]!.operation === "grant" ? runGrants : runGroup)(db, group, by, at, out);
+    // Grants before revocations: a grant and the revocation of the same entitlement claimed
+    // together end revoked, whichever system's turn comes first.
+    const groups = [...bySystem.values()].sort(
+      (a, b) => Number(a[0]!.operation === "revoke") - Number(b[0]!.operation === "revoke"),
+    );
+    for (const group of groups) await (group[0]!.operation === "grant" ? runGrants : runGroup)(db, group, by, at, out);
     if (claimed.length < CLAIM_BATCH) break;
   }
   return out;

@@ -1,13 +1,14 @@
 import "server-only";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Database } from "@/db";
+import { queryRows, type Database } from "@/db";
 import { pick, readRows, revocationColumns, selectList } from "@/db/columns";
 import { revocations } from "@/db/schema";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { rescoreIdentities } from "@/lib/identities";
 import { uuidList } from "@/lib/sql";
 import { backoffMs, MAX_ATTEMPTS, opNoun, opRef, type Claimed } from "./claim";
+import { queueEntitlementRevocations } from "./queue";
 
 /**
  * Recording what the connector answered, each step with its audit event in one transaction: only
@@ -28,12 +29,73 @@ const settledColumns = {
  * Granted and confirmed: the entitlements become active. A grant asked for a duration (its
  * request's `durationHours`) runs from now, when the access exists, not from the approval.
  */
-async function activateGrants(tx: Database, entitlementIds: string[], at: Date): Promise<void> {
-  await tx.execute(sql`UPDATE entitlements e SET status = 'active',
+async function activateGrants(tx: Database, entitlementIds: string[], at: Date): Promise<Set<string>> {
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`UPDATE entitlements e SET status = 'active',
       expires_at = CASE WHEN q.payload ? 'durationHours'
         THEN ${at.toISOString()}::timestamptz + make_interval(hours => (q.payload->>'durationHours')::int) ELSE e.expires_at END
     FROM entitlements x LEFT JOIN requests q ON q.id = x.granted_by_request_id
-    WHERE x.id = e.id AND e.id IN (${uuidList(entitlementIds)}) AND e.status = 'pending'`);
+    WHERE x.id = e.id AND e.id IN (${uuidList(entitlementIds)}) AND e.status = 'pending' RETURNING e.id`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * A grant the system confirmed after its entitlement was revoked meanwhile (End now, a revocation
+ * of the identity, a race between two runners): the access exists again in the system, so it is
+ * removed again through the revocation flow, and the grant is recorded as overtaken.
+ */
+async function revokeOvertaken(
+  tx: Database,
+  overtaken: { grantId: string; entitlementId: string; identityId: string }[],
+  by: AuditActor,
+  at: Date,
+): Promise<void> {
+  if (!overtaken.length) return;
+  const queued = await queueEntitlementRevocations(tx, {
+    where: sql`e.id IN (${uuidList(overtaken.map((o) => o.entitlementId))})`,
+    reason: "Granted after its revocation: removed again",
+    requestedBy: null,
+    at,
+    limit: overtaken.length,
+  });
+  const revocationOf = new Map(queued.map((q) => [q.entitlementId, q.id]));
+  for (const o of overtaken) {
+    await record(tx, {
+      actor: by,
+      action: "grant.overtaken",
+      subject: { type: "identity", id: o.identityId },
+      after: {
+        grantId: o.grantId,
+        entitlementId: o.entitlementId,
+        revocationId: revocationOf.get(o.entitlementId) ?? null,
+      },
+    });
+  }
+}
+
+/**
+ * A grant that will not be carried out (given up, or refused for good): its entitlement, never
+ * granted, ends as revoked instead of waiting as pending for ever. In the caller's transaction.
+ */
+export async function abandonGrant(
+  tx: Database,
+  g: { grantId: string; entitlementId: string | null; identityId: string },
+  by: AuditActor,
+): Promise<void> {
+  if (!g.entitlementId) return;
+  const [ended] = await queryRows<{ id: string }>(
+    tx,
+    sql`UPDATE entitlements SET status = 'revoked' WHERE id = ${g.entitlementId}::uuid AND status = 'pending' RETURNING id`,
+  );
+  if (ended)
+    await record(tx, {
+      actor: by,
+      action: "entitlement.grant_abandoned",
+      subject: { type: "identity", id: g.identityId },
+      after: { grantId: g.grantId, entitlementId: g.entitlementId },
+    });
 }
 
 /** Removed and confirmed: revoked, or expired when it was its expiry that ended it. */
@@ -79,7 +141,15 @@ export async function settleVerifiedMany(
       const single = done
         .filter((d) => d.operation === "revoke" && d.targetType !== "identity" && d.entitlementId)
         .map((d) => d.entitlementId!);
-      if (grants.length) await activateGrants(tx, grants, at);
+      const activated = grants.length ? await activateGrants(tx, grants, at) : new Set<string>();
+      await revokeOvertaken(
+        tx,
+        done
+          .filter((d) => d.operation === "grant" && !activated.has(d.entitlementId!))
+          .map((d) => ({ grantId: d.id, entitlementId: d.entitlementId!, identityId: d.identityId })),
+        by,
+        at,
+      );
       if (whole.length) {
         // A revoked identity scores 0 with no factors (risk.ts): set here, so each row is written once.
         await tx.execute(
@@ -100,7 +170,8 @@ export async function settleVerifiedMany(
         if (d.operation === "grant") {
           const ref = { grantId: d.id, entitlementId: d.entitlementId };
           await record(tx, { actor: by, action: "grant.executed", subject, after: { ...ref, system } });
-          await record(tx, { actor: by, action: "entitlement.granted", subject, after: ref });
+          if (activated.has(d.entitlementId!))
+            await record(tx, { actor: by, action: "entitlement.granted", subject, after: ref });
           await record(tx, { actor: by, action: "grant.verified", subject, after: ref });
           continue;
         }
@@ -172,13 +243,21 @@ export async function applyVerified(tx: Database, revocationId: string, by: Audi
   if (!r) return;
   const subject = { type: "identity", id: r.identityId };
   if (r.operation === "grant") {
-    await activateGrants(tx, [r.entitlementId!], at);
-    await record(tx, {
-      actor: by,
-      action: "entitlement.granted",
-      subject,
-      after: { grantId: revocationId, entitlementId: r.entitlementId },
-    });
+    const activated = await activateGrants(tx, [r.entitlementId!], at);
+    if (activated.size)
+      await record(tx, {
+        actor: by,
+        action: "entitlement.granted",
+        subject,
+        after: { grantId: revocationId, entitlementId: r.entitlementId },
+      });
+    else
+      await revokeOvertaken(
+        tx,
+        [{ grantId: revocationId, entitlementId: r.entitlementId!, identityId: r.identityId }],
+        by,
+        at,
+      );
     await rescoreIdentities(tx, sql`i.id = ${r.identityId}::uuid`, at);
     await record(tx, { actor: by, action: "grant.verified", subject, after: { grantId: revocationId } });
     return;
@@ -235,6 +314,8 @@ export async function fail(
         .where(claimedBy(c))
         .returning({ id: revocations.id });
       if (!row) return;
+      if (gaveUp && c.operation === "grant")
+        await abandonGrant(tx, { grantId: c.id, entitlementId: c.entitlementId, identityId: c.identityId }, by);
       await record(tx, {
         actor: by,
         action: `${opNoun(c.operation)}.${gaveUp ? "gave_up" : "failed"}`,

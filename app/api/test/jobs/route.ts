@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { currentActor, hasRole } from "@/lib/auth";
 import { getDb } from "@/db";
 import { runJobsNamed, testControlEnabled } from "@/lib/jobs";
 
@@ -12,6 +13,11 @@ const body = z.strictObject({ jobs: z.array(z.string().max(60)).min(1).max(20) }
  */
 export async function POST(request: Request): Promise<Response> {
   if (!testControlEnabled()) return new Response("Not found", { status: 404 });
+  // Even then: a signed-in security person, and a JSON body (no cross-site form can send one).
+  const actor = await currentActor();
+  if (!actor || !hasRole(actor, "security")) return Response.json({ error: "Security only." }, { status: 403 });
+  if (!request.headers.get("content-type")?.startsWith("application/json"))
+    return Response.json({ error: "Send JSON." }, { status: 415 });
   const parsed = body.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return Response.json({ error: 'Send { jobs: ["break-glass", …] }.' }, { status: 400 });
   return Response.json({ results: await runJobsNamed(getDb(), parsed.data.jobs) });
