@@ -212,6 +212,7 @@ export const PLUMBING: Record<string, string> = {
   auditActor: "the actor as the audit log names it",
   requireActor: "the session's actor, or a redirect to sign-in (the departed column's check)",
   currentActor: "the session's actor, or null (route handlers answer 401)",
+  hasRole: "reads the actor's roles (the test-only routes admit security only)",
   signIn: "Auth.js sign-in (demo personas refused on the server unless demo mode; OIDC bound by issuer and subject)",
   signOut: "Auth.js sign-out",
   handlers: "Auth.js's own routes",

@@ -95,12 +95,13 @@ export default async function BreakGlassPage() {
         </h2>
         <ListTable
           caption="Active break-glass"
-          headings={["Incident", "Identity", "Ends", "Time left", "End"]}
+          headings={["Incident", "Identity", "Why", "Ends", "Time left", "End"]}
           empty="No break-glass is active."
           rows={board.active.map((g) => (
             <tr key={g.id}>
               <Who g={g} />
               {identity(g)}
+              <td className="max-w-sm px-3 py-2">{g.justification}</td>
               <td className="px-3 py-2 whitespace-nowrap">{isoMinute(g.hardEndAt)}</td>
               <td className="px-3 py-2">
                 <Countdown until={g.hardEndAt} renderedAt={renderedAt} />
