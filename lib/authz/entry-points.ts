@@ -145,16 +145,10 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     GET: { calls: [], note: "Auth.js's own handlers" },
     POST: { calls: [], note: "Auth.js's own handlers" },
   },
-  "app/api/test/clock/route.ts": {
-    POST: {
-      calls: [],
-      note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404), and a signed-in security person: moves the server's clock",
-    },
-  },
   "app/api/test/jobs/route.ts": {
     POST: {
       calls: ["runJobsNamed"],
-      note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404), and a signed-in security person: runs named lifecycle jobs",
+      note: "end-to-end tests only (STEWARD_TEST_CONTROL=1, else 404), and a signed-in security person: runs named lifecycle jobs, at a time moved ahead",
     },
   },
   "app/api/health/route.ts": {
@@ -225,7 +219,6 @@ export const PLUMBING: Record<string, string> = {
   runRevocations:
     "carries out the revocations the preceding mutation just created and returned (their ids only); authorized there",
   testControlEnabled: "whether STEWARD_TEST_CONTROL=1 (end-to-end servers only): the test routes answer 404 otherwise",
-  shiftClock: "moves the server's clock, only with STEWARD_TEST_CONTROL=1 (end-to-end servers only)",
   grantsOfRequests:
     "finds the grants the preceding approval just queued (the request ids that approval authorized), for runRevocations",
   fillCampaign:

@@ -2,5 +2,5 @@
 // each other directly; everything outside imports from "@/lib/jobs" (eslint enforces it).
 export { runDueJobs } from "./run";
 export { startScheduler } from "./schedule";
-export { runJobsNamed, shiftClock, testControlEnabled } from "./test-control";
+export { runJobsNamed, testControlEnabled } from "./test-control";
 export { BREAK_GLASS_TICK_MS } from "./schedule";

@@ -5,11 +5,20 @@ import { runJobsNamed, testControlEnabled } from "@/lib/jobs";
 
 export const dynamic = "force-dynamic";
 
-const body = z.strictObject({ jobs: z.array(z.string().max(60)).min(1).max(20) });
+const body = z.strictObject({
+  jobs: z.array(z.string().max(60)).min(1).max(20),
+  aheadMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 86_400_000)
+    .default(0),
+});
 
 /**
- * End-to-end tests only (STEWARD_TEST_CONTROL=1; 404 otherwise): runs the named lifecycle jobs
- * now (the e2e servers schedule none, so the seeded estate holds still for the other specs).
+ * End-to-end tests only (STEWARD_TEST_CONTROL=1; 404 otherwise): runs the named lifecycle jobs as
+ * at `aheadMs` from now (time moved, never slept; the e2e servers schedule no jobs, so the seeded
+ * estate holds still for the other specs).
  */
 export async function POST(request: Request): Promise<Response> {
   if (!testControlEnabled()) return new Response("Not found", { status: 404 });
@@ -19,6 +28,10 @@ export async function POST(request: Request): Promise<Response> {
   if (!request.headers.get("content-type")?.startsWith("application/json"))
     return Response.json({ error: "Send JSON." }, { status: 415 });
   const parsed = body.safeParse(await request.json().catch(() => null));
-  if (!parsed.success) return Response.json({ error: 'Send { jobs: ["break-glass", …] }.' }, { status: 400 });
-  return Response.json({ results: await runJobsNamed(getDb(), parsed.data.jobs) });
+  if (!parsed.success)
+    return Response.json(
+      { error: 'Send { jobs: ["break-glass", …], aheadMs?: whole milliseconds }.' },
+      { status: 400 },
+    );
+  return Response.json({ results: await runJobsNamed(getDb(), parsed.data.jobs, parsed.data.aheadMs) });
 }
