@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import { uuidList } from "@/lib/sql";
-import { entitlements } from "@/db/schema";
+import { breakGlassGrants, entitlements } from "@/db/schema";
 import { record, type AuditActor } from "@/lib/audit";
 import { isPrivilegedGrant, type PolicySettings } from "@/lib/policy";
 import { queueEntitlementRevocations, queueGrant } from "@/lib/revocations";
@@ -14,6 +14,19 @@ import { HOUR } from "@/lib/clock";
  * Its elevated entitlement goes through the connector like any grant (lib/revocations): granted
  * and read back at the start, revoked and read back at the end.
  */
+/** What the steps read of a break-glass (the row type below), one column set for all of them. */
+export const breakGlassRowColumns = {
+  id: breakGlassGrants.id,
+  identityId: breakGlassGrants.identityId,
+  requesterId: breakGlassGrants.requesterId,
+  resource: breakGlassGrants.resource,
+  permission: breakGlassGrants.permission,
+  hours: breakGlassGrants.hours,
+  startsAt: breakGlassGrants.startsAt,
+  entitlementId: breakGlassGrants.entitlementId,
+  incidentRef: breakGlassGrants.incidentRef,
+};
+
 export type BreakGlassRow = {
   id: string;
   identityId: string;

@@ -9,7 +9,7 @@ import { now } from "@/lib/clock";
 import { conflict, forbidden, notFound, parseInput } from "@/lib/errors";
 import { rescoreIdentities } from "@/lib/identities";
 import { loadPolicySettings } from "@/lib/policy";
-import { activate, endMany, notify, type BreakGlassRow } from "./activate";
+import { activate, breakGlassRowColumns, endMany, notify, type BreakGlassRow } from "./activate";
 import { decisionSchema, endSchema, reviewSchema } from "./input";
 
 /**
@@ -19,15 +19,7 @@ import { decisionSchema, endSchema, reviewSchema } from "./input";
  * one review; the loser is told what happened.
  */
 const lockedColumns = {
-  id: breakGlassGrants.id,
-  identityId: breakGlassGrants.identityId,
-  requesterId: breakGlassGrants.requesterId,
-  resource: breakGlassGrants.resource,
-  permission: breakGlassGrants.permission,
-  hours: breakGlassGrants.hours,
-  startsAt: breakGlassGrants.startsAt,
-  entitlementId: breakGlassGrants.entitlementId,
-  incidentRef: breakGlassGrants.incidentRef,
+  ...breakGlassRowColumns,
   status: breakGlassGrants.status,
   decidedAt: breakGlassGrants.decidedAt,
   blockedByOverdue: breakGlassGrants.blockedByOverdue,

@@ -5,7 +5,7 @@ import { breakGlassGrants } from "@/db/schema";
 import { inAuditBatch, record, type AuditActor } from "@/lib/audit";
 import { loadPolicySettings } from "@/lib/policy";
 import { runRevocations } from "@/lib/revocations";
-import { activate, endMany, notify, securityTeam, type BreakGlassRow } from "./activate";
+import { activate, breakGlassRowColumns, endMany, notify, securityTeam, type BreakGlassRow } from "./activate";
 
 /**
  * The break-glass clock, run by the lifecycle job every minute: approved grants whose later start
@@ -15,17 +15,6 @@ import { activate, endMany, notify, securityTeam, type BreakGlassRow } from "./a
  * under SKIP LOCKED so two runners never end the same grant twice.
  */
 const BATCH = 500;
-const rowColumns = {
-  id: breakGlassGrants.id,
-  identityId: breakGlassGrants.identityId,
-  requesterId: breakGlassGrants.requesterId,
-  resource: breakGlassGrants.resource,
-  permission: breakGlassGrants.permission,
-  hours: breakGlassGrants.hours,
-  startsAt: breakGlassGrants.startsAt,
-  entitlementId: breakGlassGrants.entitlementId,
-  incidentRef: breakGlassGrants.incidentRef,
-};
 
 export async function runBreakGlassClock(
   db: Database,
@@ -40,7 +29,7 @@ export async function runBreakGlassClock(
     const n = await db.transaction((tx) =>
       inAuditBatch(tx, async () => {
         const due = await tx
-          .select(rowColumns)
+          .select(breakGlassRowColumns)
           .from(breakGlassGrants)
           .where(
             and(
@@ -88,7 +77,7 @@ export async function runBreakGlassClock(
     const n = await db.transaction((tx) =>
       inAuditBatch(tx, async () => {
         const due = await tx
-          .select(rowColumns)
+          .select(breakGlassRowColumns)
           .from(breakGlassGrants)
           .where(and(inArray(breakGlassGrants.status, ["active"]), lte(breakGlassGrants.hardEndAt, at)))
           .orderBy(asc(breakGlassGrants.hardEndAt))

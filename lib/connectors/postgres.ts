@@ -130,6 +130,32 @@ const membershipsOf = async (sql: postgres.Sql, accounts: string[]) => {
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const CHUNK = 500;
 
+/**
+ * Runs statements in chunks of CHUNK per round trip (simple protocol); a chunk that fails is
+ * retried statement by statement, so one bad statement fails alone. Errors by the statement's key.
+ */
+async function runChunked(
+  sql: postgres.Sql,
+  statements: { key: string; text: string }[],
+): Promise<Map<string, string>> {
+  const errors = new Map<string, string>();
+  for (let i = 0; i < statements.length; i += CHUNK) {
+    const chunk = statements.slice(i, i + CHUNK);
+    try {
+      await sql.unsafe(chunk.map((s) => s.text).join(";\n")).simple();
+    } catch {
+      for (const s of chunk) {
+        try {
+          await sql.unsafe(s.text).simple();
+        } catch (e) {
+          errors.set(s.key, e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
+  }
+  return errors;
+}
+
 export const postgresConnector: Connector = {
   /**
    * Many grants in one session: refusals read in one query, the GRANT statements sent in chunks
@@ -144,22 +170,8 @@ export const postgresConnector: Connector = {
       const before = await membershipsOf(sql, [...new Set(todo.map((t) => t.account))]);
       const statements = todo
         .filter((t) => !(before.get(t.account) ?? []).includes(t.entitlement.resource))
-        .map((t) => ({ id: t.operationId, text: `GRANT ${ident(t.entitlement.resource)} TO ${ident(t.account)}` }));
-      const errors = new Map<string, string>();
-      for (let i = 0; i < statements.length; i += CHUNK) {
-        const chunk = statements.slice(i, i + CHUNK);
-        try {
-          await sql.unsafe(chunk.map((s) => s.text).join(";\n")).simple();
-        } catch {
-          for (const s of chunk) {
-            try {
-              await sql.unsafe(s.text).simple();
-            } catch (e) {
-              errors.set(s.id, e instanceof Error ? e.message : String(e));
-            }
-          }
-        }
-      }
+        .map((t) => ({ key: t.operationId, text: `GRANT ${ident(t.entitlement.resource)} TO ${ident(t.account)}` }));
+      const errors = await runChunked(sql, statements);
       const after = await membershipsOf(sql, [...new Set(todo.map((t) => t.account))]);
       for (const t of todo) {
         const memberships = after.get(t.account) ?? [];
@@ -225,36 +237,22 @@ export const postgresConnector: Connector = {
       >`SELECT u.rolname AS member, g.rolname AS granted FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY(${accounts})`) {
         held.set(m.member, [...(held.get(m.member) ?? []), m.granted]);
       }
-      const statements: { account: string; text: string }[] = [];
+      const statements: { key: string; text: string }[] = [];
       for (const t of targets) {
         if (!exists.has(t.account)) continue;
         if (t.kind === "entitlement") {
           if ((held.get(t.account) ?? []).includes(t.entitlement!.resource))
             statements.push({
-              account: t.account,
+              key: t.account,
               text: `REVOKE ${ident(t.entitlement!.resource)} FROM ${ident(t.account)}`,
             });
           continue;
         }
-        statements.push({ account: t.account, text: `ALTER ROLE ${ident(t.account)} NOLOGIN` });
+        statements.push({ key: t.account, text: `ALTER ROLE ${ident(t.account)} NOLOGIN` });
         for (const g of held.get(t.account) ?? [])
-          statements.push({ account: t.account, text: `REVOKE ${ident(g)} FROM ${ident(t.account)}` });
+          statements.push({ key: t.account, text: `REVOKE ${ident(g)} FROM ${ident(t.account)}` });
       }
-      const errors = new Map<string, string>();
-      for (let i = 0; i < statements.length; i += CHUNK) {
-        const chunk = statements.slice(i, i + CHUNK);
-        try {
-          await sql.unsafe(chunk.map((s) => s.text).join(";\n")).simple();
-        } catch {
-          for (const s of chunk) {
-            try {
-              await sql.unsafe(s.text).simple();
-            } catch (e) {
-              errors.set(s.account, e instanceof Error ? e.message : String(e));
-            }
-          }
-        }
-      }
+      const errors = await runChunked(sql, statements);
       const whole = targets.filter((t) => t.kind !== "entitlement" && exists.has(t.account)).map((t) => t.account);
       if (whole.length)
         await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(${whole}) AND pid <> pg_backend_pid()`;
