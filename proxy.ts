@@ -7,9 +7,9 @@ import { newNonce, originOf, securityHeaders, servedOverHttps } from "@/lib/secu
 // in lib/<domain>), and it puts the security headers on every response (lib/security/headers.ts).
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
-// Reachable without a session: sign-in, Auth.js's endpoints, health, and connector callbacks
-// (they authenticate by signature). The same paths the matcher used to leave out.
-const PUBLIC_PATHS = /^\/(?:signin|api\/auth|api\/health|api\/v1\/connectors)/;
+// Reachable without a session: sign-in, Auth.js's endpoints, health, and the REST API (bearer
+// tokens, checked by lib/api on every call; connector callbacks authenticate by signature).
+const PUBLIC_PATHS = /^\/(?:signin|api\/auth|api\/health|api\/v1\/)/;
 
 export async function proxy(request: NextRequest) {
   const nonce = newNonce();

@@ -10,7 +10,10 @@ const words = <S extends string>(s: S) => s.split(" ") as unknown as Readonly<Wo
 export const ROLES = ["member", "manager", "security", "auditor", "admin"] as const;
 export const PERSON_STATUSES = ["active", "departed"] as const;
 export const SYSTEM_KINDS = words("aws_account github_org kubernetes_cluster postgres_database saas_app");
-export const CONNECTOR_KINDS = ["postgres", "webhook", "manual"] as const;
+// steward: Steward's own system, whose identities are its API tokens (lib/tokens); never chosen on Systems.
+export const CONNECTOR_KINDS = ["postgres", "webhook", "manual", "steward"] as const;
+/** The connectors an admin may choose for a system. */
+export const CONFIGURABLE_CONNECTORS = ["postgres", "webhook", "manual"] as const;
 export const SYSTEM_STATUSES = ["active", "retired"] as const;
 export const IDENTITY_KINDS = words("service_account api_key oauth_app workload ci_token bot ai_agent");
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;

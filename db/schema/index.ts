@@ -9,3 +9,4 @@ export * from "./revocations";
 export * from "./audit";
 export * from "./settings";
 export * from "./notifications";
+export * from "./api";

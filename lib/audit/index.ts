@@ -3,6 +3,7 @@
 export { canReadAuditLog } from "./access";
 export {
   auditFacets,
+  auditFilterSchema,
   listAuditEvents,
   parseAuditFilter,
   type AuditEventDto,

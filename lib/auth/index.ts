@@ -9,7 +9,9 @@ export {
   isAuditorOnly,
   requireCanChange,
   requireRole,
+  TOKEN_SCOPES,
   type Actor,
+  type TokenScope,
 } from "./actor";
 export { safeCallbackUrl } from "./callback-url";
 export { handlers, signIn, signOut } from "./next-auth";

@@ -81,7 +81,7 @@ export const calls = (body: string, fn: string) => new RegExp(`\\b${fn}\\s*\\(`)
 export function sessionCheckedBefore(body: string, fn: string): boolean {
   const at = body.search(new RegExp(`\\b${fn}\\s*\\(`));
   const guard = body.search(
-    /await\s+requireActor\(\)|\bactorAction(?:\.preview)?\(|const\s+actor\s*=\s*await\s+\w+\(\)\s*;\s*if\s*\(\s*!actor\s*\)/,
+    /await\s+requireActor\(\)|\bactorAction(?:\.preview)?\(|\bapiRoute\(|const\s+actor\s*=\s*await\s+\w+\(\)\s*;\s*if\s*\(\s*!actor\s*\)/,
   );
   return at >= 0 && guard >= 0 && guard < at;
 }

@@ -1,3 +1,5 @@
+import { API_ENTRY_POINTS } from "./entry-points-api";
+
 // What the matrix's test checks app/ against: the reads (functions that take an actor and change
 // nothing governed), every server action and route handler with the domain functions it calls, the
 // calls that take no actor, and the plumbing entry points may import. See ./matrix.ts.
@@ -43,6 +45,8 @@ export const READS: Record<string, string> = {
   breakGlassBoard: "the Break-glass page: waiting, active, reviews open, recently closed, in the actor's scope",
   getBreakGlass: "one break-glass with its window's timeline (its holder, the holder's managers, security, auditors)",
   breakGlassSummary: "the overview's break-glass counts, in the actor's scope",
+  myApiTokens: "the Tokens page: the actor's own API tokens",
+  getRevocation: "one revocation or grant and where it stands, in the actor's scope (the inventory's)",
 };
 
 /**
@@ -154,6 +158,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
   "app/api/health/route.ts": {
     GET: { calls: [], note: "liveness: up or down, no actor" },
   },
+  ...API_ENTRY_POINTS,
   "app/api/v1/connectors/webhook/callback/route.ts": {
     POST: {
       calls: ["receiveWebhookCallback"],
@@ -205,6 +210,7 @@ export const PLUMBING: Record<string, string> = {
   leftOut: "wording: what a bulk action left out, and why",
   auditActor: "the actor as the audit log names it",
   requireActor: "the session's actor, or a redirect to sign-in (the departed column's check)",
+  apiDocument: "the OpenAPI document of /api/v1, made from the routes' schemas (public, holds no data)",
   currentActor: "the session's actor, or null (route handlers answer 401)",
   hasRole: "reads the actor's roles (the test-only routes admit security only)",
   signIn: "Auth.js sign-in (demo personas refused on the server unless demo mode; OIDC bound by issuer and subject)",

@@ -31,6 +31,8 @@ export type MatrixRow = {
    * it approves nothing and reports every id skipped.
    */
   refusal?: "throws" | "skips";
+  /** Refused through any API token, whatever its scopes (a token makes no tokens); else a write token may what its person may. */
+  throughToken?: "refused";
 };
 
 /** A row's cells from the columns it allows: every column it does not name is refused. */

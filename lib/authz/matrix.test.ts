@@ -3,7 +3,7 @@ import { sql, TransactionRollbackError } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queryRows, type Database } from "@/db";
 import { actorOf, testDatabase } from "@/lib/testing";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor, TokenScope } from "@/lib/auth/actor";
 import { resolveActor } from "@/lib/auth/people";
 import { DomainError } from "@/lib/errors";
 import {
@@ -131,6 +131,7 @@ const GOVERNED = [
   "notifications",
   "review_items",
   "break_glass_grants",
+  "api_tokens",
 ] as const;
 async function fingerprint(tx: Database): Promise<Record<string, string>> {
   const cols = GOVERNED.map((t) =>
@@ -141,11 +142,20 @@ async function fingerprint(tx: Database): Promise<Record<string, string>> {
 const lastSeq = async (tx: Database) =>
   Number((await one<{ seq: number | string }>(tx, sql`SELECT coalesce(max(seq), 0) AS seq FROM audit_events`)).seq);
 
-async function walkCell(row: MatrixRow, relation: Relation): Promise<void> {
+/** `through`: the column's person acting through an API token with these scopes (the API's actor). */
+async function walkCell(row: MatrixRow, relation: Relation, through?: TokenScope[]): Promise<void> {
   const drv = DRIVERS[rowName(row)]!;
-  const actor = actors[relation];
-  const want = row.cells[relation];
-  const cell = `${rowName(row)} × ${relation}`;
+  const person = actors[relation];
+  const actor: Actor = through
+    ? {
+        ...person,
+        token: { identityId: "00000000-0000-4000-8000-000000000000", name: "matrix-token", scopes: through },
+      }
+    : person;
+  // A token without the write scope changes nothing, whatever its person may do.
+  const want =
+    through && (!through.includes("write") || row.throughToken === "refused") ? "refused" : row.cells[relation];
+  const cell = `${rowName(row)} × ${relation}${through ? ` through a ${through.join("+")} token` : ""}`;
   try {
     await conn.db.transaction(async (tx) => {
       const c: Ctx = { tx, actor, relation };
@@ -227,6 +237,21 @@ describe(`authorization matrix: ${MATRIX.length} mutations × ${RELATIONS.length
           it(`${relation}: ${want}`, () => walkCell(row, relation));
         }
       }
+    });
+  }
+});
+
+// The REST API's actor is a person through a token: for every mutation, the first column allowed to
+// make it is tried through a read-only token (refused: nothing changes, no audit event) and through
+// a write token (allowed, audited as the person).
+describe("authorization matrix through API tokens: every mutation × read and write scopes", () => {
+  for (const row of MATRIX) {
+    const relation = RELATIONS.find((r) => r !== "departed" && row.cells[r] === "allowed");
+    if (!relation) continue;
+    describe(rowName(row), () => {
+      it(`${relation} through a read-only token: refused`, () => walkCell(row, relation, ["read"]));
+      const write = row.throughToken === "refused" ? "refused (a token makes no tokens)" : "allowed";
+      it(`${relation} through a write token: ${write}`, () => walkCell(row, relation, ["read", "write"]));
     });
   }
 });

@@ -13,6 +13,7 @@
  */
 
 import { ADMIN_ROWS } from "./rows-admin";
+import { API_ROWS } from "./rows-api";
 import { BREAK_GLASS_ROWS } from "./rows-break-glass";
 import { IDENTITY_ROWS } from "./rows-identities";
 import { REQUEST_ROWS } from "./rows-requests";
@@ -48,6 +49,7 @@ export const MATRIX: readonly MatrixRow[] = [
   ...REVIEW_ROWS,
   ...BREAK_GLASS_ROWS,
   ...ADMIN_ROWS,
+  ...API_ROWS,
 ];
 
 export const rowName = (r: MatrixRow) => (r.variant ? `${r.fn} (${r.variant})` : r.fn);

@@ -12,3 +12,4 @@ export {
   type BreakGlassView,
 } from "./read";
 export { requestBreakGlass } from "./request";
+export { breakGlassInputSchema } from "./input";

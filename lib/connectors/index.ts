@@ -3,6 +3,7 @@
 // from "@/lib/connectors" (eslint enforces it).
 import { manualConnector } from "./manual";
 import { postgresConnector } from "./postgres";
+import { stewardConnector } from "./steward";
 import type { Connector, SystemTarget } from "./types";
 import { webhookConnector } from "./webhook";
 
@@ -15,6 +16,8 @@ export function connectorFor(system: SystemTarget): Connector {
       return manualConnector;
     case "webhook":
       return webhookConnector;
+    case "steward":
+      return stewardConnector;
   }
 }
 

@@ -20,7 +20,7 @@ export type RevokeTarget = {
 export type SystemTarget = {
   id: string;
   name: string;
-  connector: "postgres" | "webhook" | "manual";
+  connector: "postgres" | "webhook" | "manual" | "steward";
   settings: Record<string, unknown>;
 };
 

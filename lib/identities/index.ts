@@ -19,6 +19,7 @@ export {
   SAVED_VIEWS,
   SORT_KEYS,
   SORT_LABELS,
+  inventoryFilterSchema,
   inventoryParams,
   parseInventoryFilter,
   sortDir,

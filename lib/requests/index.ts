@@ -13,6 +13,7 @@ export {
   inboxQuery,
   listRequests,
   parseQueueFilter,
+  queueFilterSchema,
   queueQuery,
   type QueueFilter,
   type QueueRow,
@@ -20,3 +21,5 @@ export {
 } from "./queue";
 export { syncCurrentStage } from "./stages";
 export { holdsGrant, previewRequest, submitRequest } from "./submit";
+export { requestInputSchema } from "./input";
+export { decisionSchema as requestDecisionSchema } from "./decide-stage";

@@ -5,11 +5,11 @@ export { closeCampaign, type Closed } from "./close";
 export { APPLY_BATCH, applyCertificationBatch, applyCertifications, applyClosedCampaigns } from "./apply";
 export { decideReviewItem } from "./decide";
 export { decideInBulk, FILTER_MAX, type BulkDecided } from "./bulk";
-export { parseQueueFilter, type QueueFilter } from "./queue-filter";
+export { parseQueueFilter, queueFilterSchema as reviewQueueFilterSchema, type QueueFilter } from "./queue-filter";
 export { confirmReviewItem } from "./confirm";
 export { handOverItems } from "./handover";
 export { certifyNeedsComment, suggest, type ReviewItem, type Suggestion } from "./facts";
-export { DECISIONS, FALLBACKS, REMINDER_DAYS, RULES } from "./input";
+export { DECISIONS, FALLBACKS, REMINDER_DAYS, RULES, decisionInputSchema as reviewDecisionSchema } from "./input";
 export { remindAndEscalate, type Nudged } from "./reminders";
 export {
   campaignItems,

@@ -6,11 +6,12 @@ export { confirmManualRevocation } from "./confirm";
 export {
   PAGE_SIZE,
   cursorAfter,
+  getRevocation,
   listRevocations,
   parseRevocationFilter,
   type RevocationFilter,
   type RevocationRow,
 } from "./list";
 export { grantsOfRequests, queueEntitlementRevocations, queueGrant, queueIdentityRevocations } from "./queue";
-export { requestRevocation } from "./request";
+export { requestRevocation, revocationInputSchema } from "./request";
 export { runRevocations } from "./run";

@@ -109,6 +109,11 @@ export async function listRevocations(
     const [at, id] = decodeCursor(CURSOR, f.after);
     where.push(sql`(r.created_at, r.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
+  return revocationRows(db, where, PAGE_SIZE);
+}
+
+/** Revocations matching `where` (over the aliases r, i, s, e, u), newest first. */
+async function revocationRows(db: Database, where: SQL[], limit: number): Promise<RevocationRow[]> {
   const rows = await db
     .select(listColumns)
     .from(r)
@@ -118,7 +123,7 @@ export async function listRevocations(
     .leftJoin(u, eq(u.id, r.requestedBy))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(r.createdAt), desc(r.id))
-    .limit(PAGE_SIZE);
+    .limit(limit);
   return rows.map(({ targetType, resource, permission, ...row }) => ({
     ...row,
     target: targetType,
@@ -129,6 +134,15 @@ export async function listRevocations(
     verifiedAt: isoOrNull(row.verifiedAt),
     gaveUp: row.status === "failed" && row.nextAttemptAt === null,
   }));
+}
+
+/** One revocation (or grant) and where it stands, if it is in the actor's scope (the inventory's). */
+export async function getRevocation(db: Database, actor: Actor, id: unknown): Promise<RevocationRow> {
+  if (!isGuid(id)) throw notFound("That revocation");
+  const scope = identityScopeSql(actor);
+  const [row] = await revocationRows(db, [...(scope ? [scope] : []), sql`r.id = ${id}::uuid`], 1);
+  if (!row) throw notFound("That revocation");
+  return row;
 }
 
 export const cursorAfter = (r: Pick<RevocationRow, "createdAt" | "id">) => encodeCursor([r.createdAt, r.id]);

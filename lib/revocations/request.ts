@@ -20,7 +20,7 @@ import { IN_FLIGHT } from "./claim";
  * second is shown the first. The connector runs afterwards (run.ts), outside this transaction.
  */
 
-const requestSchema = z.object({
+export const revocationInputSchema = z.object({
   identityId: z.guid("That identity id is not valid."),
   entitlementId: z.guid("That entitlement id is not valid.").optional(),
   reason: prose("Say why it is revoked.", 5, 2000, "Keep the reason under 2,000 characters."),
@@ -30,7 +30,7 @@ export type Requested = { id: string; created: boolean; status: string };
 
 export async function requestRevocation(db: Database, actor: Actor, raw: unknown): Promise<Requested> {
   requireCanChange(actor);
-  const input = parseInput(requestSchema, raw, "Nothing was revoked.");
+  const input = parseInput(revocationInputSchema, raw, "Nothing was revoked.");
   return db.transaction(async (tx) => {
     const row = await lockById(
       tx,

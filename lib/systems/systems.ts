@@ -5,10 +5,10 @@ import { text } from "@/lib/validation";
 import type { Database } from "@/db";
 import { lockById } from "@/db/locks";
 import { pick, systemColumns } from "@/db/columns";
-import { CONNECTOR_KINDS, ENVIRONMENTS, identities, systems, type Environment } from "@/db/schema";
+import { CONFIGURABLE_CONNECTORS, ENVIRONMENTS, identities, systems, type Environment } from "@/db/schema";
 import { record } from "@/lib/audit";
 import { type Actor, auditActor, hasRole, requireCanChange, requireRole } from "@/lib/auth";
-import { forbidden, invalid, notFound, parseInput } from "@/lib/errors";
+import { forbidden, invalid, notFound, parseInput, conflict } from "@/lib/errors";
 
 export { retireSystem } from "./retire";
 export { CONFLICT_SUFFIX, discoverSystem, type Discovered } from "./discover";
@@ -88,7 +88,7 @@ export async function listSystems(db: Database, actor: Actor): Promise<SystemVie
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const connectorSchema = z.object({
   systemId: z.guid("That system id is not valid."),
-  connector: z.enum(CONNECTOR_KINDS, { error: "Choose a connector." }),
+  connector: z.enum(CONFIGURABLE_CONNECTORS, { error: "Choose a connector." }),
   url: z.preprocess(blankToUndefined, text().trim().max(2000).optional()),
   statusUrl: z.preprocess(blankToUndefined, text().trim().url("The status URL must be a URL.").max(2000).optional()),
   secret: z.preprocess(
@@ -110,6 +110,8 @@ export async function configureConnector(db: Database, actor: Actor, raw: unknow
       input.systemId,
     );
     if (!sys) throw notFound("That system");
+    if (sys.connector === "steward")
+      throw conflict(`${sys.name} is Steward's own system: its identities are API tokens, revoked by Steward itself.`);
     // Retired systems stay editable: their revocations still run, and a fixed password saves them.
     const before = sys.settings;
     const next: Record<string, unknown> = { ...before };

@@ -1,4 +1,5 @@
 import { ADMIN_DRIVERS } from "./admin";
+import { API_DRIVERS } from "./api";
 import { BREAK_GLASS_DRIVERS } from "./break-glass";
 import { IDENTITY_DRIVERS } from "./identities";
 import type { Driver } from "./kit";
@@ -13,5 +14,6 @@ export const DRIVERS: Record<string, Driver> = {
   ...REVIEW_DRIVERS,
   ...ADMIN_DRIVERS,
   ...BREAK_GLASS_DRIVERS,
+  ...API_DRIVERS,
 };
 export { actors, ids, one, STUB_SYSTEM, type Ctx, type Driver } from "./kit";

@@ -65,53 +65,59 @@ export function SystemForms({ system }: { system: SystemView }) {
         </Button>
         <ActionOutcome withFields result={placed} />
       </form>
-      <details>
-        <summary className="cursor-pointer text-sm text-brand-700">Configure the connector</summary>
-        <form
-          onSubmit={submit(configure)}
-          className="mt-2 max-w-lg space-y-2 text-sm"
-          aria-label={`Connector of ${system.name}`}
-        >
-          <input type="hidden" name="systemId" value={id} />
-          <SelectField
-            {...flow("connector")}
-            label="Connector"
-            {...connector}
-            options={[
-              ["manual", "Manual: a person confirms with evidence"],
-              ["postgres", "PostgreSQL: login roles and memberships"],
-              ["webhook", "Webhook: a signed call to a receiver"],
-            ]}
-          />
-          {connector.value !== "manual" ? (
-            <InputField
-              {...flow("url")}
-              label={`${connector.value === "postgres" ? "Connection URL (postgres://role:password@host/db)" : "Receiver URL"} — blank keeps the stored one`}
-              {...url}
-              autoComplete="off"
+      {system.connector === "steward" ? (
+        <p className="text-sm text-gray-600">
+          Steward&apos;s own system: its identities are API tokens, revoked by Steward itself.
+        </p>
+      ) : (
+        <details>
+          <summary className="cursor-pointer text-sm text-brand-700">Configure the connector</summary>
+          <form
+            onSubmit={submit(configure)}
+            className="mt-2 max-w-lg space-y-2 text-sm"
+            aria-label={`Connector of ${system.name}`}
+          >
+            <input type="hidden" name="systemId" value={id} />
+            <SelectField
+              {...flow("connector")}
+              label="Connector"
+              {...connector}
+              options={[
+                ["manual", "Manual: a person confirms with evidence"],
+                ["postgres", "PostgreSQL: login roles and memberships"],
+                ["webhook", "Webhook: a signed call to a receiver"],
+              ]}
             />
-          ) : null}
-          {connector.value === "webhook" ? (
-            <>
+            {connector.value !== "manual" ? (
               <InputField
-                {...flow("status", "statusUrl")}
-                label="Status URL (optional; else the receiver calls back)"
-                {...statusUrl}
+                {...flow("url")}
+                label={`${connector.value === "postgres" ? "Connection URL (postgres://role:password@host/db)" : "Receiver URL"} — blank keeps the stored one`}
+                {...url}
+                autoComplete="off"
               />
-              <InputField
-                {...flow("secret")}
-                label={`Signing secret ${system.settings.secretSet ? "(set; blank keeps it)" : "(16+ characters)"}`}
-                type="password"
-                autoComplete="new-password"
-              />
-            </>
-          ) : null}
-          <Button type="submit" variant="secondary" disabled={saving}>
-            Save connector
-          </Button>
-          <ActionOutcome withFields result={configured} />
-        </form>
-      </details>
+            ) : null}
+            {connector.value === "webhook" ? (
+              <>
+                <InputField
+                  {...flow("status", "statusUrl")}
+                  label="Status URL (optional; else the receiver calls back)"
+                  {...statusUrl}
+                />
+                <InputField
+                  {...flow("secret")}
+                  label={`Signing secret ${system.settings.secretSet ? "(set; blank keeps it)" : "(16+ characters)"}`}
+                  type="password"
+                  autoComplete="new-password"
+                />
+              </>
+            ) : null}
+            <Button type="submit" variant="secondary" disabled={saving}>
+              Save connector
+            </Button>
+            <ActionOutcome withFields result={configured} />
+          </form>
+        </details>
+      )}
       {system.status === "active" || retired ? (
         <details>
           <summary className="cursor-pointer text-sm text-red-800">Retire this system</summary>

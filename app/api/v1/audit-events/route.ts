@@ -1,0 +1,5 @@
+import { listAuditEventsRoute } from "@/lib/api";
+
+export function GET(request: Request) {
+  return listAuditEventsRoute(request);
+}

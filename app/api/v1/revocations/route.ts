@@ -1,0 +1,5 @@
+import { createRevocationRoute } from "@/lib/api";
+
+export function POST(request: Request) {
+  return createRevocationRoute(request);
+}
