@@ -133,6 +133,60 @@ describe("the steward CLI", () => {
     }
   });
 
+  it(
+    "token create prints only the token, which then authenticates as its owner; refusals say why",
+    { timeout: 240_000 },
+    async () => {
+      const dir = path.join(tmp, "tokens");
+      expect((await steward(["db", "seed", "--identities", "40"], dir)).code).toBe(0);
+      const made = await steward(
+        [
+          "token",
+          "create",
+          "--owner",
+          "olivia.owner@example.com",
+          "--name",
+          "ci-deploy",
+          "--scopes",
+          "read,write",
+          "--expires-in-days",
+          "30",
+        ],
+        dir,
+      );
+      expect(made.code).toBe(0);
+      expect(made.stdout).toMatch(/^stw_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
+      const tooLong = await steward(
+        ["token", "create", "--owner", "olivia.owner@example.com", "--name", "x", "--expires-in-days", "400"],
+        dir,
+      );
+      expect(tooLong.code).toBe(1);
+      expect(tooLong.stderr).toMatch(/expiresInDays: At most 90 days/);
+      const auditor = await steward(
+        ["token", "create", "--owner", "ari.auditor@example.com", "--name", "evidence"],
+        dir,
+      );
+      expect(auditor.code).toBe(1);
+      expect(auditor.stderr).toMatch(/only an auditor/);
+      const conn = openEmbedded(dir);
+      try {
+        const { authenticateToken } = await import("@/lib/tokens");
+        const actor = await authenticateToken(conn.db, `Bearer ${made.stdout.trim()}`, new Date());
+        expect({ email: actor.email, scopes: actor.token?.scopes }).toEqual({
+          email: "olivia.owner@example.com",
+          scopes: ["read", "write"],
+        });
+        const [e] = await queryRows<{ actor_label: string }>(
+          conn.db,
+          sql`SELECT actor_label FROM audit_events WHERE action = 'api_token.created'`,
+        );
+        expect(e!.actor_label).toBe("steward token create (command line)");
+      } finally {
+        await conn.close();
+      }
+    },
+  );
+
   it("a second process on the same embedded folder gets a clear error, not a corrupted database", async () => {
     const dir = path.join(tmp, "busy");
     const holder = openEmbedded(dir); // this test process holds the folder, as the running app would

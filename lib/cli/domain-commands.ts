@@ -1,6 +1,15 @@
 import { now } from "@/lib/clock";
 import { plural } from "@/lib/format";
-import { onMigrated, type Command } from "./command";
+import { z } from "zod";
+import { count, onMigrated, parseOptions, type Command } from "./command";
+
+const tokenOptions = z.object({
+  owner: z.email("--owner must be an email").max(320),
+  name: z.string({ error: "--name is required" }).min(1, "--name is required"),
+  scopes: z.string().default("read"),
+  "expires-in-days": count("expires-in-days", 1, 3650, 30),
+  purpose: z.string().optional(),
+});
 
 // The domain's work run by hand or by cron: verify the audit chain, rescore risk, the lifecycle
 // jobs, the due revocations. Each module is imported when its command runs, so `steward db …`
@@ -54,6 +63,22 @@ export const DOMAIN_COMMANDS: Record<string, Command> = {
     }
     return 0;
   }),
+  // Prints only the token (a script captures it); refusals are one line on stderr, exit 1.
+  "token create": (rest, { io, migrated }) => {
+    const o = parseOptions(rest, tokenOptions);
+    return () =>
+      migrated(async (conn) => {
+        const { issueApiTokenFor } = await import("@/lib/tokens");
+        const created = await issueApiTokenFor(conn.db, o.owner, {
+          name: o.name,
+          purpose: o.purpose ?? `API token ${o.name}, made with steward token create.`,
+          scopes: o.scopes.split(",").map((s) => s.trim()),
+          expiresInDays: o["expires-in-days"],
+        });
+        io.out(created.token);
+        return 0;
+      });
+  },
   "revocations run": onMigrated(async (conn, io) => {
     const { runRevocations } = await import("@/lib/revocations");
     const r = await runRevocations(conn.db, { type: "job", id: null, label: "steward revocations run" }, now());

@@ -19,6 +19,10 @@ Commands:
   requests expire-stale               expire pending requests older than policy's stale limit; audited
   jobs run                            run every lifecycle job once: expire identities, departed owners,
                                       stale requests, risk that moves with the clock, revocations
+  token create --owner EMAIL --name NAME [--scopes read,write,scim] [--expires-in-days N] [--purpose TEXT]
+                                      make an API token acting as that person (an api_key identity in
+                                      the system Steward, owned by them; default scope read, 30 days,
+                                      at most policy's maximum); prints only the token
   revocations run                     carry out the revocations that are due (new ones, and failed ones
                                       whose backoff has passed) through their connectors; audited
   bench inventory [--runs N] [--users N] [--per-user N] [--port P] [--no-http]

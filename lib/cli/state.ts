@@ -107,7 +107,12 @@ const UNREACHABLE: Record<string, string> = {
  */
 export function describeFailure(e: unknown, where = "the PostgreSQL server"): { message: string; known: boolean } {
   for (const err of chain(e)) {
-    if (err instanceof CliStateError || err instanceof DataDirBusyError || err instanceof DomainError)
+    if (err instanceof DomainError) {
+      // A refusal names what was wrong with each input (an option, a value in a file).
+      const fields = Object.entries(err.fieldErrors ?? {}).map(([k, m]) => `${k}: ${m.join(" ")}`);
+      return { message: [err.message, ...fields].join(" "), known: true };
+    }
+    if (err instanceof CliStateError || err instanceof DataDirBusyError)
       return { message: err.message ?? "", known: true };
     const code = err.code ?? "";
     if (code in UNREACHABLE) {
