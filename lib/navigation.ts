@@ -16,6 +16,7 @@ const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] =
   { href: "/people", label: "People", visible: canManagePeople },
   { href: "/systems", label: "Systems", visible: canReadSystems },
   { href: "/settings", label: "Settings", visible: canReadPolicySettings },
+  { href: "/tokens", label: "API tokens", visible: () => true },
 ];
 
 export function navigationFor(actor: Actor): NavItem[] {

@@ -6,7 +6,7 @@ import { formValues } from "./fields";
 import type { ActionError, FormState } from "./result";
 
 /** What the domain call answers on success: the message under the form, or that and where to go next. */
-export type Done = string | void | { message?: string; redirect?: string };
+export type Done = string | void | { message?: string; redirect?: string; reveal?: string };
 
 /** Pages showing what an action changed: fixed, or read from the form (the record's own page). */
 export type Paths = string | readonly string[] | ((form: FormData) => string | readonly string[] | undefined);
@@ -54,7 +54,7 @@ export function actorAction(
     for (const path of pathsOf(revalidate, form)) revalidatePath(path);
     // Outside any try: redirect() works by throwing.
     if (done.redirect) redirect(done.redirect);
-    return { ok: true, message: done.message, ...values };
+    return { ok: true, message: done.message, ...(done.reveal ? { reveal: done.reveal } : {}), ...values };
   };
 }
 

@@ -12,6 +12,7 @@ import {
   listAuditEventsRoute,
   listIdentitiesRoute,
   listRequestsRoute,
+  purgeIdempotencyKeys,
 } from ".";
 import { call, tokenFor } from "./test-api";
 
@@ -231,6 +232,27 @@ describe("writes", () => {
     const r2 = await call(createRequestRoute, { token, body: bad, headers: k });
     expect([r1.status, r2.status]).toEqual([r1.status, r1.status]);
     expect(r2.body).toEqual(r1.body);
+  });
+
+  it("tells a retry that arrives while the first is still running (409), and forgets keys after a day", async () => {
+    const token = await tokenFor(conn.db, conn.personas.omar, ["read", "write"], "retries");
+    const [t] = await queryRows<{ id: string }>(
+      conn.db,
+      sql`SELECT id FROM identities WHERE name = 'omar.owner@example.com/retries'`,
+    );
+    const body = { identityId: curatedId("omar-sandbox-bot"), reason: "Never used." };
+    // The first request under the key has started and not answered yet.
+    await conn.db.execute(
+      sql`INSERT INTO api_idempotency_keys (token_id, key, route, body_hash, created_at)
+          VALUES (${t!.id}::uuid, 'slow-1', 'POST /api/v1/revocations', 'x', now())`,
+    );
+    const r = await call(createRevocationRoute, { token, body, headers: { "idempotency-key": "slow-1" } });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe("idempotency_key_in_use");
+    const later = new Date(Date.now() + 25 * 3_600_000);
+    const { purged } = await purgeIdempotencyKeys(conn.db, later);
+    expect(purged).toBeGreaterThanOrEqual(1);
+    expect(await count("api_idempotency_keys")).toBe(0);
   });
 
   it("revokes through the API: the connector runs before the answer", async () => {

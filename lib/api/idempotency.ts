@@ -51,8 +51,9 @@ export async function beginIdempotent(
         WHERE token_id = ${tokenId}::uuid AND key = ${key}`,
   );
   if (!first) return beginIdempotent(db, tokenId, key, route, hash, at); // purged in between
-  if (first.route !== route || first.body_hash !== hash) return { kind: "reused" };
+  // A request still running under the key is the answer first: whatever this one holds, retry later.
   if (first.response_status === null) return { kind: "in_progress" };
+  if (first.route !== route || first.body_hash !== hash) return { kind: "reused" };
   const body = typeof first.response_body === "string" ? JSON.parse(first.response_body) : first.response_body;
   return { kind: "replay", status: Number(first.response_status), body };
 }

@@ -119,6 +119,13 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     reviewBreakGlassAction: { calls: ["completePostUseReview"] },
   },
   "app/(app)/notifications/actions.ts": calling({ markAllReadAction: "markNotificationsRead" }),
+  "app/(app)/tokens/actions.ts": {
+    ...calling({ createTokenAction: "createApiToken" }),
+    revokeTokenAction: {
+      calls: ["requestRevocation"],
+      note: "revoking a token is revoking its identity; then runs the Steward connector for it (runRevocations, as the actor)",
+    },
+  },
   "app/(app)/settings/actions.ts": calling({ changeSettingAction: "changePolicySetting" }),
   "app/(app)/systems/actions.ts": calling({
     configureAction: "configureConnector",

@@ -13,6 +13,7 @@ import {
 } from "@/lib/reviews";
 import { runRevocations } from "@/lib/revocations";
 import { tickBreakGlass } from "@/lib/break-glass";
+import { purgeIdempotencyKeys } from "@/lib/api";
 import { endExpiredGrants, expireIdentities, handleDepartedOwners } from "./lifecycle";
 
 /**
@@ -115,6 +116,11 @@ export const JOBS: { name: string; about: string; run: (db: Database, at: Date) 
         );
         return { claimed, verified, awaitingConfirmation, failed, gaveUp };
       },
+    },
+    {
+      name: "api-housekeeping",
+      about: "API idempotency keys older than a day are forgotten",
+      run: (db, at) => purgeIdempotencyKeys(db, at),
     },
   ];
 

@@ -42,6 +42,7 @@ describe("the scheduler", () => {
         "review-reminders",
         "campaign-certifications",
         "revocations",
+        "api-housekeeping",
       ]);
       expect(results[0]!.summary.expired).toBeGreaterThan(0);
       const [event] = await queryRows<{ actor_label: string }>(

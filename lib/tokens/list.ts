@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
 import type { Actor } from "@/lib/auth";
+import { isoOrNull as iso } from "@/lib/format";
 import { STEWARD_SYSTEM, TOKEN_RESOURCE } from "./system";
 
 export type TokenRow = {
@@ -17,8 +18,6 @@ export type TokenRow = {
   expiresAt: string | null;
   lastUsedAt: string | null;
 };
-
-const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
 /**
  * The Tokens page: the actor's own tokens, newest first (everyone's are in the inventory, under the
