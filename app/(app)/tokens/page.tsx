@@ -52,7 +52,7 @@ export default async function TokensPage() {
         ) : (
           <PlainTable
             caption="Your API tokens"
-            headings={["Token", "Scopes", "State", "Created", "Expires", "Last used", ""]}
+            headings={["Token", "Scopes", "State", "Created", "Expires", "Last used", "Revoke"]}
           >
             {tokens.map((t) => {
               const live = t.status === "active" && !t.revoking;

@@ -33,7 +33,6 @@ export function NewToken({ scopes, maxDays }: { scopes: string[]; maxDays: numbe
           {...days}
           type="number"
           min={1}
-          max={maxDays}
         />
       </div>
       <InputField label="What it is for" {...f("purpose")} {...purpose} />
