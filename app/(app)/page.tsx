@@ -4,16 +4,18 @@ import { getDb } from "@/db";
 import { canReadAuditLog, hasRole, requireActor } from "@/lib/auth";
 import { orphanTotal, ownedSummary } from "@/lib/identities";
 import { breakGlassSummary } from "@/lib/break-glass";
+import { unusualUseSummary } from "@/lib/usage";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requireActor();
   const db = getDb();
-  const [owned, orphans, glass] = await Promise.all([
+  const [owned, orphans, glass, unusual] = await Promise.all([
     ownedSummary(db, actor),
     orphanTotal(db, actor),
     breakGlassSummary(db, actor),
+    unusualUseSummary(db, actor),
   ]);
   // Each card opens the inventory on exactly those identities (active or suspended, like the counts).
   const mine = (state?: string) => `/identities?owner=me${state ? `&state=${state}` : ""}`;
@@ -59,6 +61,23 @@ export default async function OverviewPage() {
           <Link href="/break-glass" className="text-brand-700 underline">
             Open break-glass
           </Link>
+        </div>
+      ) : null}
+      {unusual.count > 0 ? (
+        <div role="region" aria-label="Unusual use" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm">
+          <p className="font-semibold" data-testid="unusual-use">
+            Unusual use: {unusual.count.toLocaleString("en")} {unusual.count === 1 ? "identity was" : "identities were"}{" "}
+            used from a new source or by a person at a keyboard. Review each on its page:
+          </p>
+          <ul className="mt-1 flex flex-wrap gap-x-4">
+            {unusual.latest.map((i) => (
+              <li key={i.id}>
+                <Link className="text-brand-700 underline" href={`/identities/${i.id}`}>
+                  {i.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
         </div>
       ) : null}
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">

@@ -1,6 +1,8 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { ts } from "./builders";
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ref, table, ts } from "./builders";
 import { identities } from "./identities";
+import { users } from "./people";
 
 /**
  * The secret half of an API token (lib/tokens). Everything else about a token — its owner, name,
@@ -47,4 +49,51 @@ export const apiRateWindows = pgTable(
     count: integer("count").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tokenId, t.windowStart] }), index("api_rate_windows_start_idx").on(t.windowStart)],
+);
+
+/**
+ * Where each identity has been used from (lib/usage): the address and workload a usage event
+ * reports, first and last seen. A production identity's use from a source it has never used before
+ * is flagged once it has a history to compare with.
+ */
+export const identityUsageSources = pgTable(
+  "identity_usage_sources",
+  {
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
+    sourceKey: text("source_key").notNull(),
+    firstSeenAt: ts("first_seen_at").notNull(),
+    lastSeenAt: ts("last_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identityId, t.sourceKey] })],
+);
+
+/**
+ * Unusual use flagged on an identity (lib/usage): `new_source` (a production identity used from a
+ * source it has never used before) or `interactive` (a service account used by a person, OWASP
+ * NHI10). Open until someone who answers for the identity marks it reviewed.
+ */
+export const usageFlags = table(
+  "usage_flags",
+  {
+    identityId: ref("identity_id", () => identities.id).notNull(),
+    reason: text("reason").$type<"new_source" | "interactive">().notNull(),
+    sourceKey: text("source_key").notNull(),
+    source: jsonb("source").$type<Record<string, unknown>>().notNull(),
+    usedAt: ts("used_at").notNull(),
+    flaggedAt: ts("flagged_at").notNull(),
+    reviewedAt: ts("reviewed_at"),
+    reviewedBy: ref("reviewed_by", () => users.id),
+    reviewComment: text("review_comment"),
+  },
+  (t) => [
+    // One open flag per identity, reason and source: a source seen again adds nothing new.
+    uniqueIndex("usage_flags_open_uq")
+      .on(t.identityId, t.reason, t.sourceKey)
+      .where(sql`${t.reviewedAt} IS NULL`),
+    index("usage_flags_open_idx")
+      .on(t.identityId)
+      .where(sql`${t.reviewedAt} IS NULL`),
+  ],
 );

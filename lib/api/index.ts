@@ -9,6 +9,7 @@ import { createIdentityRoute, getIdentityRoute, listIdentitiesRoute } from "./ro
 import { createRequestRoute, decideRequestRoute, listRequestsRoute } from "./routes/requests";
 import { createRevocationRoute, getRevocationRoute } from "./routes/revocations";
 import { decideReviewItemRoute, listReviewItemsRoute } from "./routes/reviews";
+import { ingestUsageRoute } from "./routes/usage";
 
 export {
   createIdentityRoute,
@@ -19,6 +20,7 @@ export {
   endBreakGlassRoute,
   getIdentityRoute,
   getRevocationRoute,
+  ingestUsageRoute,
   listAuditEventsRoute,
   listIdentitiesRoute,
   listRequestsRoute,
@@ -41,6 +43,7 @@ export const API_ROUTES: readonly ApiHandler[] = [
   requestBreakGlassRoute,
   endBreakGlassRoute,
   listAuditEventsRoute,
+  ingestUsageRoute,
 ];
 
 let document: Record<string, unknown> | null = null;

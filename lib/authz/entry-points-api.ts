@@ -52,6 +52,9 @@ export const API_ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
   "app/api/v1/audit-events/route.ts": {
     GET: route("lib/api/routes/audit.ts listAuditEventsRoute", ["listAuditEvents"]),
   },
+  "app/api/v1/usage/route.ts": {
+    POST: route("lib/api/routes/usage.ts ingestUsageRoute", ["ingestUsage"]),
+  },
   "app/api/v1/openapi.json/route.ts": {
     GET: { calls: [], note: "the OpenAPI document, made from the routes' schemas: public, like any API's description" },
   },

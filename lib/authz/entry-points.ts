@@ -46,6 +46,8 @@ export const READS: Record<string, string> = {
   getBreakGlass: "one break-glass with its window's timeline (its holder, the holder's managers, security, auditors)",
   breakGlassSummary: "the overview's break-glass counts, in the actor's scope",
   myApiTokens: "the Tokens page: the actor's own API tokens",
+  openUsageFlags: "an identity's unusual use not yet reviewed, for those who may see it",
+  unusualUseSummary: "the overview's count of identities with unusual use, in the actor's scope",
   getRevocation: "one revocation or grant and where it stands, in the actor's scope (the inventory's)",
 };
 
@@ -74,6 +76,7 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
       handOverAction: "handOverIdentity",
       shortenExpiryAction: "shortenExpiry",
       confirmRevocationAction: "confirmManualRevocation",
+      reviewUsageAction: "reviewUsageFlags",
     }),
     revokeAction: {
       calls: ["requestRevocation"],

@@ -132,6 +132,8 @@ const GOVERNED = [
   "review_items",
   "break_glass_grants",
   "api_tokens",
+  "usage_flags",
+  "identity_usage_sources",
 ] as const;
 async function fingerprint(tx: Database): Promise<Record<string, string>> {
   const cols = GOVERNED.map((t) =>

@@ -1,5 +1,6 @@
 import { ADMIN_DRIVERS } from "./admin";
 import { API_DRIVERS } from "./api";
+import { USAGE_DRIVERS } from "./usage";
 import { BREAK_GLASS_DRIVERS } from "./break-glass";
 import { IDENTITY_DRIVERS } from "./identities";
 import type { Driver } from "./kit";
@@ -15,5 +16,6 @@ export const DRIVERS: Record<string, Driver> = {
   ...ADMIN_DRIVERS,
   ...BREAK_GLASS_DRIVERS,
   ...API_DRIVERS,
+  ...USAGE_DRIVERS,
 };
 export { actors, ids, one, STUB_SYSTEM, type Ctx, type Driver } from "./kit";

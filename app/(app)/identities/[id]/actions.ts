@@ -1,13 +1,15 @@
 "use server";
 
 import { getDb } from "@/db";
-import { actorAction, field, optionalText, text, type ActionOptions } from "@/lib/action";
+import { actorAction, field, fields, optionalText, text, type ActionOptions } from "@/lib/action";
+import { plural } from "@/lib/format";
 import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { invalid } from "@/lib/errors";
 import { attestIdentity, editPurpose, handOverIdentity, shortenExpiry } from "@/lib/identities";
 import { activePersonIdByEmail } from "@/lib/people";
 import { confirmManualRevocation, requestRevocation, runRevocations } from "@/lib/revocations";
+import { reviewUsageFlags } from "@/lib/usage";
 
 // Thin: parse the form, call lib/identities with the session's actor, report back. The identity
 // id comes from the form, but every function re-checks the actor's relation to that identity.
@@ -68,4 +70,9 @@ export const confirmRevocationAction = actorAction(async (actor, form) => {
     evidence: form.get("evidence") ?? undefined,
   });
   return "Confirmed: it is revoked.";
+}, identityPage);
+
+export const reviewUsageAction = actorAction(async (actor, form) => {
+  const { reviewed } = await reviewUsageFlags(getDb(), actor, fields(form, "identityId", "comment"));
+  return `Marked ${plural(reviewed, "flag")} reviewed.`;
 }, identityPage);

@@ -9,7 +9,7 @@ import { buttonClass } from "@/components/ui/button";
 import { canChange, requireActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { DomainError } from "@/lib/errors";
-import { humanize, isoDay, isoMinute, relativeTime } from "@/lib/format";
+import { humanize, isoDay, isoMinute, plural, relativeTime } from "@/lib/format";
 import {
   DERIVED_STATE_LABELS,
   getIdentityDetail,
@@ -23,6 +23,8 @@ import { OwnerActions } from "./_components/owner-actions";
 import { RevocationPanel } from "./_components/revocation-panel";
 import { RiskExplanation } from "./_components/risk-explanation";
 import { Timeline } from "./_components/timeline";
+import { ReviewUnusualUse } from "./_components/unusual-use";
+import { FLAG_LABELS, openUsageFlags } from "@/lib/usage";
 
 export const metadata: Metadata = { title: "Identity" };
 
@@ -40,7 +42,11 @@ export default async function IdentityPage({ params }: Props) {
     throw e;
   }
   const nowIso = now().toISOString();
-  const [period, revocations] = await Promise.all([reviewPeriodDays(db), listRevocations(db, actor, {}, identity.id)]);
+  const [period, revocations, unusual] = await Promise.all([
+    reviewPeriodDays(db),
+    listRevocations(db, actor, {}, identity.id),
+    openUsageFlags(db, actor, identity.id),
+  ]);
   const rel = (iso: string | null, never = "never") =>
     iso ? `${relativeTime(iso, nowIso)} (${isoMinute(iso)})` : never;
 
@@ -136,6 +142,25 @@ export default async function IdentityPage({ params }: Props) {
           today={nowIso.slice(0, 10)}
         />
       </div>
+
+      {unusual.length ? (
+        <section aria-labelledby="unusual-heading" className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm">
+          <h2 id="unusual-heading" className="font-semibold">
+            Unusual use: {plural(unusual.length, "flag")} to review
+          </h2>
+          <ul className="mt-2 space-y-1">
+            {unusual.map((f) => (
+              <li key={f.id}>
+                {FLAG_LABELS[f.reason]} at {isoMinute(f.usedAt)}:{" "}
+                {Object.entries(f.source)
+                  .map(([k, v]) => `${k} ${String(v)}`)
+                  .join("; ") || "no source given"}
+              </li>
+            ))}
+          </ul>
+          {identity.can.revoke ? <ReviewUnusualUse identityId={identity.id} /> : null}
+        </section>
+      ) : null}
 
       <RevocationPanel
         identityId={identity.id}

@@ -1,0 +1,5 @@
+import { ingestUsageRoute } from "@/lib/api";
+
+export function POST(request: Request) {
+  return ingestUsageRoute(request);
+}
