@@ -20,6 +20,7 @@ import {
   endBreakGlassRoute,
   getIdentityRoute,
   getRevocationRoute,
+  ingestUsageRoute,
   listAuditEventsRoute,
   listIdentitiesRoute,
   listRequestsRoute,
@@ -213,6 +214,25 @@ describe("every route's real responses match the document", () => {
     await conforms(endBreakGlassRoute, { token: omar, params: { id: bg.id } }, 409);
     await conforms(listAuditEventsRoute, { token: sam, query: "size=20" }, 200);
     await conforms(listAuditEventsRoute, { token: olivia }, 403);
+  });
+
+  it("usage", async () => {
+    await conn.db.execute(
+      sql`UPDATE identities SET external_id = 'payments-api-key-1' WHERE id = ${curatedId("olivia-payments-api")}::uuid`,
+    );
+    const [s] = await queryRows<{ name: string }>(
+      conn.db,
+      sql`SELECT s.name FROM systems s JOIN identities i ON i.system_id = s.id WHERE i.id = ${curatedId("olivia-payments-api")}::uuid`,
+    );
+    const usedAt = new Date(Date.now() - 60_000).toISOString();
+    const events = [
+      { system: s!.name, externalId: "payments-api-key-1", usedAt, source: { address: "10.0.0.5" } },
+      { system: s!.name, externalId: "nobody", usedAt },
+    ];
+    const out = await conforms(ingestUsageRoute, { token: sam, body: { events } }, 200);
+    expect(out).toMatchObject({ received: 2, matched: 1, unknown: 1 });
+    await conforms(ingestUsageRoute, { token: olivia, body: { events } }, 403);
+    await conforms(ingestUsageRoute, { token: sam, body: { events: [{ ...events[0], usedAt: "soon" }] } }, 400);
   });
 
   it("rate limits", async () => {
