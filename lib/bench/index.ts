@@ -5,3 +5,4 @@ export { benchRequests } from "./requests";
 export { benchRevoke } from "./revoke";
 export { benchCampaign } from "./campaign";
 export { benchBreakGlass } from "./break-glass";
+export { benchIngest } from "./ingest";

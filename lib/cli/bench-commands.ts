@@ -47,6 +47,13 @@ const breakGlassBenchOptions = z.object({
     .optional(),
 });
 
+const ingestBenchOptions = z.object({
+  seconds: count("seconds", 10, 3_600, 60),
+  batch: count("batch", 1, 5_000, 1_000),
+  clients: count("clients", 1, 64, 4),
+  port: count("port", 1024, 65_535, 3900),
+});
+
 /** The options bench inventory, requests and campaign share, as their functions take them. */
 const measureOptions = (o: z.infer<typeof benchOptions>, io: Io) => ({
   runs: o.runs,
@@ -91,6 +98,15 @@ export const BENCH_COMMANDS: Record<string, Command> = {
   "bench campaign": millionBench("bench campaign", campaignBenchOptions, (bench, conn, url, o, io) =>
     bench.benchCampaign(conn, url, { ...measureOptions(o, io), only: o.only }),
   ),
+  "bench ingest": (rest, { io, seeded }) => {
+    const o = parseOptions(rest, ingestBenchOptions);
+    const url = postgresUrl("bench ingest");
+    return () =>
+      seeded(SEED_A_MILLION, async (conn) => {
+        const { benchIngest } = await import("@/lib/bench");
+        return benchIngest(conn, { ...o, databaseUrl: url, out: io.out, log: io.err });
+      });
+  },
   "bench revoke": (rest, { io, seeded }) => {
     const o = parseOptions(rest, revokeBenchOptions);
     const url = postgresUrl("bench revoke", "a seeded database");
