@@ -86,3 +86,53 @@ test("the API reference reads the served OpenAPI document; Ari (auditor) makes n
   await expect(ari.getByText("Auditors own no identities, so they make no tokens")).toBeVisible();
   await expect(ari.getByRole("form", { name: "New API token" })).toHaveCount(0);
 });
+
+test("a collector reports usage; unusual use shows on the overview and the identity, and Sam marks it reviewed", async ({
+  as,
+}) => {
+  const sam = await openAs(as, "sam", "/tokens");
+  const form = sam.getByRole("form", { name: "New API token" });
+  await form.getByLabel(/^Name/).fill("cloudtrail-collector");
+  await form.getByLabel("What it is for").fill("Reports CloudTrail usage of AWS identities.");
+  await form.getByLabel(/^write:/).check();
+  await form.getByRole("button", { name: "Make token" }).click();
+  const token = (await form.getByLabel("New token").innerText()).trim();
+  const auth = { authorization: `Bearer ${token}`, ...fresh };
+  const scanner = await sam.request.get("/api/v1/identities?q=security-scanner&size=10", { headers: auth });
+  const id = ((await scanner.json()) as { data: { id: string; name: string }[] }).data.find(
+    (r) => r.name === "security-scanner",
+  )!.id;
+  const detail = (await (await sam.request.get(`/api/v1/identities/${id}`, { headers: auth })).json()) as {
+    externalId: string;
+    system: { name: string };
+  };
+  const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  const event = (minutesAgo: number, source: Record<string, string>) => ({
+    system: detail.system.name,
+    externalId: detail.externalId,
+    usedAt: at(minutesAgo),
+    source,
+  });
+  const post = (events: unknown[]) => sam.request.post("/api/v1/usage", { headers: auth, data: { events } });
+  // Its usual source first (a history), then a new address and a person at a browser.
+  expect((await post([event(30, { address: "10.20.0.4", workload: "scanner-cron" })])).status()).toBe(200);
+  const unusual = await post([
+    event(20, { address: "203.0.113.50" }),
+    event(10, { address: "10.20.0.4", workload: "scanner-cron", userAgent: "Mozilla/5.0 (X11; Linux) Chrome/131" }),
+  ]);
+  expect(((await unusual.json()) as { flagged: unknown }).flagged).toEqual({ newSource: 1, interactive: 1 });
+
+  await sam.goto("/");
+  const region = sam.getByRole("region", { name: "Unusual use" });
+  await expect(region).toContainText("used from a new source or by a person at a keyboard");
+  await region.getByRole("link", { name: "security-scanner" }).click();
+  await expect(sam.getByRole("heading", { name: "Unusual use: 2 flags to review" })).toBeVisible();
+  await expect(sam.getByText(/Used from a source it has never used before .*address 203\.0\.113\.50/)).toBeVisible();
+  await expectNoAxeViolations(sam);
+  const review = sam.getByRole("form", { name: "Review the unusual use" });
+  await review.getByLabel(/What was it/).fill("A new scanner host and Sam checking it in a browser.");
+  await review.getByRole("button", { name: "Mark reviewed" }).click();
+  await expect(sam.getByRole("heading", { name: /Unusual use:/ })).toHaveCount(0);
+  await sam.goto("/");
+  await expect(sam.getByRole("region", { name: "Unusual use" })).toHaveCount(0);
+});

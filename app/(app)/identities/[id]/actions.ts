@@ -1,7 +1,7 @@
 "use server";
 
 import { getDb } from "@/db";
-import { actorAction, field, fields, optionalText, text, type ActionOptions } from "@/lib/action";
+import { actorAction, field, optionalText, text, type ActionOptions } from "@/lib/action";
 import { plural } from "@/lib/format";
 import { auditActor } from "@/lib/auth";
 import { now } from "@/lib/clock";
@@ -73,6 +73,9 @@ export const confirmRevocationAction = actorAction(async (actor, form) => {
 }, identityPage);
 
 export const reviewUsageAction = actorAction(async (actor, form) => {
-  const { reviewed } = await reviewUsageFlags(getDb(), actor, fields(form, "identityId", "comment"));
+  const { reviewed } = await reviewUsageFlags(getDb(), actor, {
+    identityId: field(form, "id"),
+    comment: field(form, "comment"),
+  });
   return `Marked ${plural(reviewed, "flag")} reviewed.`;
 }, identityPage);

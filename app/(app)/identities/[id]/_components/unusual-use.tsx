@@ -15,7 +15,7 @@ export function ReviewUnusualUse({ identityId }: { identityId: string }) {
   const f = formFields({ errors: reviewed, layout: "flow", className: "w-full text-sm" });
   return (
     <form action={review} className="mt-3 space-y-2" aria-label="Review the unusual use">
-      <input type="hidden" name="identityId" value={identityId} />
+      <input type="hidden" name="id" value={identityId} />
       <InputField label="What was it? (a new runner, a person debugging…)" {...f("comment")} {...comment} />
       <Button type="submit" variant="secondary" disabled={reviewing}>
         Mark reviewed
