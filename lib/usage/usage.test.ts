@@ -56,6 +56,29 @@ describe("usage events", () => {
     );
     expect(older.moved).toBe(0);
     expect(new Date((await lastUsed(PAYMENTS))!).toISOString()).toBe(t1);
+    // Kept to the hour: half an hour later changes nothing, an hour later moves it.
+    const half = new Date(at.getTime() - 1_800_000).toISOString();
+    expect(
+      (
+        await ingestUsage(
+          conn.db,
+          conn.personas.sam,
+          { events: [ev(system, "arn:aws:iam::1:user/payments-api", half)] },
+          at,
+        )
+      ).moved,
+    ).toBe(0);
+    expect(
+      (
+        await ingestUsage(
+          conn.db,
+          conn.personas.sam,
+          { events: [ev(system, "arn:aws:iam::1:user/payments-api", at.toISOString())] },
+          at,
+        )
+      ).moved,
+    ).toBe(1);
+    expect(new Date((await lastUsed(PAYMENTS))!).toISOString()).toBe(at.toISOString());
   });
 
   it("refuses a malformed batch, a future instant and unknown fields, writing nothing", async () => {
