@@ -10,13 +10,18 @@ import { z } from "zod";
 export const NUL_MESSAGE = "Remove the NUL character (\\0): text cannot contain one.";
 
 export const hasNul = (s: string) => s.includes("\u0000");
+export const BROKEN_MESSAGE = "Remove the broken character (a lone half of a UTF-16 pair): text must be valid Unicode.";
 
 /**
  * Free text PostgreSQL can store: a string without NUL. Every schema field that takes text a person
  * (or a caller) typed starts here instead of `z.string()`; chain `.trim()`, `.min()`, `.max()` as usual.
  */
 export const text = (params?: Parameters<typeof z.string>[0]) =>
-  z.string(params).refine((s) => !hasNul(s), { message: NUL_MESSAGE, abort: true });
+  z
+    .string(params)
+    .refine((s) => !hasNul(s), { message: NUL_MESSAGE, abort: true })
+    // A lone UTF-16 surrogate cannot be stored either: JSON carries it as an escape jsonb refuses.
+    .refine((s) => s.isWellFormed(), { message: BROKEN_MESSAGE, abort: true });
 
 /**
  * What a person must write in words (a reason, evidence, a purpose): trimmed, and asked for again

@@ -16,6 +16,12 @@ export const apiTokens = pgTable("api_tokens", {
     .primaryKey()
     .references(() => identities.id, { onDelete: "cascade" }),
   lookupId: text("lookup_id").notNull().unique(),
+  /**
+   * The person the token acts as: who made it (or was given it by the command line), for good. The
+   * identity's owner may change (a departure hands it to a manager, a transfer to someone else) —
+   * they then govern the token, they do not become what it acts as.
+   */
+  personId: ref("person_id", () => users.id).notNull(),
   secretHash: text("secret_hash").notNull(),
   createdAt: ts("created_at").notNull().defaultNow(),
 });

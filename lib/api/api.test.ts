@@ -5,6 +5,7 @@ import { setClock } from "@/lib/clock";
 import { requestRevocation } from "@/lib/revocations";
 import { auditCount, curatedId, testDatabase } from "@/lib/testing";
 import {
+  createIdentityRoute,
   createRequestRoute,
   createRevocationRoute,
   decideRequestRoute,
@@ -64,6 +65,42 @@ describe("authentication", () => {
       expect(r.body.error.message).toMatch(/left/);
     } finally {
       await conn.db.execute(sql`UPDATE users SET status = 'active' WHERE email = 'omar.owner@example.com'`);
+    }
+  });
+
+  it("acts as the person who made it, for good: a hand-over of its identity never makes it act as the new owner", async () => {
+    const token = await tokenFor(conn.db, conn.personas.olivia, ["read"], "handed-over");
+    const [t] = await queryRows<{ id: string }>(
+      conn.db,
+      sql`SELECT id FROM identities WHERE name = 'olivia.owner@example.com/handed-over'`,
+    );
+    // Olivia's identities pass to Maya (a transfer, or the departure job): the token still acts as Olivia.
+    await conn.db.execute(
+      sql`UPDATE identities SET owner_id = ${conn.personas.maya.personId}::uuid WHERE id = ${t!.id}::uuid`,
+    );
+    const audit = await call(listAuditEventsRoute, { token });
+    expect(audit.status).toBe(403); // Maya could not read the audit log either; Olivia's own scope below
+    const mine = await call(listIdentitiesRoute, { token, query: "owner=me&size=10" });
+    expect(mine.body.data.every((x: { ownerName: string }) => x.ownerName === "Olivia Owner")).toBe(true);
+    // Olivia leaves: her token is refused, whoever owns its identity now.
+    await conn.db.execute(sql`UPDATE users SET status = 'departed' WHERE email = 'olivia.owner@example.com'`);
+    try {
+      expect((await call(listIdentitiesRoute, { token })).status).toBe(401);
+    } finally {
+      await conn.db.execute(sql`UPDATE users SET status = 'active' WHERE email = 'olivia.owner@example.com'`);
+    }
+  });
+
+  it("holds the scim scope only while its person is an admin", async () => {
+    const token = await tokenFor(conn.db, conn.personas.ada, ["read", "scim"], "scim-while-admin");
+    const { authenticateToken } = await import("@/lib/tokens");
+    const header = `Bearer ${token}`;
+    expect((await authenticateToken(conn.db, header, new Date())).token!.scopes).toEqual(["read", "scim"]);
+    await conn.db.execute(sql`UPDATE users SET roles = '{member}' WHERE email = 'ada.admin@example.com'`);
+    try {
+      expect((await authenticateToken(conn.db, header, new Date())).token!.scopes).toEqual(["read"]);
+    } finally {
+      await conn.db.execute(sql`UPDATE users SET roles = '{admin}' WHERE email = 'ada.admin@example.com'`);
     }
   });
 
@@ -167,6 +204,32 @@ describe("writes", () => {
     expect([await count("requests"), await auditCount(conn.db)]).toEqual(before);
   });
 
+  it("refuses an identity asked for in Steward's own system (tokens are made, not requested) and a broken character", async () => {
+    const token = await tokenFor(conn.db, conn.personas.olivia);
+    const [steward] = await queryRows<{ id: string }>(conn.db, sql`SELECT id FROM systems WHERE name = 'Steward'`);
+    const squat = await call(createIdentityRoute, {
+      token,
+      body: {
+        name: "maya.manager@example.com/ci",
+        kind: "api_key",
+        systemId: steward!.id,
+        purpose: "Taking the name of Maya's next token.",
+        expiresOn: "2027-01-10",
+        credentialType: "static_secret",
+        justification: "No good reason at all.",
+      },
+    });
+    expect(squat.status).toBe(400);
+    expect(squat.body.error.fields).toHaveProperty("systemId");
+    // JSON.stringify writes the lone surrogate as the escape \ud800, which JSON.parse turns back into one.
+    const broken = await call(createRequestRoute, {
+      token,
+      raw: JSON.stringify({ ...extend(), justification: "Still needed \ud800 for sure." }),
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.fields.justification[0]).toMatch(/broken character/);
+  });
+
   it("submits a request that Maya then approves through her own token; the audit log names the tokens", async () => {
     const olivia = await tokenFor(conn.db, conn.personas.olivia, ["write"], "pipeline");
     const r = await call(createRequestRoute, { token: olivia, body: extend() });
@@ -249,6 +312,11 @@ describe("writes", () => {
     const r = await call(createRevocationRoute, { token, body, headers: { "idempotency-key": "slow-1" } });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("idempotency_key_in_use");
+    // The first request's worker died: after the lease the key is taken afresh and the request runs.
+    setClock(() => new Date(Date.now() + 6 * 60_000));
+    const retried = await call(createRevocationRoute, { token, body, headers: { "idempotency-key": "slow-1" } });
+    expect(retried.status).toBe(201);
+    setClock(undefined);
     const later = new Date(Date.now() + 25 * 3_600_000);
     const { purged } = await purgeIdempotencyKeys(conn.db, later);
     expect(purged).toBeGreaterThanOrEqual(1);

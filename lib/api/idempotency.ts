@@ -13,6 +13,8 @@ import { DAY } from "@/lib/clock";
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const KEY_TTL_MS = DAY;
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
+/** Longer than any request may run (statements end after a minute). */
+export const RUNNING_LEASE_MS = 5 * 60_000;
 
 export const validKey = (key: string) => KEY_SHAPE.test(key);
 export const bodyHash = (route: string, body: string) => createHash("sha256").update(`${route}\n${body}`).digest("hex");
@@ -29,6 +31,8 @@ export async function beginIdempotent(
   at: Date,
 ): Promise<Begun> {
   const stale = new Date(at.getTime() - KEY_TTL_MS).toISOString();
+  // A first request that never answered (its worker died) holds the key this long at most.
+  const abandoned = new Date(at.getTime() - RUNNING_LEASE_MS).toISOString();
   // A key past its day is taken afresh; otherwise the first to insert it runs the request.
   const [taken] = await queryRows<{ key: string }>(
     db,
@@ -37,6 +41,7 @@ export async function beginIdempotent(
         ON CONFLICT (token_id, key) DO UPDATE SET route = excluded.route, body_hash = excluded.body_hash,
           created_at = excluded.created_at, response_status = NULL, response_body = NULL
           WHERE api_idempotency_keys.created_at < ${stale}::timestamptz
+             OR (api_idempotency_keys.response_status IS NULL AND api_idempotency_keys.created_at < ${abandoned}::timestamptz)
         RETURNING key`,
   );
   if (taken) return { kind: "new" };

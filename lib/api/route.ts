@@ -178,7 +178,12 @@ async function serve(
       throw e;
     }
     const response = domainErrorResponse(e);
-    if (key !== null) await finishIdempotent(db, token.identityId, key, response.status, await response.clone().json());
+    // A refusal is the answer for good (a retry gets it again), but a conflict may be a race that a
+    // retry resolves ("someone asked for the same revocation just now"): its key is freed. Nothing
+    // was written either way (the domain's transaction rolled back).
+    if (key !== null && e.code === "conflict") await releaseIdempotent(db, token.identityId, key);
+    else if (key !== null)
+      await finishIdempotent(db, token.identityId, key, response.status, await response.clone().json());
     return response;
   }
   if (key !== null) await finishIdempotent(db, token.identityId, key, status, out);

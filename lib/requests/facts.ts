@@ -164,10 +164,16 @@ export async function gatherFacts(db: Database, actor: Actor, input: RequestInpu
     // What the identity will point at must exist now, not fail when the last approver signs. Its
     // environment is the system's: policy never takes it from the requester.
     const [system] = await db
-      .select({ status: systems.status, environment: systems.environment })
+      .select({ status: systems.status, environment: systems.environment, connector: systems.connector })
       .from(systems)
       .where(eq(systems.id, input.systemId));
     if (!system) throw invalid("That system was not found.", { systemId: ["That system was not found."] });
+    // Steward's own system holds API tokens, made on the API tokens page (a request here could only
+    // squat a name a person's token would take).
+    if (system.connector === "steward")
+      throw invalid("API tokens are made on the API tokens page, not requested.", {
+        systemId: ["Choose another system: this one holds Steward's API tokens."],
+      });
     if (system.status !== "active")
       throw invalid("That system is retired; nothing new is created in it.", { systemId: ["That system is retired."] });
     if (input.backupOwnerId) {

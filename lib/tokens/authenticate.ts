@@ -17,8 +17,8 @@ const LAST_USE_GRANULARITY_MS = 60_000;
 
 /**
  * The actor an `Authorization: Bearer stw_…` header stands for, checked on every API call: the
- * secret matches; the token's identity is active, not expired and not being revoked; its owner is
- * still here; and its scopes are the entitlements on "Steward API" that are active and not being
+ * secret matches; the token's identity is active, not expired and not being revoked; the person it
+ * acts as (who made it, whoever owns its identity now) is still here; and its scopes are the entitlements on "Steward API" that are active and not being
  * revoked. So revoking the identity (or a scope) in Steward refuses the token at once, before the
  * revocation is even carried out.
  */
@@ -52,7 +52,7 @@ export async function authenticateToken(db: Database, header: string | null, at:
                                     AND r.status IN ('requested', 'executing', 'executed', 'failed'))
                 ORDER BY e.permission) AS scopes,
           u.id AS person_id, u.name AS person_name, u.email, u.roles, u.status AS person_status, u.team_id
-        FROM api_tokens t JOIN identities i ON i.id = t.identity_id LEFT JOIN users u ON u.id = i.owner_id
+        FROM api_tokens t JOIN identities i ON i.id = t.identity_id JOIN users u ON u.id = t.person_id
         WHERE t.lookup_id = ${parts.lookupId}`,
   );
   if (!t || !secretMatches(parts.secret, t.secret_hash)) throw unauthenticated("That API token is not valid.");
@@ -62,14 +62,19 @@ export async function authenticateToken(db: Database, header: string | null, at:
     throw unauthenticated(`The API token ${t.name} has been ${t.status === "suspended" ? "suspended" : "revoked"}.`);
   if (!t.person_id || t.person_status !== "active")
     throw unauthenticated(`The API token ${t.name} belongs to someone who has left: it is refused.`);
-  const scopes = pgArray(t.scopes).filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s));
+  const roles = pgArray(t.roles) as Role[];
+  // scim changes people: held only while its person is still an admin.
+  const scopes = pgArray(t.scopes).filter(
+    (s): s is TokenScope =>
+      (TOKEN_SCOPES as readonly string[]).includes(s) && (s !== "scim" || roles.includes("admin")),
+  );
   const last = t.last_used_at === null ? 0 : new Date(t.last_used_at).getTime();
   if (at.getTime() - last >= LAST_USE_GRANULARITY_MS) await recordUse(db, t.identity_id, at);
   return {
     personId: t.person_id,
     name: t.person_name!,
     email: t.email!,
-    roles: pgArray(t.roles) as Role[],
+    roles,
     teamId: t.team_id,
     token: { identityId: t.identity_id, name: t.name, scopes },
   };

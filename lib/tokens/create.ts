@@ -119,8 +119,8 @@ async function issue(
   if (!row)
     throw invalid("The token was not created.", { name: [`You already have a live token named ${input.name}.`] });
   await tx.execute(
-    sql`INSERT INTO api_tokens (identity_id, lookup_id, secret_hash, created_at)
-        VALUES (${row.id}::uuid, ${secret.lookupId}, ${secret.secretHash}, ${at.toISOString()}::timestamptz)`,
+    sql`INSERT INTO api_tokens (identity_id, lookup_id, secret_hash, person_id, created_at)
+        VALUES (${row.id}::uuid, ${secret.lookupId}, ${secret.secretHash}, ${owner.id}::uuid, ${at.toISOString()}::timestamptz)`,
   );
   for (const scope of input.scopes)
     await tx.execute(

@@ -39,8 +39,9 @@ const SKEW_MS = 5 * 60_000;
 const BROWSER = /^Mozilla\/\d/;
 const HUMAN_KINDS = new Set(["service_account", "workload"]);
 
+// As JSON, so no address and workload can be made to read as another pair.
 const sourceKey = (e: UsageEvent) =>
-  e.source?.address || e.source?.workload ? `${e.source.address ?? ""}|${e.source.workload ?? ""}` : null;
+  e.source?.address || e.source?.workload ? JSON.stringify([e.source.address ?? "", e.source.workload ?? ""]) : null;
 
 type Matched = {
   n: number;
@@ -205,6 +206,8 @@ async function sourcesAndFlags(tx: Database, events: UsageEvent[], byEvent: Map<
             SELECT identity_id, reason, source_key, source, used_at, ${at.toISOString()}::timestamptz
             FROM jsonb_to_recordset(${JSON.stringify(unique.map((f) => ({ identity_id: f.identityId, reason: f.reason, source_key: f.key, source: f.source, used_at: f.usedAt })))}::jsonb)
               AS f(identity_id uuid, reason text, source_key text, source jsonb, used_at timestamptz)
+            -- In key order, so two batches raising the same flags cannot deadlock on the index.
+            ORDER BY identity_id, reason, source_key
             ON CONFLICT (identity_id, reason, source_key) WHERE reviewed_at IS NULL DO NOTHING
             RETURNING identity_id, reason, source_key`,
       )

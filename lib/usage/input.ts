@@ -10,7 +10,13 @@ export const MAX_EVENTS = 5_000;
 export const usageEventSchema = z.strictObject({
   system: text({ error: "Name the system (as Steward knows it)." }).trim().min(1, "Name the system.").max(200),
   externalId: text({ error: "Give the identity's id in its system." }).trim().min(1).max(500),
-  usedAt: z.iso.datetime({ offset: true, error: "usedAt is an ISO 8601 instant, like 2026-12-03T10:15:00Z." }),
+  usedAt: z.iso
+    .datetime({ offset: true, error: "usedAt is an ISO 8601 instant, like 2026-12-03T10:15:00Z." })
+    // Years PostgreSQL stores as Date reads them (year 0000 parses in JavaScript, not in PostgreSQL).
+    .refine((v) => {
+      const y = new Date(v).getUTCFullYear();
+      return y >= 1970 && y <= 9998;
+    }, "usedAt is between 1970 and 9998."),
   source: z
     .strictObject({
       /** The caller's network address. */

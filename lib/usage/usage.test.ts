@@ -90,6 +90,9 @@ describe("usage events", () => {
       { events: [{ system, externalId: "x", usedAt: "yesterday" }] },
       { events: [{ system, externalId: "x", usedAt: at.toISOString(), colour: "red" }] },
       { events: [ev(system, "arn:aws:iam::1:user/payments-api", new Date(at.getTime() + 3_600_000).toISOString())] },
+      { events: [ev(system, "arn:aws:iam::1:user/payments-api", "0000-01-01T00:00:00Z")] },
+      { events: [ev(system, "arn:aws:iam::1:user/payments-api\ud800", at.toISOString())] },
+      { events: [ev(system, "arn:aws:iam::1:user/payments-api", at.toISOString(), { address: "10.0.0.1\udfff" })] },
     ]) {
       const e = await refusal(ingestUsage(conn.db, conn.personas.sam, bad, at));
       expect(e.code).toBe("invalid");
@@ -124,6 +127,14 @@ describe("usage events", () => {
       at,
     );
     expect(second.flagged).toEqual({ newSource: 1, interactive: 0 });
+    // An address and workload cannot be made to read as a known pair ("10.0.0.5|" + "payments-deploy").
+    const pair = await ingestUsage(
+      conn.db,
+      conn.personas.sam,
+      { events: [ev(system, acct, t(35), { address: "10.0.0.5|payments-deploy" })] },
+      at,
+    );
+    expect(pair.flagged.newSource).toBe(1);
     // A browser's user agent on a service account: a person is using it.
     const third = await ingestUsage(
       conn.db,
@@ -150,8 +161,8 @@ describe("usage events", () => {
     expect(again.flagged).toEqual({ newSource: 0, interactive: 0 });
 
     const flags = await openUsageFlags(conn.db, conn.personas.olivia, PAYMENTS);
-    expect(flags.map((f) => f.reason).sort()).toEqual(["interactive", "new_source"]);
-    expect(await auditCount(conn.db, "identity.unusual_use_flagged")).toBe(2);
+    expect(flags.map((f) => f.reason).sort()).toEqual(["interactive", "new_source", "new_source"]);
+    expect(await auditCount(conn.db, "identity.unusual_use_flagged")).toBe(3);
     expect(await unusualUseSummary(conn.db, conn.personas.olivia)).toEqual({
       count: 1,
       latest: [{ id: PAYMENTS, name: "payments-api-prod" }],
@@ -183,7 +194,7 @@ describe("usage events", () => {
         identityId: PAYMENTS,
         comment: "The new address is our egress NAT.",
       }),
-    ).toEqual({ reviewed: 2 });
+    ).toEqual({ reviewed: 3 });
     expect((await unusualUseSummary(conn.db, conn.personas.olivia)).count).toBe(0);
     const twice = await refusal(
       reviewUsageFlags(conn.db, conn.personas.olivia, { identityId: PAYMENTS, comment: "Again, the same." }),

@@ -1,7 +1,7 @@
 import "server-only";
-import { auditActor } from "@/lib/auth";
 import { breakGlassInputSchema, endBreakGlass, requestBreakGlass } from "@/lib/break-glass";
-import { runRevocations } from "@/lib/revocations";
+import { carryOut } from "./carry-out";
+import { auditActor } from "@/lib/auth";
 import { apiRoute } from "../route";
 import { breakGlassEndedSchema, breakGlassRequestedSchema } from "../schemas";
 import { strict } from "../strict";
@@ -22,7 +22,7 @@ export const requestBreakGlassRoute = apiRoute(
   },
   async ({ db, actor, at, body }) => {
     const r = await requestBreakGlass(db, actor, body);
-    if (r.grantId) await runRevocations(db, auditActor(actor), at, { ids: [r.grantId] });
+    if (r.grantId) await carryOut(db, auditActor(actor), at, [r.grantId]);
     return { id: r.id, status: r.status, grantId: r.grantId };
   },
 );
@@ -41,7 +41,7 @@ export const endBreakGlassRoute = apiRoute(
   },
   async ({ db, actor, at, params }) => {
     const r = await endBreakGlass(db, actor, { id: params.id });
-    if (r.revocationId) await runRevocations(db, auditActor(actor), at, { ids: [r.revocationId] });
+    if (r.revocationId) await carryOut(db, auditActor(actor), at, [r.revocationId]);
     return { id: params.id!, revocationId: r.revocationId };
   },
 );

@@ -1,6 +1,7 @@
 import "server-only";
+import { getRevocation, requestRevocation, revocationInputSchema } from "@/lib/revocations";
+import { carryOut } from "./carry-out";
 import { auditActor } from "@/lib/auth";
-import { getRevocation, requestRevocation, revocationInputSchema, runRevocations } from "@/lib/revocations";
 import { apiRoute } from "../route";
 import { revocationSchema } from "../schemas";
 import { strict } from "../strict";
@@ -41,7 +42,7 @@ export const createRevocationRoute = apiRoute(
   },
   async ({ db, actor, at, body }) => {
     const asked = await requestRevocation(db, actor, body);
-    if (asked.created) await runRevocations(db, auditActor(actor), at, { ids: [asked.id] });
+    if (asked.created) await carryOut(db, auditActor(actor), at, [asked.id]);
     return dto(await getRevocation(db, actor, asked.id));
   },
 );
