@@ -36,6 +36,10 @@ export const identities = table(
     // Set when a break-glass review requires the credential's rotation: rotation is overdue until
     // last_rotated_at passes it.
     rotationRequiredAt: ts("rotation_required_at"),
+    // Set when a newer import of its system no longer lists it (lib/importers): flagged, never
+    // deleted — it may have been removed in the system, or the file may be partial. Cleared when an
+    // import lists it again.
+    missingFromImportAt: ts("missing_from_import_at"),
     credentialType: credentialTypeEnum("credential_type").notNull().default("static_secret"),
     rotationPeriodDays: integer("rotation_period_days"),
     // A reference to where the secret lives (vault path, secret manager ARN), never the secret.

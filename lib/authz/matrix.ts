@@ -14,7 +14,7 @@
 
 import { ADMIN_ROWS } from "./rows-admin";
 import { API_ROWS } from "./rows-api";
-import { USAGE_ROWS } from "./rows-usage";
+import { IMPORT_ROWS, USAGE_ROWS } from "./rows-usage";
 import { BREAK_GLASS_ROWS } from "./rows-break-glass";
 import { IDENTITY_ROWS } from "./rows-identities";
 import { REQUEST_ROWS } from "./rows-requests";
@@ -52,6 +52,7 @@ export const MATRIX: readonly MatrixRow[] = [
   ...ADMIN_ROWS,
   ...API_ROWS,
   ...USAGE_ROWS,
+  ...IMPORT_ROWS,
 ];
 
 export const rowName = (r: MatrixRow) => (r.variant ? `${r.fn} (${r.variant})` : r.fn);

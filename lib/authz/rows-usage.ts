@@ -17,3 +17,13 @@ export const USAGE_ROWS: readonly MatrixRow[] = [
     cells: allowedTo("owner", "backupOwner", "ownerManager", "security"),
   },
 ];
+
+// Importing files of identities: security and admins (the command line is the operator's).
+export const IMPORT_ROWS: readonly MatrixRow[] = [
+  {
+    fn: "importIdentities",
+    file: "lib/importers/apply.ts",
+    does: "Imports a file of identities into a system: new accounts created bound, known ones updated, missing ones flagged.",
+    cells: allowedTo("security", "admin"),
+  },
+];

@@ -168,6 +168,22 @@ describe("the steward CLI", () => {
       );
       expect(auditor.code).toBe(1);
       expect(auditor.stderr).toMatch(/only an auditor/);
+      // And an import from the command line: a dry run writes nothing, then the import, then a broken file.
+      const csv = path.join(tmp, "accounts.csv");
+      fs.writeFileSync(
+        csv,
+        "external_id,name,kind,owner_email\nsvc-1,nightly-job,service_account,omar.owner@example.com\n",
+      );
+      const dry = await steward(["import", "csv", csv, "--system", "Batch", "--dry-run"], dir);
+      expect(dry.stdout).toMatch(
+        /^Dry run \(nothing written\): would import 1 rows into Batch \(a new system\): 1 created/,
+      );
+      const imported = await steward(["import", "csv", csv, "--system", "Batch"], dir);
+      expect(imported.stdout).toMatch(/^Imported 1 rows into Batch \(a new system\): 1 created, 0 updated/);
+      fs.writeFileSync(csv, "external_id,name,kind\nsvc-2,x,robot\n");
+      const broken = await steward(["import", "csv", csv, "--system", "Batch"], dir);
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toMatch(/Nothing was imported: the file has a problem\. file: Line 2: kind "robot"/);
       const conn = openEmbedded(dir);
       try {
         const { authenticateToken } = await import("@/lib/tokens");

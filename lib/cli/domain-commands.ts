@@ -1,7 +1,23 @@
 import { now } from "@/lib/clock";
 import { plural } from "@/lib/format";
+import fs from "node:fs";
 import { z } from "zod";
-import { count, onMigrated, parseOptions, type Command } from "./command";
+import { count, onMigrated, parseOptions, UsageError, type Command } from "./command";
+
+// The formats `steward import` takes (lib/importers/formats): listed here so the usage needs no import.
+export const IMPORT_FORMATS = [
+  "aws-credential-report",
+  "kubernetes-serviceaccounts",
+  "github-fine-grained-pats",
+  "gcp-service-account-keys",
+  "azure-service-principals",
+  "csv",
+] as const;
+
+const importOptions = z.object({
+  system: z.string().min(1).max(200).optional(),
+  "dry-run": z.boolean().default(false),
+});
 
 const tokenOptions = z.object({
   owner: z.email("--owner must be an email").max(320),
@@ -79,6 +95,42 @@ export const DOMAIN_COMMANDS: Record<string, Command> = {
         return 0;
       });
   },
+  // `steward import FORMAT FILE [--system NAME] [--dry-run]`: the format is the command's second word.
+  ...Object.fromEntries(
+    IMPORT_FORMATS.map((format): [string, Command] => [
+      `import ${format}`,
+      (rest, { io, migrated }) => {
+        const [file, ...options] = rest;
+        if (!file || file.startsWith("--")) throw new UsageError(`import ${format} needs a FILE`);
+        const o = parseOptions(options, importOptions);
+        return () =>
+          migrated(async (conn) => {
+            const { importFromCommandLine } = await import("@/lib/importers");
+            let text: string;
+            try {
+              text = fs.readFileSync(file, "utf8");
+            } catch (e) {
+              throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+            }
+            const out = await importFromCommandLine(
+              conn.db,
+              { format, text, system: o.system, dryRun: o["dry-run"] },
+              now(),
+            );
+            io.out(
+              `${out.dryRun ? "Dry run (nothing written): would import" : "Imported"} ${out.rows.toLocaleString("en")} rows into ${out.system}${out.systemCreated ? " (a new system)" : ""}: ` +
+                `${out.created} created, ${out.updated} updated, ${out.unchanged} unchanged, ${out.missing} flagged missing, ${out.orphaned} without an owner, ${out.conflicts.length} names held by another identity.`,
+            );
+            for (const w of out.warnings.slice(0, 20)) io.out(`  line ${w.line}: ${w.message}`);
+            for (const c of out.conflicts.slice(0, 20))
+              io.out(
+                `  line ${c.line}: ${c.name} is held by an identity not bound to this account; resolve it by hand`,
+              );
+            return 0;
+          });
+      },
+    ]),
+  ),
   "revocations run": onMigrated(async (conn, io) => {
     const { runRevocations } = await import("@/lib/revocations");
     const r = await runRevocations(conn.db, { type: "job", id: null, label: "steward revocations run" }, now());

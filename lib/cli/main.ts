@@ -19,6 +19,11 @@ Commands:
   requests expire-stale               expire pending requests older than policy's stale limit; audited
   jobs run                            run every lifecycle job once: expire identities, departed owners,
                                       stale requests, risk that moves with the clock, revocations
+  import FORMAT FILE [--system NAME] [--dry-run]
+                                      import identities from a file: aws-credential-report,
+                                      kubernetes-serviceaccounts, github-fine-grained-pats,
+                                      gcp-service-account-keys, azure-service-principals or csv;
+                                      idempotent, by system and external id; --dry-run writes nothing
   token create --owner EMAIL --name NAME [--scopes read,write,scim] [--expires-in-days N] [--purpose TEXT]
                                       make an API token acting as that person (an api_key identity in
                                       the system Steward, owned by them; default scope read, 30 days,

@@ -1,6 +1,6 @@
 import { ADMIN_DRIVERS } from "./admin";
 import { API_DRIVERS } from "./api";
-import { USAGE_DRIVERS } from "./usage";
+import { IMPORT_DRIVERS, USAGE_DRIVERS } from "./usage";
 import { BREAK_GLASS_DRIVERS } from "./break-glass";
 import { IDENTITY_DRIVERS } from "./identities";
 import type { Driver } from "./kit";
@@ -17,5 +17,6 @@ export const DRIVERS: Record<string, Driver> = {
   ...BREAK_GLASS_DRIVERS,
   ...API_DRIVERS,
   ...USAGE_DRIVERS,
+  ...IMPORT_DRIVERS,
 };
 export { actors, ids, one, STUB_SYSTEM, type Ctx, type Driver } from "./kit";

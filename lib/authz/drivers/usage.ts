@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { ingestUsage } from "@/lib/usage/ingest";
 import { reviewUsageFlags } from "@/lib/usage/flags";
+import { importIdentities } from "@/lib/importers/apply";
 import { exec, identities, one, PAYMENTS_API, driver, type Ctx, type Driver } from "./kit";
 
 // How the matrix tries the usage rows: the target is Olivia's production payments identity, bound
@@ -76,5 +77,26 @@ export const USAGE_DRIVERS: Record<string, Driver> = {
       expect(row.reviewed_by).toBe(c.actor.personId);
     },
     events: ["identity.unusual_use_reviewed"],
+  }),
+};
+
+export const IMPORT_DRIVERS: Record<string, Driver> = {
+  importIdentities: driver({
+    setup: async () => {},
+    call: (c) =>
+      importIdentities(
+        c.tx,
+        c.actor,
+        { format: "csv", system: "Matrix import", text: "external_id,name,kind\nmatrix-1,matrix-imported,bot\n" },
+        new Date(),
+      ),
+    async verify(c) {
+      const row = await one<{ origin: string; external_id: string }>(
+        c.tx,
+        sql`SELECT i.origin, i.external_id FROM identities i JOIN systems s ON s.id = i.system_id WHERE s.name = 'Matrix import'`,
+      );
+      expect(row).toEqual({ origin: "imported", external_id: "matrix-1" });
+    },
+    events: ["identities.imported"],
   }),
 };

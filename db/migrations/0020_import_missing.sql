@@ -1,0 +1,1 @@
+ALTER TABLE "identities" ADD COLUMN "missing_from_import_at" timestamp (3) with time zone;

@@ -1,0 +1,125 @@
+import { parse } from "csv-parse/sync";
+import { CREDENTIAL_TYPES, IDENTITY_KINDS } from "@/db/schema/enums";
+import type { Format, ImportRow, ParseError } from "../types";
+import { EMAIL, instant, row, textOf } from "./common";
+
+/**
+ * Steward's generic CSV, for any system without a format of its own. Columns (a header row):
+ * `external_id` and `name` (required), `kind` (required: service_account, api_key, oauth_app,
+ * workload, ci_token, bot, ai_agent), `credential_type` (static_secret by default), `owner_email`,
+ * `purpose`, `created_at`, `last_used_at`, `last_rotated_at`, `expires_at` (ISO dates), `disabled`
+ * (true/false) and `entitlements` ("permission on resource", several separated by ";").
+ */
+export const CSV_COLUMNS = [
+  "external_id",
+  "name",
+  "kind",
+  "credential_type",
+  "owner_email",
+  "purpose",
+  "created_at",
+  "last_used_at",
+  "last_rotated_at",
+  "expires_at",
+  "disabled",
+  "entitlements",
+] as const;
+
+export const genericCsv: Format = {
+  name: "csv",
+  label: "Steward CSV (external_id, name, kind, owner_email, …)",
+  defaultSystem: "Imported (CSV)",
+  systemKind: "saas_app",
+  parse(text) {
+    const errors: ParseError[] = [];
+    let records: { record: Record<string, string>; info: { lines: number } }[];
+    try {
+      records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
+    } catch (e) {
+      return {
+        rows: [],
+        errors: [
+          { line: (e as { lines?: number }).lines ?? 1, message: `The CSV cannot be read: ${(e as Error).message}` },
+        ],
+      };
+    }
+    const header = text
+      .replace(/^\uFEFF/, "")
+      .split(/\r?\n/, 1)[0]!
+      .split(",")
+      .map((h) => h.trim());
+    const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+    const missing = ["external_id", "name", "kind"].filter((c) => !header.includes(c));
+    if (missing.length || unknown.length)
+      return {
+        rows: [],
+        errors: [
+          {
+            line: 1,
+            message: [
+              missing.length ? `Missing the columns ${missing.join(", ")}.` : "",
+              unknown.length
+                ? `Unknown columns ${unknown.join(", ")} (the columns are ${CSV_COLUMNS.join(", ")}).`
+                : "",
+            ]
+              .filter(Boolean)
+              .join(" "),
+          },
+        ],
+      };
+    const rows: ImportRow[] = [];
+    for (const { record: r, info } of records) {
+      const line = info.lines;
+      const externalId = textOf(r.external_id, line, "external_id", errors);
+      const name = textOf(r.name, line, "name", errors, 200);
+      const kind = r.kind?.trim();
+      const credential = r.credential_type?.trim() || "static_secret";
+      const email = textOf(r.owner_email, line, "owner_email", errors, 320);
+      let bad = false;
+      if (!externalId || !name) ((bad = true), errors.push({ line, message: "external_id and name are required." }));
+      if (!(IDENTITY_KINDS as readonly string[]).includes(kind ?? ""))
+        ((bad = true),
+          errors.push({ line, message: `kind "${kind ?? ""}" is not one of ${IDENTITY_KINDS.join(", ")}.` }));
+      if (!(CREDENTIAL_TYPES as readonly string[]).includes(credential))
+        ((bad = true),
+          errors.push({
+            line,
+            message: `credential_type "${credential}" is not one of ${CREDENTIAL_TYPES.join(", ")}.`,
+          }));
+      if (email && !EMAIL.test(email))
+        ((bad = true), errors.push({ line, message: `owner_email "${email}" is not an email.` }));
+      const disabled = (r.disabled ?? "").trim().toLowerCase();
+      if (!["", "true", "false"].includes(disabled))
+        ((bad = true), errors.push({ line, message: `disabled is "${r.disabled}", not true or false.` }));
+      const entitlements: ImportRow["entitlements"] = [];
+      for (const part of (r.entitlements ?? "")
+        .split(";")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const m = /^(.+?)\s+on\s+(.+)$/.exec(part);
+        if (!m)
+          ((bad = true), errors.push({ line, message: `entitlement "${part}" is not "permission on resource".` }));
+        else entitlements.push({ permission: m[1]!.slice(0, 200), resource: m[2]!.slice(0, 300) });
+      }
+      if (bad) continue;
+      rows.push(
+        row({
+          line,
+          externalId: externalId!,
+          name: name!,
+          kind: kind as ImportRow["kind"],
+          credentialType: credential as ImportRow["credentialType"],
+          ownerEmail: email?.toLowerCase() ?? null,
+          purpose: textOf(r.purpose, line, "purpose", errors),
+          createdAt: instant(r.created_at, line, "created_at", errors),
+          lastUsedAt: instant(r.last_used_at, line, "last_used_at", errors),
+          lastRotatedAt: instant(r.last_rotated_at, line, "last_rotated_at", errors),
+          expiresAt: instant(r.expires_at, line, "expires_at", errors),
+          disabled: disabled === "true",
+          entitlements,
+        }),
+      );
+    }
+    return { rows, errors };
+  },
+};
