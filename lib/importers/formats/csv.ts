@@ -75,33 +75,27 @@ export const genericCsv: Format = {
       const kind = r.kind?.trim();
       const credential = r.credential_type?.trim() || "static_secret";
       const email = textOf(r.owner_email, line, "owner_email", errors, 320);
-      let bad = false;
-      if (!externalId || !name) ((bad = true), errors.push({ line, message: "external_id and name are required." }));
+      // Every problem of the row is reported, not just the first.
+      const before = errors.length;
+      const refuse = (message: string) => errors.push({ line, message });
+      if (!externalId || !name) refuse("external_id and name are required.");
       if (!(IDENTITY_KINDS as readonly string[]).includes(kind ?? ""))
-        ((bad = true),
-          errors.push({ line, message: `kind "${kind ?? ""}" is not one of ${IDENTITY_KINDS.join(", ")}.` }));
+        refuse(`kind "${kind ?? ""}" is not one of ${IDENTITY_KINDS.join(", ")}.`);
       if (!(CREDENTIAL_TYPES as readonly string[]).includes(credential))
-        ((bad = true),
-          errors.push({
-            line,
-            message: `credential_type "${credential}" is not one of ${CREDENTIAL_TYPES.join(", ")}.`,
-          }));
-      if (email && !EMAIL.test(email))
-        ((bad = true), errors.push({ line, message: `owner_email "${email}" is not an email.` }));
+        refuse(`credential_type "${credential}" is not one of ${CREDENTIAL_TYPES.join(", ")}.`);
+      if (email && !EMAIL.test(email)) refuse(`owner_email "${email}" is not an email.`);
       const disabled = (r.disabled ?? "").trim().toLowerCase();
-      if (!["", "true", "false"].includes(disabled))
-        ((bad = true), errors.push({ line, message: `disabled is "${r.disabled}", not true or false.` }));
+      if (!["", "true", "false"].includes(disabled)) refuse(`disabled is "${r.disabled}", not true or false.`);
       const entitlements: ImportRow["entitlements"] = [];
       for (const part of (r.entitlements ?? "")
         .split(";")
         .map((s) => s.trim())
         .filter(Boolean)) {
         const m = /^(.+?)\s+on\s+(.+)$/.exec(part);
-        if (!m)
-          ((bad = true), errors.push({ line, message: `entitlement "${part}" is not "permission on resource".` }));
+        if (!m) refuse(`entitlement "${part}" is not "permission on resource".`);
         else entitlements.push({ permission: m[1]!.slice(0, 200), resource: m[2]!.slice(0, 300) });
       }
-      if (bad) continue;
+      if (errors.length > before) continue;
       rows.push(
         row({
           line,
