@@ -136,3 +136,42 @@ test("a collector reports usage; unusual use shows on the overview and the ident
   await sam.goto("/");
   await expect(sam.getByRole("region", { name: "Unusual use" })).toHaveCount(0);
 });
+
+test("Sam previews a file on the Import page, imports it, and a broken one is refused with its lines", async ({
+  as,
+}) => {
+  const sam = await openAs(as, "sam", "/import");
+  await expect(sam.getByRole("heading", { name: "Import identities", level: 1 })).toBeVisible();
+  const form = sam.getByRole("form", { name: "Import a file" });
+  await form.getByLabel("Format").selectOption("csv");
+  await form.getByLabel(/^System/).fill("Nightly batch (e2e)");
+  const csv = [
+    "external_id,name,kind,owner_email,purpose,last_used_at",
+    "batch-1,nightly-export,service_account,omar.owner@example.com,Exports the settlement file.,2026-11-30T02:00:00Z",
+    "batch-2,nightly-cleanup,bot,,,",
+  ].join("\n");
+  await form.getByLabel("File").setInputFiles({ name: "accounts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await form.getByRole("button", { name: "Preview" }).click();
+  const outcome = sam.getByRole("region", { name: /Preview: nothing written yet into Nightly batch \(e2e\)/ });
+  await expect(outcome.getByRole("status")).toContainText("2 rows: 2 to create");
+  await expect(outcome.getByRole("row").filter({ hasText: "nightly-cleanup" })).toContainText("none: arrives orphaned");
+  await expectNoAxeViolations(sam);
+  await outcome.getByRole("button", { name: "Import 2 rows" }).click();
+  const done = sam.getByRole("region", { name: /^Imported into Nightly batch \(e2e\)/ });
+  await expect(done.getByRole("status")).toContainText("2 created");
+  await done.getByRole("link", { name: /Open Nightly batch \(e2e\) in the inventory/ }).click();
+  await expect(sam.getByRole("link", { name: "nightly-export", exact: true })).toBeVisible();
+  await expect(sam.getByRole("link", { name: "nightly-cleanup", exact: true })).toBeVisible();
+
+  await sam.goto("/import");
+  await form.getByLabel("Format").selectOption("csv");
+  await form.getByLabel("File").setInputFiles({
+    name: "broken.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("external_id,name,kind\nx-1,ok-one,bot\nx-2,bad-one,robot\n"),
+  });
+  await form.getByRole("button", { name: "Preview" }).click();
+  const alert = sam.getByRole("main").getByRole("alert");
+  await expect(alert).toContainText("Nothing was imported: the file has a problem.");
+  await expect(alert).toContainText('Line 3: kind "robot"');
+});

@@ -21,8 +21,8 @@ test.describe("sign-in and the app shell", () => {
   });
 
   const navByPersona = [
-    ["olivia", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations"]],
-    ["maya", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations"]],
+    ["olivia", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "API tokens"]],
+    ["maya", ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "API tokens"]],
     [
       "sam",
       [
@@ -35,6 +35,8 @@ test.describe("sign-in and the app shell", () => {
         "Audit log",
         "Systems",
         "Settings",
+        "Import",
+        "API tokens",
       ],
     ],
     [
@@ -49,11 +51,24 @@ test.describe("sign-in and the app shell", () => {
         "Audit log",
         "Systems",
         "Settings",
+        "API tokens",
       ],
     ],
     [
       "ada",
-      ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "People", "Systems", "Settings"],
+      [
+        "Overview",
+        "Identities",
+        "Requests",
+        "Reviews",
+        "Break-glass",
+        "Revocations",
+        "People",
+        "Systems",
+        "Settings",
+        "Import",
+        "API tokens",
+      ],
     ],
   ] as const;
   for (const [key, links] of navByPersona) {

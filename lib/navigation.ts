@@ -1,6 +1,7 @@
 import { type Actor, canManagePeople, canReadAuditLog } from "@/lib/auth";
 import { canReadPolicySettings } from "@/lib/policy";
 import { canReadSystems } from "@/lib/systems";
+import { canImport } from "@/lib/importers";
 
 export type NavItem = { href: string; label: string };
 
@@ -16,6 +17,7 @@ const ITEMS: { href: string; label: string; visible: (a: Actor) => boolean }[] =
   { href: "/people", label: "People", visible: canManagePeople },
   { href: "/systems", label: "Systems", visible: canReadSystems },
   { href: "/settings", label: "Settings", visible: canReadPolicySettings },
+  { href: "/import", label: "Import", visible: canImport },
   { href: "/tokens", label: "API tokens", visible: () => true },
 ];
 

@@ -152,6 +152,13 @@ export const ENTRY_POINTS: Record<string, Record<string, EntryPoint>> = {
     GET: { calls: [], note: "an old export link: redirects to the inventory, exports nothing" },
   },
   "app/(app)/identities/suggest/route.ts": calling({ GET: "suggestFilterValues" }),
+  "app/(app)/import/upload/route.ts": {
+    POST: {
+      calls: ["importIdentities"],
+      via: "lib/importers/upload-http.ts importRequest",
+      note: "same-origin only; the session is read there (401 without one)",
+    },
+  },
   "app/(app)/reviews/[id]/evidence/export/route.ts": {
     GET: { calls: ["evidenceCsv"], note: "the session's actor (currentActor, 401 without one)" },
   },

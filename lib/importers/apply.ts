@@ -3,7 +3,7 @@ import { sql, TransactionRollbackError } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Database } from "@/db";
 import { record, type AuditActor } from "@/lib/audit";
-import { type Actor, auditActor, requireCanChange, requireRole } from "@/lib/auth";
+import { type Actor, auditActor, canChange, hasRole, requireCanChange, requireRole } from "@/lib/auth";
 import { DAY } from "@/lib/clock";
 import { conflict, invalid, parseInput } from "@/lib/errors";
 import { rescoreIdentities } from "@/lib/identities";
@@ -32,6 +32,7 @@ const inputSchema = z.object({
 export type ImportOutcome = {
   format: string;
   system: string;
+  systemId: string;
   systemCreated: boolean;
   dryRun: boolean;
   rows: number;
@@ -51,7 +52,10 @@ export type ImportOutcome = {
 
 class DryRun extends Error {}
 
-/** Security and admins import from the Import page (or the API). */
+/** Who may import: security and admins (the command line is the operator's). */
+export const canImport = (actor: Actor) => hasRole(actor, "security", "admin") && canChange(actor);
+
+/** Security and admins import from the Import page. */
 export async function importIdentities(db: Database, actor: Actor, raw: unknown, at: Date): Promise<ImportOutcome> {
   requireCanChange(actor);
   requireRole(actor, "security", "admin");
@@ -236,6 +240,7 @@ async function apply(
   const outcome: ImportOutcome = {
     format: formatName,
     system: systemName,
+    systemId: system!.id,
     systemCreated: !!made,
     dryRun,
     rows: rows.length,
