@@ -4,6 +4,7 @@ import postgres from "postgres";
 import { queryRows, type Connection } from "@/db";
 import { issueApiTokenFor } from "@/lib/tokens";
 import { startAppServer } from "./app-server";
+import { benchImport } from "./import";
 import { ratio } from "./stats";
 
 /**
@@ -21,6 +22,9 @@ import { ratio } from "./stats";
 export const INGEST_GOALS = { eventsPerSecond: 5_000 } as const;
 
 export type IngestBenchOptions = {
+  /** Rows of the credential report the import measurement imports. */
+  users: number;
+  only?: "import" | "usage";
   seconds: number;
   batch: number;
   clients: number;
@@ -37,6 +41,15 @@ const FIRST_USE_EVERY = 18;
 const WINDOW_MS = 10_000;
 
 export async function benchIngest(conn: Connection, opts: IngestBenchOptions): Promise<number> {
+  const imported = opts.only === "usage" ? true : await benchImport(conn, opts);
+  const used = opts.only === "import" ? true : await benchUsage(conn, opts);
+  opts.out(
+    JSON.stringify({ metric: "ingest.summary", pass: imported && used, import_pass: imported, usage_pass: used }),
+  );
+  return 0;
+}
+
+async function benchUsage(conn: Connection, opts: IngestBenchOptions): Promise<boolean> {
   const targets = await queryRows<Target>(
     conn.db,
     sql`SELECT s.name AS system, i.external_id FROM identities i TABLESAMPLE SYSTEM (20) JOIN systems s ON s.id = i.system_id
@@ -114,7 +127,7 @@ export async function benchIngest(conn: Connection, opts: IngestBenchOptions): P
       pass,
     }),
   );
-  return 0;
+  return pass;
 }
 
 /** The collectors, each posting its next batch as soon as the last is answered. */

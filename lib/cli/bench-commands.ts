@@ -48,6 +48,8 @@ const breakGlassBenchOptions = z.object({
 });
 
 const ingestBenchOptions = z.object({
+  users: count("users", 100, 1_000_000, 100_000),
+  only: z.enum(["import", "usage"], { error: "--only takes import or usage" }).optional(),
   seconds: count("seconds", 10, 3_600, 60),
   batch: count("batch", 1, 5_000, 1_000),
   clients: count("clients", 1, 64, 4),

@@ -41,10 +41,12 @@ Commands:
                                       floors, and the reviewer's page with ~100,000 items waiting
                                       (--only page: that page alone; PostgreSQL only: seed it first
                                       with db seed --identities 1000000)
-  bench ingest [--seconds N] [--batch N] [--clients N] [--port P]
-                                      usage events through POST /api/v1/usage: N collectors posting
-                                      batches for 60 s (events a second, slowest 10 s; goal ≥ 5,000),
-                                      beside the same last-use UPDATEs bare (PostgreSQL, seeded as above)
+  bench ingest [--users N] [--seconds N] [--batch N] [--clients N] [--port P] [--only import|usage]
+                                      import an AWS credential report of N users (default 100000;
+                                      goal ≤ 30 s) beside a bare COPY of the same rows; then usage
+                                      events through POST /api/v1/usage: collectors posting batches for
+                                      60 s (events a second, slowest 10 s; goal ≥ 5,000) beside the
+                                      same last-use UPDATEs bare (PostgreSQL, seeded as above)
   bench revoke [--identities N] [--target URL]
                                       revoke N identities (default 10000) through the PostgreSQL
                                       connector against real roles it creates on the target server

@@ -59,6 +59,8 @@ export type IdentityDetail = {
   expiresAt: string | null;
   lastUsedAt: string | null;
   lastRotatedAt: string | null;
+  /** A newer import of its system no longer lists it (lib/importers): since when. */
+  missingFromImportAt: string | null;
   nextReviewAt: string | null;
   credentialType: string;
   rotationPeriodDays: number | null;
@@ -216,6 +218,7 @@ export async function getIdentityDetail(db: Database, actor: Actor, rawId: unkno
     expiresAt: iso(row.expiresAt),
     lastUsedAt: iso(row.lastUsedAt),
     lastRotatedAt: iso(row.lastRotatedAt),
+    missingFromImportAt: iso(row.missingFromImportAt),
     nextReviewAt: iso(row.nextReviewAt),
     credentialType: row.credentialType,
     rotationPeriodDays: row.rotationPeriodDays,

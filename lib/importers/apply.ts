@@ -6,7 +6,7 @@ import { record, type AuditActor } from "@/lib/audit";
 import { type Actor, auditActor, canChange, hasRole, requireCanChange, requireRole } from "@/lib/auth";
 import { DAY } from "@/lib/clock";
 import { conflict, invalid, parseInput } from "@/lib/errors";
-import { rescoreIdentities } from "@/lib/identities";
+import { rescoreIdentities, riskFactorsSql, riskScoreSql } from "@/lib/identities";
 import { isPrivilegedGrant, loadPolicySettings, reviewPeriodDays } from "@/lib/policy";
 import { text } from "@/lib/validation";
 import { FORMAT_NAMES, FORMATS } from "./formats";
@@ -147,9 +147,22 @@ async function apply(
     last_rotated_at: r.lastRotatedAt,
     expires_at: r.expiresAt,
   }));
-  const fileSql = sql`(SELECT * FROM jsonb_to_recordset(${JSON.stringify(file)}::jsonb) AS f(line int, external_id text, name text,
-    kind identity_kind, credential_type credential_type, status identity_status, owner_id uuid, purpose text,
-    created_at timestamptz, last_used_at timestamptz, last_rotated_at timestamptz, expires_at timestamptz))`;
+  // The file's rows in a temporary table with an index, read by every statement below: a set the
+  // planner can hash-join and count (a JSON function in each statement was parsed again each time,
+  // and an anti-join against it ran once per identity).
+  await tx.execute(
+    sql`CREATE TEMPORARY TABLE import_file (line int, external_id text, name text, kind identity_kind,
+          credential_type credential_type, status identity_status, owner_id uuid, purpose text, created_at timestamptz,
+          last_used_at timestamptz, last_rotated_at timestamptz, expires_at timestamptz) ON COMMIT DROP`,
+  );
+  await tx.execute(
+    sql`INSERT INTO import_file SELECT * FROM jsonb_to_recordset(${JSON.stringify(file)}::jsonb) AS f(line int, external_id text,
+          name text, kind identity_kind, credential_type credential_type, status identity_status, owner_id uuid, purpose text,
+          created_at timestamptz, last_used_at timestamptz, last_rotated_at timestamptz, expires_at timestamptz)`,
+  );
+  await tx.execute(sql`CREATE INDEX ON import_file (external_id)`);
+  await tx.execute(sql`ANALYZE import_file`);
+  const fileSql = sql`import_file`;
   const sysId = sql`${system!.id}::uuid`;
 
   // Names a live identity of the system holds without being that account (a request not yet bound):
@@ -173,15 +186,23 @@ async function apply(
   const period = await reviewPeriodDays(tx);
   const created = await queryRows<{ id: string; external_id: string; owner_id: string | null }>(
     tx,
-    sql`INSERT INTO identities (name, kind, system_id, environment, owner_id, team_id, purpose, status, created_at, last_used_at,
-          last_rotated_at, expires_at, next_review_at, credential_type, origin, external_id)
-        SELECT f.name, f.kind, ${sysId}, ${system!.environment}::environment, f.owner_id, u.team_id, f.purpose, f.status, f.created_at,
-          f.last_used_at, f.last_rotated_at, f.expires_at, ${new Date(at.getTime() + period * DAY).toISOString()}::timestamptz,
-          f.credential_type, 'imported', f.external_id
-        FROM ${fileSql} f LEFT JOIN users u ON u.id = f.owner_id
-        WHERE NOT EXISTS (SELECT 1 FROM identities i WHERE i.system_id = ${sysId} AND i.external_id = f.external_id)
-          AND f.line <> ALL(${`{${[...blocked].join(",")}}`}::int[])
-        ORDER BY f.line
+    // Scored as they are inserted (the risk SQL over the new row as \`i\`): a row written once, not
+    // inserted and then rewritten by a rescore with all its index entries.
+    sql`INSERT INTO identities (id, name, kind, system_id, environment, owner_id, team_id, purpose, status, created_at, last_used_at,
+          last_rotated_at, expires_at, next_review_at, credential_type, origin, external_id, risk_score, risk_factors)
+        SELECT i.id, i.name, i.kind, ${sysId}, ${system!.environment}::environment, i.owner_id, i.team_id, i.purpose, i.status,
+          i.created_at, i.last_used_at, i.last_rotated_at, i.expires_at, i.next_review_at, i.credential_type, 'imported', i.external_id,
+          ${riskScoreSql(at)}, ${riskFactorsSql(at)}
+        FROM (
+          SELECT gen_random_uuid() AS id, f.line, f.name, f.kind, f.owner_id, u.team_id, f.purpose, f.status, f.created_at,
+            f.last_used_at, f.last_rotated_at, f.expires_at, ${new Date(at.getTime() + period * DAY).toISOString()}::timestamptz AS next_review_at,
+            f.credential_type, f.external_id, NULL::int AS rotation_period_days, NULL::timestamptz AS rotation_required_at,
+            NULL::text AS secret_store
+          FROM ${fileSql} f LEFT JOIN users u ON u.id = f.owner_id
+          WHERE NOT EXISTS (SELECT 1 FROM identities x WHERE x.system_id = ${sysId} AND x.external_id = f.external_id)
+            AND f.line <> ALL(${`{${[...blocked].join(",")}}`}::int[])
+        ) i
+        ORDER BY i.line
         ON CONFLICT DO NOTHING
         RETURNING id, external_id, owner_id`,
   );
@@ -234,7 +255,8 @@ async function apply(
           SELECT identity_id, resource, permission, privileged, 'active', ${at.toISOString()}::timestamptz
           FROM jsonb_to_recordset(${JSON.stringify(grants)}::jsonb) AS g(identity_id uuid, resource text, permission text, privileged boolean)`,
     );
-  const touched = [...created.map((c) => c.id), ...updated.map((u) => u.id)];
+  // Scored at insert, but for the grants just added (privileged access); updated ones rescored here.
+  const touched = [...new Set([...grants.map((g) => g.identity_id), ...updated.map((u) => u.id)])];
   if (touched.length) await rescoreIdentities(tx, sql`i.id = ANY(${`{${touched.join(",")}}`}::uuid[])`, at);
 
   const outcome: ImportOutcome = {

@@ -58,6 +58,13 @@ describe("aws-credential-report", () => {
       status: "active",
     });
     expect(iso(key!.last_used_at)).toBe("2026-12-02T23:14:00.000Z");
+    // Scored as it was inserted: nobody owns it (and the rescore agrees).
+    const [risk] = await queryRows<{ risk_score: number; top: string }>(
+      conn.db,
+      sql`SELECT risk_score, risk_factors[1] AS top FROM identities WHERE external_id = 'arn:aws:iam::412388912207:user/ci-deployer#access_key_1'`,
+    );
+    expect(risk).toEqual({ risk_score: expect.any(Number), top: "orphaned" });
+    expect(risk!.risk_score).toBeGreaterThanOrEqual(30);
     // "no_information" and "N/A" are no dates, not errors.
     expect(
       (await identity(system, "arn:aws:iam::412388912207:user/svc/backup-writer#access_key_1"))!.last_used_at,

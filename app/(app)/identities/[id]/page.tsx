@@ -86,6 +86,14 @@ export default async function IdentityPage({ params }: Props) {
     ],
     ["Last used", rel(identity.lastUsedAt, "never used")],
     ["Last rotated", rel(identity.lastRotatedAt, "never rotated")],
+    ...(identity.missingFromImportAt
+      ? ([
+          [
+            "Latest import",
+            `Not listed since ${isoMinute(identity.missingFromImportAt)}: removed in ${identity.system.name}, or a partial file? Revoke it if it is gone.`,
+          ],
+        ] as [string, React.ReactNode][])
+      : []),
     ["Next review", rel(identity.nextReviewAt, "not scheduled")],
   ];
 
