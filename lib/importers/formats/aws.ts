@@ -1,6 +1,5 @@
-import { parse } from "csv-parse/sync";
 import type { Format, ImportRow, ParseError } from "../types";
-import { instant, row, textOf } from "./common";
+import { instant, row, textOf, readCsv } from "./common";
 
 // `aws iam generate-credential-report` then `get-credential-report`: a CSV with one row per IAM user
 // (and `<root_account>`). Each active access key and signing certificate is a credential Steward
@@ -24,18 +23,9 @@ export const awsCredentialReport: Format = {
   systemKind: "aws_account",
   parse(text) {
     const errors: ParseError[] = [];
-    let records: { record: Record<string, string>; info: { lines: number } }[];
-    try {
-      records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
-    } catch (e) {
-      const line = (e as { lines?: number }).lines ?? 1;
-      return { rows: [], errors: [{ line, message: `The CSV cannot be read: ${(e as Error).message}` }] };
-    }
-    const header = text
-      .replace(/^\uFEFF/, "")
-      .split(/\r?\n/, 1)[0]!
-      .split(",")
-      .map((h) => h.trim());
+    const csv = readCsv(text);
+    if ("error" in csv) return { rows: [], errors: [csv.error] };
+    const { records, header } = csv;
     const missing = REQUIRED.filter((c) => !header.includes(c));
     if (missing.length)
       return {

@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import type { ImportRow, ParseError } from "../types";
 
 /** An instant from a file, as ISO, or null for the values tools write for "none". */
@@ -65,4 +66,29 @@ export function itemLines(text: string, key: string): number[] {
   const re = new RegExp(`"${key}"\\s*:`, "g");
   for (const m of text.matchAll(re)) lines.push(text.slice(0, m.index).split("\n").length);
   return lines;
+}
+
+export type CsvRecord = { record: Record<string, string>; info: { lines: number } };
+
+/** A CSV with a header row: its records (each with the line it ends on) and its column names, or why it cannot be read. */
+export function readCsv(text: string): { records: CsvRecord[]; header: string[] } | { error: ParseError } {
+  try {
+    const records: CsvRecord[] = parse(text, {
+      columns: true,
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
+    const header = text
+      .replace(/^\uFEFF/, "")
+      .split(/\r?\n/, 1)[0]!
+      .split(",")
+      .map((h) => h.trim());
+    return { records, header };
+  } catch (e) {
+    return {
+      error: { line: (e as { lines?: number }).lines ?? 1, message: `The CSV cannot be read: ${(e as Error).message}` },
+    };
+  }
 }

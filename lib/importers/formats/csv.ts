@@ -1,7 +1,6 @@
-import { parse } from "csv-parse/sync";
 import { CREDENTIAL_TYPES, IDENTITY_KINDS } from "@/db/schema/enums";
 import type { Format, ImportRow, ParseError } from "../types";
-import { EMAIL, instant, row, textOf } from "./common";
+import { EMAIL, instant, row, textOf, readCsv } from "./common";
 
 /**
  * Steward's generic CSV, for any system without a format of its own. Columns (a header row):
@@ -32,22 +31,9 @@ export const genericCsv: Format = {
   systemKind: "saas_app",
   parse(text) {
     const errors: ParseError[] = [];
-    let records: { record: Record<string, string>; info: { lines: number } }[];
-    try {
-      records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
-    } catch (e) {
-      return {
-        rows: [],
-        errors: [
-          { line: (e as { lines?: number }).lines ?? 1, message: `The CSV cannot be read: ${(e as Error).message}` },
-        ],
-      };
-    }
-    const header = text
-      .replace(/^\uFEFF/, "")
-      .split(/\r?\n/, 1)[0]!
-      .split(",")
-      .map((h) => h.trim());
+    const csv = readCsv(text);
+    if ("error" in csv) return { rows: [], errors: [csv.error] };
+    const { records, header } = csv;
     const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
     const missing = ["external_id", "name", "kind"].filter((c) => !header.includes(c));
     if (missing.length || unknown.length)

@@ -5,22 +5,9 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/controls";
 import { Field } from "@/components/ui/field";
+import type { ImportOutcome } from "@/lib/importers";
 
-type Outcome = {
-  system: string;
-  systemId: string;
-  systemCreated: boolean;
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  missing: number;
-  orphaned: number;
-  conflicts: { line: number; name: string }[];
-  warnings: { line: number; message: string }[];
-  sample: { line: number; name: string; externalId: string; action: string; owner: string | null }[];
-};
+type Outcome = ImportOutcome;
 type Refusal = { error: string; fieldErrors?: Record<string, string[]> };
 
 /** Choose a file and its format, preview what importing it would do, then import it. */
