@@ -46,7 +46,7 @@ async function expectSignedIn(page: Page, name: string, roles: string) {
   await expect(shown.roles).toHaveText(roles);
   return shown.nav;
 }
-const MEMBER_LINKS = ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations"];
+const MEMBER_LINKS = ["Overview", "Identities", "Requests", "Reviews", "Break-glass", "Revocations", "API tokens"];
 
 test.describe("sign-in through OpenID Connect", () => {
   test("an existing person signs in at the identity provider and comes back signed in", async ({ browser }) => {
