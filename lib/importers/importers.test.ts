@@ -198,6 +198,17 @@ describe("the other formats", () => {
       expect.stringMatching(/^Line 2: kind "robot"/),
       expect.stringMatching(/^Line 3: owner_email "not-an-email"/),
     ]);
+    const nul = await refusal(run("csv", "external_id,name,kind,entitlements\nn,x,bot,read on a\u0000b\n"));
+    expect(nul.fieldErrors!.file).toEqual([
+      expect.stringMatching(/^Line 2: an entitlement's resource is not usable text/),
+    ]);
+    const pat = await refusal(
+      run(
+        "github-fine-grained-pats",
+        JSON.stringify([{ id: 9, owner: { login: "x" }, permissions: { repository: { "a\ud800": "write" } } }]),
+      ),
+    );
+    expect(pat.fieldErrors!.file![0]).toMatch(/a permission's name is not usable text/);
     const dup = await refusal(run("csv", "external_id,name,kind\na,x,bot\na,y,bot\n"));
     expect(dup.fieldErrors!.file).toEqual(["Line 3: a is listed twice (first on line 2)."]);
   });

@@ -30,7 +30,12 @@ export const githubFineGrainedPats: Format = {
       const permissions = (g.permissions ?? {}) as Record<string, Record<string, unknown>>;
       for (const [group, perms] of Object.entries(permissions))
         for (const [resource, level] of Object.entries(perms ?? {}))
-          if (typeof level === "string") entitlements.push({ resource: `${group}:${resource}`, permission: level });
+          if (typeof level === "string") {
+            // Checked like any text the file gives: a NUL or a broken character would fail the insert.
+            const r = textOf(`${group}:${resource}`, line, "a permission's name", errors, 300);
+            const p = textOf(level, line, `the permission ${group}:${resource}`, errors, 200);
+            if (r && p) entitlements.push({ resource: r, permission: p });
+          }
       rows.push(
         row({
           line,
@@ -41,7 +46,7 @@ export const githubFineGrainedPats: Format = {
           lastUsedAt: instant(g.token_last_used_at, line, "token_last_used_at", errors),
           expiresAt: instant(g.token_expires_at, line, "token_expires_at", errors),
           disabled: g.token_expired === true,
-          purpose: `Fine-grained token of ${login} (${String(g.repository_selection ?? "repositories")}).`,
+          purpose: `Fine-grained token of ${login} (${textOf(g.repository_selection, line, "repository_selection", errors, 50) ?? "repositories"}).`,
           entitlements,
         }),
       );

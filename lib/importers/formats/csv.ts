@@ -79,7 +79,11 @@ export const genericCsv: Format = {
         .filter(Boolean)) {
         const m = /^(.+?)\s+on\s+(.+)$/.exec(part);
         if (!m) refuse(`entitlement "${part}" is not "permission on resource".`);
-        else entitlements.push({ permission: m[1]!.slice(0, 200), resource: m[2]!.slice(0, 300) });
+        else {
+          const permission = textOf(m[1], line, "an entitlement's permission", errors, 200);
+          const resource = textOf(m[2], line, "an entitlement's resource", errors, 300);
+          if (permission && resource) entitlements.push({ permission, resource });
+        }
       }
       if (errors.length > before) continue;
       rows.push(
